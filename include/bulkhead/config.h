@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bulkhead system configuration: the one source of truth.
+ *
+ * A system config is a C file (configs/NAME.c) that defines exactly one
+ *
+ *	const struct bh_config bh_config = { ... };
+ *
+ * with designated initializers.  The same file is compiled into
+ *   - the hypervisor image (hyp/, freestanding aarch64),
+ *   - the host config checker (tools/cfgcheck/), which fails the build on
+ *     overlaps, misalignment, a CPU or IRQ given twice, an image outside its
+ *     region, naming the VM and the field,
+ *   - the device-tree generator (later issue), which derives each guest's DT.
+ *
+ * Every array below has a fixed capacity; an entry whose "size" (or "name",
+ * for VMs) is zero/NULL ends the list, so configs simply leave unused slots
+ * out.  All addresses are 64-bit; sizes are bytes.  docs/config.md documents
+ * every field with an example.
+ *
+ * This header is shared by freestanding and hosted code: it includes only
+ * <stdint.h> and must stay free of anything else.
+ */
+#ifndef BULKHEAD_CONFIG_H
+#define BULKHEAD_CONFIG_H
+
+#include <stdint.h>
+
+#define BH_CONFIG_MAGIC		0x4248434647000001ull	/* "BHCFG" v1 */
+
+#define BH_MAX_VMS		4
+#define BH_MAX_CPUS		8	/* physical CPUs the hypervisor manages */
+#define BH_MAX_MEM_REGIONS	8
+#define BH_MAX_IMAGES		4
+#define BH_MAX_DEVICES		8
+#define BH_MAX_IRQS		16
+#define BH_MAX_SHMEM		8
+#define BH_MAX_VIRTIO		8
+
+/* Stage-2 granule: every region must be aligned to this (4 KiB, Arm ARM D8.2). */
+#define BH_PAGE_SIZE		0x1000ull
+
+/* ---------------------------------------------------------------- memory */
+
+/* bh_mem_region.flags */
+#define BH_MEM_READ		(1u << 0)
+#define BH_MEM_WRITE		(1u << 1)
+#define BH_MEM_EXEC		(1u << 2)
+#define BH_MEM_RWX		(BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXEC)
+#define BH_MEM_RW		(BH_MEM_READ | BH_MEM_WRITE)
+/* .pa is meaningful; without it the region is identity-mapped (pa = ipa). */
+#define BH_MEM_FIXED_PA		(1u << 8)
+/* Region is shmem[.shmem] of the system; .pa is taken from there. */
+#define BH_MEM_SHARED		(1u << 9)
+
+/**
+ * struct bh_mem_region - guest RAM (or shared memory) of one VM
+ * @ipa:   guest-physical base, BH_PAGE_SIZE aligned
+ * @size:  bytes, BH_PAGE_SIZE multiple; 0 ends the list
+ * @pa:    host-physical base if BH_MEM_FIXED_PA (else ignored, pa = ipa)
+ * @flags: BH_MEM_* access rights and placement
+ * @shmem: index into bh_config.shmem if BH_MEM_SHARED
+ *
+ * Regions are mapped as Normal write-back memory in the VM's stage 2; the
+ * builder uses 1 GiB / 2 MiB blocks where IPA, PA and size allow.
+ */
+struct bh_mem_region {
+	uint64_t ipa;
+	uint64_t size;
+	uint64_t pa;
+	uint32_t flags;
+	uint32_t shmem;
+};
+
+/**
+ * struct bh_shmem - memory shared between VMs
+ * @name: for logs and the DT generator
+ * @pa:   host-physical base (page aligned)
+ * @size: bytes (page multiple); 0 ends the list
+ *
+ * A VM sees a shared region only if one of its bh_mem_region entries has
+ * BH_MEM_SHARED and .shmem = index; the region's size must not exceed the
+ * shmem size.  Nothing is shared unless listed here.
+ */
+struct bh_shmem {
+	const char *name;
+	uint64_t pa;
+	uint64_t size;
+};
+
+/* ---------------------------------------------------------------- images */
+
+enum bh_image_kind {
+	BH_IMAGE_NONE = 0,
+	BH_IMAGE_KERNEL,	/* the image the boot vCPU enters */
+	BH_IMAGE_INITRD,
+	BH_IMAGE_DTB,
+	BH_IMAGE_RAW,
+};
+
+/**
+ * struct bh_image - an image QEMU's "-device loader" put into host memory
+ * @kind:    BH_IMAGE_*
+ * @load_pa: where "-device loader,addr=" put the file (host-physical)
+ * @ipa:     where the guest expects it; must lie inside a memory region
+ * @size:    bytes reserved for it (>= the file size); 0 ends the list
+ *
+ * If the region containing @ipa maps it exactly to @load_pa, the image is
+ * used in place.  Otherwise the hypervisor copies @size bytes from @load_pa
+ * to the region at boot and again on the VM's SYSTEM_RESET; @load_pa must
+ * then lie outside every VM's memory so the pristine copy survives.
+ */
+struct bh_image {
+	uint32_t kind;
+	uint64_t load_pa;
+	uint64_t ipa;
+	uint64_t size;
+};
+
+/* ---------------------------------------------------------------- devices */
+
+enum bh_dev_kind {
+	BH_DEV_NONE = 0,
+	BH_DEV_GENERIC,		/* plain MMIO pass-through */
+	BH_DEV_PL011,		/* Arm PL011 UART (DT: arm,pl011) */
+	BH_DEV_NS16550,		/* 16550A, reg-io-width 1, 1843200 Hz (pci-serial) */
+};
+
+/**
+ * struct bh_device - a passed-through MMIO region (Device-nGnRE in stage 2)
+ * @name:  for logs and DT node names
+ * @kind:  BH_DEV_*; a UART kind makes the DT generator emit a console node
+ * @ipa:   guest-physical base (page aligned)
+ * @pa:    host-physical base (page aligned); for pci-serial UARTs this is
+ *         the page the platform code gives that UART in the PCI I/O window
+ *         (DESIGN §2): 0x3eff1000 for the first, 0x3eff2000 for the second
+ * @size:  bytes (page multiple); 0 ends the list
+ * @intid: its interrupt (SPI INTID), 0 if none; must also be in .irqs
+ */
+struct bh_device {
+	const char *name;
+	uint32_t kind;
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;
+	uint32_t intid;
+};
+
+/* ---------------------------------------------------------------- virtio */
+
+/**
+ * struct bh_virtio - RESERVED for the remote-I/O issue (DESIGN §5)
+ * @frontend:   index of the VM that sees the virtio-mmio device
+ * @backend:    index of the VM whose device model serves it
+ * @mmio_ipa:   frontend IPA of the 0x200-byte virtio-mmio window (trapped)
+ * @intid:      frontend SPI for the device's interrupt
+ * @shmem:      index into bh_config.shmem: the frontend's restricted DMA
+ *              pool, mapped in the frontend and (only that) in the backend
+ * @device_id:  virtio device ID (3 = console); 0 ends the list
+ *
+ * The hypervisor of this issue does not implement remote I/O: it refuses
+ * to boot a config with entries here rather than pretend.  The checker
+ * already validates them.
+ */
+struct bh_virtio {
+	uint32_t frontend;
+	uint32_t backend;
+	uint64_t mmio_ipa;
+	uint32_t intid;
+	uint32_t shmem;
+	uint32_t device_id;
+};
+
+/* ---------------------------------------------------------------- VMs */
+
+/* QEMU virt GICv3 layout (DESIGN §2); a VM's emulated GIC defaults to it. */
+#define BH_GICD_IPA_DEFAULT	0x08000000ull
+#define BH_GICD_SIZE		0x10000ull
+#define BH_GICR_IPA_DEFAULT	0x080a0000ull
+#define BH_GICR_STRIDE		0x20000ull	/* RD_base + SGI_base frames */
+
+/**
+ * struct bh_vm_config - one static partition
+ * @name:     VM name (logs, DT); NULL ends the VM list
+ * @cpus:     bitmask of physical CPUs; vCPU n runs on the n-th set bit,
+ *            vCPU 0 starts at boot, the others on PSCI CPU_ON
+ * @entry:    IPA where vCPU 0 starts (EL1h, MMU off, DAIF masked)
+ * @x0:       x0 at entry (Linux: the DTB IPA; bare metal: free use)
+ * @gicd_ipa: IPA of the emulated GICD (0: BH_GICD_IPA_DEFAULT)
+ * @gicr_ipa: IPA of the emulated GICR frames, one per vCPU
+ *            (0: BH_GICR_IPA_DEFAULT)
+ * @bootargs: kernel command line for the DT generator (may be NULL)
+ * @mem:      memory regions
+ * @images:   images to place (see struct bh_image)
+ * @devices:  passed-through MMIO
+ * @irqs:     passed-through physical SPIs (INTID 32..1019), 0 ends; they are
+ *            routed to the pCPU of vCPU 0 and injected with HW=1
+ */
+struct bh_vm_config {
+	const char *name;
+	uint64_t cpus;
+	uint64_t entry;
+	uint64_t x0;
+	uint64_t gicd_ipa;
+	uint64_t gicr_ipa;
+	const char *bootargs;
+	struct bh_mem_region mem[BH_MAX_MEM_REGIONS];
+	struct bh_image images[BH_MAX_IMAGES];
+	struct bh_device devices[BH_MAX_DEVICES];
+	uint32_t irqs[BH_MAX_IRQS];
+};
+
+/**
+ * struct bh_config - the whole system
+ * @magic:  BH_CONFIG_MAGIC (catches a config built against another header)
+ * @name:   config name (banner)
+ * @vms:    the partitions; VM index = position
+ * @shmem:  shared memory regions
+ * @virtio: remote-I/O devices (reserved, see struct bh_virtio)
+ */
+struct bh_config {
+	uint64_t magic;
+	const char *name;
+	struct bh_vm_config vms[BH_MAX_VMS];
+	struct bh_shmem shmem[BH_MAX_SHMEM];
+	struct bh_virtio virtio[BH_MAX_VIRTIO];
+};
+
+/* The config a build links in. */
+extern const struct bh_config bh_config;
+
+#endif /* BULKHEAD_CONFIG_H */
