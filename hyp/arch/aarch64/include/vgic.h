@@ -158,6 +158,19 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
 		  unsigned int vcpu_id, unsigned int pcpu, uint64_t mpidr);
 
 /**
+ * vgic_bind_hw() - mark @intid as backed by the same physical INTID (HW=1)
+ * @d:     the VM's distributor
+ * @c:     owning vCPU for a PPI (ignored for SPIs)
+ * @intid: PPI 16..31 or SPI
+ *
+ * Called by gic_assign_irq() so that enable and routing writes of the guest
+ * are mirrored on the physical interrupt before its first occurrence.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vgic_bind_hw(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
+
+/**
  * vgic_is_gicd() / vgic_is_gicr() - does @ipa fall in the emulated windows
  * @d:   the VM's distributor
  * @ipa: faulting guest-physical address
