@@ -1,0 +1,66 @@
+# Bulkhead: static-partitioning hypervisor for Armv8-A and a VirtIO device model.
+#
+#   make run    install what is missing, build everything, start the reference system
+#   make test   the same set-up, then every test (ends with "N passed, N failed")
+#   make all    build only;  make deps  install missing Debian packages only
+#   make help   more targets
+
+.DEFAULT_GOAL := all
+.SECONDEXPANSION:
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+include mk/toolchain.mk
+
+# Every area brings its own fragment; sorted so the order never depends on the file system.
+BUILD_FRAGMENTS := $(sort $(shell find . -path ./build -prune -o -name build.mk -print))
+include $(BUILD_FRAGMENTS)
+
+PYTHON ?= python3
+SYSTEM_TESTS ?= tests/system
+# Pass T=substring to run only the tests whose names contain it.
+T ?=
+
+.PHONY: all deps run test unit-test system-test help clean FORCE
+FORCE:
+
+# Packages first, in a make of its own: the rest of the build needs the tools it installs.
+deps:
+	@scripts/deps.sh
+
+all: deps
+	@$(MAKE) --no-print-directory build-all
+
+.PHONY: build-all
+build-all: $(BUILD_ALL)
+
+run: deps
+	@$(MAKE) --no-print-directory build-all
+	@scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory run-tests
+
+.PHONY: run-tests
+run-tests: $(UNIT_TESTS) $(SYSTEM_TEST_DEPS)
+	@$(PYTHON) tests/run.py -k "$(T)" --unit $(UNIT_TESTS) --check $(CHECK_CMDS) --system $(SYSTEM_TESTS)
+
+# Host unit tests and checks alone: no QEMU, no guest images.
+unit-test: deps
+	@$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@$(PYTHON) tests/run.py -k "$(T)" --unit $(UNIT_TESTS) --check $(CHECK_CMDS)
+
+system-test: deps
+	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
+	@$(PYTHON) tests/run.py -k "$(T)" --system $(SYSTEM_TESTS)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "  make unit-test      host unit tests and checks only"
+	@echo "  make system-test    QEMU system tests only"
+	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
+	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

@@ -1,0 +1,299 @@
+"""Drive QEMU guests through unix-socket chardevs.
+
+One small driver for every system test: start QEMU with each console on its own
+unix socket, wait for a pattern with a timeout, send lines or bytes, collect the
+output, and always kill QEMU afterwards (a test never leaves a process behind).
+
+Console text is decoded as latin-1 so that every byte maps to one character and
+positions in the text are positions in the byte stream.
+"""
+
+import atexit
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+MACHINE = "virt,virtualization=on,gic-version=3"
+
+_live = []  # every Qemu started and not yet stopped, for cleanup_all()
+
+
+class TestFailure(AssertionError):
+    """A failed expectation; its message is what the test runner prints."""
+
+
+class Console:
+    """One guest console reached through a connected unix socket.
+
+    A reader thread appends everything received to an in-memory buffer and to
+    a log file. expect() searches from a cursor that advances past each match,
+    so consecutive expects see consecutive output.
+    """
+
+    def __init__(self, label, sock, logpath):
+        self.label = label
+        self._sock = sock
+        self._log = open(logpath, "wb")
+        self._buf = bytearray()
+        self._cursor = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._reader, daemon=True)
+        self._thread.start()
+
+    def _reader(self):
+        while True:
+            try:
+                data = self._sock.recv(65536)
+            except OSError:
+                data = b""
+            with self._cond:
+                if not data:
+                    self._closed = True
+                    self._cond.notify_all()
+                    return
+                self._buf += data
+                self._log.write(data)
+                self._log.flush()
+                self._cond.notify_all()
+
+    def _wait(self, ready, timeout, what):
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                result = ready()
+                if result is not None:
+                    return result
+                left = deadline - time.monotonic()
+                if left <= 0 or self._closed:
+                    why = "console closed" if self._closed else f"timeout {timeout}s"
+                    tail = self._buf[-600:].decode("latin-1")
+                    raise TestFailure(f"{self.label}: {why} waiting for {what}; last output:\n{tail}")
+                self._cond.wait(min(left, 0.5))
+
+    def expect(self, pattern, timeout=30):
+        """Wait until `pattern` (regex) appears after the cursor; return the match."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+
+        def ready():
+            m = rx.search(self._buf.decode("latin-1"), self._cursor)
+            if m:
+                self._cursor = m.end()
+            return m
+
+        return self._wait(ready, timeout, f"/{rx.pattern}/")
+
+    def read_bytes(self, n, timeout=60):
+        """Return the next `n` raw bytes after the cursor."""
+
+        def ready():
+            if len(self._buf) - self._cursor < n:
+                return None
+            data = bytes(self._buf[self._cursor:self._cursor + n])
+            self._cursor += n
+            return data
+
+        return self._wait(ready, timeout, f"{n} bytes")
+
+    def skip(self):
+        """Move the cursor to the end of what has arrived so far."""
+        with self._cond:
+            self._cursor = len(self._buf)
+
+    def output(self):
+        """Everything received so far, as text."""
+        with self._cond:
+            return self._buf.decode("latin-1")
+
+    def wait_quiet(self, quiet=0.5, timeout=30):
+        """Wait until nothing has arrived for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self._buf)
+            time.sleep(quiet)
+            if len(self._buf) == before:
+                return
+        raise TestFailure(f"{self.label}: still talking after {timeout}s")
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode("latin-1")
+        self._sock.sendall(data)
+
+    def send_line(self, line):
+        self.send(line + "\n")
+
+    def close(self):
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+        self._thread.join(timeout=2)
+        self._log.close()
+
+
+class Qemu:
+    """A qemu-system-aarch64 `virt` machine whose consoles are unix sockets.
+
+    consoles:     UART0 (PL011) as chardev "uart0" (only the first name is used)
+    pci_serials:  one `-device pci-serial` (16550A) per name
+    virtconsoles: QEMU's own virtio-serial-device with one virtconsole per name
+    loaders:      (file, address) pairs placed with -device loader,force-raw=on
+    """
+
+    def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
+                 cpu="cortex-a53", consoles=("uart0",), pci_serials=(), virtconsoles=(),
+                 loaders=(), extra=(), name="qemu"):
+        self.ctx = ctx
+        self.name = name
+        self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
+        self._labels = []
+        args = [QEMU, "-M", MACHINE, "-cpu", cpu, "-smp", str(smp), "-m", mem,
+                "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot"]
+        if kernel:
+            args += ["-kernel", self._path(kernel)]
+        if initrd:
+            args += ["-initrd", self._path(initrd)]
+        if append:
+            args += ["-append", append]
+        if consoles:
+            args += self._chardev(consoles[0]) + ["-serial", f"chardev:{consoles[0]}"]
+        else:
+            args += ["-serial", "none"]
+        for label in pci_serials:
+            args += self._chardev(label) + ["-device", f"pci-serial,chardev={label}"]
+        if virtconsoles:
+            args += ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-serial-device"]
+            for label in virtconsoles:
+                args += self._chardev(label) + ["-device", f"virtconsole,chardev={label}"]
+        for path, addr in loaders:
+            args += ["-device", f"loader,file={self._path(path)},addr={addr:#x},force-raw=on"]
+        args += list(extra)
+        self.args = args
+        self.proc = None
+        self.cons = {}
+
+    def _path(self, p):
+        return p if os.path.isabs(p) else os.path.join(self.ctx.root, p)
+
+    def _chardev(self, label):
+        self._labels.append(label)
+        path = os.path.join(self._sockdir, label)
+        # wait=on: QEMU does not start the guest before every console is connected,
+        # so no early output is lost.
+        return ["-chardev", f"socket,id={label},path={path},server=on,wait=on"]
+
+    def start(self):
+        os.makedirs(self.ctx.logdir, exist_ok=True)
+        with open(os.path.join(self.ctx.logdir, f"{self.name}.cmdline"), "w") as f:
+            f.write(" ".join(self.args) + "\n")
+        self._qlog = open(os.path.join(self.ctx.logdir, f"{self.name}.log"), "wb")
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=self._qlog,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        _live.append(self)
+        # QEMU creates and waits on the sockets one after another, in command-line order.
+        for label in self._labels:
+            self.cons[label] = Console(label, self._connect(label),
+                                       os.path.join(self.ctx.logdir, f"{label}.log"))
+        return self
+
+    def _connect(self, label, timeout=20):
+        path = os.path.join(self._sockdir, label)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise TestFailure(f"QEMU exited with {self.proc.returncode} before console "
+                                  f"{label} connected; see {self.ctx.logdir}/{self.name}.log")
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                return s
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise TestFailure(f"console {label}: cannot connect to {path}")
+                time.sleep(0.05)
+
+    def con(self, label):
+        return self.cons[label]
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def wait_exit(self, timeout=30):
+        """Wait for QEMU to exit by itself; return its exit code."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise TestFailure(f"QEMU still running after {timeout}s") from None
+
+    def stop(self):
+        """Kill QEMU and its process group, close consoles; safe to call twice."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        for c in self.cons.values():
+            c.close()
+        self.cons = {}
+        if self in _live:
+            _live.remove(self)
+            self._qlog.close()
+        shutil.rmtree(self._sockdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def cleanup_all():
+    """Stop every QEMU still running (the runner calls this after each test)."""
+    for q in list(_live):
+        q.stop()
+
+
+atexit.register(cleanup_all)
+
+
+class Shell:
+    """Run commands in a busybox shell on a console and collect their output.
+
+    Each command is framed by two markers the shell prints itself. The tty echo
+    of the command line shows `$?` unexpanded, so the end marker only matches
+    once the command really finished.
+    """
+
+    _seq = 0
+
+    def __init__(self, console):
+        self.con = console
+
+    def wait_prompt(self, prompt=r"# ", timeout=60):
+        self.con.expect(prompt, timeout)
+
+    def run(self, cmd, timeout=30, check=True):
+        """Run `cmd`; return its output (str, CR/LF normalised). Raise on non-zero exit if check."""
+        Shell._seq += 1
+        tag = f"{os.getpid()}x{Shell._seq}"
+        self.con.send_line(f"echo BH-BEGIN-{tag}; {cmd}; echo BH-END-{tag}-$?")
+        self.con.expect(rf"\nBH-BEGIN-{tag}\r?\n", timeout)
+        start = self.con._cursor
+        m = self.con.expect(rf"BH-END-{tag}-(\d+)", timeout)
+        out = self.con.output()[start:m.start()].replace("\r\n", "\n")
+        rc = int(m.group(1))
+        if check and rc != 0:
+            raise TestFailure(f"`{cmd}` exited with {rc}:\n{out}")
+        return out

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Bulkhead test runner: host unit tests, check commands and QEMU system tests.
+
+Every case is reported on one line; the run ends with the line
+`N passed, N failed` and exits non-zero if anything failed or nothing ran.
+
+  --unit BIN ...        cmocka binaries, run with TAP output; every case counts
+  --check NAME=CMD ...  shell commands, one test each, passing on exit 0
+  --system PATH ...     Python files (or folders of test_*.py) with test_* functions
+  -k SUBSTRING          run only tests whose name contains it
+"""
+
+import argparse
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import harness  # noqa: E402
+
+TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (.*)$")
+
+
+class Ctx:
+    """What a system test gets: where the repo, the build and its own logs are."""
+
+    def __init__(self, name, logdir):
+        self.name = name
+        self.root = ROOT
+        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
+        self.logdir = logdir
+
+
+class Timeout(Exception):
+    pass
+
+
+class Runner:
+    def __init__(self, logroot, pattern):
+        self.logroot = logroot
+        self.pattern = pattern
+        self.passed = 0
+        self.failed = []
+
+    def wanted(self, name):
+        return not self.pattern or self.pattern in name
+
+    def report(self, name, ok, secs, why=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {name} ({secs:.1f}s)", flush=True)
+        else:
+            self.failed.append(name)
+            print(f"FAIL {name} ({secs:.1f}s)", flush=True)
+            for line in why.rstrip().splitlines():
+                print(f"     {line}", flush=True)
+
+    def run_unit(self, binary):
+        base = os.path.basename(binary)
+        if not self.wanted(base):
+            return
+        log = os.path.join(self.logroot, "unit", base + ".log")
+        os.makedirs(os.path.dirname(log), exist_ok=True)
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+        start = time.monotonic()
+        try:
+            p = subprocess.run([binary], env=env, capture_output=True, text=True,
+                               errors="replace", timeout=900)
+            out, code = p.stdout + p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, code = (e.stdout or b"").decode(errors="replace") + "\n(timeout)\n", -1
+        except OSError as e:
+            out, code = f"cannot run {binary}: {e}\n", -1
+        secs = time.monotonic() - start
+        with open(log, "w") as f:
+            f.write(out)
+        cases = [TAP_LINE.match(line) for line in out.splitlines()]
+        cases = [m for m in cases if m]
+        for m in cases:
+            self.report(f"unit/{base}: {m.group(2)}", m.group(1) == "ok", secs / len(cases),
+                        "" if m.group(1) == "ok" else f"see {log}")
+        # A crash (sanitizer report, abort) may end the binary before it prints a failing case.
+        if code != 0 and all(m.group(1) == "ok" for m in cases):
+            self.report(f"unit/{base}", False, secs, f"exit code {code}; log: {log}\n" + out[-1500:])
+        elif not cases and code == 0:
+            self.report(f"unit/{base}", False, secs, "ran no test case")
+
+    def run_check(self, spec):
+        name, _, cmd = spec.partition("=")
+        if not self.wanted(name):
+            return
+        log = os.path.join(self.logroot, "check", name + ".log")
+        os.makedirs(os.path.dirname(log), exist_ok=True)
+        start = time.monotonic()
+        with open(log, "w") as f:
+            try:
+                code = subprocess.run(cmd, shell=True, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT,
+                                      timeout=1800).returncode
+            except subprocess.TimeoutExpired:
+                code = -1
+        with open(log, errors="replace") as f:
+            tail = f.read()[-1500:]
+        self.report(f"check/{name}", code == 0, time.monotonic() - start,
+                    f"exit code {code}; log: {log}\n{tail}")
+
+    def run_system_file(self, path):
+        modname = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(modname, path)
+        mod = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception:
+            self.report(f"system/{modname}", False, 0, traceback.format_exc())
+            return
+        tests = [(n, f) for n, f in vars(mod).items() if n.startswith("test_") and callable(f)]
+        tests.sort(key=lambda t: t[1].__code__.co_firstlineno)
+        for fname, func in tests:
+            name = f"system/{modname}::{fname}"
+            if self.wanted(name):
+                self.run_system_test(name, func, getattr(func, "timeout", 600),
+                                     os.path.join(self.logroot, modname, fname))
+
+    def run_system_test(self, name, func, limit, logdir):
+        shutil.rmtree(logdir, ignore_errors=True)
+        os.makedirs(logdir)
+
+        def alarm(_sig, _frame):
+            raise Timeout(f"test exceeded its {limit}s limit")
+
+        old = signal.signal(signal.SIGALRM, alarm)
+        signal.alarm(limit)
+        start = time.monotonic()
+        ok, why = True, ""
+        try:
+            func(Ctx(name, logdir))
+        except Exception as e:
+            ok = False
+            detail = str(e) if isinstance(e, (harness.TestFailure, Timeout)) else traceback.format_exc()
+            why = f"{type(e).__name__}: {detail}\nlogs kept in {os.path.relpath(logdir, ROOT)}/"
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+            harness.cleanup_all()
+        self.report(name, ok, time.monotonic() - start, why)
+
+
+def system_files(paths):
+    for p in paths:
+        if os.path.isdir(p):
+            for f in sorted(os.listdir(p)):
+                if f.startswith("test_") and f.endswith(".py"):
+                    yield os.path.join(p, f)
+        else:
+            yield p
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--unit", nargs="*", default=[])
+    ap.add_argument("--check", nargs="*", default=[])
+    ap.add_argument("--system", nargs="*", default=[])
+    ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("--logs", default=os.path.join(ROOT, os.environ.get("BUILD", "build"), "test-logs"))
+    args = ap.parse_args()
+
+    def on_signal(sig, _frame):
+        harness.cleanup_all()
+        sys.exit(128 + sig)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    r = Runner(args.logs, args.pattern)
+    for b in args.unit:
+        r.run_unit(b)
+    for c in args.check:
+        r.run_check(c)
+    for f in system_files(args.system):
+        r.run_system_file(f)
+
+    if r.failed:
+        print("\nFailed:\n" + "\n".join(f"  {n}" for n in r.failed))
+    print(f"{r.passed} passed, {len(r.failed)} failed")
+    return 1 if r.failed or r.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
