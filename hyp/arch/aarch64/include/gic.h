@@ -205,6 +205,11 @@ struct vgic_cpu;
 
 #define GIC_MAX_CPUS		8
 
+/* QEMU virt (hw/arm/virt.c, DESIGN §2): one GICR frame pair per CPU. */
+#define GIC_PHYS_GICD_BASE	0x08000000ull
+#define GIC_PHYS_GICR_BASE	0x080a0000ull
+#define GIC_PHYS_GICR_MAX	123	/* 0xf60000 bytes / GICR_STRIDE */
+
 /**
  * gic_init_boot() - set up the distributor, once, on the boot CPU
  *
@@ -222,8 +227,8 @@ int gic_init_boot(void);
  * Wakes the redistributor matching MPIDR_EL1, enables the kick SGI and the
  * maintenance PPI, applies PPIs already assigned to @cpu, enables the
  * system-register interface at EL2 (and for EL1), PMR, Group 1, EOImode=1
- * and the virtual CPU interface (ICH_HCR_EL2.En).  Also gives EL1 the
- * physical counter and the virtual timer with CNTVOFF_EL2 = 0.
+ * and the virtual CPU interface (ICH_HCR_EL2.En).  (EL1 counter/timer
+ * access, CNTHCTL_EL2/CNTVOFF_EL2, is set by the vCPU entry code.)
  *
  * Return: 0, -EINVAL for a bad @cpu, -ENODEV if no redistributor matches.
  */

@@ -586,7 +586,7 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 	}
 	if (!vgic_dist_quiet_raz(off)) {
 		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICD %s of unhandled offset %#llx size %u: RAZ/WI",
+		vgic_warn(d, "GICD %s of unhandled offset 0x%llx size %u: RAZ/WI",
 			  write ? "write" : "read", (unsigned long long)off, size);
 	}
 	if (!write)
@@ -595,7 +595,7 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 bad:
 	if (d) {
 		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICD access offset %#llx size %u",
+		vgic_warn(d, "bad GICD access offset 0x%llx size %u",
 			  (unsigned long long)off, size);
 	}
 	return -EINVAL;
@@ -664,7 +664,7 @@ static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
 		return 0;
 	default:
 		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICR%u RD %s of unhandled offset %#llx: RAZ/WI",
+		vgic_warn(d, "GICR%u RD %s of unhandled offset 0x%llx: RAZ/WI",
 			  c->vcpu_id, write ? "write" : "read",
 			  (unsigned long long)off);
 		break;
@@ -709,7 +709,7 @@ static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c,
 		break;
 	default:
 		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICR%u SGI %s of unhandled offset %#llx: RAZ/WI",
+		vgic_warn(d, "GICR%u SGI %s of unhandled offset 0x%llx: RAZ/WI",
 			  c->vcpu_id, write ? "write" : "read",
 			  (unsigned long long)off);
 		break;
@@ -747,7 +747,7 @@ int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 bad:
 	if (d) {
 		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICR access offset %#llx size %u",
+		vgic_warn(d, "bad GICR access offset 0x%llx size %u",
 			  (unsigned long long)off, size);
 	}
 	return -EINVAL;

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aarch64 accessors behind the vGIC's pure logic: the virtual interface
+ * system registers (IHI0069 §12.5) and the physical GIC driver.
+ * Not part of the host unit-test build (tests use fakes instead).
+ */
+#include <stdarg.h>
+
+#include "gic.h"
+#include "log.h"
+#include "sysreg.h"
+#include "vgic.h"
+
+#define ICH_HCR_EL2	S3_4_C12_C11_0
+#define ICH_VTR_EL2	S3_4_C12_C11_1
+
+#define VGIC_LOG_LINE	160
+
+/* ICH_LR<n>_EL2: op0=3 op1=4 CRn=12 CRm=12+n/8 op2=n%8 (§12.5.10) */
+#define LR_CASE_READ(n, crm, op2)				\
+	case n:							\
+		return sysreg_read(S3_4_C12_C##crm##_##op2)
+#define LR_CASE_WRITE(n, crm, op2)				\
+	case n:							\
+		sysreg_write(S3_4_C12_C##crm##_##op2, val);	\
+		break
+
+unsigned int vgic_hw_nr_lrs(void)
+{
+	return (unsigned int)(sysreg_read(ICH_VTR_EL2) & ICH_VTR_LISTREGS_MASK) + 1;
+}
+
+uint64_t vgic_hw_read_lr(unsigned int n)
+{
+	switch (n) {
+	LR_CASE_READ(0, 12, 0);
+	LR_CASE_READ(1, 12, 1);
+	LR_CASE_READ(2, 12, 2);
+	LR_CASE_READ(3, 12, 3);
+	LR_CASE_READ(4, 12, 4);
+	LR_CASE_READ(5, 12, 5);
+	LR_CASE_READ(6, 12, 6);
+	LR_CASE_READ(7, 12, 7);
+	LR_CASE_READ(8, 13, 0);
+	LR_CASE_READ(9, 13, 1);
+	LR_CASE_READ(10, 13, 2);
+	LR_CASE_READ(11, 13, 3);
+	LR_CASE_READ(12, 13, 4);
+	LR_CASE_READ(13, 13, 5);
+	LR_CASE_READ(14, 13, 6);
+	LR_CASE_READ(15, 13, 7);
+	default:
+		return 0;
+	}
+}
+
+void vgic_hw_write_lr(unsigned int n, uint64_t val)
+{
+	switch (n) {
+	LR_CASE_WRITE(0, 12, 0);
+	LR_CASE_WRITE(1, 12, 1);
+	LR_CASE_WRITE(2, 12, 2);
+	LR_CASE_WRITE(3, 12, 3);
+	LR_CASE_WRITE(4, 12, 4);
+	LR_CASE_WRITE(5, 12, 5);
+	LR_CASE_WRITE(6, 12, 6);
+	LR_CASE_WRITE(7, 12, 7);
+	LR_CASE_WRITE(8, 13, 0);
+	LR_CASE_WRITE(9, 13, 1);
+	LR_CASE_WRITE(10, 13, 2);
+	LR_CASE_WRITE(11, 13, 3);
+	LR_CASE_WRITE(12, 13, 4);
+	LR_CASE_WRITE(13, 13, 5);
+	LR_CASE_WRITE(14, 13, 6);
+	LR_CASE_WRITE(15, 13, 7);
+	default:
+		break;
+	}
+}
+
+uint32_t vgic_hw_read_hcr(void)
+{
+	return (uint32_t)sysreg_read(ICH_HCR_EL2);
+}
+
+void vgic_hw_write_hcr(uint32_t val)
+{
+	sysreg_write(ICH_HCR_EL2, val);
+}
+
+void vgic_hw_kick(unsigned int pcpu)
+{
+	if (pcpu != gic_this_cpu())
+		gic_send_sgi(pcpu, GIC_SGI_KICK);
+}
+
+void vgic_hw_irq_enable(uint32_t pintid, unsigned int pcpu, bool enable)
+{
+	gic_irq_set_enable(pintid, pcpu, enable);
+}
+
+void vgic_hw_irq_deactivate(uint32_t pintid, unsigned int pcpu)
+{
+	gic_irq_deactivate(pintid, pcpu);
+}
+
+void vgic_hw_irq_route(uint32_t pintid, unsigned int pcpu)
+{
+	gic_irq_route(pintid, pcpu);
+}
+
+void vgic_hw_log(const char *fmt, ...)
+{
+	char line[VGIC_LOG_LINE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hyp_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	hyp_log("%s", line);
+}
