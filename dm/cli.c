@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: MIT
+/*
+ * QEMU-style command line: parse every option first, then create chardevs,
+ * transports, devices and ports in that order so references may appear in
+ * any order on the command line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm/cli.h"
+
+#define CLI_MAX_PROPS	16
+
+struct cli_prop {
+	char *key;
+	char *val;
+	bool used;
+};
+
+struct cli_opt {
+	const char *option;		/* "-chardev" ... */
+	char *type;			/* first token: backend/driver/type */
+	struct cli_prop props[CLI_MAX_PROPS];
+	unsigned int nprops;
+	char *buf;
+};
+
+struct cli_ctx {
+	struct dm_instance *dm;
+	char *err;
+	size_t errlen;
+};
+
+void dm_cli_usage(void)
+{
+	fputs(
+"Usage: bulkhead-dm [options]\n"
+"VirtIO device model of Bulkhead: serves virtio-mmio consoles to frontends.\n"
+"\n"
+"Transports (where the frontends' register accesses come from):\n"
+"  -transport sim,id=ID,fd=N          test frontend on inherited socket fd N\n"
+"  -transport sim,id=ID,path=PATH     test frontend listening on unix socket\n"
+"                                     (SOCK_SEQPACKET, see dm/include/dm/sim_proto.h)\n"
+"  -transport uio,...                 hypervisor remote I/O (not yet available)\n"
+"\n"
+"Character devices (as QEMU's -chardev):\n"
+"  -chardev pty,id=ID                 prints 'char device redirected to\n"
+"                                     /dev/pts/N (label ID)' on stdout\n"
+"  -chardev socket,id=ID,path=PATH,server=on[,wait=off]\n"
+"                                     unix socket server, one client at a time\n"
+"  -chardev file,id=ID,path=OUT[,input-path=IN][,append=on]\n"
+"  -chardev stdio,id=ID[,signal=on]\n"
+"\n"
+"Devices:\n"
+"  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
+"          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off]\n"
+"      virtio-mmio console; port 0 (hvc0) on the chardev.  max_ports>1\n"
+"      offers VIRTIO_CONSOLE_F_MULTIPORT (QEMU virtio-serial default: 31).\n"
+"      slot = device number on the transport (default: next free).\n"
+"      iommu_platform=on (default) offers and requires ACCESS_PLATFORM.\n"
+"  -device virtio-serial-device,...   the same without a port 0 chardev\n"
+"  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
+"  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
+"      extra ports of a multiport device (/dev/vportNpM, or hvcN)\n"
+"\n"
+"  -h, --help                         this text\n"
+"  --version                          version\n"
+"\n"
+"Example:\n"
+"  bulkhead-dm -transport sim,id=t0,path=/tmp/fe.sock \\\n"
+"      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n",
+	      stdout);
+}
+
+static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int cli_split(struct cli_ctx *c, struct cli_opt *o, const char *option,
+		     const char *arg)
+{
+	char *tok, *save = NULL, *eq;
+
+	o->option = option;
+	o->buf = strdup(arg);
+	if (!o->buf)
+		return -ENOMEM;
+	o->type = strtok_r(o->buf, ",", &save);
+	if (!o->type || strchr(o->type, '='))
+		return cli_fail(c, "%s %s: first item must be the type", option,
+				arg);
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		if (o->nprops == CLI_MAX_PROPS)
+			return cli_fail(c, "%s %s: too many properties", option,
+					o->type);
+		eq = strchr(tok, '=');
+		o->props[o->nprops].key = tok;
+		/* QEMU accepts a bare boolean ("server") as "server=on" */
+		o->props[o->nprops].val = (char *)"on";
+		if (eq) {
+			*eq = '\0';
+			o->props[o->nprops].val = eq + 1;
+		}
+		o->nprops++;
+	}
+	return 0;
+}
+
+static const char *cli_get(struct cli_opt *o, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nprops; i++) {
+		if (!strcmp(o->props[i].key, key)) {
+			o->props[i].used = true;
+			return o->props[i].val;
+		}
+	}
+	return NULL;
+}
+
+static int cli_check_unused(struct cli_ctx *c, struct cli_opt *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nprops; i++)
+		if (!o->props[i].used)
+			return cli_fail(c, "%s %s: unknown property '%s'",
+					o->option, o->type, o->props[i].key);
+	return 0;
+}
+
+static int cli_bool(struct cli_ctx *c, struct cli_opt *o, const char *key,
+		    bool *out)
+{
+	const char *v = cli_get(o, key);
+
+	if (!v)
+		return 0;
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
+		*out = false;
+		return 0;
+	}
+	return cli_fail(c, "%s %s: property '%s' expects on or off, not '%s'",
+			o->option, o->type, key, v);
+}
+
+static int cli_uint(struct cli_ctx *c, struct cli_opt *o, const char *key,
+		    unsigned long min, unsigned long max, unsigned long *out)
+{
+	const char *v = cli_get(o, key);
+	unsigned long n;
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 0);
+	if (errno || !*v || *end || n < min || n > max)
+		return cli_fail(c, "%s %s: property '%s' must be %lu..%lu, not '%s'",
+				o->option, o->type, key, min, max, v);
+	*out = n;
+	return 0;
+}
+
+static int cli_str(struct cli_ctx *c, struct cli_opt *o, const char *key,
+		   char *dst, size_t len)
+{
+	const char *v = cli_get(o, key);
+
+	if (!v)
+		return 0;
+	if (strlen(v) >= len)
+		return cli_fail(c, "%s %s: property '%s' is too long",
+				o->option, o->type, key);
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+/* ---- object creation ------------------------------------------------------ */
+
+static int cli_chardev(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct chardev_opts co = { .server = false, .wait = false };
+	bool signal = true;
+	struct chardev *cd;
+	int err;
+
+	snprintf(co.backend, sizeof(co.backend), "%s", o->type);
+	err = cli_str(c, o, "id", co.id, sizeof(co.id)) ?:
+	      cli_str(c, o, "path", co.path, sizeof(co.path)) ?:
+	      cli_str(c, o, "input-path", co.input_path,
+		      sizeof(co.input_path)) ?:
+	      cli_bool(c, o, "server", &co.server) ?:
+	      cli_bool(c, o, "wait", &co.wait) ?:
+	      cli_bool(c, o, "append", &co.append) ?:
+	      cli_bool(c, o, "signal", &signal) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!co.id[0])
+		return cli_fail(c, "-chardev %s: property 'id' is required",
+				o->type);
+	if (dm->n_chardevs == DM_MAX_OBJECTS)
+		return cli_fail(c, "-chardev %s: too many chardevs", co.id);
+	cd = chardev_new(&dm->loop, &co, c->err, c->errlen);
+	if (!cd)
+		return -EINVAL;
+	dm->chardevs[dm->n_chardevs++] = cd;
+	return 0;
+}
+
+static int cli_transport(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct transport_opts to = { .fd = -1 };
+	unsigned long fd = ULONG_MAX;
+	struct dm_transport *t;
+	int err;
+
+	snprintf(to.type, sizeof(to.type), "%s", o->type);
+	snprintf(to.id, sizeof(to.id), "%s", o->type);
+	err = cli_str(c, o, "id", to.id, sizeof(to.id)) ?:
+	      cli_uint(c, o, "fd", 0, INT_MAX, &fd) ?:
+	      cli_str(c, o, "path", to.path, sizeof(to.path)) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	to.fd = fd == ULONG_MAX ? -1 : (int)fd;
+	if (dm->n_transports == DM_MAX_OBJECTS)
+		return cli_fail(c, "-transport %s: too many transports", to.id);
+	t = transport_new(&dm->loop, &to, c->err, c->errlen);
+	if (!t)
+		return -EINVAL;
+	dm->transports[dm->n_transports++] = t;
+	return 0;
+}
+
+static struct chardev *cli_find_chardev(struct dm_instance *dm,
+					const char *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < dm->n_chardevs; i++)
+		if (!strcmp(dm->chardevs[i]->id, id))
+			return dm->chardevs[i];
+	return NULL;
+}
+
+static struct dm_transport *cli_find_transport(struct dm_instance *dm,
+					       const char *id)
+{
+	unsigned int i;
+
+	if (!id)
+		return dm->n_transports == 1 ? dm->transports[0] : NULL;
+	for (i = 0; i < dm->n_transports; i++)
+		if (!strcmp(dm->transports[i]->id, id))
+			return dm->transports[i];
+	/* transport=sim names the only transport of that type */
+	for (i = 0; i < dm->n_transports; i++)
+		if (!strcmp(dm->transports[i]->ops->name, id))
+			return dm->transports[i];
+	return NULL;
+}
+
+/* A chardev serves one port; QEMU refuses a second front end too. */
+static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o,
+			    const char *id, struct chardev **out)
+{
+	struct chardev *cd = cli_find_chardev(c->dm, id);
+
+	if (!cd)
+		return cli_fail(c, "%s %s: chardev '%s' not found", o->option,
+				o->type, id);
+	if (cd->fe.opaque)
+		return cli_fail(c, "%s %s: chardev '%s' is already in use",
+				o->option, o->type, id);
+	*out = cd;
+	return 0;
+}
+
+static int cli_console(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct console_opts co = { .max_ports = 1, .cols = 80, .rows = 25,
+				   .access_platform = true };
+	unsigned long max_ports = 1, cols = 80, rows = 25, slot = ULONG_MAX;
+	const char *cd_id, *t_id;
+	struct chardev *cd = NULL;
+	struct virtio_console *con;
+	struct dm_transport *t;
+	int err;
+
+	snprintf(co.id, sizeof(co.id), "virtio-console%u", dm->n_consoles);
+	cd_id = cli_get(o, "chardev");
+	t_id = cli_get(o, "transport");
+	err = cli_str(c, o, "id", co.id, sizeof(co.id)) ?:
+	      cli_uint(c, o, "max_ports", 1, CONSOLE_MAX_PORTS, &max_ports) ?:
+	      cli_uint(c, o, "cols", 0, 0xffff, &cols) ?:
+	      cli_uint(c, o, "rows", 0, 0xffff, &rows) ?:
+	      cli_uint(c, o, "slot", 0, TRANSPORT_MAX_SLOTS - 1, &slot) ?:
+	      cli_bool(c, o, "iommu_platform", &co.access_platform) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!strcmp(o->type, "virtio-console") && !cd_id)
+		return cli_fail(c, "-device virtio-console: property 'chardev' is required");
+	if (cd_id && (err = cli_take_chardev(c, o, cd_id, &cd)))
+		return err;
+	t = cli_find_transport(dm, t_id);
+	if (!t)
+		return cli_fail(c, "-device %s: transport '%s' not found%s",
+				o->type, t_id ? t_id : "",
+				t_id ? "" : " (give -transport, or transport=)");
+	co.max_ports = (unsigned int)max_ports;
+	co.cols = (uint16_t)cols;
+	co.rows = (uint16_t)rows;
+	if (dm->n_consoles == DM_MAX_OBJECTS)
+		return cli_fail(c, "-device %s: too many devices", o->type);
+	con = console_new(&co);
+	if (!con)
+		return -ENOMEM;
+	dm->consoles[dm->n_consoles] = con;
+	snprintf(dm->console_ids[dm->n_consoles], sizeof(dm->console_ids[0]),
+		 "%s", co.id);
+	dm->n_consoles++;
+	if (cd)
+		console_add_port(con, 0, cd, true, NULL);
+	if (slot == ULONG_MAX)
+		slot = t->nslots;
+	err = transport_attach(t, (unsigned int)slot, console_mmio(con));
+	if (err)
+		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s",
+				o->type, slot, t->id, strerror(-err));
+	return 0;
+}
+
+static int cli_port(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	const char *bus = cli_get(o, "bus"), *cd_id = cli_get(o, "chardev");
+	char name[CONSOLE_NAME_MAX] = "", id[32];
+	struct virtio_console *con = NULL;
+	unsigned long nr = ULONG_MAX;
+	struct chardev *cd;
+	unsigned int i;
+	int err;
+
+	err = cli_str(c, o, "name", name, sizeof(name)) ?:
+	      cli_str(c, o, "id", id, sizeof(id)) ?:
+	      cli_uint(c, o, "nr", 1, CONSOLE_MAX_PORTS - 1, &nr) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!cd_id)
+		return cli_fail(c, "-device %s: property 'chardev' is required",
+				o->type);
+	for (i = 0; i < dm->n_consoles; i++) {
+		/* QEMU names the bus "ID.0"; accept both spellings */
+		size_t l = strlen(dm->console_ids[i]);
+
+		if (bus && (!strcmp(bus, dm->console_ids[i]) ||
+			    (!strncmp(bus, dm->console_ids[i], l) &&
+			     !strcmp(bus + l, ".0"))))
+			con = dm->consoles[i];
+	}
+	if (!bus && dm->n_consoles == 1)
+		con = dm->consoles[0];
+	if (!con)
+		return cli_fail(c, "-device %s: bus '%s' not found", o->type,
+				bus ? bus : "");
+	err = cli_take_chardev(c, o, cd_id, &cd);
+	if (err)
+		return err;
+	if (nr == ULONG_MAX) {
+		int free_nr = console_free_port_nr(con);
+
+		if (free_nr < 0)
+			return cli_fail(c, "-device %s: no free port (max_ports=%u)",
+					o->type, con->max_ports);
+		nr = (unsigned long)free_nr;
+	}
+	err = console_add_port(con, (unsigned int)nr, cd,
+			       !strcmp(o->type, "virtconsole"),
+			       name[0] ? name : NULL);
+	if (err == -EINVAL)
+		return cli_fail(c, "-device %s: property 'nr' %lu needs max_ports > %lu",
+				o->type, nr, nr);
+	if (err)
+		return cli_fail(c, "-device %s: port %lu is already in use",
+				o->type, nr);
+	return 0;
+}
+
+static int cli_device(struct cli_ctx *c, struct cli_opt *o)
+{
+	if (!strcmp(o->type, "virtio-console") ||
+	    !strcmp(o->type, "virtio-serial-device"))
+		return cli_console(c, o);
+	if (!strcmp(o->type, "virtserialport") ||
+	    !strcmp(o->type, "virtconsole"))
+		return cli_port(c, o);
+	return cli_fail(c, "-device: unknown driver '%s'", o->type);
+}
+
+/* ---- top level --------------------------------------------------------- */
+
+static int cli_pass(struct cli_ctx *c, struct cli_opt *opts, unsigned int n,
+		    const char *option, bool ports,
+		    int (*fn)(struct cli_ctx *, struct cli_opt *))
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		bool is_port;
+
+		if (strcmp(opts[i].option, option))
+			continue;
+		is_port = !strcmp(opts[i].type, "virtserialport") ||
+			  !strcmp(opts[i].type, "virtconsole");
+		if (!strcmp(option, "-device") && is_port != ports)
+			continue;
+		err = fn(c, &opts[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts,
+			 unsigned int n)
+{
+	return cli_pass(c, opts, n, "-chardev", false, cli_chardev) ?:
+	       cli_pass(c, opts, n, "-transport", false, cli_transport) ?:
+	       cli_pass(c, opts, n, "-device", false, cli_device) ?:
+	       cli_pass(c, opts, n, "-device", true, cli_device);
+}
+
+static int cli_parse(struct cli_ctx *c, int argc, char **argv,
+		     struct cli_opt *opts, unsigned int *n)
+{
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help") ||
+		    !strcmp(a, "-help")) {
+			dm_cli_usage();
+			return DM_CLI_EXIT_OK;
+		}
+		if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
+			puts("bulkhead-dm 0.1");
+			return DM_CLI_EXIT_OK;
+		}
+		if (strcmp(a, "-chardev") && strcmp(a, "-device") &&
+		    strcmp(a, "-transport"))
+			return cli_fail(c, "unknown option '%s' (try --help)", a);
+		if (i + 1 >= argc)
+			return cli_fail(c, "option '%s' needs an argument", a);
+		if (*n == DM_MAX_OBJECTS * 3)
+			return cli_fail(c, "too many options");
+		err = cli_split(c, &opts[*n], a, argv[++i]);
+		(*n)++;
+		if (err)
+			return err;
+	}
+	return DM_CLI_RUN;
+}
+
+int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
+		 size_t errlen)
+{
+	struct cli_ctx c = { .dm = dm, .err = err, .errlen = errlen };
+	struct cli_opt *opts;
+	unsigned int n = 0, i;
+	int ret;
+
+	memset(dm, 0, sizeof(*dm));
+	err[0] = '\0';
+	opts = calloc(DM_MAX_OBJECTS * 3, sizeof(*opts));
+	if (!opts)
+		return -ENOMEM;
+	ret = cli_parse(&c, argc, argv, opts, &n);
+	if (ret)
+		goto out;
+	if (!n) {
+		ret = cli_fail(&c, "nothing to do: give -transport, -chardev and -device (try --help)");
+		goto out;
+	}
+	ret = el_init(&dm->loop);
+	if (ret) {
+		cli_fail(&c, "epoll: %s", strerror(-ret));
+		goto out;
+	}
+	dm->loop_ok = true;
+	ret = cli_build_all(&c, opts, n);
+out:
+	for (i = 0; i < n; i++)
+		free(opts[i].buf);
+	free(opts);
+	return ret;
+}
+
+void dm_instance_destroy(struct dm_instance *dm)
+{
+	unsigned int i;
+
+	for (i = 0; i < dm->n_transports; i++)
+		transport_free(dm->transports[i]);
+	for (i = 0; i < dm->n_consoles; i++)
+		console_free(dm->consoles[i]);
+	for (i = 0; i < dm->n_chardevs; i++)
+		chardev_free(dm->chardevs[i]);
+	if (dm->loop_ok)
+		el_fini(&dm->loop);
+	memset(dm, 0, sizeof(*dm));
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One epoll loop per process.  Level-triggered: a handler that cannot make
+ * progress must drop its interest (el_set(.., 0)) instead of spinning.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include "dm/event_loop.h"
+#include "dm/log.h"
+
+#define EL_MAX_EVENTS	64
+
+void el_handler_init(struct el_handler *h, int fd, el_cb_t cb)
+{
+	h->fd = fd;
+	h->cb = cb;
+	h->events = 0;
+	h->added = false;
+}
+
+static void el_wake_cb(struct el_handler *h, uint32_t events)
+{
+	uint64_t v;
+
+	(void)events;
+	if (read(h->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		dm_log("event loop: wake read: errno %d", errno);
+}
+
+int el_init(struct event_loop *loop)
+{
+	loop->stop = false;
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epfd < 0)
+		return -errno;
+	loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (loop->wake_fd < 0)
+		goto err_epoll;
+	el_handler_init(&loop->wake_h, loop->wake_fd, el_wake_cb);
+	if (el_set(loop, &loop->wake_h, EPOLLIN))
+		goto err_wake;
+	return 0;
+err_wake:
+	close(loop->wake_fd);
+err_epoll:
+	close(loop->epfd);
+	return -errno;
+}
+
+void el_fini(struct event_loop *loop)
+{
+	close(loop->wake_fd);
+	close(loop->epfd);
+	loop->epfd = -1;
+}
+
+int el_set(struct event_loop *loop, struct el_handler *h, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = h };
+	int op;
+
+	if (h->fd < 0)
+		return -EBADF;
+	if (!events) {
+		if (h->added && epoll_ctl(loop->epfd, EPOLL_CTL_DEL, h->fd,
+					  NULL) < 0 && errno != ENOENT &&
+		    errno != EBADF)
+			return -errno;
+		h->added = false;
+		h->events = 0;
+		return 0;
+	}
+	if (h->added && h->events == events)
+		return 0;
+	op = h->added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(loop->epfd, op, h->fd, &ev) < 0)
+		return -errno;
+	h->added = true;
+	h->events = events;
+	return 0;
+}
+
+int el_run_once(struct event_loop *loop, int timeout_ms)
+{
+	struct epoll_event evs[EL_MAX_EVENTS];
+	int i, n;
+
+	n = epoll_wait(loop->epfd, evs, EL_MAX_EVENTS, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		struct el_handler *h = evs[i].data.ptr;
+
+		/* An earlier callback of this batch may have dropped it. */
+		if (!h->added)
+			continue;
+		h->cb(h, evs[i].events);
+	}
+	return n;
+}
+
+int el_run(struct event_loop *loop)
+{
+	int ret = 0;
+
+	while (!loop->stop) {
+		ret = el_run_once(loop, -1);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void el_stop(struct event_loop *loop)
+{
+	uint64_t one = 1;
+
+	loop->stop = true;
+	if (write(loop->wake_fd, &one, sizeof(one)) < 0)
+		dm_log("event loop: wake write: errno %d", errno);
+}

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-console (virtio v1.2 §5.3) with VIRTIO_CONSOLE_F_SIZE and
+ * VIRTIO_CONSOLE_F_MULTIPORT, following the control protocol of QEMU's
+ * virtio-serial (hw/char/virtio-serial-bus.c) as Linux's virtio_console.c
+ * expects it.
+ *
+ * Data path: TX chains are written straight from guest memory to the
+ * chardev (writev), RX data is read straight into guest buffers (readv):
+ * the device model itself copies no payload byte.
+ *
+ * Queue layout (§5.3.2): port 0 receiveq 0 / transmitq 1, control receiveq 2
+ * / transmitq 3, port N>=1 receiveq 2(N+1) / transmitq 2(N+1)+1.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm/console.h"
+
+#define CONSOLE_CTRL_RXQ	2
+#define CONSOLE_CTRL_TXQ	3
+
+static unsigned int port_rxq(unsigned int id)
+{
+	return id ? 2 * (id + 1) : 0;
+}
+
+static struct virtqueue *port_vq(struct console_port *p, bool tx)
+{
+	return mmio_vq(&p->con->mmio, port_rxq(p->id) + tx);
+}
+
+/* ---- control queue (device -> driver) ---------------------------------- */
+
+static size_t iov_from_buf(const struct iovec *iov, unsigned int cnt,
+			   const void *buf, size_t len)
+{
+	size_t done = 0, n;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		memcpy(iov[i].iov_base, (const uint8_t *)buf + done, n);
+		done += n;
+	}
+	return done;
+}
+
+static size_t iov_to_buf(const struct iovec *iov, unsigned int cnt,
+			 void *buf, size_t len)
+{
+	size_t done = 0, n;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		memcpy((uint8_t *)buf + done, iov[i].iov_base, n);
+		done += n;
+	}
+	return done;
+}
+
+static void ctrl_flush(struct virtio_console *con)
+{
+	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_RXQ);
+	struct vq_chain *c = &con->ctrl_chain;
+	bool pushed = false;
+	int r;
+
+	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
+		return;
+	while (con->ctrl_count) {
+		struct console_ctrl_msg *m = &con->ctrl[con->ctrl_head];
+		uint8_t buf[sizeof(m->hdr) + CONSOLE_NAME_MAX];
+		size_t len = sizeof(m->hdr) + m->name_len;
+
+		r = vq_pop(vq, c);
+		if (r < 0) {
+			mmio_needs_reset(&con->mmio, "control receiveq", r);
+			return;
+		}
+		if (!r) {
+			if (vq_notify_enable(vq))
+				continue;
+			break;
+		}
+		if (c->n_out || c->in_len < sizeof(m->hdr)) {
+			mmio_needs_reset(&con->mmio, "control buffer too small",
+					 -EINVAL);
+			return;
+		}
+		memcpy(buf, &m->hdr, sizeof(m->hdr));
+		memcpy(buf + sizeof(m->hdr), m->name, m->name_len);
+		len = iov_from_buf(c->iov, c->n_in, buf, len);
+		vq_push(vq, c->head, (uint32_t)len);
+		pushed = true;
+		con->ctrl_head = (con->ctrl_head + 1) % CONSOLE_CTRL_PENDING;
+		con->ctrl_count--;
+	}
+	if (pushed)
+		mmio_used_notify(&con->mmio, vq);
+}
+
+static void ctrl_send(struct virtio_console *con, unsigned int id,
+		      uint16_t event, uint16_t value, const char *name)
+{
+	struct console_ctrl_msg *m;
+
+	if (con->ctrl_count == CONSOLE_CTRL_PENDING) {
+		dm_log_rl(&con->mmio.rl, "%s: control queue full, event %u dropped",
+			  con->mmio.name, event);
+		return;
+	}
+	m = &con->ctrl[(con->ctrl_head + con->ctrl_count) % CONSOLE_CTRL_PENDING];
+	m->hdr.id = htole32(id);
+	m->hdr.event = htole16(event);
+	m->hdr.value = htole16(value);
+	m->name_len = 0;
+	if (name) {
+		size_t n = strlen(name);
+
+		m->name_len = (uint8_t)(n < CONSOLE_NAME_MAX ? n : CONSOLE_NAME_MAX);
+		memcpy(m->name, name, m->name_len);
+	}
+	con->ctrl_count++;
+	ctrl_flush(con);
+}
+
+/* ---- RX: chardev -> guest ------------------------------------------------ */
+
+static bool port_can_rx(struct console_port *p)
+{
+	struct virtio_console *con = p->con;
+
+	if (!p->present || !p->cd || p->rx_starved || !mmio_live(&con->mmio))
+		return false;
+	if (!port_vq(p, false))
+		return false;
+	if (con->multiport && !p->guest_open)
+		return false;	/* QEMU keeps host data until the guest opens */
+	if (!con->multiport && p->id)
+		return false;
+	return true;
+}
+
+static void port_rx_update(struct console_port *p)
+{
+	if (p->cd)
+		chardev_read_enable(p->cd, port_can_rx(p));
+}
+
+static void port_rx_pump(void *opaque)
+{
+	struct console_port *p = opaque;
+	struct virtio_mmio *m = &p->con->mmio;
+	struct vq_chain *c = &p->rx_chain;
+	struct virtqueue *vq;
+	bool pushed = false;
+	unsigned int budget;
+	size_t n;
+	int r;
+
+	for (budget = CONSOLE_RX_BUDGET; budget; budget--) {
+		if (!port_can_rx(p))
+			break;
+		vq = port_vq(p, false);
+		r = vq_pop(vq, c);
+		if (r < 0) {
+			mmio_needs_reset(m, "receiveq", r);
+			break;
+		}
+		if (!r) {
+			if (vq_notify_enable(vq))
+				continue;
+			/* back-pressure: leave the bytes in the chardev */
+			p->rx_starved = true;
+			break;
+		}
+		if (c->n_out || !c->in_len) {
+			mmio_needs_reset(m, "receiveq buffer not writable",
+					 -EINVAL);
+			break;
+		}
+		n = chardev_readv(p->cd, c->iov, (int)c->n_in);
+		if (!n) {
+			vq_unpop(vq);
+			break;
+		}
+		vq_push(vq, c->head, (uint32_t)n);
+		p->rx_bytes += n;
+		pushed = true;
+	}
+	vq = port_vq(p, false);
+	if (pushed && vq)
+		mmio_used_notify(m, vq);
+	port_rx_update(p);
+}
+
+/* ---- TX: guest -> chardev ------------------------------------------------ */
+
+/* Write the held chain from tx_off; true when all of it is consumed. */
+static bool port_tx_write(struct console_port *p)
+{
+	struct vq_chain *c = &p->tx_chain;
+	struct iovec iov[VQ_MAX_IOV];
+	size_t skip = p->tx_off, n;
+	unsigned int i, cnt = 0;
+
+	if (!p->cd) {
+		p->tx_off = c->out_len;		/* no backend: drop */
+		return true;
+	}
+	for (i = 0; i < c->n_out; i++) {
+		if (skip >= c->iov[i].iov_len) {
+			skip -= c->iov[i].iov_len;
+			continue;
+		}
+		iov[cnt].iov_base = (uint8_t *)c->iov[i].iov_base + skip;
+		iov[cnt].iov_len = c->iov[i].iov_len - skip;
+		skip = 0;
+		cnt++;
+	}
+	n = cnt ? chardev_writev(p->cd, iov, (int)cnt) : 0;
+	p->tx_off += n;
+	p->tx_bytes += n;
+	return p->tx_off >= c->out_len;
+}
+
+static void port_tx(struct console_port *p)
+{
+	struct virtio_mmio *m = &p->con->mmio;
+	struct virtqueue *vq = port_vq(p, true);
+	struct vq_chain *c = &p->tx_chain;
+	bool pushed = false;
+	int r;
+
+	if (!vq || !mmio_live(m))
+		return;
+	while (!p->tx_held && !m->broken) {
+		r = vq_pop(vq, c);
+		if (r < 0) {
+			mmio_needs_reset(m, "transmitq", r);
+			break;
+		}
+		if (!r) {
+			if (vq_notify_enable(vq))
+				continue;
+			break;
+		}
+		if (c->n_in) {
+			mmio_needs_reset(m, "transmitq buffer writable", -EINVAL);
+			break;
+		}
+		p->tx_off = 0;
+		if (!port_tx_write(p)) {
+			p->tx_held = true;	/* slow peer: wait write_ready */
+			break;
+		}
+		/* §2.7.8: len counts bytes written into the buffer: none. */
+		vq_push(vq, c->head, 0);
+		pushed = true;
+	}
+	if (pushed)
+		mmio_used_notify(m, vq);
+}
+
+static void port_tx_resume(void *opaque)
+{
+	struct console_port *p = opaque;
+	struct virtqueue *vq = port_vq(p, true);
+
+	if (!p->tx_held)
+		return;
+	if (!vq || !mmio_live(&p->con->mmio)) {
+		p->tx_held = false;
+		return;
+	}
+	if (!port_tx_write(p))
+		return;
+	p->tx_held = false;
+	vq_push(vq, p->tx_chain.head, 0);
+	mmio_used_notify(&p->con->mmio, vq);
+	port_tx(p);
+}
+
+static void port_event(void *opaque, bool opened)
+{
+	struct console_port *p = opaque;
+	struct virtio_console *con = p->con;
+
+	if (con->multiport && p->guest_ready && mmio_live(&con->mmio))
+		ctrl_send(con, p->id, VIRTIO_CONSOLE_PORT_OPEN, opened, NULL);
+	if (!opened)
+		port_tx_resume(p);	/* now dropped: release the held chain */
+	port_rx_update(p);
+}
+
+/* ---- control queue (driver -> device) ---------------------------------- */
+
+static void ctrl_port_ready(struct virtio_console *con, struct console_port *p,
+			    uint16_t value)
+{
+	if (!value) {
+		dm_log_rl(&con->mmio.rl, "%s: driver failed to add port %u",
+			  con->mmio.name, p->id);
+		return;
+	}
+	p->guest_ready = true;
+	if (p->is_console)
+		ctrl_send(con, p->id, VIRTIO_CONSOLE_CONSOLE_PORT, 1, NULL);
+	if (p->name[0])
+		ctrl_send(con, p->id, VIRTIO_CONSOLE_PORT_NAME, 1, p->name);
+	if (p->cd && p->cd->connected)
+		ctrl_send(con, p->id, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL);
+}
+
+static void ctrl_handle(struct virtio_console *con,
+			const struct virtio_console_control *msg)
+{
+	uint32_t id = le32toh(msg->id);
+	uint16_t event = le16toh(msg->event);
+	uint16_t value = le16toh(msg->value);
+	struct console_port *p = NULL;
+	unsigned int i;
+
+	if (event == VIRTIO_CONSOLE_DEVICE_READY) {
+		if (!value) {
+			dm_log_rl(&con->mmio.rl, "%s: driver failed to init",
+				  con->mmio.name);
+			return;
+		}
+		for (i = 0; i < con->max_ports; i++)
+			if (con->ports[i].present)
+				ctrl_send(con, i, VIRTIO_CONSOLE_PORT_ADD, 1,
+					  NULL);
+		return;
+	}
+	if (id < con->max_ports && con->ports[id].present)
+		p = &con->ports[id];
+	if (!p) {
+		dm_log_rl(&con->mmio.rl, "%s: control event %u for bad port %u",
+			  con->mmio.name, event, id);
+		return;
+	}
+	switch (event) {
+	case VIRTIO_CONSOLE_PORT_READY:
+		ctrl_port_ready(con, p, value);
+		break;
+	case VIRTIO_CONSOLE_PORT_OPEN:
+		p->guest_open = value;
+		p->rx_starved = false;
+		port_rx_update(p);
+		break;
+	default:
+		dm_log_rl(&con->mmio.rl, "%s: unexpected control event %u",
+			  con->mmio.name, event);
+		break;
+	}
+}
+
+static void ctrl_receive(struct virtio_console *con)
+{
+	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_TXQ);
+	struct vq_chain *c = &con->ctrl_chain;
+	struct virtio_console_control msg;
+	bool pushed = false;
+	int r;
+
+	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
+		return;
+	while (!con->mmio.broken) {
+		r = vq_pop(vq, c);
+		if (r < 0) {
+			mmio_needs_reset(&con->mmio, "control transmitq", r);
+			break;
+		}
+		if (!r) {
+			if (vq_notify_enable(vq))
+				continue;
+			break;
+		}
+		if (c->n_in) {
+			mmio_needs_reset(&con->mmio, "control buffer writable",
+					 -EINVAL);
+			break;
+		}
+		/* Copy first: the guest may change the buffer under us. */
+		if (iov_to_buf(c->iov, c->n_out, &msg, sizeof(msg)) ==
+		    sizeof(msg))
+			ctrl_handle(con, &msg);
+		else
+			dm_log_rl(&con->mmio.rl, "%s: short control message",
+				  con->mmio.name);
+		vq_push(vq, c->head, 0);
+		pushed = true;
+	}
+	if (pushed)
+		mmio_used_notify(&con->mmio, vq);
+}
+
+/* ---- virtio_dev_ops -------------------------------------------------------- */
+
+static int console_features_ok(void *dev, uint64_t features)
+{
+	struct virtio_console *con = dev;
+
+	con->multiport = features & (1ULL << VIRTIO_CONSOLE_F_MULTIPORT);
+	return 0;
+}
+
+static void console_driver_ok(void *dev)
+{
+	struct virtio_console *con = dev;
+	unsigned int i;
+
+	for (i = 0; i < con->max_ports; i++) {
+		struct console_port *p = &con->ports[i];
+
+		if (!con->multiport)
+			p->guest_open = (i == 0);	/* hvc0 */
+		p->rx_starved = false;
+		port_tx(p);
+		port_rx_update(p);
+	}
+	ctrl_flush(con);
+}
+
+static void console_notify(void *dev, unsigned int q)
+{
+	struct virtio_console *con = dev;
+	struct console_port *p;
+	unsigned int id;
+
+	if (q == CONSOLE_CTRL_RXQ) {
+		ctrl_flush(con);
+		return;
+	}
+	if (q == CONSOLE_CTRL_TXQ) {
+		ctrl_receive(con);
+		return;
+	}
+	id = q < 2 ? 0 : q / 2 - 1;
+	if (id >= con->max_ports)
+		return;
+	p = &con->ports[id];
+	if (q & 1) {
+		port_tx(p);
+	} else {
+		p->rx_starved = false;
+		port_rx_update(p);
+	}
+}
+
+static void console_reset(void *dev)
+{
+	struct virtio_console *con = dev;
+	unsigned int i;
+
+	for (i = 0; i < con->max_ports; i++) {
+		struct console_port *p = &con->ports[i];
+
+		p->guest_ready = p->guest_open = false;
+		p->tx_held = false;
+		p->rx_starved = false;
+		if (p->cd)
+			chardev_read_enable(p->cd, false);
+	}
+	con->ctrl_head = con->ctrl_count = 0;
+	con->multiport = false;
+}
+
+static const struct virtio_dev_ops console_ops = {
+	.features_ok = console_features_ok,
+	.driver_ok = console_driver_ok,
+	.notify = console_notify,
+	.reset = console_reset,
+};
+
+struct virtio_console *console_new(const struct console_opts *o)
+{
+	struct virtio_console *con;
+	uint64_t features;
+	unsigned int i, nq;
+
+	if (!o->max_ports || o->max_ports > CONSOLE_MAX_PORTS)
+		return NULL;
+	con = calloc(1, sizeof(*con));
+	if (!con)
+		return NULL;
+	con->max_ports = o->max_ports;
+	con->config.cols = htole16(o->cols);
+	con->config.rows = htole16(o->rows);
+	con->config.max_nr_ports = htole32(o->max_ports);
+	features = (1ULL << VIRTIO_F_VERSION_1) |
+		   (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+		   (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
+		   (1ULL << VIRTIO_CONSOLE_F_SIZE);
+	if (o->access_platform)
+		features |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	if (o->max_ports > 1)
+		features |= 1ULL << VIRTIO_CONSOLE_F_MULTIPORT;
+	nq = o->max_ports > 1 ? 2 * (o->max_ports + 1) : 2;
+	if (mmio_init(&con->mmio, o->id[0] ? o->id : "virtio-console",
+		      VIRTIO_ID_CONSOLE, &console_ops, con, nq,
+		      CONSOLE_QUEUE_SIZE, features, (const uint8_t *)&con->config,
+		      sizeof(con->config))) {
+		free(con);
+		return NULL;
+	}
+	/* Under a restricted DMA pool the window is all the device sees. */
+	if (o->access_platform)
+		con->mmio.required_features |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	for (i = 0; i <= CONSOLE_MAX_PORTS; i++) {
+		con->ports[i].con = con;
+		con->ports[i].id = i;
+	}
+	return con;
+}
+
+void console_free(struct virtio_console *con)
+{
+	if (!con)
+		return;
+	mmio_fini(&con->mmio);
+	free(con);
+}
+
+int console_add_port(struct virtio_console *con, unsigned int nr,
+		     struct chardev *cd, bool is_console, const char *name)
+{
+	struct console_port *p;
+	struct chardev_fe fe = {
+		.read_ready = port_rx_pump,
+		.write_ready = port_tx_resume,
+		.event = port_event,
+	};
+
+	if (nr >= con->max_ports)
+		return -EINVAL;
+	p = &con->ports[nr];
+	if (p->present)
+		return -EBUSY;
+	p->present = true;
+	p->is_console = is_console || nr == 0;
+	snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
+	p->cd = cd;
+	if (cd) {
+		fe.opaque = p;
+		chardev_set_fe(cd, &fe);
+	}
+	return 0;
+}
+
+int console_free_port_nr(const struct virtio_console *con)
+{
+	unsigned int i;
+
+	for (i = 1; i < con->max_ports; i++)
+		if (!con->ports[i].present)
+			return (int)i;
+	return -ENOSPC;
+}

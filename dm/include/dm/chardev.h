@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Character device backends (QEMU's -chardev): pty, unix socket server,
+ * file, stdio.  A backend moves bytes between a front end (a console port)
+ * and file descriptors, with readv/writev straight from/to guest memory.
+ *
+ * Flow control:
+ *  - read:  the front end enables reading only while it has guest buffers;
+ *           otherwise the fd is left unread (back-pressure, nothing dropped).
+ *  - write: while no peer is connected, bytes are accepted and dropped (as
+ *           QEMU does) so the guest's TX never stalls; with a peer that is
+ *           slow, chardev_writev() accepts less and calls write_ready later.
+ */
+#ifndef DM_CHARDEV_H
+#define DM_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "dm/event_loop.h"
+#include "dm/log.h"
+
+#define CHARDEV_ID_MAX		32
+#define CHARDEV_PATH_MAX	108	/* sun_path */
+
+struct chardev;
+
+/** struct chardev_fe - the front end's callbacks (all optional) */
+struct chardev_fe {
+	void (*read_ready)(void *opaque);	/* input pending */
+	void (*write_ready)(void *opaque);	/* output possible again */
+	void (*event)(void *opaque, bool opened); /* peer came or went */
+	void *opaque;
+};
+
+struct chardev_ops {
+	const char *name;
+	/* a peer disconnected (EOF, EPIPE, HUP): drop the connection */
+	void (*disconnect)(struct chardev *cd);
+	void (*destroy)(struct chardev *cd);
+};
+
+/** struct chardev_opts - parsed -chardev options */
+struct chardev_opts {
+	char backend[16];
+	char id[CHARDEV_ID_MAX];
+	char path[CHARDEV_PATH_MAX];
+	char input_path[CHARDEV_PATH_MAX];
+	bool server, wait, append;
+};
+
+struct chardev {
+	const struct chardev_ops *ops;
+	char id[CHARDEV_ID_MAX];
+	struct event_loop *loop;
+	struct chardev_fe fe;
+
+	int in_fd, out_fd;		/* -1 when not connected */
+	struct el_handler in_h, out_h;	/* out_h unused when in_fd == out_fd */
+	bool in_pollable;		/* epoll refuses regular files */
+	int ready_fd;			/* eventfd standing in for !in_pollable */
+	bool in_eof;
+	bool borrowed_fds;		/* stdio: never close 0/1 */
+	bool connected;
+	bool want_read, want_write;
+	char pty_name[64];		/* pty only */
+	unsigned long dropped;		/* bytes written while unconnected */
+	struct dm_ratelimit rl;
+};
+
+/**
+ * chardev_new() - create a backend from options
+ * @err: on failure, a message naming the offending option
+ * Return: the chardev or NULL.
+ */
+struct chardev *chardev_new(struct event_loop *loop,
+			    const struct chardev_opts *o, char *err,
+			    size_t errlen);
+void chardev_free(struct chardev *cd);
+
+void chardev_set_fe(struct chardev *cd, const struct chardev_fe *fe);
+
+/** chardev_read_enable() - (stop) watching for input. */
+void chardev_read_enable(struct chardev *cd, bool on);
+
+/**
+ * chardev_readv() - read input into @iov
+ * Return: bytes read; 0 when nothing is available now (or the peer left).
+ */
+size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt);
+
+/**
+ * chardev_writev() - write output
+ * Return: bytes consumed (written or, with no peer, dropped).  Fewer than
+ * offered means the peer is slow; write_ready follows when it drains.
+ */
+size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt);
+
+/* Helpers for the backends. */
+void chardev_init(struct chardev *cd, const struct chardev_ops *ops,
+		  struct event_loop *loop, const char *id);
+int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd);
+void chardev_detach_fds(struct chardev *cd, bool close_fds);
+void chardev_set_connected(struct chardev *cd, bool connected);
+void chardev_update(struct chardev *cd);
+
+struct chardev *chardev_pty_new(struct event_loop *loop,
+				const struct chardev_opts *o, char *err,
+				size_t errlen);
+struct chardev *chardev_socket_new(struct event_loop *loop,
+				   const struct chardev_opts *o, char *err,
+				   size_t errlen);
+struct chardev *chardev_file_new(struct event_loop *loop,
+				 const struct chardev_opts *o, char *err,
+				 size_t errlen);
+struct chardev *chardev_stdio_new(struct event_loop *loop,
+				  const struct chardev_opts *o, char *err,
+				  size_t errlen);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command line of bulkhead-dm (QEMU style):
+ *   -transport sim,id=T,fd=N|path=P
+ *   -chardev pty|socket|file|stdio,id=C,...
+ *   -device virtio-console,chardev=C[,transport=T][,slot=N][,max_ports=N]...
+ *   -device virtserialport|virtconsole,bus=D,chardev=C[,name=S][,nr=N]
+ */
+#ifndef DM_CLI_H
+#define DM_CLI_H
+
+#include <stddef.h>
+
+#include "dm/chardev.h"
+#include "dm/console.h"
+#include "dm/event_loop.h"
+#include "dm/transport.h"
+
+#define DM_MAX_OBJECTS	32
+
+struct dm_instance {
+	struct event_loop loop;
+	bool loop_ok;
+	struct chardev *chardevs[DM_MAX_OBJECTS];
+	unsigned int n_chardevs;
+	struct dm_transport *transports[DM_MAX_OBJECTS];
+	unsigned int n_transports;
+	struct virtio_console *consoles[DM_MAX_OBJECTS];
+	char console_ids[DM_MAX_OBJECTS][32];
+	unsigned int n_consoles;
+};
+
+enum { DM_CLI_RUN = 0, DM_CLI_EXIT_OK = 1 };
+
+/**
+ * dm_cli_build() - parse @argv and create every object
+ * @err: on failure, a message naming the bad option or property
+ * Return: DM_CLI_RUN, DM_CLI_EXIT_OK (--help, --version printed), or a
+ * negative errno with @err set.  Call dm_instance_destroy() in every case.
+ */
+int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
+		 size_t errlen);
+void dm_instance_destroy(struct dm_instance *dm);
+void dm_cli_usage(void);
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-console device (virtio v1.2 §5.3), multiport like QEMU's
+ * virtio-serial (hw/char/virtio-serial-bus.c).
+ */
+#ifndef DM_CONSOLE_H
+#define DM_CONSOLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/virtio_console.h>
+#include <linux/virtio_ids.h>
+
+#include "dm/chardev.h"
+#include "dm/mmio.h"
+
+#define CONSOLE_MAX_PORTS	31	/* QEMU virtio-serial's default max */
+#define CONSOLE_NAME_MAX	64
+#define CONSOLE_QUEUE_SIZE	256
+#define CONSOLE_CTRL_PENDING	128	/* queued device->driver messages */
+#define CONSOLE_RX_BUDGET	64	/* chains per wakeup, for fairness */
+
+/* virtio_console_config (§5.3.4) as the driver sees it. */
+_Static_assert(sizeof(struct virtio_console_config) == 12,
+	       "virtio_console_config layout (§5.3.4)");
+/* virtio_console_control (§5.3.6.2). */
+_Static_assert(sizeof(struct virtio_console_control) == 8,
+	       "virtio_console_control layout (§5.3.6.2)");
+
+struct virtio_console;
+
+struct console_port {
+	struct virtio_console *con;
+	unsigned int id;
+	bool present;
+	bool is_console;		/* CONSOLE_PORT is sent for it */
+	char name[CONSOLE_NAME_MAX];
+	struct chardev *cd;
+
+	bool guest_ready;		/* PORT_READY received */
+	bool guest_open;		/* PORT_OPEN(1) from the driver */
+	bool rx_starved;		/* no guest buffers: chardev not read */
+
+	/* A TX chain the chardev could not take in full yet. */
+	bool tx_held;
+	size_t tx_off;
+	struct vq_chain tx_chain;
+	struct vq_chain rx_chain;
+
+	unsigned long tx_bytes, rx_bytes;
+};
+
+struct console_ctrl_msg {
+	struct virtio_console_control hdr;
+	uint8_t name_len;
+	char name[CONSOLE_NAME_MAX];
+};
+
+/** struct console_opts - parsed -device virtio-console options */
+struct console_opts {
+	char id[32];
+	unsigned int max_ports;		/* 1 = no MULTIPORT */
+	uint16_t cols, rows;
+	bool access_platform;		/* iommu_platform=on */
+	bool emerg_write;
+};
+
+struct virtio_console {
+	struct virtio_mmio mmio;
+	unsigned int max_ports;
+	struct console_port ports[CONSOLE_MAX_PORTS + 1];
+	struct virtio_console_config config;
+	bool multiport;			/* negotiated */
+
+	struct console_ctrl_msg ctrl[CONSOLE_CTRL_PENDING];
+	unsigned int ctrl_head, ctrl_count;
+	struct vq_chain ctrl_chain;
+};
+
+/** console_new() - create a device; add ports with console_add_port(). */
+struct virtio_console *console_new(const struct console_opts *o);
+void console_free(struct virtio_console *con);
+
+/**
+ * console_add_port() - bind chardev @cd to port @nr
+ * @is_console: a virtconsole port (hvc); port 0 always is
+ * @name:       PORT_NAME sent to the driver, or NULL
+ * Return: 0, -EINVAL (nr out of range), -EBUSY (port taken).
+ */
+int console_add_port(struct virtio_console *con, unsigned int nr,
+		     struct chardev *cd, bool is_console, const char *name);
+
+/** console_free_port_nr() - lowest unused port number >= 1, or -ENOSPC */
+int console_free_port_nr(const struct virtio_console *con);
+
+static inline struct virtio_mmio *console_mmio(struct virtio_console *con)
+{
+	return &con->mmio;
+}
+
+#endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-mmio version 2 register file (virtio v1.2 §4.2.2).
+ *
+ * A pure request/answer object: the transport hands it {offset, size,
+ * is_write, value} requests (trapped frontend accesses, or the sim test
+ * driver) and it raises the frontend interrupt through @irq_raise.
+ */
+#ifndef DM_MMIO_H
+#define DM_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_config.h>
+
+#include "dm/log.h"
+#include "dm/virtqueue.h"
+#include "dm/window.h"
+
+/* §4.2.2: "0x74726976 (a Little Endian equivalent of the 'virt' string)". */
+#define VIRTIO_MMIO_MAGIC		0x74726976U
+#define VIRTIO_MMIO_VERSION_MODERN	2U
+/* §4.2.2 QueueReset (v1.2); not in the 6.1 uapi header. */
+#ifndef VIRTIO_MMIO_QUEUE_RESET
+#define VIRTIO_MMIO_QUEUE_RESET		0x0c0
+#endif
+/* Vendor ID the model reports ("BKHD" is ours; QEMU uses 0x554d4551). */
+#define DM_VIRTIO_VENDOR_ID		0x44484b42U
+#define DM_MMIO_WINDOW_SIZE		0x200U
+
+struct virtio_mmio;
+
+/**
+ * struct virtio_dev_ops - what a device type plugs into the register file
+ * @features_ok: veto a feature set at FEATURES_OK (optional), 0 = accept
+ * @driver_ok:   DRIVER_OK was set
+ * @notify:      QueueNotify for ready queue @q
+ * @reset:       device reset (Status = 0 or a NEEDS_RESET recovery)
+ * @config_write: driver write into the config space (optional)
+ */
+struct virtio_dev_ops {
+	int (*features_ok)(void *dev, uint64_t features);
+	void (*driver_ok)(void *dev);
+	void (*notify)(void *dev, unsigned int q);
+	void (*reset)(void *dev);
+	void (*config_write)(void *dev, uint32_t off, uint32_t size,
+			     uint32_t val);
+};
+
+struct virtio_mmio {
+	const struct virtio_dev_ops *ops;
+	void *dev;
+	char name[32];
+	uint32_t device_id;
+
+	uint64_t host_features, driver_features;
+	uint64_t required_features;	/* FEATURES_OK fails without these */
+	uint32_t dev_feat_sel, drv_feat_sel, queue_sel, shm_sel;
+	uint32_t status, isr, config_generation;
+
+	unsigned int nqueues;
+	struct virtqueue *vqs;
+	const uint8_t *config;
+	uint32_t config_len;
+
+	const struct dm_window *win;
+	void (*irq_raise)(void *opaque);
+	void *irq_opaque;
+
+	bool broken;			/* NEEDS_RESET set; no processing */
+	struct dm_ratelimit rl;
+	unsigned long irqs_raised;
+};
+
+/**
+ * mmio_init() - set up a register file for one device
+ * Return: 0 or -ENOMEM.
+ */
+int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
+	      const struct virtio_dev_ops *ops, void *dev,
+	      unsigned int nqueues, uint16_t queue_max, uint64_t features,
+	      const uint8_t *config, uint32_t config_len);
+void mmio_fini(struct virtio_mmio *m);
+
+/** mmio_attach() - bind the transport's window and interrupt line. */
+void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
+		 void (*irq_raise)(void *opaque), void *opaque);
+
+/** mmio_read() - a driver read of @size bytes at @off (window-relative). */
+uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size);
+
+/** mmio_write() - a driver write; never fails, bad writes are logged. */
+void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
+		uint32_t val);
+
+/** mmio_live() - may the device process queues? (DRIVER_OK, not broken) */
+bool mmio_live(const struct virtio_mmio *m);
+
+/** mmio_vq() - queue @q if it is ready, else NULL. */
+struct virtqueue *mmio_vq(struct virtio_mmio *m, unsigned int q);
+
+/**
+ * mmio_needs_reset() - the driver broke the rules: set DEVICE_NEEDS_RESET
+ * (§2.1.1), stop processing and send a configuration change interrupt.
+ * @why: short reason for the rate-limited log line
+ */
+void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err);
+
+/** mmio_used_notify() - buffers were used on @vq; interrupt if needed. */
+void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq);
+
+/** mmio_config_changed() - bump ConfigGeneration and interrupt. */
+void mmio_config_changed(struct virtio_mmio *m);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest memory window: the only way the device model touches guest memory.
+ *
+ * A window is a contiguous guest-physical range [base, base + size) mapped at
+ * @map in this process (backend: an mmap of the UIO map of the frontend's
+ * shared window; sim: memory the test owns).  Every guest-supplied
+ * (address, length) pair is checked against it before use, so a hostile
+ * driver can never make the model read or write outside the window.
+ */
+#ifndef DM_WINDOW_H
+#define DM_WINDOW_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct dm_window {
+	uint64_t base;		/* guest-physical address of map[0] */
+	uint64_t size;		/* bytes; 0 = nothing mapped yet */
+	uint8_t *map;		/* host view of the window */
+};
+
+void window_init(struct dm_window *w, uint64_t base, uint64_t size, void *map);
+
+/**
+ * window_ptr() - translate a guest range into a host pointer
+ * @w:    window
+ * @addr: guest-physical address
+ * @len:  length in bytes (0 is allowed and checked like any other)
+ *
+ * Return: host pointer to @addr, or NULL when any byte of the range lies
+ * outside the window (including arithmetic wrap-around).
+ */
+static inline void *window_ptr(const struct dm_window *w, uint64_t addr,
+			       uint64_t len)
+{
+	uint64_t off;
+
+	if (!w || !w->map || addr < w->base)
+		return NULL;
+	off = addr - w->base;
+	if (off > w->size || len > w->size - off)
+		return NULL;
+	return w->map + off;
+}
+
+#endif

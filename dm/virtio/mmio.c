@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-mmio version 2 register file (virtio v1.2 §4.2.2, §4.2.3).
+ *
+ * Every write comes from a possibly hostile driver.  Requests that make no
+ * sense (read-only register, bad QueueSel, bad access size) are ignored with
+ * a rate-limited log line; ring misuse marks the device DEVICE_NEEDS_RESET.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm/mmio.h"
+
+#define MMIO_FEATURE_WORDS	2	/* we offer bits 0..63 */
+
+static bool mmio_is_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
+	      const struct virtio_dev_ops *ops, void *dev,
+	      unsigned int nqueues, uint16_t queue_max, uint64_t features,
+	      const uint8_t *config, uint32_t config_len)
+{
+	unsigned int i;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->device_id = device_id;
+	m->ops = ops;
+	m->dev = dev;
+	m->host_features = features;
+	m->required_features = 1ULL << VIRTIO_F_VERSION_1;
+	m->config = config;
+	m->config_len = config_len;
+	dm_ratelimit_init(&m->rl);
+	m->vqs = calloc(nqueues, sizeof(*m->vqs));
+	if (!m->vqs)
+		return -ENOMEM;
+	m->nqueues = nqueues;
+	for (i = 0; i < nqueues; i++)
+		vq_init(&m->vqs[i], i, queue_max, &m->rl, m->name);
+	return 0;
+}
+
+void mmio_fini(struct virtio_mmio *m)
+{
+	free(m->vqs);
+	m->vqs = NULL;
+	m->nqueues = 0;
+}
+
+void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
+		 void (*irq_raise)(void *opaque), void *opaque)
+{
+	m->win = win;
+	m->irq_raise = irq_raise;
+	m->irq_opaque = opaque;
+}
+
+static void mmio_raise(struct virtio_mmio *m, uint32_t bits)
+{
+	m->isr |= bits;
+	m->irqs_raised++;
+	if (m->irq_raise)
+		m->irq_raise(m->irq_opaque);
+}
+
+bool mmio_live(const struct virtio_mmio *m)
+{
+	return !m->broken && (m->status & VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+struct virtqueue *mmio_vq(struct virtio_mmio *m, unsigned int q)
+{
+	if (q >= m->nqueues || !m->vqs[q].ready)
+		return NULL;
+	return &m->vqs[q];
+}
+
+void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err)
+{
+	dm_log_rl(&m->rl, "%s: %s (errno %d): device needs reset", m->name,
+		  why, -err);
+	if (m->broken)
+		return;
+	m->broken = true;
+	/* §2.1.2: NEEDS_RESET with a configuration change notification. */
+	m->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	if (m->status & VIRTIO_CONFIG_S_DRIVER_OK)
+		mmio_raise(m, VIRTIO_MMIO_INT_CONFIG);
+}
+
+void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	if (vq_need_notify(vq))
+		mmio_raise(m, VIRTIO_MMIO_INT_VRING);
+}
+
+void mmio_config_changed(struct virtio_mmio *m)
+{
+	m->config_generation++;
+	if (m->status & VIRTIO_CONFIG_S_DRIVER_OK)
+		mmio_raise(m, VIRTIO_MMIO_INT_CONFIG);
+}
+
+static void mmio_reset(struct virtio_mmio *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nqueues; i++)
+		vq_reset(&m->vqs[i]);
+	m->driver_features = 0;
+	m->dev_feat_sel = m->drv_feat_sel = m->queue_sel = m->shm_sel = 0;
+	m->status = 0;
+	m->isr = 0;
+	m->broken = false;
+	if (m->ops->reset)
+		m->ops->reset(m->dev);
+}
+
+static struct virtqueue *mmio_sel_vq(struct virtio_mmio *m)
+{
+	if (m->queue_sel >= m->nqueues)
+		return NULL;
+	return &m->vqs[m->queue_sel];
+}
+
+static uint32_t mmio_read_config(struct virtio_mmio *m, uint32_t off,
+				 uint32_t size)
+{
+	uint32_t v = 0;
+
+	/* §4.2.2.2: natural alignment for each config field access. */
+	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) ||
+	    off > m->config_len || size > m->config_len - off) {
+		dm_log_rl(&m->rl, "%s: bad config read off %#x size %u",
+			  m->name, off, size);
+		return 0;
+	}
+	memcpy(&v, m->config + off, size);	/* config is little-endian */
+	return v;
+}
+
+static uint32_t mmio_read_queue(struct virtio_mmio *m, uint32_t off)
+{
+	struct virtqueue *vq = mmio_sel_vq(m);
+
+	if (!vq) {
+		/* §4.2.2: QueueNumMax/QueueReady of a missing queue read 0. */
+		return 0;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return vq->num_max;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return vq->ready;
+	case VIRTIO_MMIO_QUEUE_RESET:
+		return 0;	/* no reset is ever in progress */
+	default:
+		return 0;
+	}
+}
+
+uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size)
+{
+	if (off >= VIRTIO_MMIO_CONFIG)
+		return mmio_read_config(m, off - VIRTIO_MMIO_CONFIG, size);
+	/* §4.2.2.2: registers are accessed 32 bits wide and aligned. */
+	if (size != 4 || (off & 3)) {
+		dm_log_rl(&m->rl, "%s: bad register read off %#x size %u",
+			  m->name, off, size);
+		return 0;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return VIRTIO_MMIO_VERSION_MODERN;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return m->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return DM_VIRTIO_VENDOR_ID;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		if (m->dev_feat_sel >= MMIO_FEATURE_WORDS)
+			return 0;
+		return (uint32_t)(m->host_features >> (32 * m->dev_feat_sel));
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+	case VIRTIO_MMIO_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_RESET:
+		return mmio_read_queue(m, off);
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return m->isr;
+	case VIRTIO_MMIO_STATUS:
+		return m->status;
+	case VIRTIO_MMIO_SHM_LEN_LOW:
+	case VIRTIO_MMIO_SHM_LEN_HIGH:
+	case VIRTIO_MMIO_SHM_BASE_LOW:
+	case VIRTIO_MMIO_SHM_BASE_HIGH:
+		/* §4.2.2: no shared memory regions: length reads all ones. */
+		return 0xffffffffU;
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return m->config_generation;
+	default:
+		dm_log_rl(&m->rl, "%s: read of write-only or unknown register %#x",
+			  m->name, off);
+		return 0;
+	}
+}
+
+static bool mmio_features_acceptable(struct virtio_mmio *m)
+{
+	uint64_t f = m->driver_features;
+
+	if (f & ~m->host_features) {
+		dm_log_rl(&m->rl, "%s: driver accepted unoffered features %#llx",
+			  m->name, (unsigned long long)(f & ~m->host_features));
+		return false;
+	}
+	if ((f & m->required_features) != m->required_features) {
+		dm_log_rl(&m->rl, "%s: driver refused required features %#llx",
+			  m->name,
+			  (unsigned long long)(m->required_features & ~f));
+		return false;
+	}
+	return !m->ops->features_ok || !m->ops->features_ok(m->dev, f);
+}
+
+static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
+{
+	uint32_t old = m->status;
+	uint32_t set = val & ~old;
+	if (!val) {
+		mmio_reset(m);
+		return;
+	}
+	/* §2.1.2: the driver never clears a bit (other than by reset). */
+	if ((val & old) != old || val > 0xff) {
+		dm_log_rl(&m->rl, "%s: status %#x -> %#x ignored", m->name, old,
+			  val);
+		return;
+	}
+	if (set & VIRTIO_CONFIG_S_FEATURES_OK) {
+		/* §3.1.1: FEATURES_OK stays clear if we cannot accept. */
+		if (!mmio_features_acceptable(m))
+			val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	}
+	if ((set & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(val & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		m->status = val;
+		mmio_needs_reset(m, "DRIVER_OK without FEATURES_OK", -EPROTO);
+		return;
+	}
+	m->status = val;
+	if ((set & VIRTIO_CONFIG_S_DRIVER_OK) && !m->broken) {
+		if (m->ops->driver_ok)
+			m->ops->driver_ok(m->dev);
+	}
+}
+
+static void mmio_write_queue_ready(struct virtio_mmio *m,
+				   struct virtqueue *vq, uint32_t val)
+{
+	int err;
+
+	if (!val) {
+		/* §4.2.2: writing 0 stops the queue (we forget its state). */
+		vq_reset(vq);
+		return;
+	}
+	if (vq->ready)
+		return;
+	if (!(m->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		dm_log_rl(&m->rl, "%s: QueueReady before FEATURES_OK", m->name);
+		return;
+	}
+	err = vq_enable(vq, m->win, m->driver_features);
+	if (err)
+		mmio_needs_reset(m, "bad queue layout at QueueReady", err);
+}
+
+static void mmio_write_addr(uint64_t *addr, bool high, uint32_t val)
+{
+	if (high)
+		*addr = (*addr & 0xffffffffULL) | ((uint64_t)val << 32);
+	else
+		*addr = (*addr & ~0xffffffffULL) | val;
+}
+
+static void mmio_write_queue(struct virtio_mmio *m, uint32_t off,
+			     uint32_t val)
+{
+	struct virtqueue *vq = mmio_sel_vq(m);
+
+	if (!vq) {
+		dm_log_rl(&m->rl, "%s: queue register %#x with bad QueueSel %u",
+			  m->name, off, m->queue_sel);
+		return;
+	}
+	if (off == VIRTIO_MMIO_QUEUE_READY) {
+		mmio_write_queue_ready(m, vq, val);
+		return;
+	}
+	if (off == VIRTIO_MMIO_QUEUE_RESET) {
+		/* VIRTIO_F_RING_RESET is not offered (§4.2.2). */
+		dm_log_rl(&m->rl, "%s: QueueReset without RING_RESET", m->name);
+		return;
+	}
+	if (vq->ready) {
+		/* §4.2.2.2: layout registers are frozen while ready. */
+		dm_log_rl(&m->rl, "%s: vq %u: register %#x written while ready",
+			  m->name, vq->index, off);
+		return;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_QUEUE_NUM:
+		vq->num = val > 0xffff ? 0 : (uint16_t)val;
+		if (!mmio_is_pow2(val) || val > vq->num_max)
+			dm_log_rl(&m->rl, "%s: vq %u: bad QueueNum %u", m->name,
+				  vq->index, val);
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		mmio_write_addr(&vq->desc_addr,
+				off == VIRTIO_MMIO_QUEUE_DESC_HIGH, val);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+		mmio_write_addr(&vq->avail_addr,
+				off == VIRTIO_MMIO_QUEUE_AVAIL_HIGH, val);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		mmio_write_addr(&vq->used_addr,
+				off == VIRTIO_MMIO_QUEUE_USED_HIGH, val);
+		break;
+	}
+}
+
+static void mmio_write_notify(struct virtio_mmio *m, uint32_t val)
+{
+	/* Without NOTIFICATION_DATA the value is the queue index (§4.2.3.3). */
+	if (val >= m->nqueues || !m->vqs[val].ready) {
+		dm_log_rl(&m->rl, "%s: notify of missing or not ready queue %u",
+			  m->name, val);
+		return;
+	}
+	if (m->broken || !m->ops->notify)
+		return;
+	m->ops->notify(m->dev, val);
+}
+
+static void mmio_write_features(struct virtio_mmio *m, uint32_t val)
+{
+	uint64_t mask;
+
+	if (m->status & VIRTIO_CONFIG_S_FEATURES_OK) {
+		dm_log_rl(&m->rl, "%s: DriverFeatures after FEATURES_OK",
+			  m->name);
+		return;
+	}
+	if (m->drv_feat_sel >= MMIO_FEATURE_WORDS) {
+		if (val)
+			dm_log_rl(&m->rl, "%s: features word %u = %#x ignored",
+				  m->name, m->drv_feat_sel, val);
+		return;
+	}
+	mask = 0xffffffffULL << (32 * m->drv_feat_sel);
+	m->driver_features = (m->driver_features & ~mask) |
+			     ((uint64_t)val << (32 * m->drv_feat_sel));
+}
+
+static void mmio_write_config(struct virtio_mmio *m, uint32_t off,
+			      uint32_t size, uint32_t val)
+{
+	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) ||
+	    off > m->config_len || size > m->config_len - off ||
+	    !m->ops->config_write) {
+		dm_log_rl(&m->rl, "%s: config write off %#x size %u ignored",
+			  m->name, off, size);
+		return;
+	}
+	m->ops->config_write(m->dev, off, size, val);
+}
+
+void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
+		uint32_t val)
+{
+	if (off >= VIRTIO_MMIO_CONFIG) {
+		mmio_write_config(m, off - VIRTIO_MMIO_CONFIG, size, val);
+		return;
+	}
+	if (size != 4 || (off & 3)) {
+		dm_log_rl(&m->rl, "%s: bad register write off %#x size %u",
+			  m->name, off, size);
+		return;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		m->dev_feat_sel = val;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		mmio_write_features(m, val);
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		m->drv_feat_sel = val;
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		m->queue_sel = val;
+		break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_RESET:
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		mmio_write_queue(m, off, val);
+		break;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		mmio_write_notify(m, val);
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		m->isr &= ~val;
+		break;
+	case VIRTIO_MMIO_STATUS:
+		mmio_write_status(m, val);
+		break;
+	case VIRTIO_MMIO_SHM_SEL:
+		m->shm_sel = val;
+		break;
+	default:
+		dm_log_rl(&m->rl, "%s: write %#x to read-only or unknown register %#x",
+			  m->name, val, off);
+		break;
+	}
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Split virtqueue core (virtio v1.2 §2.7).
+ *
+ * The rings live in memory the (hostile) driver can change at any moment, so
+ * every field is read exactly once into a local and validated there; only
+ * the local copy is used afterwards.  Descriptors are copied with memcpy so
+ * an oddly aligned indirect table cannot cause an unaligned access.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+
+#include <linux/virtio_config.h>
+
+#include "dm/virtqueue.h"
+
+static inline uint16_t vq_load16(const void *p)
+{
+	return le16toh(*(const volatile uint16_t *)p);
+}
+
+static inline uint16_t vq_load16_acquire(const uint16_t *p)
+{
+	return le16toh(__atomic_load_n(p, __ATOMIC_ACQUIRE));
+}
+
+/* used_event lives right after the avail ring (§2.7.6). */
+static inline uint16_t *vq_used_event(struct virtqueue *vq)
+{
+	return &vq->avail->ring[vq->num];
+}
+
+/* avail_event lives right after the used ring (§2.7.8). */
+static inline uint16_t *vq_avail_event(struct virtqueue *vq)
+{
+	return (uint16_t *)&vq->used->ring[vq->num];
+}
+
+void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,
+	     struct dm_ratelimit *rl, const char *owner)
+{
+	memset(vq, 0, sizeof(*vq));
+	vq->index = index;
+	vq->num_max = num_max;
+	vq->rl = rl;
+	vq->owner = owner;
+	vq_reset(vq);
+}
+
+void vq_reset(struct virtqueue *vq)
+{
+	vq->num = vq->num_max;	/* §4.2.2: QueueNum defaults are ours */
+	vq->desc_addr = vq->avail_addr = vq->used_addr = 0;
+	vq->ready = false;
+	vq->desc = NULL;
+	vq->avail = NULL;
+	vq->used = NULL;
+	vq->last_avail = vq->used_idx = vq->signalled_used = 0;
+	vq->signalled_valid = false;
+	vq->event_idx = vq->indirect = false;
+	vq->win = NULL;
+}
+
+static void *vq_map_part(const struct dm_window *win, uint64_t addr,
+			 uint64_t len, unsigned int align, int *err)
+{
+	void *p;
+
+	if (addr & (align - 1)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	p = window_ptr(win, addr, len);
+	if (!p) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	/* The host view must be aligned too for the atomic index accesses. */
+	if ((uintptr_t)p & (align - 1)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return p;
+}
+
+int vq_enable(struct virtqueue *vq, const struct dm_window *win,
+	      uint64_t features)
+{
+	int err = 0;
+
+	if (!vq->num || vq->num > vq->num_max || (vq->num & (vq->num - 1)))
+		return -EINVAL;
+	vq->desc = vq_map_part(win, vq->desc_addr, VQ_DESC_SIZE(vq->num),
+			       VQ_DESC_ALIGN, &err);
+	vq->avail = vq_map_part(win, vq->avail_addr, VQ_AVAIL_SIZE(vq->num),
+				VQ_AVAIL_ALIGN, &err);
+	vq->used = vq_map_part(win, vq->used_addr, VQ_USED_SIZE(vq->num),
+			       VQ_USED_ALIGN, &err);
+	if (err) {
+		vq->desc = NULL;
+		vq->avail = NULL;
+		vq->used = NULL;
+		return err;
+	}
+	vq->win = win;
+	vq->event_idx = features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+	vq->last_avail = vq_load16(&vq->avail->idx);
+	vq->used_idx = vq_load16(&vq->used->idx);
+	vq->signalled_valid = false;
+	vq->ready = true;
+	return 0;
+}
+
+static int vq_add_buf(const struct virtqueue *vq, struct vq_chain *c,
+		      const struct vring_desc *d)
+{
+	uint64_t addr = le64toh(d->addr);
+	uint32_t len = le32toh(d->len);
+	bool write = le16toh(d->flags) & VRING_DESC_F_WRITE;
+	unsigned int n = c->n_out + c->n_in;
+	void *p;
+
+	if (n >= VQ_MAX_IOV)
+		return -E2BIG;
+	/* §2.7.4.2: device-writable buffers follow the readable ones. */
+	if (!write && c->n_in)
+		return -EINVAL;
+	p = window_ptr(vq->win, addr, len);
+	if (!p)
+		return -EFAULT;
+	c->iov[n].iov_base = p;
+	c->iov[n].iov_len = len;
+	if (write) {
+		c->n_in++;
+		c->in_len += len;
+	} else {
+		c->n_out++;
+		c->out_len += len;
+	}
+	return 0;
+}
+
+/*
+ * Walk an indirect table (§2.7.5.3).  Its own chain is bounded by its entry
+ * count, and it must not contain further indirect descriptors.
+ */
+static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
+			    const struct vring_desc *ind)
+{
+	uint32_t len = le32toh(ind->len);
+	const uint8_t *table;
+	uint32_t n, i = 0, count = 0;
+	struct vring_desc d;
+	int err;
+
+	if (!vq->indirect)
+		return -EINVAL;
+	if (le16toh(ind->flags) & VRING_DESC_F_NEXT)
+		return -EINVAL;		/* §2.7.5.3.1 */
+	if (!len || len % sizeof(struct vring_desc))
+		return -EINVAL;
+	n = len / sizeof(struct vring_desc);
+	if (n > vq->num)
+		return -E2BIG;		/* §2.7.5.3.1: no longer than size */
+	table = window_ptr(vq->win, le64toh(ind->addr), len);
+	if (!table)
+		return -EFAULT;
+	for (;;) {
+		if (++count > n)
+			return -ELOOP;
+		memcpy(&d, table + (size_t)i * sizeof(d), sizeof(d));
+		if (le16toh(d.flags) & VRING_DESC_F_INDIRECT)
+			return -EINVAL;	/* nested indirect */
+		err = vq_add_buf(vq, c, &d);
+		if (err)
+			return err;
+		if (!(le16toh(d.flags) & VRING_DESC_F_NEXT))
+			return 0;
+		i = le16toh(d.next);
+		if (i >= n)
+			return -EINVAL;
+	}
+}
+
+static int vq_walk(const struct virtqueue *vq, struct vq_chain *c,
+		   uint16_t head)
+{
+	unsigned int count = 0;
+	uint16_t i = head;
+	struct vring_desc d;
+	uint16_t flags;
+	int err;
+
+	for (;;) {
+		/* A chain may not be longer than the queue (§2.7.5.2). */
+		if (++count > vq->num)
+			return -ELOOP;
+		memcpy(&d, vq->desc + (size_t)i * sizeof(d), sizeof(d));
+		flags = le16toh(d.flags);
+		if (flags & VRING_DESC_F_INDIRECT)
+			return vq_walk_indirect(vq, c, &d);
+		err = vq_add_buf(vq, c, &d);
+		if (err)
+			return err;
+		if (!(flags & VRING_DESC_F_NEXT))
+			return 0;
+		i = le16toh(d.next);
+		if (i >= vq->num)
+			return -EINVAL;
+	}
+}
+
+int vq_pop(struct virtqueue *vq, struct vq_chain *c)
+{
+	uint16_t avail_idx, pending, head;
+	int err;
+
+	if (!vq->ready)
+		return -ENODEV;
+	avail_idx = vq_load16_acquire(&vq->avail->idx);
+	pending = (uint16_t)(avail_idx - vq->last_avail);
+	if (!pending)
+		return 0;
+	if (pending > vq->num) {
+		dm_log_rl(vq->rl, "%s: vq %u: avail idx %u jumped from %u (size %u)",
+			  vq->owner, vq->index, avail_idx, vq->last_avail,
+			  vq->num);
+		return -EINVAL;
+	}
+	head = vq_load16(&vq->avail->ring[vq->last_avail % vq->num]);
+	if (head >= vq->num) {
+		dm_log_rl(vq->rl, "%s: vq %u: head %u >= size %u", vq->owner,
+			  vq->index, head, vq->num);
+		return -EINVAL;
+	}
+	c->head = head;
+	c->n_out = c->n_in = 0;
+	c->out_len = c->in_len = 0;
+	err = vq_walk(vq, c, head);
+	if (err) {
+		dm_log_rl(vq->rl, "%s: vq %u: bad chain at head %u: errno %d",
+			  vq->owner, vq->index, head, -err);
+		return err;
+	}
+	vq->last_avail++;
+	return 1;
+}
+
+void vq_unpop(struct virtqueue *vq)
+{
+	vq->last_avail--;
+}
+
+void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
+{
+	struct vring_used_elem *e;
+
+	if (!vq->ready)
+		return;
+	e = &vq->used->ring[vq->used_idx % vq->num];
+	e->id = htole32(head);
+	e->len = htole32(len);
+	vq->used_idx++;
+	/* §2.7.8: the element must be visible before the index. */
+	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx),
+			 __ATOMIC_RELEASE);
+}
+
+bool vq_need_notify(struct virtqueue *vq)
+{
+	uint16_t old, event;
+	bool need;
+
+	if (!vq->ready)
+		return false;
+	/* Order our used->idx store before reading the driver's event. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vq->event_idx)
+		return !(vq_load16(&vq->avail->flags) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	old = vq->signalled_used;
+	event = vq_load16(vq_used_event(vq));
+	need = !vq->signalled_valid ||
+	       vring_need_event(event, vq->used_idx, old);
+	vq->signalled_used = vq->used_idx;
+	vq->signalled_valid = true;
+	return need;
+}
+
+bool vq_notify_enable(struct virtqueue *vq)
+{
+	if (!vq->ready)
+		return false;
+	if (vq->event_idx)
+		*(volatile uint16_t *)vq_avail_event(vq) =
+			htole16(vq->last_avail);
+	else
+		*(volatile uint16_t *)&vq->used->flags = 0;
+	/* Publish before re-checking, or a kick could slip through (§2.7.10). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vq_has_avail(vq);
+}
+
+void vq_notify_disable(struct virtqueue *vq)
+{
+	if (!vq->ready || vq->event_idx)
+		return;		/* with EVENT_IDX a stale avail_event does it */
+	*(volatile uint16_t *)&vq->used->flags = htole16(VRING_USED_F_NO_NOTIFY);
+}
+
+bool vq_has_avail(struct virtqueue *vq)
+{
+	if (!vq->ready)
+		return false;
+	return vq_load16_acquire(&vq->avail->idx) != vq->last_avail;
+}
