@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Minimal GICv3 driver for bare-metal test guests at EL1 (affinity routing,
+ * Group 1, system-register CPU interface; IHI0069 chapter 12).  Under
+ * Bulkhead the GICD/GICR accesses trap to the vGIC and the ICC_* registers
+ * are the hardware virtual interface (ICV_*).
+ *
+ * Interrupts are taken by polling: gic_wait() sleeps in WFI with PSTATE.I
+ * masked and acknowledges through ICC_IAR1_EL1, so the test guests need no
+ * IRQ vector (WFI wakes on a pending interrupt regardless of PSTATE.I,
+ * Arm ARM D1.16.2).
+ */
+#ifndef BM_GIC_H
+#define BM_GIC_H
+
+#include <stdint.h>
+
+/* QEMU virt layout; Bulkhead's default vGIC windows (DESIGN §2). */
+#define BM_GICD_BASE		0x08000000ull
+#define BM_GICR_BASE		0x080a0000ull
+#define BM_GIC_SPURIOUS		1023u
+#define BM_GIC_INTID(iar)	((iar) & 0xffffffu)
+
+/**
+ * gic_init_dist() - enable the distributor (once per VM, boot vCPU)
+ *
+ * Return: 0, -1 if the distributor does not look like a GICv3.
+ */
+int gic_init_dist(void);
+
+/**
+ * gic_init_cpu() - wake this vCPU's redistributor and enable its CPU
+ * interface (SRE, PMR open, Group 1 on, EOImode 0)
+ *
+ * Return: 0, -1 if no redistributor matches MPIDR_EL1.
+ */
+int gic_init_cpu(void);
+
+void gic_enable_irq(uint32_t intid);
+void gic_disable_irq(uint32_t intid);
+void gic_set_priority(uint32_t intid, uint8_t prio);
+/* 1 = edge, 0 = level (SPIs and PPIs) */
+void gic_set_edge(uint32_t intid, int edge);
+
+/* Acknowledge: the IAR value, BM_GIC_SPURIOUS if nothing is pending. */
+uint32_t gic_ack(void);
+/* End of interrupt (EOImode 0: drop priority and deactivate). */
+void gic_eoi(uint32_t iar);
+
+/**
+ * gic_wait() - sleep until an interrupt is pending, acknowledge it
+ *
+ * Return: the IAR value (pass it to gic_eoi()).
+ */
+uint32_t gic_wait(void);
+
+/**
+ * gic_wait_until() - gic_wait() that gives up at virtual count @deadline
+ *
+ * Needs the virtual timer free for it: it does not arm anything, so only
+ * use it while another interrupt source (e.g. a periodic timer) runs.
+ * Return: the IAR value, or BM_GIC_SPURIOUS at the deadline.
+ */
+uint32_t gic_wait_until(uint64_t deadline);
+
+/* Send SGI @sgi to the vCPU with MPIDR affinity @mpidr (ICC_SGI1R_EL1). */
+void gic_send_sgi(uint64_t mpidr, unsigned int sgi);
+
+/* This vCPU's MPIDR_EL1 affinity bits. */
+uint64_t gic_this_mpidr(void);
+
+#endif /* BM_GIC_H */
