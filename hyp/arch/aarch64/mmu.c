@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hypervisor's own EL2 stage-1 translation: a flat identity map made of
+ * 1 GiB blocks in a single level-1 table (TCR_EL2.T0SZ = 25, 4 KiB granule).
+ * RAM is Normal write-back; everything else (GIC, UARTs, PCI I/O window and
+ * ECAM) is Device-nGnRnE and execute-never.  Guests never use this map.
+ */
+#include "hyp.h"
+#include "mmu.h"
+#include "platform.h"
+#include "sysreg.h"
+
+#define S1_BLOCK		0x1ull
+#define S1_ATTRIDX(i)		((uint64_t)(i) << 2)
+#define S1_SH_IS		(3ull << 8)
+#define S1_AF			(1ull << 10)
+#define S1_XN			(1ull << 54)	/* EL2 regime: XN at bit 54 */
+#define S1_L1_SHIFT		30
+#define S1_ENTRIES		512
+
+static uint64_t el2_l1[S1_ENTRIES] __attribute__((aligned(4096)));
+
+static void mmu_el2_map_gib(uint64_t base, uint64_t end, bool normal)
+{
+	for (; base < end; base += GiB) {
+		uint64_t d = base | S1_BLOCK | S1_AF;
+
+		if (normal)
+			d |= S1_ATTRIDX(MAIR_IDX_NORMAL) | S1_SH_IS;
+		else
+			d |= S1_ATTRIDX(MAIR_IDX_DEVICE) | S1_XN;
+		el2_l1[base >> S1_L1_SHIFT] = d;
+	}
+}
+
+/* Called once on the boot CPU before its MMU is on (tables in .bss). */
+static void mmu_el2_build(void)
+{
+	mmu_el2_map_gib(0, PLAT_RAM_BASE, false);
+	mmu_el2_map_gib(PLAT_RAM_BASE, PLAT_RAM_BASE + PLAT_RAM_MAX, true);
+	mmu_el2_map_gib(ALIGN_DOWN(PLAT_PCIE_ECAM, GiB),
+			ALIGN_UP(PLAT_PCIE_ECAM + PLAT_PCIE_ECAM_SIZE, GiB),
+			false);
+}
+
+/**
+ * mmu_el2_enable() - turn on this CPU's EL2 MMU and caches
+ *
+ * Runs with the MMU off on every CPU; the boot CPU (TPIDR_EL2 = CPU 0)
+ * builds the table first.  Sequence per Arm ARM D8.2 / D5.10: program
+ * MAIR/TCR/TTBR, invalidate the EL2 TLB, then set SCTLR_EL2.{M,C,I}.
+ */
+void mmu_el2_enable(void)
+{
+	if (!el2_l1[PLAT_RAM_BASE >> S1_L1_SHIFT])
+		mmu_el2_build();
+	dsb(sy);
+	sysreg_write(mair_el2, MAIR_EL2_VALUE);
+	sysreg_write(tcr_el2, TCR_EL2_RES1 | TCR_PS_40 | TCR_TG0_4K |
+		     TCR_SH0_IS | TCR_ORGN0_WB | TCR_IRGN0_WB | TCR_T0SZ(25));
+	sysreg_write(ttbr0_el2, (uint64_t)el2_l1);
+	isb();
+	__asm__ volatile("tlbi alle2" : : : "memory");
+	dsb(ish);
+	isb();
+	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C |
+		     SCTLR_SA | SCTLR_I);
+	isb();
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exits from guests (vectors.S) and their dispatch by exception class
+ * (ESR_EL2.EC, Arm ARM D17.2.37).
+ *
+ * Policy: anything a guest does that Bulkhead does not emulate stops that
+ * VM with one log line; the other VMs never notice.
+ */
+#include <stddef.h>
+#include "esr.h"
+#include "gic.h"
+#include "hyp.h"
+#include "log.h"
+#include "psci.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+_Static_assert(offsetof(struct regs, x[30]) == REGS_X30, "regs layout");
+_Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
+_Static_assert(offsetof(struct regs, spsr) == REGS_SPSR, "regs layout");
+_Static_assert(sizeof(struct regs) == REGS_SIZE, "regs layout");
+
+#define INSN_SIZE	4
+
+static void trap_stop(struct vcpu *vcpu, struct regs *r, const char *why,
+		      uint64_t esr, uint64_t ipa)
+{
+	vm_stop(vcpu->vm, why, esr, sysreg_read(far_el2), ipa, r->elr);
+}
+
+/*
+ * WFI: wait here, in WFI with IRQs masked at EL2, until an interrupt for
+ * this vCPU is pending.  A physical interrupt wakes the WFI even while
+ * masked (D1.16.2); the guest's IRQ exit then forwards it.  Nothing spins.
+ */
+static void trap_wfi(struct vcpu *vcpu)
+{
+	dsb(sy);
+	if (!vgic_has_pending(&vcpu->vgic))
+		wfi();
+}
+
+static uint64_t dabt_extend(const struct esr_dabt *d, uint64_t v)
+{
+	uint64_t sign = 1ull << (d->size * 8 - 1);
+
+	if (d->size < 8)
+		v &= (sign << 1) - 1;
+	if (d->sse && (v & sign))
+		v |= ~((sign << 1) - 1);
+	if (!d->sf)
+		v &= 0xffffffffull;
+	return v;
+}
+
+/* Stage-2 data abort: the vGIC windows are emulated, anything else stops. */
+static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
+{
+	struct vm *vm = vcpu->vm;
+	uint64_t far = sysreg_read(far_el2);
+	uint64_t ipa = esr_hpfar_to_ipa(sysreg_read(hpfar_el2), far);
+	struct esr_dabt d;
+	uint64_t val;
+	int ret;
+
+	esr_decode_dabt(esr, &d);
+	if (!vgic_is_gicd(&vm->vgic, ipa) && !vgic_is_gicr(&vm->vgic, ipa)) {
+		trap_stop(vcpu, r, "access outside its memory", esr, ipa);
+		return;
+	}
+	if (!d.isv || d.cm || d.s1ptw) {
+		trap_stop(vcpu, r, "unemulatable GIC access", esr, ipa);
+		return;
+	}
+	val = d.write ? regs_get(r, d.srt) : 0;
+	ret = vgic_mmio_access(&vm->vgic, &vcpu->vgic, ipa, d.size, d.write,
+			       &val);
+	if (ret) {
+		trap_stop(vcpu, r, "bad GIC access", esr, ipa);
+		return;
+	}
+	if (!d.write)
+		regs_set(r, d.srt, dabt_extend(&d, val));
+	r->elr += INSN_SIZE;
+}
+
+static void trap_sysreg(struct vcpu *vcpu, struct regs *r, uint64_t esr)
+{
+	struct esr_sysreg s;
+
+	esr_decode_sysreg(esr, &s);
+	switch (esr_sysreg_enc(&s)) {
+	case SYSREG_ICC_SGI1R_EL1:
+		if (s.read)
+			break;
+		vgic_sgi_write(&vcpu->vm->vgic, &vcpu->vgic, regs_get(r, s.rt));
+		r->elr += INSN_SIZE;
+		return;
+	default:
+		break;
+	}
+	trap_stop(vcpu, r, "unsupported system register", esr, 0);
+}
+
+/**
+ * trap_guest_sync() - synchronous exception from a guest
+ * @r: the saved frame; changes are restored on return
+ */
+void trap_guest_sync(struct regs *r);
+void trap_guest_sync(struct regs *r)
+{
+	struct vcpu *vcpu = this_pcpu()->vcpu;
+	uint64_t esr = sysreg_read(esr_el2);
+
+	vgic_sync_lrs(&vcpu->vgic);
+	switch (esr_ec(esr)) {
+	case ESR_EC_WFX:
+		if (!(esr_iss(esr) & ESR_WFX_TI_WFE))
+			trap_wfi(vcpu);
+		r->elr += INSN_SIZE;
+		break;
+	case ESR_EC_HVC64:
+		/* ELR already points after the HVC */
+		psci_guest_call(vcpu, r);
+		break;
+	case ESR_EC_SMC64:
+		/* a trapped SMC returns to the SMC itself (D1.11.2) */
+		r->elr += INSN_SIZE;
+		psci_guest_call(vcpu, r);
+		break;
+	case ESR_EC_SYSREG:
+		trap_sysreg(vcpu, r, esr);
+		break;
+	case ESR_EC_DABT_LOW:
+		trap_dabt(vcpu, r, esr);
+		break;
+	case ESR_EC_IABT_LOW:
+		trap_stop(vcpu, r, "instruction fetch outside its memory", esr,
+			  esr_hpfar_to_ipa(sysreg_read(hpfar_el2),
+					   sysreg_read(far_el2)));
+		break;
+	default:
+		trap_stop(vcpu, r, esr_ec_name(esr_ec(esr)), esr, 0);
+		break;
+	}
+	vgic_flush_lrs(&vcpu->vgic);
+}
+
+/** trap_guest_irq() - physical IRQ/FIQ taken while a guest ran */
+void trap_guest_irq(struct regs *r);
+void trap_guest_irq(struct regs *r)
+{
+	struct vcpu *vcpu = this_pcpu()->vcpu;
+
+	UNUSED(r);
+	vgic_sync_lrs(&vcpu->vgic);
+	gic_handle_irq(&vcpu->vgic);
+	/* a kick may mean "your VM was stopped or reset" */
+	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
+		pcpu_park();
+	vgic_flush_lrs(&vcpu->vgic);
+}
+
+/** trap_guest_serror() - asynchronous external abort caused by a guest */
+void trap_guest_serror(struct regs *r);
+void trap_guest_serror(struct regs *r)
+{
+	struct vcpu *vcpu = this_pcpu()->vcpu;
+
+	trap_stop(vcpu, r, "SError", sysreg_read(esr_el2), 0);
+}
+
+void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far);
+void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	hyp_panic("EL2 %s esr=0x%llx elr=0x%llx far=0x%llx\n",
+		  esr_ec_name(esr_ec(esr)), (unsigned long long)esr,
+		  (unsigned long long)elr, (unsigned long long)far);
+}
+
+void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far);
+void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	hyp_panic("unexpected EL2 exception esr=0x%llx elr=0x%llx far=0x%llx\n",
+		  (unsigned long long)esr, (unsigned long long)elr,
+		  (unsigned long long)far);
+}

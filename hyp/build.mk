@@ -1,0 +1,73 @@
+# Bulkhead hypervisor: one image per system config,
+#   configs/NAME.c  ->  build/hyp/NAME/bulkhead.bin  (QEMU -kernel)
+# Every .c/.S under hyp/ is linked in (the GIC engineer's files included).
+# A config is checked by its host checker (tools/cfgcheck) before it is
+# compiled in; a failing check fails the build.
+
+HYP_OUT      := $(BUILD)/hyp
+HYP_CONFIGS  := $(patsubst configs/%.c,%,$(wildcard configs/*.c))
+HYP_SRCS     := $(sort $(shell find hyp -name '*.c' -o -name '*.S'))
+HYP_INCLUDES := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
+		-Ihyp/platform/qemu-virt
+HYP_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align $(HYP_INCLUDES)
+HYP_LDS      := hyp/arch/aarch64/bulkhead.ld
+HYP_OBJS     := $(patsubst %,$(HYP_OUT)/obj/%.o,$(HYP_SRCS))
+
+$(HYP_OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(HYP_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(HYP_OUT)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(HYP_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+define HYP_CONFIG_RULES
+$(HYP_OUT)/$(1)/config.o: configs/$(1).c $(HYP_OUT)/$(1)/cfgcheck.ok
+	@mkdir -p $(HYP_OUT)/$(1)
+	$(CROSS_CC) $(HYP_CFLAGS) $(DEPFLAGS) -c configs/$(1).c -o $(HYP_OUT)/$(1)/config.o
+
+# the checker names the VM and the field; its failure stops the build
+$(HYP_OUT)/$(1)/cfgcheck.ok: $(BUILD)/tools/cfgcheck/$(1)/cfgcheck
+	@mkdir -p $(HYP_OUT)/$(1)
+	$(BUILD)/tools/cfgcheck/$(1)/cfgcheck
+	@touch $(HYP_OUT)/$(1)/cfgcheck.ok
+
+$(HYP_OUT)/$(1)/bulkhead.elf: $(HYP_OBJS) $(HYP_OUT)/$(1)/config.o $(HYP_LDS)
+	$(CROSS_CC) $(FREESTANDING_LDFLAGS) -Wl,--no-warn-rwx-segments -T $(HYP_LDS) -o $(HYP_OUT)/$(1)/bulkhead.elf \
+		$(HYP_OBJS) $(HYP_OUT)/$(1)/config.o -lgcc
+
+$(HYP_OUT)/$(1)/bulkhead.bin: $(HYP_OUT)/$(1)/bulkhead.elf
+	$(CROSS_OBJCOPY) -O binary $(HYP_OUT)/$(1)/bulkhead.elf $(HYP_OUT)/$(1)/bulkhead.bin
+endef
+$(foreach c,$(HYP_CONFIGS),$(eval $(call HYP_CONFIG_RULES,$(c))))
+
+HYP_IMAGES := $(foreach c,$(HYP_CONFIGS),$(HYP_OUT)/$(c)/bulkhead.bin)
+
+# Host unit tests of the pure parts: tests/unit/test_hyp_*.c, each linked
+# with the hypervisor sources it names in HYP_UT_SRCS_<name>.
+HYP_UT_INC   := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
+		-Ihyp/platform/qemu-virt -Itools/cfgcheck
+HYP_UT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_hyp_*.c))
+HYP_UT_SRCS_test_hyp_pt  := hyp/arch/aarch64/pt.c
+HYP_UT_SRCS_test_hyp_esr := hyp/arch/aarch64/esr.c
+HYP_UT_SRCS_test_hyp_printf := hyp/core/printf.c
+HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c
+HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))
+
+define HYP_UT_RULE
+$(BUILD)/hyp/tests/$(1): tests/unit/$(1).c $(HYP_UT_SRCS_$(1))
+	@mkdir -p $(BUILD)/hyp/tests
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(HYP_UT_INC) -o $(BUILD)/hyp/tests/$(1) \
+		tests/unit/$(1).c $(HYP_UT_SRCS_$(1)) $(CMOCKA_LIBS)
+endef
+$(foreach t,$(HYP_UT_NAMES),$(eval $(call HYP_UT_RULE,$(t))))
+
+.PHONY: hyp
+hyp: $(HYP_IMAGES)
+
+BUILD_ALL        += $(HYP_IMAGES) $(HYP_UNIT_TESTS)
+UNIT_TESTS       += $(HYP_UNIT_TESTS)
+SYSTEM_TEST_DEPS += $(HYP_IMAGES)
+
+-include $(HYP_OBJS:.o=.d) $(foreach c,$(HYP_CONFIGS),$(HYP_OUT)/$(c)/config.d)
+-include $(HYP_UNIT_TESTS:=.d)

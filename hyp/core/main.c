@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot flow (docs/hypervisor.md): entry.S -> hyp_main() on the boot CPU:
+ * console, GIC, PCI UART pages, VMs from the config, partition table,
+ * secondary CPUs through PSCI CPU_ON, then every CPU enters pcpu_loop().
+ */
+#include "gic.h"
+#include "hyp.h"
+#include "log.h"
+#include "platform.h"
+#include "psci.h"
+#include "vm.h"
+
+uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE] __attribute__((aligned(16)));
+
+extern char secondary_entry[];
+
+void hyp_main(uint64_t dtb);
+void hyp_secondary_main(unsigned int cpu);
+
+static void hyp_start_secondaries(unsigned int self)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
+		struct vcpu *v = pcpus[cpu].vcpu;
+		int64_t ret;
+
+		if (cpu == self || !v || v->vm->state != VM_RUNNING)
+			continue;
+		ret = psci_fw_cpu_on(plat_cpu_mpidr(cpu),
+				     (uint64_t)(uintptr_t)secondary_entry, cpu);
+		if (ret != PSCI_SUCCESS) {
+			hyp_log("bulkhead: cpu %u does not start (psci %lld)\n",
+				cpu, (long long)ret);
+			vm_stop(v->vm, "its CPU is missing", 0, 0, 0, 0);
+		}
+	}
+}
+
+void hyp_main(uint64_t dtb)
+{
+	unsigned int self = plat_cpu_index();
+
+	hyp_log("\nbulkhead: hypervisor at EL2, QEMU virt, dtb 0x%llx\n",
+		(unsigned long long)dtb);
+	if (gic_init_boot())
+		hyp_panic("no GICv3 distributor\n");
+	plat_pci_init();
+	vm_create_all(&bh_config);
+	vm_print_table();
+	if (gic_init_cpu(self))
+		hyp_panic("cpu %u: GIC redistributor missing\n", self);
+	hyp_start_secondaries(self);
+	vm_start_all();
+	pcpu_loop();
+}
+
+void hyp_secondary_main(unsigned int cpu)
+{
+	if (gic_init_cpu(cpu))
+		hyp_panic("cpu %u: GIC redistributor missing\n", cpu);
+	pcpu_loop();
+}

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMs built from the configuration, and their life cycle: start, PSCI
+ * CPU_ON/OFF, SYSTEM_OFF/RESET, and stop after a fault.
+ */
+#include "gic.h"
+#include "hstring.h"
+#include "hyp.h"
+#include "log.h"
+#include "platform.h"
+#include "psci.h"
+#include "pt.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+/* Stage-2 tables for all VMs: 1 MiB, 256 tables (one VM with a few
+ * regions needs 3-6). */
+#define S2_POOL_PAGES		256
+#define VM_LOG_BUDGET		8
+#define VMPIDR_RES1		(1ull << 31)
+#define VTCR_GUEST		(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | \
+				 VTCR_SH0_IS | VTCR_ORGN0_WB | \
+				 VTCR_IRGN0_WB | VTCR_SL0_L1 | \
+				 VTCR_T0SZ(64 - PT_IPA_BITS))
+
+struct pcpu pcpus[BH_MAX_CPUS];
+struct vm vms[BH_MAX_VMS];
+unsigned int nr_vms;
+
+static uint8_t s2_pool[S2_POOL_PAGES][PT_PAGE_SIZE]
+	__attribute__((aligned(PT_PAGE_SIZE)));
+static unsigned int s2_pool_used;
+static spinlock_t s2_pool_lock;
+
+void guest_enter(struct regs *frame) __attribute__((noreturn));
+void cpu_reenter_loop(uint64_t sp) __attribute__((noreturn));
+extern uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE];
+
+static void *s2_alloc(void *ctx)
+{
+	void *p = NULL;
+
+	UNUSED(ctx);
+	spin_lock(&s2_pool_lock);
+	if (s2_pool_used < S2_POOL_PAGES)
+		p = s2_pool[s2_pool_used++];
+	spin_unlock(&s2_pool_lock);
+	return p;	/* .bss: already zero */
+}
+
+static uint64_t s2_to_pa(void *ctx, void *va)
+{
+	UNUSED(ctx);
+	return (uint64_t)(uintptr_t)va;	/* EL2 maps RAM 1:1 */
+}
+
+static void *s2_to_va(void *ctx, uint64_t pa)
+{
+	UNUSED(ctx);
+	return (void *)(uintptr_t)pa;
+}
+
+static const struct pt_ops s2_ops = {
+	.alloc = s2_alloc, .to_pa = s2_to_pa, .to_va = s2_to_va,
+};
+
+/**
+ * pcpu_setup() - per-CPU pointer and frame, called from entry.S, MMU off
+ * @cpu: logical CPU index
+ */
+void pcpu_setup(unsigned int cpu);
+void pcpu_setup(unsigned int cpu)
+{
+	struct pcpu *p = &pcpus[cpu];
+
+	p->id = cpu;
+	p->frame = (struct regs *)(pcpu_stacks[cpu] + PCPU_STACK_SIZE) - 1;
+	sysreg_write(tpidr_el2, (uint64_t)p);
+}
+
+int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa)
+{
+	return pt_lookup(&s2_ops, vm->s2_root, ipa, pa, NULL, NULL);
+}
+
+static uint64_t vm_region_pa(const struct bh_config *cfg,
+			     const struct bh_mem_region *m)
+{
+	if (m->flags & BH_MEM_SHARED)
+		return cfg->shmem[m->shmem].pa;
+	if (m->flags & BH_MEM_FIXED_PA)
+		return m->pa;
+	return m->ipa;
+}
+
+static uint64_t vm_region_attrs(uint32_t flags)
+{
+	uint64_t a = S2_MEMATTR_NORMAL_WB | S2_SH_IS | S2_AF;
+
+	if (flags & BH_MEM_READ)
+		a |= S2_AP_R;
+	if (flags & BH_MEM_WRITE)
+		a |= S2_AP_W;
+	if (!(flags & BH_MEM_EXEC))
+		a |= S2_XN;
+	return a;
+}
+
+static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++) {
+		const struct bh_mem_region *m = &c->mem[i];
+
+		ret = pt_map(&s2_ops, vm->s2_root, m->ipa,
+			     vm_region_pa(cfg, m), m->size,
+			     vm_region_attrs(m->flags));
+		if (ret) {
+			hyp_log("bulkhead: vm %s: mem[%u] cannot be mapped (%d)\n",
+				c->name, i, ret);
+			return ret;
+		}
+	}
+	for (i = 0; i < BH_MAX_DEVICES && c->devices[i].size; i++) {
+		const struct bh_device *d = &c->devices[i];
+
+		ret = pt_map(&s2_ops, vm->s2_root, d->ipa, d->pa, d->size,
+			     S2_DEVICE_RW);
+		if (ret) {
+			hyp_log("bulkhead: vm %s: devices[%u] cannot be mapped (%d)\n",
+				c->name, i, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copy images whose loader address is not where the VM's memory puts them
+ * (see struct bh_image).  In-place images are left alone.
+ */
+static int vm_load_images(struct vm *vm)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++) {
+		const struct bh_image *img = &c->images[i];
+		uint64_t first, last;
+
+		if (vm_ipa_to_pa(vm, img->ipa, &first) ||
+		    vm_ipa_to_pa(vm, img->ipa + img->size - 1, &last) ||
+		    last - first != img->size - 1) {
+			hyp_log("bulkhead: vm %s: images[%u] outside its memory\n",
+				c->name, i);
+			return -EINVAL;
+		}
+		if (first != img->load_pa)
+			memcpy((void *)(uintptr_t)first,
+			       (const void *)(uintptr_t)img->load_pa,
+			       img->size);
+	}
+	return 0;
+}
+
+static int vm_setup_vgic(struct vm *vm)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int i;
+	int ret;
+
+	ret = vgic_dist_init(&vm->vgic, vm->nr_vcpus,
+			     c->gicd_ipa ? c->gicd_ipa : BH_GICD_IPA_DEFAULT,
+			     c->gicr_ipa ? c->gicr_ipa : BH_GICR_IPA_DEFAULT);
+	for (i = 0; !ret && i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		ret = vgic_cpu_init(&vm->vgic, &v->vgic, i, v->pcpu, v->mpidr);
+		if (!ret)
+			ret = gic_assign_irq(GIC_PPI_VTIMER, &vm->vgic, &v->vgic);
+	}
+	for (i = 0; !ret && i < BH_MAX_IRQS && c->irqs[i]; i++) {
+		ret = gic_assign_irq(c->irqs[i], &vm->vgic, &vm->vcpus[0].vgic);
+		if (ret)
+			hyp_log("bulkhead: vm %s: irqs[%u] = %u cannot be assigned (%d)\n",
+				c->name, i, c->irqs[i], ret);
+	}
+	return ret;
+}
+
+static int vm_create_vcpus(struct vm *vm)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int cpu;
+
+	vm->nr_vcpus = 0;
+	for (cpu = 0; cpu < 64; cpu++) {
+		struct vcpu *v;
+
+		if (!(c->cpus & BIT(cpu)))
+			continue;
+		if (cpu >= BH_MAX_CPUS || pcpus[cpu].vcpu) {
+			hyp_log("bulkhead: vm %s: cpus: CPU %u unusable\n",
+				c->name, cpu);
+			return -EINVAL;
+		}
+		v = &vm->vcpus[vm->nr_vcpus];
+		v->vm = vm;
+		v->id = vm->nr_vcpus++;
+		v->pcpu = cpu;
+		v->mpidr = v->id;	/* Aff0 = vCPU index */
+		v->state = VCPU_OFF;
+		pcpus[cpu].vcpu = v;
+	}
+	if (!vm->nr_vcpus) {
+		hyp_log("bulkhead: vm %s: cpus: no CPU\n", c->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vm_create(struct vm *vm, const struct bh_config *cfg)
+{
+	int ret;
+
+	vm->s2_root = s2_alloc(NULL);
+	if (!vm->s2_root)
+		return -ENOMEM;
+	vm->vttbr = ((uint64_t)(vm->id + 1) << VTTBR_VMID_SHIFT) |
+		    (uint64_t)(uintptr_t)vm->s2_root;
+	ret = vm_create_vcpus(vm);
+	if (!ret)
+		ret = vm_map_all(vm, cfg);
+	if (!ret)
+		ret = vm_load_images(vm);
+	if (!ret)
+		ret = vm_setup_vgic(vm);
+	return ret;
+}
+
+int vm_create_all(const struct bh_config *cfg)
+{
+	unsigned int i;
+	int broken = 0;
+
+	if (cfg->magic != BH_CONFIG_MAGIC)
+		hyp_panic("config built against another config.h\n");
+	if (cfg->virtio[0].device_id)
+		hyp_panic("config has virtio devices: remote I/O is not implemented yet\n");
+	for (i = 0; i < BH_MAX_VMS && cfg->vms[i].name; i++) {
+		struct vm *vm = &vms[i];
+
+		vm->cfg = &cfg->vms[i];
+		vm->id = i;
+		vm->log_budget = VM_LOG_BUDGET;
+		if (vm_create(vm, cfg)) {
+			vm->state = VM_BROKEN;
+			hyp_log("bulkhead: vm %s: not started\n", vm->cfg->name);
+			broken++;
+		}
+	}
+	nr_vms = i;
+	return broken ? -EINVAL : 0;
+}
+
+static const char *vm_perm(uint32_t f)
+{
+	static const char *const p[] = {
+		"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx",
+	};
+
+	return p[f & BH_MEM_RWX];
+}
+
+void vm_print_table(void)
+{
+	unsigned int i, j;
+
+	hyp_log("bulkhead: config \"%s\": %u VMs\n", bh_config.name, nr_vms);
+	for (i = 0; i < nr_vms; i++) {
+		const struct vm *vm = &vms[i];
+		const struct bh_vm_config *c = vm->cfg;
+
+		hyp_log("  vm%u %-10s cpus 0x%llx entry 0x%llx x0 0x%llx%s\n",
+			i, c->name, (unsigned long long)c->cpus,
+			(unsigned long long)c->entry,
+			(unsigned long long)c->x0,
+			vm->state == VM_BROKEN ? " BROKEN" : "");
+		for (j = 0; j < BH_MAX_MEM_REGIONS && c->mem[j].size; j++)
+			hyp_log("    mem  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s\n",
+				(unsigned long long)c->mem[j].ipa,
+				(unsigned long long)c->mem[j].size,
+				(unsigned long long)vm_region_pa(&bh_config, &c->mem[j]),
+				vm_perm(c->mem[j].flags));
+		for (j = 0; j < BH_MAX_DEVICES && c->devices[j].size; j++)
+			hyp_log("    dev  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s intid %u\n",
+				(unsigned long long)c->devices[j].ipa,
+				(unsigned long long)c->devices[j].size,
+				(unsigned long long)c->devices[j].pa,
+				c->devices[j].name, c->devices[j].intid);
+	}
+}
+
+void vm_start_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vms; i++) {
+		struct vm *vm = &vms[i];
+		struct vcpu *v = &vm->vcpus[0];
+
+		if (vm->state != VM_RUNNING)
+			continue;
+		spin_lock(&vm->lock);
+		v->entry = vm->cfg->entry;
+		v->context = vm->cfg->x0;
+		__atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+		spin_unlock(&vm->lock);
+		gic_send_sgi(v->pcpu, GIC_SGI_KICK);
+	}
+}
+
+static void vcpu_kick(struct vcpu *v)
+{
+	if (v->pcpu != this_pcpu()->id)
+		gic_send_sgi(v->pcpu, GIC_SGI_KICK);
+}
+
+/* Any VM still running?  If not, the machine has nothing left to do. */
+static void vm_check_all_off(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vms; i++)
+		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+			return;
+	psci_fw_system_off();
+}
+
+/* Stop every vCPU of @vm; caller holds vm->lock. */
+static void vm_stop_vcpus_locked(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		__atomic_store_n(&vm->vcpus[i].state, VCPU_OFF, __ATOMIC_RELEASE);
+		vcpu_kick(&vm->vcpus[i]);
+	}
+}
+
+static bool vm_is_current(const struct vm *vm)
+{
+	const struct vcpu *cur = this_pcpu()->vcpu;
+
+	return cur && cur->vm == vm;
+}
+
+static void vm_end(struct vm *vm, uint32_t state)
+{
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING)
+		__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
+	vm_stop_vcpus_locked(vm);
+	spin_unlock(&vm->lock);
+	gic_release_irqs(&vm->vgic);
+	vm_check_all_off();
+	if (vm_is_current(vm))
+		pcpu_park();
+}
+
+void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
+	     uint64_t ipa, uint64_t pc)
+{
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+		hyp_log("bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
+			vm->cfg->name, reason, (unsigned long long)esr,
+			(unsigned long long)far, (unsigned long long)ipa,
+			(unsigned long long)pc);
+	vm_end(vm, VM_STOPPED);
+}
+
+static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].mpidr == (mpidr & MPIDR_AFF_MASK))
+			return &vm->vcpus[i];
+	return NULL;
+}
+
+static bool vm_ipa_is_exec(const struct vm *vm, uint64_t ipa)
+{
+	uint64_t pa, attrs;
+
+	if (pt_lookup(&s2_ops, vm->s2_root, ipa, &pa, &attrs, NULL))
+		return false;
+	return !(attrs & S2_XN);
+}
+
+int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
+		  uint64_t context)
+{
+	struct vm *vm = self->vm;
+	struct vcpu *t = vm_find_vcpu(vm, mpidr);
+	int64_t ret = PSCI_SUCCESS;
+
+	if (!t)
+		return PSCI_INVALID_PARAMETERS;
+	if (!vm_ipa_is_exec(vm, entry))
+		return PSCI_INVALID_ADDRESS;
+	spin_lock(&vm->lock);
+	if (t->state == VCPU_ON) {
+		ret = PSCI_ALREADY_ON;
+	} else if (t->state == VCPU_ON_PENDING) {
+		ret = PSCI_ON_PENDING;
+	} else {
+		t->entry = entry;
+		t->context = context;
+		__atomic_store_n(&t->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&vm->lock);
+	if (ret == PSCI_SUCCESS)
+		vcpu_kick(t);
+	return ret;
+}
+
+void vm_cpu_off(struct vcpu *self)
+{
+	spin_lock(&self->vm->lock);
+	__atomic_store_n(&self->state, VCPU_OFF, __ATOMIC_RELEASE);
+	spin_unlock(&self->vm->lock);
+	pcpu_park();
+}
+
+int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level)
+{
+	struct vcpu *t = vm_find_vcpu(self->vm, mpidr);
+
+	if (!t || level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
+	case VCPU_ON:
+		return PSCI_AFFINITY_ON;
+	case VCPU_ON_PENDING:
+		return PSCI_AFFINITY_ON_PENDING;
+	default:
+		return PSCI_AFFINITY_OFF;
+	}
+}
+
+void vm_system_off(struct vcpu *self)
+{
+	vm_end(self->vm, VM_OFF);
+	pcpu_park();
+}
+
+/*
+ * Restart the VM: every vCPU stops, images that have a pristine copy
+ * outside the VM are copied again, the vGIC is reset and vCPU 0 enters at
+ * the configured entry.  In-place images are not reloaded (QEMU put them
+ * there once): such a guest must cope with its own leftovers.
+ */
+void vm_system_reset(struct vcpu *self)
+{
+	struct vm *vm = self->vm;
+	struct vcpu *boot = &vm->vcpus[0];
+
+	spin_lock(&vm->lock);
+	vm_stop_vcpus_locked(vm);
+	spin_unlock(&vm->lock);
+	gic_release_irqs(&vm->vgic);
+	if (vm_load_images(vm) || vm_setup_vgic(vm)) {
+		vm_stop(vm, "reset failed", 0, 0, 0, 0);
+		pcpu_park();
+	}
+	spin_lock(&vm->lock);
+	boot->entry = vm->cfg->entry;
+	boot->context = vm->cfg->x0;
+	__atomic_store_n(&boot->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	vcpu_kick(boot);
+	pcpu_park();
+}
+
+/* Load the pCPU's EL2 controls for its vCPU and enter it. */
+static void vcpu_enter(struct vcpu *v)
+{
+	struct regs *r = this_pcpu()->frame;
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->lock);
+	if (v->state != VCPU_ON_PENDING || vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	memset(r, 0, sizeof(*r));
+	r->x[0] = v->context;
+	r->elr = v->entry;
+	r->spsr = SPSR_GUEST_ENTRY;
+	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+
+	/* a fresh EL1: MMU off, timers off (Linux booting.rst §4) */
+	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
+	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	sysreg_write(vmpidr_el2, v->mpidr | VMPIDR_RES1);
+	sysreg_write(vtcr_el2, VTCR_GUEST);
+	sysreg_write(vttbr_el2, vm->vttbr);
+	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	sysreg_write(hstr_el2, 0);
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	sysreg_write(cntvoff_el2, 0);
+	sysreg_write(hcr_el2, HCR_GUEST);
+	isb();
+	/* drop whatever an earlier life of this VMID left in the TLBs */
+	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");
+	vgic_flush_lrs(&v->vgic);
+	guest_enter(r);
+}
+
+void pcpu_park(void)
+{
+	cpu_reenter_loop((uint64_t)(uintptr_t)this_pcpu()->frame);
+}
+
+void pcpu_loop(void)
+{
+	struct pcpu *p = this_pcpu();
+	struct vcpu *v = p->vcpu;
+
+	__atomic_store_n(&p->online, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) ==
+			 VCPU_ON_PENDING)
+			vcpu_enter(v);
+		/* Sleep until a kick (SGI) or an interrupt for the vCPU. */
+		wfi();
+		gic_handle_irq(v ? &v->vgic : NULL);
+	}
+}

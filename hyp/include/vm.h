@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMs, vCPUs and physical CPUs.
+ *
+ * Static partitioning: every vCPU is pinned to one pCPU for its whole life
+ * and every pCPU runs at most one vCPU, so no EL1 state is ever switched;
+ * a pCPU without a runnable vCPU waits in WFI for a kick (SGI).
+ */
+#ifndef HYP_VM_H
+#define HYP_VM_H
+
+#include <bulkhead/config.h>
+#include "hyp.h"
+#include "regs.h"
+#include "spinlock.h"
+#include "vgic.h"
+
+enum vcpu_state {
+	VCPU_OFF = 0,		/* waits for PSCI CPU_ON (or VM reset) */
+	VCPU_ON_PENDING,	/* CPU_ON accepted, entry not yet taken */
+	VCPU_ON,		/* running guest code */
+};
+
+enum vm_state {
+	VM_RUNNING = 0,
+	VM_OFF,			/* PSCI SYSTEM_OFF */
+	VM_STOPPED,		/* stopped by the hypervisor after a fault */
+	VM_BROKEN,		/* could not be set up at boot */
+};
+
+struct vm;
+
+/**
+ * struct vcpu - one virtual CPU
+ * @vm:        owner
+ * @id:        index in the VM (vCPU n = n-th CPU of the config's mask)
+ * @pcpu:      physical CPU it is pinned to
+ * @mpidr:     virtual MPIDR_EL1 (Aff0 = @id) given through VMPIDR_EL2
+ * @state:     enum vcpu_state; written under vm->lock, read lock-free by
+ *             the owning pCPU's wait loop
+ * @entry:     where the next start enters (CPU_ON / reset)
+ * @context:   x0 for the next start
+ * @vgic:      the vCPU's redistributor and list-register state
+ */
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	unsigned int pcpu;
+	uint64_t mpidr;
+	uint32_t state;
+	uint64_t entry;
+	uint64_t context;
+	struct vgic_cpu vgic;
+};
+
+/**
+ * struct vm - one static partition
+ * @cfg:        its configuration
+ * @id:         index in bh_config.vms (VMID = id + 1)
+ * @lock:       guards @state and the vCPUs' states
+ * @state:      enum vm_state
+ * @nr_vcpus:   vCPUs (set bits in cfg->cpus)
+ * @vcpus:      the vCPUs
+ * @s2_root:    level-1 stage-2 table
+ * @vttbr:      VTTBR_EL2 value (VMID | table)
+ * @log_budget: error lines this VM may still cause (rate limit)
+ * @vgic:       the emulated distributor
+ */
+struct vm {
+	const struct bh_vm_config *cfg;
+	unsigned int id;
+	spinlock_t lock;
+	uint32_t state;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[BH_MAX_CPUS];
+	uint64_t *s2_root;
+	uint64_t vttbr;
+	uint32_t log_budget;
+	struct vgic_dist vgic;
+};
+
+/**
+ * struct pcpu - per physical CPU state (TPIDR_EL2 points here)
+ * @id:     logical CPU index
+ * @vcpu:   the vCPU pinned here, NULL if none
+ * @frame:  guest register frame at the top of this CPU's stack
+ * @online: has reached its wait loop
+ */
+struct pcpu {
+	unsigned int id;
+	struct vcpu *vcpu;
+	struct regs *frame;
+	uint32_t online;
+};
+
+extern struct pcpu pcpus[BH_MAX_CPUS];
+extern struct vm vms[BH_MAX_VMS];
+extern unsigned int nr_vms;
+
+static inline struct pcpu *this_pcpu(void)
+{
+	struct pcpu *p;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+	return p;
+}
+
+int vm_create_all(const struct bh_config *cfg);
+void vm_print_table(void);
+
+/* Boot vCPU 0 of every runnable VM (marks it ON_PENDING). */
+void vm_start_all(void);
+
+/* The per-pCPU wait/enter loop; never returns. */
+void pcpu_loop(void) __attribute__((noreturn));
+
+/* Give up the current trap and go back to pcpu_loop(). */
+void pcpu_park(void) __attribute__((noreturn));
+
+/**
+ * vm_stop() - stop a VM after a fault it caused; logs one line
+ * @vm:     the offender
+ * @reason: short text
+ * Does not return when called for the current vCPU's VM.
+ */
+void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
+	     uint64_t ipa, uint64_t pc);
+
+/* PSCI operations, scoped to @self's VM; return PSCI status codes. */
+int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
+		  uint64_t context);
+void vm_cpu_off(struct vcpu *self) __attribute__((noreturn));
+int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level);
+void vm_system_off(struct vcpu *self) __attribute__((noreturn));
+void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
+
+/* Translate a VM's IPA for the hypervisor (identity-mapped EL2). */
+int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa);
+
+#endif /* HYP_VM_H */

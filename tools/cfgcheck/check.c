@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: MIT
+/* Configuration checks; see check.h and docs/config.md. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include "check.h"
+
+#define PAGE		BH_PAGE_SIZE
+#define MSG_MAX		320
+#define MAX_RANGES	(BH_MAX_VMS * (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES) + \
+			 BH_MAX_SHMEM + 2)
+
+struct checker {
+	const struct bh_config *cfg;
+	cfg_report_fn report;
+	void *ctx;
+	int errors;
+};
+
+/* A physical range with the name of its owner, for overlap messages. */
+struct range {
+	uint64_t base;
+	uint64_t size;
+	char what[96];
+};
+
+static void fail(struct checker *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct checker *c, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->errors++;
+	c->report(c->ctx, msg);
+}
+
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+static bool is_aligned(uint64_t v)
+{
+	return !(v & (PAGE - 1));
+}
+
+static const char *vm_name(const struct bh_vm_config *vm)
+{
+	return vm->name ? vm->name : "?";
+}
+
+static unsigned int nr_vms(const struct bh_config *cfg)
+{
+	unsigned int n = 0;
+
+	while (n < BH_MAX_VMS && cfg->vms[n].name)
+		n++;
+	return n;
+}
+
+static unsigned int nr_vcpus(const struct bh_vm_config *vm)
+{
+	return (unsigned int)__builtin_popcountll(vm->cpus);
+}
+
+static uint64_t region_pa(const struct bh_config *cfg,
+			  const struct bh_mem_region *m)
+{
+	if (m->flags & BH_MEM_SHARED)
+		return m->shmem < BH_MAX_SHMEM ? cfg->shmem[m->shmem].pa : 0;
+	if (m->flags & BH_MEM_FIXED_PA)
+		return m->pa;
+	return m->ipa;
+}
+
+/* Check that [base, base+size) is page aligned and inside @limit. */
+static void check_window(struct checker *c, const char *vm, const char *field,
+			 uint64_t base, uint64_t size, uint64_t limit,
+			 const char *kind)
+{
+	if (!size)
+		return;
+	if (!is_aligned(base) || !is_aligned(size))
+		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx not 4 KiB aligned",
+		     vm, field, kind, (unsigned long long)base,
+		     (unsigned long long)size);
+	if (base + size < base || base + size > limit)
+		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx beyond 0x%llx",
+		     vm, field, kind, (unsigned long long)base,
+		     (unsigned long long)size, (unsigned long long)limit);
+}
+
+static void check_cpus(struct checker *c)
+{
+	const struct bh_config *cfg = c->cfg;
+	unsigned int i, j, cpu;
+
+	for (i = 0; i < nr_vms(cfg); i++) {
+		const struct bh_vm_config *vm = &cfg->vms[i];
+
+		if (!vm->cpus)
+			fail(c, "vm \"%s\": cpus: no CPU given", vm_name(vm));
+		if (vm->cpus >> CFG_MAX_CPUS)
+			fail(c, "vm \"%s\": cpus: 0x%llx names a CPU >= %u",
+			     vm_name(vm), (unsigned long long)vm->cpus,
+			     CFG_MAX_CPUS);
+		for (j = 0; j < i; j++) {
+			uint64_t both = vm->cpus & cfg->vms[j].cpus;
+
+			for (cpu = 0; cpu < 64; cpu++)
+				if (both & (1ull << cpu))
+					fail(c, "vm \"%s\": cpus: CPU %u is already given to vm \"%s\"",
+					     vm_name(vm), cpu, vm_name(&cfg->vms[j]));
+		}
+		for (j = 0; j < i; j++)
+			if (vm->name && cfg->vms[j].name &&
+			    !strcmp(vm->name, cfg->vms[j].name))
+				fail(c, "vm \"%s\": name: used twice", vm_name(vm));
+	}
+}
+
+/* IPA windows of one VM must not overlap each other or its vGIC. */
+static void check_ipa_layout(struct checker *c, const struct bh_vm_config *vm)
+{
+	struct range r[BH_MAX_MEM_REGIONS + BH_MAX_DEVICES + 2];
+	uint64_t gicd = vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
+	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
+	unsigned int n = 0, i, j;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++, n++) {
+		r[n].base = vm->mem[i].ipa;
+		r[n].size = vm->mem[i].size;
+		snprintf(r[n].what, sizeof(r[n].what), "mem[%u]", i);
+	}
+	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++, n++) {
+		r[n].base = vm->devices[i].ipa;
+		r[n].size = vm->devices[i].size;
+		snprintf(r[n].what, sizeof(r[n].what), "devices[%u]", i);
+	}
+	r[n].base = gicd;
+	r[n].size = BH_GICD_SIZE;
+	snprintf(r[n++].what, sizeof(r[0].what), "gicd_ipa");
+	r[n].base = gicr;
+	r[n].size = BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1);
+	snprintf(r[n++].what, sizeof(r[0].what), "gicr_ipa");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (overlaps(r[i].base, r[i].size, r[j].base, r[j].size))
+				fail(c, "vm \"%s\": %s: IPA 0x%llx size 0x%llx overlaps %s",
+				     vm_name(vm), r[i].what,
+				     (unsigned long long)r[i].base,
+				     (unsigned long long)r[i].size, r[j].what);
+}
+
+static void check_mem(struct checker *c, const struct bh_vm_config *vm)
+{
+	const struct bh_config *cfg = c->cfg;
+	unsigned int i;
+	char field[32];
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++) {
+		const struct bh_mem_region *m = &vm->mem[i];
+
+		snprintf(field, sizeof(field), "mem[%u]", i);
+		check_window(c, vm_name(vm), field, m->ipa, m->size,
+			     CFG_IPA_LIMIT, "ipa");
+		if (m->flags & BH_MEM_FIXED_PA)
+			check_window(c, vm_name(vm), field, m->pa, m->size,
+				     CFG_PA_LIMIT, "pa");
+		if (!(m->flags & BH_MEM_RWX))
+			fail(c, "vm \"%s\": %s: flags give no access", vm_name(vm), field);
+		if (!(m->flags & BH_MEM_SHARED))
+			continue;
+		if ((m->flags & BH_MEM_FIXED_PA))
+			fail(c, "vm \"%s\": %s: flags: SHARED and FIXED_PA together",
+			     vm_name(vm), field);
+		if (m->shmem >= BH_MAX_SHMEM || !cfg->shmem[m->shmem].size)
+			fail(c, "vm \"%s\": %s: shmem %u does not exist",
+			     vm_name(vm), field, m->shmem);
+		else if (m->size > cfg->shmem[m->shmem].size)
+			fail(c, "vm \"%s\": %s: size 0x%llx larger than shmem %u (0x%llx)",
+			     vm_name(vm), field, (unsigned long long)m->size,
+			     m->shmem,
+			     (unsigned long long)cfg->shmem[m->shmem].size);
+	}
+	if (!vm->mem[0].size)
+		fail(c, "vm \"%s\": mem: no memory region", vm_name(vm));
+}
+
+static void check_devices(struct checker *c, const struct bh_vm_config *vm)
+{
+	unsigned int i, j;
+	char field[32];
+
+	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
+		const struct bh_device *d = &vm->devices[i];
+		bool listed = false;
+
+		snprintf(field, sizeof(field), "devices[%u]", i);
+		check_window(c, vm_name(vm), field, d->ipa, d->size,
+			     CFG_IPA_LIMIT, "ipa");
+		check_window(c, vm_name(vm), field, d->pa, d->size,
+			     CFG_PA_LIMIT, "pa");
+		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_NS16550)
+			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm),
+			     field, d->kind);
+		if (!d->intid)
+			continue;
+		for (j = 0; j < BH_MAX_IRQS && vm->irqs[j]; j++)
+			listed |= vm->irqs[j] == d->intid;
+		if (!listed)
+			fail(c, "vm \"%s\": %s: intid %u missing from irqs",
+			     vm_name(vm), field, d->intid);
+	}
+}
+
+/* Is [ipa, ipa+size) inside one memory region?  Returns it or NULL. */
+static const struct bh_mem_region *find_region(const struct bh_vm_config *vm,
+					       uint64_t ipa, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++) {
+		const struct bh_mem_region *m = &vm->mem[i];
+
+		if (ipa >= m->ipa && size <= m->size &&
+		    ipa - m->ipa <= m->size - size)
+			return m;
+	}
+	return NULL;
+}
+
+static void check_images(struct checker *c, const struct bh_vm_config *vm)
+{
+	const struct bh_mem_region *m;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_IMAGES && vm->images[i].size; i++) {
+		const struct bh_image *img = &vm->images[i];
+
+		if (img->kind == BH_IMAGE_NONE || img->kind > BH_IMAGE_RAW)
+			fail(c, "vm \"%s\": images[%u]: kind %u unknown",
+			     vm_name(vm), i, img->kind);
+		m = find_region(vm, img->ipa, img->size);
+		if (!m)
+			fail(c, "vm \"%s\": images[%u]: ipa 0x%llx size 0x%llx outside its memory regions",
+			     vm_name(vm), i, (unsigned long long)img->ipa,
+			     (unsigned long long)img->size);
+	}
+	m = find_region(vm, vm->entry, 4);
+	if (!m)
+		fail(c, "vm \"%s\": entry: 0x%llx outside its memory regions",
+		     vm_name(vm), (unsigned long long)vm->entry);
+	else if (!(m->flags & BH_MEM_EXEC))
+		fail(c, "vm \"%s\": entry: 0x%llx in a region without BH_MEM_EXEC",
+		     vm_name(vm), (unsigned long long)vm->entry);
+	if (vm->entry & 3)
+		fail(c, "vm \"%s\": entry: 0x%llx not 4-byte aligned",
+		     vm_name(vm), (unsigned long long)vm->entry);
+}
+
+static void check_irqs(struct checker *c)
+{
+	const struct bh_config *cfg = c->cfg;
+	unsigned int v, i, w, j;
+
+	for (v = 0; v < nr_vms(cfg); v++) {
+		const struct bh_vm_config *vm = &cfg->vms[v];
+
+		for (i = 0; i < BH_MAX_IRQS && vm->irqs[i]; i++) {
+			uint32_t irq = vm->irqs[i];
+
+			if (irq < CFG_SPI_FIRST || irq > CFG_SPI_LAST)
+				fail(c, "vm \"%s\": irqs[%u]: %u is not an SPI (32..1019)",
+				     vm_name(vm), i, irq);
+			for (w = 0; w <= v; w++) {
+				const struct bh_vm_config *o = &cfg->vms[w];
+				unsigned int end = w == v ? i : BH_MAX_IRQS;
+
+				for (j = 0; j < end && o->irqs[j]; j++)
+					if (o->irqs[j] == irq)
+						fail(c, "vm \"%s\": irqs[%u]: INTID %u is already given to vm \"%s\"",
+						     vm_name(vm), i, irq, vm_name(o));
+			}
+		}
+	}
+}
+
+static void add_range(struct range *r, unsigned int *n, uint64_t base,
+		      uint64_t size, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void add_range(struct range *r, unsigned int *n, uint64_t base,
+		      uint64_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n >= MAX_RANGES)
+		return;
+	r[*n].base = base;
+	r[*n].size = size;
+	va_start(ap, fmt);
+	vsnprintf(r[*n].what, sizeof(r[*n].what), fmt, ap);
+	va_end(ap);
+	(*n)++;
+}
+
+/* Physical memory: nothing is shared unless it is a bh_shmem. */
+static void check_pa_overlaps(struct checker *c)
+{
+	const struct bh_config *cfg = c->cfg;
+	static struct range r[MAX_RANGES];
+	unsigned int n = 0, v, i, j;
+
+	add_range(r, &n, CFG_HYP_BASE, CFG_HYP_SIZE, "the hypervisor");
+	add_range(r, &n, CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE, "QEMU's DTB");
+	for (i = 0; i < BH_MAX_SHMEM && cfg->shmem[i].size; i++) {
+		check_window(c, "-", "shmem", cfg->shmem[i].pa,
+			     cfg->shmem[i].size, CFG_PA_LIMIT, "pa");
+		add_range(r, &n, cfg->shmem[i].pa, cfg->shmem[i].size,
+			  "shmem[%u]", i);
+	}
+	for (v = 0; v < nr_vms(cfg); v++) {
+		const struct bh_vm_config *vm = &cfg->vms[v];
+
+		for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
+			if (!(vm->mem[i].flags & BH_MEM_SHARED))
+				add_range(r, &n, region_pa(cfg, &vm->mem[i]),
+					  vm->mem[i].size,
+					  "vm \"%s\": mem[%u]", vm_name(vm), i);
+		for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
+			add_range(r, &n, vm->devices[i].pa,
+				  vm->devices[i].size,
+				  "vm \"%s\": devices[%u]", vm_name(vm), i);
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (overlaps(r[i].base, r[i].size, r[j].base, r[j].size))
+				fail(c, "%s: PA 0x%llx size 0x%llx overlaps %s",
+				     r[i].what, (unsigned long long)r[i].base,
+				     (unsigned long long)r[i].size, r[j].what);
+}
+
+/* Pristine image copies must survive: outside every VM's memory. */
+static void check_image_sources(struct checker *c)
+{
+	const struct bh_config *cfg = c->cfg;
+	unsigned int v, i, w, j;
+
+	for (v = 0; v < nr_vms(cfg); v++) {
+		const struct bh_vm_config *vm = &cfg->vms[v];
+
+		for (i = 0; i < BH_MAX_IMAGES && vm->images[i].size; i++) {
+			const struct bh_image *img = &vm->images[i];
+			const struct bh_mem_region *m =
+				find_region(vm, img->ipa, img->size);
+
+			if (!m || region_pa(cfg, m) + (img->ipa - m->ipa) ==
+				  img->load_pa)
+				continue;	/* in place, or reported */
+			for (w = 0; w < nr_vms(cfg); w++)
+				for (j = 0; j < BH_MAX_MEM_REGIONS &&
+					    cfg->vms[w].mem[j].size; j++) {
+					const struct bh_mem_region *o =
+						&cfg->vms[w].mem[j];
+
+					if (overlaps(img->load_pa, img->size,
+						     region_pa(cfg, o), o->size))
+						fail(c, "vm \"%s\": images[%u]: load_pa 0x%llx is copied, but lies in vm \"%s\" mem[%u]",
+						     vm_name(vm), i,
+						     (unsigned long long)img->load_pa,
+						     vm_name(&cfg->vms[w]), j);
+				}
+		}
+	}
+}
+
+static void check_virtio(struct checker *c)
+{
+	const struct bh_config *cfg = c->cfg;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
+		const struct bh_virtio *d = &cfg->virtio[i];
+
+		if (d->frontend >= nr_vms(cfg) || d->backend >= nr_vms(cfg) ||
+		    d->frontend == d->backend)
+			fail(c, "virtio[%u]: frontend %u / backend %u: not two different VMs",
+			     i, d->frontend, d->backend);
+		if (d->shmem >= BH_MAX_SHMEM || !cfg->shmem[d->shmem].size)
+			fail(c, "virtio[%u]: shmem %u does not exist", i, d->shmem);
+		if (d->intid < CFG_SPI_FIRST || d->intid > CFG_SPI_LAST)
+			fail(c, "virtio[%u]: intid %u is not an SPI", i, d->intid);
+	}
+}
+
+int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
+{
+	struct checker c = { .cfg = cfg, .report = report, .ctx = ctx };
+	unsigned int v;
+
+	if (cfg->magic != BH_CONFIG_MAGIC) {
+		fail(&c, "magic: not BH_CONFIG_MAGIC (config built against another config.h?)");
+		return c.errors;
+	}
+	if (!nr_vms(cfg))
+		fail(&c, "vms: no VM");
+	check_cpus(&c);
+	for (v = 0; v < nr_vms(cfg); v++) {
+		check_mem(&c, &cfg->vms[v]);
+		check_devices(&c, &cfg->vms[v]);
+		check_ipa_layout(&c, &cfg->vms[v]);
+		check_images(&c, &cfg->vms[v]);
+	}
+	check_irqs(&c);
+	check_pa_overlaps(&c);
+	check_image_sources(&c);
+	check_virtio(&c);
+	return c.errors;
+}

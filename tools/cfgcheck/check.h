@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Build-time checks of a Bulkhead system configuration (docs/config.md).
+ * Pure C over struct bh_config; every message names the VM and the field,
+ * e.g.  vm "guest1": cpus: CPU 1 is already given to vm "guest0".
+ */
+#ifndef CFGCHECK_CHECK_H
+#define CFGCHECK_CHECK_H
+
+#include <bulkhead/config.h>
+
+/* Platform memory the VMs must leave alone (QEMU virt, -m 1G or more). */
+#define CFG_RAM_BASE		0x40000000ull
+#define CFG_HYP_BASE		0x40000000ull	/* hypervisor image, stacks, tables */
+#define CFG_HYP_SIZE		0x01000000ull
+#define CFG_QEMU_DTB_BASE	0x48000000ull	/* QEMU's DTB for -m 1G */
+#define CFG_QEMU_DTB_SIZE	0x00200000ull
+#define CFG_MAX_CPUS		BH_MAX_CPUS
+#define CFG_IPA_LIMIT		(1ull << 39)	/* stage-2 input size */
+#define CFG_PA_LIMIT		(1ull << 40)	/* Cortex-A53 PARange */
+#define CFG_SPI_FIRST		32
+#define CFG_SPI_LAST		1019
+
+/**
+ * cfg_report_fn - receives one error message (no trailing newline)
+ */
+typedef void (*cfg_report_fn)(void *ctx, const char *msg);
+
+/**
+ * cfg_check() - check a whole configuration
+ * @cfg:    the configuration
+ * @report: called once per error
+ * @ctx:    passed to @report
+ *
+ * Return: the number of errors (0 = valid).
+ */
+int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx);
+
+#endif /* CFGCHECK_CHECK_H */
