@@ -1,0 +1,100 @@
+"""Hypervisor core (issue 3) with bare-metal guests under QEMU.
+
+Each test boots build/hyp/<config>/bulkhead.bin with the guest images the
+config expects (configs/test-*.c), then reads the consoles: UART0 carries the
+hypervisor log and the first VM, the pci-serial "ser1" the second VM.
+"""
+
+import re
+
+from harness import Qemu, TestFailure
+
+BM = "build/guest/baremetal"
+VM0_PA = 0x50000000
+VM1_PA = 0x52000000
+
+
+def boot(ctx, config, images, serials=("ser1",), smp=2):
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
+                consoles=["uart0"], pci_serials=list(serials),
+                loaders=[(f"{BM}/{img}.bin", pa) for img, pa in images])
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def test_two_vms_print_side_by_side(ctx):
+    """alpha on CPU 0 prints on UART0, beta on CPU 1 on pci-serial; both power off."""
+    with boot(ctx, "test-two-vms", [("hello", VM0_PA), ("hello", VM1_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        u0.expect(r"bulkhead: config \"test-two-vms\": 2 VMs", timeout=20)
+        u0.expect(r"vm0 hello, el1", timeout=20)
+        s1.expect(r"vm1 hello, el1", timeout=20)
+        # interleaved in time: each sees ticks while the other is still going
+        u0.expect(r"vm0 tick 5\b", timeout=20)
+        s1.expect(r"vm1 tick 5\b", timeout=20)
+        check("vm0 done" not in u0.output() or "vm1 done" not in s1.output(),
+              "one VM finished before the other started ticking")
+        u0.expect(r"vm0 done", timeout=20)
+        s1.expect(r"vm1 done", timeout=20)
+        # SYSTEM_OFF of the last VM powers the machine off: QEMU exits 0
+        code = q.wait_exit(timeout=20)
+        check(code == 0, f"QEMU exit code {code}")
+        check("vm1" not in u0.output().replace("vm1 beta", ""),
+              "beta's output leaked onto UART0")
+        check("vm0" not in s1.output(), "alpha's output leaked onto ser1")
+        check("stopped" not in u0.output(), "a VM was stopped:\n" + u0.output())
+
+
+def test_rogue_write_stops_only_offender(ctx):
+    """rogue stores outside its memory: stopped with one log line; alpha goes on."""
+    with boot(ctx, "test-fault", [("hello", VM0_PA), ("rogue", VM1_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        s1.expect(r"rogue: writing 0x60000000", timeout=20)
+        m = u0.expect(r"bulkhead: vm rogue stopped: (.*) esr=0x([0-9a-f]+) far=0x([0-9a-f]+) "
+                      r"ipa=0x([0-9a-f]+) pc=0x([0-9a-f]+)", timeout=20)
+        check(int(m.group(4), 16) == 0x60000000, f"ipa: {m.group(0)}")
+        check(int(m.group(2), 16) >> 26 == 0x24, f"ESR is not a data abort: {m.group(0)}")
+        check(0x40000000 <= int(m.group(5), 16) < 0x41000000, f"pc: {m.group(0)}")
+        # alpha keeps printing after the stop
+        before = int(re.findall(r"vm0 tick (\d+)", u0.output())[-1])
+        u0.expect(rf"vm0 tick {before + 2}\b", timeout=20)
+        u0.expect(r"vm0 done", timeout=20)
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("still alive" not in s1.output(), "rogue ran past its faulting store")
+        check(u0.output().count("stopped") == 1, "expected exactly one stop line")
+
+
+def test_canary_read_stops_thief(ctx):
+    """thief reads the victim's PA as an IPA: stopped, never sees the canary."""
+    with boot(ctx, "test-canary", [("canary", VM0_PA), ("canary", VM1_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        u0.expect(r"victim: canary 0x5ca1ab1ec0ffee42 placed", timeout=20)
+        s1.expect(r"thief: reading 0x50100000", timeout=20)
+        m = u0.expect(r"bulkhead: vm thief stopped: .* ipa=0x50100000 pc=0x", timeout=20)
+        u0.expect(r"victim alive 15", timeout=20)
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("thief: read 0x" not in s1.output(), "thief completed the read")
+        check("5ca1ab1e" not in s1.output().lower(), "canary leaked to thief")
+        check(m is not None, "no stop line")
+
+
+def test_psci_cpu_on_second_vcpu(ctx):
+    """A 2-vCPU VM: PSCI VERSION/FEATURES, CPU_ON, ALREADY_ON/INVALID, AFFINITY_INFO, CPU_OFF."""
+    with boot(ctx, "test-smp", [("smp", VM0_PA)], serials=()) as q:
+        u0 = q.con("uart0")
+        u0.expect(r"smp: psci version 0x10001, features\(CPU_ON\) 0, smc version 0x10001",
+                  timeout=20)
+        u0.expect(r"smp: affinity\(cpu1\) before 1\b", timeout=10)
+        u0.expect(r"smp: cpu_on\(cpu7\) -2\b", timeout=10)
+        u0.expect(r"smp: cpu_on\(cpu1\) 0\b", timeout=10)
+        u0.expect(r"smp: cpu1 up, context 0x1234", timeout=10)
+        u0.expect(r"smp: cpu1 reported cpu=1 context=0x1234", timeout=10)
+        u0.expect(r"smp: affinity\(cpu1\) after off 1\b", timeout=10)
+        u0.expect(r"smp: cpu_on\(cpu1\) again 0\b", timeout=10)
+        u0.expect(r"smp: second start context=0x1235", timeout=10)
+        u0.expect(r"smp: done", timeout=10)
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("stopped" not in u0.output(), "VM stopped:\n" + u0.output())
