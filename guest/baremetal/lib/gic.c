@@ -38,11 +38,6 @@
 #define PRIO_DEFAULT		0xa0
 #define SPIN_LIMIT		1000000
 
-#define rd32(a)		(*(volatile uint32_t *)(uintptr_t)(a))
-#define wr32(a, v)	(*(volatile uint32_t *)(uintptr_t)(a) = (uint32_t)(v))
-#define rd64(a)		(*(volatile uint64_t *)(uintptr_t)(a))
-#define wr64(a, v)	(*(volatile uint64_t *)(uintptr_t)(a) = (uint64_t)(v))
-#define wr8(a, v)	(*(volatile uint8_t *)(uintptr_t)(a) = (uint8_t)(v))
 
 #define sysreg_rd(r) ({ uint64_t __v;					\
 	__asm__ volatile("mrs %0, " #r : "=r"(__v) : : "memory"); __v; })

@@ -21,6 +21,50 @@
 #define BM_GIC_SPURIOUS		1023u
 #define BM_GIC_INTID(iar)	((iar) & 0xffffffu)
 
+/*
+ * MMIO through inline asm with a plain base register: a trapped access must
+ * carry a valid syndrome (ESR ISV=1), which writeback addressing modes the
+ * compiler might pick do not (Arm ARM D17.2.40).
+ */
+static inline uint8_t rd8(uint64_t a)
+{
+	uint8_t v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void wr8(uint64_t a, uint8_t v)
+{
+	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+static inline uint32_t rd32(uint64_t a)
+{
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void wr32(uint64_t a, uint32_t v)
+{
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+static inline uint64_t rd64(uint64_t a)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void wr64(uint64_t a, uint64_t v)
+{
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
 /**
  * gic_init_dist() - enable the distributor (once per VM, boot vCPU)
  *

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SGI ping-pong test guest (issue 3, item 5): vCPU 0 starts vCPU 1 with
+ * PSCI CPU_ON, then they bounce SGIs: 0 sends SGI_PING to 1, 1 answers
+ * with SGI_PONG to 0, ROUNDS times.  Both sides take interrupts by polling
+ * (WFI with PSTATE.I masked, then ICC_IAR1_EL1), which exercises the
+ * hypervisor's WFI path.  Finally one SGI is broadcast with IRM=1.
+ *
+ * Output (parsed by tests/system/test_hyp_irq.py):
+ *   irq_sgi: cpu1 up
+ *   irq_sgi: rounds=<n> pings=<n> pongs=<n> bad=<k>
+ *   irq_sgi: done
+ */
+#include "bm.h"
+#include "gic.h"
+
+#define SGI_PING	1
+#define SGI_PONG	2
+#define SGI_BCAST	3
+#define SGI_STOP	4
+#define ROUNDS		200
+#define CPU1_MPIDR	1ull
+#define CPU0_MPIDR	0ull
+#define ICC_SGI1R_IRM	(1ull << 40)
+#define ICC_SGI1R_INTID_SHIFT 24
+
+static volatile uint32_t cpu1_ready;
+static volatile uint32_t pings, bcasts, bad;
+
+void bm_secondary_main(uint64_t context)
+{
+	(void)context;
+	if (gic_init_cpu()) {
+		bm_printf("irq_sgi: FAIL cpu1 gic init\n");
+		bm_cpu_off();
+	}
+	gic_enable_irq(SGI_PING);
+	gic_enable_irq(SGI_BCAST);
+	gic_enable_irq(SGI_STOP);
+	__atomic_store_n(&cpu1_ready, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		uint32_t iar = gic_wait();
+		uint32_t id = BM_GIC_INTID(iar);
+
+		gic_eoi(iar);
+		if (id == SGI_PING) {
+			__atomic_add_fetch(&pings, 1, __ATOMIC_RELAXED);
+			gic_send_sgi(CPU0_MPIDR, SGI_PONG);
+		} else if (id == SGI_BCAST) {
+			__atomic_add_fetch(&bcasts, 1, __ATOMIC_RELEASE);
+		} else if (id == SGI_STOP) {
+			bm_cpu_off();
+		} else {
+			__atomic_add_fetch(&bad, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+int main(uint64_t arg)
+{
+	uint32_t rounds, pongs = 0, i;
+	uint64_t t0, t1;
+	int64_t ret;
+
+	(void)arg;
+	bm_printf("irq_sgi: start\n");
+	if (gic_init_dist() || gic_init_cpu()) {
+		bm_printf("irq_sgi: FAIL gic init\n");
+		return 1;
+	}
+	gic_enable_irq(SGI_PONG);
+	gic_enable_irq(SGI_BCAST);
+	ret = bm_cpu_on(CPU1_MPIDR, 0);
+	if (ret) {
+		bm_printf("irq_sgi: FAIL cpu_on %lld\n", (long long)ret);
+		return 1;
+	}
+	for (i = 0; !__atomic_load_n(&cpu1_ready, __ATOMIC_ACQUIRE); i++)
+		bm_delay_us(100);
+	bm_printf("irq_sgi: cpu1 up\n");
+
+	t0 = bm_counter();
+	for (rounds = 0; rounds < ROUNDS; rounds++) {
+		gic_send_sgi(CPU1_MPIDR, SGI_PING);
+		for (;;) {
+			uint32_t iar = gic_wait();
+			uint32_t id = BM_GIC_INTID(iar);
+
+			gic_eoi(iar);
+			if (id == SGI_PONG) {
+				pongs++;
+				break;
+			}
+			__atomic_add_fetch(&bad, 1, __ATOMIC_RELAXED);
+		}
+	}
+	t1 = bm_counter();
+
+	/* IRM=1: every vCPU of the VM but the sender */
+	__asm__ volatile("dsb ish" : : : "memory");
+	bm_write_sysreg(S3_0_C12_C11_5, ICC_SGI1R_IRM |
+			((uint64_t)SGI_BCAST << ICC_SGI1R_INTID_SHIFT));
+	__asm__ volatile("isb" : : : "memory");
+	for (i = 0; i < 10000 && !__atomic_load_n(&bcasts, __ATOMIC_ACQUIRE); i++)
+		bm_delay_us(100);
+
+	bm_printf("irq_sgi: rounds=%u pings=%u pongs=%u bad=%u bcast=%u us=%llu\n",
+		  rounds, pings, pongs, bad, bcasts,
+		  (unsigned long long)((t1 - t0) * 1000000 / bm_counter_freq()));
+	gic_send_sgi(CPU1_MPIDR, SGI_STOP);
+	bm_printf("irq_sgi: done\n");
+	return 0;
+}
