@@ -66,7 +66,7 @@ static size_t iov_to_buf(const struct iovec *iov, unsigned int cnt,
 static void ctrl_flush(struct virtio_console *con)
 {
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_RXQ);
-	struct vq_chain *c = &con->ctrl_chain;
+	struct vq_chain *c = &con->ctrl_in_chain;
 	bool pushed = false;
 	int r;
 
@@ -364,7 +364,7 @@ static void ctrl_handle(struct virtio_console *con,
 static void ctrl_receive(struct virtio_console *con)
 {
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_TXQ);
-	struct vq_chain *c = &con->ctrl_chain;
+	struct vq_chain *c = &con->ctrl_out_chain;
 	struct virtio_console_control msg;
 	bool pushed = false;
 	int r;

@@ -75,7 +75,8 @@ struct virtio_console {
 
 	struct console_ctrl_msg ctrl[CONSOLE_CTRL_PENDING];
 	unsigned int ctrl_head, ctrl_count;
-	struct vq_chain ctrl_chain;
+	/* separate: handling a driver message may send one (re-entrant) */
+	struct vq_chain ctrl_in_chain, ctrl_out_chain;
 };
 
 /** console_new() - create a device; add ports with console_add_port(). */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test frontend for the device model: a small virtio-mmio driver that probes
+ * like Linux drivers/virtio/virtio_mmio.c and drives split rings like
+ * virtio_ring.c, over the sim transport (a socket) or directly against a
+ * struct virtio_mmio in the same process.
+ */
+#ifndef DM_TEST_FRONTEND_H
+#define DM_TEST_FRONTEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/virtio_ring.h>
+
+#include "dm/mmio.h"
+#include "dm/sim_proto.h"
+
+#define TFE_MAX_SLOTS	16
+#define TFE_MAX_VQS	64
+#define TFE_IND_MAX	8	/* entries of each head's indirect table */
+
+struct tfe_mem {
+	int memfd;
+	uint8_t *map;
+	uint64_t base, size, brk;
+};
+
+struct tfe_link {
+	int sock;			/* sim socket, -1 in direct mode */
+	unsigned long irqs[TFE_MAX_SLOTS];	/* interrupts seen per slot */
+};
+
+struct tfe_dev;
+
+struct tfe_vq {
+	struct tfe_dev *dev;
+	unsigned int idx;
+	uint16_t num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t desc_gpa, avail_gpa, used_gpa, ind_gpa;
+	uint16_t free_head, num_free;
+	uint16_t avail_idx, kicked, last_used;
+	bool event_idx, ready;
+	void *cookie[1024];
+	uint16_t chain_len[1024];
+};
+
+struct tfe_dev {
+	struct tfe_link *link;
+	unsigned int slot;
+	struct virtio_mmio *direct;	/* direct mode */
+	struct tfe_mem *mem;
+	uint64_t dev_features, features;
+	uint32_t device_id;
+	struct tfe_vq vqs[TFE_MAX_VQS];
+	unsigned long kicks;
+};
+
+struct tfe_buf {
+	uint64_t gpa;
+	uint32_t len;
+};
+
+int tfe_mem_init(struct tfe_mem *m, uint64_t base, uint64_t size);
+void tfe_mem_fini(struct tfe_mem *m);
+uint64_t tfe_alloc(struct tfe_mem *m, uint64_t size, uint64_t align);
+void *tfe_ptr(struct tfe_mem *m, uint64_t gpa);
+
+void tfe_link_init(struct tfe_link *l, int sock);
+int tfe_link_attach(struct tfe_link *l, unsigned int slot, struct tfe_mem *m);
+/* Wait up to @timeout_ms for socket input, drain interrupt messages. */
+int tfe_link_poll(struct tfe_link *l, int timeout_ms);
+int tfe_link_drain(struct tfe_link *l);
+
+void tfe_dev_init(struct tfe_dev *d, struct tfe_link *l, unsigned int slot,
+		  struct virtio_mmio *direct, struct tfe_mem *mem);
+uint32_t tfe_read(struct tfe_dev *d, uint32_t off, uint32_t size);
+void tfe_write(struct tfe_dev *d, uint32_t off, uint32_t size, uint32_t val);
+static inline uint32_t tfe_read32(struct tfe_dev *d, uint32_t off)
+{
+	return tfe_read(d, off, 4);
+}
+static inline void tfe_write32(struct tfe_dev *d, uint32_t off, uint32_t v)
+{
+	tfe_write(d, off, 4, v);
+}
+
+/*
+ * Probe as Linux does: magic, version 2, device id, reset, ACK, DRIVER,
+ * features (VERSION_1 required), FEATURES_OK read back.  Does not set up
+ * queues or DRIVER_OK: use tfe_vq_setup() and tfe_driver_ok().
+ */
+int tfe_probe(struct tfe_dev *d, uint64_t want);
+int tfe_vq_setup(struct tfe_dev *d, unsigned int idx, uint16_t num);
+void tfe_driver_ok(struct tfe_dev *d);
+uint32_t tfe_status(struct tfe_dev *d);
+/* Read and acknowledge InterruptStatus (what vm_interrupt does). */
+uint32_t tfe_ack_irq(struct tfe_dev *d);
+
+/* Add a chain; returns head or -ENOSPC. */
+int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
+	       const struct tfe_buf *in, unsigned int n_in, void *cookie,
+	       bool indirect);
+/* Kick if the device asked for it (EVENT_IDX / NO_NOTIFY). */
+bool tfe_vq_kick(struct tfe_vq *vq);
+/* Next used buffer's cookie, or NULL (re-arming callbacks race-free). */
+void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len);
+
+/* ---- a console port driven as a byte stream ---------------------------- */
+
+#define TFE_PORT_BUFS	64
+
+struct tfe_port {
+	struct tfe_dev *dev;
+	struct tfe_vq *rx, *tx;
+	uint32_t buf_size;
+	uint64_t rx_gpa[TFE_PORT_BUFS], tx_gpa[TFE_PORT_BUFS];
+	uint8_t tx_free[TFE_PORT_BUFS];
+	unsigned int n_tx_free;
+	bool indirect;
+};
+
+int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq,
+		  unsigned int txq, uint32_t buf_size);
+/* Queue up to one buffer of @data; returns bytes queued (0 = ring full). */
+size_t tfe_port_send(struct tfe_port *p, const void *data, size_t len);
+/* Reclaim used TX buffers. */
+unsigned int tfe_port_reap_tx(struct tfe_port *p);
+/* Deliver every used RX buffer to @sink, re-post them; returns bytes. */
+size_t tfe_port_poll_rx(struct tfe_port *p,
+			void (*sink)(void *ctx, const uint8_t *d, size_t n),
+			void *ctx);
+
+/* ---- 2-way stream harness: frontend port <-> chardev socket client ---- */
+
+struct tfe_stream {
+	struct tfe_port *port;
+	int client;			/* connected to the chardev socket */
+	const uint8_t *to_host;		/* frontend -> client */
+	size_t to_host_len, queued, client_got;
+	const uint8_t *to_guest;	/* client -> frontend */
+	size_t to_guest_len, client_put, guest_got;
+	size_t mismatches;
+};
+
+/* Run all streams to completion; 0, or -ETIMEDOUT / -EIO. */
+int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n,
+		    int timeout_ms);
+
+int tfe_unix_connect(const char *path, int timeout_ms);
+void tfe_random(uint8_t *buf, size_t len, uint32_t seed);
+
+#endif
