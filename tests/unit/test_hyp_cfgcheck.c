@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Config checker (tools/cfgcheck/check.c): a valid two-VM config passes;
+ * each class of mistake fails with a message naming the VM and the field.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "check.h"
+
+/* The checker's reference: a config needs a definition of bh_config. */
+const struct bh_config bh_config;
+
+struct msgs {
+	int n;
+	char text[16][320];
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct msgs *m = ctx;
+
+	if (m->n < 16)
+		snprintf(m->text[m->n], sizeof(m->text[0]), "%s", msg);
+	m->n++;
+}
+
+static bool has(const struct msgs *m, const char *needle)
+{
+	int i;
+
+	for (i = 0; i < m->n && i < 16; i++)
+		if (strstr(m->text[i], needle))
+			return true;
+	return false;
+}
+
+static void good(struct bh_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->magic = BH_CONFIG_MAGIC;
+	c->name = "unit";
+	c->vms[0] = (struct bh_vm_config){
+		.name = "alpha", .cpus = 0x1, .entry = 0x40000000,
+		.mem = { { .ipa = 0x40000000, .size = 0x1000000,
+			   .pa = 0x50000000,
+			   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA } },
+		.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
+			      .ipa = 0x40000000, .size = 0x100000 } },
+		.devices = { { .name = "uart0", .kind = BH_DEV_PL011,
+			       .ipa = 0x09000000, .pa = 0x09000000,
+			       .size = 0x1000, .intid = 33 } },
+		.irqs = { 33 },
+	};
+	c->vms[1] = (struct bh_vm_config){
+		.name = "beta", .cpus = 0x6, .entry = 0x40000000,
+		.mem = { { .ipa = 0x40000000, .size = 0x1000000,
+			   .pa = 0x52000000,
+			   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+			 { .ipa = 0x60000000, .size = 0x200000,
+			   .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 } },
+		.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x70000000,
+			      .ipa = 0x40000000, .size = 0x100000 } },
+		.devices = { { .name = "serial1", .kind = BH_DEV_NS16550,
+			       .ipa = 0x3eff1000, .pa = 0x3eff1000,
+			       .size = 0x1000, .intid = 36 } },
+		.irqs = { 36 },
+	};
+	c->vms[0].mem[1] = (struct bh_mem_region){
+		.ipa = 0x60000000, .size = 0x200000,
+		.flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 };
+	c->shmem[0] = (struct bh_shmem){ .name = "ring", .pa = 0x58000000,
+					 .size = 0x200000 };
+}
+
+static struct msgs run(const struct bh_config *c)
+{
+	struct msgs m = { 0 };
+	int n = cfg_check(c, collect, &m);
+
+	assert_int_equal(n, m.n);
+	return m;
+}
+
+static void expect_error(const struct bh_config *c, const char *needle)
+{
+	struct msgs m = run(c);
+	int i;
+
+	if (!has(&m, needle)) {
+		for (i = 0; i < m.n && i < 16; i++)
+			print_message("got: %s\n", m.text[i]);
+		fail_msg("missing error \"%s\"", needle);
+	}
+}
+
+static void test_valid(void **state)
+{
+	struct bh_config c;
+	struct msgs m;
+
+	(void)state;
+	good(&c);
+	m = run(&c);
+	if (m.n)
+		fail_msg("unexpected: %s", m.text[0]);
+}
+
+static void test_cpu_twice(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].cpus = 0x3;
+	expect_error(&c, "vm \"beta\": cpus: CPU 0 is already given to vm \"alpha\"");
+}
+
+static void test_cpu_missing_or_too_high(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].cpus = 0;
+	expect_error(&c, "vm \"beta\": cpus: no CPU given");
+	c.vms[1].cpus = 1ull << BH_MAX_CPUS;
+	expect_error(&c, "vm \"beta\": cpus: 0x100 names a CPU >= 8");
+}
+
+static void test_pa_overlap(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].mem[0].pa = 0x50800000;
+	c.vms[1].images[0].load_pa = 0x70000000;
+	expect_error(&c, "vm \"beta\": mem[0]: PA 0x50800000 size 0x1000000 overlaps vm \"alpha\": mem[0]");
+}
+
+static void test_pa_overlaps_hypervisor_and_dtb(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[0].mem[0].pa = 0x40000000;
+	c.vms[0].images[0].load_pa = 0x40000000;
+	expect_error(&c, "vm \"alpha\": mem[0]: PA 0x40000000 size 0x1000000 overlaps the hypervisor");
+	c.vms[0].mem[0].pa = 0x48000000;
+	c.vms[0].images[0].load_pa = 0x48000000;
+	expect_error(&c, "overlaps QEMU's DTB");
+}
+
+static void test_ipa_overlap_in_vm(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[0].devices[0].ipa = 0x40800000;
+	expect_error(&c, "vm \"alpha\": devices[0]: IPA 0x40800000 size 0x1000 overlaps mem[0]");
+	good(&c);
+	c.vms[0].devices[0].ipa = 0x08000000;
+	expect_error(&c, "vm \"alpha\": gicd_ipa: IPA 0x8000000 size 0x10000 overlaps devices[0]");
+}
+
+static void test_misaligned(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[0].mem[0].ipa = 0x40000800;
+	expect_error(&c, "vm \"alpha\": mem[0]: ipa 0x40000800 size 0x1000000 not 4 KiB aligned");
+	good(&c);
+	c.vms[1].devices[0].pa = 0x3eff1004;
+	expect_error(&c, "vm \"beta\": devices[0]: pa 0x3eff1004 size 0x1000 not 4 KiB aligned");
+}
+
+static void test_irq_twice_and_range(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].irqs[1] = 33;
+	expect_error(&c, "vm \"beta\": irqs[1]: INTID 33 is already given to vm \"alpha\"");
+	good(&c);
+	c.vms[0].irqs[1] = 33;
+	expect_error(&c, "vm \"alpha\": irqs[1]: INTID 33 is already given to vm \"alpha\"");
+	good(&c);
+	c.vms[0].irqs[1] = 27;
+	expect_error(&c, "vm \"alpha\": irqs[1]: 27 is not an SPI");
+	good(&c);
+	c.vms[0].irqs[0] = 34;
+	expect_error(&c, "vm \"alpha\": devices[0]: intid 33 missing from irqs");
+}
+
+static void test_image_outside(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[0].images[0].ipa = 0x40f80000;
+	expect_error(&c, "vm \"alpha\": images[0]: ipa 0x40f80000 size 0x100000 outside its memory regions");
+	good(&c);
+	c.vms[0].entry = 0x30000000;
+	expect_error(&c, "vm \"alpha\": entry: 0x30000000 outside its memory regions");
+	good(&c);
+	c.vms[0].mem[0].flags = BH_MEM_RW | BH_MEM_FIXED_PA;
+	expect_error(&c, "vm \"alpha\": entry: 0x40000000 in a region without BH_MEM_EXEC");
+}
+
+static void test_copied_image_source_in_vm_memory(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].images[0].load_pa = 0x50000000;	/* alpha's RAM */
+	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x50000000 is copied, but lies in vm \"alpha\" mem[0]");
+}
+
+static void test_shmem(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].mem[1].shmem = 3;
+	expect_error(&c, "vm \"beta\": mem[1]: shmem 3 does not exist");
+	good(&c);
+	c.vms[1].mem[1].size = 0x400000;
+	expect_error(&c, "vm \"beta\": mem[1]: size 0x400000 larger than shmem 0");
+	good(&c);
+	c.shmem[0].pa = 0x50000000;
+	expect_error(&c, "vm \"alpha\": mem[0]: PA 0x50000000 size 0x1000000 overlaps shmem[0]");
+}
+
+static void test_magic_and_names(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.magic = 0;
+	expect_error(&c, "magic");
+	good(&c);
+	c.vms[1].name = "alpha";
+	expect_error(&c, "vm \"alpha\": name: used twice");
+	good(&c);
+	memset(c.vms, 0, sizeof(c.vms));
+	expect_error(&c, "vms: no VM");
+}
+
+static void test_virtio_reserved_fields(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.virtio[0] = (struct bh_virtio){ .frontend = 1, .backend = 1,
+					  .mmio_ipa = 0x0a003e00, .intid = 79,
+					  .shmem = 0, .device_id = 3 };
+	expect_error(&c, "virtio[0]: frontend 1 / backend 1: not two different VMs");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_cpu_twice),
+		cmocka_unit_test(test_cpu_missing_or_too_high),
+		cmocka_unit_test(test_pa_overlap),
+		cmocka_unit_test(test_pa_overlaps_hypervisor_and_dtb),
+		cmocka_unit_test(test_ipa_overlap_in_vm),
+		cmocka_unit_test(test_misaligned),
+		cmocka_unit_test(test_irq_twice_and_range),
+		cmocka_unit_test(test_image_outside),
+		cmocka_unit_test(test_copied_image_source_in_vm_memory),
+		cmocka_unit_test(test_shmem),
+		cmocka_unit_test(test_magic_and_names),
+		cmocka_unit_test(test_virtio_reserved_fields),
+	};
+
+	return cmocka_run_group_tests_name("hyp_cfgcheck", tests, NULL, NULL);
+}
