@@ -91,9 +91,10 @@ static struct msgs run(const struct bh_config *c)
 static void expect_error(const struct bh_config *c, const char *needle)
 {
 	struct msgs m = run(c);
-	int i;
 
 	if (!has(&m, needle)) {
+		int i;
+
 		for (i = 0; i < m.n && i < 16; i++)
 			print_message("got: %s\n", m.text[i]);
 		fail_msg("missing error \"%s\"", needle);

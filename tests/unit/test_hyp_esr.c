@@ -99,7 +99,7 @@ static void test_sysreg_sgi1r(void **state)
 {
 	struct esr_sysreg s;
 	uint32_t iss = (3u << ESR_SYS_OP0_SHIFT) | (5u << ESR_SYS_OP2_SHIFT) |
-		       (0u << ESR_SYS_OP1_SHIFT) | (12u << ESR_SYS_CRN_SHIFT) |
+		       /* Op1 = 0 */ (12u << ESR_SYS_CRN_SHIFT) |
 		       (3u << ESR_SYS_RT_SHIFT) | (11u << ESR_SYS_CRM_SHIFT);
 	uint64_t esr = ((uint64_t)ESR_EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss;
 

@@ -15,9 +15,10 @@
 int main(uint64_t arg)
 {
 	uint64_t p = BM_ARG_PARAM(arg);
-	unsigned int n;
 
 	if (!p) {
+		unsigned int n;
+
 		*(volatile uint64_t *)CANARY_IPA = CANARY;
 		bm_printf("victim: canary 0x%llx placed\n",
 			  (unsigned long long)*(volatile uint64_t *)CANARY_IPA);

@@ -40,7 +40,6 @@ static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level,
 		/* bytes left in this entry's span */
 		uint64_t span = block - (ipa & (block - 1));
 		uint64_t chunk = size < span ? size : span;
-		int ret;
 
 		/* 4 KiB granule: blocks at levels 1 and 2 (D8.2.1) */
 		if (level == 3 || (chunk == block && IS_ALIGNED(pa, block))) {
@@ -50,6 +49,7 @@ static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level,
 				 (level == 3 ? PT_PAGE : PT_BLOCK);
 		} else {
 			uint64_t *next = pt_next(ops, entry, level);
+			int ret;
 
 			if (!next)
 				return (*entry & PT_VALID) ? -EEXIST : -ENOMEM;
