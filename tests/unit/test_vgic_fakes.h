@@ -20,6 +20,7 @@ struct fake_hw {
 	uint64_t lr[VGIC_MAX_LRS];
 	uint32_t hcr;
 	uint32_t kicks;			/* bitmap of kicked pCPUs */
+	unsigned int nr_if_resets;
 	unsigned int nr_logs;
 	struct { uint32_t pintid; unsigned int pcpu; bool en; } enables[FAKE_MAX_CALLS];
 	unsigned int nr_enables;
@@ -61,6 +62,11 @@ uint32_t vgic_hw_read_hcr(void)
 void vgic_hw_write_hcr(uint32_t val)
 {
 	fake.hcr = val;
+}
+
+void vgic_hw_reset_vcpu_if(void)
+{
+	fake.nr_if_resets++;
 }
 
 void vgic_hw_kick(unsigned int pcpu)

@@ -382,6 +382,21 @@ static void test_nr_lrs_capped(void **state)
 	assert_int_equal(c.nr_lrs, VGIC_MAX_LRS);
 }
 
+static void test_first_flush_resets_cpu_if(void **state)
+{
+	struct vm *vm = *state;
+
+	assert_int_equal(fake.nr_if_resets, 0);
+	vgic_flush_lrs(&vm->c[0]);
+	vgic_sync_lrs(&vm->c[0]);
+	vgic_flush_lrs(&vm->c[0]);
+	assert_int_equal(fake.nr_if_resets, 1);
+	/* a VM reset re-runs vgic_cpu_init: the next entry resets again */
+	assert_int_equal(vgic_cpu_init(&vm->d, &vm->c[0], 0, 1, 0x80000000ull), 0);
+	vgic_flush_lrs(&vm->c[0]);
+	assert_int_equal(fake.nr_if_resets, 2);
+}
+
 static void test_maintenance_clears_uie(void **state)
 {
 	struct vm *vm = *state;
@@ -411,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sgi_respects_enable, setup2, teardown),
 		cmocka_unit_test(test_nr_lrs_capped),
 		cmocka_unit_test_setup_teardown(test_maintenance_clears_uie, setup1, teardown),
+		cmocka_unit_test_setup_teardown(test_first_flush_resets_cpu_if, setup1, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vgic_lr", tests, NULL, NULL);

@@ -349,6 +349,14 @@ static void test_random_accesses_survive(void **state)
 		if ((i & 127) == 0)
 			vgic_sgi_write(&vm->d, &vm->c[0], v);
 	}
+	/* the live bitmap matches the SPIs' flags */
+	for (i = 0; i < VGIC_NR_SPIS; i++) {
+		bool live = vm->d.spi_live[i / 32] & (1u << (i % 32));
+		bool busy = vm->d.spis[i].flags &
+			    (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR);
+
+		assert_int_equal(live, busy);
+	}
 	/* the LRs never hold an INTID twice */
 	for (i = 0; i < fake.nr_lrs; i++)
 		for (unsigned int j = i + 1; j < fake.nr_lrs; j++)

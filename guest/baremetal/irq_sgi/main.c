@@ -4,7 +4,9 @@
  * PSCI CPU_ON, then they bounce SGIs: 0 sends SGI_PING to 1, 1 answers
  * with SGI_PONG to 0, ROUNDS times.  Both sides take interrupts by polling
  * (WFI with PSTATE.I masked, then ICC_IAR1_EL1), which exercises the
- * hypervisor's WFI path.  Finally one SGI is broadcast with IRM=1.
+ * hypervisor's WFI path.  Then one SGI is broadcast with IRM=1, and a
+ * burst of BURST distinct SGIs is sent while vCPU 1 does not look, so more
+ * interrupts are pending than the hardware has list registers (4).
  *
  * Output (parsed by tests/system/test_hyp_irq.py):
  *   irq_sgi: cpu1 up
@@ -18,6 +20,8 @@
 #define SGI_PONG	2
 #define SGI_BCAST	3
 #define SGI_STOP	4
+#define SGI_BURST0	8	/* SGIs 8..8+BURST-1 */
+#define BURST		7
 #define ROUNDS		200
 #define CPU1_MPIDR	1ull
 #define CPU0_MPIDR	0ull
@@ -26,6 +30,7 @@
 
 static volatile uint32_t cpu1_ready;
 static volatile uint32_t pings, bcasts, bad;
+static volatile uint32_t burst_hold, burst_seen;
 
 void bm_secondary_main(uint64_t context)
 {
@@ -37,6 +42,8 @@ void bm_secondary_main(uint64_t context)
 	gic_enable_irq(SGI_PING);
 	gic_enable_irq(SGI_BCAST);
 	gic_enable_irq(SGI_STOP);
+	for (unsigned int i = 0; i < BURST; i++)
+		gic_enable_irq(SGI_BURST0 + i);
 	__atomic_store_n(&cpu1_ready, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		uint32_t iar = gic_wait();
@@ -48,6 +55,12 @@ void bm_secondary_main(uint64_t context)
 			gic_send_sgi(CPU0_MPIDR, SGI_PONG);
 		} else if (id == SGI_BCAST) {
 			__atomic_add_fetch(&bcasts, 1, __ATOMIC_RELEASE);
+			/* look away until vCPU 0 has sent the whole burst */
+			while (__atomic_load_n(&burst_hold, __ATOMIC_ACQUIRE))
+				;
+		} else if (id >= SGI_BURST0 && id < SGI_BURST0 + BURST) {
+			__atomic_or_fetch(&burst_seen, 1u << (id - SGI_BURST0),
+					  __ATOMIC_RELEASE);
 		} else if (id == SGI_STOP) {
 			bm_cpu_off();
 		} else {
@@ -97,6 +110,7 @@ int main(uint64_t arg)
 	t1 = bm_counter();
 
 	/* IRM=1: every vCPU of the VM but the sender */
+	__atomic_store_n(&burst_hold, 1, __ATOMIC_RELEASE);
 	__asm__ volatile("dsb ish" : : : "memory");
 	bm_write_sysreg(S3_0_C12_C11_5, ICC_SGI1R_IRM |
 			((uint64_t)SGI_BCAST << ICC_SGI1R_INTID_SHIFT));
@@ -104,8 +118,17 @@ int main(uint64_t arg)
 	for (i = 0; i < 10000 && !__atomic_load_n(&bcasts, __ATOMIC_ACQUIRE); i++)
 		bm_delay_us(100);
 
-	bm_printf("irq_sgi: rounds=%u pings=%u pongs=%u bad=%u bcast=%u us=%llu\n",
-		  rounds, pings, pongs, bad, bcasts,
+	/* vCPU 1 spins with the burst pending: it cannot take them yet */
+	for (i = 0; i < BURST; i++)
+		gic_send_sgi(CPU1_MPIDR, SGI_BURST0 + i);
+	bm_delay_us(2000);
+	__atomic_store_n(&burst_hold, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < 10000 && __atomic_load_n(&burst_seen, __ATOMIC_ACQUIRE) !=
+				 (1u << BURST) - 1; i++)
+		bm_delay_us(100);
+
+	bm_printf("irq_sgi: rounds=%u pings=%u pongs=%u bad=%u bcast=%u burst=0x%x us=%llu\n",
+		  rounds, pings, pongs, bad, bcasts, burst_seen,
 		  (unsigned long long)((t1 - t0) * 1000000 / bm_counter_freq()));
 	gic_send_sgi(CPU1_MPIDR, SGI_STOP);
 	bm_printf("irq_sgi: done\n");

@@ -94,6 +94,9 @@ struct vgic_dist;
  * @lr_intid:  INTID held by each LR since the last flush
  * @lr_used:   bitmap of LRs written by the last flush
  * @hcr:       ICH_HCR_EL2 written by the last flush
+ * @fresh:     set by vgic_cpu_init(): the first flush on the vCPU's pCPU
+ *             also resets the virtual CPU interface (VMCR, active
+ *             priorities) so a restarted VM starts clean
  */
 struct vgic_cpu {
 	struct vgic_dist *dist;
@@ -106,6 +109,7 @@ struct vgic_cpu {
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	uint32_t lr_used;
 	uint32_t hcr;
+	bool fresh;
 };
 
 /**
@@ -117,6 +121,8 @@ struct vgic_cpu {
  * @gicr_ipa:  guest-physical base of the emulated GICR frames
  * @vcpus:     registered vCPUs, indexed by vcpu_id (NULL until init)
  * @spis:      SPIs 32..32+VGIC_NR_SPIS-1
+ * @spi_live:  bitmap of SPIs pending, active or in an LR, so that the
+ *             per-entry LR flush visits only those
  * @log_count: log lines requested (rate limiting)
  * @stats:     counters
  */
@@ -128,6 +134,7 @@ struct vgic_dist {
 	uint64_t gicr_ipa;
 	struct vgic_cpu *vcpus[VGIC_MAX_VCPUS];
 	struct vgic_irq spis[VGIC_NR_SPIS];
+	uint32_t spi_live[VGIC_NR_SPIS / 32];
 	uint64_t log_count;
 	struct vgic_stats stats;
 };
@@ -293,6 +300,8 @@ uint64_t vgic_hw_read_lr(unsigned int n);
 void vgic_hw_write_lr(unsigned int n, uint64_t val);
 uint32_t vgic_hw_read_hcr(void);
 void vgic_hw_write_hcr(uint32_t val);
+/* Reset ICH_VMCR_EL2 and the active-priority registers of this pCPU. */
+void vgic_hw_reset_vcpu_if(void);
 /* Kick @pcpu so its vCPU re-runs vgic_flush_lrs (no-op for this pCPU). */
 void vgic_hw_kick(unsigned int pcpu);
 /* Physical side of a HW=1 interrupt (SPIs: any pCPU; PPIs: @pcpu's). */

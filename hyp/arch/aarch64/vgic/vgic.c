@@ -86,6 +86,22 @@ static bool vgic_irq_deliverable(const struct vgic_dist *d,
 	       (d->ctlr & GICD_CTLR_ENABLE_G1);
 }
 
+/* Keep @spi_live in step with @intid's flags (no-op for private ones). */
+static void vgic_irq_changed(struct vgic_dist *d, uint32_t intid,
+			     const struct vgic_irq *irq)
+{
+	uint32_t n = intid - GIC_SPI_BASE;
+	uint32_t bit;
+
+	if (intid < GIC_SPI_BASE || intid >= VGIC_NR_IRQS)
+		return;
+	bit = 1u << (n % 32);
+	if (irq->flags & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR))
+		d->spi_live[n / 32] |= bit;
+	else
+		d->spi_live[n / 32] &= ~bit;
+}
+
 static void vgic_kick_mask(uint32_t mask)
 {
 	unsigned int cpu;
@@ -145,6 +161,8 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
 		d->vcpus[i] = NULL;
 	for (i = 0; i < VGIC_NR_SPIS; i++)
 		vgic_irq_reset(&d->spis[i], GIC_SPI_BASE + i);
+	for (i = 0; i < VGIC_NR_SPIS / 32; i++)
+		d->spi_live[i] = 0;
 	return 0;
 }
 
@@ -170,6 +188,7 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
 		c->lr_intid[i] = 0;
 	c->lr_used = 0;
 	c->hcr = ICH_HCR_EN;
+	c->fresh = true;
 
 	spin_lock(&d->lock);
 	d->vcpus[vcpu_id] = c;
@@ -278,6 +297,7 @@ static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c,
 		else
 			irq->flags &= (uint8_t)~flag;
 		vgic_bits_hw(d, c, intid, irq, old);
+		vgic_irq_changed(d, intid, irq);
 		if (old != irq->flags || (irq->flags & VGIC_IRQ_IN_LR))
 			kick |= vgic_cpu_bit(vgic_irq_target(d, c, intid, irq));
 	}
@@ -842,6 +862,7 @@ int vgic_inject(struct vgic_dist *d, uint32_t intid, uint32_t hw_pintid)
 	irq = &d->spis[intid - GIC_SPI_BASE];
 	spin_lock(&d->lock);
 	vgic_irq_make_pending(d, irq, hw_pintid);
+	vgic_irq_changed(d, intid, irq);
 	kick = vgic_cpu_bit(vgic_irq_target(d, NULL, intid, irq));
 	spin_unlock(&d->lock);
 	vgic_kick_mask(kick);
@@ -873,7 +894,8 @@ bool vgic_has_pending(struct vgic_cpu *c)
 	for (i = 0; i < GIC_NR_PRIVATE && !ret; i++)
 		ret = vgic_irq_deliverable(d, &c->priv[i]);
 	for (i = 0; i < VGIC_NR_SPIS && !ret; i++)
-		ret = d->spis[i].target == c->vcpu_id &&
+		ret = (d->spi_live[i / 32] & (1u << (i % 32))) &&
+		      d->spis[i].target == c->vcpu_id &&
 		      vgic_irq_deliverable(d, &d->spis[i]);
 	spin_unlock(&d->lock);
 	return ret;
@@ -953,27 +975,40 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 {
 	struct vgic_dist *d = c->dist;
 	struct vgic_lr_pick pick[VGIC_MAX_LRS];
-	unsigned int n = 0, i;
+	unsigned int n = 0, i, w;
 	bool overflow = false;
 	uint32_t hcr = ICH_HCR_EN;
 
+	if (c->fresh) {
+		/* first entry of this (re)started vCPU on its own pCPU */
+		vgic_hw_reset_vcpu_if();
+		c->fresh = false;
+	}
 	spin_lock(&d->lock);
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
 		if (vgic_wants_lr(d, &c->priv[i]))
 			overflow |= vgic_lr_insert(pick, &n, c->nr_lrs,
 						   &c->priv[i], i);
-	for (i = 0; i < VGIC_NR_SPIS; i++)
-		if (d->spis[i].target == c->vcpu_id &&
-		    vgic_wants_lr(d, &d->spis[i]))
-			overflow |= vgic_lr_insert(pick, &n, c->nr_lrs,
-						   &d->spis[i],
-						   GIC_SPI_BASE + i);
+	for (w = 0; w < VGIC_NR_SPIS / 32; w++) {
+		uint32_t live = d->spi_live[w];
+
+		while (live) {
+			i = w * 32 + (unsigned int)__builtin_ctz(live);
+			live &= live - 1;
+			if (d->spis[i].target == c->vcpu_id &&
+			    vgic_wants_lr(d, &d->spis[i]))
+				overflow |= vgic_lr_insert(pick, &n, c->nr_lrs,
+							   &d->spis[i],
+							   GIC_SPI_BASE + i);
+		}
+	}
 	c->lr_used = 0;
 	for (i = 0; i < c->nr_lrs; i++) {
 		uint64_t lr = 0;
 
 		if (i < n) {
 			lr = vgic_lr_value(pick[i].irq, pick[i].intid);
+			vgic_irq_changed(d, pick[i].intid, pick[i].irq);
 			c->lr_intid[i] = pick[i].intid;
 			c->lr_used |= 1u << i;
 		}
@@ -1011,6 +1046,7 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 		/* OR: an injection while it sat in the LR stays latched. */
 		if (lr & ICH_LR_PENDING)
 			irq->flags |= VGIC_IRQ_PENDING;
+		vgic_irq_changed(d, c->lr_intid[i], irq);
 	}
 	c->lr_used = 0;
 	spin_unlock(&d->lock);

@@ -13,6 +13,9 @@
 
 #define ICH_HCR_EL2	S3_4_C12_C11_0
 #define ICH_VTR_EL2	S3_4_C12_C11_1
+#define ICH_VMCR_EL2	S3_4_C12_C11_7
+#define ICH_AP0R0_EL2	S3_4_C12_C8_0
+#define ICH_AP1R0_EL2	S3_4_C12_C9_0
 
 #define VGIC_LOG_LINE	160
 
@@ -86,6 +89,18 @@ uint32_t vgic_hw_read_hcr(void)
 void vgic_hw_write_hcr(uint32_t val)
 {
 	sysreg_write(ICH_HCR_EL2, val);
+}
+
+void vgic_hw_reset_vcpu_if(void)
+{
+	/*
+	 * APxR0 always exists; APxR1..3 only with more than 5 preemption
+	 * bits (ICH_VTR_EL2.PREbits), which QEMU's 0x90b80003 does not have.
+	 */
+	sysreg_write(ICH_VMCR_EL2, 0);
+	sysreg_write(ICH_AP0R0_EL2, 0);
+	sysreg_write(ICH_AP1R0_EL2, 0);
+	isb();
 }
 
 void vgic_hw_kick(unsigned int pcpu)
