@@ -83,9 +83,10 @@ class Console:
         rx = re.compile(pattern) if isinstance(pattern, str) else pattern
 
         def ready():
-            m = rx.search(self._buf.decode("latin-1"), self._cursor)
+            # Only the text after the cursor: a long transfer must not make this quadratic.
+            m = rx.search(self._buf[self._cursor:].decode("latin-1"))
             if m:
-                self._cursor = m.end()
+                self._cursor += m.end()
             return m
 
         return self._wait(ready, timeout, f"/{rx.pattern}/")
@@ -290,10 +291,9 @@ class Shell:
         tag = f"{os.getpid()}x{Shell._seq}"
         self.con.send_line(f"echo BH-BEGIN-{tag}; {cmd}; echo BH-END-{tag}-$?")
         self.con.expect(rf"\nBH-BEGIN-{tag}\r?\n", timeout)
-        start = self.con._cursor
-        m = self.con.expect(rf"BH-END-{tag}-(\d+)", timeout)
-        out = self.con.output()[start:m.start()].replace("\r\n", "\n")
-        rc = int(m.group(1))
+        m = self.con.expect(rf"(?s)(.*?)BH-END-{tag}-(\d+)", timeout)
+        out = m.group(1).replace("\r\n", "\n")
+        rc = int(m.group(2))
         if check and rc != 0:
             raise TestFailure(f"`{cmd}` exited with {rc}:\n{out}")
         return out
