@@ -104,10 +104,10 @@ void vgic_hw_irq_route(uint32_t pintid, unsigned int pcpu)
 
 void vgic_hw_log(const char *fmt, ...)
 {
-	va_list ap;
-
 	fake.nr_logs++;
 	if (getenv("VGIC_TEST_VERBOSE")) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);

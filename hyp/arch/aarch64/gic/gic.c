@@ -325,7 +325,7 @@ int gic_assign_irq(uint32_t intid, struct vgic_dist *vm, struct vgic_cpu *target
 	return 0;
 }
 
-void gic_release_irqs(struct vgic_dist *vm)
+void gic_release_irqs(const struct vgic_dist *vm)
 {
 	unsigned int cpu, i;
 

@@ -260,7 +260,7 @@ int gic_assign_irq(uint32_t intid, struct vgic_dist *vm, struct vgic_cpu *target
  * gic_release_irqs() - take back every interrupt assigned to @vm
  * @vm: the VM's virtual distributor (stopped VM)
  */
-void gic_release_irqs(struct vgic_dist *vm);
+void gic_release_irqs(const struct vgic_dist *vm);
 
 /**
  * gic_handle_irq() - handle every pending physical interrupt

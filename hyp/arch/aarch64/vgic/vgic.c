@@ -911,7 +911,7 @@ struct vgic_lr_pick {
 /* Sort key: active before pending (never strand an active one), then prio. */
 static unsigned int vgic_lr_key(const struct vgic_irq *irq)
 {
-	return (irq->flags & VGIC_IRQ_ACTIVE ? 0 : 0x100u) | irq->priority;
+	return ((irq->flags & VGIC_IRQ_ACTIVE) ? 0 : 0x100u) | irq->priority;
 }
 
 static bool vgic_wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
