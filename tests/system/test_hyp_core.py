@@ -98,3 +98,32 @@ def test_psci_cpu_on_second_vcpu(ctx):
         u0.expect(r"smp: done", timeout=10)
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         check("stopped" not in u0.output(), "VM stopped:\n" + u0.output())
+
+
+def test_unsupported_sysreg_stops_only_offender(ctx):
+    """rogue writes ICC_SGI0R_EL1 (trapped, not emulated): stopped; alpha goes on."""
+    with boot(ctx, "test-fault-sysreg", [("hello", VM0_PA), ("rogue", VM1_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        s1.expect(r"rogue: writing ICC_SGI0R_EL1", timeout=20)
+        m = u0.expect(r"bulkhead: vm rogue stopped: unsupported system register "
+                      r"esr=0x([0-9a-f]+) far=0x[0-9a-f]+ ipa=0x0 pc=0x([0-9a-f]+)", timeout=20)
+        check(int(m.group(1), 16) >> 26 == 0x18, f"ESR is not a sysreg trap: {m.group(0)}")
+        u0.expect(r"vm0 done", timeout=20)
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("still alive" not in s1.output(), "rogue ran past its trapped write")
+
+
+def test_system_reset_restarts_only_that_vm(ctx):
+    """SYSTEM_RESET: phoenix restarts from a fresh image copy; bystander keeps ticking."""
+    with boot(ctx, "test-reset", [("reset", 0x58000000), ("hello", VM1_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        u0.expect(r"reset: first life, data=2, resetting", timeout=20)
+        before = s1.output().count("vm1 tick")
+        u0.expect(r"reset: second life, data=1\b", timeout=20)
+        u0.expect(r"reset: done", timeout=20)
+        s1.expect(r"vm1 done", timeout=20)
+        check(s1.output().count("vm1 tick") == 20, "bystander lost ticks")
+        check(before < 20, "bystander finished before the reset: test proves nothing")
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("SYSTEM_RESET returned" not in u0.output(), "SYSTEM_RESET returned")
+        check("stopped" not in u0.output(), "a VM was stopped:\n" + u0.output())
