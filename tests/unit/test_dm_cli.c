@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bulkhead-dm binary: --help, errors naming the bad option, and the pty
+ * backend carrying text both ways, driven by the test frontend over a sim
+ * socket passed as fd 3.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
+
+#include "dm_test_frontend.h"
+
+#ifndef DM_HOST_BIN
+#define DM_HOST_BIN "build/dm/host/bulkhead-dm"
+#endif
+
+#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
+			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
+			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
+			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+			 (1ULL << VIRTIO_CONSOLE_F_SIZE) | \
+			 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
+
+static char dm_bin[4200];
+
+struct proc {
+	pid_t pid;
+	int out, err;		/* pipes from the child's stdout/stderr */
+	int sim;		/* our end of the sim socket, or -1 */
+};
+
+static void find_binary(void)
+{
+	char self[4096];
+	ssize_t n;
+	char *slash;
+
+	if (access(DM_HOST_BIN, X_OK) == 0) {
+		snprintf(dm_bin, sizeof(dm_bin), "%s", DM_HOST_BIN);
+		return;
+	}
+	/* build/dm/tests/test_dm_cli -> build/dm/host/bulkhead-dm */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	assert_true(n > 0);
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	snprintf(dm_bin, sizeof(dm_bin), "%s/../host/bulkhead-dm", self);
+}
+
+/* Start bulkhead-dm with @args (NULL-terminated); fd 3 = sim socket. */
+static void spawn(struct proc *p, const char *const *args, bool with_sim)
+{
+	int out[2], err[2], sv[2] = { -1, -1 };
+	const char *argv[64];
+	unsigned int i;
+
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	if (with_sim)
+		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	argv[0] = dm_bin;
+	for (i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	p->pid = fork();
+	assert_true(p->pid >= 0);
+	if (!p->pid) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		if (with_sim)
+			dup2(sv[1], 3);
+		execv(dm_bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	if (with_sim)
+		close(sv[1]);
+	p->out = out[0];
+	p->err = err[0];
+	p->sim = sv[0];
+}
+
+/* Read @fd until EOF or until @want appears; returns what was read. */
+static char *slurp(int fd, const char *want, int timeout_ms)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = calloc(1, cap + 1);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	while (len < cap && poll(&pfd, 1, timeout_ms) > 0) {
+		n = read(fd, buf + len, cap - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (want && strstr(buf, want))
+			break;
+	}
+	return buf;
+}
+
+static int reap(struct proc *p, int timeout_ms)
+{
+	int st, i;
+
+	for (i = 0; i < timeout_ms / 10; i++) {
+		if (waitpid(p->pid, &st, WNOHANG) == p->pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(10000);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &st, 0);
+	return -1;
+}
+
+static void close_proc(struct proc *p)
+{
+	close(p->out);
+	close(p->err);
+	if (p->sim >= 0)
+		close(p->sim);
+}
+
+/* Run to completion; returns exit code, stdout, stderr. */
+static int run(const char *const *args, bool with_sim, char **out, char **err)
+{
+	struct proc p;
+	int rc;
+
+	spawn(&p, args, with_sim);
+	if (p.sim >= 0) {
+		close(p.sim);	/* a config error exits before using it */
+		p.sim = -1;
+	}
+	*err = slurp(p.err, NULL, 5000);
+	*out = slurp(p.out, NULL, 1000);
+	rc = reap(&p, 5000);
+	close_proc(&p);
+	return rc;
+}
+
+static void test_help(void **state)
+{
+	const char *args[] = { "--help", NULL };
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(run(args, false, &out, &err), 0);
+	assert_non_null(strstr(out, "Usage: bulkhead-dm"));
+	assert_non_null(strstr(out, "-chardev pty,id=ID"));
+	assert_non_null(strstr(out, "-device virtio-console,chardev=ID"));
+	assert_non_null(strstr(out, "virtserialport"));
+	assert_non_null(strstr(out, "-transport sim"));
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+}
+
+static void expect_error(const char *const *args, bool with_sim,
+			 const char *needle)
+{
+	char *out, *err;
+
+	assert_int_equal(run(args, with_sim, &out, &err), 1);
+	if (!strstr(err, needle))
+		fail_msg("stderr '%s' does not name '%s'", err, needle);
+	assert_non_null(strstr(err, "bulkhead-dm: "));
+	free(out);
+	free(err);
+}
+
+static void test_bad_options(void **state)
+{
+	const char *a1[] = { "-bogus", NULL };
+	const char *a2[] = { "-chardev", NULL };
+	const char *a3[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			     "-device", "virtio-console,chardev=c0,frob=1", NULL };
+	const char *a4[] = { "-transport", "sim,fd=3", "-chardev",
+			     "nosuch,id=x", NULL };
+	const char *a5[] = { "-transport", "sim,fd=3", "-device",
+			     "virtio-console,chardev=nope", NULL };
+	const char *a6[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			     "-device", "virtio-console,chardev=c0,max_ports=99",
+			     NULL };
+	const char *a7[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			     "-device", "virtio-gpu,chardev=c0", NULL };
+	const char *a8[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			     "-device", "virtio-console,chardev=c0,iommu_platform=maybe",
+			     NULL };
+	const char *a9[] = { "-transport", "uio,id=u", NULL };
+	const char *a10[] = { "-transport", "sim,fd=3", "-chardev",
+			      "socket,id=s", NULL };
+	const char *a11[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			      "-device", "virtio-console,chardev=c0",
+			      "-chardev", "pty,id=c1",
+			      "-device", "virtserialport,bus=vc9,chardev=c1", NULL };
+	const char *a12[] = { NULL };
+
+	(void)state;
+	expect_error(a1, false, "'-bogus'");
+	expect_error(a2, false, "'-chardev'");
+	expect_error(a3, true, "'frob'");
+	expect_error(a4, true, "'nosuch'");
+	expect_error(a5, true, "'nope'");
+	expect_error(a6, true, "'max_ports'");
+	expect_error(a7, true, "'virtio-gpu'");
+	expect_error(a8, true, "'iommu_platform'");
+	expect_error(a9, false, "uio");
+	expect_error(a10, true, "'path'");
+	expect_error(a11, true, "'vc9'");
+	expect_error(a12, false, "--help");
+}
+
+/* ---- through the real binary ------------------------------------------- */
+
+struct guest {
+	struct tfe_link link;
+	struct tfe_mem mem;
+	struct tfe_dev dev;
+	struct tfe_port port;
+};
+
+static void guest_up(struct guest *g, int sock, unsigned int slot,
+		     unsigned int nq, bool port)
+{
+	unsigned int i;
+
+	tfe_link_init(&g->link, sock);
+	assert_int_equal(tfe_mem_init(&g->mem, 0x20000000ULL, 4ULL << 20), 0);
+	assert_int_equal(tfe_link_attach(&g->link, slot, &g->mem), 0);
+	tfe_dev_init(&g->dev, &g->link, slot, NULL, &g->mem);
+	assert_int_equal(tfe_probe(&g->dev, FEATURES), 0);
+	for (i = 0; i < nq; i++)
+		assert_int_equal(tfe_vq_setup(&g->dev, i, 64), 0);
+	tfe_driver_ok(&g->dev);
+	if (port)
+		assert_int_equal(tfe_port_init(&g->port, &g->dev, 0, 1, 1024), 0);
+}
+
+struct text {
+	char buf[256];
+	size_t len;
+};
+
+static void text_sink(void *ctx, const uint8_t *d, size_t n)
+{
+	struct text *t = ctx;
+
+	if (t->len + n < sizeof(t->buf)) {
+		memcpy(t->buf + t->len, d, n);
+		t->len += n;
+	}
+}
+
+static void test_pty_both_ways(void **state)
+{
+	const char *args[] = { "-transport", "sim,id=t0,fd=3",
+			       "-chardev", "pty,id=serial1",
+			       "-device", "virtio-console,chardev=serial1,transport=t0",
+			       NULL };
+	static const char to_guest[] = "hello guest, from the pty\n";
+	static const char to_host[] = "hello pty, from the guest\n";
+	struct guest g;
+	struct text t = { .len = 0 };
+	struct termios tio;
+	struct proc p;
+	regex_t re;
+	regmatch_t mt[2];
+	char *line, path[64], got[256];
+	size_t n = 0;
+	int pty, i;
+
+	(void)state;
+	spawn(&p, args, true);
+	line = slurp(p.out, "\n", 5000);
+	/* exactly QEMU's line */
+	assert_int_equal(regcomp(&re, "^char device redirected to "
+				 "(/dev/pts/[0-9]+) \\(label serial1\\)\n$",
+				 REG_EXTENDED), 0);
+	if (regexec(&re, line, 2, mt, 0))
+		fail_msg("unexpected pty line '%s'", line);
+	snprintf(path, sizeof(path), "%.*s", (int)(mt[1].rm_eo - mt[1].rm_so),
+		 line + mt[1].rm_so);
+	regfree(&re);
+	free(line);
+
+	pty = open(path, O_RDWR | O_NOCTTY);
+	assert_true(pty >= 0);
+	assert_int_equal(tcgetattr(pty, &tio), 0);
+	assert_false(tio.c_lflag & ECHO);	/* raw, as QEMU leaves it */
+
+	guest_up(&g, p.sim, 0, 2, true);
+
+	/* pty -> guest */
+	assert_int_equal(write(pty, to_guest, strlen(to_guest)),
+			 (ssize_t)strlen(to_guest));
+	for (i = 0; i < 100 && t.len < strlen(to_guest); i++) {
+		tfe_link_poll(&g.link, 50);
+		tfe_ack_irq(&g.dev);
+		tfe_port_poll_rx(&g.port, text_sink, &t);
+	}
+	t.buf[t.len] = '\0';
+	assert_string_equal(t.buf, to_guest);
+
+	/* guest -> pty */
+	assert_int_equal(tfe_port_send(&g.port, to_host, strlen(to_host)),
+			 strlen(to_host));
+	tfe_vq_kick(g.port.tx);
+	for (i = 0; i < 100 && n < strlen(to_host); i++) {
+		struct pollfd pfd = { .fd = pty, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		r = read(pty, got + n, sizeof(got) - 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+	}
+	got[n] = '\0';
+	assert_string_equal(got, to_host);
+	close(pty);
+
+	/* the frontend leaves: the model exits cleanly */
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	tfe_mem_fini(&g.mem);
+}
+
+static void test_several_devices_and_ports(void **state)
+{
+	const char *args[] = { "-transport", "sim,id=t0,fd=3",
+			       "-chardev", "pty,id=a", "-chardev", "pty,id=b",
+			       "-chardev", "pty,id=c",
+			       "-device", "virtio-console,chardev=a",
+			       "-device", "virtio-console,id=vc1,chardev=b,max_ports=4,slot=1",
+			       "-device", "virtserialport,bus=vc1.0,chardev=c,name=org.bulkhead.x",
+			       NULL };
+	struct guest g[2];
+	struct proc p;
+	char *out;
+
+	(void)state;
+	spawn(&p, args, true);
+	out = slurp(p.out, "(label c)\n", 5000);
+	assert_non_null(strstr(out, "(label a)"));
+	assert_non_null(strstr(out, "(label b)"));
+	assert_non_null(strstr(out, "(label c)"));
+	free(out);
+	guest_up(&g[0], p.sim, 0, 2, false);
+	assert_false(g[0].dev.features & (1ULL << VIRTIO_CONSOLE_F_MULTIPORT));
+	guest_up(&g[1], p.sim, 1, 10, false);
+	assert_true(g[1].dev.features & (1ULL << VIRTIO_CONSOLE_F_MULTIPORT));
+	assert_int_equal(tfe_read32(&g[1].dev, VIRTIO_MMIO_CONFIG + 4), 4);
+	/* slot 2 is empty: Linux sees no magic and ignores it */
+	g[1].dev.slot = 2;
+	assert_int_equal(tfe_read32(&g[1].dev, VIRTIO_MMIO_MAGIC_VALUE), 0);
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	tfe_mem_fini(&g[0].mem);
+	tfe_mem_fini(&g[1].mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_pty_both_ways),
+		cmocka_unit_test(test_several_devices_and_ports),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	find_binary();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
