@@ -5,7 +5,9 @@ config expects (configs/test-*.c), then reads the consoles: UART0 carries the
 hypervisor log and the first VM, the pci-serial "ser1" the second VM.
 """
 
+import os
 import re
+import time
 
 from harness import Qemu, TestFailure
 
@@ -127,3 +129,20 @@ def test_system_reset_restarts_only_that_vm(ctx):
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         check("SYSTEM_RESET returned" not in u0.output(), "SYSTEM_RESET returned")
         check("stopped" not in u0.output(), "a VM was stopped:\n" + u0.output())
+
+
+def _cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_idle_guest_and_off_vcpu_do_not_spin(ctx):
+    """A guest in WFI, a vCPU never started and two unused CPUs: QEMU stays near idle."""
+    with boot(ctx, "test-idle", [("idle", VM0_PA)], serials=(), smp=4) as q:
+        q.con("uart0").expect(r"idle: sleeping in wfi", timeout=20)
+        time.sleep(0.5)
+        c0, t0 = _cpu_seconds(q.proc.pid), time.monotonic()
+        time.sleep(3)
+        c1, t1 = _cpu_seconds(q.proc.pid), time.monotonic()
+        load = (c1 - c0) / (t1 - t0)
+        check(load < 0.10, f"QEMU used {load:.0%} of a CPU while every vCPU was idle")
