@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vGIC under Linux (issue 3): one VM "lx" with 2 vCPUs on CPUs 0 and 1
+ * runs the project's guest kernel and shell initramfs, with UART0 passed
+ * through.  Its device tree is written by tests/system/test_hyp_irq_linux.py
+ * (the DT generator of a later issue will derive it from this file).
+ * QEMU: -smp 2, Image at 0x50200000, DTB at 0x58000000,
+ *       initramfs at 0x58100000 (all in place: PA = IPA + 0x10000000).
+ */
+#include <bulkhead/config.h>
+
+#define UART0		0x09000000ull
+#define UART0_INTID	33
+#define VM_PA		0x50000000ull
+#define VM_IPA		0x40000000ull
+#define VM_SIZE		0x10000000ull
+#define KERNEL_OFF	0x00200000ull	/* 2 MiB aligned (arm64 booting.rst) */
+#define DTB_OFF		0x08000000ull
+#define INITRD_OFF	0x08100000ull
+
+const struct bh_config bh_config = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "test-irq-linux",
+	.vms = {
+		{
+			.name = "lx",
+			.cpus = 0x3,
+			.entry = VM_IPA + KERNEL_OFF,
+			.x0 = VM_IPA + DTB_OFF,
+			.mem = {
+				{ .ipa = VM_IPA, .size = VM_SIZE, .pa = VM_PA,
+				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+			},
+			.images = {
+				{ .kind = BH_IMAGE_KERNEL, .load_pa = VM_PA + KERNEL_OFF,
+				  .ipa = VM_IPA + KERNEL_OFF, .size = 0x1000000 },
+				{ .kind = BH_IMAGE_DTB, .load_pa = VM_PA + DTB_OFF,
+				  .ipa = VM_IPA + DTB_OFF, .size = 0x10000 },
+				{ .kind = BH_IMAGE_INITRD, .load_pa = VM_PA + INITRD_OFF,
+				  .ipa = VM_IPA + INITRD_OFF, .size = 0x1000000 },
+			},
+			.devices = {
+				{ .name = "uart0", .kind = BH_DEV_PL011,
+				  .ipa = UART0, .pa = UART0, .size = 0x1000,
+				  .intid = UART0_INTID },
+			},
+			.irqs = { UART0_INTID },
+		},
+	},
+};
