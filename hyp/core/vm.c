@@ -359,13 +359,25 @@ static bool vm_is_current(const struct vm *vm)
 	return cur && cur->vm == vm;
 }
 
-static void vm_end(struct vm *vm, uint32_t state)
+/*
+ * End @vm in @state (VM_OFF or VM_STOPPED).  Only the first caller wins and
+ * gets true back; every vCPU is turned off and kicked out of the guest.
+ */
+static bool vm_end(struct vm *vm, uint32_t state)
 {
+	bool first;
+
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING)
+	first = vm->state == VM_RUNNING;
+	if (first)
 		__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
 	vm_stop_vcpus_locked(vm);
 	spin_unlock(&vm->lock);
+	return first;
+}
+
+static void vm_end_finish(struct vm *vm)
+{
 	gic_release_irqs(&vm->vgic);
 	vm_check_all_off();
 	if (vm_is_current(vm))
@@ -375,12 +387,12 @@ static void vm_end(struct vm *vm, uint32_t state)
 void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 	     uint64_t ipa, uint64_t pc)
 {
-	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+	if (vm_end(vm, VM_STOPPED))
 		hyp_log("bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
 			vm->cfg->name, reason, (unsigned long long)esr,
 			(unsigned long long)far, (unsigned long long)ipa,
 			(unsigned long long)pc);
-	vm_end(vm, VM_STOPPED);
+	vm_end_finish(vm);
 }
 
 static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
@@ -456,7 +468,28 @@ int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level)
 void vm_system_off(struct vcpu *self)
 {
 	vm_end(self->vm, VM_OFF);
+	vm_end_finish(self->vm);
 	pcpu_park();
+}
+
+/*
+ * Wait until every other vCPU of @vm is back in pcpu_loop(): they were
+ * kicked, and the vGIC must not be re-initialised under their feet.  Each
+ * parks within one exit; the wait is bounded by that, and sleeps in WFE
+ * (pcpu_loop() signals with SEV).
+ */
+static void vm_wait_parked(struct vm *vm, const struct vcpu *self)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (v == self)
+			continue;
+		while (__atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE))
+			wfe();
+	}
 }
 
 /*
@@ -469,10 +502,17 @@ void vm_system_reset(struct vcpu *self)
 {
 	struct vm *vm = self->vm;
 	struct vcpu *boot = &vm->vcpus[0];
+	bool busy;
 
 	spin_lock(&vm->lock);
+	/* two vCPUs resetting at once: the first one does it */
+	busy = vm->resetting || vm->state != VM_RUNNING;
+	vm->resetting = true;
 	vm_stop_vcpus_locked(vm);
 	spin_unlock(&vm->lock);
+	if (busy)
+		pcpu_park();
+	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
 	if (vm_load_images(vm) || vm_setup_vgic(vm)) {
 		vm_stop(vm, "reset failed", 0, 0, 0, 0);
@@ -482,6 +522,7 @@ void vm_system_reset(struct vcpu *self)
 	boot->entry = vm->cfg->entry;
 	boot->context = vm->cfg->x0;
 	__atomic_store_n(&boot->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	vm->resetting = false;
 	spin_unlock(&vm->lock);
 	vcpu_kick(boot);
 	pcpu_park();
@@ -503,6 +544,7 @@ static void vcpu_enter(struct vcpu *v)
 	r->elr = v->entry;
 	r->spsr = SPSR_GUEST_ENTRY;
 	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->in_guest, 1, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 
 	/* a fresh EL1: MMU off, timers off (Linux booting.rst §4) */
@@ -515,7 +557,7 @@ static void vcpu_enter(struct vcpu *v)
 	sysreg_write(vttbr_el2, vm->vttbr);
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	sysreg_write(hstr_el2, 0);
-	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(hcr_el2, HCR_GUEST);
 	isb();
@@ -536,6 +578,10 @@ void pcpu_loop(void)
 	struct vcpu *v = p->vcpu;
 
 	__atomic_store_n(&p->online, 1, __ATOMIC_RELEASE);
+	if (v) {
+		__atomic_store_n(&v->in_guest, 0, __ATOMIC_RELEASE);
+		sev();
+	}
 	for (;;) {
 		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) ==
 			 VCPU_ON_PENDING)

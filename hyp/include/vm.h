@@ -40,6 +40,7 @@ struct vm;
  *             the owning pCPU's wait loop
  * @entry:     where the next start enters (CPU_ON / reset)
  * @context:   x0 for the next start
+ * @in_guest:  1 from entry until its pCPU is back in pcpu_loop()
  * @vgic:      the vCPU's redistributor and list-register state
  */
 struct vcpu {
@@ -50,6 +51,7 @@ struct vcpu {
 	uint32_t state;
 	uint64_t entry;
 	uint64_t context;
+	uint32_t in_guest;
 	struct vgic_cpu vgic;
 };
 
@@ -59,6 +61,7 @@ struct vcpu {
  * @id:         index in bh_config.vms (VMID = id + 1)
  * @lock:       guards @state and the vCPUs' states
  * @state:      enum vm_state
+ * @resetting:  a SYSTEM_RESET is in progress (under @lock)
  * @nr_vcpus:   vCPUs (set bits in cfg->cpus)
  * @vcpus:      the vCPUs
  * @s2_root:    level-1 stage-2 table
@@ -71,6 +74,7 @@ struct vm {
 	unsigned int id;
 	spinlock_t lock;
 	uint32_t state;
+	bool resetting;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[BH_MAX_CPUS];
 	uint64_t *s2_root;

@@ -66,7 +66,9 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 
 	esr_decode_dabt(esr, &d);
 	if (!vgic_is_gicd(&vm->vgic, ipa) && !vgic_is_gicr(&vm->vgic, ipa)) {
-		trap_stop(vcpu, r, "access outside its memory", esr, ipa);
+		trap_stop(vcpu, r, (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION ?
+			  "access not permitted" : "access outside its memory",
+			  esr, ipa);
 		return;
 	}
 	if (!d.isv || d.cm || d.s1ptw) {
@@ -144,6 +146,9 @@ void trap_guest_sync(struct regs *r)
 		trap_stop(vcpu, r, esr_ec_name(esr_ec(esr)), esr, 0);
 		break;
 	}
+	/* a kick during a WFI may mean "your VM was stopped or reset" */
+	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
+		pcpu_park();
 	vgic_flush_lrs(&vcpu->vgic);
 }
 

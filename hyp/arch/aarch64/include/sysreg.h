@@ -59,8 +59,10 @@
 /* CPTR_EL2 (non-VHE): RES1 bits; TFP (bit 10) clear so guests use FP/SIMD. */
 #define CPTR_EL2_RES1	0x33ffull
 
-/* CNTHCTL_EL2 (non-VHE): EL1 may read the physical counter and use the
- * physical timer (issue: "counter access at EL1"). */
+/* CNTHCTL_EL2 (non-VHE, D17.2.27): EL1PCTEN lets EL1 read the physical
+ * counter (issue: "counter access at EL1"); EL1PCEN stays clear so the
+ * physical timer, which Bulkhead does not virtualise, traps (and stops the
+ * VM) instead of firing PPI 30 into nobody's hands. */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 #define CNTHCTL_EL1PCEN	(1ull << 1)
 
