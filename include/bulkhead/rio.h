@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bulkhead remote I/O: the ABI between the hypervisor and a device model in a
+ * backend VM.  docs/protocol.md explains it with sequence diagrams.
+ *
+ * For every virtio device in bh_config.virtio[] the backend VM sees one
+ * `generic-uio` node (driven by stock uio_pdrv_genirq) with three maps:
+ *
+ *   map 0  control region, BH_RIO_CTRL_SIZE bytes of hypervisor memory mapped
+ *          read/write: struct bh_rio_ctrl (request ring, responses, counters)
+ *          and, in its second page, the device model's own state area
+ *   map 1  doorbell page, BH_RIO_DOORBELL_SIZE bytes, not mapped in stage 2:
+ *          a write traps and the hypervisor acts on it
+ *   map 2  the frontend's shared window (its restricted DMA pool)
+ *
+ * and one interrupt, "requests pending".  Nothing here is kernel code: the
+ * device model mmaps /dev/uioN and re-arms the interrupt by writing 1 to it.
+ *
+ * Every value the device model writes (resp_prod, resp[], doorbell values)
+ * is read once by the hypervisor and validated before use.
+ *
+ * This header is shared by freestanding and hosted code: <stdint.h> only.
+ */
+#ifndef BULKHEAD_RIO_H
+#define BULKHEAD_RIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BH_RIO_MAGIC		0x4f495242u	/* "BRIO" little-endian */
+#define BH_RIO_VERSION		1u
+#define BH_RIO_RING_SIZE	64u		/* power of two */
+#define BH_RIO_CTRL_SIZE	0x2000u
+#define BH_RIO_STATE_OFFSET	0x1000u		/* device model state area in map 0 */
+#define BH_RIO_STATE_SIZE	0x1000u
+#define BH_RIO_DOORBELL_SIZE	0x1000u
+#define BH_RIO_MMIO_SIZE	0x200u		/* a virtio-mmio register window (virtio v1.2 §4.2.2) */
+
+/* uio map indices, in the order of the backend node's `reg` */
+enum bh_rio_map {
+	BH_RIO_MAP_CTRL = 0,
+	BH_RIO_MAP_DOORBELL = 1,
+	BH_RIO_MAP_WINDOW = 2,
+};
+
+enum bh_rio_dir {
+	BH_RIO_READ = 0,
+	BH_RIO_WRITE = 1,
+};
+
+/**
+ * struct bh_rio_req - one trapped frontend access (written by the hypervisor)
+ * @offset: from the base of the virtio-mmio window, < BH_RIO_MMIO_SIZE
+ * @value:  the data of a write (zero-extended); 0 for a read
+ * @seq:    free-running request number; slot = seq % BH_RIO_RING_SIZE
+ * @dir:    enum bh_rio_dir
+ * @size:   access size in bytes: 1, 2, 4 or 8
+ * @vcpu:   frontend vCPU that made the access (for logs)
+ */
+struct bh_rio_req {
+	uint64_t offset;
+	uint64_t value;
+	uint32_t seq;
+	uint8_t dir;
+	uint8_t size;
+	uint16_t vcpu;
+	uint32_t reserved[2];
+};
+
+_Static_assert(sizeof(struct bh_rio_req) == 32, "bh_rio_req is 32 bytes");
+
+/**
+ * struct bh_rio_counters - per-device counters kept by the hypervisor
+ *
+ * The hypervisor owns the real values and mirrors them here after each change;
+ * it never reads them back.
+ */
+struct bh_rio_counters {
+	uint64_t traps;		/* frontend accesses to the window */
+	uint64_t posted_writes;	/* writes queued, vCPU resumed at once */
+	uint64_t reads;		/* reads that blocked their vCPU until answered */
+	uint64_t backend_irqs;	/* "requests pending" injections into the backend */
+	uint64_t doorbells;	/* doorbell traps from the backend */
+	uint64_t completions;	/* requests retired */
+	uint64_t frontend_irqs;	/* frontend interrupts raised by the device model */
+	uint64_t rejected;	/* hostile or malformed backend writes refused */
+	uint64_t ring_full_waits; /* frontend accesses that waited for ring space */
+	uint64_t reserved[7];
+};
+
+_Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
+
+/* bh_rio_ctrl.state */
+#define BH_RIO_STATE_OK		0u
+#define BH_RIO_STATE_BROKEN	1u	/* the hypervisor stopped serving this device */
+
+/**
+ * struct bh_rio_ctrl - map 0, page 0
+ * @magic, @version:  BH_RIO_MAGIC, BH_RIO_VERSION
+ * @device_id:        virtio device ID the device model must provide
+ * @ring_size:        BH_RIO_RING_SIZE
+ * @shm_guest_base:   the frontend's address of the shared window: ring and
+ *                    buffer addresses the frontend writes are in this space
+ * @shm_size:         bytes of the shared window (map 2)
+ * @req_prod:         requests published so far (hypervisor)
+ * @req_done:         requests retired so far (hypervisor); a device model that
+ *                    (re)attaches starts at max(req_done, resp_prod) when valid
+ * @state:            BH_RIO_STATE_*
+ * @resp_prod:        requests answered so far, strictly in order (device model)
+ * @counters:         see struct bh_rio_counters
+ * @req:              the request ring
+ * @resp:             read results, by slot (device model)
+ */
+struct bh_rio_ctrl {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t device_id;
+	uint32_t ring_size;
+	uint64_t shm_guest_base;
+	uint64_t shm_size;
+	/* hypervisor-written */
+	uint32_t req_prod;
+	uint32_t req_done;
+	uint32_t state;
+	uint32_t reserved0;
+	/* device-model-written */
+	uint32_t resp_prod;
+	uint32_t reserved1[3];
+	struct bh_rio_counters counters;
+	uint8_t reserved2[0x100 - 0xc0];
+	struct bh_rio_req req[BH_RIO_RING_SIZE];
+	uint64_t resp[BH_RIO_RING_SIZE];
+};
+
+_Static_assert(offsetof(struct bh_rio_ctrl, req_prod) == 0x20, "req_prod at 0x20");
+_Static_assert(offsetof(struct bh_rio_ctrl, resp_prod) == 0x30, "resp_prod at 0x30");
+_Static_assert(offsetof(struct bh_rio_ctrl, counters) == 0x40, "counters at 0x40");
+_Static_assert(offsetof(struct bh_rio_ctrl, req) == 0x100, "ring at 0x100");
+_Static_assert(offsetof(struct bh_rio_ctrl, resp) == 0x900, "responses at 0x900");
+_Static_assert(sizeof(struct bh_rio_ctrl) <= BH_RIO_STATE_OFFSET, "ctrl fits page 0");
+
+/* Doorbell page (map 1): 32-bit writes only; anything else is rejected. */
+#define BH_RIO_DB_KICK		0x00u
+#define BH_RIO_KICK_COMPLETE	(1u << 0)	/* retire requests up to resp_prod */
+#define BH_RIO_KICK_NOTIFY	(1u << 1)	/* raise the frontend's interrupt */
+#define BH_RIO_KICK_VALID	(BH_RIO_KICK_COMPLETE | BH_RIO_KICK_NOTIFY)
+
+#endif /* BULKHEAD_RIO_H */
