@@ -34,7 +34,9 @@ static inline uint16_t *vq_used_event(struct virtqueue *vq)
 /* avail_event lives right after the used ring (§2.7.8). */
 static inline uint16_t *vq_avail_event(struct virtqueue *vq)
 {
-	return (uint16_t *)&vq->used->ring[vq->num];
+	return (uint16_t *)((uint8_t *)vq->used +
+			    offsetof(struct vring_used, ring) +
+			    sizeof(struct vring_used_elem) * vq->num);
 }
 
 void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,

@@ -339,7 +339,9 @@ bool tfe_vq_kick(struct tfe_vq *vq)
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (vq->event_idx) {
-		event = *(volatile uint16_t *)&vq->used->ring[vq->num];
+		/* avail_event follows the used ring (§2.7.8) */
+		event = *(volatile uint16_t *)((volatile uint8_t *)vq->used +
+						 4 + 8U * vq->num);
 		need = vring_need_event(event, vq->avail_idx, vq->kicked);
 	} else {
 		need = !(*(volatile uint16_t *)&vq->used->flags &
