@@ -459,10 +459,11 @@ static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts,
 static int cli_parse(struct cli_ctx *c, int argc, char **argv,
 		     struct cli_opt *opts, unsigned int *n)
 {
-	int i, err;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int err;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help") ||
 		    !strcmp(a, "-help")) {

@@ -196,6 +196,12 @@ static void chardev_hangup(struct chardev *cd)
 	chardev_update(cd);
 }
 
+/* Callbacks may disconnect the chardev under us. */
+static bool chardev_alive(const struct chardev *cd, const struct el_handler *h)
+{
+	return cd->connected && h->fd >= 0;
+}
+
 static void chardev_in_cb(struct el_handler *h, uint32_t events)
 {
 	struct chardev *cd = (struct chardev *)((char *)h -
@@ -203,7 +209,7 @@ static void chardev_in_cb(struct el_handler *h, uint32_t events)
 
 	if ((events & EPOLLIN) && cd->want_read && cd->fe.read_ready)
 		cd->fe.read_ready(cd->fe.opaque);
-	if (!cd->connected || h->fd < 0)
+	if (!chardev_alive(cd, h))
 		return;
 	if ((events & EPOLLOUT) && cd->want_write) {
 		cd->want_write = false;
@@ -211,7 +217,7 @@ static void chardev_in_cb(struct el_handler *h, uint32_t events)
 		if (cd->fe.write_ready)
 			cd->fe.write_ready(cd->fe.opaque);
 	}
-	if (!cd->connected || h->fd < 0)
+	if (!chardev_alive(cd, h))
 		return;
 	if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
 		/* Level-triggered: drain what we may, then let go of the fd. */

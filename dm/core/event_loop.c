@@ -105,10 +105,9 @@ int el_run_once(struct event_loop *loop, int timeout_ms)
 
 int el_run(struct event_loop *loop)
 {
-	int ret = 0;
-
 	while (!loop->stop) {
-		ret = el_run_once(loop, -1);
+		int ret = el_run_once(loop, -1);
+
 		if (ret < 0)
 			return ret;
 	}

@@ -38,11 +38,11 @@ static struct virtqueue *port_vq(struct console_port *p, bool tx)
 static size_t iov_from_buf(const struct iovec *iov, unsigned int cnt,
 			   const void *buf, size_t len)
 {
-	size_t done = 0, n;
+	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < cnt && done < len; i++) {
-		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
 		memcpy(iov[i].iov_base, (const uint8_t *)buf + done, n);
 		done += n;
 	}
@@ -52,11 +52,11 @@ static size_t iov_from_buf(const struct iovec *iov, unsigned int cnt,
 static size_t iov_to_buf(const struct iovec *iov, unsigned int cnt,
 			 void *buf, size_t len)
 {
-	size_t done = 0, n;
+	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < cnt && done < len; i++) {
-		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
 		memcpy((uint8_t *)buf + done, iov[i].iov_base, n);
 		done += n;
 	}
@@ -68,7 +68,6 @@ static void ctrl_flush(struct virtio_console *con)
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_RXQ);
 	struct vq_chain *c = &con->ctrl_in_chain;
 	bool pushed = false;
-	int r;
 
 	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
 		return;
@@ -77,7 +76,7 @@ static void ctrl_flush(struct virtio_console *con)
 		uint8_t buf[sizeof(m->hdr) + CONSOLE_NAME_MAX];
 		size_t len = sizeof(m->hdr) + m->name_len;
 
-		r = vq_pop(vq, c);
+		int r = vq_pop(vq, c);
 		if (r < 0) {
 			mmio_needs_reset(&con->mmio, "control receiveq", r);
 			return;
@@ -161,13 +160,12 @@ static void port_rx_pump(void *opaque)
 	bool pushed = false;
 	unsigned int budget;
 	size_t n;
-	int r;
 
 	for (budget = CONSOLE_RX_BUDGET; budget; budget--) {
 		if (!port_can_rx(p))
 			break;
 		vq = port_vq(p, false);
-		r = vq_pop(vq, c);
+		int r = vq_pop(vq, c);
 		if (r < 0) {
 			mmio_needs_reset(m, "receiveq", r);
 			break;
@@ -235,12 +233,11 @@ static void port_tx(struct console_port *p)
 	struct virtqueue *vq = port_vq(p, true);
 	struct vq_chain *c = &p->tx_chain;
 	bool pushed = false;
-	int r;
 
 	if (!vq || !mmio_live(m))
 		return;
 	while (!p->tx_held && !m->broken) {
-		r = vq_pop(vq, c);
+		int r = vq_pop(vq, c);
 		if (r < 0) {
 			mmio_needs_reset(m, "transmitq", r);
 			break;
@@ -324,9 +321,10 @@ static void ctrl_handle(struct virtio_console *con,
 	uint16_t event = le16toh(msg->event);
 	uint16_t value = le16toh(msg->value);
 	struct console_port *p = NULL;
-	unsigned int i;
 
 	if (event == VIRTIO_CONSOLE_DEVICE_READY) {
+		unsigned int i;
+
 		if (!value) {
 			dm_log_rl(&con->mmio.rl, "%s: driver failed to init",
 				  con->mmio.name);
@@ -367,12 +365,11 @@ static void ctrl_receive(struct virtio_console *con)
 	struct vq_chain *c = &con->ctrl_out_chain;
 	struct virtio_console_control msg;
 	bool pushed = false;
-	int r;
 
 	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
 		return;
 	while (!con->mmio.broken) {
-		r = vq_pop(vq, c);
+		int r = vq_pop(vq, c);
 		if (r < 0) {
 			mmio_needs_reset(&con->mmio, "control transmitq", r);
 			break;

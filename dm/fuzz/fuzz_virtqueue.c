@@ -43,10 +43,9 @@ static uint64_t fuzz_touch(struct vq_chain *c)
 static void fuzz_drain(struct virtqueue *vq)
 {
 	unsigned int round;
-	int r;
 
 	for (round = 0; round < FUZZ_ROUNDS; round++) {
-		r = vq_pop(vq, &chain);
+		int r = vq_pop(vq, &chain);
 		if (r < 0)
 			return;
 		if (!r) {

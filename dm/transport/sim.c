@@ -260,12 +260,13 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 			offsetof(struct sim_transport, h));
 	struct sim_msg m;
 	unsigned int n;
-	int memfd, r;
 
 	if (events & EPOLLOUT)
 		sim_flush(s);
 	for (n = 0; n < SIM_BATCH && !s->out_count && s->fd >= 0; n++) {
-		r = sim_recv(s, &m, &memfd);
+		int memfd;
+		int r = sim_recv(s, &m, &memfd);
+
 		if (r < 0) {
 			sim_hangup(s);
 			return;

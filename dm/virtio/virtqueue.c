@@ -155,7 +155,6 @@ static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
 	const uint8_t *table;
 	uint32_t n, i = 0, count = 0;
 	struct vring_desc d;
-	int err;
 
 	if (!vq->indirect)
 		return -EINVAL;
@@ -175,7 +174,8 @@ static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
 		memcpy(&d, table + (size_t)i * sizeof(d), sizeof(d));
 		if (le16toh(d.flags) & VRING_DESC_F_INDIRECT)
 			return -EINVAL;	/* nested indirect */
-		err = vq_add_buf(vq, c, &d);
+		int err = vq_add_buf(vq, c, &d);
+
 		if (err)
 			return err;
 		if (!(le16toh(d.flags) & VRING_DESC_F_NEXT))
@@ -192,15 +192,15 @@ static int vq_walk(const struct virtqueue *vq, struct vq_chain *c,
 	unsigned int count = 0;
 	uint16_t i = head;
 	struct vring_desc d;
-	uint16_t flags;
-	int err;
 
 	for (;;) {
 		/* A chain may not be longer than the queue (§2.7.5.2). */
 		if (++count > vq->num)
 			return -ELOOP;
 		memcpy(&d, vq->desc + (size_t)i * sizeof(d), sizeof(d));
-		flags = le16toh(d.flags);
+		uint16_t flags = le16toh(d.flags);
+		int err;
+
 		if (flags & VRING_DESC_F_INDIRECT)
 			return vq_walk_indirect(vq, c, &d);
 		err = vq_add_buf(vq, c, &d);

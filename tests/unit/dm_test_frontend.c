@@ -284,7 +284,7 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 	       bool indirect)
 {
 	unsigned int total = n_out + n_in, i, need = indirect ? 1 : total;
-	uint16_t head, cur = 0, prev = 0;
+	uint16_t head;
 
 	if (!total || vq->num_free < need ||
 	    (indirect && total > TFE_IND_MAX))
@@ -307,7 +307,8 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 		tfe_fill(&vq->desc[head], vq->ind_gpa + 16ULL * TFE_IND_MAX * head,
 			 16 * total, VRING_DESC_F_INDIRECT);
 	} else {
-		cur = head;
+		uint16_t cur = head;
+
 		for (i = 0; i < total; i++) {
 			const struct tfe_buf *b = i < n_out ? &out[i] :
 						  &in[i - n_out];
@@ -317,10 +318,8 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 				 (i < n_out ? 0 : VRING_DESC_F_WRITE) |
 				 (i + 1 < total ? VRING_DESC_F_NEXT : 0));
 			vq->desc[cur].next = next;
-			prev = cur;
 			cur = next;
 		}
-		(void)prev;
 		vq->free_head = cur;
 	}
 	vq->num_free -= need;
@@ -334,11 +333,12 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 
 bool tfe_vq_kick(struct tfe_vq *vq)
 {
-	uint16_t event;
 	bool need;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (vq->event_idx) {
+		uint16_t event;
+
 		/* avail_event follows the used ring (§2.7.8) */
 		event = *(volatile uint16_t *)((volatile uint8_t *)vq->used +
 						 4 + 8U * vq->num);
@@ -509,12 +509,11 @@ static bool tfe_stream_done(const struct tfe_stream *s)
 static bool tfe_stream_step(struct tfe_stream *s)
 {
 	bool progress = false, queued = false;
-	size_t n;
 
 	if (tfe_port_reap_tx(s->port))
 		progress = true;
 	while (s->queued < s->to_host_len) {
-		n = tfe_port_send(s->port, s->to_host + s->queued,
+		size_t n = tfe_port_send(s->port, s->to_host + s->queued,
 				  s->to_host_len - s->queued);
 		if (!n)
 			break;
@@ -532,10 +531,11 @@ static bool tfe_stream_step(struct tfe_stream *s)
 
 static void tfe_stream_client(struct tfe_stream *s, short revents)
 {
-	uint8_t buf[65536];
 	ssize_t n;
 
 	if (revents & POLLIN) {
+		uint8_t buf[65536];
+
 		n = read(s->client, buf, sizeof(buf));
 		if (n > 0) {
 			if (s->client_got + (size_t)n > s->to_host_len ||
@@ -608,11 +608,12 @@ int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n,
 int tfe_unix_connect(const char *path, int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, i;
+	int i;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	for (i = 0; i < timeout_ms / 10 + 1; i++) {
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
 		if (fd < 0)
 			return -errno;
 		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))

@@ -106,10 +106,10 @@ static char *slurp(int fd, const char *want, int timeout_ms)
 	size_t cap = 65536, len = 0;
 	char *buf = calloc(1, cap + 1);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
 
 	while (len < cap && poll(&pfd, 1, timeout_ms) > 0) {
-		n = read(fd, buf + len, cap - len);
+		ssize_t n = read(fd, buf + len, cap - len);
+
 		if (n <= 0)
 			break;
 		len += (size_t)n;

@@ -57,7 +57,6 @@ static void run_streams(unsigned int ndev, size_t bytes)
 	struct tfe_stream s[FX_MAX_DEV] = { 0 };
 	uint8_t *data[FX_MAX_DEV][2];
 	unsigned int i;
-	int cd;
 
 	assert_non_null(g);
 	assert_int_equal(fx_init(&fx), 0);
@@ -65,7 +64,8 @@ static void run_streams(unsigned int ndev, size_t bytes)
 		char id[16];
 
 		snprintf(id, sizeof(id), "s%u", i);
-		cd = fx_socket(&fx, id);
+		int cd = fx_socket(&fx, id);
+
 		assert_true(cd >= 0);
 		assert_non_null(fx_console(&fx, 1, cd));
 	}
@@ -192,9 +192,11 @@ static int ctrl_wait(struct dm_fixture *fx, struct guest *g,
 		     struct tfe_port *ctrl, struct ctrl_log *log, uint32_t id,
 		     uint16_t event, int value)
 {
-	int i, r;
+	int i;
 
 	for (i = 0; i < 50; i++) {
+		int r;
+
 		tfe_ack_irq(&g->dev);
 		tfe_port_poll_rx(ctrl, ctrl_sink, log);
 		r = ctrl_find(log, id, event, value);
