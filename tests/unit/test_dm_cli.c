@@ -66,8 +66,12 @@ static void find_binary(void)
 	snprintf(dm_bin, sizeof(dm_bin), "%s/../host/bulkhead-dm", self);
 }
 
-/* Start bulkhead-dm with @args (NULL-terminated); fd 3 = sim socket. */
-static void spawn(struct proc *p, const char *const *args, bool with_sim)
+/*
+ * Start bulkhead-dm with @args (NULL-terminated); fd 3 = sim socket.
+ * @in: fd to give the child as stdin, or -1 to inherit ours.
+ */
+static void spawn_in(struct proc *p, const char *const *args, bool with_sim,
+		     int in)
 {
 	int out[2], err[2], sv[2] = { -1, -1 };
 	const char *argv[64];
@@ -84,6 +88,8 @@ static void spawn(struct proc *p, const char *const *args, bool with_sim)
 	p->pid = fork();
 	assert_true(p->pid >= 0);
 	if (!p->pid) {
+		if (in >= 0)
+			dup2(in, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		if (with_sim)
@@ -98,6 +104,11 @@ static void spawn(struct proc *p, const char *const *args, bool with_sim)
 	p->out = out[0];
 	p->err = err[0];
 	p->sim = sv[0];
+}
+
+static void spawn(struct proc *p, const char *const *args, bool with_sim)
+{
+	spawn_in(p, args, with_sim, -1);
 }
 
 /* Read @fd until EOF or until @want appears; returns what was read. */
@@ -385,6 +396,187 @@ static void test_several_devices_and_ports(void **state)
 	tfe_mem_fini(&g[1].mem);
 }
 
+/* Receive @want on port 0 of @g. */
+static void guest_expect(struct guest *g, const char *want)
+{
+	struct text t = { .len = 0 };
+	int i;
+
+	for (i = 0; i < 100 && t.len < strlen(want); i++) {
+		tfe_link_poll(&g->link, 50);
+		tfe_ack_irq(&g->dev);
+		tfe_port_poll_rx(&g->port, text_sink, &t);
+	}
+	t.buf[t.len] = '\0';
+	assert_string_equal(t.buf, want);
+}
+
+static void guest_say(struct guest *g, const char *text)
+{
+	int i;
+
+	assert_int_equal(tfe_port_send(&g->port, text, strlen(text)),
+			 strlen(text));
+	tfe_vq_kick(g->port.tx);
+	for (i = 0; i < 100; i++) {
+		tfe_link_poll(&g->link, 20);
+		tfe_ack_irq(&g->dev);
+		if (tfe_port_reap_tx(&g->port))
+			return;
+	}
+	fail_msg("TX buffer not used");
+}
+
+static void test_file_backend(void **state)
+{
+	char in[64], out[64], cd[200], got[64] = "";
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev", cd,
+			       "-device", "virtio-console,chardev=f", NULL };
+	struct guest g;
+	struct proc p;
+	FILE *f;
+
+	(void)state;
+	snprintf(in, sizeof(in), "/tmp/dm-test-%d.in", (int)getpid());
+	snprintf(out, sizeof(out), "/tmp/dm-test-%d.out", (int)getpid());
+	snprintf(cd, sizeof(cd), "file,id=f,path=%s,input-path=%s", out, in);
+	f = fopen(in, "w");
+	assert_non_null(f);
+	fputs("input from a file\n", f);
+	fclose(f);
+	spawn(&p, args, true);
+	guest_up(&g, p.sim, 0, 2, true);
+	/* a regular file is not pollable: read until EOF, then stop */
+	guest_expect(&g, "input from a file\n");
+	guest_say(&g, "output to a file\n");
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	f = fopen(out, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(got, sizeof(got), f));
+	fclose(f);
+	assert_string_equal(got, "output to a file\n");
+	unlink(in);
+	unlink(out);
+	tfe_mem_fini(&g.mem);
+}
+
+static void test_stdio_backend(void **state)
+{
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "stdio,id=s",
+			       "-device", "virtio-console,chardev=s", NULL };
+	struct guest g;
+	struct proc p;
+	int in[2];
+	char *out;
+
+	(void)state;
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	spawn_in(&p, args, true, in[0]);
+	close(in[0]);
+	guest_up(&g, p.sim, 0, 2, true);
+	assert_int_equal(write(in[1], "typed on stdin\n", 15), 15);
+	guest_expect(&g, "typed on stdin\n");
+	guest_say(&g, "printed on stdout\n");
+	out = slurp(p.out, "\n", 5000);
+	assert_string_equal(out, "printed on stdout\n");
+	free(out);
+	close(in[1]);
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	tfe_mem_fini(&g.mem);
+}
+
+/* Push @bytes through port 0; every TX buffer must come back. */
+static void guest_flood(struct guest *g, size_t bytes)
+{
+	static const char chunk[1024];
+	size_t sent = 0;
+	int idle = 0;
+
+	while (sent < bytes && idle < 100) {
+		size_t n;
+		bool any = false;
+
+		while (sent < bytes && (n = tfe_port_send(&g->port, chunk,
+							  sizeof(chunk)))) {
+			sent += n;
+			any = true;
+		}
+		if (any)
+			tfe_vq_kick(g->port.tx);
+		tfe_link_poll(&g->link, 20);
+		tfe_ack_irq(&g->dev);
+		idle = tfe_port_reap_tx(&g->port) || any ? 0 : idle + 1;
+	}
+	assert_int_equal(sent, bytes);
+	for (idle = 0; idle < 100 && g->port.n_tx_free < TFE_PORT_BUFS; idle++) {
+		tfe_link_poll(&g->link, 20);
+		tfe_port_reap_tx(&g->port);
+	}
+	assert_int_equal(g->port.n_tx_free, TFE_PORT_BUFS);
+}
+
+/* utime + stime of @pid in clock ticks */
+static unsigned long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	/* fields after ")": state(3) ... utime(14) stime(15) */
+	assert_int_equal(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				&ut, &st), 2);
+	return ut + st;
+}
+
+static void test_pty_tx_without_reader(void **state)
+{
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=p",
+			       "-device", "virtio-console,chardev=p", NULL };
+	struct guest g;
+	struct proc p;
+	char *line, path[64];
+	unsigned long t0;
+	int fd;
+
+	(void)state;
+	spawn(&p, args, true);
+	line = slurp(p.out, "\n", 5000);
+	assert_int_equal(sscanf(line, "char device redirected to %63s", path), 1);
+	free(line);
+	guest_up(&g, p.sim, 0, 2, true);
+	/* nobody ever opened the pty: Linux's hvc would spin otherwise */
+	guest_flood(&g, 2U << 20);
+	/* a reader comes and goes (slave HUP is level-triggered) */
+	fd = open(path, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	guest_say(&g, "anyone there?\n");
+	close(fd);
+	usleep(100000);
+	guest_flood(&g, 1U << 20);
+	/* idle now: the model must sleep in epoll, not spin on the HUP */
+	t0 = cpu_ticks(p.pid);
+	usleep(500000);
+	assert_true(cpu_ticks(p.pid) - t0 <= 5);
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	tfe_mem_fini(&g.mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +584,9 @@ int main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_pty_both_ways),
 		cmocka_unit_test(test_several_devices_and_ports),
+		cmocka_unit_test(test_file_backend),
+		cmocka_unit_test(test_stdio_backend),
+		cmocka_unit_test(test_pty_tx_without_reader),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
