@@ -152,6 +152,52 @@ static void test_tx_without_client_is_consumed(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/*
+ * RX back-pressure: the client writes far more than the guest has buffers
+ * for while the guest does not read; nothing may be dropped.
+ */
+static void test_rx_backpressure(void **state)
+{
+	struct dm_fixture fx;
+	struct guest g;
+	struct tfe_stream s = { 0 };
+	size_t len = 4U << 20, put = 0;
+	uint8_t *d = malloc(len);
+	int cd, i;
+
+	(void)state;
+	tfe_random(d, len, 99);
+	assert_int_equal(fx_init(&fx), 0);
+	cd = fx_socket(&fx, "bp");
+	assert_non_null(fx_console(&fx, 1, cd));
+	assert_int_equal(fx_start(&fx), 0);
+	s.client = tfe_unix_connect(fx.path[cd], 2000);
+	assert_true(s.client >= 0);
+	guest_up(&fx, &g, 0, 2);
+	assert_int_equal(tfe_port_init(&g.port, &g.dev, 0, 1, 4096), 0);
+	/* fill guest buffers and socket buffers; the guest sleeps */
+	for (i = 0; i < 50; i++) {
+		ssize_t n = send(s.client, d + put, len - put, MSG_DONTWAIT);
+
+		if (n > 0)
+			put += (size_t)n;
+		usleep(10000);
+	}
+	assert_true(put > TFE_PORT_BUFS * 4096);	/* more than it holds */
+	assert_true(put < len);				/* the client is held back */
+	s.port = &g.port;
+	s.to_guest = d;
+	s.to_guest_len = len;
+	s.client_put = put;
+	assert_int_equal(tfe_streams_run(&fx.link, &s, 1, 30000), 0);
+	assert_int_equal(s.guest_got, len);
+	assert_int_equal(s.mismatches, 0);
+	close(s.client);
+	fx_fini(&fx);
+	tfe_mem_fini(&g.mem);
+	free(d);
+}
+
 /* ---- multiport ------------------------------------------------------------ */
 
 struct ctrl_log {
@@ -326,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_port0_8mib_both_ways),
 		cmocka_unit_test(test_two_devices_8mib_both_ways),
 		cmocka_unit_test(test_tx_without_client_is_consumed),
+		cmocka_unit_test(test_rx_backpressure),
 		cmocka_unit_test(test_multiport),
 	};
 
