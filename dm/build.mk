@@ -83,7 +83,7 @@ bench-dm: $(DM_BENCH_BIN)
 
 BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN)
 UNIT_TESTS += $(DM_TESTS)
-CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh
+CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-aarch64-cli=dm/check-aarch64.sh
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)
 
 -include $(DM_HOST_OBJS:.o=.d) $(DM_SAN_OBJS:.o=.d) $(DM_A64_OBJS:.o=.d) \

@@ -40,6 +40,8 @@
 			 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
 
 static char dm_bin[4200];
+/* DM_TEST_WRAPPER=qemu-aarch64 DM_TEST_BIN=build/dm/aarch64/bulkhead-dm */
+static const char *dm_wrapper;
 
 struct proc {
 	pid_t pid;
@@ -53,6 +55,11 @@ static void find_binary(void)
 	ssize_t n;
 	char *slash;
 
+	dm_wrapper = getenv("DM_TEST_WRAPPER");
+	if (getenv("DM_TEST_BIN")) {
+		snprintf(dm_bin, sizeof(dm_bin), "%s", getenv("DM_TEST_BIN"));
+		return;
+	}
 	if (access(DM_HOST_BIN, X_OK) == 0) {
 		snprintf(dm_bin, sizeof(dm_bin), "%s", DM_HOST_BIN);
 		return;
@@ -81,10 +88,13 @@ static void spawn_in(struct proc *p, const char *const *args, bool with_sim,
 	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
 	if (with_sim)
 		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	argv[0] = dm_bin;
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
+	i = 0;
+	if (dm_wrapper)
+		argv[i++] = dm_wrapper;
+	argv[i++] = dm_bin;
+	for (; *args; args++)
+		argv[i++] = *args;
+	argv[i] = NULL;
 	p->pid = fork();
 	assert_true(p->pid >= 0);
 	if (!p->pid) {
@@ -94,7 +104,7 @@ static void spawn_in(struct proc *p, const char *const *args, bool with_sim,
 		dup2(err[1], 2);
 		if (with_sim)
 			dup2(sv[1], 3);
-		execv(dm_bin, (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(out[1]);

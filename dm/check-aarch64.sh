@@ -1,0 +1,9 @@
+#!/bin/sh
+# The aarch64 static bulkhead-dm (what runs in the backend VM) through the
+# same CLI/pty/file/stdio tests as the host build, under qemu-aarch64.
+set -eu
+cd "$(dirname "$0")/.."
+bin=build/dm/aarch64/bulkhead-dm
+test=build/dm/tests/test_dm_cli
+[ -x "$bin" ] && [ -x "$test" ] || make -s "$bin" "$test" >/dev/null
+DM_TEST_WRAPPER=qemu-aarch64 DM_TEST_BIN="$bin" exec "$test"
