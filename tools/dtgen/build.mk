@@ -1,0 +1,56 @@
+# dtgen: each Linux VM's device tree and QEMU's image placement, derived from
+# the config the hypervisor is built from (docs/devicetree.md).
+#
+#   configs/NAME.c -> build/tools/dtgen/NAME/dtgen         (host tool, config linked in)
+#                  -> build/dt/NAME/VM.dts, VM.dtb          (every VM with a DTB image)
+#                  -> build/dt/NAME/loaders                 ("ADDR FILE" per -device loader)
+#
+# Which *file* is the kernel/initrd of a VM is the only thing said here
+# (DTGEN_IMAGES_NAME); every address comes from the config.
+
+DTGEN_OUT     := $(BUILD)/tools/dtgen
+DTGEN_DT      := $(BUILD)/dt
+DTGEN_SRCS    := tools/dtgen/dtgen.c tools/cfgcheck/check.c
+DTGEN_HDRS    := tools/dtgen/dtgen.h tools/cfgcheck/check.h include/bulkhead/config.h
+DTGEN_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/dtgen
+DTC           ?= dtc
+
+# Configs that boot Linux, and their files ('*' = every VM).
+DTGEN_CONFIGS := reference
+DTGEN_IMAGES_reference := '*:kernel=$(BUILD)/guest/Image' \
+	'*:initrd=$(BUILD)/guest/initramfs-shell.cpio.gz'
+DTGEN_DEPS_reference := $(BUILD)/guest/Image $(BUILD)/guest/initramfs-shell.cpio.gz
+
+define DTGEN_RULES
+$(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN_HDRS)
+	@mkdir -p $(DTGEN_OUT)/$(1)
+	$(HOST_CC) $(HOST_CFLAGS) $(DTGEN_INC) -DDTGEN_CONFIG_NAME='"configs/$(1).c"' \
+		-o $$@ $(DTGEN_SRCS) tools/dtgen/main.c configs/$(1).c
+
+# One recipe: the VM names are known to the config, not to make.
+$(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1))
+	@rm -rf $(DTGEN_DT)/$(1) && mkdir -p $(DTGEN_DT)/$(1)
+	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --dts $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
+	@for f in $(DTGEN_DT)/$(1)/*.dts; do \
+		echo "$(DTC) $$$$f"; \
+		$(DTC) -I dts -O dtb -o $$$${f%.dts}.dtb $$$$f || exit 1; \
+	done
+	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --loaders $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
+endef
+$(foreach c,$(DTGEN_CONFIGS),$(eval $(call DTGEN_RULES,$(c))))
+
+DTGEN_LOADERS := $(foreach c,$(DTGEN_CONFIGS),$(DTGEN_DT)/$(c)/loaders)
+
+# Unit tests (cmocka, ASan+UBSan): tests/unit/test_dtgen*.c
+DTGEN_UT := $(patsubst tests/unit/%.c,$(BUILD)/tools/dtgen/tests/%,$(wildcard tests/unit/test_dtgen*.c))
+$(BUILD)/tools/dtgen/tests/%: tests/unit/%.c $(DTGEN_SRCS) $(DTGEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DTGEN_INC) -o $@ $< $(DTGEN_SRCS) $(CMOCKA_LIBS)
+
+.PHONY: dtgen
+dtgen: $(DTGEN_LOADERS)
+
+BUILD_ALL        += $(DTGEN_LOADERS) $(DTGEN_UT)
+UNIT_TESTS       += $(DTGEN_UT)
+CHECK_CMDS       += dtgen-rejects-overlap=tools/dtgen/test-overlap.sh
+SYSTEM_TEST_DEPS += $(DTGEN_LOADERS)
