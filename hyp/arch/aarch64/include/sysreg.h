@@ -66,6 +66,11 @@
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 #define CNTHCTL_EL1PCEN	(1ull << 1)
 
+/* MDCR_EL2 (D17.2.87): no debug/PMU traps; HPMN = all counters to EL1.
+ * Its reset value is UNKNOWN, so it is always written. */
+#define PMCR_N_SHIFT	11
+#define PMCR_N_MASK	0x1full
+
 /* VTCR_EL2: 39-bit IPA (T0SZ 25) starting at level 1, 4 KiB granule,
  * inner-shareable write-back walks, 40-bit PA (Cortex-A53 PARange). */
 #define VTCR_T0SZ(n)	((uint64_t)(n) << 0)

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Linux smoke test: the project's guest kernel and shell initramfs as one
+ * 2-vCPU VM "linux" (CPUs 0, 1) owning UART0, 256 MiB at IPA 0x40000000 =
+ * PA 0x50000000.  Images in place (QEMU -device loader):
+ *   Image  at PA 0x50200000 (IPA 0x40200000),
+ *   initrd at PA 0x58000000 (IPA 0x48000000),
+ *   DTB    at PA 0x5fe00000 (IPA 0x4fe00000), hand-written by the test
+ *          until the DT generator exists.
+ */
+#include <bulkhead/config.h>
+
+#define LINUX_IPA	0x40000000ull
+#define LINUX_PA	0x50000000ull
+#define LINUX_RAM	0x10000000ull
+#define KERNEL_OFF	0x00200000ull
+#define INITRD_OFF	0x08000000ull
+#define DTB_OFF		0x0fe00000ull
+#define UART0		0x09000000ull
+#define UART0_INTID	33
+
+const struct bh_config bh_config = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "test-linux",
+	.vms = {
+		{
+			.name = "linux",
+			.cpus = 0x3,
+			.entry = LINUX_IPA + KERNEL_OFF,
+			.x0 = LINUX_IPA + DTB_OFF,
+			.bootargs = "console=ttyAMA0 bulkhead.name=guest",
+			.mem = {
+				{ .ipa = LINUX_IPA, .size = LINUX_RAM,
+				  .pa = LINUX_PA,
+				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+			},
+			.images = {
+				{ .kind = BH_IMAGE_KERNEL,
+				  .load_pa = LINUX_PA + KERNEL_OFF,
+				  .ipa = LINUX_IPA + KERNEL_OFF,
+				  .size = 0x02000000 },
+				{ .kind = BH_IMAGE_INITRD,
+				  .load_pa = LINUX_PA + INITRD_OFF,
+				  .ipa = LINUX_IPA + INITRD_OFF,
+				  .size = 0x04000000 },
+				{ .kind = BH_IMAGE_DTB,
+				  .load_pa = LINUX_PA + DTB_OFF,
+				  .ipa = LINUX_IPA + DTB_OFF,
+				  .size = 0x00010000 },
+			},
+			.devices = {
+				{ .name = "uart0", .kind = BH_DEV_PL011,
+				  .ipa = UART0, .pa = UART0, .size = 0x1000,
+				  .intid = UART0_INTID },
+			},
+			.irqs = { UART0_INTID },
+		},
+	},
+};
