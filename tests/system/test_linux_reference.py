@@ -1,0 +1,120 @@
+"""Three Linux VMs on Bulkhead: the reference config (issue 4 acceptance).
+
+backend (2 vCPUs) on UART0 together with the hypervisor log, frontend1 and
+frontend2 (1 vCPU each) on their own pci-serial UARTs.  Every image address
+comes from configs/reference.c through tools/dtgen (build/dt/reference/loaders).
+"""
+
+import os
+import re
+
+from harness import Qemu, Shell, TestFailure
+
+CONFIG = "reference"
+# console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
+CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
+VCPUS = {"backend": 2, "frontend1": 1, "frontend2": 1}
+BOOT_TIMEOUT = 120
+# A physical address of the backend's RAM (configs/reference.c BACKEND_PA).
+BACKEND_PA = 0x50000000
+
+
+def loaders(ctx, config=CONFIG):
+    """(file, address) pairs from dtgen's build/dt/CONFIG/loaders."""
+    path = os.path.join(ctx.build, "dt", config, "loaders")
+    out = []
+    with open(path) as f:
+        for line in f:
+            addr, file = line.split(None, 1)
+            out.append((file.strip(), int(addr, 16)))
+    return out
+
+
+def boot(ctx, config=CONFIG, name="qemu"):
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=4, mem="1G",
+                consoles=["uart0"], pci_serials=["serial1", "serial2"],
+                loaders=loaders(ctx, config), name=name)
+
+
+def shells(q, timeout=BOOT_TIMEOUT):
+    """Wait for all three shells; return {vm name: Shell}."""
+    out = {}
+    for label, vm in CONSOLES.items():
+        q.con(label).expect(rf"bulkhead: {vm} up in", timeout=timeout)
+        sh = Shell(q.con(label))
+        sh.wait_prompt(rf"{vm}# ", timeout=30)
+        out[vm] = sh
+    return out
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def answers(sh, vm):
+    """The VM runs a command through its own console."""
+    out = sh.run("echo alive-$(hostname)", timeout=30)
+    check(f"alive-{vm}" in out, f"{vm} did not answer: {out!r}")
+
+
+def silent(q, label, vm, wait=3.0):
+    """A stopped VM does not echo or run anything on its console."""
+    con = q.con(label)
+    con.skip()
+    con.send_line("echo still-here")
+    con.wait_quiet(wait, timeout=30)
+    check("still-here" not in con.output()[-200:], f"{vm} still answers after it was stopped")
+
+
+def test_three_vms_reach_shells(ctx):
+    """Each VM: own console, uname -a, CPU count (2/1/1) and its RAM size."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        for vm, s in sh.items():
+            out = s.run("uname -a; grep -c processor /proc/cpuinfo; "
+                        "cat /sys/firmware/devicetree/base/model; echo")
+            lines = [l for l in out.split("\n") if l.strip()]
+            check(len(lines) == 3, f"{vm}: unexpected output {out!r}")
+            m = re.match(r"Linux (\S+) \S+ .*aarch64", lines[0])
+            check(m and m.group(1) == vm, f"{vm}: uname -a says {lines[0]!r}")
+            check(lines[1].strip() == str(VCPUS[vm]),
+                  f"{vm}: {lines[1].strip()} CPUs, want {VCPUS[vm]}")
+            check(lines[2].strip("\x00 ") == vm, f"{vm}: DT model {lines[2]!r}")
+        # consoles are separate: no VM's prompt shows up on another's UART
+        for label, vm in CONSOLES.items():
+            text = q.con(label).output()
+            for other in VCPUS:
+                if other != vm:
+                    check(f"{other}# " not in text, f"{other}'s shell leaked onto {label}")
+        check("stopped" not in q.con("uart0").output(), "a VM was stopped:\n"
+              + q.con("uart0").output()[-2000:])
+
+
+def test_poweroff_frontend1_stops_only_it(ctx):
+    """`poweroff -f` in frontend1: it is off; backend and frontend2 still answer."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        q.con("serial1").send_line("poweroff -f")
+        q.con("serial1").expect(r"reboot: Power down", timeout=30)
+        silent(q, "serial1", "frontend1")
+        check(q.running(), "QEMU exited: the whole machine went down")
+        answers(sh["backend"], "backend")
+        answers(sh["frontend2"], "frontend2")
+        out = sh["backend"].run("grep -c processor /proc/cpuinfo")
+        check(out.strip() == "2", f"backend lost a CPU: {out!r}")
+
+
+def test_frontend2_devmem_of_backend_memory_is_stopped(ctx):
+    """frontend2 reads backend RAM with devmem: stopped with a log line; others go on."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        answers(sh["frontend2"], "frontend2")
+        q.con("serial2").send_line(f"devmem {BACKEND_PA:#x} 32")
+        m = q.con("uart0").expect(
+            r"bulkhead: vm frontend2 stopped: (.*?) esr=0x([0-9a-f]+) far=0x[0-9a-f]+ "
+            r"ipa=0x([0-9a-f]+) pc=0x[0-9a-f]+", timeout=30)
+        check(int(m.group(3), 16) == BACKEND_PA, f"wrong IPA in {m.group(0)!r}")
+        silent(q, "serial2", "frontend2")
+        answers(sh["backend"], "backend")
+        answers(sh["frontend1"], "frontend1")
