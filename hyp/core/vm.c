@@ -3,6 +3,7 @@
  * VMs built from the configuration, and their life cycle: start, PSCI
  * CPU_ON/OFF, SYSTEM_OFF/RESET, and stop after a fault.
  */
+#include "cache.h"
 #include "gic.h"
 #include "hstring.h"
 #include "hyp.h"
@@ -159,10 +160,12 @@ static int vm_load_images(struct vm *vm)
 				c->name, i);
 			return -EINVAL;
 		}
-		if (first != img->load_pa)
-			memcpy((void *)(uintptr_t)first,
-			       (const void *)(uintptr_t)img->load_pa,
-			       img->size);
+		if (first == img->load_pa)
+			continue;
+		memcpy((void *)(uintptr_t)first,
+		       (const void *)(uintptr_t)img->load_pa, img->size);
+		/* the guest starts with caches off: make the copy visible */
+		dcache_clean_range(first, img->size);
 	}
 	return 0;
 }

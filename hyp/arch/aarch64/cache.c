@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data cache maintenance by VA (Arm ARM D7.5).  The hypervisor writes guest
+ * images with its caches on; a guest starts with its MMU and caches off and
+ * reads memory directly, so the copies must be cleaned to the Point of
+ * Coherency first.
+ */
+#include "cache.h"
+#include "sysreg.h"
+
+#define CTR_DMINLINE_SHIFT	16
+#define CTR_DMINLINE_MASK	0xfull
+
+void dcache_clean_range(uint64_t va, uint64_t size)
+{
+	/* CTR_EL0.DminLine: log2 of the smallest line, in 4-byte words */
+	uint64_t line = 4ull << ((sysreg_read(ctr_el0) >> CTR_DMINLINE_SHIFT) &
+				 CTR_DMINLINE_MASK);
+	uint64_t end = va + size;
+
+	for (va &= ~(line - 1); va < end; va += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(va) : "memory");
+	dsb(sy);
+}
