@@ -118,3 +118,23 @@ def test_frontend2_devmem_of_backend_memory_is_stopped(ctx):
         silent(q, "serial2", "frontend2")
         answers(sh["backend"], "backend")
         answers(sh["frontend1"], "frontend1")
+
+
+def test_reboot_frontend1_restarts_only_it(ctx):
+    """`reboot -f` (PSCI SYSTEM_RESET, what panic=-1 does too): frontend1 boots
+    again from the pristine image copies; the others keep running."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        sh["backend"].run("echo marker > /tmp/marker")
+        q.con("serial1").send_line("reboot -f")
+        q.con("serial1").expect(r"bulkhead: frontend1 up in", timeout=BOOT_TIMEOUT)
+        s1 = Shell(q.con("serial1"))
+        s1.wait_prompt(r"frontend1# ", timeout=30)
+        answers(s1, "frontend1")
+        out = s1.run("grep -c processor /proc/cpuinfo")
+        check(out.strip() == "1", f"frontend1 after reboot: {out!r}")
+        # the backend did not reboot: its tmpfs still holds the marker
+        check("marker" in sh["backend"].run("cat /tmp/marker"), "backend lost its state")
+        answers(sh["frontend2"], "frontend2")
+        check("stopped" not in q.con("uart0").output(), "a VM was stopped:\n"
+              + q.con("uart0").output()[-2000:])
