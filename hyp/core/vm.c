@@ -67,7 +67,7 @@ static const struct pt_ops s2_ops = {
 };
 
 /**
- * pcpu_setup() - per-CPU pointer and frame, called from entry.S, MMU off
+ * pcpu_setup() - per-CPU pointer and frame, called from entry.S
  * @cpu: logical CPU index
  */
 void pcpu_setup(unsigned int cpu);

@@ -70,9 +70,11 @@ cpu_early_init:
 	adrp	x1, hyp_vectors
 	add	x1, x1, :lo12:hyp_vectors
 	msr	vbar_el2, x1
+	/* MMU first: per-CPU data is then written through the caches that
+	 * every other CPU sees */
+	bl	mmu_el2_enable
 	mov	x0, x20
 	bl	pcpu_setup		/* sets TPIDR_EL2 */
-	bl	mmu_el2_enable
 	mov	x30, x21
 	ret
 

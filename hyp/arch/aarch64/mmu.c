@@ -46,8 +46,9 @@ static void mmu_el2_build(void)
 /**
  * mmu_el2_enable() - turn on this CPU's EL2 MMU and caches
  *
- * Runs with the MMU off on every CPU; the boot CPU (TPIDR_EL2 = CPU 0)
- * builds the table first.  Sequence per Arm ARM D8.2 / D5.10: program
+ * Runs with the MMU off on every CPU.  The boot CPU finds the table empty
+ * and builds it, writing straight to memory; secondaries start later (PSCI
+ * CPU_ON from the boot CPU) and find it built.  Sequence per Arm ARM D8.2 / D5.10: program
  * MAIR/TCR/TTBR, invalidate the EL2 TLB, then set SCTLR_EL2.{M,C,I}.
  */
 void mmu_el2_enable(void)

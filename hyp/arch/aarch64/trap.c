@@ -75,7 +75,13 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 		trap_stop(vcpu, r, "unemulatable GIC access", esr, ipa);
 		return;
 	}
-	val = d.write ? regs_get(r, d.srt) : 0;
+	val = 0;
+	if (d.write) {
+		val = regs_get(r, d.srt);
+		/* only the low SAS bytes are stored (Wt or narrower) */
+		if (d.size < 8)
+			val &= (1ull << (d.size * 8)) - 1;
+	}
 	ret = vgic_mmio_access(&vm->vgic, &vcpu->vgic, ipa, d.size, d.write,
 			       &val);
 	if (ret) {
