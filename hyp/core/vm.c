@@ -18,7 +18,6 @@
 /* Stage-2 tables for all VMs: 1 MiB, 256 tables (one VM with a few
  * regions needs 3-6). */
 #define S2_POOL_PAGES		256
-#define VM_LOG_BUDGET		8
 #define VMPIDR_RES1		(1ull << 31)
 #define VTCR_GUEST		(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | \
 				 VTCR_SH0_IS | VTCR_ORGN0_WB | \
@@ -259,7 +258,6 @@ int vm_create_all(const struct bh_config *cfg)
 
 		vm->cfg = &cfg->vms[i];
 		vm->id = i;
-		vm->log_budget = VM_LOG_BUDGET;
 		if (vm_create(vm, cfg)) {
 			vm->state = VM_BROKEN;
 			hyp_log("bulkhead: vm %s: not started\n", vm->cfg->name);

@@ -66,7 +66,6 @@ struct vcpu {
  * @vcpus:      the vCPUs
  * @s2_root:    level-1 stage-2 table
  * @vttbr:      VTTBR_EL2 value (VMID | table)
- * @log_budget: error lines this VM may still cause (rate limit)
  * @vgic:       the emulated distributor
  */
 struct vm {
@@ -79,7 +78,6 @@ struct vm {
 	struct vcpu vcpus[BH_MAX_CPUS];
 	uint64_t *s2_root;
 	uint64_t vttbr;
-	uint32_t log_budget;
 	struct vgic_dist vgic;
 };
 
