@@ -99,7 +99,7 @@ static void fuzz_ring(const uint8_t *data, size_t size, uint8_t *win_mem)
 	if (vq_enable(&vq, &win, feat))
 		return;
 	/* vq_enable() snapshots the indices; start from the image's. */
-	vq.last_avail = (uint16_t)(data[0] | data[1] << 8);
+	vq.last_avail = (uint16_t)(win_mem[0] | win_mem[1] << 8);
 	fuzz_drain(&vq);
 }
 
