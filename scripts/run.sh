@@ -1,9 +1,37 @@
 #!/bin/sh
-# The reference system, for now: the guest kernel with a shell initramfs directly on
-# QEMU virt, console on this terminal (quit with Ctrl-a x).
+# `make run`: the reference system (configs/reference.c) on Bulkhead.
+#
+#   backend    console = this terminal (PL011 UART0, shared with the hypervisor log)
+#   frontend1  console = a pty, announced by QEMU as "(label serial1)"
+#   frontend2  console = a pty, announced by QEMU as "(label serial2)"
+#
+# Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
+# terminal. Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
+# docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead.
 set -eu
+cd "$(dirname "$0")/.."
 build=${BUILD:-build}
-echo "Bulkhead: booting the guest kernel on QEMU virt (no hypervisor yet). Quit: Ctrl-a x"
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
-	-nographic -nic none -kernel "$build/guest/Image" -initrd "$build/guest/initramfs-shell.cpio.gz" \
-	-append "console=ttyAMA0 bulkhead.name=guest"
+config=${CONFIG:-reference}
+# Three VMs: CPUs 0-1 backend, 2 frontend1, 3 frontend2.
+smp=${SMP:-4}
+loaders="$build/dt/$config/loaders"
+hyp="$build/hyp/$config/bulkhead.bin"
+for f in "$loaders" "$hyp"; do
+	[ -f "$f" ] || { echo "run.sh: $f missing: run 'make all' first" >&2; exit 1; }
+done
+
+# Image placement comes from the config through tools/dtgen: "ADDR FILE" per line.
+set --
+while read -r addr file; do
+	set -- "$@" -device "loader,file=$file,addr=$addr,force-raw=on"
+done <"$loaders"
+
+echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
+echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
+exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
+	-smp "$smp" -m 1G -nographic -nic none \
+	-kernel "$hyp" \
+	-serial mon:stdio \
+	-chardev pty,id=serial1 -device pci-serial,chardev=serial1 \
+	-chardev pty,id=serial2 -device pci-serial,chardev=serial2 \
+	"$@"
