@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <linux/virtio_config.h>
@@ -587,6 +588,44 @@ static void test_pty_tx_without_reader(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/* -transport sim,path=P: the model connects to a listening frontend. */
+static void test_sim_path(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char arg[160];
+	const char *args[] = { "-transport", arg, "-chardev", "file,id=f,path=/dev/null",
+			       "-device", "virtio-console,chardev=f,transport=sim",
+			       NULL };
+	struct pollfd pfd;
+	struct guest g;
+	struct proc p;
+	int ls, fd;
+
+	(void)state;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/dm-test-%d-fe.sock",
+		 (int)getpid());
+	snprintf(arg, sizeof(arg), "sim,id=t,path=%s", sa.sun_path);
+	unlink(sa.sun_path);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	spawn(&p, args, false);
+	pfd.fd = ls;
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(fd >= 0);
+	guest_up(&g, fd, 0, 2, true);
+	guest_say(&g, "to /dev/null\n");
+	close(fd);
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	close(ls);
+	unlink(sa.sun_path);
+	tfe_mem_fini(&g.mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_file_backend),
 		cmocka_unit_test(test_stdio_backend),
 		cmocka_unit_test(test_pty_tx_without_reader),
+		cmocka_unit_test(test_sim_path),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
