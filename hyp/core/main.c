@@ -33,7 +33,7 @@ static void hyp_start_secondaries(unsigned int self)
 		if (ret != PSCI_SUCCESS) {
 			hyp_log("bulkhead: cpu %u does not start (psci %lld)\n",
 				cpu, (long long)ret);
-			vm_stop(v->vm, "its CPU is missing", 0, 0, 0, 0);
+			vm_mark_broken(v->vm, "its CPU is missing");
 		}
 	}
 }
@@ -53,6 +53,7 @@ void hyp_main(uint64_t dtb)
 		hyp_panic("cpu %u: GIC redistributor missing\n", self);
 	hyp_start_secondaries(self);
 	vm_start_all();
+	vm_check_all_off();	/* nothing could start: do not hang */
 	pcpu_loop();
 }
 

@@ -259,8 +259,7 @@ int vm_create_all(const struct bh_config *cfg)
 		vm->cfg = &cfg->vms[i];
 		vm->id = i;
 		if (vm_create(vm, cfg)) {
-			vm->state = VM_BROKEN;
-			hyp_log("bulkhead: vm %s: not started\n", vm->cfg->name);
+			vm_mark_broken(vm, "set-up failed");
 			broken++;
 		}
 	}
@@ -331,8 +330,7 @@ static void vcpu_kick(struct vcpu *v)
 		gic_send_sgi(v->pcpu, GIC_SGI_KICK);
 }
 
-/* Any VM still running?  If not, the machine has nothing left to do. */
-static void vm_check_all_off(void)
+void vm_check_all_off(void)
 {
 	unsigned int i;
 
@@ -394,6 +392,14 @@ void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 			(unsigned long long)far, (unsigned long long)ipa,
 			(unsigned long long)pc);
 	vm_end_finish(vm);
+}
+
+void vm_mark_broken(struct vm *vm, const char *reason)
+{
+	spin_lock(&vm->lock);
+	__atomic_store_n(&vm->state, VM_BROKEN, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	hyp_log("bulkhead: vm %s not started: %s\n", vm->cfg->name, reason);
 }
 
 static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)

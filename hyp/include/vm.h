@@ -128,6 +128,12 @@ void pcpu_park(void) __attribute__((noreturn));
 void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 	     uint64_t ipa, uint64_t pc);
 
+/* Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more. */
+void vm_check_all_off(void);
+
+/* Boot-time failure (before any vCPU ran): the VM never starts. */
+void vm_mark_broken(struct vm *vm, const char *reason);
+
 /* PSCI operations, scoped to @self's VM; return PSCI status codes. */
 int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
 		  uint64_t context);
