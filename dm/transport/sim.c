@@ -46,6 +46,7 @@ struct sim_transport {
 	struct sim_slot slots[TRANSPORT_MAX_SLOTS];
 	struct sim_msg outq[SIM_OUTQ];
 	unsigned int out_head, out_count;
+	bool dead;			/* the frontend is gone: stop */
 	struct dm_ratelimit rl;
 };
 
@@ -79,18 +80,25 @@ static void sim_update(struct sim_transport *s)
 
 static int sim_send_now(struct sim_transport *s, const struct sim_msg *m)
 {
-	ssize_t n = send(s->fd, m, sizeof(*m), MSG_DONTWAIT | MSG_NOSIGNAL);
+	ssize_t n;
 
+	if (s->fd < 0 || s->dead)
+		return -EPIPE;
+	n = send(s->fd, m, sizeof(*m), MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n == (ssize_t)sizeof(*m))
 		return 0;
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return -EAGAIN;
+	/* A queued answer could never leave: don't wait for EPOLLOUT. */
+	s->dead = true;
 	return n < 0 ? -errno : -EIO;
 }
 
 static void sim_reply(struct sim_transport *s, const struct sim_msg *m)
 {
 	if (!s->out_count && !sim_send_now(s, m))
+		return;
+	if (s->dead)
 		return;
 	if (s->out_count == SIM_OUTQ) {
 		dm_log_rl(&s->rl, "sim: reply queue full, reply dropped");
@@ -110,12 +118,14 @@ static void sim_send_irq(struct sim_slot *slot)
 		.value = slot->dev ? slot->dev->isr : 0,
 	};
 
-	if (s->fd < 0)
+	if (s->fd < 0 || s->dead)
 		return;
 	if (!s->out_count && !sim_send_now(s, &m)) {
 		slot->irq_owed = false;
 		return;
 	}
+	if (s->dead)
+		return;
 	/* One pending edge per slot is enough: the driver reads the ISR. */
 	slot->irq_owed = true;
 	sim_update(s);
@@ -263,7 +273,8 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 
 	if (events & EPOLLOUT)
 		sim_flush(s);
-	for (n = 0; n < SIM_BATCH && !s->out_count && s->fd >= 0; n++) {
+	for (n = 0; n < SIM_BATCH && !s->out_count && !s->dead && s->fd >= 0;
+	     n++) {
 		int memfd;
 		int r = sim_recv(s, &m, &memfd);
 
@@ -278,8 +289,8 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 		if (memfd >= 0)
 			close(memfd);
 	}
-	if (s->fd >= 0 && (events & (EPOLLHUP | EPOLLERR)) && n == 0 &&
-	    !s->out_count) {
+	if (s->fd >= 0 && (s->dead ||
+			   ((events & (EPOLLHUP | EPOLLERR)) && n == 0))) {
 		sim_hangup(s);
 		return;
 	}

@@ -626,6 +626,26 @@ static void test_sim_path(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/* The frontend dies with a read outstanding: exit, don't spin. */
+static void test_frontend_dies_mid_read(void **state)
+{
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=p",
+			       "-device", "virtio-console,chardev=p", NULL };
+	struct sim_msg m = { .type = SIM_MSG_READ, .offset = 0, .size = 4 };
+	struct proc p;
+	int i;
+
+	(void)state;
+	spawn(&p, args, true);
+	free(slurp(p.out, "\n", 5000));
+	for (i = 0; i < 200; i++)
+		assert_int_equal(send(p.sim, &m, sizeof(m), 0), sizeof(m));
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_stdio_backend),
 		cmocka_unit_test(test_pty_tx_without_reader),
 		cmocka_unit_test(test_sim_path),
+		cmocka_unit_test(test_frontend_dies_mid_read),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
