@@ -667,9 +667,12 @@ static int load_cmp(const void *a, const void *b)
 {
 	const struct load *x = a, *y = b;
 
+	/* fully ordered, so messages do not depend on qsort's whims */
 	if (x->pa != y->pa)
 		return x->pa < y->pa ? -1 : 1;
-	return 0;
+	if (x->f->vm != y->f->vm)
+		return x->f->vm < y->f->vm ? -1 : 1;
+	return x->f->image < y->f->image ? -1 : x->f->image > y->f->image;
 }
 
 static void load_what(const struct dtgen *g, const struct load *l,
@@ -696,7 +699,7 @@ static void check_load_platform(struct dtgen *g, const struct load *l)
 
 int dtgen_write_loaders(struct dtgen *g, FILE *out)
 {
-	struct load loads[DTGEN_MAX_FILES];
+	struct load loads[DTGEN_MAX_FILES] = { { 0 } };
 	char a[DTGEN_PATH_MAX + 80], b[DTGEN_PATH_MAX + 80];
 	const struct load *top = NULL;
 	unsigned int i, n = 0, lines = 0;

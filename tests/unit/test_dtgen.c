@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+/* Host unit tests of tools/dtgen: DTS content, file binding, loader list. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "dtgen.h"
+
+#define RAM_IPA		0x40000000ull
+#define KERNEL_IPA	(RAM_IPA + 0x200000)
+#define INITRD_IPA	(RAM_IPA + 0x2000000)
+#define DTB_IPA		(RAM_IPA + 0x2800000)
+#define MiB		0x100000ull
+
+struct errs {
+	char text[4096];
+	int n;
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct errs *e = ctx;
+	size_t len = strlen(e->text);
+
+	snprintf(e->text + len, sizeof(e->text) - len, "%s\n", msg);
+	e->n++;
+}
+
+#define LINUX_VM(nm, mask, ram_pa, pristine_dtb) {					\
+	.name = nm, .cpus = mask, .entry = KERNEL_IPA, .x0 = DTB_IPA,		\
+	.bootargs = "console=ttyAMA0 bulkhead.name=" nm,			\
+	.mem = { { .ipa = RAM_IPA, .size = 64 * MiB, .pa = ram_pa,			\
+		   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA } },			\
+	.images = {								\
+		{ .kind = BH_IMAGE_KERNEL, .load_pa = 0x41000000,		\
+		  .ipa = KERNEL_IPA, .size = 8 * MiB },				\
+		{ .kind = BH_IMAGE_INITRD, .load_pa = 0x42000000,		\
+		  .ipa = INITRD_IPA, .size = 8 * MiB },				\
+		{ .kind = BH_IMAGE_DTB, .load_pa = pristine_dtb,		\
+		  .ipa = DTB_IPA, .size = 0x10000 },				\
+	},									\
+}
+
+static const struct bh_config base = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "unit",
+	.vms = {
+		[0] = LINUX_VM("back", 0x3, 0x50000000ull, 0x42800000ull),
+		[1] = LINUX_VM("front", 0x4, 0x54000000ull, 0x42810000ull),
+	},
+};
+
+struct fixture {
+	struct bh_config cfg;
+	struct dtgen g;
+	struct errs e;
+	char *dts;
+	size_t dts_len;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->cfg = base;
+	/* backend: PL011 UART0; frontend: the first pci-serial */
+	f->cfg.vms[0].devices[0] = (struct bh_device){
+		.name = "uart0", .kind = BH_DEV_PL011, .ipa = 0x09000000,
+		.pa = 0x09000000, .size = 0x1000, .intid = 33 };
+	f->cfg.vms[0].irqs[0] = 33;
+	f->cfg.vms[1].devices[0] = (struct bh_device){
+		.name = "serial1", .kind = BH_DEV_NS16550, .ipa = 0x3eff1000,
+		.pa = 0x3eff1000, .size = 0x1000, .intid = 36 };
+	f->cfg.vms[1].irqs[0] = 36;
+	f->cfg.vms[1].bootargs = "console=ttyS0 bulkhead.name=front";
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->dts);
+	free(f);
+	return 0;
+}
+
+static int init(struct fixture *f)
+{
+	return dtgen_init(&f->g, &f->cfg, collect, &f->e);
+}
+
+/* init + bind the usual files; returns dtgen_check_files() */
+static int init_bound(struct fixture *f)
+{
+	assert_int_equal(init(f), 0);
+	assert_int_equal(dtgen_bind(&f->g, "*:kernel=Image", 4800000), 2);
+	assert_int_equal(dtgen_bind(&f->g, "*:initrd=rd.cpio.gz", 0x12345), 2);
+	return dtgen_check_files(&f->g, 0);
+}
+
+static int write_dts(struct fixture *f, unsigned int vm)
+{
+	FILE *m;
+	int ret;
+
+	free(f->dts);
+	f->dts = NULL;
+	m = open_memstream(&f->dts, &f->dts_len);
+	assert_non_null(m);
+	ret = dtgen_write_dts(&f->g, vm, m);
+	fclose(m);
+	return ret;
+}
+
+static void assert_has(const struct fixture *f, const char *needle)
+{
+	if (!strstr(f->dts, needle))
+		fail_msg("missing \"%s\" in:\n%s", needle, f->dts);
+}
+
+static void test_backend_nodes(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "/dts-v1/;");
+	assert_has(f, "interrupt-parent = <&gic>;");
+	assert_has(f, "bootargs = \"console=ttyAMA0 bulkhead.name=back\";");
+	assert_has(f, "stdout-path = \"serial0\";");
+	assert_has(f, "serial0 = &uart0;");
+	/* exact initrd end: start + the file's size, not the reserved size */
+	assert_has(f, "linux,initrd-start = <0x0 0x42000000>;");
+	assert_has(f, "linux,initrd-end = <0x0 0x42012345>;");
+	assert_has(f, "memory@40000000 {");
+	assert_has(f, "reg = <0x0 0x40000000 0x0 0x4000000>;");
+	/* two vCPUs, MPIDR Aff0 = index, PSCI */
+	assert_has(f, "cpu@0 {");
+	assert_has(f, "cpu@1 {");
+	assert_has(f, "reg = <1>;");
+	assert_has(f, "enable-method = \"psci\";");
+	assert_has(f, "compatible = \"arm,psci-1.0\", \"arm,psci-0.2\";");
+	assert_has(f, "method = \"hvc\";");
+	assert_has(f, "interrupts = <1 13 4>, <1 14 4>, <1 11 4>, <1 10 4>;");
+	/* GICD + 2 redistributor frames of 128 KiB */
+	assert_has(f, "gic: interrupt-controller@8000000 {");
+	assert_has(f, "reg = <0x0 0x8000000 0x0 0x10000>, <0x0 0x80a0000 0x0 0x40000>;");
+	assert_has(f, "#interrupt-cells = <3>;");
+	assert_has(f, "compatible = \"arm,pl011\", \"arm,primecell\";");
+	assert_has(f, "interrupts = <0 1 4>;");
+	assert_has(f, "clock-names = \"uartclk\", \"apb_pclk\";");
+	assert_has(f, "apb_pclk: apb-pclk {");
+	assert_null(strstr(f->dts, "ns16550"));
+	assert_int_equal(f->e.n, 0);
+}
+
+static void test_frontend_nodes(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_has(f, "cpu@0 {");
+	assert_null(strstr(f->dts, "cpu@1"));
+	assert_has(f, "<0x0 0x80a0000 0x0 0x20000>;");
+	assert_has(f, "uart0: serial@3eff1000 {");
+	assert_has(f, "compatible = \"ns16550a\";");
+	assert_has(f, "clock-frequency = <1843200>;");
+	assert_has(f, "reg-io-width = <1>;");
+	assert_has(f, "reg-shift = <0>;");
+	assert_has(f, "interrupts = <0 4 4>;");
+	assert_null(strstr(f->dts, "pl011"));
+	assert_null(strstr(f->dts, "apb-pclk"));
+}
+
+static void test_dts_compiles(void **state)
+{
+	struct fixture *f = *state;
+	char path[] = "/tmp/dtgen-unit-XXXXXX";
+	char cmd[128];
+	int fd, v;
+
+	if (system("command -v dtc >/dev/null 2>&1"))
+		skip();
+	assert_int_equal(init_bound(f), 0);
+	for (v = 0; v < 2; v++) {
+		assert_int_equal(write_dts(f, (unsigned int)v), 0);
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, f->dts, f->dts_len), (ssize_t)f->dts_len);
+		close(fd);
+		snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o /dev/null %s", path);
+		assert_int_equal(system(cmd), 0);
+		unlink(path);
+		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	}
+}
+
+static void test_overlap_rejected_naming_both(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[1].mem[0].pa = 0x52000000;	/* inside back's 64 MiB */
+	assert_int_not_equal(init(f), 0);
+	assert_non_null(strstr(f->e.text, "vm \"front\": mem[0]"));
+	assert_non_null(strstr(f->e.text, "overlaps vm \"back\": mem[0]"));
+}
+
+static void test_bind_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init(f), 0);
+	assert_true(dtgen_bind(&f->g, "nobody:kernel=x", 1) < 0);
+	assert_non_null(strstr(f->e.text, "no vm \"nobody\""));
+	assert_true(dtgen_bind(&f->g, "back:firmware=x", 1) < 0);
+	assert_true(dtgen_bind(&f->g, "back:raw=x", 1) < 0);
+	assert_non_null(strstr(f->e.text, "has no raw image"));
+	assert_true(dtgen_bind(&f->g, "back", 1) < 0);
+	assert_true(dtgen_bind(&f->g, "back:kernel=", 1) < 0);
+	assert_true(dtgen_bind(&f->g, ":kernel=x", 1) < 0);
+	assert_int_equal(f->e.n, 6);
+}
+
+static void test_wildcard_never_overrides(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init(f), 0);
+	assert_int_equal(dtgen_bind(&f->g, "back:initrd=special", 0x100), 1);
+	assert_int_equal(dtgen_bind(&f->g, "*:initrd=common", 0x200), 2);
+	assert_int_equal(dtgen_bind(&f->g, "*:kernel=Image", 0x300), 2);
+	assert_int_equal(dtgen_check_files(&f->g, 0), 0);
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "linux,initrd-end = <0x0 0x42000100>;");
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_has(f, "linux,initrd-end = <0x0 0x42000200>;");
+}
+
+static void test_missing_and_oversized_files(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init(f), 0);
+	assert_int_equal(dtgen_bind(&f->g, "*:kernel=Image", 9 * MiB), 2);
+	assert_int_not_equal(dtgen_check_files(&f->g, 0), 0);
+	assert_non_null(strstr(f->e.text,
+		"vm \"back\": images[0] (kernel): Image is 0x900000 bytes, more than the 0x800000 reserved"));
+	assert_non_null(strstr(f->e.text,
+		"vm \"front\": images[1] (initrd): no file given (--image front:initrd=PATH)"));
+	/* before dtc the DTBs may be missing, after it they may not */
+	assert_null(strstr(f->e.text, "(dtb)"));
+	dtgen_check_files(&f->g, 1);
+	assert_non_null(strstr(f->e.text, "vm \"back\": images[2] (dtb): no file given"));
+}
+
+static void test_loaders_share_pristine_copies(void **state)
+{
+	struct fixture *f = *state;
+	char *buf = NULL;
+	size_t len;
+	FILE *m;
+
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(dtgen_bind(&f->g, "back:dtb=back.dtb", 2000), 1);
+	assert_int_equal(dtgen_bind(&f->g, "front:dtb=front.dtb", 2000), 1);
+	m = open_memstream(&buf, &len);
+	assert_int_equal(dtgen_write_loaders(&f->g, m), 4);
+	fclose(m);
+	assert_string_equal(buf, "0x41000000 Image\n"
+				 "0x42000000 rd.cpio.gz\n"
+				 "0x42800000 back.dtb\n"
+				 "0x42810000 front.dtb\n");
+	free(buf);
+}
+
+static int loaders_of(struct fixture *f)
+{
+	FILE *m = fopen("/dev/null", "w");
+	int ret;
+
+	assert_non_null(m);
+	ret = dtgen_write_loaders(&f->g, m);
+	fclose(m);
+	return ret;
+}
+
+static void test_loaders_reject_collisions(void **state)
+{
+	struct fixture *f = *state;
+
+	/* front's kernel is another file at the same pristine address */
+	assert_int_equal(init(f), 0);
+	dtgen_bind(&f->g, "back:kernel=Image", 4 * MiB);
+	dtgen_bind(&f->g, "front:kernel=Other", 4 * MiB);
+	assert_true(loaders_of(f) < 0);
+	assert_non_null(strstr(f->e.text, "overlaps vm \"back\": images[0] (Image)"));
+}
+
+static void test_loaders_reject_hypervisor(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[1].images[0].load_pa = 0x40800000;
+	assert_int_equal(init(f), 0);
+	dtgen_bind(&f->g, "front:kernel=Image", 4 * MiB);
+	assert_true(loaders_of(f) < 0);
+	assert_non_null(strstr(f->e.text, "overlaps the hypervisor"));
+}
+
+static void test_bootargs_escaped(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[0].bootargs = "a=\"b\" c=\\d";
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "bootargs = \"a=\\\"b\\\" c=\\\\d\";");
+	f->cfg.vms[0].bootargs = "bad\nline";
+	assert_int_not_equal(write_dts(f, 0), 0);
+	assert_non_null(strstr(f->e.text, "bootargs"));
+}
+
+static void test_linux_boot_protocol(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[0].x0 = 0;
+	f->cfg.vms[1].entry = KERNEL_IPA + 0x1000;
+	f->cfg.vms[1].images[0].ipa = KERNEL_IPA + 0x1000;
+	assert_int_equal(init_bound(f), 0);
+	assert_int_not_equal(write_dts(f, 0), 0);
+	assert_non_null(strstr(f->e.text, "vm \"back\": x0: 0x0 is not the DTB's ipa 0x42800000"));
+	assert_int_not_equal(write_dts(f, 1), 0);
+	assert_non_null(strstr(f->e.text, "vm \"front\": images[0] (kernel): ipa 0x40201000 not 2 MiB aligned"));
+}
+
+static void test_vm_without_dtb(void **state)
+{
+	struct fixture *f = *state;
+
+	memset(&f->cfg.vms[1].images[2], 0, sizeof(f->cfg.vms[1].images[2]));
+	assert_int_equal(init_bound(f), 0);
+	assert_true(dtgen_vm_has_dt(&f->cfg, 0));
+	assert_false(dtgen_vm_has_dt(&f->cfg, 1));
+	assert_false(dtgen_vm_has_dt(&f->cfg, 3));
+	assert_int_not_equal(write_dts(f, 1), 0);
+}
+
+static void test_virtio_not_yet(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.shmem[0] = (struct bh_shmem){ .name = "w", .pa = 0x70000000,
+					     .size = 16 * MiB };
+	f->cfg.virtio[0] = (struct bh_virtio){ .frontend = 1, .backend = 0,
+					       .mmio_ipa = 0x0a003e00, .intid = 79,
+					       .shmem = 0, .device_id = 3 };
+	assert_int_equal(init_bound(f), 0);
+	assert_int_not_equal(write_dts(f, 1), 0);
+	assert_non_null(strstr(f->e.text, "vm \"front\": virtio[0]"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_backend_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frontend_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dts_compiles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlap_rejected_naming_both, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wildcard_never_overrides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_and_oversized_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loaders_share_pristine_copies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loaders_reject_collisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loaders_reject_hypervisor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bootargs_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linux_boot_protocol, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_without_dtb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_not_yet, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
