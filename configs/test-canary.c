@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Isolation (issue 3 acceptance 6): "victim" (CPU 0, UART0) places a
+ * Isolation (issue 3 acceptance 6): "victim" (CPU 0, 2nd pci-serial) places a
  * canary at its IPA 0x40100000 = PA 0x50100000; "thief" (CPU 1,
  * pci-serial) reads IPA 0x50100000 - the victim's PA - and is stopped.
- * QEMU: -smp 2, canary.bin at 0x50000000 and at 0x52000000.
+ * UART0 carries only the hypervisor log, so the stop line is never
+ * interleaved with guest output (the first pci-serial is ser1, the second
+ * ser2 in the tests).
+ * QEMU: -smp 2, two pci-serials, canary.bin at 0x50000000 and at 0x52000000.
  */
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
 
-#define UART0		0x09000000ull
 #define PCI_SERIAL0	0x3eff1000ull	/* PCI I/O window + page 1 */
-#define UART0_INTID	33
+#define PCI_SERIAL1	0x3eff2000ull	/* PCI I/O window + page 2 */
 #define PCI_SLOT1_INTID	36
+#define PCI_SLOT2_INTID	37
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -21,7 +24,7 @@ const struct bh_config bh_config = {
 			.name = "victim",
 			.cpus = 0x1,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_PL011, UART0, 0),
+			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL1, 0),
 			.mem = {
 				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
 				  .pa = 0x50000000ull,
@@ -32,11 +35,11 @@ const struct bh_config bh_config = {
 				  .ipa = BM_LINK_IPA, .size = 0x100000 },
 			},
 			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
+				{ .name = "serial2", .kind = BH_DEV_NS16550,
+				  .ipa = PCI_SERIAL1, .pa = PCI_SERIAL1,
+				  .size = 0x1000, .intid = PCI_SLOT2_INTID },
 			},
-			.irqs = { UART0_INTID },
+			.irqs = { PCI_SLOT2_INTID },
 		},
 		{
 			.name = "thief",

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unsupported trap: "alpha" (CPU 0, UART0, hello) keeps printing while
- * "rogue" (CPU 1, pci-serial, guest/baremetal/rogue) writes ICC_SGI0R_EL1,
+ * Unsupported trap: "alpha" (CPU 0, 2nd pci-serial, hello) keeps printing while
+ * "rogue" (CPU 1, 1st pci-serial, guest/baremetal/rogue) writes ICC_SGI0R_EL1,
  * which traps and is not emulated, and is stopped.
- * QEMU: -smp 2, hello.bin at 0x50000000, rogue.bin at 0x52000000.
+ * UART0 carries only the hypervisor log, so the stop line is never
+ * interleaved with guest output (the first pci-serial is ser1, the second
+ * ser2 in the tests).
+ * QEMU: -smp 2, two pci-serials, hello.bin at 0x50000000, rogue.bin at 0x52000000.
  */
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
 
-#define UART0		0x09000000ull
 #define PCI_SERIAL0	0x3eff1000ull	/* PCI I/O window + page 1 */
-#define UART0_INTID	33
+#define PCI_SERIAL1	0x3eff2000ull	/* PCI I/O window + page 2 */
 #define PCI_SLOT1_INTID	36
+#define PCI_SLOT2_INTID	37
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -21,7 +24,7 @@ const struct bh_config bh_config = {
 			.name = "alpha",
 			.cpus = 0x1,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_PL011, UART0, 0),
+			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL1, 0),
 			.mem = {
 				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
 				  .pa = 0x50000000ull,
@@ -32,11 +35,11 @@ const struct bh_config bh_config = {
 				  .ipa = BM_LINK_IPA, .size = 0x100000 },
 			},
 			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
+				{ .name = "serial2", .kind = BH_DEV_NS16550,
+				  .ipa = PCI_SERIAL1, .pa = PCI_SERIAL1,
+				  .size = 0x1000, .intid = PCI_SLOT2_INTID },
 			},
-			.irqs = { UART0_INTID },
+			.irqs = { PCI_SLOT2_INTID },
 		},
 		{
 			.name = "rogue",

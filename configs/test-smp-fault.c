@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * Stopping a multi-vCPU VM: "duo" (CPUs 0, 1, UART0) runs
+ * Stopping a multi-vCPU VM: "duo" (CPUs 0, 1, 2nd pci-serial) runs
  * guest/baremetal/smp in fault mode - vCPU 1 prints forever while vCPU 0
  * stores outside the VM; the hypervisor must kick vCPU 1 out as well.
- * "witness" (CPU 2, pci-serial, hello) keeps the machine running.
- * QEMU: -smp 3, smp.bin at 0x50000000, hello.bin at 0x52000000.
+ * "witness" (CPU 2, 1st pci-serial, hello) keeps the machine running.
+ * UART0 carries only the hypervisor log, so the stop line is never
+ * interleaved with guest output (the first pci-serial is ser1, the second
+ * ser2 in the tests).
+ * QEMU: -smp 3, two pci-serials, smp.bin at 0x50000000, hello.bin at 0x52000000.
  */
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
 
 #define ALPHA_PA	0x50000000ull
 #define BETA_PA		0x52000000ull
-#define UART0		0x09000000ull
 #define PCI_SERIAL0	0x3eff1000ull	/* PCI I/O window + page 1 */
-#define UART0_INTID	33
+#define PCI_SERIAL1	0x3eff2000ull	/* PCI I/O window + page 2 */
 #define PCI_SLOT1_INTID	36
+#define PCI_SLOT2_INTID	37
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -24,7 +27,7 @@ const struct bh_config bh_config = {
 			.name = "duo",
 			.cpus = 0x3,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_PL011, UART0, 1 /* SMP_FAULT */),
+			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL1, 1 /* SMP_FAULT */),
 			.mem = {
 				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
 				  .pa = ALPHA_PA,
@@ -35,11 +38,11 @@ const struct bh_config bh_config = {
 				  .ipa = BM_LINK_IPA, .size = 0x100000 },
 			},
 			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
+				{ .name = "serial2", .kind = BH_DEV_NS16550,
+				  .ipa = PCI_SERIAL1, .pa = PCI_SERIAL1,
+				  .size = 0x1000, .intid = PCI_SLOT2_INTID },
 			},
-			.irqs = { UART0_INTID },
+			.irqs = { PCI_SLOT2_INTID },
 		},
 		{
 			.name = "witness",

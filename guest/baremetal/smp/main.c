@@ -24,10 +24,8 @@ static volatile uint32_t seen_cpu = 0xff;
 
 void bm_secondary_main(uint64_t context)
 {
-	unsigned int n;
-
 	if (context == SMP_FAULT_CONTEXT)
-		for (n = 0;; n++) {
+		for (unsigned int n = 0;; n++) {
 			bm_printf("smp: cpu1 alive %u\n", n);
 			bm_delay_us(20000);
 		}
