@@ -402,6 +402,22 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 	hyp_log("bulkhead: vm %s not started: %s\n", vm->cfg->name, reason);
 }
 
+bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa)
+{
+	return vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa);
+}
+
+int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
+		    bool write, uint64_t *val)
+{
+	struct vm *vm = v->vm;
+
+	if (vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa))
+		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write,
+					val);
+	return -ENOENT;
+}
+
 static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
 {
 	unsigned int i;

@@ -31,6 +31,18 @@ enum vm_state {
 struct vm;
 
 /**
+ * struct vcpu_stats - exits of one vCPU by cause (for debugging and tests;
+ * written only by the vCPU's own pCPU)
+ */
+struct vcpu_stats {
+	uint64_t irq;
+	uint64_t wfi;
+	uint64_t psci;
+	uint64_t sysreg;
+	uint64_t mmio;
+};
+
+/**
  * struct vcpu - one virtual CPU
  * @vm:        owner
  * @id:        index in the VM (vCPU n = n-th CPU of the config's mask)
@@ -41,6 +53,7 @@ struct vm;
  * @entry:     where the next start enters (CPU_ON / reset)
  * @context:   x0 for the next start
  * @in_guest:  1 from entry until its pCPU is back in pcpu_loop()
+ * @stats:     exit counters
  * @vgic:      the vCPU's redistributor and list-register state
  */
 struct vcpu {
@@ -52,6 +65,7 @@ struct vcpu {
 	uint64_t entry;
 	uint64_t context;
 	uint32_t in_guest;
+	struct vcpu_stats stats;
 	struct vgic_cpu vgic;
 };
 
@@ -141,6 +155,17 @@ void vm_cpu_off(struct vcpu *self) __attribute__((noreturn));
 int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level);
 void vm_system_off(struct vcpu *self) __attribute__((noreturn));
 void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
+
+/**
+ * vm_mmio_is_emulated() / vm_mmio_emulate() - trapped MMIO windows of a VM
+ *
+ * Today the emulated GICD and GICR frames; the remote-I/O issue adds the
+ * virtio-mmio windows here.  vm_mmio_emulate() returns 0, -ENOENT (not an
+ * emulated window) or -EINVAL (an access the device does not allow).
+ */
+bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa);
+int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
+		    bool write, uint64_t *val);
 
 /* Translate a VM's IPA for the hypervisor (identity-mapped EL2). */
 int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa);

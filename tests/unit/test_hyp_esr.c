@@ -122,6 +122,57 @@ static void test_hpfar_ipa(void **state)
 			 0x4010000fffull);
 }
 
+static struct esr_dabt dabt(uint8_t size, bool sse, bool sf)
+{
+	return (struct esr_dabt){ .isv = true, .size = size, .sse = sse,
+				  .sf = sf };
+}
+
+static void test_store_value_truncated(void **state)
+{
+	struct esr_dabt d;
+
+	(void)state;
+	d = dabt(1, false, false);
+	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull), 0xf0);
+	d = dabt(2, false, false);
+	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull), 0xdef0);
+	d = dabt(4, false, false);
+	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull), 0x9abcdef0);
+	d = dabt(8, false, true);
+	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull),
+			 0x123456789abcdef0ull);
+}
+
+static void test_load_value_extension(void **state)
+{
+	struct esr_dabt d;
+
+	(void)state;
+	/* ldrb w: zero-extend, garbage above the byte dropped */
+	d = dabt(1, false, false);
+	assert_int_equal(esr_dabt_load_value(&d, 0xffffff80), 0x80);
+	/* ldrsb x: sign-extend to 64 bits */
+	d = dabt(1, true, true);
+	assert_int_equal(esr_dabt_load_value(&d, 0x80), 0xffffffffffffff80ull);
+	/* ldrsb w: sign-extend to 32 bits only */
+	d = dabt(1, true, false);
+	assert_int_equal(esr_dabt_load_value(&d, 0x80), 0xffffff80ull);
+	/* ldrsh x, positive value: unchanged */
+	d = dabt(2, true, true);
+	assert_int_equal(esr_dabt_load_value(&d, 0x7fff), 0x7fff);
+	/* ldrsw x */
+	d = dabt(4, true, true);
+	assert_int_equal(esr_dabt_load_value(&d, 0x80000000), 0xffffffff80000000ull);
+	/* ldr w */
+	d = dabt(4, false, false);
+	assert_int_equal(esr_dabt_load_value(&d, 0x1234567880000000ull), 0x80000000);
+	/* ldr x */
+	d = dabt(8, false, true);
+	assert_int_equal(esr_dabt_load_value(&d, 0x8000000000000001ull),
+			 0x8000000000000001ull);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +184,8 @@ int main(void)
 		cmocka_unit_test(test_dabt_wrong_class),
 		cmocka_unit_test(test_sysreg_sgi1r),
 		cmocka_unit_test(test_hpfar_ipa),
+		cmocka_unit_test(test_store_value_truncated),
+		cmocka_unit_test(test_load_value_extension),
 	};
 
 	return cmocka_run_group_tests_name("hyp_esr", tests, NULL, NULL);

@@ -45,6 +45,29 @@ int esr_decode_sysreg(uint64_t esr, struct esr_sysreg *out)
 	return 0;
 }
 
+static uint64_t esr_size_mask(const struct esr_dabt *d)
+{
+	return d->size >= 8 ? ~0ull : (1ull << (d->size * 8)) - 1;
+}
+
+uint64_t esr_dabt_store_value(const struct esr_dabt *d, uint64_t reg)
+{
+	return reg & esr_size_mask(d);
+}
+
+uint64_t esr_dabt_load_value(const struct esr_dabt *d, uint64_t val)
+{
+	uint64_t mask = esr_size_mask(d);
+
+	val &= mask;
+	if (d->sse && d->size && d->size < 8 &&
+	    (val & (1ull << (d->size * 8 - 1))))
+		val |= ~mask;
+	if (!d->sf)
+		val &= 0xffffffffull;
+	return val;
+}
+
 const char *esr_ec_name(uint32_t ec)
 {
 	switch (ec) {

@@ -41,55 +41,39 @@ static void trap_wfi(struct vcpu *vcpu)
 		wfi();
 }
 
-static uint64_t dabt_extend(const struct esr_dabt *d, uint64_t v)
-{
-	uint64_t sign = 1ull << (d->size * 8 - 1);
-
-	if (d->size < 8)
-		v &= (sign << 1) - 1;
-	if (d->sse && (v & sign))
-		v |= ~((sign << 1) - 1);
-	if (!d->sf)
-		v &= 0xffffffffull;
-	return v;
-}
-
-/* Stage-2 data abort: the vGIC windows are emulated, anything else stops. */
+/*
+ * Stage-2 data abort: accesses to an emulated window (vm_mmio_emulate) are
+ * decoded from the syndrome and emulated; anything else stops the VM.
+ */
 static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 {
-	struct vm *vm = vcpu->vm;
 	uint64_t far = sysreg_read(far_el2);
 	uint64_t ipa = esr_hpfar_to_ipa(sysreg_read(hpfar_el2), far);
 	struct esr_dabt d;
-	uint64_t val;
+	uint64_t val = 0;
 	int ret;
 
 	esr_decode_dabt(esr, &d);
-	if (!vgic_is_gicd(&vm->vgic, ipa) && !vgic_is_gicr(&vm->vgic, ipa)) {
+	if (!vm_mmio_is_emulated(vcpu->vm, ipa)) {
 		trap_stop(vcpu, r, (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION ?
 			  "access not permitted" : "access outside its memory",
 			  esr, ipa);
 		return;
 	}
+	/* no syndrome (e.g. LDP), cache maintenance or a walk: not emulated */
 	if (!d.isv || d.cm || d.s1ptw) {
-		trap_stop(vcpu, r, "unemulatable GIC access", esr, ipa);
+		trap_stop(vcpu, r, "unemulatable MMIO access", esr, ipa);
 		return;
 	}
-	val = 0;
-	if (d.write) {
-		val = regs_get(r, d.srt);
-		/* only the low SAS bytes are stored (Wt or narrower) */
-		if (d.size < 8)
-			val &= (1ull << (d.size * 8)) - 1;
-	}
-	ret = vgic_mmio_access(&vm->vgic, &vcpu->vgic, ipa, d.size, d.write,
-			       &val);
+	if (d.write)
+		val = esr_dabt_store_value(&d, regs_get(r, d.srt));
+	ret = vm_mmio_emulate(vcpu, ipa, d.size, d.write, &val);
 	if (ret) {
-		trap_stop(vcpu, r, "bad GIC access", esr, ipa);
+		trap_stop(vcpu, r, "bad MMIO access", esr, ipa);
 		return;
 	}
 	if (!d.write)
-		regs_set(r, d.srt, dabt_extend(&d, val));
+		regs_set(r, d.srt, esr_dabt_load_value(&d, val));
 	r->elr += INSN_SIZE;
 }
 
@@ -124,23 +108,28 @@ void trap_guest_sync(struct regs *r)
 	vgic_sync_lrs(&vcpu->vgic);
 	switch (esr_ec(esr)) {
 	case ESR_EC_WFX:
+		vcpu->stats.wfi++;
 		if (!(esr_iss(esr) & ESR_WFX_TI_WFE))
 			trap_wfi(vcpu);
 		r->elr += INSN_SIZE;
 		break;
 	case ESR_EC_HVC64:
 		/* ELR already points after the HVC */
+		vcpu->stats.psci++;
 		psci_guest_call(vcpu, r);
 		break;
 	case ESR_EC_SMC64:
 		/* a trapped SMC returns to the SMC itself (D1.11.2) */
 		r->elr += INSN_SIZE;
+		vcpu->stats.psci++;
 		psci_guest_call(vcpu, r);
 		break;
 	case ESR_EC_SYSREG:
+		vcpu->stats.sysreg++;
 		trap_sysreg(vcpu, r, esr);
 		break;
 	case ESR_EC_DABT_LOW:
+		vcpu->stats.mmio++;
 		trap_dabt(vcpu, r, esr);
 		break;
 	case ESR_EC_IABT_LOW:
@@ -165,6 +154,7 @@ void trap_guest_irq(struct regs *r)
 	struct vcpu *vcpu = this_pcpu()->vcpu;
 
 	UNUSED(r);
+	vcpu->stats.irq++;
 	vgic_sync_lrs(&vcpu->vgic);
 	gic_handle_irq(&vcpu->vgic);
 	/* a kick may mean "your VM was stopped or reset" */

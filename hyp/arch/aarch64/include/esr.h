@@ -139,6 +139,23 @@ static inline uint32_t esr_sysreg_enc(const struct esr_sysreg *s)
 			  (uint32_t)s->crm, (uint32_t)s->op2);
 }
 
+/**
+ * esr_dabt_store_value() - the bytes a trapped store writes
+ * @d:   decoded syndrome (ISV set)
+ * @reg: value of Rt (0 for xzr)
+ * Return: @reg truncated to the access size.
+ */
+uint64_t esr_dabt_store_value(const struct esr_dabt *d, uint64_t reg);
+
+/**
+ * esr_dabt_load_value() - what a trapped load leaves in Rt
+ * @d:   decoded syndrome (ISV set)
+ * @val: the bytes read (low @d->size bytes used)
+ * Return: @val zero- or (SSE) sign-extended to 64 bits, then truncated to 32
+ * bits for a W register (SF clear).
+ */
+uint64_t esr_dabt_load_value(const struct esr_dabt *d, uint64_t val);
+
 /** esr_ec_name() - short name of an exception class, for log lines */
 const char *esr_ec_name(uint32_t ec);
 
