@@ -7,6 +7,7 @@ comes from configs/reference.c through tools/dtgen (build/dt/reference/loaders).
 
 import os
 import re
+import time
 
 from harness import Qemu, Shell, TestFailure
 
@@ -138,3 +139,52 @@ def test_reboot_frontend1_restarts_only_it(ctx):
         answers(sh["frontend2"], "frontend2")
         check("stopped" not in q.con("uart0").output(), "a VM was stopped:\n"
               + q.con("uart0").output()[-2000:])
+
+
+def cpu_user_ticks(sh):
+    """{cpuN: user+nice+system ticks} from the VM's /proc/stat."""
+    out = {}
+    for line in sh.run("grep '^cpu[0-9]' /proc/stat").split("\n"):
+        f = line.split()
+        if len(f) > 4:
+            out[f[0]] = int(f[1]) + int(f[2]) + int(f[3])
+    return out
+
+
+def ipi_counts(sh):
+    """{IPI name: [per-CPU counts]} from /proc/interrupts."""
+    out = {}
+    for line in sh.run("cat /proc/interrupts").split("\n"):
+        m = re.match(r"\s*(IPI\d|\d+):\s+([\d\s]+?)\s+([A-Za-z].*)", line)
+        if m:
+            out[m.group(3).strip()] = [int(x) for x in m.group(2).split()]
+    return out
+
+
+def test_backend_smp_load_and_frontend_timers(ctx):
+    """Both backend vCPUs run busy loops (SMP, PSCI CPU_ON, SGIs); meanwhile the
+    frontends' timers stay right and they keep answering; afterwards all is idle."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        b = sh["backend"]
+        b.run("taskset -c 0 yes >/dev/null & taskset -c 1 yes >/dev/null & true")
+        t0 = cpu_user_ticks(b)
+        start = time.monotonic()
+        sh["frontend1"].run("sleep 3")
+        slept = time.monotonic() - start
+        check(2.9 <= slept <= 10, f"frontend1's `sleep 3` took {slept:.1f} s of host time")
+        answers(sh["frontend2"], "frontend2")
+        t1 = cpu_user_ticks(b)
+        # HZ=100: both busy vCPUs must have accumulated most of the interval
+        for cpu in ("cpu0", "cpu1"):
+            busy = t1.get(cpu, 0) - t0.get(cpu, 0)
+            check(busy >= 100, f"backend {cpu} ran only {busy} ticks in {slept:.1f} s: {t0} -> {t1}")
+        ipis = ipi_counts(b)
+        timer = [v for k, v in ipis.items() if "arch_timer" in k]
+        check(timer and len(timer[0]) == 2 and min(timer[0]) > 0, f"timer interrupts: {ipis}")
+        calls = ipis.get("Function call interrupts", [])
+        resched = ipis.get("Rescheduling interrupts", [])
+        check(len(calls) == 2 and sum(calls) + sum(resched) > 0, f"no IPIs between vCPUs: {ipis}")
+        b.run("kill $(pidof yes)")
+        answers(b, "backend")
+        check("stopped" not in q.con("uart0").output(), "a VM was stopped")
