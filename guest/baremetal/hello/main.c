@@ -16,9 +16,11 @@ int main(uint64_t arg)
 	bool forever = BM_ARG_PARAM(arg) & HELLO_FOREVER;
 	unsigned int n;
 
-	bm_printf("vm%u hello, el%llu, x0=0x%llx\n", id,
+	bm_printf("vm%u hello, el%llu, x0=0x%llx, entered at %llu us\n", id,
 		  (unsigned long long)(bm_read_sysreg(CurrentEL) >> 2),
-		  (unsigned long long)arg);
+		  (unsigned long long)arg,
+		  (unsigned long long)(bm_entry_count * 1000000 /
+				       bm_counter_freq()));
 	for (n = 0; forever || n < HELLO_TICKS; n++) {
 		bm_printf("vm%u tick %u\n", id, n);
 		bm_delay_us(HELLO_PERIOD_US);

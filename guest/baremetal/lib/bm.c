@@ -10,10 +10,11 @@
 #define UART_LSR_THRE		(1u << 5)
 
 uint64_t bm_boot_arg;
+uint64_t bm_entry_count;
 uint8_t bm_stacks[BM_MAX_CPUS + 1][BM_STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t bm_print_lock;
 
-void bm_start(uint64_t arg);
+void bm_start(uint64_t arg, uint64_t entry_count);
 void bm_secondary_start(uint64_t context);
 void bm_fault(uint64_t esr, uint64_t elr, uint64_t far);
 
@@ -167,9 +168,10 @@ void bm_fault(uint64_t esr, uint64_t elr, uint64_t far)
 	bm_system_off();
 }
 
-void bm_start(uint64_t arg)
+void bm_start(uint64_t arg, uint64_t entry_count)
 {
 	bm_boot_arg = arg;
+	bm_entry_count = entry_count;
 	main(arg);
 	bm_system_off();
 }

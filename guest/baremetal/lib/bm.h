@@ -32,6 +32,9 @@ void bm_secondary_main(uint64_t context);
 
 /* The x0 the VM was started with. */
 extern uint64_t bm_boot_arg;
+/* CNTVCT_EL0 read by vCPU 0's very first instruction (QEMU's virtual
+ * counter starts at 0 when the machine starts, CNTVOFF_EL2 = 0). */
+extern uint64_t bm_entry_count;
 
 /* Console: the UART named by the boot argument; lines are locked. */
 void bm_putc(char c);

@@ -9,6 +9,7 @@
 	.section .text.start, "ax"
 	.globl	_start
 _start:
+	mrs	x20, cntvct_el0		/* first instruction: entry time stamp */
 	mov	x19, x0
 	adrp	x1, bm_stacks
 	add	x1, x1, :lo12:bm_stacks
@@ -23,6 +24,7 @@ _start:
 	b	1b
 2:	bl	bm_set_vectors
 	mov	x0, x19
+	mov	x1, x20
 	bl	bm_start
 	b	bm_hang
 
