@@ -188,3 +188,30 @@ def test_backend_smp_load_and_frontend_timers(ctx):
         b.run("kill $(pidof yes)")
         answers(b, "backend")
         check("stopped" not in q.con("uart0").output(), "a VM was stopped")
+
+
+# GICv3 distributor offsets (IHI0069 §12.9): SPIs 32..63 are word 1 of the bit arrays.
+GICD = 0x08000000
+GICD_ICENABLER1 = GICD + 0x184
+GICD_ICPENDR1 = GICD + 0x284
+GICD_ICFGR2 = GICD + 0xc08
+GICD_IROUTER33 = GICD + 0x6000 + 8 * 33
+FRONTEND2_UART_BIT = 1 << (37 - 32)
+
+
+def test_frontend2_gic_writes_do_not_reach_others(ctx):
+    """frontend2 disables, unpends, reconfigures and reroutes every other SPI
+    through its vGIC: the backend's UART0 and frontend1's UART keep working."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        others = 0xffffffff & ~FRONTEND2_UART_BIT
+        sh["frontend2"].run(f"devmem {GICD_ICENABLER1:#x} 32 {others:#x}; "
+                            f"devmem {GICD_ICPENDR1:#x} 32 {others:#x}; "
+                            f"devmem {GICD_ICFGR2:#x} 32 0; "
+                            f"devmem {GICD_IROUTER33:#x} 64 0x3")
+        answers(sh["frontend2"], "frontend2")
+        before = sh["backend"].run("grep uart-pl011 /proc/interrupts").split()[1]
+        answers(sh["backend"], "backend")
+        answers(sh["frontend1"], "frontend1")
+        after = sh["backend"].run("grep uart-pl011 /proc/interrupts").split()[1]
+        check(int(after) > int(before), f"backend UART interrupts {before} -> {after}")
