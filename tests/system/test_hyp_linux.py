@@ -4,7 +4,8 @@ The project's guest kernel and shell initramfs run in VM "linux" of
 configs/test-linux.c: PSCI CPU_ON (hvc) brings up the second vCPU, the
 virtual timer and IPIs (vGIC SGIs) tick, UART0's RX interrupt (passed
 through, HW=1) carries the shell's input, and `poweroff -f` (PSCI
-SYSTEM_OFF of the only VM) makes QEMU exit 0.
+SYSTEM_OFF of the only VM) makes QEMU exit 0.  While the shell idles, QEMU
+must stay near 0 % CPU (nothing spins).
 
 The DTB is hand-written here until the device-tree generator exists; it must
 agree with configs/test-linux.c.
@@ -12,6 +13,7 @@ agree with configs/test-linux.c.
 
 import os
 import subprocess
+import time
 
 from harness import Qemu, Shell, TestFailure
 
@@ -80,6 +82,16 @@ def make_dtb(ctx):
     return dtb
 
 
+def _cpu_load(pid, seconds):
+    def cpu():
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    c0, t0 = cpu(), time.monotonic()
+    time.sleep(seconds)
+    return (cpu() - c0) / (time.monotonic() - t0)
+
+
 def test_linux_vm_boots_smp_and_powers_off(ctx):
     dtb = make_dtb(ctx)
     q = Qemu(ctx, kernel="build/hyp/test-linux/bulkhead.bin", smp=2, mem="1G",
@@ -101,6 +113,11 @@ def test_linux_vm_boots_smp_and_powers_off(ctx):
             raise TestFailure(f"virtual timer does not tick on both vCPUs:\n{out}")
         if "uart-pl011" not in out:
             raise TestFailure(f"no UART interrupt line:\n{out}")
+        # an idle Linux VM (WFI trapped, timer-driven wake-ups) costs ~no host CPU
+        time.sleep(1)
+        load = _cpu_load(q.proc.pid, 3)
+        if load > 0.10:
+            raise TestFailure(f"QEMU used {load:.0%} of a CPU while Linux was idle")
         con.send_line("poweroff -f")
         code = q.wait_exit(timeout=30)
         if code != 0:
