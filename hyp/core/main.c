@@ -4,6 +4,7 @@
  * console, GIC, PCI UART pages, VMs from the config, partition table,
  * secondary CPUs through PSCI CPU_ON, then every CPU enters pcpu_loop().
  */
+#include "fdt.h"
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
@@ -38,6 +39,24 @@ static void hyp_start_secondaries(unsigned int self)
 	}
 }
 
+/*
+ * Check the VMs against the RAM QEMU's DTB describes: a config made for
+ * "-m 1G" started with less memory must fail loudly, not in the guest.
+ */
+static void hyp_check_ram(uint64_t dtb)
+{
+	struct fdt_range ram[PLAT_MAX_RAM_RANGES];
+	int n = fdt_memory_ranges((const void *)(uintptr_t)dtb, FDT_MAX_SIZE,
+				  ram, PLAT_MAX_RAM_RANGES);
+
+	if (n <= 0) {
+		hyp_log("bulkhead: no memory in the DTB at 0x%llx: RAM not checked\n",
+			(unsigned long long)dtb);
+		return;
+	}
+	vm_check_ram(ram, n);
+}
+
 void hyp_main(uint64_t dtb)
 {
 	unsigned int self = plat_cpu_index();
@@ -48,6 +67,7 @@ void hyp_main(uint64_t dtb)
 		hyp_panic("no GICv3 distributor\n");
 	plat_pci_init();
 	vm_create_all(&bh_config);
+	hyp_check_ram(dtb);
 	vm_print_table();
 	if (gic_init_cpu(self))
 		hyp_panic("cpu %u: GIC redistributor missing\n", self);

@@ -145,6 +145,10 @@ void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 /* Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more. */
 void vm_check_all_off(void);
 
+/* Mark VMs broken whose memory or image sources QEMU's RAM lacks. */
+struct fdt_range;
+void vm_check_ram(const struct fdt_range *ram, int n);
+
 /* Boot-time failure (before any vCPU ran): the VM never starts. */
 void vm_mark_broken(struct vm *vm, const char *reason);
 

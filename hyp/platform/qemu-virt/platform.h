@@ -16,6 +16,9 @@
 #define PLAT_PCIE_PIO		0x3eff0000ull	/* PCI I/O window, 64 KiB */
 #define PLAT_PCIE_PIO_SIZE	0x10000ull
 
+/* RAM ranges read from QEMU's DTB (virt has one). */
+#define PLAT_MAX_RAM_RANGES	4
+
 /* pci-serial UART n (0, 1) gets I/O page n + 1 (DESIGN §2). */
 #define PLAT_PCI_SERIAL_MAX	2
 #define PLAT_PCI_SERIAL_PAGE(n)	(0x1000u * ((n) + 1))
