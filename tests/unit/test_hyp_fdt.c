@@ -56,7 +56,7 @@ static void prop(struct builder *b, const char *name, const uint32_t *cells,
 
 static void finish(struct builder *b)
 {
-	uint32_t off_struct = 40, off_strings = 40 + b->slen;
+	uint32_t off_struct = 40, off_strings;
 
 	tok(b, FDT_END);
 	off_strings = 40 + b->slen;
