@@ -82,6 +82,17 @@ def test_three_vms_reach_shells(ctx):
             check(lines[1].strip() == str(VCPUS[vm]),
                   f"{vm}: {lines[1].strip()} CPUs, want {VCPUS[vm]}")
             check(lines[2].strip("\x00 ") == vm, f"{vm}: DT model {lines[2]!r}")
+            # what Linux found of the hypervisor: PSCI 1.1 over hvc, SMCCC probed
+            # (PSCI_FEATURES(SMCCC_VERSION) = NOT_SUPPORTED -> v1.0), GICv3 with
+            # this VM's redistributors, the virtual timer; no warning of any kind
+            log = s.run("dmesg")
+            for want in (r"psci: PSCIv1\.1 detected", r"psci: SMC Calling Convention v1\.0",
+                         rf"GICv3: CPU{VCPUS[vm] - 1}: found redistributor {VCPUS[vm] - 1} ",
+                         r"arch_timer: cp15 timer\(s\) running at [\d.]+MHz \(virt\)",
+                         rf"smp: Brought up 1 node, {VCPUS[vm]} CPUs?"):
+                check(re.search(want, log), f"{vm}: no /{want}/ in dmesg:\n{log}")
+            for bad in ("WARNING:", "BUG:", "Oops", "Unable to handle", "spurious"):
+                check(bad not in log, f"{vm}: {bad!r} in dmesg:\n{log}")
         # consoles are separate: no VM's prompt shows up on another's UART
         for label, vm in CONSOLES.items():
             text = q.con(label).output()
