@@ -160,6 +160,20 @@ static void test_pa_overlaps_hypervisor_and_dtb(void **state)
 	expect_error(&c, "overlaps QEMU's DTB");
 }
 
+static void test_hypervisor_devices_not_passed_through(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good(&c);
+	c.vms[1].devices[1] = (struct bh_device){
+		.name = "gicd", .kind = BH_DEV_GENERIC, .ipa = 0x20000000,
+		.pa = 0x08000000, .size = 0x10000 };
+	expect_error(&c, "vm \"beta\": devices[1]: PA 0x8000000 size 0x10000 overlaps the physical GIC");
+	c.vms[1].devices[1].pa = 0x4010000000ull;
+	expect_error(&c, "vm \"beta\": devices[1]: PA 0x4010000000 size 0x10000 overlaps the PCIe ECAM");
+}
+
 static void test_ipa_overlap_in_vm(void **state)
 {
 	struct bh_config c;
@@ -283,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_missing_or_too_high),
 		cmocka_unit_test(test_pa_overlap),
 		cmocka_unit_test(test_pa_overlaps_hypervisor_and_dtb),
+		cmocka_unit_test(test_hypervisor_devices_not_passed_through),
 		cmocka_unit_test(test_ipa_overlap_in_vm),
 		cmocka_unit_test(test_misaligned),
 		cmocka_unit_test(test_irq_twice_and_range),

@@ -9,7 +9,7 @@
 #define PAGE		BH_PAGE_SIZE
 #define MSG_MAX		320
 #define MAX_RANGES	(BH_MAX_VMS * (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES) + \
-			 BH_MAX_SHMEM + 2)
+			 BH_MAX_SHMEM + 4)
 
 struct checker {
 	const struct bh_config *cfg;
@@ -320,6 +320,8 @@ static void check_pa_overlaps(struct checker *c)
 
 	add_range(r, &n, CFG_HYP_BASE, CFG_HYP_SIZE, "the hypervisor");
 	add_range(r, &n, CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE, "QEMU's DTB");
+	add_range(r, &n, CFG_GIC_BASE, CFG_GIC_SIZE, "the physical GIC");
+	add_range(r, &n, CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
 	for (i = 0; i < BH_MAX_SHMEM && cfg->shmem[i].size; i++) {
 		check_window(c, "-", "shmem", cfg->shmem[i].pa,
 			     cfg->shmem[i].size, CFG_PA_LIMIT, "pa");
