@@ -243,6 +243,8 @@ static void test_copied_image_source_in_vm_memory(void **state)
 	good(&c);
 	c.vms[1].images[0].load_pa = 0x50000000;	/* alpha's RAM */
 	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x50000000 is copied, but lies in vm \"alpha\" mem[0]");
+	c.vms[1].images[0].load_pa = 0x47f80000;	/* runs into QEMU's DTB */
+	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x47f80000 size 0x100000 overlaps the hypervisor or QEMU's DTB");
 }
 
 static void test_shmem(void **state)

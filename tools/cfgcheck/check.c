@@ -366,6 +366,14 @@ static void check_image_sources(struct checker *c)
 			if (!m || region_pa(cfg, m) + (img->ipa - m->ipa) ==
 				  img->load_pa)
 				continue;	/* in place, or reported */
+			if (overlaps(img->load_pa, img->size, CFG_HYP_BASE,
+				     CFG_HYP_SIZE) ||
+			    overlaps(img->load_pa, img->size,
+				     CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE))
+				fail(c, "vm \"%s\": images[%u]: load_pa 0x%llx size 0x%llx overlaps the hypervisor or QEMU's DTB",
+				     vm_name(vm), i,
+				     (unsigned long long)img->load_pa,
+				     (unsigned long long)img->size);
 			for (w = 0; w < nr_vms(cfg); w++)
 				for (j = 0; j < BH_MAX_MEM_REGIONS &&
 					    cfg->vms[w].mem[j].size; j++) {
