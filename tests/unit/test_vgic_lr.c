@@ -300,13 +300,19 @@ static void test_spi_routed_to_other_vcpu(void **state)
 	vm->d.spis[47].target = 0;
 	vm->d.spis[47].flags |= VGIC_IRQ_ACTIVE;
 	{
-		uint64_t lr1 = fake.lr[0];
+		/* the fake has one LR bank: switch it like a pCPU change */
+		uint64_t bank1[VGIC_MAX_LRS];
 
+		memcpy(bank1, fake.lr, sizeof(bank1));
+		memset(fake.lr, 0, sizeof(fake.lr));
 		vgic_flush_lrs(&vm->c[0]);
 		assert_int_equal(fake.lr[0], 0);
-		fake.lr[0] = lr1;
+		memcpy(fake.lr, bank1, sizeof(bank1));
 	}
 	vgic_sync_lrs(&vm->c[1]);
+	/* the sync leaves the LRs empty and the maintenance request off */
+	assert_int_equal(fake.lr[0], 0);
+	assert_int_equal(fake.hcr, ICH_HCR_EN);
 	assert_false(vm->d.spis[47].flags & VGIC_IRQ_IN_LR);
 }
 
@@ -382,6 +388,31 @@ static void test_nr_lrs_capped(void **state)
 	assert_int_equal(c.nr_lrs, VGIC_MAX_LRS);
 }
 
+static void test_sync_empties_lrs(void **state)
+{
+	struct vm *vm = *state;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		vgic_inject(&vm->d, 40 + i, 0);
+	vgic_flush_lrs(&vm->c[0]);
+	assert_true(fake.hcr & ICH_HCR_UIE);
+	vgic_sync_lrs(&vm->c[0]);
+	/* nothing stays asserted while the vCPU is out (parked, EL2 WFI) */
+	for (i = 0; i < 4; i++)
+		assert_int_equal(fake.lr[i], 0);
+	assert_int_equal(fake.hcr, ICH_HCR_EN);
+	/* all six are still pending in software */
+	for (i = 0; i < 6; i++)
+		assert_true(vm->d.spis[8 + i].flags & VGIC_IRQ_PENDING);
+	/* with clean LRs and nothing to load, a flush writes nothing */
+	for (i = 0; i < 6; i++)
+		vm->d.spis[8 + i].flags &= (uint8_t)~VGIC_IRQ_ENABLED;
+	fake.lr[3] = 0x1234;	/* would be clobbered by a needless write */
+	vgic_flush_lrs(&vm->c[0]);
+	assert_int_equal(fake.lr[3], 0x1234);
+}
+
 static void test_first_flush_resets_cpu_if(void **state)
 {
 	struct vm *vm = *state;
@@ -427,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_nr_lrs_capped),
 		cmocka_unit_test_setup_teardown(test_maintenance_clears_uie, setup1, teardown),
 		cmocka_unit_test_setup_teardown(test_first_flush_resets_cpu_if, setup1, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_empties_lrs, setup1, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vgic_lr", tests, NULL, NULL);

@@ -97,6 +97,8 @@ struct vgic_dist;
  * @fresh:     set by vgic_cpu_init(): the first flush on the vCPU's pCPU
  *             also resets the virtual CPU interface (VMCR, active
  *             priorities) so a restarted VM starts clean
+ * @lrs_clean: every hardware LR is known to be zero (after a sync), so a
+ *             flush writes only the LRs it fills
  */
 struct vgic_cpu {
 	struct vgic_dist *dist;
@@ -110,6 +112,7 @@ struct vgic_cpu {
 	uint32_t lr_used;
 	uint32_t hcr;
 	bool fresh;
+	bool lrs_clean;
 };
 
 /**
@@ -281,6 +284,10 @@ void vgic_flush_lrs(struct vgic_cpu *c);
 /**
  * vgic_sync_lrs() - fold the list registers back after an exit
  * @c: the vCPU that just left the guest on this pCPU
+ *
+ * Also empties the LRs and clears UIE: while the pCPU is at EL2 (or parked
+ * because its VM stopped) no virtual interrupt stays asserted, so an EL2
+ * WFI really sleeps.
  */
 void vgic_sync_lrs(struct vgic_cpu *c);
 

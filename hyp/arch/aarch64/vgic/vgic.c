@@ -189,6 +189,7 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
 	c->lr_used = 0;
 	c->hcr = ICH_HCR_EN;
 	c->fresh = true;
+	c->lrs_clean = false;
 
 	spin_lock(&d->lock);
 	d->vcpus[vcpu_id] = c;
@@ -978,6 +979,7 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 	unsigned int n = 0, i, w;
 	bool overflow = false;
 	uint32_t hcr = ICH_HCR_EN;
+	bool clean = c->lrs_clean && !c->fresh;
 
 	if (c->fresh) {
 		/* first entry of this (re)started vCPU on its own pCPU */
@@ -1004,23 +1006,26 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 	}
 	c->lr_used = 0;
 	for (i = 0; i < c->nr_lrs; i++) {
-		uint64_t lr = 0;
-
 		if (i < n) {
-			lr = vgic_lr_value(pick[i].irq, pick[i].intid);
+			vgic_hw_write_lr(i, vgic_lr_value(pick[i].irq,
+							  pick[i].intid));
 			vgic_irq_changed(d, pick[i].intid, pick[i].irq);
 			c->lr_intid[i] = pick[i].intid;
 			c->lr_used |= 1u << i;
+		} else if (!clean) {
+			vgic_hw_write_lr(i, 0);
 		}
-		vgic_hw_write_lr(i, lr);
 	}
+	c->lrs_clean = n == 0;
 	if (overflow) {
 		/* Come back when the LRs drain to refill them (§12.5.7 UIE). */
 		hcr |= ICH_HCR_UIE;
 		d->stats.lr_overflows++;
 	}
-	c->hcr = hcr;
-	vgic_hw_write_hcr(hcr);
+	if (hcr != c->hcr || !clean) {
+		c->hcr = hcr;
+		vgic_hw_write_hcr(hcr);
+	}
 	spin_unlock(&d->lock);
 }
 
@@ -1036,10 +1041,11 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 
 		if (!(c->lr_used & (1u << i)))
 			continue;
+		lr = vgic_hw_read_lr(i);
+		vgic_hw_write_lr(i, 0);
 		irq = vgic_irq_get(d, c, c->lr_intid[i]);
 		if (!irq)
 			continue;
-		lr = vgic_hw_read_lr(i);
 		irq->flags &= (uint8_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE);
 		if (lr & ICH_LR_ACTIVE)
 			irq->flags |= VGIC_IRQ_ACTIVE;
@@ -1049,6 +1055,12 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 		vgic_irq_changed(d, c->lr_intid[i], irq);
 	}
 	c->lr_used = 0;
+	c->lrs_clean = !c->fresh;
+	if (c->hcr != ICH_HCR_EN) {
+		/* no maintenance interrupt while the vCPU is out */
+		c->hcr = ICH_HCR_EN;
+		vgic_hw_write_hcr(ICH_HCR_EN);
+	}
 	spin_unlock(&d->lock);
 }
 
