@@ -226,3 +226,25 @@ def test_frontend2_gic_writes_do_not_reach_others(ctx):
         answers(sh["frontend1"], "frontend1")
         after = sh["backend"].run("grep uart-pl011 /proc/interrupts").split()[1]
         check(int(after) > int(before), f"backend UART interrupts {before} -> {after}")
+
+
+def test_panic_in_frontend1_reboots_only_it(ctx):
+    """A real kernel panic in frontend1 (its init dies: /init's code zeroed
+    through /proc/1/mem, then the shell exits back to it). panic=-1 makes the
+    kernel reset at once (PSCI SYSTEM_RESET): frontend1 alone boots again."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        sh["backend"].run("echo marker > /tmp/marker")
+        sh["frontend1"].run(
+            "set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
+            "dd if=/dev/zero of=/proc/1/mem bs=4096 seek=$((0x$r / 4096)) "
+            "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
+        q.con("serial1").send_line("exit")
+        q.con("serial1").expect(r"Kernel panic - not syncing: Attempted to kill init", timeout=30)
+        q.con("serial1").expect(r"bulkhead: frontend1 up in", timeout=BOOT_TIMEOUT)
+        s1 = Shell(q.con("serial1"))
+        s1.wait_prompt(r"frontend1# ", timeout=30)
+        answers(s1, "frontend1")
+        check("marker" in sh["backend"].run("cat /tmp/marker"), "backend lost its state")
+        answers(sh["frontend2"], "frontend2")
+        check("stopped" not in q.con("uart0").output(), "a VM was stopped")
