@@ -248,3 +248,16 @@ def test_panic_in_frontend1_reboots_only_it(ctx):
         check("marker" in sh["backend"].run("cat /tmp/marker"), "backend lost its state")
         answers(sh["frontend2"], "frontend2")
         check("stopped" not in q.con("uart0").output(), "a VM was stopped")
+
+
+def test_halt_frontend2_leaves_others(ctx):
+    """`halt -f` in frontend2 (arm64 machine_halt: IRQs off, spin): it stops
+    answering, the backend and frontend1 do not notice."""
+    with boot(ctx) as q:
+        sh = shells(q)
+        q.con("serial2").send_line("halt -f")
+        q.con("serial2").expect(r"System halted", timeout=30)
+        silent(q, "serial2", "frontend2", wait=2.0)
+        answers(sh["backend"], "backend")
+        answers(sh["frontend1"], "frontend1")
+        check(q.running(), "QEMU exited")
