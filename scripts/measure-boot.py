@@ -47,7 +47,9 @@ def cpu_ticks(pid):
 
 
 def boot(ctx, config):
-    q = Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=4, mem="1G",
+    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
+        smp = int(f.read())
+    q = Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
              consoles=["uart0"], pci_serials=["serial1", "serial2"],
              loaders=loaders(ctx, config))
     t0 = time.monotonic()

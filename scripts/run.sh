@@ -12,15 +12,16 @@ set -eu
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 config=${CONFIG:-reference}
-# Three VMs: CPUs 0-1 backend, 2 frontend1, 3 frontend2.
-smp=${SMP:-4}
 loaders="$build/dt/$config/loaders"
 hyp="$build/hyp/$config/bulkhead.bin"
-for f in "$loaders" "$hyp"; do
+for f in "$loaders" "$build/dt/$config/smp" "$hyp"; do
 	[ -f "$f" ] || { echo "run.sh: $f missing: run 'make all' first" >&2; exit 1; }
 done
 
-# Image placement comes from the config through tools/dtgen: "ADDR FILE" per line.
+# CPU count and image placement come from the config through tools/dtgen
+# (reference: CPUs 0-1 backend, 2 frontend1, 3 frontend2 -> 4).
+smp=${SMP:-$(cat "$build/dt/$config/smp")}
+# "ADDR FILE" per line
 set --
 while read -r addr file; do
 	set -- "$@" -device "loader,file=$file,addr=$addr,force-raw=on"

@@ -31,8 +31,14 @@ def loaders(ctx, config=CONFIG):
     return out
 
 
+def smp(ctx, config=CONFIG):
+    """The CPU count dtgen derived from the config (build/dt/CONFIG/smp)."""
+    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
+        return int(f.read())
+
+
 def boot(ctx, config=CONFIG, name="qemu"):
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=4, mem="1G",
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp(ctx, config), mem="1G",
                 consoles=["uart0"], pci_serials=["serial1", "serial2"],
                 loaders=loaders(ctx, config), name=name)
 

@@ -348,6 +348,17 @@ static void test_linux_boot_protocol(void **state)
 	assert_non_null(strstr(f->e.text, "vm \"front\": images[0] (kernel): ipa 0x40201000 not 2 MiB aligned"));
 }
 
+static void test_nr_pcpus(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 3);	/* CPUs 0-1, 2 */
+	f->cfg.vms[1].cpus = 0x80;
+	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 8);
+	memset(f->cfg.vms, 0, sizeof(f->cfg.vms));
+	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 0);
+}
+
 static void test_vm_without_dtb(void **state)
 {
 	struct fixture *f = *state;
@@ -389,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_loaders_reject_hypervisor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootargs_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_linux_boot_protocol, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nr_pcpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_without_dtb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtio_not_yet, setup, teardown),
 	};

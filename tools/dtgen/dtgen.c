@@ -128,6 +128,16 @@ int dtgen_vm_has_dt(const struct bh_config *cfg, unsigned int vm)
 	return vm < nr_vms(cfg) && find_image(&cfg->vms[vm], BH_IMAGE_DTB);
 }
 
+unsigned int dtgen_nr_pcpus(const struct bh_config *cfg)
+{
+	uint64_t all = 0;
+	unsigned int v;
+
+	for (v = 0; v < nr_vms(cfg); v++)
+		all |= cfg->vms[v].cpus;
+	return all ? 64u - (unsigned int)__builtin_clzll(all) : 0;
+}
+
 /* ------------------------------------------------------------ files */
 
 static int kind_from_name(const char *s, size_t len)

@@ -97,6 +97,13 @@ int dtgen_vm_index(const struct bh_config *cfg, const char *name);
 int dtgen_vm_has_dt(const struct bh_config *cfg, unsigned int vm);
 
 /**
+ * dtgen_nr_pcpus() - physical CPUs the machine needs (QEMU -smp)
+ *
+ * Return: the highest CPU any VM is given, plus one (0 for no VM).
+ */
+unsigned int dtgen_nr_pcpus(const struct bh_config *cfg);
+
+/**
  * dtgen_bind() - bind a file to images of a VM, "VM:KIND=PATH"
  * @g:    the run
  * @spec: "backend:initrd=build/guest/initramfs-shell.cpio.gz"; VM may be

@@ -6,7 +6,8 @@
  *         writes DIR/VM.dts for every VM that boots with a DTB
  *   dtgen --out DIR --loaders --image VM:KIND=PATH ...
  *         (after dtc made DIR/VM.dtb) writes DIR/loaders: "ADDR PATH" per
- *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on"
+ *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on", and
+ *         DIR/smp: the number of CPUs QEMU must give the machine
  *
  * Errors: "CONFIG: error: MESSAGE" on stderr, exit 1, no output file left.
  */
@@ -108,11 +109,28 @@ static int bind_dtbs(struct dtgen *g, const char *dir)
 	return 0;
 }
 
+/* DIR/smp: the CPU count QEMU needs (-smp), also derived from the config */
+static int write_smp(struct dtgen *g, const char *dir)
+{
+	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
+	FILE *f = out_open(dir, "smp", path, sizeof(path), tmp);
+
+	if (!f) {
+		perror(tmp);
+		return -1;
+	}
+	fprintf(f, "%u\n", dtgen_nr_pcpus(g->cfg));
+	return out_close(f, path, tmp, 1);
+}
+
 static int write_loaders(struct dtgen *g, const char *dir)
 {
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
-	FILE *f = out_open(dir, "loaders", path, sizeof(path), tmp);
+	FILE *f;
 
+	if (write_smp(g, dir))
+		return -1;
+	f = out_open(dir, "loaders", path, sizeof(path), tmp);
 	if (!f) {
 		perror(tmp);
 		return -1;
