@@ -378,8 +378,8 @@ static void test_sgi_respects_enable(void **state)
 
 static void test_nr_lrs_capped(void **state)
 {
-	struct vgic_dist d;
-	struct vgic_cpu c;
+	static struct vgic_dist d;	/* zeroed, as struct vm is */
+	static struct vgic_cpu c;
 
 	(void)state;
 	fake_reset(64);

@@ -56,8 +56,8 @@ static void wr(struct vm2 *vm, uint64_t ipa, unsigned int size, uint64_t v)
 
 static void test_init_rejects_bad_args(void **state)
 {
-	struct vgic_dist d;
-	struct vgic_cpu c;
+	static struct vgic_dist d;	/* zeroed, as struct vm is */
+	static struct vgic_cpu c;
 
 	(void)state;
 	fake_reset(4);

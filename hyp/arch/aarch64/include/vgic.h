@@ -144,7 +144,9 @@ struct vgic_dist {
 
 /**
  * vgic_dist_init() - reset a VM's distributor
- * @d:        the distributor (embedded in struct vm)
+ * @d:        the distributor (embedded in struct vm); zero-initialised
+ *            memory or an earlier initialised one (the reset runs under
+ *            its lock, so concurrent injections from other pCPUs are safe)
  * @nr_vcpus: 1..VGIC_MAX_VCPUS
  * @gicd_ipa: IPA of the GICD window (GICD_SIZE bytes)
  * @gicr_ipa: IPA of the GICR frames (GICR_STRIDE bytes per vCPU)

@@ -150,7 +150,12 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
 	if ((gicd_ipa | gicr_ipa) & (GICD_SIZE - 1))
 		return -EINVAL;
 
-	spin_lock_init(&d->lock);
+	/*
+	 * A VM reset re-runs this while other VMs' pCPUs may still inject
+	 * into it (remote I/O): reset under the lock, which a zeroed (static)
+	 * struct vm already holds in its valid, unlocked state.
+	 */
+	spin_lock(&d->lock);
 	d->ctlr = 0;
 	d->nr_vcpus = nr_vcpus;
 	d->gicd_ipa = gicd_ipa;
@@ -163,17 +168,20 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
 		vgic_irq_reset(&d->spis[i], GIC_SPI_BASE + i);
 	for (i = 0; i < VGIC_NR_SPIS / 32; i++)
 		d->spi_live[i] = 0;
+	spin_unlock(&d->lock);
 	return 0;
 }
 
 int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
 		  unsigned int vcpu_id, unsigned int pcpu, uint64_t mpidr)
 {
+	unsigned int nr_lrs = vgic_hw_nr_lrs();
 	unsigned int i;
 
 	if (!d || !c || vcpu_id >= d->nr_vcpus || pcpu >= 32)
 		return -EINVAL;
 
+	spin_lock(&d->lock);
 	c->dist = d;
 	c->vcpu_id = vcpu_id;
 	c->pcpu = pcpu;
@@ -181,17 +189,13 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
 	c->waker = GICR_WAKER_PROCESSOR_SLEEP;
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
 		vgic_irq_reset(&c->priv[i], i);
-	c->nr_lrs = vgic_hw_nr_lrs();
-	if (c->nr_lrs > VGIC_MAX_LRS)
-		c->nr_lrs = VGIC_MAX_LRS;
+	c->nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
 	for (i = 0; i < VGIC_MAX_LRS; i++)
 		c->lr_intid[i] = 0;
 	c->lr_used = 0;
 	c->hcr = ICH_HCR_EN;
 	c->fresh = true;
 	c->lrs_clean = false;
-
-	spin_lock(&d->lock);
 	d->vcpus[vcpu_id] = c;
 	/* SPIs already routed at this affinity (IROUTER resets to 0). */
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
