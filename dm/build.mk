@@ -8,9 +8,10 @@ DM_SRCS := \
 	dm/chardev/chardev.c dm/chardev/pty.c dm/chardev/socket.c \
 	dm/chardev/file.c dm/chardev/stdio.c \
 	dm/transport/transport.c dm/transport/sim.c \
+	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_stats.c \
 	dm/cli.c
 
-DM_INC := -Idm/include
+DM_INC := -Idm/include -Iinclude
 DM_B := $(BUILD)/dm
 
 DM_HOST_OBJS := $(patsubst dm/%.c,$(DM_B)/host/obj/%.o,$(DM_SRCS))

@@ -45,7 +45,10 @@ void dm_cli_usage(void)
 "  -transport sim,id=ID,fd=N          test frontend on inherited socket fd N\n"
 "  -transport sim,id=ID,path=PATH     test frontend listening on unix socket\n"
 "                                     (SOCK_SEQPACKET, see dm/include/dm/sim_proto.h)\n"
-"  -transport uio,...                 hypervisor remote I/O (not yet available)\n"
+"  -transport uio,id=ID[,root=DIR]    hypervisor remote I/O: each device names\n"
+"                                     its uio node (/sys/class/uio/uioN/name)\n"
+"                                     with name=; root= prefixes /sys and /dev\n"
+"                                     (host tests)\n"
 "\n"
 "Character devices (as QEMU's -chardev):\n"
 "  -chardev pty,id=ID                 prints 'char device redirected to\n"
@@ -57,22 +60,31 @@ void dm_cli_usage(void)
 "\n"
 "Devices:\n"
 "  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
+"          [,name=UIO_NAME]\n"
 "          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off]\n"
 "      virtio-mmio console; port 0 (hvc0) on the chardev.  max_ports>1\n"
 "      offers VIRTIO_CONSOLE_F_MULTIPORT (QEMU virtio-serial default: 31).\n"
 "      slot = device number on the transport (default: next free).\n"
+"      name = the uio device that forwards this frontend's accesses\n"
+"      (uio transport; required there, refused by sim).\n"
 "      iommu_platform=on (default) offers and requires ACCESS_PLATFORM.\n"
 "  -device virtio-serial-device,...   the same without a port 0 chardev\n"
 "  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
 "  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
 "      extra ports of a multiport device (/dev/vportNpM, or hvcN)\n"
 "\n"
+"  --stats [--root DIR] [UIO_NAME...] print the remote I/O counters of each\n"
+"                                     device (hypervisor's and the models'),\n"
+"                                     one line each, and exit\n"
 "  -h, --help                         this text\n"
 "  --version                          version\n"
 "\n"
 "Example:\n"
 "  bulkhead-dm -transport sim,id=t0,path=/tmp/fe.sock \\\n"
-"      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n",
+"      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n"
+"  bulkhead-dm -transport uio,id=t0 \\\n"
+"      -chardev pty,id=fe1 -device virtio-console,chardev=fe1,transport=t0,name=fe1-console \\\n"
+"      -chardev pty,id=fe2 -device virtio-console,chardev=fe2,transport=t0,name=fe2-console\n",
 	      stdout);
 }
 
@@ -241,6 +253,7 @@ static int cli_transport(struct cli_ctx *c, struct cli_opt *o)
 	err = cli_str(c, o, "id", to.id, sizeof(to.id)) ?:
 	      cli_uint(c, o, "fd", 0, INT_MAX, &fd) ?:
 	      cli_str(c, o, "path", to.path, sizeof(to.path)) ?:
+	      cli_str(c, o, "root", to.root, sizeof(to.root)) ?:
 	      cli_check_unused(c, o);
 	if (err)
 		return err;
@@ -304,7 +317,7 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	struct console_opts co = { .max_ports = 1, .cols = 80, .rows = 25,
 				   .access_platform = true };
 	unsigned long max_ports = 1, cols = 80, rows = 25, slot = ULONG_MAX;
-	const char *cd_id, *t_id;
+	const char *cd_id, *t_id, *name;
 	struct chardev *cd = NULL;
 	struct virtio_console *con;
 	struct dm_transport *t;
@@ -313,6 +326,7 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	snprintf(co.id, sizeof(co.id), "virtio-console%u", dm->n_consoles);
 	cd_id = cli_get(o, "chardev");
 	t_id = cli_get(o, "transport");
+	name = cli_get(o, "name");
 	err = cli_str(c, o, "id", co.id, sizeof(co.id)) ?:
 	      cli_uint(c, o, "max_ports", 1, CONSOLE_MAX_PORTS, &max_ports) ?:
 	      cli_uint(c, o, "cols", 0, 0xffff, &cols) ?:
@@ -347,7 +361,10 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 		console_add_port(con, 0, cd, true, NULL);
 	if (slot == ULONG_MAX)
 		slot = t->nslots;
-	err = transport_attach(t, (unsigned int)slot, console_mmio(con));
+	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con),
+				     name, c->err, c->errlen);
+	if (err && c->err[0])
+		return err;
 	if (err)
 		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s",
 				o->type, slot, t->id, strerror(-err));

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Guest memory window: see dm/window.h. */
+#include <string.h>
+
 #include "dm/window.h"
 
 /**
@@ -14,4 +16,72 @@ void window_init(struct dm_window *w, uint64_t base, uint64_t size, void *map)
 	w->base = base;
 	w->size = map ? size : 0;
 	w->map = map;
+	w->device = false;
+}
+
+void window_set_device(struct dm_window *w, bool device)
+{
+	w->device = device;
+}
+
+#define WIN_WORD	sizeof(uint64_t)
+
+/*
+ * Device-memory copies: single bytes until the window side is 8-byte
+ * aligned, then aligned 64-bit words, then single bytes.  The host side is
+ * normal memory, so memcpy of a local word is fine there.
+ */
+static void window_dev_read(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	while (len && ((uintptr_t)src & (WIN_WORD - 1))) {
+		*dst++ = *(const volatile uint8_t *)src++;
+		len--;
+	}
+	while (len >= WIN_WORD) {
+		uint64_t v = *(const volatile uint64_t *)(const void *)src;
+
+		memcpy(dst, &v, WIN_WORD);
+		dst += WIN_WORD;
+		src += WIN_WORD;
+		len -= WIN_WORD;
+	}
+	while (len--)
+		*dst++ = *(const volatile uint8_t *)src++;
+}
+
+static void window_dev_write(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	while (len && ((uintptr_t)dst & (WIN_WORD - 1))) {
+		*(volatile uint8_t *)dst++ = *src++;
+		len--;
+	}
+	while (len >= WIN_WORD) {
+		uint64_t v;
+
+		memcpy(&v, src, WIN_WORD);
+		*(volatile uint64_t *)(void *)dst = v;
+		dst += WIN_WORD;
+		src += WIN_WORD;
+		len -= WIN_WORD;
+	}
+	while (len--)
+		*(volatile uint8_t *)dst++ = *src++;
+}
+
+void window_read(const struct dm_window *w, void *dst, const void *src,
+		 size_t len)
+{
+	if (w && w->device)
+		window_dev_read(dst, src, len);
+	else
+		memcpy(dst, src, len);
+}
+
+void window_write(const struct dm_window *w, void *dst, const void *src,
+		  size_t len)
+{
+	if (w && w->device)
+		window_dev_write(dst, src, len);
+	else
+		memcpy(dst, src, len);
 }

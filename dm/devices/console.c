@@ -35,32 +35,60 @@ static struct virtqueue *port_vq(struct console_port *p, bool tx)
 
 /* ---- control queue (device -> driver) ---------------------------------- */
 
-static size_t iov_from_buf(const struct iovec *iov, unsigned int cnt,
-			   const void *buf, size_t len)
+/*
+ * Copies between guest buffers and local memory go through the window so
+ * that a Device-memory window (uio) only sees aligned accesses.
+ */
+static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov,
+			   unsigned int cnt, const void *buf, size_t len)
 {
 	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < cnt && done < len; i++) {
 		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-		memcpy(iov[i].iov_base, (const uint8_t *)buf + done, n);
+
+		window_write(w, iov[i].iov_base, (const uint8_t *)buf + done, n);
 		done += n;
 	}
 	return done;
 }
 
-static size_t iov_to_buf(const struct iovec *iov, unsigned int cnt,
-			 void *buf, size_t len)
+static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov,
+			 unsigned int cnt, size_t skip, void *buf, size_t len)
 {
 	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < cnt && done < len; i++) {
-		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-		memcpy((uint8_t *)buf + done, iov[i].iov_base, n);
+		size_t n;
+
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		n = iov[i].iov_len - skip;
+		if (n > len - done)
+			n = len - done;
+		window_read(w, (uint8_t *)buf + done,
+			    (const uint8_t *)iov[i].iov_base + skip, n);
+		skip = 0;
 		done += n;
 	}
 	return done;
+}
+
+static bool con_device_mem(const struct virtio_console *con)
+{
+	return con->mmio.win && con->mmio.win->device;
+}
+
+/* Bounce buffer of a port, for Device-memory windows only (lazy). */
+static uint8_t *port_bounce(struct console_port *p)
+{
+	if (!p->bounce)
+		p->bounce = malloc(CONSOLE_BOUNCE_SIZE);
+	return p->bounce;
 }
 
 static void ctrl_flush(struct virtio_console *con)
@@ -93,7 +121,7 @@ static void ctrl_flush(struct virtio_console *con)
 		}
 		memcpy(buf, &m->hdr, sizeof(m->hdr));
 		memcpy(buf + sizeof(m->hdr), m->name, m->name_len);
-		len = iov_from_buf(c->iov, c->n_in, buf, len);
+		len = iov_from_buf(con->mmio.win, c->iov, c->n_in, buf, len);
 		vq_push(vq, c->head, (uint32_t)len);
 		pushed = true;
 		con->ctrl_head = (con->ctrl_head + 1) % CONSOLE_CTRL_PENDING;
@@ -151,6 +179,24 @@ static void port_rx_update(struct console_port *p)
 		chardev_read_enable(p->cd, port_can_rx(p));
 }
 
+/* readv straight into guest buffers, or through the bounce buffer. */
+static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
+{
+	struct iovec b;
+	size_t n;
+
+	if (!con_device_mem(p->con))
+		return chardev_readv(p->cd, c->iov, (int)c->n_in);
+	b.iov_base = port_bounce(p);
+	if (!b.iov_base)
+		return 0;
+	b.iov_len = c->in_len < CONSOLE_BOUNCE_SIZE ? c->in_len :
+		    CONSOLE_BOUNCE_SIZE;
+	n = chardev_readv(p->cd, &b, 1);
+	return iov_from_buf(p->con->mmio.win, c->iov + c->n_out, c->n_in,
+			    b.iov_base, n);
+}
+
 static void port_rx_pump(void *opaque)
 {
 	struct console_port *p = opaque;
@@ -182,7 +228,7 @@ static void port_rx_pump(void *opaque)
 					 -EINVAL);
 			break;
 		}
-		n = chardev_readv(p->cd, c->iov, (int)c->n_in);
+		n = port_rx_read(p, c);
 		if (!n) {
 			vq_unpop(vq);
 			break;
@@ -210,6 +256,18 @@ static bool port_tx_write(struct console_port *p)
 	if (!p->cd) {
 		p->tx_off = c->out_len;		/* no backend: drop */
 		return true;
+	}
+	if (con_device_mem(p->con)) {
+		iov[0].iov_base = port_bounce(p);
+		if (!iov[0].iov_base)
+			return false;
+		iov[0].iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out,
+					    skip, iov[0].iov_base,
+					    CONSOLE_BOUNCE_SIZE);
+		n = iov[0].iov_len ? chardev_writev(p->cd, iov, 1) : 0;
+		p->tx_off += n;
+		p->tx_bytes += n;
+		return p->tx_off >= c->out_len;
 	}
 	for (i = 0; i < c->n_out; i++) {
 		if (skip >= c->iov[i].iov_len) {
@@ -251,7 +309,9 @@ static void port_tx(struct console_port *p)
 			mmio_needs_reset(m, "transmitq buffer writable", -EINVAL);
 			break;
 		}
-		p->tx_off = 0;
+		/* a restored device model resumes a partly written chain */
+		p->tx_off = p->tx_skip;
+		p->tx_skip = 0;
 		if (!port_tx_write(p)) {
 			p->tx_held = true;	/* slow peer: wait write_ready */
 			break;
@@ -385,8 +445,8 @@ static void ctrl_receive(struct virtio_console *con)
 			break;
 		}
 		/* Copy first: the guest may change the buffer under us. */
-		if (iov_to_buf(c->iov, c->n_out, &msg, sizeof(msg)) ==
-		    sizeof(msg))
+		if (iov_to_buf(con->mmio.win, c->iov, c->n_out, 0, &msg,
+			       sizeof(msg)) == sizeof(msg))
 			ctrl_handle(con, &msg);
 		else
 			dm_log_rl(&con->mmio.rl, "%s: short control message",
@@ -461,6 +521,7 @@ static void console_reset(void *dev)
 
 		p->guest_ready = p->guest_open = false;
 		p->tx_held = false;
+		p->tx_skip = 0;
 		p->rx_starved = false;
 		if (p->cd)
 			chardev_read_enable(p->cd, false);
@@ -469,11 +530,77 @@ static void console_reset(void *dev)
 	con->multiport = false;
 }
 
+/* Restorable state (dm/mmio.h "state"): what the rings do not say. */
+struct console_saved_port {
+	uint8_t guest_ready, guest_open, tx_held, pad;
+	uint32_t tx_off;
+};
+
+struct console_saved {
+	uint8_t multiport, nports;
+	uint16_t pad;
+	struct console_saved_port port[CONSOLE_MAX_PORTS + 1];
+};
+
+_Static_assert(sizeof(struct console_saved) == 4 + 8 * (CONSOLE_MAX_PORTS + 1),
+	       "console_saved has no holes");
+
+static size_t console_save(void *dev, void *buf, size_t len)
+{
+	struct virtio_console *con = dev;
+	struct console_saved st;
+	unsigned int i;
+
+	if (len < sizeof(st))
+		return 0;
+	memset(&st, 0, sizeof(st));
+	st.multiport = con->multiport;
+	st.nports = (uint8_t)con->max_ports;
+	for (i = 0; i < con->max_ports; i++) {
+		const struct console_port *p = &con->ports[i];
+
+		st.port[i].guest_ready = p->guest_ready;
+		st.port[i].guest_open = p->guest_open;
+		st.port[i].tx_held = p->tx_held;
+		st.port[i].tx_off = p->tx_held && p->tx_off < UINT32_MAX ?
+				    (uint32_t)p->tx_off : 0;
+	}
+	memcpy(buf, &st, sizeof(st));
+	return sizeof(st);
+}
+
+static int console_load(void *dev, const void *buf, size_t len)
+{
+	struct virtio_console *con = dev;
+	struct console_saved st;
+	unsigned int i;
+
+	if (len != sizeof(st))
+		return -EINVAL;
+	memcpy(&st, buf, sizeof(st));
+	if (st.nports != con->max_ports || st.multiport > 1 ||
+	    (st.multiport && con->max_ports < 2))
+		return -EINVAL;
+	con->multiport = st.multiport;
+	for (i = 0; i < con->max_ports; i++) {
+		struct console_port *p = &con->ports[i];
+
+		p->guest_ready = st.port[i].guest_ready & 1;
+		p->guest_open = st.port[i].guest_open & 1;
+		p->tx_held = false;
+		/* the held chain is popped again; skip what went out */
+		p->tx_skip = st.port[i].tx_held ? st.port[i].tx_off : 0;
+	}
+	return 0;
+}
+
 static const struct virtio_dev_ops console_ops = {
 	.features_ok = console_features_ok,
 	.driver_ok = console_driver_ok,
 	.notify = console_notify,
 	.reset = console_reset,
+	.save = console_save,
+	.load = console_load,
 };
 
 struct virtio_console *console_new(const struct console_opts *o)
@@ -519,9 +646,13 @@ struct virtio_console *console_new(const struct console_opts *o)
 
 void console_free(struct virtio_console *con)
 {
+	unsigned int i;
+
 	if (!con)
 		return;
 	mmio_fini(&con->mmio);
+	for (i = 0; i <= CONSOLE_MAX_PORTS; i++)
+		free(con->ports[i].bounce);
 	free(con);
 }
 

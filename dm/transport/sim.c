@@ -298,10 +298,17 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 }
 
 static int sim_attach(struct dm_transport *t, unsigned int slot,
-		      struct virtio_mmio *dev)
+		      struct virtio_mmio *dev, const char *name, char *err,
+		      size_t errlen)
 {
 	struct sim_transport *s = to_sim(t);
 
+	if (name) {
+		snprintf(err, errlen,
+			 "-device: transport '%s' (sim) numbers devices by slot=, it takes no name=",
+			 t->id);
+		return -EINVAL;
+	}
 	if (s->slots[slot].dev)
 		return -EBUSY;
 	s->slots[slot].dev = dev;
@@ -360,6 +367,10 @@ struct dm_transport *sim_transport_new(struct event_loop *loop,
 	unsigned int i;
 	int fd = o->fd;
 
+	if (o->root[0]) {
+		snprintf(err, errlen, "-transport sim: 'root' is for uio");
+		return NULL;
+	}
 	if (fd < 0 && !o->path[0]) {
 		snprintf(err, errlen, "-transport sim: 'fd' or 'path' is required");
 		return NULL;

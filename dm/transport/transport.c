@@ -13,8 +13,7 @@ static const struct {
 				       char *err, size_t errlen);
 } transports[] = {
 	{ "sim", sim_transport_new },
-	/* Remote I/O issue: the hypervisor transport plugs in here. */
-	{ "uio", NULL },
+	{ "uio", uio_transport_new },
 };
 
 struct dm_transport *transport_new(struct event_loop *loop,
@@ -47,11 +46,21 @@ void transport_free(struct dm_transport *t)
 int transport_attach(struct dm_transport *t, unsigned int slot,
 		     struct virtio_mmio *dev)
 {
+	char err[8];
+
+	return transport_attach_named(t, slot, dev, NULL, err, sizeof(err));
+}
+
+int transport_attach_named(struct dm_transport *t, unsigned int slot,
+			   struct virtio_mmio *dev, const char *name,
+			   char *errbuf, size_t errlen)
+{
 	int err;
 
+	errbuf[0] = '\0';
 	if (slot >= TRANSPORT_MAX_SLOTS)
 		return -EINVAL;
-	err = t->ops->attach(t, slot, dev);
+	err = t->ops->attach(t, slot, dev, name, errbuf, errlen);
 	if (!err && slot >= t->nslots)
 		t->nslots = slot + 1;
 	return err;

@@ -440,3 +440,132 @@ void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
 		break;
 	}
 }
+
+/* ---- restorable state ---------------------------------------------------- */
+
+size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len)
+{
+	size_t qlen = sizeof(struct mmio_saved_vq) * m->nqueues;
+	size_t head = sizeof(struct mmio_saved) + qlen, dev_len = 0;
+	struct mmio_saved st;
+	uint8_t *p = buf;
+	unsigned int i;
+
+	if (len < head)
+		return 0;
+	if (m->ops->save) {
+		dev_len = m->ops->save(m->dev, p + head, len - head);
+		if (!dev_len)
+			return 0;
+	}
+	memset(&st, 0, sizeof(st));
+	st.driver_features = m->driver_features;
+	st.device_id = m->device_id;
+	st.nqueues = m->nqueues;
+	st.status = m->status;
+	st.isr = m->isr;
+	st.config_generation = m->config_generation;
+	st.dev_feat_sel = m->dev_feat_sel;
+	st.drv_feat_sel = m->drv_feat_sel;
+	st.queue_sel = m->queue_sel;
+	st.shm_sel = m->shm_sel;
+	st.dev_len = (uint32_t)dev_len;
+	memcpy(p, &st, sizeof(st));
+	for (i = 0; i < m->nqueues; i++) {
+		const struct virtqueue *vq = &m->vqs[i];
+		struct mmio_saved_vq q = {
+			.desc = vq->desc_addr, .avail = vq->avail_addr,
+			.used = vq->used_addr, .num = vq->num,
+			.ready = vq->ready,
+		};
+
+		memcpy(p + sizeof(st) + i * sizeof(q), &q, sizeof(q));
+	}
+	return head + dev_len;
+}
+
+static int mmio_state_check(const struct virtio_mmio *m,
+			    const struct mmio_saved *st, size_t len)
+{
+	size_t head = sizeof(*st) + sizeof(struct mmio_saved_vq) * m->nqueues;
+
+	if (st->device_id != m->device_id || st->nqueues != m->nqueues ||
+	    len < head || st->dev_len != len - head)
+		return -EINVAL;
+	if (st->status > 0xff || (st->driver_features & ~m->host_features))
+		return -EINVAL;
+	if ((st->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(st->status & (VIRTIO_CONFIG_S_FEATURES_OK |
+			    VIRTIO_CONFIG_S_NEEDS_RESET)))
+		return -EINVAL;
+	if (st->isr & ~(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG))
+		return -EINVAL;
+	return 0;
+}
+
+static int mmio_state_queues(struct virtio_mmio *m, const uint8_t *p)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < m->nqueues; i++) {
+		struct virtqueue *vq = &m->vqs[i];
+		struct mmio_saved_vq q;
+
+		memcpy(&q, p + i * sizeof(q), sizeof(q));
+		if (q.ready > 1 || q.num > vq->num_max)
+			return -EINVAL;
+		vq->num = q.num;
+		vq->desc_addr = q.desc;
+		vq->avail_addr = q.avail;
+		vq->used_addr = q.used;
+		if (!q.ready)
+			continue;
+		err = vq_restore(vq, m->win, m->driver_features);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	struct mmio_saved st;
+	size_t head;
+	int err;
+
+	mmio_reset(m);
+	if (len < sizeof(st))
+		return -EINVAL;
+	memcpy(&st, p, sizeof(st));
+	err = mmio_state_check(m, &st, len);
+	if (err)
+		return err;
+	head = sizeof(st) + sizeof(struct mmio_saved_vq) * m->nqueues;
+	m->driver_features = st.driver_features;
+	m->status = st.status;
+	m->isr = st.isr;
+	m->config_generation = st.config_generation;
+	m->dev_feat_sel = st.dev_feat_sel;
+	m->drv_feat_sel = st.drv_feat_sel;
+	m->queue_sel = st.queue_sel;
+	m->shm_sel = st.shm_sel;
+	m->broken = st.status & VIRTIO_CONFIG_S_NEEDS_RESET;
+	err = mmio_state_queues(m, p + sizeof(st));
+	if (!err && m->ops->load)
+		err = m->ops->load(m->dev, p + head, st.dev_len);
+	else if (!err && st.dev_len)
+		err = -EINVAL;
+	if (!err && m->ops->features_ok && (m->status & VIRTIO_CONFIG_S_FEATURES_OK))
+		err = m->ops->features_ok(m->dev, m->driver_features);
+	if (err) {
+		mmio_reset(m);
+		m->config_generation = 0;
+		return err;
+	}
+	/* carry on where the previous model stopped */
+	if (mmio_live(m) && m->ops->driver_ok)
+		m->ops->driver_ok(m->dev);
+	return 0;
+}

@@ -4,8 +4,11 @@
  *
  * The rings live in memory the (hostile) driver can change at any moment, so
  * every field is read exactly once into a local and validated there; only
- * the local copy is used afterwards.  Descriptors are copied with memcpy so
- * an oddly aligned indirect table cannot cause an unaligned access.
+ * the local copy is used afterwards.  Descriptors are copied with
+ * window_read(), so an oddly aligned indirect table cannot cause an
+ * unaligned access, not even on a Device-memory window (uio transport).
+ * Ring indices and used elements are accessed with single aligned 16/32-bit
+ * volatile or acquire/release accesses for the same reason.
  */
 #include <endian.h>
 #include <errno.h>
@@ -115,6 +118,28 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win,
 	return 0;
 }
 
+int vq_restore(struct virtqueue *vq, const struct dm_window *win,
+	       uint64_t features)
+{
+	uint16_t pending;
+	int err = vq_enable(vq, win, features);
+
+	if (err)
+		return err;
+	/*
+	 * Chains are pushed in the order they were popped, so everything up to
+	 * used->idx is done and anything popped but not completed by the
+	 * previous device model must be taken again.
+	 */
+	pending = (uint16_t)(vq_load16(&vq->avail->idx) - vq->used_idx);
+	if (pending > vq->num) {
+		vq_reset(vq);
+		return -EINVAL;
+	}
+	vq->last_avail = vq->used_idx;
+	return 0;
+}
+
 static int vq_add_buf(const struct virtqueue *vq, struct vq_chain *c,
 		      const struct vring_desc *d)
 {
@@ -171,7 +196,8 @@ static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
 	for (;;) {
 		if (++count > n)
 			return -ELOOP;
-		memcpy(&d, table + (size_t)i * sizeof(d), sizeof(d));
+		window_read(vq->win, &d, table + (size_t)i * sizeof(d),
+			    sizeof(d));
 		if (le16toh(d.flags) & VRING_DESC_F_INDIRECT)
 			return -EINVAL;	/* nested indirect */
 		int err = vq_add_buf(vq, c, &d);
@@ -197,7 +223,8 @@ static int vq_walk(const struct virtqueue *vq, struct vq_chain *c,
 		/* A chain may not be longer than the queue (§2.7.5.2). */
 		if (++count > vq->num)
 			return -ELOOP;
-		memcpy(&d, vq->desc + (size_t)i * sizeof(d), sizeof(d));
+		window_read(vq->win, &d, vq->desc + (size_t)i * sizeof(d),
+			    sizeof(d));
 		uint16_t flags = le16toh(d.flags);
 		int err;
 
@@ -262,8 +289,9 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 	if (!vq->ready)
 		return;
 	e = &vq->used->ring[vq->used_idx % vq->num];
-	e->id = htole32(head);
-	e->len = htole32(len);
+	/* Two separate 32-bit stores: never merged into one (Device memory). */
+	*(volatile uint32_t *)&e->id = htole32(head);
+	*(volatile uint32_t *)&e->len = htole32(len);
 	vq->used_idx++;
 	/* §2.7.8: the element must be visible before the index. */
 	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx),

@@ -230,7 +230,14 @@ static void test_bad_options(void **state)
 	const char *a8[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
 			     "-device", "virtio-console,chardev=c0,iommu_platform=maybe",
 			     NULL };
-	const char *a9[] = { "-transport", "uio,id=u", NULL };
+	const char *a9[] = { "-transport", "uio,id=u,root=/nonexistent",
+			     "-chardev", "pty,id=c0", "-device",
+			     "virtio-console,chardev=c0,name=fe9-console", NULL };
+	const char *a13[] = { "-transport", "uio,id=u", "-chardev", "pty,id=c0",
+			      "-device", "virtio-console,chardev=c0", NULL };
+	const char *a14[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
+			      "-device", "virtio-console,chardev=c0,name=x",
+			      NULL };
 	const char *a10[] = { "-transport", "sim,fd=3", "-chardev",
 			      "socket,id=s", NULL };
 	const char *a11[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
@@ -248,7 +255,9 @@ static void test_bad_options(void **state)
 	expect_error(a6, true, "'max_ports'");
 	expect_error(a7, true, "'virtio-gpu'");
 	expect_error(a8, true, "'iommu_platform'");
-	expect_error(a9, false, "uio");
+	expect_error(a9, false, "'fe9-console' not found");
+	expect_error(a13, false, "name=");
+	expect_error(a14, true, "name=");
 	expect_error(a10, true, "'path'");
 	expect_error(a11, true, "'vc9'");
 	expect_error(a12, false, "--help");

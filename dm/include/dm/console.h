@@ -20,6 +20,7 @@
 #define CONSOLE_QUEUE_SIZE	256
 #define CONSOLE_CTRL_PENDING	128	/* queued device->driver messages */
 #define CONSOLE_RX_BUDGET	64	/* chains per wakeup, for fairness */
+#define CONSOLE_BOUNCE_SIZE	65536	/* per port, Device-memory windows only */
 
 /* virtio_console_config (§5.3.4) as the driver sees it. */
 _Static_assert(sizeof(struct virtio_console_config) == 12,
@@ -45,6 +46,8 @@ struct console_port {
 	/* A TX chain the chardev could not take in full yet. */
 	bool tx_held;
 	size_t tx_off;
+	size_t tx_skip;			/* restored: bytes of the next chain already sent */
+	uint8_t *bounce;		/* device-mode copies (window_read/write) */
 	struct vq_chain tx_chain;
 	struct vq_chain rx_chain;
 

@@ -39,6 +39,9 @@ struct virtio_mmio;
  * @notify:      QueueNotify for ready queue @q
  * @reset:       device reset (Status = 0 or a NEEDS_RESET recovery)
  * @config_write: driver write into the config space (optional)
+ * @save:        write the device's restorable state into @buf (optional),
+ *               return its length (0 = nothing / does not fit)
+ * @load:        restore it (validated like guest input), 0 or -EINVAL
  */
 struct virtio_dev_ops {
 	int (*features_ok)(void *dev, uint64_t features);
@@ -47,6 +50,8 @@ struct virtio_dev_ops {
 	void (*reset)(void *dev);
 	void (*config_write)(void *dev, uint32_t off, uint32_t size,
 			     uint32_t val);
+	size_t (*save)(void *dev, void *buf, size_t len);
+	int (*load)(void *dev, const void *buf, size_t len);
 };
 
 struct virtio_mmio {
@@ -113,5 +118,45 @@ void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq);
 
 /** mmio_config_changed() - bump ConfigGeneration and interrupt. */
 void mmio_config_changed(struct virtio_mmio *m);
+
+/*
+ * Restorable state, for a device model that is restarted while its
+ * frontend keeps running (uio transport: kept in the control region's
+ * state page).  The record is a struct mmio_saved, nqueues struct
+ * mmio_saved_vq, then the device's own bytes (ops->save).  Everything the
+ * rings in guest memory already say (avail/used indices) is not saved.
+ */
+struct mmio_saved {
+	uint64_t driver_features;
+	uint32_t device_id, nqueues;
+	uint32_t status, isr, config_generation;
+	uint32_t dev_feat_sel, drv_feat_sel, queue_sel, shm_sel;
+	uint32_t dev_len;		/* bytes of device state that follow the queues */
+};
+
+struct mmio_saved_vq {
+	uint64_t desc, avail, used;
+	uint16_t num;
+	uint8_t ready;
+	uint8_t pad[5];
+};
+
+_Static_assert(sizeof(struct mmio_saved) == 48, "mmio_saved has no holes");
+_Static_assert(sizeof(struct mmio_saved_vq) == 32, "mmio_saved_vq has no holes");
+
+/**
+ * mmio_state_save() - serialize the register file and device state
+ * Return: bytes written to @buf, or 0 if it does not fit in @len.
+ */
+size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len);
+
+/**
+ * mmio_state_load() - restore what mmio_state_save() wrote
+ *
+ * Everything is checked as hostile input; on any error the device is reset
+ * to a fresh state and a negative errno returned.  Ready queues resume from
+ * the used index in guest memory (vq_restore()).  Call after mmio_attach().
+ */
+int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len);
 
 #endif

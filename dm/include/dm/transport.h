@@ -7,9 +7,9 @@
  *   mmio irq_raise                                 ->  frontend interrupt
  *
  * and own the guest memory window of each slot.  "sim" serves a test
- * frontend over a socket (dm/transport/sim.c).  "uio" is the slot for the
- * hypervisor transport (remote I/O issue: request ring + shared window
- * mapped from /dev/uioN); it is deliberately not implemented here.
+ * frontend over a socket (dm/transport/sim.c).  "uio" serves frontends
+ * through the hypervisor's remote I/O (dm/transport/uio.c): a request ring
+ * and the shared window mapped from /dev/uioN, a device found by its name.
  */
 #ifndef DM_TRANSPORT_H
 #define DM_TRANSPORT_H
@@ -30,13 +30,19 @@ struct transport_opts {
 	char id[TRANSPORT_ID_MAX];
 	int fd;				/* sim: inherited socket, or -1 */
 	char path[108];			/* sim: unix socket to connect to */
+	char root[128];			/* uio: prefix of /sys and /dev (tests) */
 };
 
 struct dm_transport_ops {
 	const char *name;
-	/* bind @dev to frontend device number @slot */
+	/*
+	 * bind @dev to frontend device number @slot; @name selects the
+	 * device on transports that name them (uio), NULL otherwise; on
+	 * failure @err may hold a message naming the device
+	 */
 	int (*attach)(struct dm_transport *t, unsigned int slot,
-		      struct virtio_mmio *dev);
+		      struct virtio_mmio *dev, const char *name, char *err,
+		      size_t errlen);
 	void (*destroy)(struct dm_transport *t);
 };
 
@@ -58,7 +64,21 @@ void transport_free(struct dm_transport *t);
 int transport_attach(struct dm_transport *t, unsigned int slot,
 		     struct virtio_mmio *dev);
 
+/**
+ * transport_attach_named() - transport_attach() with a device name
+ * @name: uio: the uio device name (/sys/class/uio/uioN/name); NULL for sim
+ * @err:  set (possibly empty) on failure
+ * Return: 0 or a negative errno.
+ */
+int transport_attach_named(struct dm_transport *t, unsigned int slot,
+			   struct virtio_mmio *dev, const char *name,
+			   char *err, size_t errlen);
+
 struct dm_transport *sim_transport_new(struct event_loop *loop,
+				       const struct transport_opts *o,
+				       char *err, size_t errlen);
+
+struct dm_transport *uio_transport_new(struct event_loop *loop,
 				       const struct transport_opts *o,
 				       char *err, size_t errlen);
 

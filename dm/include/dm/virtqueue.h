@@ -85,6 +85,16 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win,
 	      uint64_t features);
 
 /**
+ * vq_restore() - vq_enable() for a queue a previous device model ran
+ *
+ * Resumes at the used index in guest memory: chains popped but not pushed
+ * before a restart are popped again.
+ * Return: as vq_enable(), or -EINVAL when avail and used disagree.
+ */
+int vq_restore(struct virtqueue *vq, const struct dm_window *win,
+	       uint64_t features);
+
+/**
  * vq_pop() - take the next available chain
  *
  * Return: 1 and @chain filled; 0 when the ring is empty; a negative errno

@@ -11,6 +11,7 @@
 #ifndef DM_WINDOW_H
 #define DM_WINDOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -18,9 +19,35 @@ struct dm_window {
 	uint64_t base;		/* guest-physical address of map[0] */
 	uint64_t size;		/* bytes; 0 = nothing mapped yet */
 	uint8_t *map;		/* host view of the window */
+	/*
+	 * Device mode: the map is Device memory (uio_pdrv_genirq maps are
+	 * UIO_MEM_PHYS, mapped pgprot_noncached = Device-nGnRnE).  There an
+	 * unaligned access is an alignment fault and exclusives are not
+	 * allowed (Arm ARM B2.5.2 "Alignment of data accesses", B2.7.2
+	 * "Device memory"), so every access must be naturally aligned and of
+	 * a fixed width; no memcpy, readv or writev straight on the map.
+	 */
+	bool device;
 };
 
 void window_init(struct dm_window *w, uint64_t base, uint64_t size, void *map);
+
+/** window_set_device() - switch the window to device mode (see above). */
+void window_set_device(struct dm_window *w, bool device);
+
+/**
+ * window_read() - copy @len bytes out of the window
+ * @src: host pointer returned by window_ptr() for the whole range
+ *
+ * In device mode only naturally aligned 8- and 64-bit volatile loads touch
+ * the window; otherwise this is memcpy.
+ */
+void window_read(const struct dm_window *w, void *dst, const void *src,
+		 size_t len);
+
+/** window_write() - copy @len bytes into the window (see window_read()). */
+void window_write(const struct dm_window *w, void *dst, const void *src,
+		  size_t len);
 
 /**
  * window_ptr() - translate a guest range into a host pointer

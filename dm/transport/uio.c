@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uio transport: serves frontends' virtio-mmio windows forwarded by the
+ * Bulkhead hypervisor (remote I/O, include/bulkhead/rio.h and
+ * docs/protocol.md) from the backend VM's user space, through stock
+ * uio_pdrv_genirq nodes.
+ *
+ * Per device (slot): map 0 = control region (request ring, responses,
+ * counters, our state page), map 1 = doorbell, map 2 = the frontend's shared
+ * window.  The uio fd sits in the one epoll loop.  On an interrupt: read the
+ * count, re-arm FIRST (a request published after the re-arm raises a new
+ * interrupt; one published before it is seen by the drain that follows),
+ * then drain [cursor, req_prod) in order, store read results, save the
+ * device state, publish resp_prod (store-release) and ring the doorbell once
+ * for the whole batch.
+ *
+ * All maps are Device memory in the backend (UIO_MEM_PHYS is mapped
+ * pgprot_noncached): every access here is naturally aligned and of a fixed
+ * width, and the shared window is used in window device mode.
+ *
+ * The control region is written by the hypervisor, which the model trusts
+ * no more than a guest: bad magic, a request index running away, garbage
+ * offsets or sizes are logged (rate-limited) and never crash the model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include "bulkhead/rio.h"
+#include "dm/transport.h"
+#include "dm/uio_dev.h"
+#include "dm/uio_state.h"
+
+#define UIO_BATCH	256	/* requests per wakeup and device, for fairness */
+
+struct uio_transport;
+
+struct uio_slot {
+	struct uio_transport *t;
+	unsigned int idx;
+	struct virtio_mmio *dev;
+	struct uio_dev u;
+	struct el_handler h;
+	struct bh_rio_ctrl *ctrl;	/* map 0: Device memory */
+	struct dm_window ctrl_win;	/* device-mode view of map 0 */
+	struct dm_window win;		/* map 2, frontend addresses */
+	uint32_t cursor;		/* next request to handle */
+	bool started, stopped;
+	bool in_batch, notify;
+	struct uio_state_hdr stats;	/* our counters, kept across restarts */
+	uint8_t rec[BH_RIO_STATE_SIZE];
+	size_t rec_len;
+	struct dm_ratelimit rl;
+};
+
+struct uio_transport {
+	struct dm_transport base;
+	char root[UIO_ROOT_MAX];
+	int kick_fd;			/* eventfd: serve (again) from the loop */
+	struct el_handler kick_h;
+	struct uio_slot *slots[TRANSPORT_MAX_SLOTS];
+};
+
+static struct uio_transport *to_uio(struct dm_transport *t)
+{
+	return (struct uio_transport *)t;
+}
+
+static void uio_kick(struct uio_transport *t)
+{
+	uint64_t one = 1;
+
+	if (write(t->kick_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		dm_log("uio transport %s: eventfd write failed", t->base.id);
+}
+
+static void uio_slot_stop(struct uio_slot *s, const char *why)
+{
+	if (s->stopped)
+		return;
+	dm_log("uio %s (%s): %s: no longer served", s->u.name, s->u.node, why);
+	s->stopped = true;
+	el_set(s->t->base.loop, &s->h, 0);
+}
+
+/* ---- state page ---------------------------------------------------------- */
+
+static void uio_state_save(struct uio_slot *s)
+{
+	struct uio_state_hdr *h = (struct uio_state_hdr *)s->rec;
+	size_t len;
+
+	len = mmio_state_save(s->dev, s->rec + sizeof(*h),
+			      sizeof(s->rec) - sizeof(*h));
+	if (!len) {
+		dm_log_rl(&s->rl, "uio %s: device state does not fit", s->u.name);
+		return;
+	}
+	*h = s->stats;
+	h->magic = UIO_STATE_MAGIC;
+	h->version = UIO_STATE_VERSION;
+	h->len = (uint32_t)len;
+	h->cursor = s->cursor;
+	h->csum = 0;
+	h->csum = uio_state_csum(s->rec, sizeof(*h) + len);
+	window_write(&s->ctrl_win, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET,
+		     s->rec, sizeof(*h) + len);
+}
+
+/* Return: 0 and @h filled with a valid record in s->rec, or -EINVAL. */
+static int uio_state_read(struct uio_slot *s, struct uio_state_hdr *h)
+{
+	window_read(&s->ctrl_win, s->rec, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET,
+		    BH_RIO_STATE_SIZE);
+	memcpy(h, s->rec, sizeof(*h));
+	if (h->magic != UIO_STATE_MAGIC || h->version != UIO_STATE_VERSION ||
+	    h->len > BH_RIO_STATE_SIZE - sizeof(*h))
+		return -EINVAL;
+	if (uio_state_csum(s->rec, sizeof(*h) + h->len) != h->csum)
+		return -EINVAL;
+	return 0;
+}
+
+/* free-running indices: is @x in [lo, hi] (modulo 2^32)? */
+static bool uio_between(uint32_t lo, uint32_t x, uint32_t hi)
+{
+	return x - lo <= hi - lo;
+}
+
+/*
+ * Attach: restore the device from the state page if it holds a valid
+ * record, and start at max(req_done, resp_prod, saved cursor), each
+ * validated against req_prod.
+ */
+static int uio_slot_start(struct uio_slot *s)
+{
+	struct bh_rio_ctrl *c = s->ctrl;
+	uint32_t prod = __atomic_load_n(&c->req_prod, __ATOMIC_ACQUIRE);
+	uint32_t done = *(volatile uint32_t *)&c->req_done;
+	uint32_t resp = *(volatile uint32_t *)&c->resp_prod;
+	struct uio_state_hdr h;
+	int err;
+
+	s->started = true;
+	if (prod - done > BH_RIO_RING_SIZE) {
+		uio_slot_stop(s, "req_prod/req_done out of range at attach");
+		return -EINVAL;
+	}
+	s->cursor = done;
+	if (uio_between(done, resp, prod))
+		s->cursor = resp;
+	err = uio_state_read(s, &h);
+	if (!err) {
+		err = mmio_state_load(s->dev, s->rec + sizeof(h), h.len);
+		if (err)
+			dm_log("uio %s: saved device state rejected (errno %d): fresh device",
+			       s->u.name, -err);
+	} else if (h.magic) {
+		dm_log("uio %s: state page holds no valid record: fresh device",
+		       s->u.name);
+	}
+	if (!err) {
+		s->stats.requests = h.requests;
+		s->stats.batches = h.batches;
+		s->stats.doorbells = h.doorbells;
+		s->stats.attaches = h.attaches;
+		if (uio_between(s->cursor, h.cursor, prod))
+			s->cursor = h.cursor;
+	}
+	s->stats.attaches++;
+	dm_log("uio %s (%s): attached, serving from request %u (%u pending)%s",
+	       s->u.name, s->u.node, s->cursor, prod - s->cursor,
+	       err ? "" : ", device state restored");
+	return 0;
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static bool uio_size_ok(uint8_t size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+static void uio_handle(struct uio_slot *s, uint32_t seq)
+{
+	volatile struct bh_rio_req *r = &s->ctrl->req[seq % BH_RIO_RING_SIZE];
+	/* each field read once, with its own aligned load */
+	uint64_t off = r->offset, val = r->value;
+	uint32_t rseq = r->seq;
+	uint8_t dir = r->dir, size = r->size;
+	uint64_t res = 0;
+
+	if (rseq != seq)
+		dm_log_rl(&s->rl, "uio %s: request %u carries seq %u",
+			  s->u.name, seq, rseq);
+	if (dir > BH_RIO_WRITE || !uio_size_ok(size) ||
+	    off >= BH_RIO_MMIO_SIZE || off % size) {
+		dm_log_rl(&s->rl, "uio %s: bad request %u: dir %u size %u off %#llx",
+			  s->u.name, seq, dir, size, (unsigned long long)off);
+	} else if (dir == BH_RIO_WRITE) {
+		mmio_write(s->dev, (uint32_t)off, size, (uint32_t)val);
+	} else {
+		res = mmio_read(s->dev, (uint32_t)off, size);
+	}
+	if (dir != BH_RIO_WRITE)
+		*(volatile uint64_t *)&s->ctrl->resp[seq % BH_RIO_RING_SIZE] = res;
+}
+
+static bool uio_ctrl_sane(struct uio_slot *s)
+{
+	volatile struct bh_rio_ctrl *c = s->ctrl;
+
+	if (c->magic != BH_RIO_MAGIC || c->ring_size != BH_RIO_RING_SIZE) {
+		uio_slot_stop(s, "control region lost its magic");
+		return false;
+	}
+	if (c->state == BH_RIO_STATE_BROKEN) {
+		uio_slot_stop(s, "the hypervisor marked the device broken");
+		return false;
+	}
+	return true;
+}
+
+/* Drain up to UIO_BATCH requests.  Return: true if more are waiting. */
+static bool uio_serve(struct uio_slot *s)
+{
+	uint32_t prod, n = 0;
+	uint32_t bell = 0;
+
+	if (s->stopped || !uio_ctrl_sane(s))
+		return false;
+	if (!s->started && uio_slot_start(s))
+		return false;
+	s->in_batch = true;
+	s->notify = false;
+	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
+	if (prod - s->cursor > BH_RIO_RING_SIZE) {
+		s->in_batch = false;
+		dm_log("uio %s: req_prod %u ran away from %u", s->u.name, prod,
+		       s->cursor);
+		uio_slot_stop(s, "request index out of range");
+		return false;
+	}
+	while (s->cursor != prod && n < UIO_BATCH) {
+		uio_handle(s, s->cursor);
+		s->cursor++;
+		n++;
+		if (s->cursor == prod) {
+			uint32_t p = __atomic_load_n(&s->ctrl->req_prod,
+						     __ATOMIC_ACQUIRE);
+
+			if (p - s->cursor <= BH_RIO_RING_SIZE)
+				prod = p;
+		}
+	}
+	s->in_batch = false;
+	if (n || *(volatile uint32_t *)&s->ctrl->resp_prod != s->cursor) {
+		s->stats.requests += n;
+		s->stats.batches++;
+		/* state first: a model killed now resumes after this batch */
+		uio_state_save(s);
+		__atomic_store_n(&s->ctrl->resp_prod, s->cursor,
+				 __ATOMIC_RELEASE);
+		bell = BH_RIO_KICK_COMPLETE;
+	}
+	if (s->notify)
+		bell |= BH_RIO_KICK_NOTIFY;
+	if (bell) {
+		s->stats.doorbells++;
+		uio_dev_doorbell(&s->u, bell);
+	}
+	return s->cursor != prod;
+}
+
+/* The device raised its interrupt. */
+static void uio_irq_raise(void *opaque)
+{
+	struct uio_slot *s = opaque;
+
+	if (s->in_batch) {
+		s->notify = true;	/* one doorbell for the batch */
+		return;
+	}
+	if (s->stopped || !s->started)
+		return;
+	/* chardev activity outside a batch changed the rings */
+	uio_state_save(s);
+	s->stats.doorbells++;
+	uio_dev_doorbell(&s->u, BH_RIO_KICK_NOTIFY);
+}
+
+static void uio_slot_cb(struct el_handler *h, uint32_t events)
+{
+	struct uio_slot *s = (struct uio_slot *)((char *)h -
+			offsetof(struct uio_slot, h));
+	int r;
+
+	(void)events;
+	r = uio_dev_irq_ack(&s->u);
+	if (r < 0) {
+		uio_slot_stop(s, "interrupt read failed");
+		return;
+	}
+	/* re-arm FIRST, then drain: no request can slip between the two */
+	if (uio_dev_irq_arm(&s->u)) {
+		uio_slot_stop(s, "interrupt re-arm failed");
+		return;
+	}
+	if (uio_serve(s))
+		uio_kick(s->t);
+}
+
+static void uio_kick_cb(struct el_handler *h, uint32_t events)
+{
+	struct uio_transport *t = (struct uio_transport *)((char *)h -
+			offsetof(struct uio_transport, kick_h));
+	bool again = false;
+	uint64_t v;
+	unsigned int i;
+
+	(void)events;
+	if (read(t->kick_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
+		if (t->slots[i] && uio_serve(t->slots[i]))
+			again = true;
+	if (again)
+		uio_kick(t);
+}
+
+/* ---- attach / detach ------------------------------------------------------ */
+
+static int uio_slot_check(struct uio_slot *s, char *err, size_t errlen)
+{
+	volatile struct bh_rio_ctrl *c = s->ctrl;
+	uint64_t base = c->shm_guest_base, size = c->shm_size;
+
+	if (c->magic != BH_RIO_MAGIC || c->version != BH_RIO_VERSION ||
+	    c->ring_size != BH_RIO_RING_SIZE) {
+		snprintf(err, errlen,
+			 "uio device '%s': control region has magic %#x version %u ring %u, want %#x %u %u",
+			 s->u.name, c->magic, c->version, c->ring_size,
+			 BH_RIO_MAGIC, BH_RIO_VERSION, BH_RIO_RING_SIZE);
+		return -EPROTO;
+	}
+	if (c->device_id != s->dev->device_id) {
+		snprintf(err, errlen,
+			 "uio device '%s' serves virtio device id %u, not %u",
+			 s->u.name, c->device_id, s->dev->device_id);
+		return -EPROTO;
+	}
+	if (!size || size > s->u.map[BH_RIO_MAP_WINDOW].len ||
+	    base + size < base) {
+		snprintf(err, errlen,
+			 "uio device '%s': shared window %#llx+%#llx does not fit map 2 (%#zx bytes)",
+			 s->u.name, (unsigned long long)base,
+			 (unsigned long long)size,
+			 s->u.map[BH_RIO_MAP_WINDOW].len);
+		return -EPROTO;
+	}
+	window_init(&s->win, base, size, s->u.map[BH_RIO_MAP_WINDOW].ptr);
+	window_set_device(&s->win, true);
+	return 0;
+}
+
+static int uio_slot_open(struct uio_slot *s, const char *root,
+			 const char *name, char *err, size_t errlen)
+{
+	unsigned int k;
+	int ret;
+
+	ret = uio_dev_open(&s->u, root, name, err, errlen);
+	if (ret)
+		return ret;
+	if (s->u.map[BH_RIO_MAP_CTRL].size < BH_RIO_CTRL_SIZE ||
+	    s->u.map[BH_RIO_MAP_DOORBELL].size < sizeof(uint32_t)) {
+		snprintf(err, errlen, "uio device '%s': maps too small", name);
+		return -EINVAL;
+	}
+	s->u.map[BH_RIO_MAP_CTRL].size = BH_RIO_CTRL_SIZE;
+	for (k = 0; k < UIO_DEV_MAPS; k++) {
+		ret = uio_dev_map(&s->u, k);
+		if (ret) {
+			snprintf(err, errlen, "uio device '%s': mmap of map %u: %s",
+				 name, k, strerror(-ret));
+			return ret;
+		}
+	}
+	s->ctrl = s->u.map[BH_RIO_MAP_CTRL].ptr;
+	window_init(&s->ctrl_win, 0, BH_RIO_CTRL_SIZE, s->ctrl);
+	window_set_device(&s->ctrl_win, true);
+	return uio_slot_check(s, err, errlen);
+}
+
+static int uio_attach(struct dm_transport *bt, unsigned int slot,
+		      struct virtio_mmio *dev, const char *name, char *err,
+		      size_t errlen)
+{
+	struct uio_transport *t = to_uio(bt);
+	struct uio_slot *s;
+	int ret;
+
+	if (t->slots[slot])
+		return -EBUSY;
+	if (!name || !name[0]) {
+		snprintf(err, errlen,
+			 "-device: transport '%s' (uio) needs name=<uio device name>",
+			 bt->id);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->t = t;
+	s->idx = slot;
+	s->dev = dev;
+	dm_ratelimit_init(&s->rl);
+	ret = uio_slot_open(s, t->root, name, err, errlen);
+	if (ret)
+		goto fail;
+	el_handler_init(&s->h, s->u.fd, uio_slot_cb);
+	if (el_set(bt->loop, &s->h, EPOLLIN)) {
+		snprintf(err, errlen, "uio device '%s': cannot poll", name);
+		ret = -EIO;
+		goto fail;
+	}
+	mmio_attach(dev, &s->win, uio_irq_raise, s);
+	t->slots[slot] = s;
+	/* restore and serve the backlog from the loop, once every port exists */
+	uio_kick(t);
+	return 0;
+fail:
+	uio_dev_close(&s->u);
+	free(s);
+	return ret;
+}
+
+static void uio_destroy(struct dm_transport *bt)
+{
+	struct uio_transport *t = to_uio(bt);
+	unsigned int i;
+
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		struct uio_slot *s = t->slots[i];
+
+		if (!s)
+			continue;
+		/* a clean exit leaves the freshest state for the next model */
+		if (s->started && !s->stopped)
+			uio_state_save(s);
+		el_set(bt->loop, &s->h, 0);
+		mmio_attach(s->dev, NULL, NULL, NULL);
+		uio_dev_close(&s->u);
+		free(s);
+	}
+	el_set(bt->loop, &t->kick_h, 0);
+	close(t->kick_fd);
+	free(t);
+}
+
+static const struct dm_transport_ops uio_ops = {
+	.name = "uio",
+	.attach = uio_attach,
+	.destroy = uio_destroy,
+};
+
+struct dm_transport *uio_transport_new(struct event_loop *loop,
+				       const struct transport_opts *o,
+				       char *err, size_t errlen)
+{
+	struct uio_transport *t;
+
+	if (o->fd >= 0 || o->path[0]) {
+		snprintf(err, errlen, "-transport uio: 'fd' and 'path' are for sim");
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->base.ops = &uio_ops;
+	t->base.loop = loop;
+	snprintf(t->base.id, sizeof(t->base.id), "%s", o->id);
+	snprintf(t->root, sizeof(t->root), "%s", o->root);
+	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	el_handler_init(&t->kick_h, t->kick_fd, uio_kick_cb);
+	if (t->kick_fd < 0 || el_set(loop, &t->kick_h, EPOLLIN)) {
+		snprintf(err, errlen, "-transport uio: eventfd: %s",
+			 strerror(errno));
+		if (t->kick_fd >= 0)
+			close(t->kick_fd);
+		free(t);
+		return NULL;
+	}
+	return &t->base;
+}
