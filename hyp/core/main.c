@@ -2,7 +2,7 @@
 /*
  * Boot flow (docs/hypervisor.md): entry.S -> hyp_main() on the boot CPU:
  * console, GIC, PCI UART pages, VMs from the config, partition table,
- * secondary CPUs through PSCI CPU_ON, then every CPU enters pcpu_loop().
+ * remote-I/O devices, secondary CPUs through PSCI CPU_ON, then every CPU enters pcpu_loop().
  */
 #include "fdt.h"
 #include "gic.h"
@@ -10,6 +10,7 @@
 #include "log.h"
 #include "platform.h"
 #include "psci.h"
+#include "rio_dev.h"
 #include "vm.h"
 
 uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE] __attribute__((aligned(16)));
@@ -69,6 +70,8 @@ void hyp_main(uint64_t dtb)
 	vm_create_all(&bh_config);
 	hyp_check_ram(dtb);
 	vm_print_table();
+	if (rio_init(&bh_config))
+		hyp_panic("config: a virtio device without its VMs or shared window\n");
 	if (gic_init_cpu(self))
 		hyp_panic("cpu %u: GIC redistributor missing\n", self);
 	hyp_start_secondaries(self);

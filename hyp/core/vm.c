@@ -11,6 +11,7 @@
 #include "log.h"
 #include "platform.h"
 #include "psci.h"
+#include "rio_dev.h"
 #include "pt.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -108,6 +109,31 @@ static uint64_t vm_region_attrs(uint32_t flags)
 	return a;
 }
 
+/*
+ * A backend sees the control region of every device it serves (read/write,
+ * never executable); its doorbell pages and the frontends' virtio-mmio
+ * windows stay unmapped so that every access traps (hyp/core/rio.c).
+ */
+static int vm_map_rio(struct vm *vm, const struct bh_config *cfg)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
+		if (cfg->virtio[i].backend != vm->id)
+			continue;
+		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa,
+			     rio_ctrl_pa(i), BH_RIO_CTRL_SIZE,
+			     vm_region_attrs(BH_MEM_RW));
+		if (ret) {
+			hyp_log("bulkhead: vm %s: virtio[%u].ctrl_ipa cannot be mapped (%d)\n",
+				vm->cfg->name, i, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
 {
 	const struct bh_vm_config *c = vm->cfg;
@@ -137,7 +163,7 @@ static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
 			return ret;
 		}
 	}
-	return 0;
+	return vm_map_rio(vm, cfg);
 }
 
 /*
@@ -252,8 +278,6 @@ int vm_create_all(const struct bh_config *cfg)
 
 	if (cfg->magic != BH_CONFIG_MAGIC)
 		hyp_panic("config built against another config.h\n");
-	if (cfg->virtio[0].device_id)
-		hyp_panic("config has virtio devices: remote I/O is not implemented yet\n");
 	for (i = 0; i < BH_MAX_VMS && cfg->vms[i].name; i++) {
 		struct vm *vm = &vms[i];
 
@@ -456,7 +480,8 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 
 bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa)
 {
-	return vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa);
+	return vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa) ||
+	       rio_is_emulated(vm, ipa);
 }
 
 int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
@@ -467,7 +492,7 @@ int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
 	if (vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa))
 		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write,
 					val);
-	return -ENOENT;
+	return rio_mmio(v, ipa, size, write, val);
 }
 
 static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
@@ -542,7 +567,8 @@ int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level)
 
 void vm_system_off(struct vcpu *self)
 {
-	vm_end(self->vm, VM_OFF);
+	if (vm_end(self->vm, VM_OFF))
+		hyp_log("bulkhead: vm %s powered off\n", self->vm->cfg->name);
 	vm_end_finish(self->vm);
 	pcpu_park();
 }
@@ -587,6 +613,7 @@ void vm_system_reset(struct vcpu *self)
 	spin_unlock(&vm->lock);
 	if (busy)
 		pcpu_park();
+	hyp_log("bulkhead: vm %s reset\n", vm->cfg->name);
 	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
 	if (vm_load_images(vm) || vm_setup_vgic(vm)) {

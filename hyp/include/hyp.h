@@ -22,6 +22,7 @@
 /* errno values (Linux asm-generic/errno-base.h); functions return -E*. */
 #define EPERM			1
 #define ENOENT			2
+#define EINTR			4
 #define EIO			5
 #define ENOMEM			12
 #define EFAULT			14

@@ -54,6 +54,8 @@ struct vcpu_stats {
  * @context:   x0 for the next start
  * @in_guest:  1 from entry until its pCPU is back in pcpu_loop()
  * @stats:     exit counters
+ * @rio_done:  remote I/O: the read this vCPU waits for was answered
+ * @rio_value: remote I/O: its value (written before @rio_done)
  * @vgic:      the vCPU's redistributor and list-register state
  */
 struct vcpu {
@@ -66,6 +68,8 @@ struct vcpu {
 	uint64_t context;
 	uint32_t in_guest;
 	struct vcpu_stats stats;
+	uint32_t rio_done;
+	uint64_t rio_value;
 	struct vgic_cpu vgic;
 };
 
@@ -163,9 +167,11 @@ void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
 /**
  * vm_mmio_is_emulated() / vm_mmio_emulate() - trapped MMIO windows of a VM
  *
- * Today the emulated GICD and GICR frames; the remote-I/O issue adds the
- * virtio-mmio windows here.  vm_mmio_emulate() returns 0, -ENOENT (not an
- * emulated window) or -EINVAL (an access the device does not allow).
+ * The emulated GICD and GICR frames, and remote I/O (hyp/core/rio.c): a
+ * frontend's virtio-mmio windows and a backend's doorbell pages.
+ * vm_mmio_emulate() returns 0, -ENOENT (not an emulated window), -EINVAL
+ * (an access the device does not allow) or -EINTR (the vCPU was stopped
+ * while the access waited: abandon it).
  */
 bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa);
 int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,

@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define BH_CONFIG_MAGIC		0x4248434647000001ull	/* "BHCFG" v1 */
+#define BH_CONFIG_MAGIC		0x4248434647000002ull	/* "BHCFG" v2 (remote I/O) */
 
 #define BH_MAX_VMS		4
 #define BH_MAX_CPUS		8	/* physical CPUs the hypervisor manages */
@@ -149,26 +149,37 @@ struct bh_device {
 /* ---------------------------------------------------------------- virtio */
 
 /**
- * struct bh_virtio - RESERVED for the remote-I/O issue (DESIGN §5)
- * @frontend:   index of the VM that sees the virtio-mmio device
- * @backend:    index of the VM whose device model serves it
- * @mmio_ipa:   frontend IPA of the 0x200-byte virtio-mmio window (trapped)
- * @intid:      frontend SPI for the device's interrupt
- * @shmem:      index into bh_config.shmem: the frontend's restricted DMA
- *              pool, mapped in the frontend and (only that) in the backend
- * @device_id:  virtio device ID (3 = console); 0 ends the list
- *
- * The hypervisor of this issue does not implement remote I/O: it refuses
- * to boot a config with entries here rather than pretend.  The checker
- * already validates them.
+ * struct bh_virtio - one remote-I/O device (DESIGN §5, docs/protocol.md)
+ * @name:          device name; the backend's uio node gets it as
+ *                 `linux,uio-name`, which is how a device model finds it
+ * @frontend:      index of the VM that sees the virtio-mmio device
+ * @backend:       index of the VM whose device model serves it
+ * @mmio_ipa:      frontend IPA of the BH_RIO_MMIO_SIZE (0x200) byte
+ *                 virtio-mmio window; its page is never mapped, every access
+ *                 traps and becomes a request
+ * @intid:         frontend SPI of the device (virtual, edge)
+ * @shmem:         index into bh_config.shmem: the frontend's restricted DMA
+ *                 pool.  Both VMs map it through a BH_MEM_SHARED region of
+ *                 their own (the IPAs come from there); the backend maps it
+ *                 and nothing else of the frontend
+ * @device_id:     virtio device ID (3 = console); 0 ends the list
+ * @backend_intid: backend SPI "requests pending" (virtual, edge)
+ * @ctrl_ipa:      backend IPA of the control region (BH_RIO_CTRL_SIZE bytes
+ *                 of hypervisor memory, mapped read/write; include/bulkhead/rio.h)
+ * @doorbell_ipa:  backend IPA of the doorbell page (BH_RIO_DOORBELL_SIZE,
+ *                 never mapped: a write traps)
  */
 struct bh_virtio {
+	const char *name;
 	uint32_t frontend;
 	uint32_t backend;
 	uint64_t mmio_ipa;
 	uint32_t intid;
 	uint32_t shmem;
 	uint32_t device_id;
+	uint32_t backend_intid;
+	uint64_t ctrl_ipa;
+	uint64_t doorbell_ipa;
 };
 
 /* ---------------------------------------------------------------- VMs */
@@ -216,7 +227,7 @@ struct bh_vm_config {
  * @name:   config name (banner)
  * @vms:    the partitions; VM index = position
  * @shmem:  shared memory regions
- * @virtio: remote-I/O devices (reserved, see struct bh_virtio)
+ * @virtio: remote-I/O devices (struct bh_virtio)
  */
 struct bh_config {
 	uint64_t magic;

@@ -68,6 +68,8 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 	if (d.write)
 		val = esr_dabt_store_value(&d, regs_get(r, d.srt));
 	ret = vm_mmio_emulate(vcpu, ipa, d.size, d.write, &val);
+	if (ret == -EINTR)
+		return;	/* stopped or reset while waiting: the caller parks */
 	if (ret) {
 		trap_stop(vcpu, r, "bad MMIO access", esr, ipa);
 		return;

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Remote I/O (DESIGN §5): frontend virtio-mmio traps become requests in a
+ * per-device ring that a device model in the backend VM serves through a
+ * stock uio_pdrv_genirq node; docs/protocol.md has the sequence diagrams.
+ *
+ *   frontend write  queued, backend SPI injected, the vCPU resumes at once
+ *   frontend read   queued, then the vCPU's pCPU sleeps in WFI until the
+ *                   doorbell that retires the request kicks it (SGI)
+ *   ring full       the frontend vCPU sleeps the same way until a slot frees
+ *   doorbell        (backend write trap) retire up to resp_prod, wake the
+ *                   readers, and/or inject the frontend's SPI
+ *
+ * Locking: dev->lock guards the ring and the waiter table; interrupts are
+ * injected and pCPUs kicked after it is dropped (vgic_inject takes the
+ * VM's distributor lock).  The only state here is the per-config device
+ * array and the control regions it owns.
+ */
+#include "gic.h"
+#include "hyp.h"
+#include "log.h"
+#include "rio_dev.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+#define RIO_LOG_BUDGET	16
+
+static struct rio_dev rio_devs[BH_MAX_VIRTIO];
+static unsigned int nr_rio_devs;
+
+/* The control regions: hypervisor memory mapped into each backend. */
+static union {
+	struct bh_rio_ctrl ctrl;
+	uint8_t bytes[BH_RIO_CTRL_SIZE];
+} rio_ctrl_mem[BH_MAX_VIRTIO] __attribute__((aligned(BH_PAGE_SIZE)));
+
+_Static_assert(sizeof(rio_ctrl_mem[0]) == BH_RIO_CTRL_SIZE,
+	       "control regions are BH_RIO_CTRL_SIZE apart");
+_Static_assert(BH_RIO_CTRL_SIZE % BH_PAGE_SIZE == 0,
+	       "control region is whole pages");
+
+uint64_t rio_ctrl_pa(unsigned int i)
+{
+	return (uint64_t)(uintptr_t)&rio_ctrl_mem[i];	/* EL2 maps RAM 1:1 */
+}
+
+/* The region of @vm that maps shmem @idx, or NULL. */
+static const struct bh_mem_region *rio_shared_region(const struct vm *vm,
+						     uint32_t idx)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
+		if ((c->mem[i].flags & BH_MEM_SHARED) && c->mem[i].shmem == idx)
+			return &c->mem[i];
+	return NULL;
+}
+
+int rio_init(const struct bh_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
+		const struct bh_virtio *c = &cfg->virtio[i];
+		struct rio_dev *d = &rio_devs[i];
+		const struct bh_mem_region *win;
+
+		if (c->frontend >= nr_vms || c->backend >= nr_vms)
+			return -EINVAL;
+		d->cfg = c;
+		d->frontend = &vms[c->frontend];
+		d->backend = &vms[c->backend];
+		d->log_budget = RIO_LOG_BUDGET;
+		spin_lock_init(&d->lock);
+		win = rio_shared_region(d->frontend, c->shmem);
+		if (!win)
+			return -EINVAL;
+		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id,
+			      win->ipa, win->size);
+		hyp_log("  rio%u %-10s %s mmio 0x%llx intid %u -> %s ctrl 0x%llx doorbell 0x%llx intid %u\n",
+			i, c->name ? c->name : "?", d->frontend->cfg->name,
+			(unsigned long long)c->mmio_ipa, c->intid,
+			d->backend->cfg->name, (unsigned long long)c->ctrl_ipa,
+			(unsigned long long)c->doorbell_ipa, c->backend_intid);
+		nr_rio_devs = i + 1;
+	}
+	return 0;
+}
+
+static bool rio_in(uint64_t ipa, uint64_t base, uint64_t size)
+{
+	return ipa >= base && ipa - base < size;
+}
+
+/* The device whose frontend window (or, for a backend, doorbell) is @ipa. */
+static struct rio_dev *rio_find(const struct vm *vm, uint64_t ipa,
+				bool *doorbell)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_rio_devs; i++) {
+		struct rio_dev *d = &rio_devs[i];
+
+		if (d->frontend == vm &&
+		    rio_in(ipa, d->cfg->mmio_ipa, BH_RIO_MMIO_SIZE)) {
+			*doorbell = false;
+			return d;
+		}
+		if (d->backend == vm &&
+		    rio_in(ipa, d->cfg->doorbell_ipa, BH_RIO_DOORBELL_SIZE)) {
+			*doorbell = true;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+bool rio_is_emulated(const struct vm *vm, uint64_t ipa)
+{
+	bool db;
+
+	return rio_find(vm, ipa, &db) != NULL;
+}
+
+static void rio_kick_mask(uint32_t mask)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; mask; cpu++, mask >>= 1)
+		if ((mask & 1) && cpu != this_pcpu()->id)
+			gic_send_sgi(cpu, GIC_SGI_KICK);
+}
+
+/* "requests pending" to the backend (edge: the vGIC coalesces). */
+static void rio_raise_backend(struct rio_dev *d)
+{
+	if (__atomic_load_n(&d->backend->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+		vgic_inject(&d->backend->vgic, d->cfg->backend_intid, 0);
+}
+
+static bool rio_vcpu_running(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON;
+}
+
+/*
+ * Sleep until the next interrupt.  A physical interrupt wakes WFI even
+ * with IRQs masked at EL2 (Arm ARM D1.16.2); it is acknowledged here (a
+ * kick, or an interrupt for this vCPU that the vGIC keeps pending).  A kick
+ * sent between the caller's check and the WFI stays pending and ends the
+ * WFI at once: no wake-up is lost, nothing spins.
+ */
+static void rio_sleep(struct vcpu *v)
+{
+	dsb(sy);
+	wfi();
+	gic_handle_irq(&v->vgic);
+}
+
+/* Wait, with @d->lock held, until the ring has a free slot. */
+static int rio_wait_space(struct rio_dev *d, struct vcpu *v)
+{
+	uint32_t bit = 1u << v->pcpu;
+	bool counted = false;
+
+	while (rio_ring_full(&d->ring)) {
+		if (!counted) {
+			d->ring.cnt.ring_full_waits++;
+			counted = true;
+		}
+		d->space_waiters |= bit;
+		spin_unlock(&d->lock);
+		if (!rio_vcpu_running(v)) {
+			spin_lock(&d->lock);
+			return -EINTR;
+		}
+		rio_sleep(v);
+		spin_lock(&d->lock);
+	}
+	return 0;
+}
+
+/* Wait for read @seq; the doorbell fills in v->rio_value. */
+static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
+			 uint64_t *val)
+{
+	for (;;) {
+		spin_lock(&d->lock);
+		if (__atomic_load_n(&v->rio_done, __ATOMIC_ACQUIRE)) {
+			*val = v->rio_value;
+			spin_unlock(&d->lock);
+			return 0;
+		}
+		if (!rio_vcpu_running(v)) {
+			/* abandoned: a later answer is retired and ignored */
+			if (d->waiter[seq % BH_RIO_RING_SIZE] == v)
+				d->waiter[seq % BH_RIO_RING_SIZE] = NULL;
+			spin_unlock(&d->lock);
+			return -EINTR;
+		}
+		spin_unlock(&d->lock);
+		rio_sleep(v);
+	}
+}
+
+static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
+			unsigned int size, bool write, uint64_t *val)
+{
+	int64_t seq;
+	int ret;
+
+	if (!rio_access_valid(off, size))
+		return -EINVAL;
+	spin_lock(&d->lock);
+	d->ring.cnt.traps++;
+	ret = rio_wait_space(d, v);
+	d->space_waiters &= ~(1u << v->pcpu);
+	if (ret) {
+		rio_ring_sync_counters(&d->ring);
+		spin_unlock(&d->lock);
+		return ret;
+	}
+	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id);
+	if (write) {
+		d->ring.cnt.posted_writes++;
+	} else {
+		d->ring.cnt.reads++;
+		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
+		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
+	}
+	d->ring.cnt.backend_irqs++;
+	rio_ring_sync_counters(&d->ring);
+	spin_unlock(&d->lock);
+	rio_raise_backend(d);
+	if (write)
+		return 0;
+	return rio_wait_read(d, v, (uint32_t)seq, val);
+}
+
+struct rio_retire_ctx {
+	struct rio_dev *dev;
+	uint32_t kick;
+};
+
+static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
+			   uint64_t value)
+{
+	struct rio_retire_ctx *c = opaque;
+	struct vcpu **w = &c->dev->waiter[seq % BH_RIO_RING_SIZE];
+
+	if (!is_read || !*w)
+		return;
+	(*w)->rio_value = value;
+	__atomic_store_n(&(*w)->rio_done, 1, __ATOMIC_RELEASE);
+	c->kick |= 1u << (*w)->pcpu;
+	*w = NULL;
+}
+
+static void rio_reject(struct rio_dev *d, const char *what, uint64_t a,
+		       uint64_t b)
+{
+	d->ring.cnt.rejected++;
+	hyp_log_ratelimited(&d->log_budget,
+			    "bulkhead: rio %s: backend %s rejected: %s (0x%llx, 0x%llx)\n",
+			    d->cfg->name ? d->cfg->name : "?",
+			    d->backend->cfg->name, what, (unsigned long long)a,
+			    (unsigned long long)b);
+}
+
+static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
+			bool write, uint64_t *val)
+{
+	struct rio_retire_ctx c = { .dev = d };
+	bool notify = false;
+	uint64_t kick;
+
+	spin_lock(&d->lock);
+	d->ring.cnt.doorbells++;
+	if (!rio_doorbell_valid(off, size, write, *val)) {
+		rio_reject(d, "doorbell access", off, write ? *val : size);
+		if (!write)
+			*val = 0;	/* reads see nothing */
+		goto out;
+	}
+	kick = *val;
+	if (kick & BH_RIO_KICK_COMPLETE) {
+		uint32_t resp = __atomic_load_n(&d->ring.ctrl->resp_prod,
+						__ATOMIC_RELAXED);
+		uint32_t done = d->ring.done;
+
+		if (rio_ring_complete(&d->ring, resp, rio_retire_one, &c) < 0)
+			rio_reject(d, "resp_prod out of range", resp, done);
+		else if (d->ring.done != done)
+			c.kick |= d->space_waiters;
+	}
+	if (kick & BH_RIO_KICK_NOTIFY) {
+		d->ring.cnt.frontend_irqs++;
+		notify = true;
+	}
+out:
+	rio_ring_sync_counters(&d->ring);
+	spin_unlock(&d->lock);
+	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) ==
+		      VM_RUNNING)
+		vgic_inject(&d->frontend->vgic, d->cfg->intid, 0);
+	rio_kick_mask(c.kick);
+	return 0;
+}
+
+int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write,
+	     uint64_t *val)
+{
+	bool doorbell;
+	struct rio_dev *d = rio_find(v->vm, ipa, &doorbell);
+
+	if (!d)
+		return -ENOENT;
+	if (doorbell)
+		return rio_doorbell(d, ipa - d->cfg->doorbell_ipa, size, write,
+				    val);
+	return rio_frontend(d, v, ipa - d->cfg->mmio_ipa, size, write, val);
+}

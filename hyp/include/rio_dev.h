@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Remote I/O devices (DESIGN §5, docs/protocol.md, docs/hypervisor.md):
+ * a frontend's trapped virtio-mmio window forwarded, as requests in a ring,
+ * to the device model in a backend VM.
+ */
+#ifndef HYP_RIO_DEV_H
+#define HYP_RIO_DEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <bulkhead/config.h>
+#include "rio_ring.h"
+#include "spinlock.h"
+
+struct vm;
+struct vcpu;
+
+/**
+ * struct rio_dev - one bh_config.virtio[] entry at run time
+ * @cfg:        its configuration
+ * @frontend:   the VM that sees the virtio-mmio window
+ * @backend:    the VM whose device model serves it
+ * @lock:       guards @ring, @waiter and @space_waiters
+ * @ring:       request ring and counters
+ * @waiter:     vCPU blocked on the read in each slot, NULL if none
+ * @space_waiters: pCPU mask of frontend vCPUs waiting for a free slot
+ * @log_budget: rate limit for messages about hostile values
+ */
+struct rio_dev {
+	const struct bh_virtio *cfg;
+	struct vm *frontend;
+	struct vm *backend;
+	spinlock_t lock;
+	struct rio_ring ring;
+	struct vcpu *waiter[BH_RIO_RING_SIZE];
+	uint32_t space_waiters;
+	uint32_t log_budget;
+};
+
+/**
+ * rio_init() - set up every remote-I/O device of @cfg
+ * @cfg: the system configuration (already checked by tools/cfgcheck)
+ *
+ * Zeroes each control region and fills its identity fields.  Call after
+ * the VMs exist (vm_create_all()).
+ *
+ * Return: 0 or -EINVAL (a device refers to a missing VM or region).
+ */
+int rio_init(const struct bh_config *cfg);
+
+/**
+ * rio_ctrl_pa() - host-physical address of device @i's control region
+ * @i: index in bh_config.virtio
+ */
+uint64_t rio_ctrl_pa(unsigned int i);
+
+/** rio_is_emulated() - is @ipa a remote-I/O window or doorbell of @vm? */
+bool rio_is_emulated(const struct vm *vm, uint64_t ipa);
+
+/**
+ * rio_mmio() - a trapped access to a virtio-mmio window or a doorbell page
+ * @v:     the accessing vCPU
+ * @ipa:   faulting IPA
+ * @size:  access size
+ * @write: direction
+ * @val:   in: the written value; out: the read value
+ *
+ * A frontend write is queued and returns at once; a read waits (pCPU in
+ * WFI) until the backend answers.
+ *
+ * Return: 0; -ENOENT (not a remote-I/O address), -EINVAL (an access the
+ * window does not allow) or -EINTR (the vCPU was stopped while it waited:
+ * the access is abandoned, the caller parks).
+ */
+int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write,
+	     uint64_t *val);
+
+#endif /* HYP_RIO_DEV_H */
