@@ -120,6 +120,7 @@ static int uio_state_read(struct uio_slot *s, struct uio_state_hdr *h)
 	if (h->magic != UIO_STATE_MAGIC || h->version != UIO_STATE_VERSION ||
 	    h->len > BH_RIO_STATE_SIZE - sizeof(*h))
 		return -EINVAL;
+	((struct uio_state_hdr *)s->rec)->csum = 0;	/* summed as 0 */
 	if (uio_state_csum(s->rec, sizeof(*h) + h->len) != h->csum)
 		return -EINVAL;
 	return 0;

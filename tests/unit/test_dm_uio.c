@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The uio transport against a fake uio environment and a small model of the
+ * hypervisor (dm_uio_hv.h): the test frontend probes like Linux and moves
+ * data; the requests travel through the rio.h ring, the doorbell and the
+ * interrupt exactly as they do in the backend VM.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <sys/wait.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
+
+#include "dm/chardev.h"
+#include "dm/console.h"
+#include "dm/transport.h"
+#include "dm/uio_state.h"
+#include "dm_uio_hv.h"
+
+#define GUEST_BASE	0x20000000ULL
+#define GUEST_SIZE	(16ULL << 20)
+#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
+			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
+			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
+			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+			 (1ULL << VIRTIO_CONSOLE_F_SIZE))
+
+/* ---- an in-process device model on the uio transport --------------------- */
+
+struct udm {
+	struct event_loop loop;
+	pthread_t thread;
+	bool running;
+	struct dm_transport *t;
+	struct chardev *cd[HVM_MAX_DEV];
+	struct virtio_console *con[HVM_MAX_DEV];
+	unsigned int n;
+};
+
+static void *udm_thread(void *arg)
+{
+	struct udm *u = arg;
+
+	el_run(&u->loop);
+	return NULL;
+}
+
+static void sock_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "/tmp/dm-uio-%d-%s.sock", (int)getpid(), name);
+}
+
+static void udm_init(struct udm *u, const char *root)
+{
+	struct transport_opts to = { .type = "uio", .id = "u0", .fd = -1 };
+	char err[256];
+
+	memset(u, 0, sizeof(*u));
+	assert_int_equal(el_init(&u->loop), 0);
+	snprintf(to.root, sizeof(to.root), "%s", root);
+	u->t = uio_transport_new(&u->loop, &to, err, sizeof(err));
+	assert_non_null(u->t);
+}
+
+/* A socket chardev for uio device @name (not attached yet). */
+static void udm_chardev(struct udm *u, const char *name)
+{
+	struct chardev_opts o = { .backend = "socket", .server = true };
+	char err[256];
+
+	snprintf(o.id, sizeof(o.id), "c%u", u->n);
+	sock_path(o.path, sizeof(o.path), name);
+	u->cd[u->n] = chardev_new(&u->loop, &o, err, sizeof(err));
+	assert_non_null(u->cd[u->n]);
+}
+
+static int udm_device(struct udm *u, const char *name, char *err,
+		      size_t errlen)
+{
+	struct console_opts o = { .max_ports = 1, .cols = 80, .rows = 25,
+				  .access_platform = true };
+	struct virtio_console *con;
+	int ret;
+
+	snprintf(o.id, sizeof(o.id), "%s", name);
+	con = console_new(&o);
+	assert_non_null(con);
+	console_add_port(con, 0, u->cd[u->n], true, NULL);
+	u->con[u->n++] = con;
+	ret = transport_attach_named(u->t, u->n - 1, console_mmio(con), name,
+				     err, errlen);
+	return ret;
+}
+
+static void udm_add(struct udm *u, const char *name)
+{
+	char err[256];
+
+	udm_chardev(u, name);
+	if (udm_device(u, name, err, sizeof(err)))
+		fail_msg("attach %s: %s", name, err);
+}
+
+static void udm_start(struct udm *u)
+{
+	u->running = true;
+	assert_int_equal(pthread_create(&u->thread, NULL, udm_thread, u), 0);
+}
+
+/* "kill" the model: stop its loop, free every object */
+static void udm_fini(struct udm *u)
+{
+	unsigned int i;
+
+	if (u->running) {
+		el_stop(&u->loop);
+		pthread_join(u->thread, NULL);
+	}
+	transport_free(u->t);
+	for (i = 0; i < u->n; i++) {
+		console_free(u->con[i]);
+		chardev_free(u->cd[i]);
+	}
+	el_fini(&u->loop);
+}
+
+static int client_connect(const char *name)
+{
+	char p[108];
+	int fd;
+
+	sock_path(p, sizeof(p), name);
+	fd = tfe_unix_connect(p, 2000);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* ---- frontends -------------------------------------------------------- */
+
+struct fe {
+	struct tfe_dev dev;
+	struct tfe_port port;
+};
+
+static void fe_up(struct hvm *hv, struct tfe_link *l, struct fe *f,
+		  unsigned int idx)
+{
+	tfe_dev_init(&f->dev, l, idx, NULL, &hv->dev[idx].mem);
+	assert_int_equal(tfe_probe(&f->dev, FEATURES), 0);
+	assert_int_equal(f->dev.device_id, 3);
+	assert_int_equal(tfe_vq_setup(&f->dev, 0, 128), 0);
+	assert_int_equal(tfe_vq_setup(&f->dev, 1, 128), 0);
+	tfe_driver_ok(&f->dev);
+	assert_int_equal(tfe_status(&f->dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	assert_int_equal(tfe_port_init(&f->port, &f->dev, 0, 1, 4096), 0);
+	f->port.indirect = true;
+}
+
+static void state_hdr(struct hvm_dev *d, struct uio_state_hdr *h)
+{
+	memcpy(h, (uint8_t *)d->ctrl + BH_RIO_STATE_OFFSET, sizeof(*h));
+}
+
+static void report(struct hvm_dev *d, const char *what)
+{
+	struct uio_state_hdr h;
+
+	state_hdr(d, &h);
+	print_message("# %s: %s: %llu traps, %llu reads, %llu backend irqs, "
+		      "%llu doorbells (hv), dm: %llu requests in %llu batches, "
+		      "%llu doorbells = %.2f requests per doorbell\n",
+		      what, d->name, (unsigned long long)d->cnt.traps,
+		      (unsigned long long)d->cnt.reads,
+		      (unsigned long long)d->cnt.backend_irqs,
+		      (unsigned long long)d->cnt.doorbells,
+		      (unsigned long long)h.requests,
+		      (unsigned long long)h.batches,
+		      (unsigned long long)h.doorbells,
+		      h.doorbells ? (double)h.requests / (double)h.doorbells : 0);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * @ndev frontends, each with its own uio device; @procs models (1 = one
+ * serves all, ndev = one each); @bytes each way per device.
+ */
+static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
+{
+	struct hvm hv;
+	struct udm u[HVM_MAX_DEV];
+	struct tfe_link link;
+	struct fe f[HVM_MAX_DEV];
+	struct tfe_stream s[HVM_MAX_DEV] = { 0 };
+	uint8_t *data[HVM_MAX_DEV][2];
+	unsigned int i;
+	uint64_t t0;
+
+	assert_int_equal(hvm_init(&hv), 0);
+	for (i = 0; i < ndev; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "fe%u-console", i + 1);
+		assert_non_null(hvm_add(&hv, name, GUEST_BASE, GUEST_SIZE));
+	}
+	assert_int_equal(hvm_start(&hv), 0);
+	for (i = 0; i < procs; i++)
+		udm_init(&u[i], hv.root);
+	for (i = 0; i < ndev; i++)
+		udm_add(&u[procs == 1 ? 0 : i], hv.dev[i].name);
+	for (i = 0; i < procs; i++)
+		udm_start(&u[i]);
+	tfe_link_init(&link, hv.fe_sock);
+	for (i = 0; i < ndev; i++) {
+		s[i].client = client_connect(hv.dev[i].name);
+		fe_up(&hv, &link, &f[i], i);
+		data[i][0] = malloc(bytes);
+		data[i][1] = malloc(bytes);
+		tfe_random(data[i][0], bytes, 7 + i);
+		tfe_random(data[i][1], bytes, 70 + i);
+		s[i].port = &f[i].port;
+		s[i].to_host = data[i][0];
+		s[i].to_host_len = bytes;
+		s[i].to_guest = data[i][1];
+		s[i].to_guest_len = bytes;
+	}
+	t0 = now_ns();
+	assert_int_equal(tfe_streams_run(&link, s, ndev, 60000), 0);
+	print_message("# %u device(s), %u model(s): %zu bytes each way each in %.1f ms\n",
+		      ndev, procs, bytes, (double)(now_ns() - t0) / 1e6);
+	for (i = 0; i < ndev; i++) {
+		assert_int_equal(s[i].client_got, bytes);
+		assert_int_equal(s[i].guest_got, bytes);
+		assert_int_equal(s[i].mismatches, 0);
+		assert_int_equal(tfe_status(&f[i].dev) &
+				 VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+		assert_int_equal(hv.dev[i].cnt.rejected, 0);
+		report(&hv.dev[i], "streams");
+		close(s[i].client);
+		free(data[i][0]);
+		free(data[i][1]);
+	}
+	for (i = 0; i < procs; i++)
+		udm_fini(&u[i]);
+	hvm_fini(&hv);
+}
+
+static void test_port0_both_ways(void **state)
+{
+	(void)state;
+	run_streams(1, 1, 4U << 20);
+}
+
+static void test_two_devices_one_model(void **state)
+{
+	(void)state;
+	run_streams(2, 1, 1U << 20);
+}
+
+static void test_two_devices_two_models(void **state)
+{
+	(void)state;
+	run_streams(2, 2, 1U << 20);
+}
+
+/* ---- attach late: the frontend probes before any model exists ------------ */
+
+struct probe_arg {
+	struct hvm *hv;
+	struct tfe_link *link;
+	struct fe *f;
+};
+
+static void *probe_thread(void *arg)
+{
+	struct probe_arg *a = arg;
+
+	fe_up(a->hv, a->link, a->f, 0);
+	return NULL;
+}
+
+static void test_late_attach_serves_backlog(void **state)
+{
+	struct hvm hv;
+	struct udm u;
+	struct tfe_link link;
+	struct fe f;
+	struct tfe_stream s = { 0 };
+	struct probe_arg a = { &hv, &link, &f };
+	uint8_t *data = malloc(256 << 10);
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	tfe_link_init(&link, hv.fe_sock);
+	assert_int_equal(pthread_create(&th, NULL, probe_thread, &a), 0);
+	usleep(200 * 1000);
+	/* the probe's first read waits in the ring: nobody serves it */
+	assert_int_equal(hv.dev[0].ctrl->req_prod, 1);
+	assert_int_equal(hv.dev[0].ctrl->req_done, 0);
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	s.client = client_connect("fe1-console");
+	udm_start(&u);
+	pthread_join(th, NULL);
+	tfe_random(data, 256 << 10, 5);
+	s.port = &f.port;
+	s.to_host = data;
+	s.to_host_len = 256 << 10;
+	s.to_guest = data;
+	s.to_guest_len = 256 << 10;
+	assert_int_equal(tfe_streams_run(&link, &s, 1, 30000), 0);
+	assert_int_equal(s.mismatches, 0);
+	report(&hv.dev[0], "late attach");
+	close(s.client);
+	udm_fini(&u);
+	hvm_fini(&hv);
+	free(data);
+}
+
+/* ---- restart mid-stream -------------------------------------------------- */
+
+struct tx_arg {
+	struct tfe_link *link;
+	struct fe *f;
+	const uint8_t *data;
+	size_t len, queued;
+	volatile bool done;
+};
+
+/* Frontend: send @len bytes guest->host, taking interrupts like Linux. */
+static void *tx_thread(void *arg)
+{
+	struct tx_arg *a = arg;
+	struct tfe_port *p = &a->f->port;
+	unsigned long seen = 0;
+
+	while (a->queued < a->len || p->n_tx_free < TFE_PORT_BUFS) {
+		bool queued = false;
+
+		if (a->link->irqs[0] != seen) {
+			seen = a->link->irqs[0];
+			tfe_ack_irq(&a->f->dev);
+		}
+		tfe_port_reap_tx(p);
+		while (a->queued < a->len) {
+			size_t n = tfe_port_send(p, a->data + a->queued,
+						 a->len - a->queued);
+			if (!n)
+				break;
+			a->queued += n;
+			queued = true;
+		}
+		if (queued)
+			tfe_vq_kick(p->tx);
+		tfe_link_poll(a->link, 20);
+	}
+	a->done = true;
+	return NULL;
+}
+
+/* Read what a client socket delivers; true at EOF. */
+static bool client_read(int fd, const uint8_t *want, size_t len, size_t *got,
+			size_t *bad, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint8_t buf[65536];
+	ssize_t n;
+
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		return true;
+	if (*got + (size_t)n > len || memcmp(buf, want + *got, (size_t)n))
+		(*bad)++;
+	*got += (size_t)n;
+	return false;
+}
+
+/* A new model whose chardev has its client before the backlog is served. */
+static int udm_restart(struct udm *u, struct hvm *hv)
+{
+	char err[256];
+	int fd;
+
+	udm_init(u, hv->root);
+	udm_chardev(u, "fe1-console");
+	fd = client_connect("fe1-console");
+	el_run_once(&u->loop, 1000);		/* accept it */
+	assert_int_equal(udm_device(u, "fe1-console", err, sizeof(err)), 0);
+	udm_start(u);
+	return fd;
+}
+
+static void test_restart_mid_stream(void **state)
+{
+	const size_t len = 4U << 20;
+	struct hvm hv;
+	struct udm u;
+	struct tfe_link link;
+	struct fe f;
+	struct tx_arg a = { 0 };
+	size_t got = 0, bad = 0;
+	uint8_t *data = malloc(len);
+	unsigned int restarts = 0;
+	pthread_t th;
+	int client;
+
+	(void)state;
+	tfe_random(data, len, 11);
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	client = udm_restart(&u, &hv);
+	tfe_link_init(&link, hv.fe_sock);
+	fe_up(&hv, &link, &f, 0);
+	a.link = &link;
+	a.f = &f;
+	a.data = data;
+	a.len = len;
+	assert_int_equal(pthread_create(&th, NULL, tx_thread, &a), 0);
+	while (got < len) {
+		client_read(client, data, len, &got, &bad, 100);
+		/* kill the model three times in the middle of the stream */
+		if (restarts < 3 && got > (restarts + 1) * (len / 4)) {
+			udm_fini(&u);
+			restarts++;
+			/* what the old model wrote is still in the socket */
+			while (!client_read(client, data, len, &got, &bad, 2000))
+				;
+			close(client);
+			usleep(50 * 1000);	/* the frontend waits meanwhile */
+			client = udm_restart(&u, &hv);
+		}
+		assert_int_equal(bad, 0);
+	}
+	pthread_join(th, NULL);
+	assert_true(a.done);
+	assert_int_equal(got, len);
+	assert_int_equal(bad, 0);
+	assert_int_equal(restarts, 3);
+	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	assert_int_equal(hv.dev[0].cnt.rejected, 0);
+	report(&hv.dev[0], "restart");
+	close(client);
+	udm_fini(&u);
+	hvm_fini(&hv);
+	free(data);
+}
+
+/* ---- hostile control region ---------------------------------------------- */
+
+static void test_bad_magic_at_attach(void **state)
+{
+	struct hvm hv;
+	struct udm u;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	hv.dev[0].ctrl->magic = 0xdeadbeef;
+	udm_init(&u, hv.root);
+	udm_chardev(&u, "fe1-console");
+	assert_int_not_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "magic"));
+	/* wrong device id, window larger than map 2 */
+	hv.dev[0].ctrl->magic = BH_RIO_MAGIC;
+	hv.dev[0].ctrl->device_id = 2;
+	udm_chardev(&u, "fe1-console");
+	assert_int_not_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "device id"));
+	hv.dev[0].ctrl->device_id = 3;
+	hv.dev[0].ctrl->shm_size = GUEST_SIZE * 2;
+	udm_chardev(&u, "fe1-console");
+	assert_int_not_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "window"));
+	/* a missing device is named */
+	udm_chardev(&u, "nosuch");
+	assert_int_not_equal(udm_device(&u, "nosuch", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "'nosuch' not found"));
+	udm_fini(&u);
+	hvm_fini(&hv);
+}
+
+/* Serve with the test thread as both hypervisor and loop driver. */
+static void pump(struct udm *u, struct hvm_dev *d)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		el_run_once(&u->loop, 20);
+		hvm_db(d);
+	}
+}
+
+static void test_hostile_requests(void **state)
+{
+	struct hvm hv;
+	struct udm u;
+	struct hvm_dev *d, *d2;
+	unsigned long before;
+	uint32_t seq;
+
+	(void)state;
+	dm_log_set_quiet(1);
+	assert_int_equal(hvm_init(&hv), 0);
+	d = hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE);
+	d2 = hvm_add(&hv, "fe2-console", GUEST_BASE, GUEST_SIZE);
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	udm_add(&u, "fe2-console");
+	pump(&u, d);
+	/* garbage offset, size, direction: answered 0 or ignored, logged */
+	before = u.con[0]->mmio.rl.total;
+	hvm_publish(d, 0x1000, 0, BH_RIO_READ, 4);
+	hvm_publish(d, 0x70, 1, BH_RIO_WRITE, 3);
+	hvm_publish(d, 0x70, 1, 7, 4);
+	hvm_publish(d, ~0ULL, 1, BH_RIO_WRITE, 4);
+	d->ctrl->req[d->req_prod % BH_RIO_RING_SIZE].seq = 12345;
+	seq = hvm_publish(d, 0, 0, BH_RIO_READ, 4);
+	d->ctrl->req[seq % BH_RIO_RING_SIZE].seq = 999;
+	pump(&u, d);
+	assert_int_equal(d->req_done, d->req_prod);
+	assert_int_equal(d->ctrl->resp[0], 0);
+	/* the good read behind them (seq mismatch only logged) */
+	assert_int_equal(d->ctrl->resp[seq % BH_RIO_RING_SIZE], 0x74726976);
+	assert_int_equal(u.con[0]->mmio.status, 0);
+	(void)before;
+	/* req_prod running away: that device is stopped, the other served */
+	d->ctrl->req_prod = d->req_prod + 1000;
+	hvm_fire(d);
+	pump(&u, d);
+	seq = hvm_publish(d2, 0, 0, BH_RIO_READ, 4);
+	pump(&u, d2);
+	assert_int_equal(d2->req_done, d2->req_prod);
+	assert_int_equal(d2->ctrl->resp[seq % BH_RIO_RING_SIZE], 0x74726976);
+	/* magic lost at run time: stopped, never a crash */
+	d2->ctrl->magic = 0;
+	hvm_publish(d2, 0, 0, BH_RIO_READ, 4);
+	pump(&u, d2);
+	assert_int_not_equal(d2->req_done, d2->req_prod);
+	udm_fini(&u);
+	hvm_fini(&hv);
+	dm_log_set_quiet(0);
+}
+
+/* A corrupt state page gives a fresh device; a valid one is restored. */
+static void test_state_page(void **state)
+{
+	struct hvm hv;
+	struct udm u;
+	struct hvm_dev *d;
+	uint8_t *page;
+
+	(void)state;
+	dm_log_set_quiet(1);
+	assert_int_equal(hvm_init(&hv), 0);
+	d = hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE);
+	page = (uint8_t *)d->ctrl + BH_RIO_STATE_OFFSET;
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	pump(&u, d);
+	/* ACKNOWLEDGE | DRIVER */
+	hvm_publish(d, VIRTIO_MMIO_STATUS, 3, BH_RIO_WRITE, 4);
+	pump(&u, d);
+	assert_int_equal(u.con[0]->mmio.status, 3);
+	udm_fini(&u);
+	/* restored */
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	pump(&u, d);
+	assert_int_equal(u.con[0]->mmio.status, 3);
+	udm_fini(&u);
+	/* one flipped byte: checksum fails, fresh device */
+	page[sizeof(struct uio_state_hdr) + 16] ^= 0x40;
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	pump(&u, d);
+	assert_int_equal(u.con[0]->mmio.status, 0);
+	udm_fini(&u);
+	/* garbage with a valid checksum: still validated, fresh device */
+	{
+		struct uio_state_hdr *h = (struct uio_state_hdr *)page;
+		struct mmio_saved *m = (struct mmio_saved *)(page + sizeof(*h));
+
+		udm_init(&u, hv.root);
+		udm_add(&u, "fe1-console");
+		pump(&u, d);
+		hvm_publish(d, VIRTIO_MMIO_STATUS, 3, BH_RIO_WRITE, 4);
+		pump(&u, d);
+		udm_fini(&u);
+		m->status = VIRTIO_CONFIG_S_DRIVER_OK;	/* no FEATURES_OK */
+		m->nqueues = 1000;
+		h->csum = 0;
+		h->csum = uio_state_csum(page, sizeof(*h) + h->len);
+		udm_init(&u, hv.root);
+		udm_add(&u, "fe1-console");
+		pump(&u, d);
+		assert_int_equal(u.con[0]->mmio.status, 0);
+		udm_fini(&u);
+	}
+	hvm_fini(&hv);
+	dm_log_set_quiet(0);
+}
+
+/* bulkhead-dm --stats on the fake tree */
+static void test_stats_option(void **state)
+{
+	struct hvm hv;
+	char cmd[512], line[1024] = "";
+	FILE *p;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	hv.dev[0].cnt.traps = 42;
+	hvm_mirror(&hv.dev[0]);
+	snprintf(cmd, sizeof(cmd), "%s --stats --root %s fe1-console",
+		 DM_HOST_BIN, hv.root);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(strstr(line, "fe1-console (uio0): traps=42 "));
+	assert_non_null(strstr(line, "doorbells="));
+	snprintf(cmd, sizeof(cmd), "%s --stats --root %s nosuch 2>/dev/null",
+		 DM_HOST_BIN, hv.root);
+	assert_int_not_equal(system(cmd), 0);
+	hvm_fini(&hv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_port0_both_ways),
+		cmocka_unit_test(test_two_devices_one_model),
+		cmocka_unit_test(test_two_devices_two_models),
+		cmocka_unit_test(test_late_attach_serves_backlog),
+		cmocka_unit_test(test_restart_mid_stream),
+		cmocka_unit_test(test_bad_magic_at_attach),
+		cmocka_unit_test(test_hostile_requests),
+		cmocka_unit_test(test_state_page),
+		cmocka_unit_test(test_stats_option),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
