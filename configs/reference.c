@@ -16,8 +16,8 @@
  *   0x50000000 256 MiB   backend RAM
  *   0x60000000 128 MiB   frontend1 RAM
  *   0x68000000 128 MiB   frontend2 RAM
- *   0x70000000  16 MiB   shared window for frontend1's virtio (remote-I/O issue)
- *   0x71000000  16 MiB   shared window for frontend2's virtio (remote-I/O issue)
+ *   0x70000000  16 MiB   shared window of frontend1's console (its restricted DMA pool)
+ *   0x71000000  16 MiB   shared window of frontend2's console
  *   0x72000000 224 MiB   free
  *
  * Every VM sees its RAM at IPA 0x40000000 (like QEMU virt) and its images
@@ -46,6 +46,22 @@
 #define SHMEM_FE1_PA		0x70000000ull
 #define SHMEM_FE2_PA		0x71000000ull
 #define SHMEM_SIZE		(16 * MiB)
+
+/*
+ * Remote I/O (DESIGN §2/§5, docs/protocol.md): each frontend sees a
+ * virtio-mmio console at the same IPA/INTID as the seed scenario, with its
+ * 16 MiB restricted DMA pool at IPA 0x20000000.  The backend maps both
+ * windows (and nothing else of the frontends), and per device a control
+ * region and a doorbell page, which become its generic-uio nodes.
+ */
+#define FE_VIRTIO_MMIO		0x0a003e00ull
+#define FE_VIRTIO_INTID		79
+#define FE_WINDOW		0x20000000ull
+#define BE_WINDOW(n)		(0x20000000ull + (n) * SHMEM_SIZE)
+#define BE_CTRL(n)		(0x0b000000ull + (n) * 0x10000ull)
+#define BE_DOORBELL(n)		(BE_CTRL(n) + 0x8000ull)
+#define BE_VIRTIO_INTID(n)	(80 + (n))
+#define VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
 
 /* Guest-physical layout, the same in every VM. */
 #define GUEST_RAM		0x40000000ull
@@ -86,6 +102,10 @@ const struct bh_config bh_config = {
 				{ .ipa = GUEST_RAM, .size = BACKEND_RAM,
 				  .pa = BACKEND_PA,
 				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+				{ .ipa = BE_WINDOW(0), .size = SHMEM_SIZE,
+				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
+				{ .ipa = BE_WINDOW(1), .size = SHMEM_SIZE,
+				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 1 },
 			},
 			.images = LINUX_IMAGES(0),
 			.devices = {
@@ -105,6 +125,8 @@ const struct bh_config bh_config = {
 				{ .ipa = GUEST_RAM, .size = FRONTEND_RAM,
 				  .pa = FRONTEND1_PA,
 				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+				{ .ipa = FE_WINDOW, .size = SHMEM_SIZE,
+				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
 			},
 			.images = LINUX_IMAGES(1),
 			.devices = {
@@ -124,6 +146,8 @@ const struct bh_config bh_config = {
 				{ .ipa = GUEST_RAM, .size = FRONTEND_RAM,
 				  .pa = FRONTEND2_PA,
 				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+				{ .ipa = FE_WINDOW, .size = SHMEM_SIZE,
+				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 1 },
 			},
 			.images = LINUX_IMAGES(2),
 			.devices = {
@@ -134,9 +158,21 @@ const struct bh_config bh_config = {
 			.irqs = { PCI_SLOT2_INTID },
 		},
 	},
-	/* kept free for the remote-I/O issue: nothing maps them yet */
 	.shmem = {
 		{ .name = "virtio-frontend1", .pa = SHMEM_FE1_PA, .size = SHMEM_SIZE },
 		{ .name = "virtio-frontend2", .pa = SHMEM_FE2_PA, .size = SHMEM_SIZE },
+	},
+	/* the device model finds them by name: /sys/class/uio/uioN/name */
+	.virtio = {
+		{ .name = "console-frontend1", .device_id = VIRTIO_ID_CONSOLE,
+		  .frontend = 1, .mmio_ipa = FE_VIRTIO_MMIO,
+		  .intid = FE_VIRTIO_INTID, .shmem = 0,
+		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(0),
+		  .ctrl_ipa = BE_CTRL(0), .doorbell_ipa = BE_DOORBELL(0) },
+		{ .name = "console-frontend2", .device_id = VIRTIO_ID_CONSOLE,
+		  .frontend = 2, .mmio_ipa = FE_VIRTIO_MMIO,
+		  .intid = FE_VIRTIO_INTID, .shmem = 1,
+		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(1),
+		  .ctrl_ipa = BE_CTRL(1), .doorbell_ipa = BE_DOORBELL(1) },
 	},
 };

@@ -371,18 +371,45 @@ static void test_vm_without_dtb(void **state)
 	assert_int_not_equal(write_dts(f, 1), 0);
 }
 
-static void test_virtio_not_yet(void **state)
+/* Remote I/O: back (vm 0) serves front's (vm 1) console through shmem 0. */
+static void test_virtio_nodes(void **state)
 {
 	struct fixture *f = *state;
 
 	f->cfg.shmem[0] = (struct bh_shmem){ .name = "w", .pa = 0x70000000,
 					     .size = 16 * MiB };
-	f->cfg.virtio[0] = (struct bh_virtio){ .frontend = 1, .backend = 0,
-					       .mmio_ipa = 0x0a003e00, .intid = 79,
-					       .shmem = 0, .device_id = 3 };
+	f->cfg.vms[0].mem[1] = (struct bh_mem_region){
+		.ipa = 0x20000000, .size = 16 * MiB,
+		.flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 };
+	f->cfg.vms[1].mem[1] = f->cfg.vms[0].mem[1];
+	f->cfg.virtio[0] = (struct bh_virtio){
+		.name = "console-front", .frontend = 1, .backend = 0,
+		.mmio_ipa = 0x0a003e00, .intid = 79, .shmem = 0,
+		.device_id = 3, .backend_intid = 80,
+		.ctrl_ipa = 0x0b000000, .doorbell_ipa = 0x0b008000 };
 	assert_int_equal(init_bound(f), 0);
-	assert_int_not_equal(write_dts(f, 1), 0);
-	assert_non_null(strstr(f->e.text, "vm \"front\": virtio[0]"));
+
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_non_null(strstr(f->dts, "memory@20000000 {"));
+	assert_non_null(strstr(f->dts, "virtio_pool0: restricted-dma@20000000 {"));
+	assert_non_null(strstr(f->dts, "compatible = \"restricted-dma-pool\";"));
+	assert_null(strstr(f->dts, "no-map"));
+	assert_non_null(strstr(f->dts, "virtio_mmio@a003e00 {"));
+	assert_non_null(strstr(f->dts, "reg = <0x0 0xa003e00 0x0 0x200>;"));
+	assert_non_null(strstr(f->dts, "interrupts = <0 47 1>;"));
+	assert_non_null(strstr(f->dts, "memory-region = <&virtio_pool0>;"));
+	assert_null(strstr(f->dts, "generic-uio"));
+	assert_null(strstr(f->dts, "uio_pdrv_genirq"));
+
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_null(strstr(f->dts, "virtio,mmio"));
+	assert_null(strstr(f->dts, "memory@20000000"));	/* a map, not RAM */
+	assert_non_null(strstr(f->dts, "bulkhead-rio@b000000 {"));
+	assert_non_null(strstr(f->dts, "compatible = \"generic-uio\";"));
+	assert_non_null(strstr(f->dts, "linux,uio-name = \"console-front\";"));
+	assert_non_null(strstr(f->dts, "reg = <0x0 0xb000000 0x0 0x2000>, <0x0 0xb008000 0x0 0x1000>, <0x0 0x20000000 0x0 0x1000000>;"));
+	assert_non_null(strstr(f->dts, "interrupts = <0 48 1>;"));
+	assert_non_null(strstr(f->dts, "bootargs = \"console=ttyAMA0 bulkhead.name=back uio_pdrv_genirq.of_id=generic-uio\";"));
 }
 
 int main(void)
@@ -402,7 +429,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_linux_boot_protocol, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nr_pcpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_without_dtb, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_virtio_not_yet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_nodes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

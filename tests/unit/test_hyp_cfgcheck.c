@@ -279,16 +279,138 @@ static void test_magic_and_names(void **state)
 	expect_error(&c, "vms: no VM");
 }
 
-static void test_virtio_reserved_fields(void **state)
+/* alpha (vm 0) serves beta's (vm 1) console through shmem 0. */
+static void good_virtio(struct bh_config *c)
+{
+	good(c);
+	c->virtio[0] = (struct bh_virtio){
+		.name = "console-beta", .frontend = 1, .backend = 0,
+		.mmio_ipa = 0x0a003e00, .intid = 79, .shmem = 0,
+		.device_id = 3, .backend_intid = 80,
+		.ctrl_ipa = 0x0b000000, .doorbell_ipa = 0x0b002000 };
+}
+
+static void test_virtio_valid(void **state)
+{
+	struct bh_config c;
+	struct msgs m = { 0 };
+
+	(void)state;
+	good_virtio(&c);
+	assert_int_equal(cfg_check(&c, collect, &m), 0);
+}
+
+static void test_virtio_vms_and_name(void **state)
 {
 	struct bh_config c;
 
 	(void)state;
-	good(&c);
-	c.virtio[0] = (struct bh_virtio){ .frontend = 1, .backend = 1,
-					  .mmio_ipa = 0x0a003e00, .intid = 79,
-					  .shmem = 0, .device_id = 3 };
+	good_virtio(&c);
+	c.virtio[0].backend = 1;
 	expect_error(&c, "virtio[0]: frontend 1 / backend 1: not two different VMs");
+	good_virtio(&c);
+	c.virtio[0].name = NULL;
+	expect_error(&c, "virtio[0].name: missing");
+	good_virtio(&c);
+	c.virtio[0].name = "a b";
+	expect_error(&c, "virtio[0].name");
+	good_virtio(&c);
+	c.virtio[1] = c.virtio[0];
+	expect_error(&c, "virtio[1].name: \"console-beta\" is also virtio[0]'s");
+}
+
+static void test_virtio_window(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_virtio(&c);
+	c.virtio[0].mmio_ipa = 0x40000000;	/* inside beta's RAM */
+	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: page of 0x40000000 is mapped or emulated as mem[0]");
+	good_virtio(&c);
+	c.virtio[0].mmio_ipa = 0x0a003e10;
+	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: 0xa003e10 not a 0x200-aligned IPA");
+	good_virtio(&c);
+	c.virtio[0].mmio_ipa = 0x080a0000;	/* a GICR frame */
+	expect_error(&c, "virtio[0].mmio_ipa: page of 0x80a0000 is mapped or emulated as gicr_ipa");
+}
+
+static void test_virtio_shared_region(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_virtio(&c);
+	c.virtio[0].shmem = 3;
+	expect_error(&c, "virtio[0]: shmem 3 does not exist");
+	good_virtio(&c);
+	c.vms[0].mem[1].size = 0;	/* the backend does not map the window */
+	expect_error(&c, "vm \"alpha\": virtio[0].shmem: the backend must map shmem 0 exactly once");
+	good_virtio(&c);
+	c.vms[1].mem[1].size = 0;
+	expect_error(&c, "vm \"beta\": virtio[0].shmem: the frontend must map shmem 0 exactly once");
+	good_virtio(&c);
+	c.vms[0].mem[1].size = 0x100000;
+	expect_error(&c, "vm \"alpha\": virtio[0].shmem: window 0x100000 bytes, but the frontend's is 0x200000");
+	good_virtio(&c);
+	c.vms[0].mem[1].flags |= BH_MEM_EXEC;
+	expect_error(&c, "vm \"alpha\": virtio[0].shmem: the backend's window must not be executable");
+	good_virtio(&c);
+	c.vms[2] = c.vms[1];
+	c.vms[2].name = "gamma";
+	c.vms[2].cpus = 0x8;
+	c.vms[2].irqs[0] = 37;
+	c.vms[2].devices[0].size = 0;
+	c.vms[2].mem[0].pa = 0x54000000;
+	c.vms[2].images[0].load_pa = 0x54000000;
+	expect_error(&c, "vm \"gamma\": mem: maps shmem 0, the window of virtio[0]");
+}
+
+static void test_virtio_backend_fields(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_virtio(&c);
+	c.virtio[0].ctrl_ipa = 0x40001000;
+	expect_error(&c, "vm \"alpha\": virtio[0].ctrl_ipa: 0x40001000 overlaps mem[0]");
+	good_virtio(&c);
+	c.virtio[0].ctrl_ipa = 0x0b000800;
+	expect_error(&c, "vm \"alpha\": virtio[0].ctrl_ipa: ipa 0xb000800 size 0x2000 not 4 KiB aligned");
+	good_virtio(&c);
+	c.virtio[0].doorbell_ipa = 0x0b001000;
+	expect_error(&c, "vm \"alpha\": virtio[0].doorbell_ipa: overlaps its ctrl_ipa");
+	good_virtio(&c);
+	c.virtio[0].doorbell_ipa = 0x09000000;
+	expect_error(&c, "vm \"alpha\": virtio[0].doorbell_ipa: 0x9000000 overlaps devices[0]");
+}
+
+static void test_virtio_irqs(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_virtio(&c);
+	c.virtio[0].intid = 36;
+	expect_error(&c, "vm \"beta\": virtio[0].intid: INTID 36 is also a passed-through irq");
+	good_virtio(&c);
+	c.virtio[0].backend_intid = 33;
+	expect_error(&c, "vm \"alpha\": virtio[0].backend_intid: INTID 33 is also a passed-through irq");
+	good_virtio(&c);
+	c.virtio[0].backend_intid = 300;
+	expect_error(&c, "vm \"alpha\": virtio[0].backend_intid: 300 is not a virtual SPI (32..287)");
+	good_virtio(&c);
+	c.virtio[0].intid = 20;
+	expect_error(&c, "vm \"beta\": virtio[0].intid: 20 is not a virtual SPI");
+	/* a second device of the same pair: everything collides */
+	good_virtio(&c);
+	c.virtio[1] = c.virtio[0];
+	c.virtio[1].name = "second";
+	expect_error(&c, "vm \"beta\": virtio[1].intid: 79 is also virtio[0]'s");
+	expect_error(&c, "vm \"alpha\": virtio[1].backend_intid: 80 is also virtio[0]'s");
+	expect_error(&c, "vm \"beta\": virtio[1].mmio_ipa: overlaps virtio[0]'s");
+	expect_error(&c, "vm \"alpha\": virtio[1].ctrl_ipa: overlaps virtio[0]'s ctrl or doorbell");
+	expect_error(&c, "virtio[1].shmem: 0 is also virtio[0]'s window");
 }
 
 int main(void)
@@ -307,7 +429,12 @@ int main(void)
 		cmocka_unit_test(test_copied_image_source_in_vm_memory),
 		cmocka_unit_test(test_shmem),
 		cmocka_unit_test(test_magic_and_names),
-		cmocka_unit_test(test_virtio_reserved_fields),
+		cmocka_unit_test(test_virtio_valid),
+		cmocka_unit_test(test_virtio_vms_and_name),
+		cmocka_unit_test(test_virtio_window),
+		cmocka_unit_test(test_virtio_shared_region),
+		cmocka_unit_test(test_virtio_backend_fields),
+		cmocka_unit_test(test_virtio_irqs),
 	};
 
 	return cmocka_run_group_tests_name("hyp_cfgcheck", tests, NULL, NULL);

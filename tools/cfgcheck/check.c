@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <bulkhead/rio.h>
 #include "check.h"
 
 #define PAGE		BH_PAGE_SIZE
@@ -391,22 +392,236 @@ static void check_image_sources(struct checker *c)
 	}
 }
 
+/* The region of @vm mapping shmem @idx; *count gets how many do. */
+static const struct bh_mem_region *shared_region(const struct bh_vm_config *vm,
+						 uint32_t idx,
+						 unsigned int *count)
+{
+	const struct bh_mem_region *found = NULL;
+	unsigned int i;
+
+	*count = 0;
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
+		if ((vm->mem[i].flags & BH_MEM_SHARED) &&
+		    vm->mem[i].shmem == idx) {
+			found = found ? found : &vm->mem[i];
+			(*count)++;
+		}
+	return found;
+}
+
+/* Does [base, base+size) of @vm touch anything it maps or emulates? */
+static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base,
+			    uint64_t size, char *buf, size_t len)
+{
+	uint64_t gicd = vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
+	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
+		if (overlaps(base, size, vm->mem[i].ipa, vm->mem[i].size)) {
+			snprintf(buf, len, "mem[%u]", i);
+			return buf;
+		}
+	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
+		if (overlaps(base, size, vm->devices[i].ipa,
+			     vm->devices[i].size)) {
+			snprintf(buf, len, "devices[%u]", i);
+			return buf;
+		}
+	if (overlaps(base, size, gicd, BH_GICD_SIZE))
+		return "gicd_ipa";
+	if (overlaps(base, size, gicr,
+		     BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1)))
+		return "gicr_ipa";
+	return NULL;
+}
+
+static bool vm_has_irq(const struct bh_vm_config *vm, uint32_t intid)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_IRQS && vm->irqs[i]; i++)
+		if (vm->irqs[i] == intid)
+			return true;
+	return false;
+}
+
+/* A virtual SPI of remote I/O: in the vGIC's range, not passed through. */
+static void check_virtio_irq(struct checker *c, unsigned int i,
+			     const struct bh_vm_config *vm, const char *field,
+			     uint32_t intid)
+{
+	if (intid < CFG_SPI_FIRST || intid > CFG_VSPI_LAST)
+		fail(c, "vm \"%s\": virtio[%u].%s: %u is not a virtual SPI (32..%u)",
+		     vm_name(vm), i, field, intid, CFG_VSPI_LAST);
+	else if (vm_has_irq(vm, intid))
+		fail(c, "vm \"%s\": virtio[%u].%s: INTID %u is also a passed-through irq",
+		     vm_name(vm), i, field, intid);
+}
+
+/* The two VMs, the window and the shared region of one device. */
+static void check_virtio_frontend(struct checker *c, unsigned int i)
+{
+	const struct bh_config *cfg = c->cfg;
+	const struct bh_virtio *d = &cfg->virtio[i];
+	const struct bh_vm_config *fe = &cfg->vms[d->frontend];
+	const struct bh_vm_config *be = &cfg->vms[d->backend];
+	const struct bh_mem_region *fw, *bw;
+	unsigned int nf, nb, v;
+	const char *who;
+	char buf[32];
+
+	if (d->mmio_ipa % BH_RIO_MMIO_SIZE || d->mmio_ipa >= CFG_IPA_LIMIT)
+		fail(c, "vm \"%s\": virtio[%u].mmio_ipa: 0x%llx not a 0x%x-aligned IPA",
+		     vm_name(fe), i, (unsigned long long)d->mmio_ipa,
+		     BH_RIO_MMIO_SIZE);
+	/* the whole page must trap: nothing else of the frontend may be in it */
+	who = ipa_user(fe, d->mmio_ipa & ~(PAGE - 1), PAGE, buf, sizeof(buf));
+	if (who)
+		fail(c, "vm \"%s\": virtio[%u].mmio_ipa: page of 0x%llx is mapped or emulated as %s",
+		     vm_name(fe), i, (unsigned long long)d->mmio_ipa, who);
+	check_virtio_irq(c, i, fe, "intid", d->intid);
+	if (d->shmem >= BH_MAX_SHMEM || !cfg->shmem[d->shmem].size) {
+		fail(c, "virtio[%u]: shmem %u does not exist", i, d->shmem);
+		return;
+	}
+	fw = shared_region(fe, d->shmem, &nf);
+	bw = shared_region(be, d->shmem, &nb);
+	if (nf != 1)
+		fail(c, "vm \"%s\": virtio[%u].shmem: the frontend must map shmem %u exactly once (BH_MEM_SHARED), not %u times",
+		     vm_name(fe), i, d->shmem, nf);
+	if (nb != 1)
+		fail(c, "vm \"%s\": virtio[%u].shmem: the backend must map shmem %u exactly once (BH_MEM_SHARED), not %u times",
+		     vm_name(be), i, d->shmem, nb);
+	if (fw && bw && fw->size != bw->size)
+		fail(c, "vm \"%s\": virtio[%u].shmem: window 0x%llx bytes, but the frontend's is 0x%llx",
+		     vm_name(be), i, (unsigned long long)bw->size,
+		     (unsigned long long)fw->size);
+	if (fw && (fw->flags & BH_MEM_RW) != BH_MEM_RW)
+		fail(c, "vm \"%s\": virtio[%u].shmem: the frontend's window must be read/write",
+		     vm_name(fe), i);
+	if (bw && (bw->flags & BH_MEM_EXEC))
+		fail(c, "vm \"%s\": virtio[%u].shmem: the backend's window must not be executable",
+		     vm_name(be), i);
+	for (v = 0; v < nr_vms(cfg); v++)
+		if (v != d->frontend && v != d->backend &&
+		    shared_region(&cfg->vms[v], d->shmem, &nf))
+			fail(c, "vm \"%s\": mem: maps shmem %u, the window of virtio[%u]",
+			     vm_name(&cfg->vms[v]), d->shmem, i);
+}
+
+/* The backend's control region, doorbell and interrupt. */
+static void check_virtio_backend(struct checker *c, unsigned int i)
+{
+	const struct bh_config *cfg = c->cfg;
+	const struct bh_virtio *d = &cfg->virtio[i];
+	const struct bh_vm_config *be = &cfg->vms[d->backend];
+	const char *who;
+	char buf[32], field[40];
+
+	snprintf(field, sizeof(field), "virtio[%u].ctrl_ipa", i);
+	check_window(c, vm_name(be), field, d->ctrl_ipa, BH_RIO_CTRL_SIZE,
+		     CFG_IPA_LIMIT, "ipa");
+	snprintf(field, sizeof(field), "virtio[%u].doorbell_ipa", i);
+	check_window(c, vm_name(be), field, d->doorbell_ipa,
+		     BH_RIO_DOORBELL_SIZE, CFG_IPA_LIMIT, "ipa");
+	who = ipa_user(be, d->ctrl_ipa, BH_RIO_CTRL_SIZE, buf, sizeof(buf));
+	if (who)
+		fail(c, "vm \"%s\": virtio[%u].ctrl_ipa: 0x%llx overlaps %s",
+		     vm_name(be), i, (unsigned long long)d->ctrl_ipa, who);
+	who = ipa_user(be, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE, buf,
+		       sizeof(buf));
+	if (who)
+		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: 0x%llx overlaps %s",
+		     vm_name(be), i, (unsigned long long)d->doorbell_ipa, who);
+	if (overlaps(d->ctrl_ipa, BH_RIO_CTRL_SIZE, d->doorbell_ipa,
+		     BH_RIO_DOORBELL_SIZE))
+		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: overlaps its ctrl_ipa",
+		     vm_name(be), i);
+	check_virtio_irq(c, i, be, "backend_intid", d->backend_intid);
+}
+
+/* Two devices must not collide in the VMs they share. */
+static void check_virtio_pair(struct checker *c, unsigned int i,
+			      unsigned int j)
+{
+	const struct bh_config *cfg = c->cfg;
+	const struct bh_virtio *a = &cfg->virtio[i], *b = &cfg->virtio[j];
+	const char *fe = vm_name(&cfg->vms[a->frontend]);
+	const char *be = vm_name(&cfg->vms[a->backend]);
+
+	if (a->name && b->name && !strcmp(a->name, b->name))
+		fail(c, "virtio[%u].name: \"%s\" is also virtio[%u]'s", i,
+		     a->name, j);
+	if (a->shmem == b->shmem)
+		fail(c, "virtio[%u].shmem: %u is also virtio[%u]'s window", i,
+		     a->shmem, j);
+	if (a->frontend == b->frontend) {
+		if (overlaps(a->mmio_ipa, BH_RIO_MMIO_SIZE, b->mmio_ipa,
+			     BH_RIO_MMIO_SIZE))
+			fail(c, "vm \"%s\": virtio[%u].mmio_ipa: overlaps virtio[%u]'s",
+			     fe, i, j);
+		if (a->intid == b->intid)
+			fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s",
+			     fe, i, a->intid, j);
+	}
+	if (a->frontend == b->backend && a->intid == b->backend_intid)
+		fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s backend_intid",
+		     fe, i, a->intid, j);
+	if (a->backend == b->frontend && a->backend_intid == b->intid)
+		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s intid",
+		     be, i, a->backend_intid, j);
+	if (a->backend != b->backend)
+		return;
+	if (a->backend_intid == b->backend_intid)
+		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s",
+		     be, i, a->backend_intid, j);
+	if (overlaps(a->ctrl_ipa, BH_RIO_CTRL_SIZE, b->ctrl_ipa, BH_RIO_CTRL_SIZE) ||
+	    overlaps(a->ctrl_ipa, BH_RIO_CTRL_SIZE, b->doorbell_ipa, BH_RIO_DOORBELL_SIZE))
+		fail(c, "vm \"%s\": virtio[%u].ctrl_ipa: overlaps virtio[%u]'s ctrl or doorbell",
+		     be, i, j);
+	if (overlaps(a->doorbell_ipa, BH_RIO_DOORBELL_SIZE, b->ctrl_ipa, BH_RIO_CTRL_SIZE) ||
+	    overlaps(a->doorbell_ipa, BH_RIO_DOORBELL_SIZE, b->doorbell_ipa, BH_RIO_DOORBELL_SIZE))
+		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: overlaps virtio[%u]'s ctrl or doorbell",
+		     be, i, j);
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
 static void check_virtio(struct checker *c)
 {
 	const struct bh_config *cfg = c->cfg;
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *d = &cfg->virtio[i];
 
 		if (d->frontend >= nr_vms(cfg) || d->backend >= nr_vms(cfg) ||
-		    d->frontend == d->backend)
+		    d->frontend == d->backend) {
 			fail(c, "virtio[%u]: frontend %u / backend %u: not two different VMs",
 			     i, d->frontend, d->backend);
-		if (d->shmem >= BH_MAX_SHMEM || !cfg->shmem[d->shmem].size)
-			fail(c, "virtio[%u]: shmem %u does not exist", i, d->shmem);
-		if (d->intid < CFG_SPI_FIRST || d->intid > CFG_SPI_LAST)
-			fail(c, "virtio[%u]: intid %u is not an SPI", i, d->intid);
+			continue;
+		}
+		/* it becomes linux,uio-name and the device model's handle */
+		if (!d->name || !d->name[0] || strlen(d->name) > 31 ||
+		    !printable(d->name))
+			fail(c, "virtio[%u].name: missing or not [A-Za-z0-9._-]{1,31}",
+			     i);
+		check_virtio_frontend(c, i);
+		check_virtio_backend(c, i);
+		for (j = 0; j < i; j++)
+			if (cfg->virtio[j].frontend < nr_vms(cfg) &&
+			    cfg->virtio[j].backend < nr_vms(cfg))
+				check_virtio_pair(c, i, j);
 	}
 }
 

@@ -27,6 +27,7 @@
 #define CFG_PA_LIMIT		(1ull << 40)	/* Cortex-A53 PARange */
 #define CFG_SPI_FIRST		32
 #define CFG_SPI_LAST		1019
+#define CFG_VSPI_LAST		287	/* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
 
 /**
  * cfg_report_fn - receives one error message (no trailing newline)

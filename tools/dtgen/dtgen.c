@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bulkhead/rio.h>
 #include "check.h"
 #include "dtgen.h"
 
@@ -381,14 +382,28 @@ static const struct bh_device *vm_console(const struct bh_vm_config *vm)
 	return NULL;
 }
 
+/* The uio driver only binds "generic-uio" when told so (uio_pdrv_genirq.c). */
+#define UIO_OF_ID_ARG		"uio_pdrv_genirq.of_id=generic-uio"
+
+static bool vm_is_backend(const struct bh_config *cfg, unsigned int v);
+
 static void node_chosen(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	const struct bh_vm_config *vm = &g->cfg->vms[v];
 	const struct bh_image *initrd = find_image(vm, BH_IMAGE_INITRD);
 
 	dts_open(d, NULL, "chosen", 0, false);
-	if (vm->bootargs)
+	if (vm_is_backend(g->cfg, v) &&
+	    (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
+		char args[DTGEN_PATH_MAX];
+
+		snprintf(args, sizeof(args), "%s%s" UIO_OF_ID_ARG,
+			 vm->bootargs ? vm->bootargs : "",
+			 vm->bootargs && vm->bootargs[0] ? " " : "");
+		dts_str(g, d, "bootargs", args);
+	} else if (vm->bootargs) {
 		dts_str(g, d, "bootargs", vm->bootargs);
+	}
 	if (vm_console(vm))
 		dts_str(g, d, "stdout-path", "serial0");
 	if (initrd) {
@@ -575,25 +590,153 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v,
 	}
 }
 
-/*
- * Remote I/O (DESIGN §5) goes here: for each bh_config.virtio[] entry whose
- * frontend is @v, a "virtio,mmio" node at mmio_ipa (size 0x200, its SPI
- * edge-rising) with memory-region = a "restricted-dma-pool" reserved-memory
- * node over the shared window; for each entry whose backend is @v, a
- * "generic-uio" node with the request ring and the window as reg entries.
- * The hypervisor of issue 3 refuses such configs, so the generator does
- * too rather than emit nodes nothing serves.
- */
-static void node_virtio(struct dtgen *g, struct dts *d, unsigned int v)
+/* ------------------------------------------------------------ remote I/O */
+
+static unsigned int nr_virtio(const struct bh_config *cfg)
+{
+	unsigned int n = 0;
+
+	while (n < BH_MAX_VIRTIO && cfg->virtio[n].device_id)
+		n++;
+	return n;
+}
+
+static bool vm_is_backend(const struct bh_config *cfg, unsigned int v)
 {
 	unsigned int i;
 
-	(void)d;
-	for (i = 0; i < BH_MAX_VIRTIO && g->cfg->virtio[i].device_id; i++)
-		if (g->cfg->virtio[i].frontend == v ||
-		    g->cfg->virtio[i].backend == v)
-			fail(g, "vm \"%s\": virtio[%u]: remote I/O nodes are not generated yet",
-			     g->cfg->vms[v].name, i);
+	for (i = 0; i < nr_virtio(cfg); i++)
+		if (cfg->virtio[i].backend == v)
+			return true;
+	return false;
+}
+
+/* The region of @vm mapping shmem @idx (cfg_check() made it unique). */
+static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm,
+						 uint32_t idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
+		if ((vm->mem[i].flags & BH_MEM_SHARED) && vm->mem[i].shmem == idx)
+			return &vm->mem[i];
+	return NULL;
+}
+
+static void dts_spi_edge(struct dts *d, uint32_t intid)
+{
+	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI,
+		 intid - DT_GIC_SPI_BASE, DT_IRQ_TYPE_EDGE_RISING);
+}
+
+/*
+ * Frontend: each window is RAM of the VM (in /memory: the restricted pool
+ * must be in the linear map, so no no-map) reserved as a
+ * "restricted-dma-pool" that the "virtio,mmio" node names in memory-region:
+ * virtio_ring and virtio_console then allocate rings and bounce buffers
+ * only there (kernel/dma/swiotlb.c, DESIGN §5 least privilege).
+ */
+static void node_virtio_frontend(struct dtgen *g, struct dts *d,
+				 unsigned int v)
+{
+	const struct bh_config *cfg = g->cfg;
+	const struct bh_vm_config *vm = &cfg->vms[v];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr_virtio(cfg); i++) {
+		const struct bh_mem_region *w;
+
+		if (cfg->virtio[i].frontend != v)
+			continue;
+		w = virtio_window(vm, cfg->virtio[i].shmem);
+		if (!w) {
+			fail(g, "vm \"%s\": virtio[%u]: no shared window", vm->name, i);
+			return;
+		}
+		dts_open(d, NULL, "memory", w->ipa, true);
+		dts_str(g, d, "device_type", "memory");
+		dts_reg(d, w->ipa, w->size);
+		dts_close(d);
+		n++;
+	}
+	if (!n)
+		return;
+	dts_open(d, NULL, "reserved-memory", 0, false);
+	dts_u32(d, "#address-cells", 2);
+	dts_u32(d, "#size-cells", 2);
+	dts_line(d, "ranges;");
+	for (i = 0; i < nr_virtio(cfg); i++) {
+		const struct bh_mem_region *w;
+		char label[24];
+
+		if (cfg->virtio[i].frontend != v)
+			continue;
+		w = virtio_window(vm, cfg->virtio[i].shmem);
+		snprintf(label, sizeof(label), "virtio_pool%u", i);
+		dts_open(d, label, "restricted-dma", w->ipa, true);
+		dts_str(g, d, "compatible", "restricted-dma-pool");
+		dts_reg(d, w->ipa, w->size);
+		dts_close(d);
+	}
+	dts_close(d);
+	for (i = 0; i < nr_virtio(cfg); i++) {
+		const struct bh_virtio *dev = &cfg->virtio[i];
+
+		if (dev->frontend != v)
+			continue;
+		dts_open(d, NULL, "virtio_mmio", dev->mmio_ipa, true);
+		dts_str(g, d, "compatible", "virtio,mmio");
+		dts_reg(d, dev->mmio_ipa, BH_RIO_MMIO_SIZE);
+		dts_spi_edge(d, dev->intid);
+		dts_line(d, "memory-region = <&virtio_pool%u>;", i);
+		/* as QEMU's own virtio-mmio nodes: no cache maintenance */
+		dts_line(d, "dma-coherent;");
+		dts_close(d);
+	}
+}
+
+/*
+ * Backend: one "generic-uio" node per served device, its maps in the order
+ * of enum bh_rio_map (control region, doorbell, window), its interrupt
+ * "requests pending"; linux,uio-name is how the device model finds it.
+ */
+static void node_virtio_backend(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	const struct bh_config *cfg = g->cfg;
+	unsigned int i;
+
+	for (i = 0; i < nr_virtio(cfg); i++) {
+		const struct bh_virtio *dev = &cfg->virtio[i];
+		const struct bh_mem_region *w;
+
+		if (dev->backend != v)
+			continue;
+		w = virtio_window(&cfg->vms[v], dev->shmem);
+		if (!w) {
+			fail(g, "vm \"%s\": virtio[%u]: no shared window",
+			     cfg->vms[v].name, i);
+			return;
+		}
+		dts_open(d, NULL, "bulkhead-rio", dev->ctrl_ipa, true);
+		dts_str(g, d, "compatible", "generic-uio");
+		dts_str(g, d, "linux,uio-name", dev->name ? dev->name : "?");
+		dts_line(d, "reg = <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
+			 (uint32_t)(dev->ctrl_ipa >> 32), (uint32_t)dev->ctrl_ipa,
+			 BH_RIO_CTRL_SIZE,
+			 (uint32_t)(dev->doorbell_ipa >> 32),
+			 (uint32_t)dev->doorbell_ipa, BH_RIO_DOORBELL_SIZE,
+			 (uint32_t)(w->ipa >> 32), (uint32_t)w->ipa,
+			 (uint32_t)(w->size >> 32), (uint32_t)w->size);
+		dts_spi_edge(d, dev->backend_intid);
+		dts_close(d);
+	}
+}
+
+/* Remote I/O nodes (DESIGN §5, docs/protocol.md) of VM @v, either side. */
+static void node_virtio(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	node_virtio_frontend(g, d, v);
+	node_virtio_backend(g, d, v);
 }
 
 /* Things Linux's boot protocol needs that the checker does not know. */

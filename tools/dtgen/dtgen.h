@@ -26,6 +26,7 @@
 #define DT_GIC_SPI_BASE		32
 #define DT_GIC_PPI_BASE		16
 /* include/dt-bindings/interrupt-controller/irq.h */
+#define DT_IRQ_TYPE_EDGE_RISING	1
 #define DT_IRQ_TYPE_LEVEL_HIGH	4
 
 /* 16550A behind QEMU's pci-serial (DESIGN §2): 1.8432 MHz, byte registers. */
