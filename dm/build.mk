@@ -79,10 +79,20 @@ dm-tests: $(DM_TESTS)
 fuzz-dm: $(DM_FUZZ_BIN)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh
 fuzz: fuzz-dm
-bench-dm: $(DM_BENCH_BIN)
-	$(DM_BENCH_BIN)
+DM_BENCH_UIO_BIN := $(DM_B)/bench/bench_uio
+$(DM_BENCH_UIO_BIN): dm/bench/bench_uio.c tests/unit/dm_test_frontend.c \
+		tests/unit/dm_uio_hv.h $(DM_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -O2 $(DM_INC) -Itests/unit -o $@ \
+		dm/bench/bench_uio.c tests/unit/dm_test_frontend.c \
+		$(DM_HOST_OBJS) -pthread
 
-BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN)
+bench-dm: $(DM_BENCH_BIN) $(DM_BENCH_UIO_BIN)
+	$(DM_BENCH_BIN)
+	$(DM_BENCH_UIO_BIN)
+
+BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN) \
+	$(DM_BENCH_UIO_BIN)
 UNIT_TESTS += $(DM_TESTS)
 CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-aarch64-cli=dm/check-aarch64.sh
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)

@@ -532,7 +532,7 @@ static void console_reset(void *dev)
 
 /* Restorable state (dm/mmio.h "state"): what the rings do not say. */
 struct console_saved_port {
-	uint8_t guest_ready, guest_open, tx_held, pad;
+	uint8_t guest_ready, guest_open, tx_held, flags;
 	uint32_t tx_off;
 };
 
@@ -562,6 +562,7 @@ static size_t console_save(void *dev, void *buf, size_t len)
 		st.port[i].guest_ready = p->guest_ready;
 		st.port[i].guest_open = p->guest_open;
 		st.port[i].tx_held = p->tx_held;
+		st.port[i].flags = 0;	/* reserved */
 		st.port[i].tx_off = p->tx_held && p->tx_off < UINT32_MAX ?
 				    (uint32_t)p->tx_off : 0;
 	}
@@ -578,6 +579,9 @@ static int console_load(void *dev, const void *buf, size_t len)
 	if (len != sizeof(st))
 		return -EINVAL;
 	memcpy(&st, buf, sizeof(st));
+	for (i = 0; i < con->max_ports; i++)
+		if (st.port[i].flags)
+			return -EINVAL;
 	if (st.nports != con->max_ports || st.multiport > 1 ||
 	    (st.multiport && con->max_ports < 2))
 		return -EINVAL;

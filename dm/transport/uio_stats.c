@@ -96,9 +96,10 @@ static void uio_stats_cb(void *ctx, const char *name)
 int uio_stats_print(const char *root, char *const *names, int n, FILE *out)
 {
 	struct uio_stats_all a = { .root = root, .out = out };
-	int i, ret = 0;
 
 	if (n) {
+		int i, ret = 0;
+
 		for (i = 0; i < n; i++)
 			ret |= uio_stats_one(root, names[i], out, false);
 		return ret;

@@ -560,6 +560,41 @@ static void test_hostile_requests(void **state)
 	dm_log_set_quiet(0);
 }
 
+/*
+ * Batching: a backlog of posted writes and a read, published before the
+ * model attaches, is drained in one batch and completed by one doorbell.
+ */
+static void test_backlog_one_doorbell(void **state)
+{
+	struct hvm hv;
+	struct udm u;
+	struct hvm_dev *d;
+	struct uio_state_hdr h;
+	uint32_t seq = 0;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	d = hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE);
+	for (i = 0; i + 1 < BH_RIO_RING_SIZE; i++)
+		hvm_publish(d, VIRTIO_MMIO_INTERRUPT_ACK, 0, BH_RIO_WRITE, 4);
+	seq = hvm_publish(d, VIRTIO_MMIO_DEVICE_ID, 0, BH_RIO_READ, 4);
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	pump(&u, d);
+	assert_int_equal(d->req_done, BH_RIO_RING_SIZE);
+	assert_int_equal(d->ctrl->resp[seq % BH_RIO_RING_SIZE], 3);
+	assert_int_equal(d->cnt.doorbells, 1);
+	assert_int_equal(d->cnt.completions, BH_RIO_RING_SIZE);
+	state_hdr(d, &h);
+	assert_int_equal(h.requests, BH_RIO_RING_SIZE);
+	assert_int_equal(h.batches, 1);
+	print_message("# backlog: %u requests, %llu doorbell(s)\n",
+		      BH_RIO_RING_SIZE, (unsigned long long)d->cnt.doorbells);
+	udm_fini(&u);
+	hvm_fini(&hv);
+}
+
 /* A corrupt state page gives a fresh device; a valid one is restored. */
 static void test_state_page(void **state)
 {
@@ -655,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_restart_mid_stream),
 		cmocka_unit_test(test_bad_magic_at_attach),
 		cmocka_unit_test(test_hostile_requests),
+		cmocka_unit_test(test_backlog_one_doorbell),
 		cmocka_unit_test(test_state_page),
 		cmocka_unit_test(test_stats_option),
 	};
