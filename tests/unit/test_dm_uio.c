@@ -654,6 +654,86 @@ static void test_state_page(void **state)
 	dm_log_set_quiet(0);
 }
 
+/* ---- the real binary: killed (TERM, then KILL) and started again --------- */
+
+static pid_t dm_spawn(const char *root, const char *sock)
+{
+	char targ[256], carg[256];
+	pid_t pid;
+
+	snprintf(targ, sizeof(targ), "uio,id=t0,root=%s", root);
+	snprintf(carg, sizeof(carg), "socket,id=c0,path=%s,server=on", sock);
+	pid = fork();
+	if (pid == 0) {
+		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ,
+		      "-chardev", carg, "-device",
+		      "virtio-console,chardev=c0,transport=t0,name=fe1-console",
+		      (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock,
+			 size_t len, uint32_t seed)
+{
+	struct tfe_stream s = { 0 };
+	uint8_t *a = malloc(len), *b = malloc(len);
+
+	tfe_random(a, len, seed);
+	tfe_random(b, len, seed + 1);
+	s.client = tfe_unix_connect(sock, 5000);
+	assert_true(s.client >= 0);
+	usleep(100 * 1000);	/* let the model accept before data flows */
+	s.port = &f->port;
+	s.to_host = a;
+	s.to_host_len = len;
+	s.to_guest = b;
+	s.to_guest_len = len;
+	assert_int_equal(tfe_streams_run(l, &s, 1, 30000), 0);
+	assert_int_equal(s.mismatches, 0);
+	close(s.client);
+	free(a);
+	free(b);
+}
+
+static void test_binary_killed_and_restarted(void **state)
+{
+	struct hvm hv;
+	struct tfe_link link;
+	struct fe f;
+	char sock[108];
+	int status;
+	pid_t pid;
+
+	(void)state;
+	sock_path(sock, sizeof(sock), "bin");
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	pid = dm_spawn(hv.root, sock);
+	tfe_link_init(&link, hv.fe_sock);
+	fe_up(&hv, &link, &f, 0);
+	stream_phase(&link, &f, sock, 256 << 10, 1);
+	/* SIGTERM: a clean exit (state saved), exit code 0 */
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pid = dm_spawn(hv.root, sock);
+	stream_phase(&link, &f, sock, 256 << 10, 3);
+	/* SIGKILL: the state page of the last batch carries on */
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	pid = dm_spawn(hv.root, sock);
+	stream_phase(&link, &f, sock, 256 << 10, 5);
+	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	report(&hv.dev[0], "binary restarts");
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	hvm_fini(&hv);
+}
+
 /* bulkhead-dm --stats on the fake tree */
 static void test_stats_option(void **state)
 {
@@ -692,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_backlog_one_doorbell),
 		cmocka_unit_test(test_state_page),
+		cmocka_unit_test(test_binary_killed_and_restarted),
 		cmocka_unit_test(test_stats_option),
 	};
 
