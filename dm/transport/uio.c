@@ -51,6 +51,7 @@ struct uio_slot {
 	uint32_t cursor;		/* next request to handle */
 	bool started, stopped;
 	bool in_batch, notify;
+	bool notify_owed;		/* raised outside a batch, not rung yet */
 	struct uio_state_hdr stats;	/* our counters, kept across restarts */
 	uint8_t rec[BH_RIO_STATE_SIZE];
 	size_t rec_len;
@@ -267,9 +268,12 @@ static bool uio_serve(struct uio_slot *s)
 		__atomic_store_n(&s->ctrl->resp_prod, s->cursor,
 				 __ATOMIC_RELEASE);
 		bell = BH_RIO_KICK_COMPLETE;
+	} else if (s->notify_owed) {
+		uio_state_save(s);	/* chardev activity moved the rings */
 	}
-	if (s->notify)
+	if (s->notify || s->notify_owed)
 		bell |= BH_RIO_KICK_NOTIFY;
+	s->notify_owed = false;
 	if (bell) {
 		s->stats.doorbells++;
 		uio_dev_doorbell(&s->u, bell);
@@ -286,12 +290,14 @@ static void uio_irq_raise(void *opaque)
 		s->notify = true;	/* one doorbell for the batch */
 		return;
 	}
-	if (s->stopped || !s->started)
+	if (s->stopped || !s->started || s->notify_owed)
 		return;
-	/* chardev activity outside a batch changed the rings */
-	uio_state_save(s);
-	s->stats.doorbells++;
-	uio_dev_doorbell(&s->u, BH_RIO_KICK_NOTIFY);
+	/*
+	 * Chardev activity outside a batch: ring at the end of this loop
+	 * turn, together with a batch that may be waiting (one trap).
+	 */
+	s->notify_owed = true;
+	uio_kick(s->t);
 }
 
 static void uio_slot_cb(struct el_handler *h, uint32_t events)
