@@ -8,6 +8,11 @@
  * and EPOLLHUP on the master reports the last slave close.  While nobody is
  * connected, output is dropped so the guest's TX never stalls, and the master
  * is out of the epoll set (its HUP is level-triggered).
+ *
+ * Kernels without CONFIG_INOTIFY_USER: fall back to QEMU's method, a timer
+ * (PTY_POLL_MS) that checks the master for POLLHUP, armed only while nobody
+ * is connected.  BULKHEAD_DM_PTY_POLL=1 in the environment forces the
+ * fallback (tests).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +22,9 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <poll.h>
 #include <sys/inotify.h>
+#include <sys/timerfd.h>
 
 #include "dm/chardev.h"
 
@@ -26,17 +33,64 @@ struct chardev_pty {
 	int master;
 	int inotify_fd;
 	struct el_handler ino_h;
+	int timer_fd;			/* fallback without inotify, or -1 */
+	struct el_handler timer_h;
 };
+
+#define PTY_POLL_MS	200
 
 static struct chardev_pty *to_pty(struct chardev *cd)
 {
 	return (struct chardev_pty *)cd;
 }
 
+static void pty_timer_arm(struct chardev_pty *p, bool on)
+{
+	struct itimerspec its = { 0 };
+
+	if (p->timer_fd < 0)
+		return;
+	if (on) {
+		its.it_value.tv_nsec = PTY_POLL_MS * 1000000L;
+		its.it_interval = its.it_value;
+	}
+	timerfd_settime(p->timer_fd, 0, &its, NULL);
+}
+
 static void pty_disconnect(struct chardev *cd)
 {
 	/* Keep the master: the next opener of the slave reconnects. */
 	chardev_set_connected(cd, false);
+	pty_timer_arm(to_pty(cd), true);
+}
+
+/* Fallback: no HUP on the master any more means a slave is open. */
+static void pty_timer_cb(struct el_handler *h, uint32_t events)
+{
+	struct chardev_pty *p = (struct chardev_pty *)((char *)h -
+			offsetof(struct chardev_pty, timer_h));
+	struct pollfd pfd = { .fd = p->master, .events = POLLIN };
+	uint64_t ticks;
+
+	(void)events;
+	if (read(p->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return;
+	if (p->cd.connected || poll(&pfd, 1, 0) < 0 || (pfd.revents & POLLHUP))
+		return;
+	pty_timer_arm(p, false);
+	chardev_set_connected(&p->cd, true);
+}
+
+static int pty_timer_init(struct chardev_pty *p)
+{
+	p->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (p->timer_fd < 0)
+		return -errno;
+	p->timer_h.fd = p->timer_fd;
+	if (el_set(p->cd.loop, &p->timer_h, EPOLLIN))
+		return -EIO;
+	pty_timer_arm(p, true);
+	return 0;
 }
 
 static void pty_destroy(struct chardev *cd)
@@ -46,6 +100,9 @@ static void pty_destroy(struct chardev *cd)
 	el_set(cd->loop, &p->ino_h, 0);
 	if (p->inotify_fd >= 0)
 		close(p->inotify_fd);
+	el_set(cd->loop, &p->timer_h, 0);
+	if (p->timer_fd >= 0)
+		close(p->timer_fd);
 }
 
 static const struct chardev_ops pty_ops = {
@@ -108,14 +165,30 @@ struct chardev *chardev_pty_new(struct event_loop *loop,
 	}
 	chardev_init(&p->cd, &pty_ops, loop, o->id);
 	p->inotify_fd = -1;
+	p->timer_fd = -1;
 	el_handler_init(&p->ino_h, -1, pty_inotify_cb);
+	el_handler_init(&p->timer_h, -1, pty_timer_cb);
 	if (pty_open_master(p, err, errlen))
 		goto err_free;
 	if (chardev_attach_fds(&p->cd, p->master, p->master)) {
 		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed", o->id);
 		goto err_close;
 	}
-	p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (getenv("BULKHEAD_DM_PTY_POLL")) {
+		errno = ENOSYS;
+		p->inotify_fd = -1;
+	} else {
+		p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	}
+	if (p->inotify_fd < 0 && errno == ENOSYS) {
+		/* kernel without CONFIG_INOTIFY_USER */
+		if (pty_timer_init(p)) {
+			snprintf(err, errlen, "-chardev pty,id=%s: timerfd: %s",
+				 o->id, strerror(errno));
+			goto err_close;
+		}
+		goto announce;
+	}
 	if (p->inotify_fd < 0 ||
 	    inotify_add_watch(p->inotify_fd, p->cd.pty_name, IN_OPEN) < 0) {
 		snprintf(err, errlen, "-chardev pty,id=%s: inotify on %s: %s",
@@ -127,6 +200,7 @@ struct chardev *chardev_pty_new(struct event_loop *loop,
 		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed", o->id);
 		goto err_close;
 	}
+announce:
 	printf("char device redirected to %s (label %s)\n", p->cd.pty_name,
 	       o->id);
 	fflush(stdout);
@@ -135,6 +209,9 @@ err_close:
 	chardev_detach_fds(&p->cd, true);
 	if (p->inotify_fd >= 0)
 		close(p->inotify_fd);
+	el_set(loop, &p->timer_h, 0);
+	if (p->timer_fd >= 0)
+		close(p->timer_fd);
 err_free:
 	free(p);
 	return NULL;

@@ -597,6 +597,25 @@ static void test_pty_tx_without_reader(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/*
+ * The same two pty tests on the fallback for kernels without inotify (the
+ * Bulkhead guest kernel): a timer checks the master for HUP while nobody is
+ * connected.
+ */
+static void test_pty_both_ways_polled(void **state)
+{
+	setenv("BULKHEAD_DM_PTY_POLL", "1", 1);
+	test_pty_both_ways(state);
+	unsetenv("BULKHEAD_DM_PTY_POLL");
+}
+
+static void test_pty_tx_without_reader_polled(void **state)
+{
+	setenv("BULKHEAD_DM_PTY_POLL", "1", 1);
+	test_pty_tx_without_reader(state);
+	unsetenv("BULKHEAD_DM_PTY_POLL");
+}
+
 /* -transport sim,path=P: the model connects to a listening frontend. */
 static void test_sim_path(void **state)
 {
@@ -665,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_file_backend),
 		cmocka_unit_test(test_stdio_backend),
 		cmocka_unit_test(test_pty_tx_without_reader),
+		cmocka_unit_test(test_pty_both_ways_polled),
+		cmocka_unit_test(test_pty_tx_without_reader_polled),
 		cmocka_unit_test(test_sim_path),
 		cmocka_unit_test(test_frontend_dies_mid_read),
 	};
