@@ -52,6 +52,7 @@ HYP_UT_SRCS_test_hyp_pt  := hyp/arch/aarch64/pt.c
 HYP_UT_SRCS_test_hyp_esr := hyp/arch/aarch64/esr.c
 HYP_UT_SRCS_test_hyp_printf := hyp/core/printf.c
 HYP_UT_SRCS_test_hyp_fdt := hyp/core/fdt.c
+HYP_UT_SRCS_test_hyp_rio := hyp/core/rio_ring.c
 HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c
 HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))
 
@@ -72,3 +73,10 @@ SYSTEM_TEST_DEPS += $(HYP_IMAGES)
 
 -include $(HYP_OBJS:.o=.d) $(foreach c,$(HYP_CONFIGS),$(HYP_OUT)/$(c)/config.d)
 -include $(HYP_UNIT_TESTS:=.d)
+
+# Remote I/O: the device model runs in the backend VM.  The reference config
+# boots every VM from the shell role's initramfs, so it goes in there with an
+# rc.local that starts it in a VM that has remote-I/O uio nodes (the backend).
+HYP_RIO_DM := $(BUILD)/dm/aarch64/bulkhead-dm
+GUEST_EXTRA_shell += $(HYP_RIO_DM):/usr/bin/bulkhead-dm guest/rio/rc.local:/etc/rc.local
+$(BUILD)/guest/initramfs-shell.cpio.gz: $(HYP_RIO_DM) guest/rio/rc.local
