@@ -141,13 +141,24 @@ static bool uio_between(uint32_t lo, uint32_t x, uint32_t hi)
 static int uio_slot_start(struct uio_slot *s)
 {
 	struct bh_rio_ctrl *c = s->ctrl;
-	uint32_t prod = __atomic_load_n(&c->req_prod, __ATOMIC_ACQUIRE);
-	uint32_t done = *(volatile uint32_t *)&c->req_done;
-	uint32_t resp = *(volatile uint32_t *)&c->resp_prod;
+	uint32_t prod, done, resp;
 	struct uio_state_hdr h;
 	int err;
 
 	s->started = true;
+	/*
+	 * Enable the interrupt first: an interrupt taken before this model
+	 * opened the node left it masked (uio_pdrv_genirq disables it in its
+	 * handler), and uio_open() does not report events from before the
+	 * open.  Everything published until now is drained below.
+	 */
+	if (uio_dev_irq_arm(&s->u)) {
+		uio_slot_stop(s, "interrupt arm failed");
+		return -EIO;
+	}
+	prod = __atomic_load_n(&c->req_prod, __ATOMIC_ACQUIRE);
+	done = *(volatile uint32_t *)&c->req_done;
+	resp = *(volatile uint32_t *)&c->resp_prod;
 	if (prod - done > BH_RIO_RING_SIZE) {
 		uio_slot_stop(s, "req_prod/req_done out of range at attach");
 		return -EINVAL;
@@ -260,24 +271,26 @@ static bool uio_serve(struct uio_slot *s)
 		}
 	}
 	s->in_batch = false;
+	if (s->notify || s->notify_owed)
+		bell = BH_RIO_KICK_NOTIFY;
+	s->notify_owed = false;
 	if (n || *(volatile uint32_t *)&s->ctrl->resp_prod != s->cursor) {
 		s->stats.requests += n;
 		s->stats.batches++;
-		/* state first: a model killed now resumes after this batch */
-		uio_state_save(s);
+		bell |= BH_RIO_KICK_COMPLETE;
+	}
+	if (!bell)
+		return s->cursor != prod;
+	s->stats.doorbells++;
+	/*
+	 * State first (the batch, or chardev activity that moved the rings):
+	 * a model killed after this line resumes after this batch.
+	 */
+	uio_state_save(s);
+	if (bell & BH_RIO_KICK_COMPLETE)
 		__atomic_store_n(&s->ctrl->resp_prod, s->cursor,
 				 __ATOMIC_RELEASE);
-		bell = BH_RIO_KICK_COMPLETE;
-	} else if (s->notify_owed) {
-		uio_state_save(s);	/* chardev activity moved the rings */
-	}
-	if (s->notify || s->notify_owed)
-		bell |= BH_RIO_KICK_NOTIFY;
-	s->notify_owed = false;
-	if (bell) {
-		s->stats.doorbells++;
-		uio_dev_doorbell(&s->u, bell);
-	}
+	uio_dev_doorbell(&s->u, bell);
 	return s->cursor != prod;
 }
 

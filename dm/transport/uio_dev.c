@@ -229,6 +229,12 @@ static int fake_open(struct uio_dev *u)
 	u->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (u->fd < 0)
 		return -errno;
+	/*
+	 * Like a real uio open (uio_open() snapshots the event count), events
+	 * from before the open are not reported to this opener.
+	 */
+	while (fake_irq_ack(u) > 0)
+		;
 	snprintf(path, sizeof(path), "%s/db", u->dev_path);
 	u->db_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	return u->db_fd < 0 ? -errno : 0;
