@@ -394,6 +394,8 @@ static int uio_slot_open(struct uio_slot *s, const char *root,
 	int ret;
 
 	ret = uio_dev_open(&s->u, root, name, err, errlen);
+	if (!ret)
+		ret = uio_dev_lock(&s->u, err, errlen);
 	if (ret)
 		return ret;
 	if (s->u.map[BH_RIO_MAP_CTRL].size < BH_RIO_CTRL_SIZE ||

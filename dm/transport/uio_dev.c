@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -249,7 +250,7 @@ int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
 	int ret;
 
 	memset(u, 0, sizeof(*u));
-	u->fd = u->db_fd = -1;
+	u->fd = u->db_fd = u->lock_fd = -1;
 	root = uio_root(root);
 	snprintf(u->name, sizeof(u->name), "%s", name);
 	ret = uio_find(u, root, name);
@@ -288,6 +289,21 @@ int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
 	return ret;
 }
 
+int uio_dev_lock(struct uio_dev *u, char *err, size_t errlen)
+{
+	/* real: the node itself; fake: its directory */
+	u->lock_fd = open(u->dev_path, O_RDONLY | O_CLOEXEC);
+	if (u->lock_fd < 0 || flock(u->lock_fd, LOCK_EX | LOCK_NB)) {
+		int ret = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		snprintf(err, errlen,
+			 "uio device '%s' (%s) is already served by another device model",
+			 u->name, u->node);
+		return ret;
+	}
+	return 0;
+}
+
 int uio_dev_map(struct uio_dev *u, unsigned int k)
 {
 	if (k >= UIO_DEV_MAPS)
@@ -310,5 +326,7 @@ void uio_dev_close(struct uio_dev *u)
 		close(u->fd);
 	if (u->db_fd >= 0)
 		close(u->db_fd);
-	u->fd = u->db_fd = -1;
+	if (u->lock_fd >= 0)
+		close(u->lock_fd);
+	u->fd = u->db_fd = u->lock_fd = -1;
 }

@@ -33,13 +33,15 @@
 
 /* ---- an in-process device model on the uio transport --------------------- */
 
+#define UDM_MAX		8	/* devices, counting refused attaches */
+
 struct udm {
 	struct event_loop loop;
 	pthread_t thread;
 	bool running;
 	struct dm_transport *t;
-	struct chardev *cd[HVM_MAX_DEV];
-	struct virtio_console *con[HVM_MAX_DEV];
+	struct chardev *cd[UDM_MAX];
+	struct virtio_console *con[UDM_MAX];
 	unsigned int n;
 };
 
@@ -74,6 +76,7 @@ static void udm_chardev(struct udm *u, const char *name)
 	struct chardev_opts o = { .backend = "socket", .server = true };
 	char err[256];
 
+	assert_true(u->n < UDM_MAX);
 	snprintf(o.id, sizeof(o.id), "c%u", u->n);
 	sock_path(o.path, sizeof(o.path), name);
 	u->cd[u->n] = chardev_new(&u->loop, &o, err, sizeof(err));
@@ -490,6 +493,20 @@ static void test_bad_magic_at_attach(void **state)
 	udm_chardev(&u, "fe1-console");
 	assert_int_not_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "window"));
+	/* a second model for a served device is refused */
+	hv.dev[0].ctrl->shm_size = GUEST_SIZE;
+	udm_chardev(&u, "fe1-console");
+	assert_int_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
+	{
+		struct udm u2;
+
+		udm_init(&u2, hv.root);
+		udm_chardev(&u2, "fe1-console-2");
+		assert_int_equal(udm_device(&u2, "fe1-console", err, sizeof(err)),
+				 -EBUSY);
+		assert_non_null(strstr(err, "already served"));
+		udm_fini(&u2);
+	}
 	/* a missing device is named */
 	udm_chardev(&u, "nosuch");
 	assert_int_not_equal(udm_device(&u, "nosuch", err, sizeof(err)), 0);

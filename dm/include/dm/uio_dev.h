@@ -54,6 +54,7 @@ struct uio_dev {
 	char dev_path[UIO_DEV_PATH_MAX];
 	int fd;			/* real: /dev/uioN; fake: the irq FIFO.  Poll it. */
 	int db_fd;		/* fake: the db FIFO */
+	int lock_fd;		/* flock()ed: one device model per node */
 	struct uio_map map[UIO_DEV_MAPS];
 };
 
@@ -67,6 +68,14 @@ struct uio_dev {
  */
 int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
 		 char *err, size_t errlen);
+
+/**
+ * uio_dev_lock() - take the node for this process (flock, non-blocking)
+ *
+ * Two device models serving one device would both answer its requests.
+ * Return: 0, or -EBUSY with @err naming the device.
+ */
+int uio_dev_lock(struct uio_dev *u, char *err, size_t errlen);
 void uio_dev_close(struct uio_dev *u);
 
 /** uio_dev_map() - mmap map @k read/write (its size from sysfs). */
