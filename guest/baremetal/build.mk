@@ -7,7 +7,7 @@
 BM_OUT      := $(BUILD)/guest/baremetal
 BM_LIB_SRCS := $(sort $(wildcard guest/baremetal/lib/*.c guest/baremetal/lib/*.S)) \
 	       hyp/core/printf.c
-BM_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align -Iguest/baremetal/lib -Ihyp/include
+BM_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align -Iguest/baremetal/lib -Ihyp/include -Iinclude
 BM_LIB_OBJS := $(patsubst %,$(BM_OUT)/obj/%.o,$(BM_LIB_SRCS))
 BM_TESTS    := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guest/baremetal/*/*.c)))))
 BM_LINK_ADDR ?= 0x40000000

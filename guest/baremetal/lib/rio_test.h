@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layout shared by configs/test-rio*.c and the remote-I/O test guests
+ * (guest/baremetal/rio_*): where the frontend's virtio-mmio window and the
+ * backend's control region, doorbell and shared window are, and the fake
+ * register file the bare-metal backend serves.  Plain #defines: included by
+ * hosted and freestanding code alike.
+ */
+#ifndef BM_RIO_TEST_H
+#define BM_RIO_TEST_H
+
+#define RIO_T_MMIO		0x0a003e00ull	/* frontend IPA (DESIGN §2) */
+#define RIO_T_FE_INTID		79
+#define RIO_T_WINDOW		0x20000000ull	/* both sides' IPA of the window */
+#define RIO_T_WINDOW_SIZE	0x00100000ull
+#define RIO_T_CTRL		0x0b000000ull	/* backend IPAs */
+#define RIO_T_DOORBELL		0x0b008000ull
+#define RIO_T_BE_INTID		80
+
+/* The fake register file (offsets in the 0x200-byte window). */
+#define RIO_T_REG_MAGIC		0x000	/* reads "virt" */
+#define RIO_T_MAGIC_VALUE	0x74726976u
+#define RIO_T_REG_NOTIFY	0x050	/* a write raises the frontend's SPI */
+#define RIO_T_REG_SCRATCH	0x100	/* 0x100..0x1ef: plain storage */
+#define RIO_T_REG_DONE		0x1fc	/* the frontend has finished */
+
+/* Backend modes (BM_ARG parameter bits) */
+#define RIO_T_BE_LATE		0x1	/* serve only after a delay: backlog */
+#define RIO_T_BE_ROGUE		0x2	/* at the end, read past its window */
+
+#endif /* BM_RIO_TEST_H */
