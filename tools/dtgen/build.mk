@@ -20,6 +20,11 @@ DTGEN_CONFIGS := reference
 DTGEN_IMAGES_reference := '*:kernel=$(BUILD)/guest/Image' \
 	'*:initrd=$(BUILD)/guest/initramfs-shell.cpio.gz'
 DTGEN_DEPS_reference := $(BUILD)/guest/Image $(BUILD)/guest/initramfs-shell.cpio.gz
+# remote I/O: the reference system with a bare-metal hostile frontend2
+DTGEN_CONFIGS += test-rio-hostile
+DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
+	'frontend2:kernel=$(BUILD)/guest/baremetal/rio_hostile.bin'
+DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
 
 define DTGEN_RULES
 $(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN_HDRS)

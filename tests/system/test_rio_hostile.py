@@ -1,0 +1,65 @@
+"""A hostile frontend beside a Linux one (issue 6 acceptance), configs/test-rio-hostile.c:
+backend and frontend1 run Linux as in the reference system; frontend2 is
+guest/baremetal/rio_hostile, which sets up its virtio console like a driver
+and then queues a descriptor outside its shared window with an avail index
+far beyond the queue size.  The device model started by the backend at boot
+(guest/rio/rc.local, one process for both devices) must mark that device
+DEVICE_NEEDS_RESET and keep serving frontend1's hvc0 over its pty.
+"""
+
+import re
+
+from harness import Qemu, Shell, TestFailure
+import test_linux_reference as ref
+
+CONFIG = "test-rio-hostile"
+BOOT_TIMEOUT = 180
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def boot(ctx):
+    return Qemu(ctx, kernel=f"build/hyp/{CONFIG}/bulkhead.bin", smp=ref.smp(ctx, CONFIG),
+                mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
+                loaders=ref.loaders(ctx, CONFIG))
+
+
+def test_hostile_frontend_broken_linux_frontend_served(ctx):
+    with boot(ctx) as q:
+        s2 = q.con("serial2")
+        s2.expect(r"rio_hostile: device 3 version 2 features_hi 0x([0-9a-f]+)", timeout=BOOT_TIMEOUT)
+        s2.expect(r"rio_hostile: driver ok", timeout=30)
+        m = s2.expect(r"rio_hostile: status 0x([0-9a-f]+) needs_reset=(\d)", timeout=30)
+        check(m.group(2) == "1", f"hostile device not marked broken: {m.group(0)}")
+        q.con("uart0").expect(r"bulkhead: vm frontend2 powered off", timeout=30)
+
+        q.con("uart0").expect(r"bulkhead: backend up in", timeout=BOOT_TIMEOUT)
+        be = Shell(q.con("uart0"))
+        be.wait_prompt(r"backend# ", timeout=30)
+        q.con("serial1").expect(r"bulkhead: frontend1 up in", timeout=BOOT_TIMEOUT)
+        fe = Shell(q.con("serial1"))
+        fe.wait_prompt(r"frontend1# ", timeout=30)
+
+        log = be.run("cat /run/bulkhead-dm.log")
+        m = re.search(r"redirected to (/dev/pts/\d+) \(label console-frontend1\)", log)
+        check(m, f"no pty for console-frontend1:\n{log}")
+        pts = m.group(1)
+        check(be.run("pidof bulkhead-dm").strip(), "the device model died:\n" + log)
+        # the same process keeps serving frontend1, both ways, through its pty
+        be.run(f"exec 7<>{pts}; stty raw -echo <&7")
+        fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
+        fe.run("echo from-frontend1-$((6 * 7)) >&3")
+        got = be.run("timeout 20 head -c 17 <&7; echo", timeout=40)
+        check("from-frontend1-42" in got, f"backend got {got!r}")
+        fe.run("(head -c 16 <&3 >/tmp/t) & echo $! >/tmp/t.pid")
+        be.run("echo to-frontend1-$((6 * 7)) >&7")
+        got = fe.run("wait $(cat /tmp/t.pid); cat /tmp/t", timeout=40)
+        check("to-frontend1-42" in got, f"frontend1 got {got!r}")
+        st = be.run("bulkhead-dm --stats")
+        check(re.search(r"console-frontend1 \(uio\d\): traps=\d+.*state=ok", st), st)
+        hyp = q.con("uart0").output()
+        check(not re.search(r"bulkhead: vm \S+ stopped", hyp), "a VM was stopped")
+        print("device model log:\n" + be.run("cat /run/bulkhead-dm.log"))
