@@ -3,7 +3,8 @@
  * dtgen CLI, built once per config (the config .c is linked in):
  *
  *   dtgen --out DIR --dts     --image VM:KIND=PATH ...
- *         writes DIR/VM.dts for every VM that boots with a DTB
+ *         writes DIR/VM.dts for every VM that boots with a DTB, and DIR/vms
+ *         listing those VMs
  *   dtgen --out DIR --loaders --image VM:KIND=PATH ...
  *         (after dtc made DIR/VM.dtb) writes DIR/loaders: "ADDR PATH" per
  *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on", and
@@ -70,12 +71,25 @@ static int out_close(FILE *f, const char *path, const char *tmp, int ok)
 	return 0;
 }
 
+/*
+ * DIR/VM.dts for every VM with a DTB, then DIR/vms naming them, one per
+ * line, for the build to run dtc on (nothing is deleted: a test reading
+ * the directory while another build runs never sees it half empty).
+ */
 static int write_dts_all(struct dtgen *g, const char *dir)
 {
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64], name[80];
+	FILE *list = out_open(dir, "vms", path, sizeof(path), tmp);
+	char list_path[sizeof(path)], list_tmp[sizeof(tmp)];
 	unsigned int v;
 	int ret = 0;
 
+	if (!list) {
+		perror(tmp);
+		return -1;
+	}
+	memcpy(list_path, path, sizeof(path));
+	memcpy(list_tmp, tmp, sizeof(tmp));
 	for (v = 0; v < BH_MAX_VMS && g->cfg->vms[v].name; v++) {
 		FILE *f;
 
@@ -85,11 +99,15 @@ static int write_dts_all(struct dtgen *g, const char *dir)
 		f = out_open(dir, name, path, sizeof(path), tmp);
 		if (!f) {
 			perror(tmp);
-			return -1;
+			ret = -1;
+			break;
 		}
 		if (out_close(f, path, tmp, !dtgen_write_dts(g, v, f)))
 			ret = -1;
+		fprintf(list, "%s\n", g->cfg->vms[v].name);
 	}
+	if (out_close(list, list_path, list_tmp, !ret))
+		ret = -1;
 	return ret;
 }
 
