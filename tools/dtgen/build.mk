@@ -32,13 +32,15 @@ $(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN
 	$(HOST_CC) $(HOST_CFLAGS) $(DTGEN_INC) -DDTGEN_CONFIG_NAME='"configs/$(1).c"' \
 		-o $$@ $(DTGEN_SRCS) tools/dtgen/main.c configs/$(1).c
 
-# One recipe: the VM names are known to the config, not to make.
+# One recipe: the VM names are known to the config (dtgen lists them in
+# DIR/vms), not to make.  Every file is replaced by a rename, never deleted
+# first, so a test reading the directory meanwhile sees old or new, not none.
 $(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1))
-	@rm -rf $(DTGEN_DT)/$(1) && mkdir -p $(DTGEN_DT)/$(1)
+	@mkdir -p $(DTGEN_DT)/$(1)
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --dts $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
-	@for f in $(DTGEN_DT)/$(1)/*.dts; do \
-		echo "$(DTC) $$$$f"; \
-		$(DTC) -I dts -O dtb -o $$$${f%.dts}.dtb $$$$f || exit 1; \
+	@for vm in $$$$(cat $(DTGEN_DT)/$(1)/vms); do \
+		f=$(DTGEN_DT)/$(1)/$$$$vm; echo "$(DTC) $$$$f.dts"; \
+		$(DTC) -I dts -O dtb -o $$$$f.dtb.tmp $$$$f.dts && mv -f $$$$f.dtb.tmp $$$$f.dtb || exit 1; \
 	done
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --loaders $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
 endef
