@@ -112,6 +112,10 @@ class Runner:
 
     def run_system_file(self, path):
         modname = os.path.splitext(os.path.basename(path))[0]
+        # Tests of one folder may share helpers with each other.
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
         spec = importlib.util.spec_from_file_location(modname, path)
         mod = importlib.util.module_from_spec(spec)
         try:
