@@ -152,9 +152,15 @@ def no_trouble(q):
     check(not bad, f"hypervisor complained: {bad and bad.group(0)}")
 
 
+def pending(st, dev):
+    return int(st[dev]["req_prod"]) - int(st[dev]["req_done"])
+
+
 def test_dm_after_probe_one_process_both_frontends(ctx):
-    """The model at boot finds both frontends already waiting in their probe; a
-    fresh single process then serves both: text both ways, 1 MiB each way, sha256."""
+    """Both frontends wait in their virtio probe before any model runs: at boot
+    (the model of rc.local finds them waiting), and again after both reboot
+    while no model runs.  Then one process attaches and serves both: text both
+    ways, 1 MiB each way, sha256 compared."""
     with boot(ctx) as q:
         be = backend_shell(q)
         log = be.run("cat /run/bulkhead-dm.log")
@@ -162,14 +168,33 @@ def test_dm_after_probe_one_process_both_frontends(ctx):
             # request 0 already queued: the frontend was waiting in virtio_mmio's probe
             check(re.search(rf"uio {dev} \(uio\d\): attached, serving from request 0 \([1-9]\d* pending\)",
                             log), f"{dev} was not waiting when the model attached:\n{log}")
+        frontend_shells(q)
+        kill_dm(be)
+        for label in LABELS.values():
+            q.con(label).send_line("reboot -f")
+        # each frontend's new probe traps its first read and waits for a model
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while True:
+            st = stats(be)
+            if all(pending(st, dev) >= 1 for dev in DEVICES.values()):
+                break
+            check(time.monotonic() < deadline, f"frontends never reached their probe: {st}")
+            time.sleep(1)
+        time.sleep(2)
+        st2 = stats(be)
+        for dev in DEVICES.values():
+            # a blocked read: nothing moves (what `reboot` posted before is queued too)
+            check(st2[dev]["req_prod"] == st[dev]["req_prod"] and pending(st2, dev) >= 1,
+                  f"{dev}: the frontend went on without a model: {st[dev]} -> {st2[dev]}")
+        start_dm(be, list(DEVICES), "both")
         fes = frontend_shells(q)
         for vm, fe in fes.items():
+            check(q.con(LABELS[vm]).output().count(f"bulkhead: {vm} up in") == 2,
+                  f"{vm} did not boot twice")
             check("virtio_mmio" in fe.run("ls /sys/bus/platform/drivers/virtio-mmio/"),
                   f"{vm}: virtio-mmio not bound")
             dm = fe.run("dmesg | grep -i 'restricted\\|virtio' || true")
             check("assigned reserved memory node" in dm, f"{vm}: no restricted DMA pool:\n{dm}")
-        kill_dm(be)
-        start_dm(be, list(DEVICES), "both")
         for vm, fe in fes.items():
             open_hvc(fe)
             text_both_ways(be, fe, vm)
