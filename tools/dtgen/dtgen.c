@@ -397,10 +397,14 @@ static void node_chosen(struct dtgen *g, struct dts *d, unsigned int v)
 	    (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
 		char args[DTGEN_PATH_MAX];
 
-		snprintf(args, sizeof(args), "%s%s" UIO_OF_ID_ARG,
-			 vm->bootargs ? vm->bootargs : "",
-			 vm->bootargs && vm->bootargs[0] ? " " : "");
-		dts_str(g, d, "bootargs", args);
+		if (snprintf(args, sizeof(args), "%s%s" UIO_OF_ID_ARG,
+			     vm->bootargs ? vm->bootargs : "",
+			     vm->bootargs && vm->bootargs[0] ? " " : "") >=
+		    (int)sizeof(args))
+			fail(g, "vm \"%s\": bootargs: too long to add " UIO_OF_ID_ARG,
+			     vm->name);
+		else
+			dts_str(g, d, "bootargs", args);
 	} else if (vm->bootargs) {
 		dts_str(g, d, "bootargs", vm->bootargs);
 	}
