@@ -53,7 +53,7 @@ const struct bh_config bh_config = {
 			.name = "rfront",
 			.cpus = 0x2,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL0, 1),
+			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL0, 0),
 			.mem = {
 				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
 				  .pa = FRONT_PA,

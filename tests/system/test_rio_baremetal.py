@@ -68,3 +68,29 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
         check(code == 0, f"QEMU exit code {code}")
         us = int(m.group(2)) / int(m.group(1))
         print(f"rio bare-metal: {us:.0f} us per blocking read round trip (TCG)")
+
+
+def test_rio_frontend_reset_abandons_waiting_read(ctx):
+    """configs/test-rio-abandon.c: vCPU 1 of the frontend waits on a read nobody
+    answers yet, vCPU 0 resets the VM: the read is abandoned (its pCPU parks),
+    its late answer is retired and ignored, and the second life runs clean."""
+    with Qemu(ctx, kernel="build/hyp/test-rio-abandon/bulkhead.bin", smp=3, mem="1G",
+              consoles=["uart0"], pci_serials=["ser1"],
+              loaders=[(f"{BM}/rio_backend.bin", BACK_PA),
+                       (f"{BM}/rio_frontend.bin", FRONT_PA)]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        s1.expect(r"rio_frontend: life 1", timeout=20)
+        s1.expect(r"rio_frontend: cpu1 reading", timeout=20)
+        s1.expect(r"rio_frontend: resetting with a read pending", timeout=20)
+        u0.expect(r"bulkhead: vm rfront reset", timeout=20)
+        s1.expect(r"rio_frontend: life 2", timeout=20)
+        u0.expect(r"rio_backend: serving", timeout=20)
+        s1.expect(r"rio_frontend: done errors=0", timeout=30)
+        c = counters(u0.expect(r"rio_backend: hyp traps=[^\n]*rejected=\d+\r?\n", timeout=30).group(0))
+        check(c["traps"] == c["posted"] + c["reads"], f"traps != posted + reads: {c}")
+        u0.expect(r"rio_backend: done", timeout=30)
+        code = q.wait_exit(timeout=20)
+        check(code == 0, f"QEMU exit code {code}")
+        out = s1.output()
+        check("FAIL" not in out, "frontend failure:\n" + out)
+        check(not re.search(r"bulkhead: vm \S+ stopped", u0.output()), "a VM was stopped")

@@ -28,4 +28,7 @@
 #define RIO_T_BE_LATE		0x1	/* serve only after a delay: backlog */
 #define RIO_T_BE_ROGUE		0x2	/* at the end, read past its window */
 
+/* Frontend modes */
+#define RIO_T_FE_ABANDON	0x1	/* first life: reset with a read waiting */
+
 #endif /* BM_RIO_TEST_H */

@@ -9,7 +9,14 @@
  *   5. a write to NOTIFY raises the frontend's SPI (backend doorbell NOTIFY)
  *   6. timing of reads (median not needed: one figure per run)
  *
+ * With RIO_T_FE_ABANDON (2 vCPUs, in-place image): in its first life vCPU 1
+ * blocks on a read nobody answers yet and vCPU 0 resets the VM under it
+ * (PSCI SYSTEM_RESET): the hypervisor must abandon that read, retire its
+ * late answer into the void, and serve the second life normally.
+ *
  * Output (tests/system/test_rio_baremetal.py):
+ *   rio_frontend: life <n>
+ *   rio_frontend: resetting with a read pending       (ABANDON, first life)
  *   rio_frontend: start
  *   rio_frontend: magic ok / backlog ok / roundtrip ok / order ok / irq ok
  *   rio_frontend: <n> reads in <us> us
@@ -25,7 +32,12 @@
 #define IRQ_WAIT_US	2000000
 #define NR_SCRATCH	((0x1f0 - RIO_T_REG_SCRATCH) / 4)
 
+#define ABANDON_WAIT_US	300000
+#define CPU1_MPIDR	1ull
+
 static unsigned int errors;
+/* in .data, not .bss: an in-place image keeps it across SYSTEM_RESET */
+static volatile uint32_t lives = 1;
 
 static uint32_t rd(uint64_t off)
 {
@@ -112,9 +124,36 @@ static void time_reads(void)
 		  (unsigned long long)us);
 }
 
+/* vCPU 1 of the first life: a read that waits until the VM is reset */
+void bm_secondary_main(uint64_t context)
+{
+	(void)context;
+	bm_printf("rio_frontend: cpu1 reading\n");
+	(void)rd(RIO_T_REG_MAGIC);
+	bm_printf("rio_frontend: FAIL cpu1 read returned in the first life\n");
+}
+
+static void abandon_first_life(void)
+{
+	if (bm_cpu_on(CPU1_MPIDR, 0)) {
+		bm_printf("rio_frontend: FAIL cpu_on\n");
+		return;
+	}
+	bm_delay_us(ABANDON_WAIT_US);
+	bm_printf("rio_frontend: resetting with a read pending\n");
+	bm_psci(BM_PSCI_SYSTEM_RESET, 0, 0, 0);
+	bm_printf("rio_frontend: FAIL SYSTEM_RESET returned\n");
+}
+
 int main(uint64_t arg)
 {
-	(void)arg;
+	uint32_t life = lives++;
+
+	bm_printf("rio_frontend: life %u\n", life);
+	if ((BM_ARG_PARAM(arg) & RIO_T_FE_ABANDON) && life == 1) {
+		abandon_first_life();
+		return 1;
+	}
 	bm_printf("rio_frontend: start\n");
 	if (gic_init_dist() || gic_init_cpu()) {
 		bm_printf("rio_frontend: FAIL gic\n");
