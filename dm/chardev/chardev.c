@@ -111,6 +111,7 @@ int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd)
 	cd->in_fd = in_fd;
 	cd->out_fd = out_fd;
 	cd->in_eof = false;
+	cd->out_not_sock = false;
 	if (in_fd >= 0)
 		err = chardev_setup_input(cd);
 	if (out_fd >= 0 && out_fd != in_fd)
@@ -280,10 +281,19 @@ size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt)
 		cd->dropped += total;
 		return total;
 	}
-	/* sendmsg for sockets: MSG_NOSIGNAL instead of a SIGPIPE */
-	n = sendmsg(cd->out_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0 && errno == ENOTSOCK)
+	/*
+	 * sendmsg for sockets: MSG_NOSIGNAL instead of a SIGPIPE.  Other fds
+	 * say ENOTSOCK, or ENOSYS on a kernel without CONFIG_NET (the
+	 * Bulkhead guest kernel); remember that and use writev.
+	 */
+	n = -1;
+	errno = ENOTSOCK;
+	if (!cd->out_not_sock)
+		n = sendmsg(cd->out_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0 && (errno == ENOTSOCK || errno == ENOSYS)) {
+		cd->out_not_sock = true;
 		n = writev(cd->out_fd, iov, cnt);
+	}
 	if (n >= 0) {
 		if ((size_t)n < total) {
 			cd->want_write = true;

@@ -75,7 +75,13 @@ static void pty_timer_cb(struct el_handler *h, uint32_t events)
 	(void)events;
 	if (read(p->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return;
-	if (p->cd.connected || poll(&pfd, 1, 0) < 0 || (pfd.revents & POLLHUP))
+	if (p->cd.connected || poll(&pfd, 1, 0) < 0)
+		return;
+	/*
+	 * No HUP: a slave is open.  Input pending despite a HUP: a writer
+	 * came and went between two ticks; take its bytes too.
+	 */
+	if ((pfd.revents & POLLHUP) && !(pfd.revents & POLLIN))
 		return;
 	pty_timer_arm(p, false);
 	chardev_set_connected(&p->cd, true);

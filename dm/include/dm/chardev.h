@@ -62,6 +62,7 @@ struct chardev {
 	bool in_pollable;		/* epoll refuses regular files */
 	int ready_fd;			/* eventfd standing in for !in_pollable */
 	bool in_eof;
+	bool out_not_sock;		/* out_fd refused sendmsg: use writev */
 	bool borrowed_fds;		/* stdio: never close 0/1 */
 	bool connected;
 	bool want_read, want_write;
