@@ -1,0 +1,145 @@
+"""bulkhead-dm's uio transport in the backend VM serving the frontends' stock
+virtio_console through the hypervisor, each console on a pty the model made
+(the scenario as written; tests/system/test_rio_linux.py covers the rest of
+the issue 6 acceptance with file chardevs).
+
+One boot of the reference config: a model serving both frontends, text both
+ways and 1 MiB each way (sha256) through /dev/pts/N <-> /dev/hvc0, then the
+model killed (SIGKILL) and replaced by one model per frontend: both hvc0 work
+again without a reboot.
+"""
+
+import os
+import re
+import time
+
+from harness import Qemu, Shell, TestFailure
+
+BOOT_TIMEOUT = 180
+NAMES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
+LABELS = {"frontend1": "serial1", "frontend2": "serial2"}
+MIB = 1 << 20
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def boot(ctx, config="reference"):
+    dt = os.path.join(ctx.build, "dt", config)
+    with open(os.path.join(dt, "loaders")) as f:
+        loaders = [(file.strip(), int(addr, 16))
+                   for addr, file in (line.split(None, 1) for line in f)]
+    with open(os.path.join(dt, "smp")) as f:
+        smp = int(f.read())
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
+                consoles=["uart0"], pci_serials=["serial1", "serial2"], loaders=loaders)
+
+
+def shell(q, label, vm):
+    q.con(label).expect(rf"bulkhead: {vm} up in", timeout=BOOT_TIMEOUT)
+    sh = Shell(q.con(label))
+    sh.wait_prompt(rf"{vm}# ", timeout=30)
+    return sh
+
+
+def stats(be, name):
+    for line in be.run(f"bulkhead-dm --stats {name}").split("\n"):
+        m = re.match(r"(\S+) \((uio\d+)\): (.*)", line.strip())
+        if m and m.group(1) == name:
+            return {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
+    raise TestFailure(f"no --stats line for {name}")
+
+
+def start_dm(be, vms, tag):
+    """One model for @vms, each console on a pty; return {vm: /dev/pts/N}."""
+    args = " ".join(f"-chardev pty,id=p{vm[-1]} -device virtio-console,chardev=p{vm[-1]},"
+                    f"transport=t,name={NAMES[vm]}" for vm in vms)
+    be.run(f"(bulkhead-dm -transport uio,id=t {args} >/tmp/{tag}.out 2>/tmp/{tag}.err & "
+           f"echo $! >/tmp/{tag}.pid); sleep 1")
+    out = be.run(f"cat /tmp/{tag}.out /tmp/{tag}.err")
+    ptys = {f"frontend{m.group(2)}": m.group(1)
+            for m in re.finditer(r"char device redirected to (/dev/pts/\d+) \(label p(\d)\)", out)}
+    for vm in vms:
+        check(vm in ptys and re.search(rf"uio {NAMES[vm]} \(uio\d\): attached", out),
+              f"model {tag} did not serve {vm}:\n{out}")
+    return ptys
+
+
+def wait_for(sh, cond_cmd, timeout=120):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if "yes" in sh.run(f"{cond_cmd} && echo yes; true"):
+            return
+        time.sleep(0.3)
+    raise TestFailure(f"timeout: {cond_cmd}")
+
+
+def text_both_ways(be, fe, vm, pty, tag):
+    be.run(f"(cat {pty} > /tmp/{tag}-in & echo $! > /tmp/{tag}-cat.pid); sleep 0.5")
+    fe.run(f"echo {tag}-from-{vm} >&3")
+    wait_for(be, f"grep -q {tag}-from-{vm} /tmp/{tag}-in", 30)
+    be.run(f"kill $(cat /tmp/{tag}-cat.pid)")
+    fe.run(f"((head -c {len(tag) + 7} <&3 > /tmp/{tag}-in; touch /tmp/{tag}-in.done) "
+           f">/dev/null 2>&1 & true); sleep 0.5")
+    be.run(f"echo {tag}-to-fe > {pty}")
+    wait_for(fe, f"[ -e /tmp/{tag}-in.done ]", 30)
+    got = fe.run(f"cat /tmp/{tag}-in")
+    check(f"{tag}-to-fe" in got, f"{vm} got {got!r}")
+
+
+def mib_each_way(be, fe, pty):
+    """1 MiB frontend->backend and backend->frontend; return figures."""
+    fe.run(f"head -c {MIB} /dev/urandom > /tmp/x")
+    be.run(f"head -c {MIB} /dev/urandom > /tmp/y")
+    s0 = stats(be, NAMES["frontend1"])
+    be.run(f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
+    t0 = time.monotonic()
+    fe.run("cat /tmp/x >&3", timeout=300)
+    wait_for(be, "[ -e /tmp/x.done ]", 300)
+    up = time.monotonic() - t0
+    s1 = stats(be, NAMES["frontend1"])
+    fe.run(f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
+    t0 = time.monotonic()
+    be.run(f"cat /tmp/y > {pty}", timeout=300)
+    wait_for(fe, "[ -e /tmp/y.done ]", 300)
+    down = time.monotonic() - t0
+    s2 = stats(be, NAMES["frontend1"])
+    for f in ("x", "y"):
+        a = fe.run(f"sha256sum /tmp/{f}").split()[0]
+        b = be.run(f"sha256sum /tmp/{f}").split()[0]
+        check(a == b, f"/tmp/{f} differs: frontend {a} backend {b}")
+
+    def d(a, b, k):
+        return int(b[k]) - int(a[k])
+    print(f"# frontend->backend 1 MiB: {up:.2f} s ({1 / up:.2f} MiB/s incl. shell round trips), "
+          f"{d(s0, s1, 'traps')} traps, {d(s0, s1, 'doorbells')} doorbells, "
+          f"{d(s0, s1, 'frontend_irqs')} frontend irqs")
+    print(f"# backend->frontend 1 MiB: {down:.2f} s ({1 / down:.2f} MiB/s), "
+          f"{d(s1, s2, 'traps')} traps, {d(s1, s2, 'doorbells')} doorbells, "
+          f"{d(s1, s2, 'frontend_irqs')} frontend irqs")
+
+
+def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
+    with boot(ctx) as q:
+        be = shell(q, "uart0", "backend")
+        # a model an init script may have started is replaced by ours
+        be.run("kill $(cat /run/bulkhead-dm.pid) 2>/dev/null; sleep 1; true")
+        ptys = start_dm(be, ["frontend1", "frontend2"], "dm-all")
+        fes = {vm: shell(q, LABELS[vm], vm) for vm in NAMES}
+        for vm, fe in fes.items():
+            # hvc drops input and resets termios on last close: keep it open
+            fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
+            text_both_ways(be, fe, vm, ptys[vm], "one")
+        mib_each_way(be, fes["frontend1"], ptys["frontend1"])
+        # killed, not asked: the state page of its last batch carries on
+        be.run("kill -9 $(cat /tmp/dm-all.pid); sleep 0.5")
+        ptys = {}
+        for vm in NAMES:
+            ptys.update(start_dm(be, [vm], f"dm-{vm}"))
+        for vm, fe in fes.items():
+            text_both_ways(be, fe, vm, ptys[vm], "again")
+            check("0x0000000f" in fe.run("cat /sys/bus/virtio/devices/virtio0/status"),
+                  f"{vm}'s virtio device is not DRIVER_OK any more")
+        print(be.run("bulkhead-dm --stats"))
