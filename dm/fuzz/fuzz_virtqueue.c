@@ -5,9 +5,11 @@
  * exactly its size, so ASan flags any byte read or written outside it) is
  * filled from the input, and the parser must survive whatever it finds.
  *
- * Input: [0] log2 queue size, [1] features (bit0 EVENT_IDX, bit1 INDIRECT),
- *        [2] mode (bit7: ring addresses from [3..14]; bit6: register
- *        sequence instead of ring image), then the window image or ops.
+ * Input: [0] log2 queue size, [1] features (bit0 EVENT_IDX, bit1 INDIRECT,
+ *        bit2 window in device mode), [2] mode (bit7: ring addresses from
+ *        [3..14]; bit6: register sequence instead of ring image; bit5: a
+ *        saved device state (uio state page) of 4*[3] bytes from [4], then
+ *        the window image), then the window image or ops.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -77,6 +79,7 @@ static void fuzz_ring(const uint8_t *data, size_t size, uint8_t *win_mem)
 
 	dm_ratelimit_init(&rl);
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
+	window_set_device(&win, data[1] & 4);
 	vq_init(&vq, 0, 256, &rl, "fuzz");
 	if (data[1] & 1)
 		feat |= 1ULL << VIRTIO_RING_F_EVENT_IDX;
@@ -166,6 +169,36 @@ static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
 	mmio_fini(&d.m);
 }
 
+/*
+ * A hostile saved state (the uio transport's state page): restored like a
+ * restarted device model does, then every restored queue is drained.
+ */
+static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
+{
+	static const uint8_t cfg[12];
+	size_t len = 4U * data[3];
+	struct dm_window win;
+	struct fuzz_dev d;
+	unsigned int q;
+
+	if (size < 4 + len)
+		return;
+	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
+	window_set_device(&win, data[1] & 4);
+	memcpy(win_mem, data + 4 + len,
+	       size - 4 - len < FUZZ_WIN ? size - 4 - len : FUZZ_WIN);
+	if (mmio_init(&d.m, "fuzz", 3, &fdev_ops, &d, 4, 64,
+		      (1ULL << VIRTIO_F_VERSION_1) |
+		      (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+		      (1ULL << VIRTIO_RING_F_INDIRECT_DESC), cfg, sizeof(cfg)))
+		return;
+	mmio_attach(&d.m, &win, NULL, NULL);
+	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m))
+		for (q = 0; q < 4; q++)
+			fdev_notify(&d, q);
+	mmio_fini(&d.m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -180,6 +213,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (data[2] & 0x40)
 		fuzz_regs(data, size, win_mem);
+	else if (data[2] & 0x20)
+		fuzz_state(data, size, win_mem);
 	else
 		fuzz_ring(data, size, win_mem);
 	free(win_mem);
