@@ -18,6 +18,7 @@
  *   rio_backend: hyp traps=<n> posted=<n> reads=<n> irqs=<n> doorbells=<n> full_waits=<n> rejected=<n>
  *   rio_backend: hostile doorbells rejected=<n>
  *   rio_backend: reading 0x... (rogue) / rio_backend: done
+ * and then one last NOTIFY: the frontend powers off only after it.
  */
 #include <bulkhead/rio.h>
 #include "bm.h"
@@ -153,10 +154,16 @@ int main(uint64_t arg)
 		uint64_t a = RIO_T_WINDOW + RIO_T_WINDOW_SIZE;
 
 		bm_printf("rio_backend: reading 0x%llx\n", (unsigned long long)a);
+		/*
+		 * Only now may the frontend power off: the hypervisor's log line
+		 * for that shares UART0 with us and would interleave.
+		 */
+		doorbell(BH_RIO_KICK_NOTIFY);
 		bm_printf("rio_backend: SAW 0x%llx\n",
 			  (unsigned long long)*(volatile uint64_t *)(uintptr_t)a);
 		return 1;
 	}
 	bm_printf("rio_backend: done\n");
+	doorbell(BH_RIO_KICK_NOTIFY);
 	return 0;
 }

@@ -30,6 +30,7 @@
 #define ORDER_WRITES	300
 #define TIMED_READS	200
 #define IRQ_WAIT_US	2000000
+#define FINAL_WAIT_US	5000000
 #define NR_SCRATCH	((0x1f0 - RIO_T_REG_SCRATCH) / 4)
 
 #define ABANDON_WAIT_US	300000
@@ -112,6 +113,19 @@ static void test_irq(void)
 	bm_printf("rio_frontend: irq ok\n");
 }
 
+/*
+ * The backend's last NOTIFY says it has printed everything on UART0, which
+ * the hypervisor's "powered off" line for us would share.
+ */
+static void wait_final_irq(void)
+{
+	uint64_t deadline = bm_counter() + bm_counter_freq() * FINAL_WAIT_US / 1000000;
+	uint32_t iar = gic_wait_until(deadline);
+
+	if (BM_GIC_INTID(iar) < BM_GIC_SPURIOUS)
+		gic_eoi(iar);
+}
+
 static void time_reads(void)
 {
 	uint64_t t0 = bm_counter(), us;
@@ -168,5 +182,6 @@ int main(uint64_t arg)
 	time_reads();
 	wr(RIO_T_REG_DONE, 1);
 	bm_printf("rio_frontend: done errors=%u\n", errors);
+	wait_final_irq();
 	return 0;
 }

@@ -161,5 +161,10 @@ int main(uint64_t arg)
 	bm_printf("rio_hostile: status 0x%x needs_reset=%u\n", st,
 		  (st & S_NEEDS_RESET) ? 1u : 0u);
 	bm_printf("rio_hostile: done\n");
-	return 0;
+	/*
+	 * Stay (asleep): powering off would put a hypervisor line on UART0
+	 * in the middle of the backend's boot messages.
+	 */
+	for (;;)
+		__asm__ volatile("wfi" : : : "memory");
 }
