@@ -83,8 +83,8 @@ void dm_cli_usage(void)
 "  bulkhead-dm -transport sim,id=t0,path=/tmp/fe.sock \\\n"
 "      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n"
 "  bulkhead-dm -transport uio,id=t0 \\\n"
-"      -chardev pty,id=fe1 -device virtio-console,chardev=fe1,transport=t0,name=fe1-console \\\n"
-"      -chardev pty,id=fe2 -device virtio-console,chardev=fe2,transport=t0,name=fe2-console\n",
+"      -chardev pty,id=fe1 -device virtio-console,chardev=fe1,transport=t0,name=console-frontend1 \\\n"
+"      -chardev pty,id=fe2 -device virtio-console,chardev=fe2,transport=t0,name=console-frontend2\n",
 	      stdout);
 }
 
