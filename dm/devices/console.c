@@ -245,6 +245,34 @@ static void port_rx_pump(void *opaque)
 
 /* ---- TX: guest -> chardev ------------------------------------------------ */
 
+/*
+ * Device-memory window: copy the chain out in bounce-buffer pieces.  Go on
+ * while the chardev takes whole pieces (also when it drops them for want of
+ * a peer: no write_ready would ever come); a short write means a slow peer.
+ */
+static bool port_tx_bounce(struct console_port *p)
+{
+	struct vq_chain *c = &p->tx_chain;
+	struct iovec b = { .iov_base = port_bounce(p) };
+	size_t n;
+
+	if (!b.iov_base)
+		return false;
+	while (p->tx_off < c->out_len) {
+		b.iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out,
+				       p->tx_off, b.iov_base,
+				       CONSOLE_BOUNCE_SIZE);
+		if (!b.iov_len)
+			break;
+		n = chardev_writev(p->cd, &b, 1);
+		p->tx_off += n;
+		p->tx_bytes += n;
+		if (n < b.iov_len)
+			break;
+	}
+	return p->tx_off >= c->out_len;
+}
+
 /* Write the held chain from tx_off; true when all of it is consumed. */
 static bool port_tx_write(struct console_port *p)
 {
@@ -257,18 +285,8 @@ static bool port_tx_write(struct console_port *p)
 		p->tx_off = c->out_len;		/* no backend: drop */
 		return true;
 	}
-	if (con_device_mem(p->con)) {
-		iov[0].iov_base = port_bounce(p);
-		if (!iov[0].iov_base)
-			return false;
-		iov[0].iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out,
-					    skip, iov[0].iov_base,
-					    CONSOLE_BOUNCE_SIZE);
-		n = iov[0].iov_len ? chardev_writev(p->cd, iov, 1) : 0;
-		p->tx_off += n;
-		p->tx_bytes += n;
-		return p->tx_off >= c->out_len;
-	}
+	if (con_device_mem(p->con))
+		return port_tx_bounce(p);
 	for (i = 0; i < c->n_out; i++) {
 		if (skip >= c->iov[i].iov_len) {
 			skip -= c->iov[i].iov_len;
