@@ -179,7 +179,6 @@ static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 	size_t len = 4U * data[3];
 	struct dm_window win;
 	struct fuzz_dev d;
-	unsigned int q;
 
 	if (size < 4 + len)
 		return;
@@ -193,9 +192,12 @@ static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 		      (1ULL << VIRTIO_RING_F_INDIRECT_DESC), cfg, sizeof(cfg)))
 		return;
 	mmio_attach(&d.m, &win, NULL, NULL);
-	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m))
+	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m)) {
+		unsigned int q;
+
 		for (q = 0; q < 4; q++)
 			fdev_notify(&d, q);
+	}
 	mmio_fini(&d.m);
 }
 
