@@ -254,11 +254,12 @@ static bool port_tx_bounce(struct console_port *p)
 {
 	struct vq_chain *c = &p->tx_chain;
 	struct iovec b = { .iov_base = port_bounce(p) };
-	size_t n;
 
 	if (!b.iov_base)
 		return false;
 	while (p->tx_off < c->out_len) {
+		size_t n;
+
 		b.iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out,
 				       p->tx_off, b.iov_base,
 				       CONSOLE_BOUNCE_SIZE);
