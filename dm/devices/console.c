@@ -91,6 +91,25 @@ static uint8_t *port_bounce(struct console_port *p)
 	return p->bounce;
 }
 
+/*
+ * Take the next chain of @vq.  When the ring looks empty, notifications are
+ * re-enabled and the ring checked once more (§2.7.10): a chain the driver
+ * added meanwhile is taken now, a later one comes with a kick.  One re-check
+ * is enough, so a driver flipping avail->idx cannot keep us here.
+ * Return: as vq_pop(); on a ring error the device is marked broken (@what).
+ */
+static int con_pop(struct virtio_console *con, struct virtqueue *vq,
+		   struct vq_chain *c, const char *what)
+{
+	int r = vq_pop(vq, c);
+
+	if (!r && vq_notify_enable(vq))
+		r = vq_pop(vq, c);
+	if (r < 0)
+		mmio_needs_reset(&con->mmio, what, r);
+	return r;
+}
+
 static void ctrl_flush(struct virtio_console *con)
 {
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_RXQ);
@@ -103,17 +122,12 @@ static void ctrl_flush(struct virtio_console *con)
 		struct console_ctrl_msg *m = &con->ctrl[con->ctrl_head];
 		uint8_t buf[sizeof(m->hdr) + CONSOLE_NAME_MAX];
 		size_t len = sizeof(m->hdr) + m->name_len;
+		int r = con_pop(con, vq, c, "control receiveq");
 
-		int r = vq_pop(vq, c);
-		if (r < 0) {
-			mmio_needs_reset(&con->mmio, "control receiveq", r);
+		if (r < 0)
 			return;
-		}
-		if (!r) {
-			if (vq_notify_enable(vq))
-				continue;
+		if (!r)
 			break;
-		}
 		if (c->n_out || c->in_len < sizeof(m->hdr)) {
 			mmio_needs_reset(&con->mmio, "control buffer too small",
 					 -EINVAL);
@@ -206,19 +220,16 @@ static void port_rx_pump(void *opaque)
 	bool pushed = false;
 	unsigned int budget;
 	size_t n;
+	int r;
 
 	for (budget = CONSOLE_RX_BUDGET; budget; budget--) {
 		if (!port_can_rx(p))
 			break;
 		vq = port_vq(p, false);
-		int r = vq_pop(vq, c);
-		if (r < 0) {
-			mmio_needs_reset(m, "receiveq", r);
+		r = con_pop(p->con, vq, c, "receiveq");
+		if (r < 0)
 			break;
-		}
 		if (!r) {
-			if (vq_notify_enable(vq))
-				continue;
 			/* back-pressure: leave the bytes in the chardev */
 			p->rx_starved = true;
 			break;
@@ -314,16 +325,8 @@ static void port_tx(struct console_port *p)
 	if (!vq || !mmio_live(m))
 		return;
 	while (!p->tx_held && !m->broken) {
-		int r = vq_pop(vq, c);
-		if (r < 0) {
-			mmio_needs_reset(m, "transmitq", r);
+		if (con_pop(p->con, vq, c, "transmitq") <= 0)
 			break;
-		}
-		if (!r) {
-			if (vq_notify_enable(vq))
-				continue;
-			break;
-		}
 		if (c->n_in) {
 			mmio_needs_reset(m, "transmitq buffer writable", -EINVAL);
 			break;
@@ -448,16 +451,8 @@ static void ctrl_receive(struct virtio_console *con)
 	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
 		return;
 	while (!con->mmio.broken) {
-		int r = vq_pop(vq, c);
-		if (r < 0) {
-			mmio_needs_reset(&con->mmio, "control transmitq", r);
+		if (con_pop(con, vq, c, "control transmitq") <= 0)
 			break;
-		}
-		if (!r) {
-			if (vq_notify_enable(vq))
-				continue;
-			break;
-		}
 		if (c->n_in) {
 			mmio_needs_reset(&con->mmio, "control buffer writable",
 					 -EINVAL);
