@@ -147,9 +147,14 @@ static int pty_open_master(struct chardev_pty *p, char *err, size_t errlen)
 	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->master < 0 || grantpt(p->master) || unlockpt(p->master) ||
 	    ptsname_r(p->master, p->cd.pty_name, sizeof(p->cd.pty_name))) {
+		int ret = -errno;
+
 		snprintf(err, errlen, "-chardev pty,id=%s: cannot open pty: %s",
-			 p->cd.id, strerror(errno));
-		return -errno;
+			 p->cd.id, strerror(-ret));
+		if (p->master >= 0)
+			close(p->master);
+		p->master = -1;
+		return ret;
 	}
 	/* Raw like QEMU: the guest's bytes pass unchanged. */
 	if (tcgetattr(p->master, &tio) == 0) {

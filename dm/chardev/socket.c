@@ -66,7 +66,8 @@ static void socket_accept_cb(struct el_handler *h, uint32_t events)
 		return;
 	}
 	if (chardev_attach_fds(&s->cd, fd, fd)) {
-		close(fd);
+		/* attach already recorded fd: detach closes it exactly once */
+		chardev_detach_fds(&s->cd, true);
 		return;
 	}
 	el_set(s->cd.loop, &s->listen_h, 0);

@@ -33,22 +33,29 @@ static void el_wake_cb(struct el_handler *h, uint32_t events)
 
 int el_init(struct event_loop *loop)
 {
+	int err;
+
 	loop->stop = false;
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0)
 		return -errno;
 	loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (loop->wake_fd < 0)
+	if (loop->wake_fd < 0) {
+		err = -errno;
 		goto err_epoll;
+	}
 	el_handler_init(&loop->wake_h, loop->wake_fd, el_wake_cb);
-	if (el_set(loop, &loop->wake_h, EPOLLIN))
+	err = el_set(loop, &loop->wake_h, EPOLLIN);
+	if (err)
 		goto err_wake;
 	return 0;
 err_wake:
 	close(loop->wake_fd);
 err_epoll:
+	/* close() may overwrite errno: report the failing call's error */
 	close(loop->epfd);
-	return -errno;
+	loop->epfd = loop->wake_fd = -1;
+	return err;
 }
 
 void el_fini(struct event_loop *loop)
