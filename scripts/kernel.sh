@@ -17,6 +17,14 @@ recipe=1
 key=$( (cat "$fragment"; echo "recipe $recipe") | sha256sum | cut -c1-16)-$(basename "$deb" .deb | sed 's/^linux-source-6.1_//')
 dir="$cache/kernel/$key"
 
+# One build at a time per cache: a second make waits here, then finds the Image.
+mkdir -p "$cache/kernel"
+exec 9>"$cache/kernel/.lock"
+if ! flock -n 9; then
+	echo "kernel: another build holds $cache/kernel/.lock, waiting"
+	flock 9
+fi
+
 if [ ! -f "$dir/Image" ]; then
 	src="$cache/kernel/src-$(basename "$deb" .deb)"
 	if [ ! -f "$src/.extracted" ]; then
