@@ -149,14 +149,16 @@ static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
 	mmio_attach(&d.m, &win, NULL, NULL);
 	/* ops of 8 bytes: off(2) size(1) write(1) value(4) */
 	for (i = 3; i + 8 <= size; i += 8) {
-		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % 0x200;
+		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) %
+			       DM_MMIO_WINDOW_SIZE;
 		uint32_t sz = data[i + 2] % 5;
 		uint32_t val;
 
 		memcpy(&val, data + i + 4, 4);
 		/* address registers: aim into the window most of the time */
-		if ((off & ~0x4U) == 0x80 || (off & ~0x4U) == 0x90 ||
-		    (off & ~0x4U) == 0xa0)
+		if ((off & ~0x4U) == VIRTIO_MMIO_QUEUE_DESC_LOW ||
+		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_AVAIL_LOW ||
+		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_USED_LOW)
 			val = (off & 4) ? 0 : (uint32_t)FUZZ_BASE + (val % FUZZ_WIN);
 		if (data[i + 3] & 1)
 			mmio_write(&d.m, off, sz, val);

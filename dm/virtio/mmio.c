@@ -201,7 +201,7 @@ uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size)
 	case VIRTIO_MMIO_SHM_BASE_LOW:
 	case VIRTIO_MMIO_SHM_BASE_HIGH:
 		/* §4.2.2: no shared memory regions: length reads all ones. */
-		return 0xffffffffU;
+		return VIRTIO_MMIO_SHM_LEN_NONE;
 	case VIRTIO_MMIO_CONFIG_GENERATION:
 		return m->config_generation;
 	default:
@@ -233,12 +233,13 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 {
 	uint32_t old = m->status;
 	uint32_t set = val & ~old;
+
 	if (!val) {
 		mmio_reset(m);
 		return;
 	}
 	/* §2.1.2: the driver never clears a bit (other than by reset). */
-	if ((val & old) != old || val > 0xff) {
+	if ((val & old) != old || (val & ~VIRTIO_MMIO_STATUS_MASK)) {
 		dm_log_rl(&m->rl, "%s: status %#x -> %#x ignored", m->name, old,
 			  val);
 		return;
@@ -317,7 +318,7 @@ static void mmio_write_queue(struct virtio_mmio *m, uint32_t off,
 	}
 	switch (off) {
 	case VIRTIO_MMIO_QUEUE_NUM:
-		vq->num = val > 0xffff ? 0 : (uint16_t)val;
+		vq->num = val > UINT16_MAX ? 0 : (uint16_t)val;
 		if (!mmio_is_pow2(val) || val > vq->num_max)
 			dm_log_rl(&m->rl, "%s: vq %u: bad QueueNum %u", m->name,
 				  vq->index, val);
@@ -492,7 +493,7 @@ static int mmio_state_check(const struct virtio_mmio *m,
 	if (st->device_id != m->device_id || st->nqueues != m->nqueues ||
 	    len < head || st->dev_len != len - head)
 		return -EINVAL;
-	if (st->status > 0xff || (st->driver_features & ~m->host_features))
+	if ((st->status & ~VIRTIO_MMIO_STATUS_MASK) || (st->driver_features & ~m->host_features))
 		return -EINVAL;
 	if ((st->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(st->status & (VIRTIO_CONFIG_S_FEATURES_OK |

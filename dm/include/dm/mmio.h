@@ -22,6 +22,10 @@
 /* §4.2.2: "0x74726976 (a Little Endian equivalent of the 'virt' string)". */
 #define VIRTIO_MMIO_MAGIC		0x74726976U
 #define VIRTIO_MMIO_VERSION_MODERN	2U
+/* §2.1: the device status field is one byte; higher Status bits are RES0. */
+#define VIRTIO_MMIO_STATUS_MASK		0xffU
+/* §4.2.2 SHMLen: a region that does not exist reads as -1. */
+#define VIRTIO_MMIO_SHM_LEN_NONE	0xffffffffU
 /* §4.2.2 QueueReset (v1.2); not in the 6.1 uapi header. */
 #ifndef VIRTIO_MMIO_QUEUE_RESET
 #define VIRTIO_MMIO_QUEUE_RESET		0x0c0

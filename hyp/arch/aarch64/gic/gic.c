@@ -104,12 +104,12 @@ unsigned int gic_this_cpu(void)
 
 int gic_init_boot(void)
 {
-	uint32_t pidr2 = rd32(gicd(GICD_PIDR2)) & 0xf0;
+	uint32_t pidr2 = rd32(gicd(GICD_PIDR2)) & GIC_PIDR2_ARCH_MASK;
 	uint64_t boot_aff = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
 	uint32_t i;
 
 	/* ArchRev 3 (GICv3) or 4 (GICv4, a superset). */
-	if (pidr2 != GIC_PIDR2_ARCH_GICV3 && pidr2 != 0x40)
+	if (pidr2 != GIC_PIDR2_ARCH_GICV3 && pidr2 != GIC_PIDR2_ARCH_GICV4)
 		return -ENODEV;
 
 	wr32(gicd(GICD_CTLR), 0);

@@ -64,6 +64,7 @@
 #define GICD_SGIR		0x0f00
 #define GICD_CPENDSGIR		0x0f10
 #define GICD_SPENDSGIR		0x0f20
+#define GICD_SGIR_BANK_BYTES	0x10	/* 4 registers each of C/SPENDSGIR */
 #define GICD_IROUTER		0x6000	/* 64-bit, n = INTID (n >= 32) */
 #define GICD_IROUTER_END	0x7fe0
 #define GICD_PIDR2		0xffe8
@@ -93,8 +94,10 @@
 #define GICD_IROUTER_IRM	(1ull << 31)
 #define GICD_IROUTER_AFF_MASK	0xff00ffffffull	/* Aff3 [39:32], Aff2..0 */
 
-/* GICD/GICR_PIDR2.ArchRev [7:4] = 3 means GICv3 */
+/* GICD/GICR_PIDR2.ArchRev [7:4] = 3 means GICv3, 4 GICv4 (§12.9.27) */
+#define GIC_PIDR2_ARCH_MASK	0xf0
 #define GIC_PIDR2_ARCH_GICV3	0x30
+#define GIC_PIDR2_ARCH_GICV4	0x40
 #define GIC_PIDR2_VALUE		(GIC_PIDR2_ARCH_GICV3 | 0x0b)
 
 /* ----------------------------------------------- redistributor (§12.10) */
@@ -137,6 +140,7 @@
 
 /* ICFGR: 2 bits per INTID, bit 1 of the field set = edge-triggered */
 #define GIC_ICFG_EDGE		0x2u
+#define GIC_ICFG_FIELD_MASK	0x3u
 
 /* ------------------------------------------- CPU interface (§12.2, §12.4) */
 
@@ -150,6 +154,7 @@
 
 /* ICC_SGI1R_EL1 (§12.2.23) */
 #define ICC_SGI1R_TARGETS_MASK	0xffffull
+#define ICC_SGI1R_AFF_MASK	0xffull	/* each of Aff3..Aff1 */
 #define ICC_SGI1R_AFF1_SHIFT	16
 #define ICC_SGI1R_INTID_SHIFT	24
 #define ICC_SGI1R_INTID_MASK	0xfull

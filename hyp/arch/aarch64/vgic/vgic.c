@@ -369,7 +369,8 @@ static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c,
 	spin_lock(&d->lock);
 	for (i = 0; i < 16; i++) {
 		struct vgic_irq *irq = vgic_irq_get(d, c, first + i);
-		uint32_t field = (uint32_t)(*val >> (2 * i)) & 0x3u;
+		uint32_t field = (uint32_t)(*val >> (2 * i)) &
+				 GIC_ICFG_FIELD_MASK;
 
 		if (!irq)
 			continue;
@@ -561,7 +562,7 @@ static bool vgic_dist_quiet_raz(uint64_t off)
 	return (off >= GICD_ITARGETSR && off < GICD_ICFGR) ||
 	       (off >= GICD_IGRPMODR && off < GICD_IGRPMODR + GICD_BITMAP_BYTES) ||
 	       (off >= GICD_NSACR && off < GICD_NSACR + 2 * GICD_BITMAP_BYTES) ||
-	       (off >= GICD_SGIR && off < GICD_SPENDSGIR + 0x10) ||
+	       (off >= GICD_SGIR && off < GICD_SPENDSGIR + GICD_SGIR_BANK_BYTES) ||
 	       (off >= GICD_SETSPI_NSR && off <= GICD_CLRSPI_SR);
 }
 
@@ -806,9 +807,9 @@ int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa,
 static bool vgic_sgi_targets(const struct vgic_cpu *self,
 			     const struct vgic_cpu *t, uint64_t v)
 {
-	uint64_t aff3 = (v >> ICC_SGI1R_AFF3_SHIFT) & 0xff;
-	uint64_t aff2 = (v >> ICC_SGI1R_AFF2_SHIFT) & 0xff;
-	uint64_t aff1 = (v >> ICC_SGI1R_AFF1_SHIFT) & 0xff;
+	uint64_t aff3 = (v >> ICC_SGI1R_AFF3_SHIFT) & ICC_SGI1R_AFF_MASK;
+	uint64_t aff2 = (v >> ICC_SGI1R_AFF2_SHIFT) & ICC_SGI1R_AFF_MASK;
+	uint64_t aff1 = (v >> ICC_SGI1R_AFF1_SHIFT) & ICC_SGI1R_AFF_MASK;
 	uint64_t rs = (v >> ICC_SGI1R_RS_SHIFT) & ICC_SGI1R_RS_MASK;
 	uint32_t aff0 = MPIDR_AFF0(t->mpidr);
 
@@ -913,10 +914,14 @@ struct vgic_lr_pick {
 	uint32_t intid;
 };
 
+/* Above every 8-bit priority: a pending-only interrupt sorts after actives. */
+#define VGIC_LR_KEY_NOT_ACTIVE	0x100u
+
 /* Sort key: active before pending (never strand an active one), then prio. */
 static unsigned int vgic_lr_key(const struct vgic_irq *irq)
 {
-	return ((irq->flags & VGIC_IRQ_ACTIVE) ? 0 : 0x100u) | irq->priority;
+	return ((irq->flags & VGIC_IRQ_ACTIVE) ? 0 : VGIC_LR_KEY_NOT_ACTIVE) |
+	       irq->priority;
 }
 
 static bool vgic_wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
