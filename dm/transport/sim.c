@@ -19,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "dm/sim_proto.h"
@@ -160,6 +161,18 @@ static void sim_unmap(struct sim_slot *slot)
 	window_init(&slot->win, 0, 0, NULL);
 }
 
+/* Could @memfd be (or become) shorter than @len bytes? */
+static bool sim_memfd_short(int memfd, uint64_t len)
+{
+	struct stat st;
+	int seals = fcntl(memfd, F_GET_SEALS);
+
+	if (seals < 0 || !(seals & F_SEAL_SHRINK) || fstat(memfd, &st) ||
+	    st.st_size < 0)
+		return true;
+	return (uint64_t)st.st_size < len;
+}
+
 static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
 			   int memfd)
 {
@@ -169,6 +182,15 @@ static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
 	if (m->slot >= TRANSPORT_MAX_SLOTS || !s->slots[m->slot].dev ||
 	    memfd < 0 || !m->len || m->len > SIZE_MAX / 2) {
 		dm_log_rl(&s->rl, "sim: bad attach of slot %u", m->slot);
+		return;
+	}
+	/*
+	 * Pages of a mapping past the end of its file raise SIGBUS on access:
+	 * the memfd must hold the whole window, and stay so (F_SEAL_SHRINK).
+	 */
+	if (sim_memfd_short(memfd, m->len)) {
+		dm_log_rl(&s->rl, "sim: slot %u: memfd smaller than %#llx or not sealed against shrinking",
+			  m->slot, (unsigned long long)m->len);
 		return;
 	}
 	slot = &s->slots[m->slot];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Test frontend: see dm_test_frontend.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@
 
 int tfe_mem_init(struct tfe_mem *m, uint64_t base, uint64_t size)
 {
-	m->memfd = memfd_create("tfe-guest-mem", MFD_CLOEXEC);
-	if (m->memfd < 0 || ftruncate(m->memfd, (off_t)size))
+	m->memfd = memfd_create("tfe-guest-mem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/* the sim transport only maps memory that cannot shrink under it */
+	if (m->memfd < 0 || ftruncate(m->memfd, (off_t)size) ||
+	    fcntl(m->memfd, F_ADD_SEALS, F_SEAL_SHRINK))
 		return -errno;
 	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      m->memfd, 0);

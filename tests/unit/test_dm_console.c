@@ -153,6 +153,46 @@ static void test_tx_without_client_is_consumed(void **state)
 }
 
 /*
+ * A hostile frontend claims a window longer than the memfd it passes: the
+ * missing pages would raise SIGBUS in the model at the first ring access.
+ * The model must refuse that window (QueueReady then ends in NEEDS_RESET)
+ * and keep serving.
+ */
+static void test_attach_longer_than_memfd(void **state)
+{
+	const uint64_t ring = GUEST_BASE + (1ULL << 20); /* past the memfd */
+	struct dm_fixture fx;
+	struct tfe_mem claimed;
+	struct guest g;
+
+	(void)state;
+	assert_int_equal(fx_init(&fx), 0);
+	assert_non_null(fx_console(&fx, 1, fx_socket(&fx, "short")));
+	assert_int_equal(fx_start(&fx), 0);
+	assert_int_equal(tfe_mem_init(&g.mem, GUEST_BASE, 64ULL << 10), 0);
+	claimed = g.mem;
+	claimed.size = GUEST_SIZE;
+	assert_int_equal(tfe_link_attach(&fx.link, 0, &claimed), 0);
+	tfe_dev_init(&g.dev, &fx.link, 0, NULL, &g.mem);
+	assert_int_equal(tfe_probe(&g.dev, FEATURES), 0);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_SEL, 0);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_NUM, 16);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)ring);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)ring + 0x1000);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)ring + 0x2000);
+	tfe_write32(&g.dev, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_int_equal(tfe_status(&g.dev) & VIRTIO_CONFIG_S_NEEDS_RESET,
+			 VIRTIO_CONFIG_S_NEEDS_RESET);
+	/* the model is alive and the device recovers with a real window */
+	assert_int_equal(tfe_link_attach(&fx.link, 0, &g.mem), 0);
+	assert_int_equal(tfe_probe(&g.dev, FEATURES), 0);
+	assert_int_equal(tfe_vq_setup(&g.dev, 0, 16), 0);
+	assert_int_equal(tfe_status(&g.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	fx_fini(&fx);
+	tfe_mem_fini(&g.mem);
+}
+
+/*
  * RX back-pressure: the client writes far more than the guest has buffers
  * for while the guest does not read; nothing may be dropped.
  */
@@ -372,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_port0_8mib_both_ways),
 		cmocka_unit_test(test_two_devices_8mib_both_ways),
 		cmocka_unit_test(test_tx_without_client_is_consumed),
+		cmocka_unit_test(test_attach_longer_than_memfd),
 		cmocka_unit_test(test_rx_backpressure),
 		cmocka_unit_test(test_multiport),
 	};

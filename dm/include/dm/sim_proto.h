@@ -6,7 +6,8 @@
  * answered in order, interrupts are sent as they are raised.
  *
  *  frontend -> model  SIM_MSG_ATTACH  slot, addr = guest base, len = size,
- *                                     memfd of guest memory in SCM_RIGHTS
+ *                                     memfd of guest memory in SCM_RIGHTS,
+ *                                     >= len bytes, sealed F_SEAL_SHRINK
  *                     SIM_MSG_READ    slot, offset, size
  *                     SIM_MSG_WRITE   slot, offset, size, value
  *  model -> frontend  SIM_MSG_REPLY   slot, offset, size, value
