@@ -131,6 +131,14 @@ static uint8_t vgic_route_lookup(const struct vgic_dist *d, uint64_t irouter)
 	return VGIC_NO_TARGET;
 }
 
+/* A register that reads as zero and ignores writes (RAZ/WI). */
+static int vgic_raz_wi(bool write, uint64_t *val)
+{
+	if (!write)
+		*val = 0;
+	return 0;
+}
+
 static bool vgic_access_ok(uint64_t off, unsigned int size)
 {
 	if (size != 1 && size != 2 && size != 4 && size != 8)
@@ -401,11 +409,8 @@ static int vgic_irouter_access(struct vgic_dist *d, uint64_t off,
 
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	if (intid < GIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
-		if (!write)
-			*val = 0;	/* reserved / unimplemented: RAZ/WI */
-		return 0;
-	}
+	if (intid < GIC_SPI_BASE || intid >= VGIC_NR_IRQS)
+		return vgic_raz_wi(write, val);	/* reserved / unimplemented */
 	irq = &d->spis[intid - GIC_SPI_BASE];
 	spin_lock(&d->lock);
 	if (!write) {
@@ -463,9 +468,8 @@ static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes,
 	return true;
 }
 
-static int vgic_dist_bitregs(struct vgic_dist *d, struct vgic_cpu *self,
-			     uint64_t off, bool write, uint64_t *val,
-			     bool *handled)
+static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write,
+			     uint64_t *val, bool *handled)
 {
 	static const struct {
 		uint64_t base;
@@ -489,11 +493,8 @@ static int vgic_dist_bitregs(struct vgic_dist *d, struct vgic_cpu *self,
 		*handled = true;
 		/* Bank 0 is the redistributors' business under ARE (RAZ/WI). */
 		if (first < GIC_SPI_BASE) {
-			if (!write)
-				*val = 0;
-			return 0;
+			return vgic_raz_wi(write, val);
 		}
-		(void)self;
 		return vgic_bitbank_access(d, NULL, first, banks[i].reg,
 					   banks[i].set, write, val);
 	}
@@ -541,9 +542,7 @@ static int vgic_dist_reg32(struct vgic_dist *d, uint64_t off, bool write,
 		return 0;
 	case GICD_TYPER2:
 	case GICD_STATUSR:
-		if (!write)
-			*val = 0;
-		return 0;
+		return vgic_raz_wi(write, val);
 	default:
 		break;
 	}
@@ -573,15 +572,14 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 	uint32_t first;
 	int ret;
 
+	(void)self;	/* GICD state is per VM: the accessing vCPU does not matter */
 	if (!d || !val || off >= GICD_SIZE || !vgic_access_ok(off, size))
 		goto bad;
 
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + GICD_PRIO_BYTES) {
 		first = (uint32_t)(off - GICD_IPRIORITYR);
 		if (first < GIC_SPI_BASE) {	/* banked: RAZ/WI under ARE */
-			if (!write)
-				*val = 0;
-			return 0;
+			return vgic_raz_wi(write, val);
 		}
 		ret = vgic_prio_access(d, NULL, first, size, write, val);
 		if (ret)
@@ -598,15 +596,12 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 		ret = vgic_dist_reg32(d, off, write, val, &handled);
 		if (handled)
 			return ret;
-		ret = vgic_dist_bitregs(d, self, off, write, val, &handled);
+		ret = vgic_dist_bitregs(d, off, write, val, &handled);
 		if (handled)
 			return ret;
 		if (vgic_in_bank(off, GICD_ICFGR, GICD_ICFGR_BYTES, &first, 16)) {
-			if (first < GIC_SPI_BASE) {
-				if (!write)
-					*val = 0;
-				return 0;
-			}
+			if (first < GIC_SPI_BASE)	/* banked: RAZ/WI under ARE */
+				return vgic_raz_wi(write, val);
 			return vgic_cfg_access(d, NULL, first, write, val);
 		}
 	}
@@ -615,9 +610,7 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 		vgic_warn(d, "GICD %s of unhandled offset 0x%llx size %u: RAZ/WI",
 			  write ? "write" : "read", (unsigned long long)off, size);
 	}
-	if (!write)
-		*val = 0;
-	return 0;
+	return vgic_raz_wi(write, val);
 bad:
 	if (d) {
 		d->stats.bad_accesses++;
@@ -628,6 +621,16 @@ bad:
 }
 
 /* ------------------------------------------------------- redistributor */
+
+/* A GICR register we do not emulate: counted, logged, then RAZ/WI. */
+static void vgic_gicr_unhandled(struct vgic_dist *d, const struct vgic_cpu *c,
+				const char *frame, uint64_t off, bool write)
+{
+	d->stats.unhandled_regs++;
+	vgic_warn(d, "GICR%u %s %s of unhandled offset 0x%llx: RAZ/WI",
+		  c->vcpu_id, frame, write ? "write" : "read",
+		  (unsigned long long)off);
+}
 
 static uint64_t vgic_gicr_typer(const struct vgic_dist *d,
 				const struct vgic_cpu *c)
@@ -658,11 +661,8 @@ static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
 			       (typer >> (8 * (off - GICR_TYPER))) & 0xffffffffull;
 		return 0;
 	}
-	if (off == GICR_PROPBASER || off == GICR_PENDBASER) {
-		if (!write)	/* no LPIs: RAZ/WI */
-			*val = 0;
-		return 0;
-	}
+	if (off == GICR_PROPBASER || off == GICR_PENDBASER)
+		return vgic_raz_wi(write, val);	/* no LPIs */
 	if (size != 4)
 		return -EINVAL;
 	switch (off) {
@@ -689,15 +689,10 @@ static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
 		spin_unlock(&d->lock);
 		return 0;
 	default:
-		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICR%u RD %s of unhandled offset 0x%llx: RAZ/WI",
-			  c->vcpu_id, write ? "write" : "read",
-			  (unsigned long long)off);
+		vgic_gicr_unhandled(d, c, "RD", off, write);
 		break;
 	}
-	if (!write)
-		*val = 0;
-	return 0;
+	return vgic_raz_wi(write, val);
 }
 
 static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c,
@@ -734,15 +729,10 @@ static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c,
 	case GICR_NSACR:
 		break;
 	default:
-		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICR%u SGI %s of unhandled offset 0x%llx: RAZ/WI",
-			  c->vcpu_id, write ? "write" : "read",
-			  (unsigned long long)off);
+		vgic_gicr_unhandled(d, c, "SGI", off, write);
 		break;
 	}
-	if (!write)
-		*val = 0;
-	return 0;
+	return vgic_raz_wi(write, val);
 }
 
 int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
@@ -758,9 +748,7 @@ int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 		goto bad;
 	c = d->vcpus[frame];
 	if (!c) {		/* vCPU not created yet: nothing behind it */
-		if (!write)
-			*val = 0;
-		return 0;
+		return vgic_raz_wi(write, val);
 	}
 	if (in < VGIC_RD_FRAME_SIZE)
 		ret = vgic_rd_access(d, c, in, size, write, val);

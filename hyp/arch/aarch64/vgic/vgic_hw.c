@@ -19,14 +19,24 @@
 
 #define VGIC_LOG_LINE	160
 
-/* ICH_LR<n>_EL2: op0=3 op1=4 CRn=12 CRm=12+n/8 op2=n%8 (§12.5.10) */
-#define LR_CASE_READ(n, crm, op2)				\
-	case n:							\
-		return sysreg_read(S3_4_C12_C##crm##_##op2)
-#define LR_CASE_WRITE(n, crm, op2)				\
-	case n:							\
-		sysreg_write(S3_4_C12_C##crm##_##op2, val);	\
-		break
+/*
+ * ICH_LR<n>_EL2 is op0=3 op1=4 CRn=12 CRm=12+n/8 op2=n%8 (§12.5.10).  System
+ * register names are instruction encodings, so each LR needs its own
+ * instruction: one list, expanded into a read and a write switch.
+ */
+#define VGIC_HW_LRS(X)							\
+	X(0, 12, 0) X(1, 12, 1) X(2, 12, 2) X(3, 12, 3)			\
+	X(4, 12, 4) X(5, 12, 5) X(6, 12, 6) X(7, 12, 7)			\
+	X(8, 13, 0) X(9, 13, 1) X(10, 13, 2) X(11, 13, 3)		\
+	X(12, 13, 4) X(13, 13, 5) X(14, 13, 6) X(15, 13, 7)
+
+#define LR_CASE_READ(n, crm, op2)					\
+	case n:								\
+		return sysreg_read(S3_4_C12_C##crm##_##op2);
+#define LR_CASE_WRITE(n, crm, op2)					\
+	case n:								\
+		sysreg_write(S3_4_C12_C##crm##_##op2, val);		\
+		break;
 
 unsigned int vgic_hw_nr_lrs(void)
 {
@@ -36,22 +46,7 @@ unsigned int vgic_hw_nr_lrs(void)
 uint64_t vgic_hw_read_lr(unsigned int n)
 {
 	switch (n) {
-	LR_CASE_READ(0, 12, 0);
-	LR_CASE_READ(1, 12, 1);
-	LR_CASE_READ(2, 12, 2);
-	LR_CASE_READ(3, 12, 3);
-	LR_CASE_READ(4, 12, 4);
-	LR_CASE_READ(5, 12, 5);
-	LR_CASE_READ(6, 12, 6);
-	LR_CASE_READ(7, 12, 7);
-	LR_CASE_READ(8, 13, 0);
-	LR_CASE_READ(9, 13, 1);
-	LR_CASE_READ(10, 13, 2);
-	LR_CASE_READ(11, 13, 3);
-	LR_CASE_READ(12, 13, 4);
-	LR_CASE_READ(13, 13, 5);
-	LR_CASE_READ(14, 13, 6);
-	LR_CASE_READ(15, 13, 7);
+	VGIC_HW_LRS(LR_CASE_READ)
 	default:
 		return 0;
 	}
@@ -60,22 +55,7 @@ uint64_t vgic_hw_read_lr(unsigned int n)
 void vgic_hw_write_lr(unsigned int n, uint64_t val)
 {
 	switch (n) {
-	LR_CASE_WRITE(0, 12, 0);
-	LR_CASE_WRITE(1, 12, 1);
-	LR_CASE_WRITE(2, 12, 2);
-	LR_CASE_WRITE(3, 12, 3);
-	LR_CASE_WRITE(4, 12, 4);
-	LR_CASE_WRITE(5, 12, 5);
-	LR_CASE_WRITE(6, 12, 6);
-	LR_CASE_WRITE(7, 12, 7);
-	LR_CASE_WRITE(8, 13, 0);
-	LR_CASE_WRITE(9, 13, 1);
-	LR_CASE_WRITE(10, 13, 2);
-	LR_CASE_WRITE(11, 13, 3);
-	LR_CASE_WRITE(12, 13, 4);
-	LR_CASE_WRITE(13, 13, 5);
-	LR_CASE_WRITE(14, 13, 6);
-	LR_CASE_WRITE(15, 13, 7);
+	VGIC_HW_LRS(LR_CASE_WRITE)
 	default:
 		break;
 	}
