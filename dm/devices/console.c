@@ -211,46 +211,49 @@ static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
 			    b.iov_base, n);
 }
 
+/* Fill one guest RX buffer from the chardev.  Return: true if one was used. */
+static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
+{
+	struct vq_chain *c = &p->rx_chain;
+	int r = con_pop(p->con, vq, c, "receiveq");
+	size_t n;
+
+	if (r <= 0) {
+		/* empty: back-pressure, leave the bytes in the chardev */
+		p->rx_starved = !r;
+		return false;
+	}
+	if (c->n_out || !c->in_len) {
+		mmio_needs_reset(&p->con->mmio, "receiveq buffer not writable",
+				 -EINVAL);
+		return false;
+	}
+	n = port_rx_read(p, c);
+	if (!n) {
+		vq_unpop(vq);
+		return false;
+	}
+	vq_push(vq, c->head, (uint32_t)n);
+	p->rx_bytes += n;
+	return true;
+}
+
 static void port_rx_pump(void *opaque)
 {
 	struct console_port *p = opaque;
-	struct virtio_mmio *m = &p->con->mmio;
-	struct vq_chain *c = &p->rx_chain;
 	struct virtqueue *vq;
 	bool pushed = false;
 	unsigned int budget;
-	size_t n;
-	int r;
 
-	for (budget = CONSOLE_RX_BUDGET; budget; budget--) {
-		if (!port_can_rx(p))
+	/* a bounded batch: other ports and devices get their turn (fairness) */
+	for (budget = CONSOLE_RX_BUDGET; budget && port_can_rx(p); budget--) {
+		if (!port_rx_one(p, port_vq(p, false)))
 			break;
-		vq = port_vq(p, false);
-		r = con_pop(p->con, vq, c, "receiveq");
-		if (r < 0)
-			break;
-		if (!r) {
-			/* back-pressure: leave the bytes in the chardev */
-			p->rx_starved = true;
-			break;
-		}
-		if (c->n_out || !c->in_len) {
-			mmio_needs_reset(m, "receiveq buffer not writable",
-					 -EINVAL);
-			break;
-		}
-		n = port_rx_read(p, c);
-		if (!n) {
-			vq_unpop(vq);
-			break;
-		}
-		vq_push(vq, c->head, (uint32_t)n);
-		p->rx_bytes += n;
 		pushed = true;
 	}
 	vq = port_vq(p, false);
 	if (pushed && vq)
-		mmio_used_notify(m, vq);
+		mmio_used_notify(&p->con->mmio, vq);
 	port_rx_update(p);
 }
 
