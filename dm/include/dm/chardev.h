@@ -79,8 +79,15 @@ struct chardev {
 struct chardev *chardev_new(struct event_loop *loop,
 			    const struct chardev_opts *o, char *err,
 			    size_t errlen);
+/** chardev_free() - close the backend's fds and free it (NULL is a no-op). */
 void chardev_free(struct chardev *cd);
 
+/**
+ * chardev_set_fe() - bind a front end (console port)
+ *
+ * A peer that is already connected is reported through @fe->event at once,
+ * so the front end never misses the open that happened before it existed.
+ */
 void chardev_set_fe(struct chardev *cd, const struct chardev_fe *fe);
 
 /** chardev_read_enable() - (stop) watching for input. */
@@ -99,7 +106,13 @@ size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt);
  */
 size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt);
 
-/* Helpers for the backends. */
+/*
+ * Helpers for the backends: chardev_init() fills the generic part,
+ * chardev_attach_fds()/chardev_detach_fds() hand the connection's fds in and
+ * out (detach closes them once, unless @close_fds is false),
+ * chardev_set_connected() reports a peer to the front end, and
+ * chardev_update() re-computes the epoll interest.
+ */
 void chardev_init(struct chardev *cd, const struct chardev_ops *ops,
 		  struct event_loop *loop, const char *id);
 int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd);

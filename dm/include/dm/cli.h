@@ -40,7 +40,16 @@ enum { DM_CLI_RUN = 0, DM_CLI_EXIT_OK = 1 };
  */
 int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
 		 size_t errlen);
+
+/**
+ * dm_instance_destroy() - free what dm_cli_build() created
+ *
+ * Transports go first (uio saves each device's state for the next model),
+ * then devices, then chardevs.
+ */
 void dm_instance_destroy(struct dm_instance *dm);
+
+/** dm_cli_usage() - print the --help text on stdout. */
 void dm_cli_usage(void);
 
 #endif

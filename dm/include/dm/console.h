@@ -84,6 +84,7 @@ struct virtio_console {
 
 /** console_new() - create a device; add ports with console_add_port(). */
 struct virtio_console *console_new(const struct console_opts *o);
+/** console_free() - free a device (its chardevs stay with their owner). */
 void console_free(struct virtio_console *con);
 
 /**

@@ -26,8 +26,16 @@ struct event_loop {
 	volatile bool stop;
 };
 
+/**
+ * el_init() - create the epoll set and the wake-up eventfd
+ * Return: 0 or a negative errno (nothing left open).
+ */
 int el_init(struct event_loop *loop);
+
+/** el_fini() - close what el_init() opened; handlers must be removed first. */
 void el_fini(struct event_loop *loop);
+
+/** el_handler_init() - a handler for @fd, not yet in the loop (el_set()). */
 void el_handler_init(struct el_handler *h, int fd, el_cb_t cb);
 
 /**

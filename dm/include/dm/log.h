@@ -18,6 +18,7 @@ struct dm_ratelimit {
 	unsigned long total;	/* every event, printed or not (tests read it) */
 };
 
+/** dm_ratelimit_init() - a limiter with a full burst available. */
 void dm_ratelimit_init(struct dm_ratelimit *rl);
 
 /** dm_log() - unconditional log line on stderr, prefixed "bulkhead-dm: ". */
@@ -36,6 +37,7 @@ void dm_log_rl(struct dm_ratelimit *rl, const char *fmt, ...)
 /** dm_log_set_quiet() - silence all output (unit tests of hostile input). */
 void dm_log_set_quiet(int quiet);
 
+/** dm_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t dm_now_ns(void);
 
 #endif

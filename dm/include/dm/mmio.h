@@ -91,6 +91,7 @@ int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
 	      const struct virtio_dev_ops *ops, void *dev,
 	      unsigned int nqueues, uint16_t queue_max, uint64_t features,
 	      const uint8_t *config, uint32_t config_len);
+/** mmio_fini() - free the queues of mmio_init(). */
 void mmio_fini(struct virtio_mmio *m);
 
 /** mmio_attach() - bind the transport's window and interrupt line. */

@@ -60,7 +60,15 @@ struct dm_transport {
 struct dm_transport *transport_new(struct event_loop *loop,
 				   const struct transport_opts *o, char *err,
 				   size_t errlen);
+
+/** transport_free() - detach every device and free the transport. */
 void transport_free(struct dm_transport *t);
+
+/**
+ * transport_attach() - serve device @dev at @slot (sim: no name)
+ * Return: 0 or a negative errno: -EINVAL (slot out of range, or the
+ * transport needs a name), -EBUSY (slot taken), -ENOMEM, ...
+ */
 int transport_attach(struct dm_transport *t, unsigned int slot,
 		     struct virtio_mmio *dev);
 
@@ -74,6 +82,7 @@ int transport_attach_named(struct dm_transport *t, unsigned int slot,
 			   struct virtio_mmio *dev, const char *name,
 			   char *err, size_t errlen);
 
+/* Constructors behind transport_new(): "sim" and "uio". */
 struct dm_transport *sim_transport_new(struct event_loop *loop,
 				       const struct transport_opts *o,
 				       char *err, size_t errlen);

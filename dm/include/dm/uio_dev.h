@@ -76,6 +76,7 @@ int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
  * Return: 0, or -EBUSY with @err naming the device.
  */
 int uio_dev_lock(struct uio_dev *u, char *err, size_t errlen);
+/** uio_dev_close() - unmap the maps and close every fd (also the lock). */
 void uio_dev_close(struct uio_dev *u);
 
 /** uio_dev_map() - mmap map @k read/write (its size from sysfs). */

@@ -70,8 +70,15 @@ struct virtqueue {
 	const char *owner;		/* device name for log lines */
 };
 
+/**
+ * vq_init() - a queue of up to @num_max entries, not ready
+ * @rl:    the owning device's log limiter (shared by its queues)
+ * @owner: device name for log lines
+ */
 void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,
 	     struct dm_ratelimit *rl, const char *owner);
+
+/** vq_reset() - forget the layout and ring state (§4.2.2 QueueReady = 0). */
 void vq_reset(struct virtqueue *vq);
 
 /**

@@ -30,6 +30,10 @@ struct dm_window {
 	bool device;
 };
 
+/**
+ * window_init() - describe a mapped guest range [@base, @base + @size)
+ * @map: host mapping of the range; NULL makes every translation fail
+ */
 void window_init(struct dm_window *w, uint64_t base, uint64_t size, void *map);
 
 /** window_set_device() - switch the window to device mode (see above). */

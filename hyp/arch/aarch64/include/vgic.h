@@ -304,6 +304,11 @@ void vgic_maintenance(struct vgic_cpu *c);
 
 /* -------------------------------------------------- arch accessor layer */
 
+/*
+ * vgic_hw.c on aarch64, fakes in the host tests (tests/unit/test_vgic_fakes.h).
+ * LR and HCR accessors act on this pCPU's ICH_LR<n>_EL2 / ICH_HCR_EL2
+ * (IHI0069 §12.5); vgic_hw_nr_lrs() is ICH_VTR_EL2.ListRegs + 1.
+ */
 unsigned int vgic_hw_nr_lrs(void);
 uint64_t vgic_hw_read_lr(unsigned int n);
 void vgic_hw_write_lr(unsigned int n, uint64_t val);
@@ -317,6 +322,7 @@ void vgic_hw_kick(unsigned int pcpu);
 void vgic_hw_irq_enable(uint32_t pintid, unsigned int pcpu, bool enable);
 void vgic_hw_irq_deactivate(uint32_t pintid, unsigned int pcpu);
 void vgic_hw_irq_route(uint32_t pintid, unsigned int pcpu);
+/* One hypervisor log line (the caller rate-limits). */
 void vgic_hw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* BULKHEAD_VGIC_H */
