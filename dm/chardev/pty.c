@@ -164,6 +164,40 @@ static int pty_open_master(struct chardev_pty *p, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Connection tracking: inotify IN_OPEN on the slave, or on a kernel without
+ * CONFIG_INOTIFY_USER (or with BULKHEAD_DM_PTY_POLL set) the timer fallback.
+ */
+static int pty_track_init(struct chardev_pty *p, char *err, size_t errlen)
+{
+	if (getenv("BULKHEAD_DM_PTY_POLL")) {
+		errno = ENOSYS;
+		p->inotify_fd = -1;
+	} else {
+		p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	}
+	if (p->inotify_fd < 0 && errno == ENOSYS) {
+		if (!pty_timer_init(p))
+			return 0;
+		snprintf(err, errlen, "-chardev pty,id=%s: timerfd: %s",
+			 p->cd.id, strerror(errno));
+		return -EIO;
+	}
+	if (p->inotify_fd < 0 ||
+	    inotify_add_watch(p->inotify_fd, p->cd.pty_name, IN_OPEN) < 0) {
+		snprintf(err, errlen, "-chardev pty,id=%s: inotify on %s: %s",
+			 p->cd.id, p->cd.pty_name, strerror(errno));
+		return -EIO;
+	}
+	p->ino_h.fd = p->inotify_fd;
+	if (el_set(p->cd.loop, &p->ino_h, EPOLLIN)) {
+		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed",
+			 p->cd.id);
+		return -EIO;
+	}
+	return 0;
+}
+
 struct chardev *chardev_pty_new(struct event_loop *loop,
 				const struct chardev_opts *o, char *err,
 				size_t errlen)
@@ -185,44 +219,15 @@ struct chardev *chardev_pty_new(struct event_loop *loop,
 		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed", o->id);
 		goto err_close;
 	}
-	if (getenv("BULKHEAD_DM_PTY_POLL")) {
-		errno = ENOSYS;
-		p->inotify_fd = -1;
-	} else {
-		p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	}
-	if (p->inotify_fd < 0 && errno == ENOSYS) {
-		/* kernel without CONFIG_INOTIFY_USER */
-		if (pty_timer_init(p)) {
-			snprintf(err, errlen, "-chardev pty,id=%s: timerfd: %s",
-				 o->id, strerror(errno));
-			goto err_close;
-		}
-		goto announce;
-	}
-	if (p->inotify_fd < 0 ||
-	    inotify_add_watch(p->inotify_fd, p->cd.pty_name, IN_OPEN) < 0) {
-		snprintf(err, errlen, "-chardev pty,id=%s: inotify on %s: %s",
-			 o->id, p->cd.pty_name, strerror(errno));
+	if (pty_track_init(p, err, errlen))
 		goto err_close;
-	}
-	p->ino_h.fd = p->inotify_fd;
-	if (el_set(loop, &p->ino_h, EPOLLIN)) {
-		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed", o->id);
-		goto err_close;
-	}
-announce:
 	printf("char device redirected to %s (label %s)\n", p->cd.pty_name,
 	       o->id);
 	fflush(stdout);
 	return &p->cd;
 err_close:
 	chardev_detach_fds(&p->cd, true);
-	if (p->inotify_fd >= 0)
-		close(p->inotify_fd);
-	el_set(loop, &p->timer_h, 0);
-	if (p->timer_fd >= 0)
-		close(p->timer_fd);
+	pty_destroy(&p->cd);
 err_free:
 	free(p);
 	return NULL;
