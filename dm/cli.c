@@ -13,7 +13,7 @@
 
 #include "dm/cli.h"
 
-#define CLI_MAX_PROPS	16
+#define CLI_MAX_PROPS 16
 
 struct cli_prop {
 	char *key;
@@ -22,8 +22,8 @@ struct cli_prop {
 };
 
 struct cli_opt {
-	const char *option;		/* "-chardev" ... */
-	char *type;			/* first token: backend/driver/type */
+	const char *option; /* "-chardev" ... */
+	char *type;	    /* first token: backend/driver/type */
 	struct cli_prop props[CLI_MAX_PROPS];
 	unsigned int nprops;
 	char *buf;
@@ -37,59 +37,60 @@ struct cli_ctx {
 
 void dm_cli_usage(void)
 {
-	fputs(
-"Usage: bulkhead-dm [options]\n"
-"VirtIO device model of Bulkhead: serves virtio-mmio consoles to frontends.\n"
-"\n"
-"Transports (where the frontends' register accesses come from):\n"
-"  -transport sim,id=ID,fd=N          test frontend on inherited socket fd N\n"
-"  -transport sim,id=ID,path=PATH     test frontend listening on unix socket\n"
-"                                     (SOCK_SEQPACKET, see dm/include/dm/sim_proto.h)\n"
-"  -transport uio,id=ID[,root=DIR]    hypervisor remote I/O: each device names\n"
-"                                     its uio node (/sys/class/uio/uioN/name)\n"
-"                                     with name=; root= prefixes /sys and /dev\n"
-"                                     (host tests)\n"
-"\n"
-"Character devices (as QEMU's -chardev):\n"
-"  -chardev pty,id=ID                 prints 'char device redirected to\n"
-"                                     /dev/pts/N (label ID)' on stdout\n"
-"  -chardev socket,id=ID,path=PATH,server=on[,wait=off]\n"
-"                                     unix socket server, one client at a time\n"
-"  -chardev file,id=ID,path=OUT[,input-path=IN][,append=on]\n"
-"  -chardev stdio,id=ID[,signal=on]\n"
-"\n"
-"Devices:\n"
-"  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
-"          [,name=UIO_NAME]\n"
-"          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off]\n"
-"      virtio-mmio console; port 0 (hvc0) on the chardev.  max_ports>1\n"
-"      offers VIRTIO_CONSOLE_F_MULTIPORT (QEMU virtio-serial default: 31).\n"
-"      slot = device number on the transport (default: next free).\n"
-"      name = the uio device that forwards this frontend's accesses\n"
-"      (uio transport; required there, refused by sim).\n"
-"      iommu_platform=on (default) offers and requires ACCESS_PLATFORM.\n"
-"  -device virtio-serial-device,...   the same without a port 0 chardev\n"
-"  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
-"  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
-"      extra ports of a multiport device (/dev/vportNpM, or hvcN)\n"
-"\n"
-"  --stats [--root DIR] [UIO_NAME...] print the remote I/O counters of each\n"
-"                                     device (hypervisor's and the models'),\n"
-"                                     one line each, and exit\n"
-"  -h, --help                         this text\n"
-"  --version                          version\n"
-"\n"
-"Example:\n"
-"  bulkhead-dm -transport sim,id=t0,path=/tmp/fe.sock \\\n"
-"      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n"
-"  bulkhead-dm -transport uio,id=t0 \\\n"
-"      -chardev pty,id=fe1 -device virtio-console,chardev=fe1,transport=t0,name=console-frontend1 \\\n"
-"      -chardev pty,id=fe2 -device virtio-console,chardev=fe2,transport=t0,name=console-frontend2\n",
+	fputs("Usage: bulkhead-dm [options]\n"
+	      "VirtIO device model of Bulkhead: serves virtio-mmio consoles to frontends.\n"
+	      "\n"
+	      "Transports (where the frontends' register accesses come from):\n"
+	      "  -transport sim,id=ID,fd=N          test frontend on inherited socket fd N\n"
+	      "  -transport sim,id=ID,path=PATH     test frontend listening on unix socket\n"
+	      "                                     (SOCK_SEQPACKET, see "
+	      "dm/include/dm/sim_proto.h)\n"
+	      "  -transport uio,id=ID[,root=DIR]    hypervisor remote I/O: each device names\n"
+	      "                                     its uio node (/sys/class/uio/uioN/name)\n"
+	      "                                     with name=; root= prefixes /sys and /dev\n"
+	      "                                     (host tests)\n"
+	      "\n"
+	      "Character devices (as QEMU's -chardev):\n"
+	      "  -chardev pty,id=ID                 prints 'char device redirected to\n"
+	      "                                     /dev/pts/N (label ID)' on stdout\n"
+	      "  -chardev socket,id=ID,path=PATH,server=on[,wait=off]\n"
+	      "                                     unix socket server, one client at a time\n"
+	      "  -chardev file,id=ID,path=OUT[,input-path=IN][,append=on]\n"
+	      "  -chardev stdio,id=ID[,signal=on]\n"
+	      "\n"
+	      "Devices:\n"
+	      "  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
+	      "          [,name=UIO_NAME]\n"
+	      "          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off]\n"
+	      "      virtio-mmio console; port 0 (hvc0) on the chardev.  max_ports>1\n"
+	      "      offers VIRTIO_CONSOLE_F_MULTIPORT (QEMU virtio-serial default: 31).\n"
+	      "      slot = device number on the transport (default: next free).\n"
+	      "      name = the uio device that forwards this frontend's accesses\n"
+	      "      (uio transport; required there, refused by sim).\n"
+	      "      iommu_platform=on (default) offers and requires ACCESS_PLATFORM.\n"
+	      "  -device virtio-serial-device,...   the same without a port 0 chardev\n"
+	      "  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
+	      "  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
+	      "      extra ports of a multiport device (/dev/vportNpM, or hvcN)\n"
+	      "\n"
+	      "  --stats [--root DIR] [UIO_NAME...] print the remote I/O counters of each\n"
+	      "                                     device (hypervisor's and the models'),\n"
+	      "                                     one line each, and exit\n"
+	      "  -h, --help                         this text\n"
+	      "  --version                          version\n"
+	      "\n"
+	      "Example:\n"
+	      "  bulkhead-dm -transport sim,id=t0,path=/tmp/fe.sock \\\n"
+	      "      -chardev pty,id=serial1 -device virtio-console,chardev=serial1\n"
+	      "  bulkhead-dm -transport uio,id=t0 \\\n"
+	      "      -chardev pty,id=fe1 -device "
+	      "virtio-console,chardev=fe1,transport=t0,name=console-frontend1 \\\n"
+	      "      -chardev pty,id=fe2 -device "
+	      "virtio-console,chardev=fe2,transport=t0,name=console-frontend2\n",
 	      stdout);
 }
 
-static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int cli_fail(struct cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
 {
@@ -101,8 +102,7 @@ static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int cli_split(struct cli_ctx *c, struct cli_opt *o, const char *option,
-		     const char *arg)
+static int cli_split(struct cli_ctx *c, struct cli_opt *o, const char *option, const char *arg)
 {
 	char *tok, *save = NULL, *eq;
 
@@ -112,12 +112,10 @@ static int cli_split(struct cli_ctx *c, struct cli_opt *o, const char *option,
 		return -ENOMEM;
 	o->type = strtok_r(o->buf, ",", &save);
 	if (!o->type || strchr(o->type, '='))
-		return cli_fail(c, "%s %s: first item must be the type", option,
-				arg);
+		return cli_fail(c, "%s %s: first item must be the type", option, arg);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		if (o->nprops == CLI_MAX_PROPS)
-			return cli_fail(c, "%s %s: too many properties", option,
-					o->type);
+			return cli_fail(c, "%s %s: too many properties", option, o->type);
 		eq = strchr(tok, '=');
 		o->props[o->nprops].key = tok;
 		/* QEMU accepts a bare boolean ("server") as "server=on" */
@@ -150,13 +148,12 @@ static int cli_check_unused(struct cli_ctx *c, struct cli_opt *o)
 
 	for (i = 0; i < o->nprops; i++)
 		if (!o->props[i].used)
-			return cli_fail(c, "%s %s: unknown property '%s'",
-					o->option, o->type, o->props[i].key);
+			return cli_fail(c, "%s %s: unknown property '%s'", o->option, o->type,
+					o->props[i].key);
 	return 0;
 }
 
-static int cli_bool(struct cli_ctx *c, struct cli_opt *o, const char *key,
-		    bool *out)
+static int cli_bool(struct cli_ctx *c, struct cli_opt *o, const char *key, bool *out)
 {
 	const char *v = cli_get(o, key);
 
@@ -170,12 +167,12 @@ static int cli_bool(struct cli_ctx *c, struct cli_opt *o, const char *key,
 		*out = false;
 		return 0;
 	}
-	return cli_fail(c, "%s %s: property '%s' expects on or off, not '%s'",
-			o->option, o->type, key, v);
+	return cli_fail(c, "%s %s: property '%s' expects on or off, not '%s'", o->option, o->type,
+			key, v);
 }
 
-static int cli_uint(struct cli_ctx *c, struct cli_opt *o, const char *key,
-		    unsigned long min, unsigned long max, unsigned long *out)
+static int cli_uint(struct cli_ctx *c, struct cli_opt *o, const char *key, unsigned long min,
+		    unsigned long max, unsigned long *out)
 {
 	const char *v = cli_get(o, key);
 	unsigned long n;
@@ -186,22 +183,20 @@ static int cli_uint(struct cli_ctx *c, struct cli_opt *o, const char *key,
 	errno = 0;
 	n = strtoul(v, &end, 0);
 	if (errno || !*v || *end || n < min || n > max)
-		return cli_fail(c, "%s %s: property '%s' must be %lu..%lu, not '%s'",
-				o->option, o->type, key, min, max, v);
+		return cli_fail(c, "%s %s: property '%s' must be %lu..%lu, not '%s'", o->option,
+				o->type, key, min, max, v);
 	*out = n;
 	return 0;
 }
 
-static int cli_str(struct cli_ctx *c, struct cli_opt *o, const char *key,
-		   char *dst, size_t len)
+static int cli_str(struct cli_ctx *c, struct cli_opt *o, const char *key, char *dst, size_t len)
 {
 	const char *v = cli_get(o, key);
 
 	if (!v)
 		return 0;
 	if (strlen(v) >= len)
-		return cli_fail(c, "%s %s: property '%s' is too long",
-				o->option, o->type, key);
+		return cli_fail(c, "%s %s: property '%s' is too long", o->option, o->type, key);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -229,8 +224,7 @@ static int cli_chardev(struct cli_ctx *c, struct cli_opt *o)
 	if (err)
 		return err;
 	if (!co.id[0])
-		return cli_fail(c, "-chardev %s: property 'id' is required",
-				o->type);
+		return cli_fail(c, "-chardev %s: property 'id' is required", o->type);
 	if (dm->n_chardevs == DM_MAX_OBJECTS)
 		return cli_fail(c, "-chardev %s: too many chardevs", co.id);
 	cd = chardev_new(&dm->loop, &co, c->err, c->errlen);
@@ -267,8 +261,7 @@ static int cli_transport(struct cli_ctx *c, struct cli_opt *o)
 	return 0;
 }
 
-static struct chardev *cli_find_chardev(struct dm_instance *dm,
-					const char *id)
+static struct chardev *cli_find_chardev(struct dm_instance *dm, const char *id)
 {
 	unsigned int i;
 
@@ -278,8 +271,7 @@ static struct chardev *cli_find_chardev(struct dm_instance *dm,
 	return NULL;
 }
 
-static struct dm_transport *cli_find_transport(struct dm_instance *dm,
-					       const char *id)
+static struct dm_transport *cli_find_transport(struct dm_instance *dm, const char *id)
 {
 	unsigned int i;
 
@@ -296,17 +288,15 @@ static struct dm_transport *cli_find_transport(struct dm_instance *dm,
 }
 
 /* A chardev serves one port; QEMU refuses a second front end too. */
-static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o,
-			    const char *id, struct chardev **out)
+static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o, const char *id,
+			    struct chardev **out)
 {
 	struct chardev *cd = cli_find_chardev(c->dm, id);
 
 	if (!cd)
-		return cli_fail(c, "%s %s: chardev '%s' not found", o->option,
-				o->type, id);
+		return cli_fail(c, "%s %s: chardev '%s' not found", o->option, o->type, id);
 	if (cd->fe.opaque)
-		return cli_fail(c, "%s %s: chardev '%s' is already in use",
-				o->option, o->type, id);
+		return cli_fail(c, "%s %s: chardev '%s' is already in use", o->option, o->type, id);
 	*out = cd;
 	return 0;
 }
@@ -314,8 +304,9 @@ static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o,
 static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
-	struct console_opts co = { .max_ports = 1, .cols = 80, .rows = 25,
-				   .access_platform = true };
+	struct console_opts co = {
+		.max_ports = 1, .cols = 80, .rows = 25, .access_platform = true
+	};
 	unsigned long max_ports = 1, cols = 80, rows = 25, slot = ULONG_MAX;
 	const char *cd_id, *t_id, *name;
 	struct chardev *cd = NULL;
@@ -342,9 +333,8 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 		return err;
 	t = cli_find_transport(dm, t_id);
 	if (!t)
-		return cli_fail(c, "-device %s: transport '%s' not found%s",
-				o->type, t_id ? t_id : "",
-				t_id ? "" : " (give -transport, or transport=)");
+		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
+				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
 	co.max_ports = (unsigned int)max_ports;
 	co.cols = (uint16_t)cols;
 	co.rows = (uint16_t)rows;
@@ -354,20 +344,19 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	if (!con)
 		return -ENOMEM;
 	dm->consoles[dm->n_consoles] = con;
-	snprintf(dm->console_ids[dm->n_consoles], sizeof(dm->console_ids[0]),
-		 "%s", co.id);
+	snprintf(dm->console_ids[dm->n_consoles], sizeof(dm->console_ids[0]), "%s", co.id);
 	dm->n_consoles++;
 	if (cd)
 		console_add_port(con, 0, cd, true, NULL);
 	if (slot == ULONG_MAX)
 		slot = t->nslots;
-	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con),
-				     name, c->err, c->errlen);
+	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con), name, c->err,
+				     c->errlen);
 	if (err && c->err[0])
 		return err;
 	if (err)
-		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s",
-				o->type, slot, t->id, strerror(-err));
+		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s", o->type, slot,
+				t->id, strerror(-err));
 	return 0;
 }
 
@@ -389,22 +378,19 @@ static int cli_port(struct cli_ctx *c, struct cli_opt *o)
 	if (err)
 		return err;
 	if (!cd_id)
-		return cli_fail(c, "-device %s: property 'chardev' is required",
-				o->type);
+		return cli_fail(c, "-device %s: property 'chardev' is required", o->type);
 	for (i = 0; i < dm->n_consoles; i++) {
 		/* QEMU names the bus "ID.0"; accept both spellings */
 		size_t l = strlen(dm->console_ids[i]);
 
 		if (bus && (!strcmp(bus, dm->console_ids[i]) ||
-			    (!strncmp(bus, dm->console_ids[i], l) &&
-			     !strcmp(bus + l, ".0"))))
+			    (!strncmp(bus, dm->console_ids[i], l) && !strcmp(bus + l, ".0"))))
 			con = dm->consoles[i];
 	}
 	if (!bus && dm->n_consoles == 1)
 		con = dm->consoles[0];
 	if (!con)
-		return cli_fail(c, "-device %s: bus '%s' not found", o->type,
-				bus ? bus : "");
+		return cli_fail(c, "-device %s: bus '%s' not found", o->type, bus ? bus : "");
 	err = cli_take_chardev(c, o, cd_id, &cd);
 	if (err)
 		return err;
@@ -412,38 +398,33 @@ static int cli_port(struct cli_ctx *c, struct cli_opt *o)
 		int free_nr = console_free_port_nr(con);
 
 		if (free_nr < 0)
-			return cli_fail(c, "-device %s: no free port (max_ports=%u)",
-					o->type, con->max_ports);
+			return cli_fail(c, "-device %s: no free port (max_ports=%u)", o->type,
+					con->max_ports);
 		nr = (unsigned long)free_nr;
 	}
-	err = console_add_port(con, (unsigned int)nr, cd,
-			       !strcmp(o->type, "virtconsole"),
+	err = console_add_port(con, (unsigned int)nr, cd, !strcmp(o->type, "virtconsole"),
 			       name[0] ? name : NULL);
 	if (err == -EINVAL)
-		return cli_fail(c, "-device %s: property 'nr' %lu needs max_ports > %lu",
-				o->type, nr, nr);
+		return cli_fail(c, "-device %s: property 'nr' %lu needs max_ports > %lu", o->type,
+				nr, nr);
 	if (err)
-		return cli_fail(c, "-device %s: port %lu is already in use",
-				o->type, nr);
+		return cli_fail(c, "-device %s: port %lu is already in use", o->type, nr);
 	return 0;
 }
 
 static int cli_device(struct cli_ctx *c, struct cli_opt *o)
 {
-	if (!strcmp(o->type, "virtio-console") ||
-	    !strcmp(o->type, "virtio-serial-device"))
+	if (!strcmp(o->type, "virtio-console") || !strcmp(o->type, "virtio-serial-device"))
 		return cli_console(c, o);
-	if (!strcmp(o->type, "virtserialport") ||
-	    !strcmp(o->type, "virtconsole"))
+	if (!strcmp(o->type, "virtserialport") || !strcmp(o->type, "virtconsole"))
 		return cli_port(c, o);
 	return cli_fail(c, "-device: unknown driver '%s'", o->type);
 }
 
 /* ---- top level --------------------------------------------------------- */
 
-static int cli_pass(struct cli_ctx *c, struct cli_opt *opts, unsigned int n,
-		    const char *option, bool ports,
-		    int (*fn)(struct cli_ctx *, struct cli_opt *))
+static int cli_pass(struct cli_ctx *c, struct cli_opt *opts, unsigned int n, const char *option,
+		    bool ports, int (*fn)(struct cli_ctx *, struct cli_opt *))
 {
 	unsigned int i;
 	int err;
@@ -464,8 +445,7 @@ static int cli_pass(struct cli_ctx *c, struct cli_opt *opts, unsigned int n,
 	return 0;
 }
 
-static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts,
-			 unsigned int n)
+static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts, unsigned int n)
 {
 	return cli_pass(c, opts, n, "-chardev", false, cli_chardev) ?:
 	       cli_pass(c, opts, n, "-transport", false, cli_transport) ?:
@@ -473,8 +453,8 @@ static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts,
 	       cli_pass(c, opts, n, "-device", true, cli_device);
 }
 
-static int cli_parse(struct cli_ctx *c, int argc, char **argv,
-		     struct cli_opt *opts, unsigned int *n)
+static int cli_parse(struct cli_ctx *c, int argc, char **argv, struct cli_opt *opts,
+		     unsigned int *n)
 {
 	int i;
 
@@ -482,8 +462,7 @@ static int cli_parse(struct cli_ctx *c, int argc, char **argv,
 		const char *a = argv[i];
 		int err;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help") ||
-		    !strcmp(a, "-help")) {
+		if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
 			dm_cli_usage();
 			return DM_CLI_EXIT_OK;
 		}
@@ -491,8 +470,7 @@ static int cli_parse(struct cli_ctx *c, int argc, char **argv,
 			puts("bulkhead-dm 0.1");
 			return DM_CLI_EXIT_OK;
 		}
-		if (strcmp(a, "-chardev") && strcmp(a, "-device") &&
-		    strcmp(a, "-transport"))
+		if (strcmp(a, "-chardev") && strcmp(a, "-device") && strcmp(a, "-transport"))
 			return cli_fail(c, "unknown option '%s' (try --help)", a);
 		if (i + 1 >= argc)
 			return cli_fail(c, "option '%s' needs an argument", a);
@@ -506,8 +484,7 @@ static int cli_parse(struct cli_ctx *c, int argc, char **argv,
 	return DM_CLI_RUN;
 }
 
-int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
-		 size_t errlen)
+int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err, size_t errlen)
 {
 	struct cli_ctx c = { .dm = dm, .err = err, .errlen = errlen };
 	struct cli_opt *opts;
@@ -523,7 +500,8 @@ int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
 	if (ret)
 		goto out;
 	if (!n) {
-		ret = cli_fail(&c, "nothing to do: give -transport, -chardev and -device (try --help)");
+		ret = cli_fail(&c,
+			       "nothing to do: give -transport, -chardev and -device (try --help)");
 		goto out;
 	}
 	ret = el_init(&dm->loop);

@@ -76,8 +76,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (ret < 0) {
-		fprintf(stderr, "bulkhead-dm: %s\n",
-			err[0] ? err : strerror(-ret));
+		fprintf(stderr, "bulkhead-dm: %s\n", err[0] ? err : strerror(-ret));
 		dm_instance_destroy(&dm);
 		return 1;
 	}

@@ -15,8 +15,8 @@
 
 #include "dm_fixture.h"
 
-#define BENCH_MIB	64
-#define BENCH_RUNS	5
+#define BENCH_MIB  64
+#define BENCH_RUNS 5
 
 static double now_s(void)
 {
@@ -34,8 +34,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* One run; returns MB/s (10^6 bytes) of payload moved, or -1. */
-static double bench_once(const uint8_t *data, size_t len, bool to_host,
-			 bool to_guest)
+static double bench_once(const uint8_t *data, size_t len, bool to_host, bool to_guest)
 {
 	struct dm_fixture fx;
 	struct tfe_mem mem;
@@ -45,18 +44,16 @@ static double bench_once(const uint8_t *data, size_t len, bool to_host,
 	double t0, t;
 	int cd, rc;
 
-	if (fx_init(&fx) || (cd = fx_socket(&fx, "bench")) < 0 ||
-	    !fx_console(&fx, 1, cd) || fx_start(&fx))
+	if (fx_init(&fx) || (cd = fx_socket(&fx, "bench")) < 0 || !fx_console(&fx, 1, cd) ||
+	    fx_start(&fx))
 		return -1;
 	/* connect first: the probe's round trips let the model accept */
 	s.client = tfe_unix_connect(fx.path[cd], 2000);
-	if (tfe_mem_init(&mem, 0x20000000ULL, 16ULL << 20) ||
-	    tfe_link_attach(&fx.link, 0, &mem))
+	if (tfe_mem_init(&mem, 0x20000000ULL, 16ULL << 20) || tfe_link_attach(&fx.link, 0, &mem))
 		return -1;
 	tfe_dev_init(&dev, &fx.link, 0, NULL, &mem);
-	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-			    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
+	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+				    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
 	    tfe_vq_setup(&dev, 0, 128) || tfe_vq_setup(&dev, 1, 128))
 		return -1;
 	tfe_driver_ok(&dev);
@@ -78,8 +75,8 @@ static double bench_once(const uint8_t *data, size_t len, bool to_host,
 	fx_fini(&fx);
 	tfe_mem_fini(&mem);
 	if (rc || s.mismatches) {
-		fprintf(stderr, "rc %d mismatches %zu got %zu/%zu\n", rc,
-			s.mismatches, s.client_got, s.guest_got);
+		fprintf(stderr, "rc %d mismatches %zu got %zu/%zu\n", rc, s.mismatches,
+			s.client_got, s.guest_got);
 		return -1;
 	}
 	return (double)(s.client_got + s.guest_got) / t / 1e6;
@@ -87,8 +84,7 @@ static double bench_once(const uint8_t *data, size_t len, bool to_host,
 
 int main(void)
 {
-	static const char *const names[] = { "guest->host", "host->guest",
-					     "both ways  " };
+	static const char *const names[] = { "guest->host", "host->guest", "both ways  " };
 	size_t len = (size_t)BENCH_MIB << 20;
 	uint8_t *data = malloc(len);
 	double r[BENCH_RUNS];
@@ -110,8 +106,8 @@ int main(void)
 			}
 		}
 		qsort(r, BENCH_RUNS, sizeof(r[0]), cmp_double);
-		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)\n", names[mode],
-		       r[BENCH_RUNS / 2], r[0], r[BENCH_RUNS - 1]);
+		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)\n", names[mode], r[BENCH_RUNS / 2],
+		       r[0], r[BENCH_RUNS - 1]);
 	}
 	free(data);
 	return 0;

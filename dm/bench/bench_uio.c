@@ -21,8 +21,8 @@
 #include "dm/uio_state.h"
 #include "dm_uio_hv.h"
 
-#define BENCH_MIB	64
-#define BENCH_RUNS	5
+#define BENCH_MIB  64
+#define BENCH_RUNS 5
 
 struct bench_result {
 	double mbs, traps_per_mib, req_per_db;
@@ -60,10 +60,10 @@ static void *model_thread(void *arg)
 static int model_up(struct model *m, const char *root, const char *path)
 {
 	struct transport_opts to = { .type = "uio", .id = "u0", .fd = -1 };
-	struct chardev_opts co = { .backend = "socket", .id = "c0",
-				   .server = true };
-	struct console_opts o = { .max_ports = 1, .cols = 80, .rows = 25,
-				  .access_platform = true, .id = "bench" };
+	struct chardev_opts co = { .backend = "socket", .id = "c0", .server = true };
+	struct console_opts o = {
+		.max_ports = 1, .cols = 80, .rows = 25, .access_platform = true, .id = "bench"
+	};
 	char err[256];
 
 	if (el_init(&m->loop))
@@ -76,8 +76,8 @@ static int model_up(struct model *m, const char *root, const char *path)
 	if (!m->t || !m->cd || !m->con)
 		return -1;
 	console_add_port(m->con, 0, m->cd, true, NULL);
-	if (transport_attach_named(m->t, 0, console_mmio(m->con),
-				   "fe1-console", err, sizeof(err))) {
+	if (transport_attach_named(m->t, 0, console_mmio(m->con), "fe1-console", err,
+				   sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -94,8 +94,8 @@ static void model_down(struct model *m)
 	el_fini(&m->loop);
 }
 
-static int bench_once(const uint8_t *data, size_t len, bool to_host,
-		      bool to_guest, struct bench_result *res)
+static int bench_once(const uint8_t *data, size_t len, bool to_host, bool to_guest,
+		      struct bench_result *res)
 {
 	struct hvm hv;
 	struct model m;
@@ -109,16 +109,14 @@ static int bench_once(const uint8_t *data, size_t len, bool to_host,
 	int rc;
 
 	snprintf(path, sizeof(path), "/tmp/dm-bench-uio-%d.sock", (int)getpid());
-	if (hvm_init(&hv) ||
-	    !hvm_add(&hv, "fe1-console", 0x20000000ULL, 16ULL << 20) ||
+	if (hvm_init(&hv) || !hvm_add(&hv, "fe1-console", 0x20000000ULL, 16ULL << 20) ||
 	    hvm_start(&hv) || model_up(&m, hv.root, path))
 		return -1;
 	s.client = tfe_unix_connect(path, 2000);
 	tfe_link_init(&link, hv.fe_sock);
 	tfe_dev_init(&dev, &link, 0, NULL, &hv.dev[0].mem);
-	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-			    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
+	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+				    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
 	    tfe_vq_setup(&dev, 0, 128) || tfe_vq_setup(&dev, 1, 128))
 		return -1;
 	tfe_driver_ok(&dev);
@@ -140,8 +138,8 @@ static int bench_once(const uint8_t *data, size_t len, bool to_host,
 	model_down(&m);
 	memcpy(&h, (uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET, sizeof(h));
 	res->mbs = (double)(s.client_got + s.guest_got) / t / 1e6;
-	res->traps_per_mib = (double)hv.dev[0].cnt.traps /
-			     ((double)(s.client_got + s.guest_got) / (1 << 20));
+	res->traps_per_mib =
+		(double)hv.dev[0].cnt.traps / ((double)(s.client_got + s.guest_got) / (1 << 20));
 	res->req_per_db = h.doorbells ? (double)h.requests / (double)h.doorbells : 0;
 	hvm_fini(&hv);
 	if (rc || s.mismatches) {
@@ -153,8 +151,7 @@ static int bench_once(const uint8_t *data, size_t len, bool to_host,
 
 int main(void)
 {
-	static const char *const names[] = { "guest->host", "host->guest",
-					     "both ways  " };
+	static const char *const names[] = { "guest->host", "host->guest", "both ways  " };
 	size_t len = (size_t)BENCH_MIB << 20;
 	uint8_t *data = malloc(len);
 	double r[BENCH_RUNS], tp[BENCH_RUNS], rd[BENCH_RUNS];
@@ -165,7 +162,8 @@ int main(void)
 	if (!data)
 		return 1;
 	tfe_random(data, len, 42);
-	printf("bulkhead-dm uio transport (fake uio + hypervisor model), port 0, 4 KiB buffers, device-mode copies, %d MiB per run, median of %d\n",
+	printf("bulkhead-dm uio transport (fake uio + hypervisor model), port 0, 4 KiB buffers, "
+	       "device-mode copies, %d MiB per run, median of %d\n",
 	       BENCH_MIB, BENCH_RUNS);
 	for (mode = 0; mode < 3; mode++) {
 		for (i = 0; i < BENCH_RUNS; i++) {
@@ -182,9 +180,10 @@ int main(void)
 		qsort(r, BENCH_RUNS, sizeof(r[0]), cmp_double);
 		qsort(tp, BENCH_RUNS, sizeof(tp[0]), cmp_double);
 		qsort(rd, BENCH_RUNS, sizeof(rd[0]), cmp_double);
-		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)  %.2f traps/MiB  %.2f requests/doorbell\n",
-		       names[mode], r[BENCH_RUNS / 2], r[0], r[BENCH_RUNS - 1],
-		       tp[BENCH_RUNS / 2], rd[BENCH_RUNS / 2]);
+		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)  %.2f traps/MiB  %.2f "
+		       "requests/doorbell\n",
+		       names[mode], r[BENCH_RUNS / 2], r[0], r[BENCH_RUNS - 1], tp[BENCH_RUNS / 2],
+		       rd[BENCH_RUNS / 2]);
 	}
 	free(data);
 	return 0;

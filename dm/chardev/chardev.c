@@ -18,8 +18,7 @@
 
 static const struct {
 	const char *name;
-	struct chardev *(*create)(struct event_loop *loop,
-				  const struct chardev_opts *o, char *err,
+	struct chardev *(*create)(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				  size_t errlen);
 } chardev_backends[] = {
 	{ "pty", chardev_pty_new },
@@ -28,18 +27,15 @@ static const struct {
 	{ "stdio", chardev_stdio_new },
 };
 
-struct chardev *chardev_new(struct event_loop *loop,
-			    const struct chardev_opts *o, char *err,
+struct chardev *chardev_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 			    size_t errlen)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(chardev_backends) / sizeof(chardev_backends[0]);
-	     i++)
+	for (i = 0; i < sizeof(chardev_backends) / sizeof(chardev_backends[0]); i++)
 		if (!strcmp(o->backend, chardev_backends[i].name))
 			return chardev_backends[i].create(loop, o, err, errlen);
-	snprintf(err, errlen, "-chardev %s: unknown backend '%s'", o->id,
-		 o->backend);
+	snprintf(err, errlen, "-chardev %s: unknown backend '%s'", o->id, o->backend);
 	return NULL;
 }
 
@@ -56,8 +52,8 @@ void chardev_free(struct chardev *cd)
 static void chardev_in_cb(struct el_handler *h, uint32_t events);
 static void chardev_out_cb(struct el_handler *h, uint32_t events);
 
-void chardev_init(struct chardev *cd, const struct chardev_ops *ops,
-		  struct event_loop *loop, const char *id)
+void chardev_init(struct chardev *cd, const struct chardev_ops *ops, struct event_loop *loop,
+		  const char *id)
 {
 	memset(cd, 0, sizeof(*cd));
 	cd->ops = ops;
@@ -117,7 +113,7 @@ int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd)
 	if (out_fd >= 0 && out_fd != in_fd)
 		cd->out_h.fd = out_fd;
 	else if (out_fd >= 0 && !cd->in_pollable)
-		cd->out_h.fd = out_fd;	/* in_h is on the eventfd */
+		cd->out_h.fd = out_fd; /* in_h is on the eventfd */
 	return err;
 }
 
@@ -205,8 +201,7 @@ static bool chardev_alive(const struct chardev *cd, const struct el_handler *h)
 
 static void chardev_in_cb(struct el_handler *h, uint32_t events)
 {
-	struct chardev *cd = (struct chardev *)((char *)h -
-			offsetof(struct chardev, in_h));
+	struct chardev *cd = (struct chardev *)((char *)h - offsetof(struct chardev, in_h));
 
 	if ((events & EPOLLIN) && cd->want_read && cd->fe.read_ready)
 		cd->fe.read_ready(cd->fe.opaque);
@@ -229,8 +224,7 @@ static void chardev_in_cb(struct el_handler *h, uint32_t events)
 
 static void chardev_out_cb(struct el_handler *h, uint32_t events)
 {
-	struct chardev *cd = (struct chardev *)((char *)h -
-			offsetof(struct chardev, out_h));
+	struct chardev *cd = (struct chardev *)((char *)h - offsetof(struct chardev, out_h));
 
 	(void)events;
 	cd->want_write = false;
@@ -251,8 +245,7 @@ size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n < 0 && errno != EIO && errno != ECONNRESET)
-		dm_log_rl(&cd->rl, "chardev %s: read: %s", cd->id,
-			  strerror(errno));
+		dm_log_rl(&cd->rl, "chardev %s: read: %s", cd->id, strerror(errno));
 	/* EOF, or EIO from a pty whose last slave closed */
 	chardev_hangup(cd);
 	return 0;
@@ -271,8 +264,7 @@ static size_t iov_total(const struct iovec *iov, int cnt)
 size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt)
 {
 	size_t total = iov_total(iov, cnt);
-	struct msghdr msg = { .msg_iov = (struct iovec *)iov,
-			      .msg_iovlen = (size_t)cnt };
+	struct msghdr msg = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt };
 	ssize_t n;
 
 	if (!total)
@@ -307,8 +299,7 @@ size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt)
 		return 0;
 	}
 	if (errno != EPIPE && errno != ECONNRESET && errno != EIO)
-		dm_log_rl(&cd->rl, "chardev %s: write: %s", cd->id,
-			  strerror(errno));
+		dm_log_rl(&cd->rl, "chardev %s: write: %s", cd->id, strerror(errno));
 	cd->dropped += total;
 	if (cd->ops->disconnect)
 		cd->ops->disconnect(cd);

@@ -17,8 +17,7 @@ static const struct chardev_ops file_ops = {
 	.name = "file",
 };
 
-struct chardev *chardev_file_new(struct event_loop *loop,
-				 const struct chardev_opts *o, char *err,
+struct chardev *chardev_file_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				 size_t errlen)
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK;
@@ -26,23 +25,21 @@ struct chardev *chardev_file_new(struct event_loop *loop,
 	int in = -1, out;
 
 	if (!o->path[0]) {
-		snprintf(err, errlen, "-chardev file,id=%s: 'path' is required",
-			 o->id);
+		snprintf(err, errlen, "-chardev file,id=%s: 'path' is required", o->id);
 		return NULL;
 	}
 	flags |= o->append ? O_APPEND : O_TRUNC;
 	out = open(o->path, flags, 0644);
 	if (out < 0) {
-		snprintf(err, errlen, "-chardev file,id=%s: path=%s: %s", o->id,
-			 o->path, strerror(errno));
+		snprintf(err, errlen, "-chardev file,id=%s: path=%s: %s", o->id, o->path,
+			 strerror(errno));
 		return NULL;
 	}
 	if (o->input_path[0]) {
 		in = open(o->input_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (in < 0) {
-			snprintf(err, errlen,
-				 "-chardev file,id=%s: input-path=%s: %s",
-				 o->id, o->input_path, strerror(errno));
+			snprintf(err, errlen, "-chardev file,id=%s: input-path=%s: %s", o->id,
+				 o->input_path, strerror(errno));
 			close(out);
 			return NULL;
 		}

@@ -29,15 +29,15 @@
 #include "dm/chardev.h"
 
 struct chardev_pty {
-	struct chardev cd;		/* first: chardev_free() frees it */
+	struct chardev cd; /* first: chardev_free() frees it */
 	int master;
 	int inotify_fd;
 	struct el_handler ino_h;
-	int timer_fd;			/* fallback without inotify, or -1 */
+	int timer_fd; /* fallback without inotify, or -1 */
 	struct el_handler timer_h;
 };
 
-#define PTY_POLL_MS	200
+#define PTY_POLL_MS 200
 
 static struct chardev_pty *to_pty(struct chardev *cd)
 {
@@ -67,8 +67,8 @@ static void pty_disconnect(struct chardev *cd)
 /* Fallback: no HUP on the master any more means a slave is open. */
 static void pty_timer_cb(struct el_handler *h, uint32_t events)
 {
-	struct chardev_pty *p = (struct chardev_pty *)((char *)h -
-			offsetof(struct chardev_pty, timer_h));
+	struct chardev_pty *p =
+		(struct chardev_pty *)((char *)h - offsetof(struct chardev_pty, timer_h));
 	struct pollfd pfd = { .fd = p->master, .events = POLLIN };
 	uint64_t ticks;
 
@@ -119,8 +119,8 @@ static const struct chardev_ops pty_ops = {
 
 static void pty_inotify_cb(struct el_handler *h, uint32_t events)
 {
-	struct chardev_pty *p = (struct chardev_pty *)((char *)h -
-			offsetof(struct chardev_pty, ino_h));
+	struct chardev_pty *p =
+		(struct chardev_pty *)((char *)h - offsetof(struct chardev_pty, ino_h));
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool opened = false;
 	ssize_t n;
@@ -149,8 +149,8 @@ static int pty_open_master(struct chardev_pty *p, char *err, size_t errlen)
 	    ptsname_r(p->master, p->cd.pty_name, sizeof(p->cd.pty_name))) {
 		int ret = -errno;
 
-		snprintf(err, errlen, "-chardev pty,id=%s: cannot open pty: %s",
-			 p->cd.id, strerror(-ret));
+		snprintf(err, errlen, "-chardev pty,id=%s: cannot open pty: %s", p->cd.id,
+			 strerror(-ret));
 		if (p->master >= 0)
 			close(p->master);
 		p->master = -1;
@@ -179,27 +179,23 @@ static int pty_track_init(struct chardev_pty *p, char *err, size_t errlen)
 	if (p->inotify_fd < 0 && errno == ENOSYS) {
 		if (!pty_timer_init(p))
 			return 0;
-		snprintf(err, errlen, "-chardev pty,id=%s: timerfd: %s",
-			 p->cd.id, strerror(errno));
+		snprintf(err, errlen, "-chardev pty,id=%s: timerfd: %s", p->cd.id, strerror(errno));
 		return -EIO;
 	}
-	if (p->inotify_fd < 0 ||
-	    inotify_add_watch(p->inotify_fd, p->cd.pty_name, IN_OPEN) < 0) {
-		snprintf(err, errlen, "-chardev pty,id=%s: inotify on %s: %s",
-			 p->cd.id, p->cd.pty_name, strerror(errno));
+	if (p->inotify_fd < 0 || inotify_add_watch(p->inotify_fd, p->cd.pty_name, IN_OPEN) < 0) {
+		snprintf(err, errlen, "-chardev pty,id=%s: inotify on %s: %s", p->cd.id,
+			 p->cd.pty_name, strerror(errno));
 		return -EIO;
 	}
 	p->ino_h.fd = p->inotify_fd;
 	if (el_set(p->cd.loop, &p->ino_h, EPOLLIN)) {
-		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed",
-			 p->cd.id);
+		snprintf(err, errlen, "-chardev pty,id=%s: epoll failed", p->cd.id);
 		return -EIO;
 	}
 	return 0;
 }
 
-struct chardev *chardev_pty_new(struct event_loop *loop,
-				const struct chardev_opts *o, char *err,
+struct chardev *chardev_pty_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				size_t errlen)
 {
 	struct chardev_pty *p = calloc(1, sizeof(*p));
@@ -221,8 +217,7 @@ struct chardev *chardev_pty_new(struct event_loop *loop,
 	}
 	if (pty_track_init(p, err, errlen))
 		goto err_close;
-	printf("char device redirected to %s (label %s)\n", p->cd.pty_name,
-	       o->id);
+	printf("char device redirected to %s (label %s)\n", p->cd.pty_name, o->id);
 	fflush(stdout);
 	return &p->cd;
 err_close:

@@ -16,7 +16,7 @@
 #include "dm/chardev.h"
 
 struct chardev_stdio {
-	struct chardev cd;		/* first: chardev_free() frees it */
+	struct chardev cd; /* first: chardev_free() frees it */
 	int in_flags, out_flags;
 	bool tty;
 	struct termios saved;
@@ -37,8 +37,7 @@ static const struct chardev_ops stdio_ops = {
 	.destroy = stdio_destroy,
 };
 
-struct chardev *chardev_stdio_new(struct event_loop *loop,
-				  const struct chardev_opts *o, char *err,
+struct chardev *chardev_stdio_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				  size_t errlen)
 {
 	struct chardev_stdio *s = calloc(1, sizeof(*s));
@@ -53,8 +52,7 @@ struct chardev *chardev_stdio_new(struct event_loop *loop,
 	s->in_flags = fcntl(STDIN_FILENO, F_GETFL);
 	s->out_flags = fcntl(STDOUT_FILENO, F_GETFL);
 	if (s->in_flags < 0 || s->out_flags < 0) {
-		snprintf(err, errlen, "-chardev stdio,id=%s: %s", o->id,
-			 strerror(errno));
+		snprintf(err, errlen, "-chardev stdio,id=%s: %s", o->id, strerror(errno));
 		free(s);
 		return NULL;
 	}

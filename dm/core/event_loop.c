@@ -12,7 +12,7 @@
 #include "dm/event_loop.h"
 #include "dm/log.h"
 
-#define EL_MAX_EVENTS	64
+#define EL_MAX_EVENTS 64
 
 void el_handler_init(struct el_handler *h, int fd, el_cb_t cb)
 {
@@ -73,9 +73,8 @@ int el_set(struct event_loop *loop, struct el_handler *h, uint32_t events)
 	if (h->fd < 0)
 		return -EBADF;
 	if (!events) {
-		if (h->added && epoll_ctl(loop->epfd, EPOLL_CTL_DEL, h->fd,
-					  NULL) < 0 && errno != ENOENT &&
-		    errno != EBADF)
+		if (h->added && epoll_ctl(loop->epfd, EPOLL_CTL_DEL, h->fd, NULL) < 0 &&
+		    errno != ENOENT && errno != EBADF)
 			return -errno;
 		h->added = false;
 		h->events = 0;

@@ -59,8 +59,7 @@ void dm_log_rl(struct dm_ratelimit *rl, const char *fmt, ...)
 	rl->total++;
 	if (!rl->begin_ns || now - rl->begin_ns >= DM_RL_INTERVAL_NS) {
 		if (rl->suppressed)
-			dm_log("%lu similar messages suppressed",
-			       rl->suppressed);
+			dm_log("%lu similar messages suppressed", rl->suppressed);
 		rl->begin_ns = now;
 		rl->printed = 0;
 		rl->suppressed = 0;

@@ -24,7 +24,7 @@ void window_set_device(struct dm_window *w, bool device)
 	w->device = device;
 }
 
-#define WIN_WORD	sizeof(uint64_t)
+#define WIN_WORD sizeof(uint64_t)
 
 /*
  * Device-memory copies: single bytes until the window side is 8-byte
@@ -68,8 +68,7 @@ static void window_dev_write(uint8_t *dst, const uint8_t *src, size_t len)
 		*(volatile uint8_t *)dst++ = *src++;
 }
 
-void window_read(const struct dm_window *w, void *dst, const void *src,
-		 size_t len)
+void window_read(const struct dm_window *w, void *dst, const void *src, size_t len)
 {
 	if (w && w->device)
 		window_dev_read(dst, src, len);
@@ -77,8 +76,7 @@ void window_read(const struct dm_window *w, void *dst, const void *src,
 		memcpy(dst, src, len);
 }
 
-void window_write(const struct dm_window *w, void *dst, const void *src,
-		  size_t len)
+void window_write(const struct dm_window *w, void *dst, const void *src, size_t len)
 {
 	if (w && w->device)
 		window_dev_write(dst, src, len);

@@ -20,8 +20,8 @@
 
 #include "dm/console.h"
 
-#define CONSOLE_CTRL_RXQ	2
-#define CONSOLE_CTRL_TXQ	3
+#define CONSOLE_CTRL_RXQ 2
+#define CONSOLE_CTRL_TXQ 3
 
 static unsigned int port_rxq(unsigned int id)
 {
@@ -39,8 +39,8 @@ static struct virtqueue *port_vq(struct console_port *p, bool tx)
  * Copies between guest buffers and local memory go through the window so
  * that a Device-memory window (uio) only sees aligned accesses.
  */
-static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov,
-			   unsigned int cnt, const void *buf, size_t len)
+static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+			   const void *buf, size_t len)
 {
 	size_t done = 0;
 	unsigned int i;
@@ -54,8 +54,8 @@ static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov,
 	return done;
 }
 
-static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov,
-			 unsigned int cnt, size_t skip, void *buf, size_t len)
+static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+			 size_t skip, void *buf, size_t len)
 {
 	size_t done = 0;
 	unsigned int i;
@@ -70,8 +70,7 @@ static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov,
 		n = iov[i].iov_len - skip;
 		if (n > len - done)
 			n = len - done;
-		window_read(w, (uint8_t *)buf + done,
-			    (const uint8_t *)iov[i].iov_base + skip, n);
+		window_read(w, (uint8_t *)buf + done, (const uint8_t *)iov[i].iov_base + skip, n);
 		skip = 0;
 		done += n;
 	}
@@ -98,8 +97,8 @@ static uint8_t *port_bounce(struct console_port *p)
  * is enough, so a driver flipping avail->idx cannot keep us here.
  * Return: as vq_pop(); on a ring error the device is marked broken (@what).
  */
-static int con_pop(struct virtio_console *con, struct virtqueue *vq,
-		   struct vq_chain *c, const char *what)
+static int con_pop(struct virtio_console *con, struct virtqueue *vq, struct vq_chain *c,
+		   const char *what)
 {
 	int r = vq_pop(vq, c);
 
@@ -129,8 +128,7 @@ static void ctrl_flush(struct virtio_console *con)
 		if (!r)
 			break;
 		if (c->n_out || c->in_len < sizeof(m->hdr)) {
-			mmio_needs_reset(&con->mmio, "control buffer too small",
-					 -EINVAL);
+			mmio_needs_reset(&con->mmio, "control buffer too small", -EINVAL);
 			return;
 		}
 		memcpy(buf, &m->hdr, sizeof(m->hdr));
@@ -145,14 +143,14 @@ static void ctrl_flush(struct virtio_console *con)
 		mmio_used_notify(&con->mmio, vq);
 }
 
-static void ctrl_send(struct virtio_console *con, unsigned int id,
-		      uint16_t event, uint16_t value, const char *name)
+static void ctrl_send(struct virtio_console *con, unsigned int id, uint16_t event, uint16_t value,
+		      const char *name)
 {
 	struct console_ctrl_msg *m;
 
 	if (con->ctrl_count == CONSOLE_CTRL_PENDING) {
-		dm_log_rl(&con->mmio.rl, "%s: control queue full, event %u dropped",
-			  con->mmio.name, event);
+		dm_log_rl(&con->mmio.rl, "%s: control queue full, event %u dropped", con->mmio.name,
+			  event);
 		return;
 	}
 	m = &con->ctrl[(con->ctrl_head + con->ctrl_count) % CONSOLE_CTRL_PENDING];
@@ -181,7 +179,7 @@ static bool port_can_rx(struct console_port *p)
 	if (!port_vq(p, false))
 		return false;
 	if (con->multiport && !p->guest_open)
-		return false;	/* QEMU keeps host data until the guest opens */
+		return false; /* QEMU keeps host data until the guest opens */
 	if (!con->multiport && p->id)
 		return false;
 	return true;
@@ -204,11 +202,9 @@ static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
 	b.iov_base = port_bounce(p);
 	if (!b.iov_base)
 		return 0;
-	b.iov_len = c->in_len < CONSOLE_BOUNCE_SIZE ? c->in_len :
-		    CONSOLE_BOUNCE_SIZE;
+	b.iov_len = c->in_len < CONSOLE_BOUNCE_SIZE ? c->in_len : CONSOLE_BOUNCE_SIZE;
 	n = chardev_readv(p->cd, &b, 1);
-	return iov_from_buf(p->con->mmio.win, c->iov + c->n_out, c->n_in,
-			    b.iov_base, n);
+	return iov_from_buf(p->con->mmio.win, c->iov + c->n_out, c->n_in, b.iov_base, n);
 }
 
 /* Fill one guest RX buffer from the chardev.  Return: true if one was used. */
@@ -224,8 +220,7 @@ static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 		return false;
 	}
 	if (c->n_out || !c->in_len) {
-		mmio_needs_reset(&p->con->mmio, "receiveq buffer not writable",
-				 -EINVAL);
+		mmio_needs_reset(&p->con->mmio, "receiveq buffer not writable", -EINVAL);
 		return false;
 	}
 	n = port_rx_read(p, c);
@@ -274,8 +269,7 @@ static bool port_tx_bounce(struct console_port *p)
 	while (p->tx_off < c->out_len) {
 		size_t n;
 
-		b.iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out,
-				       p->tx_off, b.iov_base,
+		b.iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out, p->tx_off, b.iov_base,
 				       CONSOLE_BOUNCE_SIZE);
 		if (!b.iov_len)
 			break;
@@ -297,7 +291,7 @@ static bool port_tx_write(struct console_port *p)
 	unsigned int i, cnt = 0;
 
 	if (!p->cd) {
-		p->tx_off = c->out_len;		/* no backend: drop */
+		p->tx_off = c->out_len; /* no backend: drop */
 		return true;
 	}
 	if (con_device_mem(p->con))
@@ -338,7 +332,7 @@ static void port_tx(struct console_port *p)
 		p->tx_off = p->tx_skip;
 		p->tx_skip = 0;
 		if (!port_tx_write(p)) {
-			p->tx_held = true;	/* slow peer: wait write_ready */
+			p->tx_held = true; /* slow peer: wait write_ready */
 			break;
 		}
 		/* §2.7.8: len counts bytes written into the buffer: none. */
@@ -376,18 +370,16 @@ static void port_event(void *opaque, bool opened)
 	if (con->multiport && p->guest_ready && mmio_live(&con->mmio))
 		ctrl_send(con, p->id, VIRTIO_CONSOLE_PORT_OPEN, opened, NULL);
 	if (!opened)
-		port_tx_resume(p);	/* now dropped: release the held chain */
+		port_tx_resume(p); /* now dropped: release the held chain */
 	port_rx_update(p);
 }
 
 /* ---- control queue (driver -> device) ---------------------------------- */
 
-static void ctrl_port_ready(struct virtio_console *con, struct console_port *p,
-			    uint16_t value)
+static void ctrl_port_ready(struct virtio_console *con, struct console_port *p, uint16_t value)
 {
 	if (!value) {
-		dm_log_rl(&con->mmio.rl, "%s: driver failed to add port %u",
-			  con->mmio.name, p->id);
+		dm_log_rl(&con->mmio.rl, "%s: driver failed to add port %u", con->mmio.name, p->id);
 		return;
 	}
 	p->guest_ready = true;
@@ -399,8 +391,7 @@ static void ctrl_port_ready(struct virtio_console *con, struct console_port *p,
 		ctrl_send(con, p->id, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL);
 }
 
-static void ctrl_handle(struct virtio_console *con,
-			const struct virtio_console_control *msg)
+static void ctrl_handle(struct virtio_console *con, const struct virtio_console_control *msg)
 {
 	uint32_t id = le32toh(msg->id);
 	uint16_t event = le16toh(msg->event);
@@ -411,21 +402,19 @@ static void ctrl_handle(struct virtio_console *con,
 		unsigned int i;
 
 		if (!value) {
-			dm_log_rl(&con->mmio.rl, "%s: driver failed to init",
-				  con->mmio.name);
+			dm_log_rl(&con->mmio.rl, "%s: driver failed to init", con->mmio.name);
 			return;
 		}
 		for (i = 0; i < con->max_ports; i++)
 			if (con->ports[i].present)
-				ctrl_send(con, i, VIRTIO_CONSOLE_PORT_ADD, 1,
-					  NULL);
+				ctrl_send(con, i, VIRTIO_CONSOLE_PORT_ADD, 1, NULL);
 		return;
 	}
 	if (id < con->max_ports && con->ports[id].present)
 		p = &con->ports[id];
 	if (!p) {
-		dm_log_rl(&con->mmio.rl, "%s: control event %u for bad port %u",
-			  con->mmio.name, event, id);
+		dm_log_rl(&con->mmio.rl, "%s: control event %u for bad port %u", con->mmio.name,
+			  event, id);
 		return;
 	}
 	switch (event) {
@@ -438,8 +427,7 @@ static void ctrl_handle(struct virtio_console *con,
 		port_rx_update(p);
 		break;
 	default:
-		dm_log_rl(&con->mmio.rl, "%s: unexpected control event %u",
-			  con->mmio.name, event);
+		dm_log_rl(&con->mmio.rl, "%s: unexpected control event %u", con->mmio.name, event);
 		break;
 	}
 }
@@ -457,17 +445,15 @@ static void ctrl_receive(struct virtio_console *con)
 		if (con_pop(con, vq, c, "control transmitq") <= 0)
 			break;
 		if (c->n_in) {
-			mmio_needs_reset(&con->mmio, "control buffer writable",
-					 -EINVAL);
+			mmio_needs_reset(&con->mmio, "control buffer writable", -EINVAL);
 			break;
 		}
 		/* Copy first: the guest may change the buffer under us. */
-		if (iov_to_buf(con->mmio.win, c->iov, c->n_out, 0, &msg,
-			       sizeof(msg)) == sizeof(msg))
+		if (iov_to_buf(con->mmio.win, c->iov, c->n_out, 0, &msg, sizeof(msg)) ==
+		    sizeof(msg))
 			ctrl_handle(con, &msg);
 		else
-			dm_log_rl(&con->mmio.rl, "%s: short control message",
-				  con->mmio.name);
+			dm_log_rl(&con->mmio.rl, "%s: short control message", con->mmio.name);
 		vq_push(vq, c->head, 0);
 		pushed = true;
 	}
@@ -494,7 +480,7 @@ static void console_driver_ok(void *dev)
 		struct console_port *p = &con->ports[i];
 
 		if (!con->multiport)
-			p->guest_open = (i == 0);	/* hvc0 */
+			p->guest_open = (i == 0); /* hvc0 */
 		p->rx_starved = false;
 		port_tx(p);
 		port_rx_update(p);
@@ -579,9 +565,8 @@ static size_t console_save(void *dev, void *buf, size_t len)
 		st.port[i].guest_ready = p->guest_ready;
 		st.port[i].guest_open = p->guest_open;
 		st.port[i].tx_held = p->tx_held;
-		st.port[i].flags = 0;	/* reserved */
-		st.port[i].tx_off = p->tx_held && p->tx_off < UINT32_MAX ?
-				    (uint32_t)p->tx_off : 0;
+		st.port[i].flags = 0; /* reserved */
+		st.port[i].tx_off = p->tx_held && p->tx_off < UINT32_MAX ? (uint32_t)p->tx_off : 0;
 	}
 	memcpy(buf, &st, sizeof(st));
 	return sizeof(st);
@@ -599,8 +584,7 @@ static int console_load(void *dev, const void *buf, size_t len)
 	for (i = 0; i < con->max_ports; i++)
 		if (st.port[i].flags)
 			return -EINVAL;
-	if (st.nports != con->max_ports || st.multiport > 1 ||
-	    (st.multiport && con->max_ports < 2))
+	if (st.nports != con->max_ports || st.multiport > 1 || (st.multiport && con->max_ports < 2))
 		return -EINVAL;
 	con->multiport = st.multiport;
 	for (i = 0; i < con->max_ports; i++) {
@@ -639,19 +623,16 @@ struct virtio_console *console_new(const struct console_opts *o)
 	con->config.cols = htole16(o->cols);
 	con->config.rows = htole16(o->rows);
 	con->config.max_nr_ports = htole32(o->max_ports);
-	features = (1ULL << VIRTIO_F_VERSION_1) |
-		   (1ULL << VIRTIO_RING_F_EVENT_IDX) |
-		   (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
-		   (1ULL << VIRTIO_CONSOLE_F_SIZE);
+	features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+		   (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_CONSOLE_F_SIZE);
 	if (o->access_platform)
 		features |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
 	if (o->max_ports > 1)
 		features |= 1ULL << VIRTIO_CONSOLE_F_MULTIPORT;
 	nq = o->max_ports > 1 ? 2 * (o->max_ports + 1) : 2;
-	if (mmio_init(&con->mmio, o->id[0] ? o->id : "virtio-console",
-		      VIRTIO_ID_CONSOLE, &console_ops, con, nq,
-		      CONSOLE_QUEUE_SIZE, features, (const uint8_t *)&con->config,
-		      sizeof(con->config))) {
+	if (mmio_init(&con->mmio, o->id[0] ? o->id : "virtio-console", VIRTIO_ID_CONSOLE,
+		      &console_ops, con, nq, CONSOLE_QUEUE_SIZE, features,
+		      (const uint8_t *)&con->config, sizeof(con->config))) {
 		free(con);
 		return NULL;
 	}
@@ -677,8 +658,8 @@ void console_free(struct virtio_console *con)
 	free(con);
 }
 
-int console_add_port(struct virtio_console *con, unsigned int nr,
-		     struct chardev *cd, bool is_console, const char *name)
+int console_add_port(struct virtio_console *con, unsigned int nr, struct chardev *cd,
+		     bool is_console, const char *name)
 {
 	struct console_port *p;
 	struct chardev_fe fe = {

@@ -21,9 +21,9 @@
 #include "dm/mmio.h"
 #include "dm/virtqueue.h"
 
-#define FUZZ_BASE	0x40000000ULL
-#define FUZZ_WIN	(64U << 10)
-#define FUZZ_ROUNDS	64
+#define FUZZ_BASE   0x40000000ULL
+#define FUZZ_WIN    (64U << 10)
+#define FUZZ_ROUNDS 64
 
 static struct vq_chain chain;
 
@@ -142,15 +142,14 @@ static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
 
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
 	if (mmio_init(&d.m, "fuzz", 3, &fdev_ops, &d, 4, 64,
-		      (1ULL << VIRTIO_F_VERSION_1) |
-		      (1ULL << VIRTIO_RING_F_EVENT_IDX) |
-		      (1ULL << VIRTIO_RING_F_INDIRECT_DESC), cfg, sizeof(cfg)))
+		      (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+			      (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
+		      cfg, sizeof(cfg)))
 		return;
 	mmio_attach(&d.m, &win, NULL, NULL);
 	/* ops of 8 bytes: off(2) size(1) write(1) value(4) */
 	for (i = 3; i + 8 <= size; i += 8) {
-		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) %
-			       DM_MMIO_WINDOW_SIZE;
+		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % DM_MMIO_WINDOW_SIZE;
 		uint32_t sz = data[i + 2] % 5;
 		uint32_t val;
 
@@ -186,12 +185,11 @@ static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 		return;
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
 	window_set_device(&win, data[1] & 4);
-	memcpy(win_mem, data + 4 + len,
-	       size - 4 - len < FUZZ_WIN ? size - 4 - len : FUZZ_WIN);
+	memcpy(win_mem, data + 4 + len, size - 4 - len < FUZZ_WIN ? size - 4 - len : FUZZ_WIN);
 	if (mmio_init(&d.m, "fuzz", 3, &fdev_ops, &d, 4, 64,
-		      (1ULL << VIRTIO_F_VERSION_1) |
-		      (1ULL << VIRTIO_RING_F_EVENT_IDX) |
-		      (1ULL << VIRTIO_RING_F_INDIRECT_DESC), cfg, sizeof(cfg)))
+		      (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+			      (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
+		      cfg, sizeof(cfg)))
 		return;
 	mmio_attach(&d.m, &win, NULL, NULL);
 	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m)) {

@@ -25,8 +25,8 @@
 #include "dm/sim_proto.h"
 #include "dm/transport.h"
 
-#define SIM_OUTQ	64
-#define SIM_BATCH	256	/* requests per wakeup, for fairness */
+#define SIM_OUTQ  64
+#define SIM_BATCH 256 /* requests per wakeup, for fairness */
 
 struct sim_transport;
 
@@ -47,7 +47,7 @@ struct sim_transport {
 	struct sim_slot slots[TRANSPORT_MAX_SLOTS];
 	struct sim_msg outq[SIM_OUTQ];
 	unsigned int out_head, out_count;
-	bool dead;			/* the frontend is gone: stop */
+	bool dead; /* the frontend is gone: stop */
 	struct dm_ratelimit rl;
 };
 
@@ -167,20 +167,18 @@ static bool sim_memfd_short(int memfd, uint64_t len)
 	struct stat st;
 	int seals = fcntl(memfd, F_GET_SEALS);
 
-	if (seals < 0 || !(seals & F_SEAL_SHRINK) || fstat(memfd, &st) ||
-	    st.st_size < 0)
+	if (seals < 0 || !(seals & F_SEAL_SHRINK) || fstat(memfd, &st) || st.st_size < 0)
 		return true;
 	return (uint64_t)st.st_size < len;
 }
 
-static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
-			   int memfd)
+static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m, int memfd)
 {
 	struct sim_slot *slot;
 	void *map;
 
-	if (m->slot >= TRANSPORT_MAX_SLOTS || !s->slots[m->slot].dev ||
-	    memfd < 0 || !m->len || m->len > SIZE_MAX / 2) {
+	if (m->slot >= TRANSPORT_MAX_SLOTS || !s->slots[m->slot].dev || memfd < 0 || !m->len ||
+	    m->len > SIZE_MAX / 2) {
 		dm_log_rl(&s->rl, "sim: bad attach of slot %u", m->slot);
 		return;
 	}
@@ -189,7 +187,8 @@ static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
 	 * the memfd must hold the whole window, and stay so (F_SEAL_SHRINK).
 	 */
 	if (sim_memfd_short(memfd, m->len)) {
-		dm_log_rl(&s->rl, "sim: slot %u: memfd smaller than %#llx or not sealed against shrinking",
+		dm_log_rl(&s->rl,
+			  "sim: slot %u: memfd smaller than %#llx or not sealed against shrinking",
 			  m->slot, (unsigned long long)m->len);
 		return;
 	}
@@ -199,8 +198,7 @@ static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
 	sim_unmap(slot);
 	map = mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (map == MAP_FAILED) {
-		dm_log_rl(&s->rl, "sim: slot %u: mmap: %s", m->slot,
-			  strerror(errno));
+		dm_log_rl(&s->rl, "sim: slot %u: mmap: %s", m->slot, strerror(errno));
 		return;
 	}
 	slot->map = map;
@@ -208,8 +206,7 @@ static void sim_attach_mem(struct sim_transport *s, const struct sim_msg *m,
 	window_init(&slot->win, m->addr, m->len, map);
 }
 
-static void sim_handle(struct sim_transport *s, const struct sim_msg *m,
-		       int memfd)
+static void sim_handle(struct sim_transport *s, const struct sim_msg *m, int memfd)
 {
 	struct virtio_mmio *dev = NULL;
 	struct sim_msg r;
@@ -224,16 +221,17 @@ static void sim_handle(struct sim_transport *s, const struct sim_msg *m,
 		r = *m;
 		r.type = SIM_MSG_REPLY;
 		/* No device: read as an empty slot (Linux sees magic 0). */
-		r.value = dev && m->offset < DM_MMIO_WINDOW_SIZE ?
-			  mmio_read(dev, m->offset, m->size) : 0;
+		r.value = dev && m->offset < DM_MMIO_WINDOW_SIZE
+				  ? mmio_read(dev, m->offset, m->size)
+				  : 0;
 		sim_reply(s, &r);
 		break;
 	case SIM_MSG_WRITE:
 		if (dev && m->offset < DM_MMIO_WINDOW_SIZE)
 			mmio_write(dev, m->offset, m->size, (uint32_t)m->value);
 		else
-			dm_log_rl(&s->rl, "sim: write to slot %u off %#x ignored",
-				  m->slot, m->offset);
+			dm_log_rl(&s->rl, "sim: write to slot %u off %#x ignored", m->slot,
+				  m->offset);
 		break;
 	default:
 		dm_log_rl(&s->rl, "sim: unknown message type %u", m->type);
@@ -243,8 +241,7 @@ static void sim_handle(struct sim_transport *s, const struct sim_msg *m,
 
 static void sim_hangup(struct sim_transport *s)
 {
-	dm_log("sim transport %s: frontend closed the connection",
-	       s->base.id);
+	dm_log("sim transport %s: frontend closed the connection", s->base.id);
 	el_set(s->base.loop, &s->h, 0);
 	close(s->fd);
 	s->fd = -1;
@@ -260,8 +257,10 @@ static int sim_recv(struct sim_transport *s, struct sim_msg *m, int *memfd)
 	} u;
 	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
 	};
 	struct cmsghdr *c;
 	ssize_t n;
@@ -288,15 +287,14 @@ static int sim_recv(struct sim_transport *s, struct sim_msg *m, int *memfd)
 
 static void sim_cb(struct el_handler *h, uint32_t events)
 {
-	struct sim_transport *s = (struct sim_transport *)((char *)h -
-			offsetof(struct sim_transport, h));
+	struct sim_transport *s =
+		(struct sim_transport *)((char *)h - offsetof(struct sim_transport, h));
 	struct sim_msg m;
 	unsigned int n;
 
 	if (events & EPOLLOUT)
 		sim_flush(s);
-	for (n = 0; n < SIM_BATCH && !s->out_count && !s->dead && s->fd >= 0;
-	     n++) {
+	for (n = 0; n < SIM_BATCH && !s->out_count && !s->dead && s->fd >= 0; n++) {
 		int memfd;
 		int r = sim_recv(s, &m, &memfd);
 
@@ -311,24 +309,23 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 		if (memfd >= 0)
 			close(memfd);
 	}
-	if (s->fd >= 0 && (s->dead ||
-			   ((events & (EPOLLHUP | EPOLLERR)) && n == 0))) {
+	if (s->fd >= 0 && (s->dead || ((events & (EPOLLHUP | EPOLLERR)) && n == 0))) {
 		sim_hangup(s);
 		return;
 	}
 	sim_update(s);
 }
 
-static int sim_attach(struct dm_transport *t, unsigned int slot,
-		      struct virtio_mmio *dev, const char *name, char *err,
-		      size_t errlen)
+static int sim_attach(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev,
+		      const char *name, char *err, size_t errlen)
 {
 	struct sim_transport *s = to_sim(t);
 
 	if (name) {
-		snprintf(err, errlen,
-			 "-device: transport '%s' (sim) numbers devices by slot=, it takes no name=",
-			 t->id);
+		snprintf(
+			err, errlen,
+			"-device: transport '%s' (sim) numbers devices by slot=, it takes no name=",
+			t->id);
 		return -EINVAL;
 	}
 	if (s->slots[slot].dev)
@@ -381,8 +378,7 @@ static int sim_connect(const char *path)
 	return fd;
 }
 
-struct dm_transport *sim_transport_new(struct event_loop *loop,
-				       const struct transport_opts *o,
+struct dm_transport *sim_transport_new(struct event_loop *loop, const struct transport_opts *o,
 				       char *err, size_t errlen)
 {
 	struct sim_transport *s;
@@ -400,14 +396,13 @@ struct dm_transport *sim_transport_new(struct event_loop *loop,
 	if (fd < 0) {
 		fd = sim_connect(o->path);
 		if (fd < 0) {
-			snprintf(err, errlen, "-transport sim: path=%s: %s",
-				 o->path, strerror(-fd));
+			snprintf(err, errlen, "-transport sim: path=%s: %s", o->path,
+				 strerror(-fd));
 			return NULL;
 		}
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
-		snprintf(err, errlen, "-transport sim: fd=%d: %s", fd,
-			 strerror(errno));
+		snprintf(err, errlen, "-transport sim: fd=%d: %s", fd, strerror(errno));
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));

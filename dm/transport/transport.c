@@ -8,17 +8,15 @@
 
 static const struct {
 	const char *name;
-	struct dm_transport *(*create)(struct event_loop *loop,
-				       const struct transport_opts *o,
+	struct dm_transport *(*create)(struct event_loop *loop, const struct transport_opts *o,
 				       char *err, size_t errlen);
 } transports[] = {
 	{ "sim", sim_transport_new },
 	{ "uio", uio_transport_new },
 };
 
-struct dm_transport *transport_new(struct event_loop *loop,
-				   const struct transport_opts *o, char *err,
-				   size_t errlen)
+struct dm_transport *transport_new(struct event_loop *loop, const struct transport_opts *o,
+				   char *err, size_t errlen)
 {
 	size_t i;
 
@@ -26,8 +24,7 @@ struct dm_transport *transport_new(struct event_loop *loop,
 		if (strcmp(o->type, transports[i].name))
 			continue;
 		if (!transports[i].create) {
-			snprintf(err, errlen,
-				 "-transport %s: not available yet (remote I/O)",
+			snprintf(err, errlen, "-transport %s: not available yet (remote I/O)",
 				 o->type);
 			return NULL;
 		}
@@ -43,17 +40,15 @@ void transport_free(struct dm_transport *t)
 		t->ops->destroy(t);
 }
 
-int transport_attach(struct dm_transport *t, unsigned int slot,
-		     struct virtio_mmio *dev)
+int transport_attach(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev)
 {
 	char err[8];
 
 	return transport_attach_named(t, slot, dev, NULL, err, sizeof(err));
 }
 
-int transport_attach_named(struct dm_transport *t, unsigned int slot,
-			   struct virtio_mmio *dev, const char *name,
-			   char *errbuf, size_t errlen)
+int transport_attach_named(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev,
+			   const char *name, char *errbuf, size_t errlen)
 {
 	int err;
 

@@ -35,7 +35,7 @@
 #include "dm/uio_dev.h"
 #include "dm/uio_state.h"
 
-#define UIO_BATCH	256	/* requests per wakeup and device, for fairness */
+#define UIO_BATCH 256 /* requests per wakeup and device, for fairness */
 
 struct uio_transport;
 
@@ -45,14 +45,14 @@ struct uio_slot {
 	struct virtio_mmio *dev;
 	struct uio_dev u;
 	struct el_handler h;
-	struct bh_rio_ctrl *ctrl;	/* map 0: Device memory */
-	struct dm_window ctrl_win;	/* device-mode view of map 0 */
-	struct dm_window win;		/* map 2, frontend addresses */
-	uint32_t cursor;		/* next request to handle */
+	struct bh_rio_ctrl *ctrl;  /* map 0: Device memory */
+	struct dm_window ctrl_win; /* device-mode view of map 0 */
+	struct dm_window win;	   /* map 2, frontend addresses */
+	uint32_t cursor;	   /* next request to handle */
 	bool started, stopped;
 	bool in_batch, notify;
-	bool notify_owed;		/* raised outside a batch, not rung yet */
-	struct uio_state_hdr stats;	/* our counters, kept across restarts */
+	bool notify_owed;	    /* raised outside a batch, not rung yet */
+	struct uio_state_hdr stats; /* our counters, kept across restarts */
 	uint8_t rec[BH_RIO_STATE_SIZE];
 	size_t rec_len;
 	struct dm_ratelimit rl;
@@ -61,7 +61,7 @@ struct uio_slot {
 struct uio_transport {
 	struct dm_transport base;
 	char root[UIO_ROOT_MAX];
-	int kick_fd;			/* eventfd: serve (again) from the loop */
+	int kick_fd; /* eventfd: serve (again) from the loop */
 	struct el_handler kick_h;
 	struct uio_slot *slots[TRANSPORT_MAX_SLOTS];
 };
@@ -95,8 +95,7 @@ static void uio_state_save(struct uio_slot *s)
 	struct uio_state_hdr *h = (struct uio_state_hdr *)s->rec;
 	size_t len;
 
-	len = mmio_state_save(s->dev, s->rec + sizeof(*h),
-			      sizeof(s->rec) - sizeof(*h));
+	len = mmio_state_save(s->dev, s->rec + sizeof(*h), sizeof(s->rec) - sizeof(*h));
 	if (!len) {
 		dm_log_rl(&s->rl, "uio %s: device state does not fit", s->u.name);
 		return;
@@ -108,8 +107,8 @@ static void uio_state_save(struct uio_slot *s)
 	h->cursor = s->cursor;
 	h->csum = 0;
 	h->csum = uio_state_csum(s->rec, sizeof(*h) + len);
-	window_write(&s->ctrl_win, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET,
-		     s->rec, sizeof(*h) + len);
+	window_write(&s->ctrl_win, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET, s->rec,
+		     sizeof(*h) + len);
 }
 
 /* Return: 0 and @h filled with a valid record in s->rec, or -EINVAL. */
@@ -121,7 +120,7 @@ static int uio_state_read(struct uio_slot *s, struct uio_state_hdr *h)
 	if (h->magic != UIO_STATE_MAGIC || h->version != UIO_STATE_VERSION ||
 	    h->len > BH_RIO_STATE_SIZE - sizeof(*h))
 		return -EINVAL;
-	((struct uio_state_hdr *)s->rec)->csum = 0;	/* summed as 0 */
+	((struct uio_state_hdr *)s->rec)->csum = 0; /* summed as 0 */
 	if (uio_state_csum(s->rec, sizeof(*h) + h->len) != h->csum)
 		return -EINVAL;
 	return 0;
@@ -173,8 +172,7 @@ static int uio_slot_start(struct uio_slot *s)
 			dm_log("uio %s: saved device state rejected (errno %d): fresh device",
 			       s->u.name, -err);
 	} else if (h.magic) {
-		dm_log("uio %s: state page holds no valid record: fresh device",
-		       s->u.name);
+		dm_log("uio %s: state page holds no valid record: fresh device", s->u.name);
 	}
 	if (!err) {
 		s->stats.requests = h.requests;
@@ -185,9 +183,8 @@ static int uio_slot_start(struct uio_slot *s)
 			s->cursor = h.cursor;
 	}
 	s->stats.attaches++;
-	dm_log("uio %s (%s): attached, serving from request %u (%u pending)%s",
-	       s->u.name, s->u.node, s->cursor, prod - s->cursor,
-	       err ? "" : ", device state restored");
+	dm_log("uio %s (%s): attached, serving from request %u (%u pending)%s", s->u.name,
+	       s->u.node, s->cursor, prod - s->cursor, err ? "" : ", device state restored");
 	return 0;
 }
 
@@ -208,12 +205,10 @@ static void uio_handle(struct uio_slot *s, uint32_t seq)
 	uint64_t res = 0;
 
 	if (rseq != seq)
-		dm_log_rl(&s->rl, "uio %s: request %u carries seq %u",
-			  s->u.name, seq, rseq);
-	if (dir > BH_RIO_WRITE || !uio_size_ok(size) ||
-	    off >= BH_RIO_MMIO_SIZE || off % size) {
-		dm_log_rl(&s->rl, "uio %s: bad request %u: dir %u size %u off %#llx",
-			  s->u.name, seq, dir, size, (unsigned long long)off);
+		dm_log_rl(&s->rl, "uio %s: request %u carries seq %u", s->u.name, seq, rseq);
+	if (dir > BH_RIO_WRITE || !uio_size_ok(size) || off >= BH_RIO_MMIO_SIZE || off % size) {
+		dm_log_rl(&s->rl, "uio %s: bad request %u: dir %u size %u off %#llx", s->u.name,
+			  seq, dir, size, (unsigned long long)off);
 	} else if (dir == BH_RIO_WRITE) {
 		mmio_write(s->dev, (uint32_t)off, size, (uint32_t)val);
 	} else {
@@ -253,8 +248,7 @@ static bool uio_serve(struct uio_slot *s)
 	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
 	if (prod - s->cursor > BH_RIO_RING_SIZE) {
 		s->in_batch = false;
-		dm_log("uio %s: req_prod %u ran away from %u", s->u.name, prod,
-		       s->cursor);
+		dm_log("uio %s: req_prod %u ran away from %u", s->u.name, prod, s->cursor);
 		uio_slot_stop(s, "request index out of range");
 		return false;
 	}
@@ -263,8 +257,7 @@ static bool uio_serve(struct uio_slot *s)
 		s->cursor++;
 		n++;
 		if (s->cursor == prod) {
-			uint32_t p = __atomic_load_n(&s->ctrl->req_prod,
-						     __ATOMIC_ACQUIRE);
+			uint32_t p = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
 
 			if (p - s->cursor <= BH_RIO_RING_SIZE)
 				prod = p;
@@ -288,8 +281,7 @@ static bool uio_serve(struct uio_slot *s)
 	 */
 	uio_state_save(s);
 	if (bell & BH_RIO_KICK_COMPLETE)
-		__atomic_store_n(&s->ctrl->resp_prod, s->cursor,
-				 __ATOMIC_RELEASE);
+		__atomic_store_n(&s->ctrl->resp_prod, s->cursor, __ATOMIC_RELEASE);
 	uio_dev_doorbell(&s->u, bell);
 	return s->cursor != prod;
 }
@@ -300,7 +292,7 @@ static void uio_irq_raise(void *opaque)
 	struct uio_slot *s = opaque;
 
 	if (s->in_batch) {
-		s->notify = true;	/* one doorbell for the batch */
+		s->notify = true; /* one doorbell for the batch */
 		return;
 	}
 	if (s->stopped || !s->started || s->notify_owed)
@@ -315,8 +307,7 @@ static void uio_irq_raise(void *opaque)
 
 static void uio_slot_cb(struct el_handler *h, uint32_t events)
 {
-	struct uio_slot *s = (struct uio_slot *)((char *)h -
-			offsetof(struct uio_slot, h));
+	struct uio_slot *s = (struct uio_slot *)((char *)h - offsetof(struct uio_slot, h));
 	int r;
 
 	(void)events;
@@ -336,8 +327,8 @@ static void uio_slot_cb(struct el_handler *h, uint32_t events)
 
 static void uio_kick_cb(struct el_handler *h, uint32_t events)
 {
-	struct uio_transport *t = (struct uio_transport *)((char *)h -
-			offsetof(struct uio_transport, kick_h));
+	struct uio_transport *t =
+		(struct uio_transport *)((char *)h - offsetof(struct uio_transport, kick_h));
 	bool again = false;
 	uint64_t v;
 	unsigned int i;
@@ -362,23 +353,22 @@ static int uio_slot_check(struct uio_slot *s, char *err, size_t errlen)
 	if (c->magic != BH_RIO_MAGIC || c->version != BH_RIO_VERSION ||
 	    c->ring_size != BH_RIO_RING_SIZE) {
 		snprintf(err, errlen,
-			 "uio device '%s': control region has magic %#x version %u ring %u, want %#x %u %u",
-			 s->u.name, c->magic, c->version, c->ring_size,
-			 BH_RIO_MAGIC, BH_RIO_VERSION, BH_RIO_RING_SIZE);
+			 "uio device '%s': control region has magic %#x version %u ring %u, want "
+			 "%#x %u %u",
+			 s->u.name, c->magic, c->version, c->ring_size, BH_RIO_MAGIC,
+			 BH_RIO_VERSION, BH_RIO_RING_SIZE);
 		return -EPROTO;
 	}
 	if (c->device_id != s->dev->device_id) {
-		snprintf(err, errlen,
-			 "uio device '%s' serves virtio device id %u, not %u",
+		snprintf(err, errlen, "uio device '%s' serves virtio device id %u, not %u",
 			 s->u.name, c->device_id, s->dev->device_id);
 		return -EPROTO;
 	}
-	if (!size || size > s->u.map[BH_RIO_MAP_WINDOW].len ||
-	    base + size < base) {
+	if (!size || size > s->u.map[BH_RIO_MAP_WINDOW].len || base + size < base) {
 		snprintf(err, errlen,
-			 "uio device '%s': shared window %#llx+%#llx does not fit map 2 (%#zx bytes)",
-			 s->u.name, (unsigned long long)base,
-			 (unsigned long long)size,
+			 "uio device '%s': shared window %#llx+%#llx does not fit map 2 (%#zx "
+			 "bytes)",
+			 s->u.name, (unsigned long long)base, (unsigned long long)size,
 			 s->u.map[BH_RIO_MAP_WINDOW].len);
 		return -EPROTO;
 	}
@@ -387,8 +377,8 @@ static int uio_slot_check(struct uio_slot *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int uio_slot_open(struct uio_slot *s, const char *root,
-			 const char *name, char *err, size_t errlen)
+static int uio_slot_open(struct uio_slot *s, const char *root, const char *name, char *err,
+			 size_t errlen)
 {
 	unsigned int k;
 	int ret;
@@ -407,8 +397,8 @@ static int uio_slot_open(struct uio_slot *s, const char *root,
 	for (k = 0; k < UIO_DEV_MAPS; k++) {
 		ret = uio_dev_map(&s->u, k);
 		if (ret) {
-			snprintf(err, errlen, "uio device '%s': mmap of map %u: %s",
-				 name, k, strerror(-ret));
+			snprintf(err, errlen, "uio device '%s': mmap of map %u: %s", name, k,
+				 strerror(-ret));
 			return ret;
 		}
 	}
@@ -418,9 +408,8 @@ static int uio_slot_open(struct uio_slot *s, const char *root,
 	return uio_slot_check(s, err, errlen);
 }
 
-static int uio_attach(struct dm_transport *bt, unsigned int slot,
-		      struct virtio_mmio *dev, const char *name, char *err,
-		      size_t errlen)
+static int uio_attach(struct dm_transport *bt, unsigned int slot, struct virtio_mmio *dev,
+		      const char *name, char *err, size_t errlen)
 {
 	struct uio_transport *t = to_uio(bt);
 	struct uio_slot *s;
@@ -429,8 +418,7 @@ static int uio_attach(struct dm_transport *bt, unsigned int slot,
 	if (t->slots[slot])
 		return -EBUSY;
 	if (!name || !name[0]) {
-		snprintf(err, errlen,
-			 "-device: transport '%s' (uio) needs name=<uio device name>",
+		snprintf(err, errlen, "-device: transport '%s' (uio) needs name=<uio device name>",
 			 bt->id);
 		return -EINVAL;
 	}
@@ -490,8 +478,7 @@ static const struct dm_transport_ops uio_ops = {
 	.destroy = uio_destroy,
 };
 
-struct dm_transport *uio_transport_new(struct event_loop *loop,
-				       const struct transport_opts *o,
+struct dm_transport *uio_transport_new(struct event_loop *loop, const struct transport_opts *o,
 				       char *err, size_t errlen)
 {
 	struct uio_transport *t;
@@ -512,8 +499,7 @@ struct dm_transport *uio_transport_new(struct event_loop *loop,
 	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	el_handler_init(&t->kick_h, t->kick_fd, uio_kick_cb);
 	if (t->kick_fd < 0 || el_set(loop, &t->kick_h, EPOLLIN)) {
-		snprintf(err, errlen, "-transport uio: eventfd: %s",
-			 strerror(errno));
+		snprintf(err, errlen, "-transport uio: eventfd: %s", strerror(errno));
 		if (t->kick_fd >= 0)
 			close(t->kick_fd);
 		free(t);

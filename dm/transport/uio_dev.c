@@ -36,8 +36,7 @@ static const char *uio_root(const char *root)
 	return root ? root : "";
 }
 
-int uio_dev_list(const char *root, void (*fn)(void *ctx, const char *name),
-		 void *ctx)
+int uio_dev_list(const char *root, void (*fn)(void *ctx, const char *name), void *ctx)
 {
 	char path[2 * UIO_DEV_PATH_MAX], name[UIO_DEV_NAME_MAX];
 	struct dirent *de;
@@ -51,8 +50,8 @@ int uio_dev_list(const char *root, void (*fn)(void *ctx, const char *name),
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "uio", 3))
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/class/uio/%.32s/name",
-			 uio_root(root), de->d_name);
+		snprintf(path, sizeof(path), "%s/sys/class/uio/%.32s/name", uio_root(root),
+			 de->d_name);
 		if (uio_read_file(path, name, sizeof(name)))
 			continue;
 		n++;
@@ -76,11 +75,9 @@ static int uio_find(struct uio_dev *u, const char *root, const char *name)
 	if (!d)
 		return -ENOENT;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "uio", 3) ||
-		    strlen(de->d_name) >= sizeof(u->node))
+		if (strncmp(de->d_name, "uio", 3) || strlen(de->d_name) >= sizeof(u->node))
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/name", root,
-			 de->d_name);
+		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/name", root, de->d_name);
 		if (uio_read_file(path, buf, sizeof(buf)) || strcmp(buf, name))
 			continue;
 		snprintf(u->node, sizeof(u->node), "%.31s", de->d_name);
@@ -100,8 +97,8 @@ static int uio_map_sizes(struct uio_dev *u, const char *root)
 		unsigned long long v;
 		char *end;
 
-		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/maps/map%u/size",
-			 root, u->node, k);
+		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/maps/map%u/size", root, u->node,
+			 k);
 		if (uio_read_file(path, buf, sizeof(buf)))
 			return -ENXIO;
 		errno = 0;
@@ -122,8 +119,7 @@ static int real_map(struct uio_dev *u, unsigned int k)
 	void *p;
 
 	/* uio_mmap(): the page offset selects the map (drivers/uio/uio.c). */
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, u->fd,
-		 (off_t)k * page);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, u->fd, (off_t)k * page);
 	if (p == MAP_FAILED)
 		return -errno;
 	u->map[k].ptr = p;
@@ -145,7 +141,7 @@ static int real_irq_ack(struct uio_dev *u)
 
 static int real_irq_arm(struct uio_dev *u)
 {
-	uint32_t one = 1;	/* uio_pdrv_genirq irqcontrol: enable */
+	uint32_t one = 1; /* uio_pdrv_genirq irqcontrol: enable */
 
 	if (write(u->fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return -errno;
@@ -243,8 +239,7 @@ static int fake_open(struct uio_dev *u)
 
 /* ---- common ------------------------------------------------------------ */
 
-int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
-		 char *err, size_t errlen)
+int uio_dev_open(struct uio_dev *u, const char *root, const char *name, char *err, size_t errlen)
 {
 	struct stat st;
 	int ret;
@@ -256,21 +251,20 @@ int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
 	ret = uio_find(u, root, name);
 	if (ret) {
 		snprintf(err, errlen,
-			 "uio device '%s' not found (no %s/sys/class/uio/uio*/name says so; is uio_pdrv_genirq bound?)",
+			 "uio device '%s' not found (no %s/sys/class/uio/uio*/name says so; is "
+			 "uio_pdrv_genirq bound?)",
 			 name, root);
 		return ret;
 	}
 	ret = uio_map_sizes(u, root);
 	if (ret) {
-		snprintf(err, errlen, "uio device '%s' (%s): bad or missing maps",
-			 name, u->node);
+		snprintf(err, errlen, "uio device '%s' (%s): bad or missing maps", name, u->node);
 		return ret;
 	}
 	snprintf(u->dev_path, sizeof(u->dev_path), "%s/dev/%s", root, u->node);
 	if (stat(u->dev_path, &st)) {
 		ret = -errno;
-		snprintf(err, errlen, "uio device '%s': %s: %s", name,
-			 u->dev_path, strerror(-ret));
+		snprintf(err, errlen, "uio device '%s': %s: %s", name, u->dev_path, strerror(-ret));
 		return ret;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -282,8 +276,8 @@ int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
 		ret = u->fd < 0 ? -errno : 0;
 	}
 	if (ret) {
-		snprintf(err, errlen, "uio device '%s': open %s: %s", name,
-			 u->dev_path, strerror(-ret));
+		snprintf(err, errlen, "uio device '%s': open %s: %s", name, u->dev_path,
+			 strerror(-ret));
 		uio_dev_close(u);
 	}
 	return ret;
@@ -297,8 +291,8 @@ int uio_dev_lock(struct uio_dev *u, char *err, size_t errlen)
 		int ret = errno == EWOULDBLOCK ? -EBUSY : -errno;
 
 		snprintf(err, errlen,
-			 "uio device '%s' (%s) is already served by another device model",
-			 u->name, u->node);
+			 "uio device '%s' (%s) is already served by another device model", u->name,
+			 u->node);
 		return ret;
 	}
 	return 0;

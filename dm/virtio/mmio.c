@@ -13,7 +13,7 @@
 
 #include "dm/mmio.h"
 
-#define MMIO_FEATURE_WORDS	2	/* we offer bits 0..63 */
+#define MMIO_FEATURE_WORDS 2 /* we offer bits 0..63 */
 
 static bool mmio_is_pow2(uint32_t v)
 {
@@ -21,9 +21,8 @@ static bool mmio_is_pow2(uint32_t v)
 }
 
 int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
-	      const struct virtio_dev_ops *ops, void *dev,
-	      unsigned int nqueues, uint16_t queue_max, uint64_t features,
-	      const uint8_t *config, uint32_t config_len)
+	      const struct virtio_dev_ops *ops, void *dev, unsigned int nqueues, uint16_t queue_max,
+	      uint64_t features, const uint8_t *config, uint32_t config_len)
 {
 	unsigned int i;
 
@@ -83,8 +82,7 @@ struct virtqueue *mmio_vq(struct virtio_mmio *m, unsigned int q)
 
 void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err)
 {
-	dm_log_rl(&m->rl, "%s: %s (errno %d): device needs reset", m->name,
-		  why, -err);
+	dm_log_rl(&m->rl, "%s: %s (errno %d): device needs reset", m->name, why, -err);
 	if (m->broken)
 		return;
 	m->broken = true;
@@ -129,19 +127,17 @@ static struct virtqueue *mmio_sel_vq(struct virtio_mmio *m)
 	return &m->vqs[m->queue_sel];
 }
 
-static uint32_t mmio_read_config(struct virtio_mmio *m, uint32_t off,
-				 uint32_t size)
+static uint32_t mmio_read_config(struct virtio_mmio *m, uint32_t off, uint32_t size)
 {
 	uint32_t v = 0;
 
 	/* §4.2.2.2: natural alignment for each config field access. */
-	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) ||
-	    off > m->config_len || size > m->config_len - off) {
-		dm_log_rl(&m->rl, "%s: bad config read off %#x size %u",
-			  m->name, off, size);
+	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) || off > m->config_len ||
+	    size > m->config_len - off) {
+		dm_log_rl(&m->rl, "%s: bad config read off %#x size %u", m->name, off, size);
 		return 0;
 	}
-	memcpy(&v, m->config + off, size);	/* config is little-endian */
+	memcpy(&v, m->config + off, size); /* config is little-endian */
 	return v;
 }
 
@@ -159,7 +155,7 @@ static uint32_t mmio_read_queue(struct virtio_mmio *m, uint32_t off)
 	case VIRTIO_MMIO_QUEUE_READY:
 		return vq->ready;
 	case VIRTIO_MMIO_QUEUE_RESET:
-		return 0;	/* no reset is ever in progress */
+		return 0; /* no reset is ever in progress */
 	default:
 		return 0;
 	}
@@ -171,8 +167,7 @@ uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size)
 		return mmio_read_config(m, off - VIRTIO_MMIO_CONFIG, size);
 	/* §4.2.2.2: registers are accessed 32 bits wide and aligned. */
 	if (size != 4 || (off & 3)) {
-		dm_log_rl(&m->rl, "%s: bad register read off %#x size %u",
-			  m->name, off, size);
+		dm_log_rl(&m->rl, "%s: bad register read off %#x size %u", m->name, off, size);
 		return 0;
 	}
 	switch (off) {
@@ -205,8 +200,7 @@ uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size)
 	case VIRTIO_MMIO_CONFIG_GENERATION:
 		return m->config_generation;
 	default:
-		dm_log_rl(&m->rl, "%s: read of write-only or unknown register %#x",
-			  m->name, off);
+		dm_log_rl(&m->rl, "%s: read of write-only or unknown register %#x", m->name, off);
 		return 0;
 	}
 }
@@ -216,13 +210,12 @@ static bool mmio_features_acceptable(struct virtio_mmio *m)
 	uint64_t f = m->driver_features;
 
 	if (f & ~m->host_features) {
-		dm_log_rl(&m->rl, "%s: driver accepted unoffered features %#llx",
-			  m->name, (unsigned long long)(f & ~m->host_features));
+		dm_log_rl(&m->rl, "%s: driver accepted unoffered features %#llx", m->name,
+			  (unsigned long long)(f & ~m->host_features));
 		return false;
 	}
 	if ((f & m->required_features) != m->required_features) {
-		dm_log_rl(&m->rl, "%s: driver refused required features %#llx",
-			  m->name,
+		dm_log_rl(&m->rl, "%s: driver refused required features %#llx", m->name,
 			  (unsigned long long)(m->required_features & ~f));
 		return false;
 	}
@@ -240,8 +233,7 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 	}
 	/* §2.1.2: the driver never clears a bit (other than by reset). */
 	if ((val & old) != old || (val & ~VIRTIO_MMIO_STATUS_MASK)) {
-		dm_log_rl(&m->rl, "%s: status %#x -> %#x ignored", m->name, old,
-			  val);
+		dm_log_rl(&m->rl, "%s: status %#x -> %#x ignored", m->name, old, val);
 		return;
 	}
 	if (set & VIRTIO_CONFIG_S_FEATURES_OK) {
@@ -249,8 +241,7 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 		if (!mmio_features_acceptable(m))
 			val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	}
-	if ((set & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(val & VIRTIO_CONFIG_S_FEATURES_OK)) {
+	if ((set & VIRTIO_CONFIG_S_DRIVER_OK) && !(val & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		m->status = val;
 		mmio_needs_reset(m, "DRIVER_OK without FEATURES_OK", -EPROTO);
 		return;
@@ -262,8 +253,7 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 	}
 }
 
-static void mmio_write_queue_ready(struct virtio_mmio *m,
-				   struct virtqueue *vq, uint32_t val)
+static void mmio_write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, uint32_t val)
 {
 	int err;
 
@@ -291,14 +281,13 @@ static void mmio_write_addr(uint64_t *addr, bool high, uint32_t val)
 		*addr = (*addr & ~0xffffffffULL) | val;
 }
 
-static void mmio_write_queue(struct virtio_mmio *m, uint32_t off,
-			     uint32_t val)
+static void mmio_write_queue(struct virtio_mmio *m, uint32_t off, uint32_t val)
 {
 	struct virtqueue *vq = mmio_sel_vq(m);
 
 	if (!vq) {
-		dm_log_rl(&m->rl, "%s: queue register %#x with bad QueueSel %u",
-			  m->name, off, m->queue_sel);
+		dm_log_rl(&m->rl, "%s: queue register %#x with bad QueueSel %u", m->name, off,
+			  m->queue_sel);
 		return;
 	}
 	if (off == VIRTIO_MMIO_QUEUE_READY) {
@@ -312,31 +301,27 @@ static void mmio_write_queue(struct virtio_mmio *m, uint32_t off,
 	}
 	if (vq->ready) {
 		/* §4.2.2.2: layout registers are frozen while ready. */
-		dm_log_rl(&m->rl, "%s: vq %u: register %#x written while ready",
-			  m->name, vq->index, off);
+		dm_log_rl(&m->rl, "%s: vq %u: register %#x written while ready", m->name, vq->index,
+			  off);
 		return;
 	}
 	switch (off) {
 	case VIRTIO_MMIO_QUEUE_NUM:
 		vq->num = val > UINT16_MAX ? 0 : (uint16_t)val;
 		if (!mmio_is_pow2(val) || val > vq->num_max)
-			dm_log_rl(&m->rl, "%s: vq %u: bad QueueNum %u", m->name,
-				  vq->index, val);
+			dm_log_rl(&m->rl, "%s: vq %u: bad QueueNum %u", m->name, vq->index, val);
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		mmio_write_addr(&vq->desc_addr,
-				off == VIRTIO_MMIO_QUEUE_DESC_HIGH, val);
+		mmio_write_addr(&vq->desc_addr, off == VIRTIO_MMIO_QUEUE_DESC_HIGH, val);
 		break;
 	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
 	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-		mmio_write_addr(&vq->avail_addr,
-				off == VIRTIO_MMIO_QUEUE_AVAIL_HIGH, val);
+		mmio_write_addr(&vq->avail_addr, off == VIRTIO_MMIO_QUEUE_AVAIL_HIGH, val);
 		break;
 	case VIRTIO_MMIO_QUEUE_USED_LOW:
 	case VIRTIO_MMIO_QUEUE_USED_HIGH:
-		mmio_write_addr(&vq->used_addr,
-				off == VIRTIO_MMIO_QUEUE_USED_HIGH, val);
+		mmio_write_addr(&vq->used_addr, off == VIRTIO_MMIO_QUEUE_USED_HIGH, val);
 		break;
 	}
 }
@@ -345,8 +330,7 @@ static void mmio_write_notify(struct virtio_mmio *m, uint32_t val)
 {
 	/* Without NOTIFICATION_DATA the value is the queue index (§4.2.3.3). */
 	if (val >= m->nqueues || !m->vqs[val].ready) {
-		dm_log_rl(&m->rl, "%s: notify of missing or not ready queue %u",
-			  m->name, val);
+		dm_log_rl(&m->rl, "%s: notify of missing or not ready queue %u", m->name, val);
 		return;
 	}
 	if (m->broken || !m->ops->notify)
@@ -359,44 +343,38 @@ static void mmio_write_features(struct virtio_mmio *m, uint32_t val)
 	uint64_t mask;
 
 	if (m->status & VIRTIO_CONFIG_S_FEATURES_OK) {
-		dm_log_rl(&m->rl, "%s: DriverFeatures after FEATURES_OK",
-			  m->name);
+		dm_log_rl(&m->rl, "%s: DriverFeatures after FEATURES_OK", m->name);
 		return;
 	}
 	if (m->drv_feat_sel >= MMIO_FEATURE_WORDS) {
 		if (val)
-			dm_log_rl(&m->rl, "%s: features word %u = %#x ignored",
-				  m->name, m->drv_feat_sel, val);
+			dm_log_rl(&m->rl, "%s: features word %u = %#x ignored", m->name,
+				  m->drv_feat_sel, val);
 		return;
 	}
 	mask = 0xffffffffULL << (32 * m->drv_feat_sel);
-	m->driver_features = (m->driver_features & ~mask) |
-			     ((uint64_t)val << (32 * m->drv_feat_sel));
+	m->driver_features =
+		(m->driver_features & ~mask) | ((uint64_t)val << (32 * m->drv_feat_sel));
 }
 
-static void mmio_write_config(struct virtio_mmio *m, uint32_t off,
-			      uint32_t size, uint32_t val)
+static void mmio_write_config(struct virtio_mmio *m, uint32_t off, uint32_t size, uint32_t val)
 {
-	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) ||
-	    off > m->config_len || size > m->config_len - off ||
-	    !m->ops->config_write) {
-		dm_log_rl(&m->rl, "%s: config write off %#x size %u ignored",
-			  m->name, off, size);
+	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) || off > m->config_len ||
+	    size > m->config_len - off || !m->ops->config_write) {
+		dm_log_rl(&m->rl, "%s: config write off %#x size %u ignored", m->name, off, size);
 		return;
 	}
 	m->ops->config_write(m->dev, off, size, val);
 }
 
-void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
-		uint32_t val)
+void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size, uint32_t val)
 {
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		mmio_write_config(m, off - VIRTIO_MMIO_CONFIG, size, val);
 		return;
 	}
 	if (size != 4 || (off & 3)) {
-		dm_log_rl(&m->rl, "%s: bad register write off %#x size %u",
-			  m->name, off, size);
+		dm_log_rl(&m->rl, "%s: bad register write off %#x size %u", m->name, off, size);
 		return;
 	}
 	switch (off) {
@@ -436,8 +414,8 @@ void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
 		m->shm_sel = val;
 		break;
 	default:
-		dm_log_rl(&m->rl, "%s: write %#x to read-only or unknown register %#x",
-			  m->name, val, off);
+		dm_log_rl(&m->rl, "%s: write %#x to read-only or unknown register %#x", m->name,
+			  val, off);
 		break;
 	}
 }
@@ -475,8 +453,10 @@ size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len)
 	for (i = 0; i < m->nqueues; i++) {
 		const struct virtqueue *vq = &m->vqs[i];
 		struct mmio_saved_vq q = {
-			.desc = vq->desc_addr, .avail = vq->avail_addr,
-			.used = vq->used_addr, .num = vq->num,
+			.desc = vq->desc_addr,
+			.avail = vq->avail_addr,
+			.used = vq->used_addr,
+			.num = vq->num,
 			.ready = vq->ready,
 		};
 
@@ -485,19 +465,17 @@ size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len)
 	return head + dev_len;
 }
 
-static int mmio_state_check(const struct virtio_mmio *m,
-			    const struct mmio_saved *st, size_t len)
+static int mmio_state_check(const struct virtio_mmio *m, const struct mmio_saved *st, size_t len)
 {
 	size_t head = sizeof(*st) + sizeof(struct mmio_saved_vq) * m->nqueues;
 
-	if (st->device_id != m->device_id || st->nqueues != m->nqueues ||
-	    len < head || st->dev_len != len - head)
+	if (st->device_id != m->device_id || st->nqueues != m->nqueues || len < head ||
+	    st->dev_len != len - head)
 		return -EINVAL;
 	if ((st->status & ~VIRTIO_MMIO_STATUS_MASK) || (st->driver_features & ~m->host_features))
 		return -EINVAL;
 	if ((st->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(st->status & (VIRTIO_CONFIG_S_FEATURES_OK |
-			    VIRTIO_CONFIG_S_NEEDS_RESET)))
+	    !(st->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_NEEDS_RESET)))
 		return -EINVAL;
 	if (st->isr & ~(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG))
 		return -EINVAL;

@@ -37,13 +37,12 @@ static inline uint16_t *vq_used_event(struct virtqueue *vq)
 /* avail_event lives right after the used ring (§2.7.8). */
 static inline uint16_t *vq_avail_event(struct virtqueue *vq)
 {
-	return (uint16_t *)((uint8_t *)vq->used +
-			    offsetof(struct vring_used, ring) +
+	return (uint16_t *)((uint8_t *)vq->used + offsetof(struct vring_used, ring) +
 			    sizeof(struct vring_used_elem) * vq->num);
 }
 
-void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,
-	     struct dm_ratelimit *rl, const char *owner)
+void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max, struct dm_ratelimit *rl,
+	     const char *owner)
 {
 	memset(vq, 0, sizeof(*vq));
 	vq->index = index;
@@ -55,7 +54,7 @@ void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,
 
 void vq_reset(struct virtqueue *vq)
 {
-	vq->num = vq->num_max;	/* §4.2.2: QueueNum defaults are ours */
+	vq->num = vq->num_max; /* §4.2.2: QueueNum defaults are ours */
 	vq->desc_addr = vq->avail_addr = vq->used_addr = 0;
 	vq->ready = false;
 	vq->desc = NULL;
@@ -67,8 +66,8 @@ void vq_reset(struct virtqueue *vq)
 	vq->win = NULL;
 }
 
-static void *vq_map_part(const struct dm_window *win, uint64_t addr,
-			 uint64_t len, unsigned int align, int *err)
+static void *vq_map_part(const struct dm_window *win, uint64_t addr, uint64_t len,
+			 unsigned int align, int *err)
 {
 	void *p;
 
@@ -89,19 +88,15 @@ static void *vq_map_part(const struct dm_window *win, uint64_t addr,
 	return p;
 }
 
-int vq_enable(struct virtqueue *vq, const struct dm_window *win,
-	      uint64_t features)
+int vq_enable(struct virtqueue *vq, const struct dm_window *win, uint64_t features)
 {
 	int err = 0;
 
 	if (!vq->num || vq->num > vq->num_max || (vq->num & (vq->num - 1)))
 		return -EINVAL;
-	vq->desc = vq_map_part(win, vq->desc_addr, VQ_DESC_SIZE(vq->num),
-			       VQ_DESC_ALIGN, &err);
-	vq->avail = vq_map_part(win, vq->avail_addr, VQ_AVAIL_SIZE(vq->num),
-				VQ_AVAIL_ALIGN, &err);
-	vq->used = vq_map_part(win, vq->used_addr, VQ_USED_SIZE(vq->num),
-			       VQ_USED_ALIGN, &err);
+	vq->desc = vq_map_part(win, vq->desc_addr, VQ_DESC_SIZE(vq->num), VQ_DESC_ALIGN, &err);
+	vq->avail = vq_map_part(win, vq->avail_addr, VQ_AVAIL_SIZE(vq->num), VQ_AVAIL_ALIGN, &err);
+	vq->used = vq_map_part(win, vq->used_addr, VQ_USED_SIZE(vq->num), VQ_USED_ALIGN, &err);
 	if (err) {
 		vq->desc = NULL;
 		vq->avail = NULL;
@@ -118,8 +113,7 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win,
 	return 0;
 }
 
-int vq_restore(struct virtqueue *vq, const struct dm_window *win,
-	       uint64_t features)
+int vq_restore(struct virtqueue *vq, const struct dm_window *win, uint64_t features)
 {
 	uint16_t pending;
 	int err = vq_enable(vq, win, features);
@@ -140,8 +134,7 @@ int vq_restore(struct virtqueue *vq, const struct dm_window *win,
 	return 0;
 }
 
-static int vq_add_buf(const struct virtqueue *vq, struct vq_chain *c,
-		      const struct vring_desc *d)
+static int vq_add_buf(const struct virtqueue *vq, struct vq_chain *c, const struct vring_desc *d)
 {
 	uint64_t addr = le64toh(d->addr);
 	uint32_t len = le32toh(d->len);
@@ -184,22 +177,21 @@ static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
 	if (!vq->indirect)
 		return -EINVAL;
 	if (le16toh(ind->flags) & VRING_DESC_F_NEXT)
-		return -EINVAL;		/* §2.7.5.3.1 */
+		return -EINVAL; /* §2.7.5.3.1 */
 	if (!len || len % sizeof(struct vring_desc))
 		return -EINVAL;
 	n = len / sizeof(struct vring_desc);
 	if (n > vq->num)
-		return -E2BIG;		/* §2.7.5.3.1: no longer than size */
+		return -E2BIG; /* §2.7.5.3.1: no longer than size */
 	table = window_ptr(vq->win, le64toh(ind->addr), len);
 	if (!table)
 		return -EFAULT;
 	for (;;) {
 		if (++count > n)
 			return -ELOOP;
-		window_read(vq->win, &d, table + (size_t)i * sizeof(d),
-			    sizeof(d));
+		window_read(vq->win, &d, table + (size_t)i * sizeof(d), sizeof(d));
 		if (le16toh(d.flags) & VRING_DESC_F_INDIRECT)
-			return -EINVAL;	/* nested indirect */
+			return -EINVAL; /* nested indirect */
 		int err = vq_add_buf(vq, c, &d);
 
 		if (err)
@@ -212,8 +204,7 @@ static int vq_walk_indirect(const struct virtqueue *vq, struct vq_chain *c,
 	}
 }
 
-static int vq_walk(const struct virtqueue *vq, struct vq_chain *c,
-		   uint16_t head)
+static int vq_walk(const struct virtqueue *vq, struct vq_chain *c, uint16_t head)
 {
 	unsigned int count = 0;
 	uint16_t i = head;
@@ -223,8 +214,7 @@ static int vq_walk(const struct virtqueue *vq, struct vq_chain *c,
 		/* A chain may not be longer than the queue (§2.7.5.2). */
 		if (++count > vq->num)
 			return -ELOOP;
-		window_read(vq->win, &d, vq->desc + (size_t)i * sizeof(d),
-			    sizeof(d));
+		window_read(vq->win, &d, vq->desc + (size_t)i * sizeof(d), sizeof(d));
 		uint16_t flags = le16toh(d.flags);
 		int err;
 
@@ -253,15 +243,14 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *c)
 	if (!pending)
 		return 0;
 	if (pending > vq->num) {
-		dm_log_rl(vq->rl, "%s: vq %u: avail idx %u jumped from %u (size %u)",
-			  vq->owner, vq->index, avail_idx, vq->last_avail,
-			  vq->num);
+		dm_log_rl(vq->rl, "%s: vq %u: avail idx %u jumped from %u (size %u)", vq->owner,
+			  vq->index, avail_idx, vq->last_avail, vq->num);
 		return -EINVAL;
 	}
 	head = vq_load16(&vq->avail->ring[vq->last_avail % vq->num]);
 	if (head >= vq->num) {
-		dm_log_rl(vq->rl, "%s: vq %u: head %u >= size %u", vq->owner,
-			  vq->index, head, vq->num);
+		dm_log_rl(vq->rl, "%s: vq %u: head %u >= size %u", vq->owner, vq->index, head,
+			  vq->num);
 		return -EINVAL;
 	}
 	c->head = head;
@@ -269,8 +258,8 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *c)
 	c->out_len = c->in_len = 0;
 	err = vq_walk(vq, c, head);
 	if (err) {
-		dm_log_rl(vq->rl, "%s: vq %u: bad chain at head %u: errno %d",
-			  vq->owner, vq->index, head, -err);
+		dm_log_rl(vq->rl, "%s: vq %u: bad chain at head %u: errno %d", vq->owner, vq->index,
+			  head, -err);
 		return err;
 	}
 	vq->last_avail++;
@@ -294,8 +283,7 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 	*(volatile uint32_t *)&e->len = htole32(len);
 	vq->used_idx++;
 	/* §2.7.8: the element must be visible before the index. */
-	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx),
-			 __ATOMIC_RELEASE);
+	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx), __ATOMIC_RELEASE);
 }
 
 bool vq_need_notify(struct virtqueue *vq)
@@ -308,12 +296,10 @@ bool vq_need_notify(struct virtqueue *vq)
 	/* Order our used->idx store before reading the driver's event. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!vq->event_idx)
-		return !(vq_load16(&vq->avail->flags) &
-			 VRING_AVAIL_F_NO_INTERRUPT);
+		return !(vq_load16(&vq->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT);
 	old = vq->signalled_used;
 	event = vq_load16(vq_used_event(vq));
-	need = !vq->signalled_valid ||
-	       vring_need_event(event, vq->used_idx, old);
+	need = !vq->signalled_valid || vring_need_event(event, vq->used_idx, old);
 	vq->signalled_used = vq->used_idx;
 	vq->signalled_valid = true;
 	return need;
@@ -324,8 +310,7 @@ bool vq_notify_enable(struct virtqueue *vq)
 	if (!vq->ready)
 		return false;
 	if (vq->event_idx)
-		*(volatile uint16_t *)vq_avail_event(vq) =
-			htole16(vq->last_avail);
+		*(volatile uint16_t *)vq_avail_event(vq) = htole16(vq->last_avail);
 	else
 		*(volatile uint16_t *)&vq->used->flags = 0;
 	/* Publish before re-checking, or a kick could slip through (§2.7.10). */
@@ -336,7 +321,7 @@ bool vq_notify_enable(struct virtqueue *vq)
 void vq_notify_disable(struct virtqueue *vq)
 {
 	if (!vq->ready || vq->event_idx)
-		return;		/* with EVENT_IDX a stale avail_event does it */
+		return; /* with EVENT_IDX a stale avail_event does it */
 	*(volatile uint16_t *)&vq->used->flags = htole16(VRING_USED_F_NO_NOTIFY);
 }
 

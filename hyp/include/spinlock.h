@@ -24,7 +24,10 @@ typedef struct spinlock {
 	uint32_t owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { .next = 0, .owner = 0 }
+#define SPINLOCK_INIT                 \
+	{                             \
+		.next = 0, .owner = 0 \
+	}
 
 static inline void spin_lock_init(spinlock_t *l)
 {
@@ -74,8 +77,7 @@ static inline bool spin_trylock(spinlock_t *l)
 	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
 	uint32_t expected = owner;
 
-	return __atomic_compare_exchange_n(&l->next, &expected, owner + 1,
-					   false, __ATOMIC_ACQUIRE,
+	return __atomic_compare_exchange_n(&l->next, &expected, owner + 1, false, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
 }
 

@@ -18,8 +18,8 @@
 #include "dm/transport.h"
 #include "dm_test_frontend.h"
 
-#define FX_MAX_CD	8
-#define FX_MAX_DEV	4
+#define FX_MAX_CD  8
+#define FX_MAX_DEV 4
 
 struct dm_fixture {
 	struct event_loop loop;
@@ -48,8 +48,7 @@ static inline int fx_init(struct dm_fixture *fx)
 	char err[256];
 
 	memset(fx, 0, sizeof(*fx));
-	if (el_init(&fx->loop) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fx->sv))
+	if (el_init(&fx->loop) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fx->sv))
 		return -1;
 	to.fd = fx->sv[1];
 	fx->t = sim_transport_new(&fx->loop, &to, err, sizeof(err));
@@ -69,8 +68,7 @@ static inline int fx_socket(struct dm_fixture *fx, const char *id)
 	unsigned int i = fx->n_cd;
 
 	snprintf(o.id, sizeof(o.id), "%s", id);
-	snprintf(fx->path[i], sizeof(fx->path[i]), "/tmp/dm-test-%d-%s.sock",
-		 (int)getpid(), id);
+	snprintf(fx->path[i], sizeof(fx->path[i]), "/tmp/dm-test-%d-%s.sock", (int)getpid(), id);
 	snprintf(o.path, sizeof(o.path), "%s", fx->path[i]);
 	fx->cd[i] = chardev_new(&fx->loop, &o, err, sizeof(err));
 	if (!fx->cd[i]) {
@@ -81,12 +79,12 @@ static inline int fx_socket(struct dm_fixture *fx, const char *id)
 	return (int)i;
 }
 
-static inline struct virtio_console *fx_console(struct dm_fixture *fx,
-						unsigned int max_ports,
+static inline struct virtio_console *fx_console(struct dm_fixture *fx, unsigned int max_ports,
 						int cd_idx)
 {
-	struct console_opts o = { .max_ports = max_ports, .cols = 80,
-				  .rows = 25, .access_platform = true };
+	struct console_opts o = {
+		.max_ports = max_ports, .cols = 80, .rows = 25, .access_platform = true
+	};
 	struct virtio_console *con;
 
 	snprintf(o.id, sizeof(o.id), "vc%u", fx->n_con);

@@ -22,8 +22,7 @@ int tfe_mem_init(struct tfe_mem *m, uint64_t base, uint64_t size)
 	if (m->memfd < 0 || ftruncate(m->memfd, (off_t)size) ||
 	    fcntl(m->memfd, F_ADD_SEALS, F_SEAL_SHRINK))
 		return -errno;
-	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      m->memfd, 0);
+	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, m->memfd, 0);
 	if (m->map == MAP_FAILED)
 		return -errno;
 	m->base = base;
@@ -63,14 +62,16 @@ void tfe_link_init(struct tfe_link *l, int sock)
 
 int tfe_link_attach(struct tfe_link *l, unsigned int slot, struct tfe_mem *m)
 {
-	struct sim_msg msg = { .type = SIM_MSG_ATTACH, .slot = slot,
-			       .addr = m->base, .len = m->size };
+	struct sim_msg msg = {
+		.type = SIM_MSG_ATTACH, .slot = slot, .addr = m->base, .len = m->size
+	};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
 			     .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
@@ -129,8 +130,7 @@ void tfe_dev_init(struct tfe_dev *d, struct tfe_link *l, unsigned int slot,
 
 uint32_t tfe_read(struct tfe_dev *d, uint32_t off, uint32_t size)
 {
-	struct sim_msg m = { .type = SIM_MSG_READ, .slot = d->slot,
-			     .offset = off, .size = size };
+	struct sim_msg m = { .type = SIM_MSG_READ, .slot = d->slot, .offset = off, .size = size };
 
 	if (d->direct)
 		return mmio_read(d->direct, off, size);
@@ -147,8 +147,9 @@ uint32_t tfe_read(struct tfe_dev *d, uint32_t off, uint32_t size)
 
 void tfe_write(struct tfe_dev *d, uint32_t off, uint32_t size, uint32_t val)
 {
-	struct sim_msg m = { .type = SIM_MSG_WRITE, .slot = d->slot,
-			     .offset = off, .size = size, .value = val };
+	struct sim_msg m = {
+		.type = SIM_MSG_WRITE, .slot = d->slot, .offset = off, .size = size, .value = val
+	};
 
 	if (d->direct) {
 		mmio_write(d->direct, off, size, val);
@@ -203,7 +204,7 @@ int tfe_probe(struct tfe_dev *d, uint64_t want)
 	f |= tfe_read32(d, VIRTIO_MMIO_DEVICE_FEATURES);
 	d->dev_features = f;
 	if (!(f & (1ULL << VIRTIO_F_VERSION_1)))
-		return -EINVAL;	/* vm_finalize_features() */
+		return -EINVAL; /* vm_finalize_features() */
 	d->features = f & want;
 	tfe_write32(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	tfe_write32(d, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(d->features >> 32));
@@ -274,8 +275,7 @@ void tfe_driver_ok(struct tfe_dev *d)
 
 /* ---- rings --------------------------------------------------------------- */
 
-static void tfe_fill(struct vring_desc *dd, uint64_t gpa, uint32_t len,
-		     uint16_t flags)
+static void tfe_fill(struct vring_desc *dd, uint64_t gpa, uint32_t len, uint16_t flags)
 {
 	dd->addr = gpa;
 	dd->len = len;
@@ -283,23 +283,20 @@ static void tfe_fill(struct vring_desc *dd, uint64_t gpa, uint32_t len,
 }
 
 int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
-	       const struct tfe_buf *in, unsigned int n_in, void *cookie,
-	       bool indirect)
+	       const struct tfe_buf *in, unsigned int n_in, void *cookie, bool indirect)
 {
 	unsigned int total = n_out + n_in, i, need = indirect ? 1 : total;
 	uint16_t head;
 
-	if (!total || vq->num_free < need ||
-	    (indirect && total > TFE_IND_MAX))
+	if (!total || vq->num_free < need || (indirect && total > TFE_IND_MAX))
 		return -ENOSPC;
 	head = vq->free_head;
 	if (indirect) {
-		struct vring_desc *t = tfe_ptr(vq->dev->mem, vq->ind_gpa +
-					       16ULL * TFE_IND_MAX * head);
+		struct vring_desc *t =
+			tfe_ptr(vq->dev->mem, vq->ind_gpa + 16ULL * TFE_IND_MAX * head);
 
 		for (i = 0; i < total; i++) {
-			const struct tfe_buf *b = i < n_out ? &out[i] :
-						  &in[i - n_out];
+			const struct tfe_buf *b = i < n_out ? &out[i] : &in[i - n_out];
 			uint16_t fl = (i < n_out ? 0 : VRING_DESC_F_WRITE) |
 				      (i + 1 < total ? VRING_DESC_F_NEXT : 0);
 
@@ -307,19 +304,18 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 			t[i].next = (uint16_t)(i + 1);
 		}
 		vq->free_head = vq->desc[head].next;
-		tfe_fill(&vq->desc[head], vq->ind_gpa + 16ULL * TFE_IND_MAX * head,
-			 16 * total, VRING_DESC_F_INDIRECT);
+		tfe_fill(&vq->desc[head], vq->ind_gpa + 16ULL * TFE_IND_MAX * head, 16 * total,
+			 VRING_DESC_F_INDIRECT);
 	} else {
 		uint16_t cur = head;
 
 		for (i = 0; i < total; i++) {
-			const struct tfe_buf *b = i < n_out ? &out[i] :
-						  &in[i - n_out];
+			const struct tfe_buf *b = i < n_out ? &out[i] : &in[i - n_out];
 			uint16_t next = vq->desc[cur].next;
 
 			tfe_fill(&vq->desc[cur], b->gpa, b->len,
 				 (i < n_out ? 0 : VRING_DESC_F_WRITE) |
-				 (i + 1 < total ? VRING_DESC_F_NEXT : 0));
+					 (i + 1 < total ? VRING_DESC_F_NEXT : 0));
 			vq->desc[cur].next = next;
 			cur = next;
 		}
@@ -343,12 +339,10 @@ bool tfe_vq_kick(struct tfe_vq *vq)
 		uint16_t event;
 
 		/* avail_event follows the used ring (§2.7.8) */
-		event = *(volatile uint16_t *)((volatile uint8_t *)vq->used +
-						 4 + 8U * vq->num);
+		event = *(volatile uint16_t *)((volatile uint8_t *)vq->used + 4 + 8U * vq->num);
 		need = vring_need_event(event, vq->avail_idx, vq->kicked);
 	} else {
-		need = !(*(volatile uint16_t *)&vq->used->flags &
-			 VRING_USED_F_NO_NOTIFY);
+		need = !(*(volatile uint16_t *)&vq->used->flags & VRING_USED_F_NO_NOTIFY);
 	}
 	vq->kicked = vq->avail_idx;
 	if (need) {
@@ -367,17 +361,15 @@ void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len)
 	if (__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) == vq->last_used) {
 		/* virtqueue_enable_cb(): publish, then check again */
 		if (vq->event_idx)
-			*(volatile uint16_t *)&vq->avail->ring[vq->num] =
-				vq->last_used;
+			*(volatile uint16_t *)&vq->avail->ring[vq->num] = vq->last_used;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) ==
-		    vq->last_used)
+		if (__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) == vq->last_used)
 			return NULL;
 	}
 	e = vq->used->ring[vq->last_used % vq->num];
 	head = (uint16_t)e.id;
 	if (e.id >= vq->num || !vq->chain_len[head])
-		abort();	/* the device returned a bogus head */
+		abort(); /* the device returned a bogus head */
 	/* return the chain's descriptors to the free list */
 	n = vq->chain_len[head];
 	i = head;
@@ -397,8 +389,8 @@ void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len)
 
 /* ---- port ---------------------------------------------------------------- */
 
-int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq,
-		  unsigned int txq, uint32_t buf_size)
+int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq, unsigned int txq,
+		  uint32_t buf_size)
 {
 	unsigned int i;
 
@@ -418,8 +410,7 @@ int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq,
 	for (i = 0; i < TFE_PORT_BUFS && i < p->rx->num; i++) {
 		struct tfe_buf b = { p->rx_gpa[i], buf_size };
 
-		if (tfe_vq_add(p->rx, NULL, 0, &b, 1,
-			       (void *)(uintptr_t)(i + 1), false) < 0)
+		if (tfe_vq_add(p->rx, NULL, 0, &b, 1, (void *)(uintptr_t)(i + 1), false) < 0)
 			return -ENOSPC;
 	}
 	tfe_vq_kick(p->rx);
@@ -466,8 +457,7 @@ unsigned int tfe_port_reap_tx(struct tfe_port *p)
 	return n;
 }
 
-size_t tfe_port_poll_rx(struct tfe_port *p,
-			void (*sink)(void *ctx, const uint8_t *d, size_t n),
+size_t tfe_port_poll_rx(struct tfe_port *p, void (*sink)(void *ctx, const uint8_t *d, size_t n),
 			void *ctx)
 {
 	size_t total = 0;
@@ -480,7 +470,7 @@ size_t tfe_port_poll_rx(struct tfe_port *p,
 		struct tfe_buf b = { p->rx_gpa[i], p->buf_size };
 
 		if (len > p->buf_size)
-			abort();	/* device claims more than the buffer */
+			abort(); /* device claims more than the buffer */
 		sink(ctx, tfe_ptr(p->dev->mem, p->rx_gpa[i]), len);
 		total += len;
 		tfe_vq_add(p->rx, NULL, 0, &b, 1, c, false);
@@ -497,16 +487,14 @@ static void tfe_stream_sink(void *ctx, const uint8_t *d, size_t n)
 {
 	struct tfe_stream *s = ctx;
 
-	if (s->guest_got + n > s->to_guest_len ||
-	    memcmp(d, s->to_guest + s->guest_got, n))
+	if (s->guest_got + n > s->to_guest_len || memcmp(d, s->to_guest + s->guest_got, n))
 		s->mismatches++;
 	s->guest_got += n;
 }
 
 static bool tfe_stream_done(const struct tfe_stream *s)
 {
-	return s->client_got >= s->to_host_len &&
-	       s->guest_got >= s->to_guest_len;
+	return s->client_got >= s->to_host_len && s->guest_got >= s->to_guest_len;
 }
 
 static bool tfe_stream_step(struct tfe_stream *s)
@@ -516,8 +504,8 @@ static bool tfe_stream_step(struct tfe_stream *s)
 	if (tfe_port_reap_tx(s->port))
 		progress = true;
 	while (s->queued < s->to_host_len) {
-		size_t n = tfe_port_send(s->port, s->to_host + s->queued,
-				  s->to_host_len - s->queued);
+		size_t n =
+			tfe_port_send(s->port, s->to_host + s->queued, s->to_host_len - s->queued);
 		if (!n)
 			break;
 		s->queued += n;
@@ -550,8 +538,7 @@ static void tfe_stream_client(struct tfe_stream *s, short revents)
 	if ((revents & POLLOUT) && s->client_put < s->to_guest_len) {
 		size_t want = s->to_guest_len - s->client_put;
 
-		n = write(s->client, s->to_guest + s->client_put,
-			  want < 65536 ? want : 65536);
+		n = write(s->client, s->to_guest + s->client_put, want < 65536 ? want : 65536);
 		if (n > 0)
 			s->client_put += (size_t)n;
 	}
@@ -565,8 +552,7 @@ static uint64_t tfe_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n,
-		    int timeout_ms)
+int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n, int timeout_ms)
 {
 	uint64_t end = tfe_now_ms() + (uint64_t)timeout_ms;
 	struct pollfd pfd[1 + TFE_MAX_SLOTS];
@@ -596,8 +582,8 @@ int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n,
 		pfd[0].events = POLLIN;
 		for (i = 0; i < n; i++) {
 			pfd[1 + i].fd = s[i].client;
-			pfd[1 + i].events = POLLIN |
-				(s[i].client_put < s[i].to_guest_len ? POLLOUT : 0);
+			pfd[1 + i].events =
+				POLLIN | (s[i].client_put < s[i].to_guest_len ? POLLOUT : 0);
 		}
 		if (poll(pfd, 1 + n, 1000) < 0 && errno != EINTR)
 			return -errno;

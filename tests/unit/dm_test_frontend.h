@@ -16,9 +16,9 @@
 #include "dm/mmio.h"
 #include "dm/sim_proto.h"
 
-#define TFE_MAX_SLOTS	16
-#define TFE_MAX_VQS	64
-#define TFE_IND_MAX	8	/* entries of each head's indirect table */
+#define TFE_MAX_SLOTS 16
+#define TFE_MAX_VQS   64
+#define TFE_IND_MAX   8 /* entries of each head's indirect table */
 
 struct tfe_mem {
 	int memfd;
@@ -27,8 +27,8 @@ struct tfe_mem {
 };
 
 struct tfe_link {
-	int sock;			/* sim socket, -1 in direct mode */
-	unsigned long irqs[TFE_MAX_SLOTS];	/* interrupts seen per slot */
+	int sock;			   /* sim socket, -1 in direct mode */
+	unsigned long irqs[TFE_MAX_SLOTS]; /* interrupts seen per slot */
 };
 
 struct tfe_dev;
@@ -51,7 +51,7 @@ struct tfe_vq {
 struct tfe_dev {
 	struct tfe_link *link;
 	unsigned int slot;
-	struct virtio_mmio *direct;	/* direct mode */
+	struct virtio_mmio *direct; /* direct mode */
 	struct tfe_mem *mem;
 	uint64_t dev_features, features;
 	uint32_t device_id;
@@ -102,8 +102,7 @@ uint32_t tfe_ack_irq(struct tfe_dev *d);
 
 /* Add a chain; returns head or -ENOSPC. */
 int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
-	       const struct tfe_buf *in, unsigned int n_in, void *cookie,
-	       bool indirect);
+	       const struct tfe_buf *in, unsigned int n_in, void *cookie, bool indirect);
 /* Kick if the device asked for it (EVENT_IDX / NO_NOTIFY). */
 bool tfe_vq_kick(struct tfe_vq *vq);
 /* Next used buffer's cookie, or NULL (re-arming callbacks race-free). */
@@ -111,7 +110,7 @@ void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len);
 
 /* ---- a console port driven as a byte stream ---------------------------- */
 
-#define TFE_PORT_BUFS	64
+#define TFE_PORT_BUFS 64
 
 struct tfe_port {
 	struct tfe_dev *dev;
@@ -123,32 +122,30 @@ struct tfe_port {
 	bool indirect;
 };
 
-int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq,
-		  unsigned int txq, uint32_t buf_size);
+int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq, unsigned int txq,
+		  uint32_t buf_size);
 /* Queue up to one buffer of @data; returns bytes queued (0 = ring full). */
 size_t tfe_port_send(struct tfe_port *p, const void *data, size_t len);
 /* Reclaim used TX buffers. */
 unsigned int tfe_port_reap_tx(struct tfe_port *p);
 /* Deliver every used RX buffer to @sink, re-post them; returns bytes. */
-size_t tfe_port_poll_rx(struct tfe_port *p,
-			void (*sink)(void *ctx, const uint8_t *d, size_t n),
+size_t tfe_port_poll_rx(struct tfe_port *p, void (*sink)(void *ctx, const uint8_t *d, size_t n),
 			void *ctx);
 
 /* ---- 2-way stream harness: frontend port <-> chardev socket client ---- */
 
 struct tfe_stream {
 	struct tfe_port *port;
-	int client;			/* connected to the chardev socket */
-	const uint8_t *to_host;		/* frontend -> client */
+	int client;		/* connected to the chardev socket */
+	const uint8_t *to_host; /* frontend -> client */
 	size_t to_host_len, queued, client_got;
-	const uint8_t *to_guest;	/* client -> frontend */
+	const uint8_t *to_guest; /* client -> frontend */
 	size_t to_guest_len, client_put, guest_got;
 	size_t mismatches;
 };
 
 /* Run all streams to completion; 0, or -ETIMEDOUT / -EIO. */
-int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n,
-		    int timeout_ms);
+int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n, int timeout_ms);
 
 int tfe_unix_connect(const char *path, int timeout_ms);
 void tfe_random(uint8_t *buf, size_t len, uint32_t seed);

@@ -36,7 +36,7 @@
 #include "dm/uio_dev.h"
 #include "dm_test_frontend.h"
 
-#define HVM_MAX_DEV	4
+#define HVM_MAX_DEV 4
 
 struct hvm;
 
@@ -113,11 +113,10 @@ static inline int hvm_mkfile(const char *path, size_t size, void **map)
 }
 
 /* Add device uioN named @name with a shared window at @base. */
-static inline struct hvm_dev *hvm_add(struct hvm *hv, const char *name,
-				      uint64_t base, uint64_t size)
+static inline struct hvm_dev *hvm_add(struct hvm *hv, const char *name, uint64_t base,
+				      uint64_t size)
 {
-	static const uint64_t sizes[3] = { BH_RIO_CTRL_SIZE,
-					   BH_RIO_DOORBELL_SIZE, 0 };
+	static const uint64_t sizes[3] = { BH_RIO_CTRL_SIZE, BH_RIO_DOORBELL_SIZE, 0 };
 	struct hvm_dev *d = &hv->dev[hv->n];
 	char p[400], v[64];
 	void *ctrl;
@@ -135,16 +134,14 @@ static inline struct hvm_dev *hvm_add(struct hvm *hv, const char *name,
 	snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps", hv->root, d->idx);
 	mkdir(p, 0755);
 	for (k = 0; k < 3; k++) {
-		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u",
-			 hv->root, d->idx, k);
+		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u", hv->root, d->idx, k);
 		mkdir(p, 0755);
-		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u/size",
-			 hv->root, d->idx, k);
-		snprintf(v, sizeof(v), "0x%llx\n",
-			 (unsigned long long)(k == 2 ? size : sizes[k]));
+		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u/size", hv->root, d->idx,
+			 k);
+		snprintf(v, sizeof(v), "0x%llx\n", (unsigned long long)(k == 2 ? size : sizes[k]));
 		hvm_write_file(p, v);
-		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u/addr",
-			 hv->root, d->idx, k);
+		snprintf(p, sizeof(p), "%s/sys/class/uio/uio%u/maps/map%u/addr", hv->root, d->idx,
+			 k);
 		hvm_write_file(p, "0x0000000000000000\n");
 	}
 	snprintf(p, sizeof(p), "%s/dev/uio%u", hv->root, d->idx);
@@ -175,11 +172,11 @@ static inline struct hvm_dev *hvm_add(struct hvm *hv, const char *name,
 	d->db_fd = open(p, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	d->ctrl->magic = BH_RIO_MAGIC;
 	d->ctrl->version = BH_RIO_VERSION;
-	d->ctrl->device_id = 3;		/* VIRTIO_ID_CONSOLE */
+	d->ctrl->device_id = 3; /* VIRTIO_ID_CONSOLE */
 	d->ctrl->ring_size = BH_RIO_RING_SIZE;
 	d->ctrl->shm_guest_base = base;
 	d->ctrl->shm_size = size;
-	d->armed = true;		/* uio_pdrv_genirq probes enabled */
+	d->armed = true; /* uio_pdrv_genirq probes enabled */
 	hv->n++;
 	return d;
 }
@@ -197,7 +194,7 @@ static inline void hvm_fire(struct hvm_dev *d)
 		d->pending = true;
 		return;
 	}
-	d->armed = false;	/* the genirq handler masks it */
+	d->armed = false; /* the genirq handler masks it */
 	d->pending = false;
 	d->cnt.backend_irqs++;
 	if (write(d->irq_fd, &one, 1) != 1)
@@ -205,8 +202,8 @@ static inline void hvm_fire(struct hvm_dev *d)
 }
 
 /* Publish one request (the trap path of the hypervisor). */
-static inline uint32_t hvm_publish(struct hvm_dev *d, uint64_t off,
-				   uint64_t val, uint8_t dir, uint8_t size)
+static inline uint32_t hvm_publish(struct hvm_dev *d, uint64_t off, uint64_t val, uint8_t dir,
+				   uint8_t size)
 {
 	uint32_t seq = d->req_prod;
 	struct bh_rio_req *r = &d->ctrl->req[seq % BH_RIO_RING_SIZE];
@@ -239,8 +236,7 @@ static inline void hvm_kick(struct hvm_dev *d, uint32_t v)
 		return;
 	}
 	if (v & BH_RIO_KICK_COMPLETE) {
-		uint32_t rp = __atomic_load_n(&d->ctrl->resp_prod,
-					      __ATOMIC_ACQUIRE);
+		uint32_t rp = __atomic_load_n(&d->ctrl->resp_prod, __ATOMIC_ACQUIRE);
 
 		if (rp - d->req_done <= d->req_prod - d->req_done) {
 			d->cnt.completions += rp - d->req_done;
@@ -324,8 +320,7 @@ static inline bool hvm_request(struct hvm *hv, const struct sim_msg *m)
 			return false;
 	}
 	seq = hvm_publish(d, m->offset, m->value,
-			  m->type == SIM_MSG_WRITE ? BH_RIO_WRITE : BH_RIO_READ,
-			  (uint8_t)m->size);
+			  m->type == SIM_MSG_WRITE ? BH_RIO_WRITE : BH_RIO_READ, (uint8_t)m->size);
 	if (m->type == SIM_MSG_WRITE)
 		return true;
 	/* the reading vCPU waits until its request is retired */

@@ -33,12 +33,10 @@
 #define DM_HOST_BIN "build/dm/host/bulkhead-dm"
 #endif
 
-#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
-			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
-			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
-			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
-			 (1ULL << VIRTIO_CONSOLE_F_SIZE) | \
-			 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
+#define FEATURES                                                                     \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |         \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_CONSOLE_F_SIZE) | (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
 
 static char dm_bin[4200];
 /* DM_TEST_WRAPPER=qemu-aarch64 DM_TEST_BIN=build/dm/aarch64/bulkhead-dm */
@@ -46,8 +44,8 @@ static const char *dm_wrapper;
 
 struct proc {
 	pid_t pid;
-	int out, err;		/* pipes from the child's stdout/stderr */
-	int sim;		/* our end of the sim socket, or -1 */
+	int out, err; /* pipes from the child's stdout/stderr */
+	int sim;      /* our end of the sim socket, or -1 */
 };
 
 static void find_binary(void)
@@ -78,8 +76,7 @@ static void find_binary(void)
  * Start bulkhead-dm with @args (NULL-terminated); fd 3 = sim socket.
  * @in: fd to give the child as stdin, or -1 to inherit ours.
  */
-static void spawn_in(struct proc *p, const char *const *args, bool with_sim,
-		     int in)
+static void spawn_in(struct proc *p, const char *const *args, bool with_sim, int in)
 {
 	int out[2], err[2], sv[2] = { -1, -1 };
 	const char *argv[64];
@@ -172,7 +169,7 @@ static int run(const char *const *args, bool with_sim, char **out, char **err)
 
 	spawn(&p, args, with_sim);
 	if (p.sim >= 0) {
-		close(p.sim);	/* a config error exits before using it */
+		close(p.sim); /* a config error exits before using it */
 		p.sim = -1;
 	}
 	*err = slurp(p.err, NULL, 5000);
@@ -199,8 +196,7 @@ static void test_help(void **state)
 	free(err);
 }
 
-static void expect_error(const char *const *args, bool with_sim,
-			 const char *needle)
+static void expect_error(const char *const *args, bool with_sim, const char *needle)
 {
 	char *out, *err;
 
@@ -216,34 +212,39 @@ static void test_bad_options(void **state)
 {
 	const char *a1[] = { "-bogus", NULL };
 	const char *a2[] = { "-chardev", NULL };
-	const char *a3[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			     "-device", "virtio-console,chardev=c0,frob=1", NULL };
-	const char *a4[] = { "-transport", "sim,fd=3", "-chardev",
-			     "nosuch,id=x", NULL };
-	const char *a5[] = { "-transport", "sim,fd=3", "-device",
-			     "virtio-console,chardev=nope", NULL };
-	const char *a6[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			     "-device", "virtio-console,chardev=c0,max_ports=99",
+	const char *a3[] = { "-transport", "sim,fd=3", "-chardev",
+			     "pty,id=c0",  "-device",  "virtio-console,chardev=c0,frob=1",
 			     NULL };
-	const char *a7[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			     "-device", "virtio-gpu,chardev=c0", NULL };
-	const char *a8[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			     "-device", "virtio-console,chardev=c0,iommu_platform=maybe",
+	const char *a4[] = { "-transport", "sim,fd=3", "-chardev", "nosuch,id=x", NULL };
+	const char *a5[] = { "-transport", "sim,fd=3", "-device", "virtio-console,chardev=nope",
+			     NULL };
+	const char *a6[] = { "-transport", "sim,fd=3", "-chardev",
+			     "pty,id=c0",  "-device",  "virtio-console,chardev=c0,max_ports=99",
+			     NULL };
+	const char *a7[] = { "-transport", "sim,fd=3", "-chardev",
+			     "pty,id=c0",  "-device",  "virtio-gpu,chardev=c0",
+			     NULL };
+	const char *a8[] = { "-transport", "sim,fd=3",
+			     "-chardev",   "pty,id=c0",
+			     "-device",	   "virtio-console,chardev=c0,iommu_platform=maybe",
 			     NULL };
 	const char *a9[] = { "-transport", "uio,id=u,root=/nonexistent",
-			     "-chardev", "pty,id=c0", "-device",
-			     "virtio-console,chardev=c0,name=fe9-console", NULL };
-	const char *a13[] = { "-transport", "uio,id=u", "-chardev", "pty,id=c0",
-			      "-device", "virtio-console,chardev=c0", NULL };
-	const char *a14[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			      "-device", "virtio-console,chardev=c0,name=x",
+			     "-chardev",   "pty,id=c0",
+			     "-device",	   "virtio-console,chardev=c0,name=fe9-console",
+			     NULL };
+	const char *a13[] = { "-transport", "uio,id=u", "-chardev",
+			      "pty,id=c0",  "-device",	"virtio-console,chardev=c0",
 			      NULL };
-	const char *a10[] = { "-transport", "sim,fd=3", "-chardev",
-			      "socket,id=s", NULL };
-	const char *a11[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=c0",
-			      "-device", "virtio-console,chardev=c0",
-			      "-chardev", "pty,id=c1",
-			      "-device", "virtserialport,bus=vc9,chardev=c1", NULL };
+	const char *a14[] = { "-transport", "sim,fd=3", "-chardev",
+			      "pty,id=c0",  "-device",	"virtio-console,chardev=c0,name=x",
+			      NULL };
+	const char *a10[] = { "-transport", "sim,fd=3", "-chardev", "socket,id=s", NULL };
+	const char *a11[] = { "-transport", "sim,fd=3",
+			      "-chardev",   "pty,id=c0",
+			      "-device",    "virtio-console,chardev=c0",
+			      "-chardev",   "pty,id=c1",
+			      "-device",    "virtserialport,bus=vc9,chardev=c1",
+			      NULL };
 	const char *a12[] = { NULL };
 
 	(void)state;
@@ -272,8 +273,7 @@ struct guest {
 	struct tfe_port port;
 };
 
-static void guest_up(struct guest *g, int sock, unsigned int slot,
-		     unsigned int nq, bool port)
+static void guest_up(struct guest *g, int sock, unsigned int slot, unsigned int nq, bool port)
 {
 	unsigned int i;
 
@@ -307,8 +307,8 @@ static void text_sink(void *ctx, const uint8_t *d, size_t n)
 static void test_pty_both_ways(void **state)
 {
 	const char *args[] = { "-transport", "sim,id=t0,fd=3",
-			       "-chardev", "pty,id=serial1",
-			       "-device", "virtio-console,chardev=serial1,transport=t0",
+			       "-chardev",   "pty,id=serial1",
+			       "-device",    "virtio-console,chardev=serial1,transport=t0",
 			       NULL };
 	static const char to_guest[] = "hello guest, from the pty\n";
 	static const char to_host[] = "hello pty, from the guest\n";
@@ -326,26 +326,26 @@ static void test_pty_both_ways(void **state)
 	spawn(&p, args, true);
 	line = slurp(p.out, "\n", 5000);
 	/* exactly QEMU's line */
-	assert_int_equal(regcomp(&re, "^char device redirected to "
+	assert_int_equal(regcomp(&re,
+				 "^char device redirected to "
 				 "(/dev/pts/[0-9]+) \\(label serial1\\)\n$",
-				 REG_EXTENDED), 0);
+				 REG_EXTENDED),
+			 0);
 	if (regexec(&re, line, 2, mt, 0))
 		fail_msg("unexpected pty line '%s'", line);
-	snprintf(path, sizeof(path), "%.*s", (int)(mt[1].rm_eo - mt[1].rm_so),
-		 line + mt[1].rm_so);
+	snprintf(path, sizeof(path), "%.*s", (int)(mt[1].rm_eo - mt[1].rm_so), line + mt[1].rm_so);
 	regfree(&re);
 	free(line);
 
 	pty = open(path, O_RDWR | O_NOCTTY);
 	assert_true(pty >= 0);
 	assert_int_equal(tcgetattr(pty, &tio), 0);
-	assert_false(tio.c_lflag & ECHO);	/* raw, as QEMU leaves it */
+	assert_false(tio.c_lflag & ECHO); /* raw, as QEMU leaves it */
 
 	guest_up(&g, p.sim, 0, 2, true);
 
 	/* pty -> guest */
-	assert_int_equal(write(pty, to_guest, strlen(to_guest)),
-			 (ssize_t)strlen(to_guest));
+	assert_int_equal(write(pty, to_guest, strlen(to_guest)), (ssize_t)strlen(to_guest));
 	for (i = 0; i < 100 && t.len < strlen(to_guest); i++) {
 		tfe_link_poll(&g.link, 50);
 		tfe_ack_irq(&g.dev);
@@ -355,8 +355,7 @@ static void test_pty_both_ways(void **state)
 	assert_string_equal(t.buf, to_guest);
 
 	/* guest -> pty */
-	assert_int_equal(tfe_port_send(&g.port, to_host, strlen(to_host)),
-			 strlen(to_host));
+	assert_int_equal(tfe_port_send(&g.port, to_host, strlen(to_host)), strlen(to_host));
 	tfe_vq_kick(g.port.tx);
 	for (i = 0; i < 100 && n < strlen(to_host); i++) {
 		struct pollfd pfd = { .fd = pty, .events = POLLIN };
@@ -382,13 +381,16 @@ static void test_pty_both_ways(void **state)
 
 static void test_several_devices_and_ports(void **state)
 {
-	const char *args[] = { "-transport", "sim,id=t0,fd=3",
-			       "-chardev", "pty,id=a", "-chardev", "pty,id=b",
-			       "-chardev", "pty,id=c",
-			       "-device", "virtio-console,chardev=a",
-			       "-device", "virtio-console,id=vc1,chardev=b,max_ports=4,slot=1",
-			       "-device", "virtserialport,bus=vc1.0,chardev=c,name=org.bulkhead.x",
-			       NULL };
+	const char *args[] = {
+		"-transport", "sim,id=t0,fd=3",
+		"-chardev",   "pty,id=a",
+		"-chardev",   "pty,id=b",
+		"-chardev",   "pty,id=c",
+		"-device",    "virtio-console,chardev=a",
+		"-device",    "virtio-console,id=vc1,chardev=b,max_ports=4,slot=1",
+		"-device",    "virtserialport,bus=vc1.0,chardev=c,name=org.bulkhead.x",
+		NULL
+	};
 	struct guest g[2];
 	struct proc p;
 	char *out;
@@ -435,8 +437,7 @@ static void guest_say(struct guest *g, const char *text)
 {
 	int i;
 
-	assert_int_equal(tfe_port_send(&g->port, text, strlen(text)),
-			 strlen(text));
+	assert_int_equal(tfe_port_send(&g->port, text, strlen(text)), strlen(text));
 	tfe_vq_kick(g->port.tx);
 	for (i = 0; i < 100; i++) {
 		tfe_link_poll(&g->link, 20);
@@ -450,8 +451,9 @@ static void guest_say(struct guest *g, const char *text)
 static void test_file_backend(void **state)
 {
 	char in[64], out[64], cd[200], got[64] = "";
-	const char *args[] = { "-transport", "sim,fd=3", "-chardev", cd,
-			       "-device", "virtio-console,chardev=f", NULL };
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev",
+			       cd,	     "-device",	 "virtio-console,chardev=f",
+			       NULL };
 	struct guest g;
 	struct proc p;
 	FILE *f;
@@ -485,8 +487,9 @@ static void test_file_backend(void **state)
 
 static void test_stdio_backend(void **state)
 {
-	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "stdio,id=s",
-			       "-device", "virtio-console,chardev=s", NULL };
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev",
+			       "stdio,id=s", "-device",	 "virtio-console,chardev=s",
+			       NULL };
 	struct guest g;
 	struct proc p;
 	int in[2];
@@ -522,8 +525,7 @@ static void guest_flood(struct guest *g, size_t bytes)
 		size_t n;
 		bool any = false;
 
-		while (sent < bytes && (n = tfe_port_send(&g->port, chunk,
-							  sizeof(chunk)))) {
+		while (sent < bytes && (n = tfe_port_send(&g->port, chunk, sizeof(chunk)))) {
 			sent += n;
 			any = true;
 		}
@@ -556,15 +558,16 @@ static unsigned long cpu_ticks(pid_t pid)
 	p = strrchr(buf, ')');
 	assert_non_null(p);
 	/* fields after ")": state(3) ... utime(14) stime(15) */
-	assert_int_equal(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-				&ut, &st), 2);
+	assert_int_equal(
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st), 2);
 	return ut + st;
 }
 
 static void test_pty_tx_without_reader(void **state)
 {
-	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=p",
-			       "-device", "virtio-console,chardev=p", NULL };
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev",
+			       "pty,id=p",   "-device",	 "virtio-console,chardev=p",
+			       NULL };
 	struct guest g;
 	struct proc p;
 	char *line, path[64];
@@ -621,8 +624,9 @@ static void test_sim_path(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char arg[160];
-	const char *args[] = { "-transport", arg, "-chardev", "file,id=f,path=/dev/null",
-			       "-device", "virtio-console,chardev=f,transport=sim",
+	const char *args[] = { "-transport", arg,
+			       "-chardev",   "file,id=f,path=/dev/null",
+			       "-device",    "virtio-console,chardev=f,transport=sim",
 			       NULL };
 	struct pollfd pfd;
 	struct guest g;
@@ -630,8 +634,7 @@ static void test_sim_path(void **state)
 	int ls, fd;
 
 	(void)state;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/dm-test-%d-fe.sock",
-		 (int)getpid());
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/dm-test-%d-fe.sock", (int)getpid());
 	snprintf(arg, sizeof(arg), "sim,id=t,path=%s", sa.sun_path);
 	unlink(sa.sun_path);
 	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -657,8 +660,9 @@ static void test_sim_path(void **state)
 /* The frontend dies with a read outstanding: exit, don't spin. */
 static void test_frontend_dies_mid_read(void **state)
 {
-	const char *args[] = { "-transport", "sim,fd=3", "-chardev", "pty,id=p",
-			       "-device", "virtio-console,chardev=p", NULL };
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev",
+			       "pty,id=p",   "-device",	 "virtio-console,chardev=p",
+			       NULL };
 	struct sim_msg m = { .type = SIM_MSG_READ, .offset = 0, .size = 4 };
 	struct proc p;
 	int i;

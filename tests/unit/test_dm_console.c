@@ -18,15 +18,13 @@
 
 #include "dm_fixture.h"
 
-#define GUEST_BASE	0x20000000ULL	/* as the reference scenario's window */
-#define GUEST_SIZE	(16ULL << 20)
-#define STREAM_BYTES	(8U << 20)
-#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
-			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
-			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
-			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
-			 (1ULL << VIRTIO_CONSOLE_F_SIZE) | \
-			 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
+#define GUEST_BASE   0x20000000ULL /* as the reference scenario's window */
+#define GUEST_SIZE   (16ULL << 20)
+#define STREAM_BYTES (8U << 20)
+#define FEATURES                                                                     \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |         \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_CONSOLE_F_SIZE) | (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
 
 struct guest {
 	struct tfe_mem mem;
@@ -34,8 +32,7 @@ struct guest {
 	struct tfe_port port;
 };
 
-static void guest_up(struct dm_fixture *fx, struct guest *g, unsigned int slot,
-		     unsigned int nq)
+static void guest_up(struct dm_fixture *fx, struct guest *g, unsigned int slot, unsigned int nq)
 {
 	unsigned int i;
 
@@ -43,7 +40,7 @@ static void guest_up(struct dm_fixture *fx, struct guest *g, unsigned int slot,
 	assert_int_equal(tfe_link_attach(&fx->link, slot, &g->mem), 0);
 	tfe_dev_init(&g->dev, &fx->link, slot, NULL, &g->mem);
 	assert_int_equal(tfe_probe(&g->dev, FEATURES), 0);
-	assert_int_equal(g->dev.device_id, 3);	/* VIRTIO_ID_CONSOLE */
+	assert_int_equal(g->dev.device_id, 3); /* VIRTIO_ID_CONSOLE */
 	for (i = 0; i < nq; i++)
 		assert_int_equal(tfe_vq_setup(&g->dev, i, 128), 0);
 	tfe_driver_ok(&g->dev);
@@ -94,14 +91,13 @@ static void run_streams(unsigned int ndev, size_t bytes)
 		s[i].to_guest_len = bytes;
 	}
 	assert_int_equal(tfe_streams_run(&fx.link, s, ndev, 50000), 0);
-	print_message("# %u device(s): %zu bytes to host, %zu to guest each, %lu kicks\n",
-		      ndev, s[0].client_got, s[0].guest_got, g[0].dev.kicks);
+	print_message("# %u device(s): %zu bytes to host, %zu to guest each, %lu kicks\n", ndev,
+		      s[0].client_got, s[0].guest_got, g[0].dev.kicks);
 	for (i = 0; i < ndev; i++) {
 		assert_int_equal(s[i].client_got, bytes);
 		assert_int_equal(s[i].guest_got, bytes);
 		assert_int_equal(s[i].mismatches, 0);
-		assert_int_equal(tfe_status(&g[i].dev) &
-				 VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+		assert_int_equal(tfe_status(&g[i].dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
 		close(s[i].client);
 		free(data[i][0]);
 		free(data[i][1]);
@@ -223,8 +219,8 @@ static void test_rx_backpressure(void **state)
 			put += (size_t)n;
 		usleep(10000);
 	}
-	assert_true(put > TFE_PORT_BUFS * 4096);	/* more than it holds */
-	assert_true(put < len);				/* the client is held back */
+	assert_true(put > TFE_PORT_BUFS * 4096); /* more than it holds */
+	assert_true(put < len);			 /* the client is held back */
 	s.port = &g.port;
 	s.to_guest = d;
 	s.to_guest_len = len;
@@ -261,22 +257,19 @@ static void ctrl_sink(void *ctx, const uint8_t *d, size_t n)
 	log->n++;
 }
 
-static int ctrl_find(struct ctrl_log *log, uint32_t id, uint16_t event,
-		     int value)
+static int ctrl_find(struct ctrl_log *log, uint32_t id, uint16_t event, int value)
 {
 	unsigned int i;
 
 	for (i = 0; i < log->n; i++)
-		if (le32toh(log->msg[i].id) == id &&
-		    le16toh(log->msg[i].event) == event &&
+		if (le32toh(log->msg[i].id) == id && le16toh(log->msg[i].event) == event &&
 		    (value < 0 || le16toh(log->msg[i].value) == value))
 			return (int)i;
 	return -1;
 }
 
-static int ctrl_wait(struct dm_fixture *fx, struct guest *g,
-		     struct tfe_port *ctrl, struct ctrl_log *log, uint32_t id,
-		     uint16_t event, int value)
+static int ctrl_wait(struct dm_fixture *fx, struct guest *g, struct tfe_port *ctrl,
+		     struct ctrl_log *log, uint32_t id, uint16_t event, int value)
 {
 	int i;
 
@@ -293,8 +286,7 @@ static int ctrl_wait(struct dm_fixture *fx, struct guest *g,
 	return -1;
 }
 
-static void ctrl_send(struct tfe_port *ctrl, uint32_t id, uint16_t event,
-		      uint16_t value)
+static void ctrl_send(struct tfe_port *ctrl, uint32_t id, uint16_t event, uint16_t value)
 {
 	struct virtio_console_control m = { .id = htole32(id),
 					    .event = htole16(event),
@@ -325,10 +317,8 @@ static void test_multiport(void **state)
 	c2 = fx_socket(&fx, "mp2");
 	con = fx_console(&fx, 4, c0);
 	assert_non_null(con);
-	assert_int_equal(console_add_port(con, 1, fx.cd[c1], false,
-					  "org.bulkhead.one"), 0);
-	assert_int_equal(console_add_port(con, 2, fx.cd[c2], false,
-					  "org.bulkhead.two"), 0);
+	assert_int_equal(console_add_port(con, 1, fx.cd[c1], false, "org.bulkhead.one"), 0);
+	assert_int_equal(console_add_port(con, 2, fx.cd[c2], false, "org.bulkhead.two"), 0);
 	assert_int_equal(fx_start(&fx), 0);
 
 	guest_up(&fx, &g, 0, 2 * (4 + 1));
@@ -342,13 +332,11 @@ static void test_multiport(void **state)
 
 	ctrl_send(&ctrl, 0, VIRTIO_CONSOLE_DEVICE_READY, 1);
 	for (i = 0; i < 3; i++)
-		assert_true(ctrl_wait(&fx, &g, &ctrl, log, i,
-				      VIRTIO_CONSOLE_PORT_ADD, -1) >= 0);
+		assert_true(ctrl_wait(&fx, &g, &ctrl, log, i, VIRTIO_CONSOLE_PORT_ADD, -1) >= 0);
 	assert_int_equal(ctrl_find(log, 3, VIRTIO_CONSOLE_PORT_ADD, -1), -1);
 	for (i = 0; i < 3; i++)
 		ctrl_send(&ctrl, i, VIRTIO_CONSOLE_PORT_READY, 1);
-	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 0,
-			      VIRTIO_CONSOLE_CONSOLE_PORT, 1) >= 0);
+	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 0, VIRTIO_CONSOLE_CONSOLE_PORT, 1) >= 0);
 	r = ctrl_wait(&fx, &g, &ctrl, log, 1, VIRTIO_CONSOLE_PORT_NAME, -1);
 	assert_true(r >= 0);
 	assert_string_equal(log->name[r], "org.bulkhead.one");
@@ -361,13 +349,11 @@ static void test_multiport(void **state)
 	/* PORT_OPEN follows the host-side connect */
 	cl1 = tfe_unix_connect(fx.path[c1], 2000);
 	assert_true(cl1 >= 0);
-	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1,
-			      VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
+	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1, VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
 	assert_int_equal(ctrl_find(log, 2, VIRTIO_CONSOLE_PORT_OPEN, -1), -1);
 	cl2 = tfe_unix_connect(fx.path[c2], 2000);
 	assert_true(cl2 >= 0);
-	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 2,
-			      VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
+	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 2, VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
 	/* the guest opens both ports (/dev/vport0p1, p2) */
 	ctrl_send(&ctrl, 1, VIRTIO_CONSOLE_PORT_OPEN, 1);
 	ctrl_send(&ctrl, 2, VIRTIO_CONSOLE_PORT_OPEN, 1);
@@ -378,23 +364,27 @@ static void test_multiport(void **state)
 		d[i] = malloc(len);
 		tfe_random(d[i], len, 7 + i);
 	}
-	s[0] = (struct tfe_stream){ .port = &p1, .client = cl1,
-		.to_host = d[0], .to_host_len = len,
-		.to_guest = d[1], .to_guest_len = len };
-	s[1] = (struct tfe_stream){ .port = &p2, .client = cl2,
-		.to_host = d[2], .to_host_len = len,
-		.to_guest = d[3], .to_guest_len = len };
+	s[0] = (struct tfe_stream){ .port = &p1,
+				    .client = cl1,
+				    .to_host = d[0],
+				    .to_host_len = len,
+				    .to_guest = d[1],
+				    .to_guest_len = len };
+	s[1] = (struct tfe_stream){ .port = &p2,
+				    .client = cl2,
+				    .to_host = d[2],
+				    .to_host_len = len,
+				    .to_guest = d[3],
+				    .to_guest_len = len };
 	assert_int_equal(tfe_streams_run(&fx.link, s, 2, 30000), 0);
 
 	/* PORT_OPEN(0) follows the host-side disconnect */
 	close(cl1);
-	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1,
-			      VIRTIO_CONSOLE_PORT_OPEN, 0) >= 0);
+	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1, VIRTIO_CONSOLE_PORT_OPEN, 0) >= 0);
 	cl1 = tfe_unix_connect(fx.path[c1], 2000);
 	assert_true(cl1 >= 0);
 	log->n = 0;
-	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1,
-			      VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
+	assert_true(ctrl_wait(&fx, &g, &ctrl, log, 1, VIRTIO_CONSOLE_PORT_OPEN, 1) >= 0);
 	assert_int_equal(tfe_status(&g.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
 
 	close(cl1);

@@ -27,10 +27,10 @@ static void test_window_bounds(void **state)
 	assert_null(window_ptr(&w, 0x20001000ULL, 1));		/* past end */
 	assert_null(window_ptr(&w, 0x20000000ULL, 4097));	/* too long */
 	assert_null(window_ptr(&w, 0x1fffffffULL, 1));		/* below */
-	assert_null(window_ptr(&w, 0x20000001ULL, UINT64_MAX));	/* wraps */
+	assert_null(window_ptr(&w, 0x20000001ULL, UINT64_MAX)); /* wraps */
 	assert_null(window_ptr(&w, UINT64_MAX, 2));
 	assert_null(window_ptr(NULL, 0x20000000ULL, 1));
-	window_init(&w, 0x20000000ULL, sizeof(mem), NULL);	/* unmapped */
+	window_init(&w, 0x20000000ULL, sizeof(mem), NULL); /* unmapped */
 	assert_null(window_ptr(&w, 0x20000000ULL, 0));
 }
 

@@ -23,15 +23,14 @@
 #include "dm/console.h"
 #include "dm_test_frontend.h"
 
-#define WIN_BASE	0x20000000ULL
-#define WIN_SIZE	(256ULL << 10)
-#define GUARD		(64ULL << 10)
-#define QSIZE		16
-#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
-			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
-			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
-			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
-			 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
+#define WIN_BASE 0x20000000ULL
+#define WIN_SIZE (256ULL << 10)
+#define GUARD	 (64ULL << 10)
+#define QSIZE	 16
+#define FEATURES                                                                     \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |         \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
 
 enum expect { RESET, IGNORED };
 
@@ -44,7 +43,7 @@ struct hctx {
 	uint8_t *area;
 	struct tfe_mem mem;
 	struct tfe_dev dev;
-	uint64_t buf;			/* a valid data buffer */
+	uint64_t buf; /* a valid data buffer */
 	unsigned long irqs;
 };
 
@@ -71,10 +70,11 @@ static void h_probe(struct hctx *h, bool queues)
 
 static void h_setup(struct hctx *h, unsigned int max_ports)
 {
-	struct chardev_opts co = { .backend = "file", .id = "null",
-				   .path = "/dev/null" };
-	struct console_opts o = { .id = "hostile", .max_ports = max_ports,
-				  .cols = 80, .rows = 25,
+	struct chardev_opts co = { .backend = "file", .id = "null", .path = "/dev/null" };
+	struct console_opts o = { .id = "hostile",
+				  .max_ports = max_ports,
+				  .cols = 80,
+				  .rows = 25,
 				  .access_platform = true };
 	char err[128];
 
@@ -86,11 +86,9 @@ static void h_setup(struct hctx *h, unsigned int max_ports)
 	assert_non_null(h->con);
 	assert_int_equal(console_add_port(h->con, 0, h->cd, true, NULL), 0);
 	h->m = console_mmio(h->con);
-	h->area = mmap(NULL, WIN_SIZE + 2 * GUARD, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	h->area = mmap(NULL, WIN_SIZE + 2 * GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(h->area != MAP_FAILED);
-	assert_int_equal(mprotect(h->area + GUARD, WIN_SIZE,
-				  PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(mprotect(h->area + GUARD, WIN_SIZE, PROT_READ | PROT_WRITE), 0);
 	h->mem.memfd = -1;
 	h->mem.map = h->area + GUARD;
 	h->mem.base = WIN_BASE;
@@ -108,8 +106,7 @@ static void h_teardown(struct hctx *h)
 }
 
 /* Publish descriptor @head on queue @q and notify (kick unconditionally). */
-static void h_publish(struct hctx *h, unsigned int q, uint16_t head,
-		      uint16_t idx_delta)
+static void h_publish(struct hctx *h, unsigned int q, uint16_t head, uint16_t idx_delta)
 {
 	struct tfe_vq *vq = &h->dev.vqs[q];
 
@@ -124,8 +121,7 @@ static struct vring_desc *h_desc(struct hctx *h, unsigned int q)
 	return h->dev.vqs[q].desc;
 }
 
-static void h_set(struct vring_desc *d, uint64_t addr, uint32_t len,
-		  uint16_t flags, uint16_t next)
+static void h_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
 {
 	d->addr = addr;
 	d->len = len;
@@ -206,8 +202,7 @@ static void c_ind_with_next(struct hctx *h)
 	struct vring_desc *tab = h_table(h, &t);
 
 	h_set(&tab[0], h->buf, 4, 0, 0);
-	h_set(&h_desc(h, 1)[0], t, 16,
-	      VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1);
+	h_set(&h_desc(h, 1)[0], t, 16, VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1);
 	h_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
 	h_publish(h, 1, 0, 1);
 }
@@ -244,8 +239,7 @@ static void c_ind_next_oob(struct hctx *h)
 
 static void c_ind_outside(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 16, 32,
-	      VRING_DESC_F_INDIRECT, 0);
+	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 16, 32, VRING_DESC_F_INDIRECT, 0);
 	h_publish(h, 1, 0, 1);
 }
 
@@ -312,8 +306,7 @@ static void c_rx_readable(struct hctx *h)
 
 static void c_read_after_write(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4,
-	      VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
+	h_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
 	h_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
 	h_publish(h, 1, 0, 1);
 }
@@ -355,23 +348,27 @@ static void c_notify_bad_queue(struct hctx *h)
 static void c_readonly_regs(struct hctx *h)
 {
 	static const uint32_t regs[] = {
-		VIRTIO_MMIO_MAGIC_VALUE, VIRTIO_MMIO_VERSION,
-		VIRTIO_MMIO_DEVICE_ID, VIRTIO_MMIO_VENDOR_ID,
-		VIRTIO_MMIO_DEVICE_FEATURES, VIRTIO_MMIO_QUEUE_NUM_MAX,
-		VIRTIO_MMIO_INTERRUPT_STATUS, VIRTIO_MMIO_CONFIG_GENERATION,
-		VIRTIO_MMIO_SHM_LEN_LOW, VIRTIO_MMIO_SHM_BASE_HIGH, 0x1fc,
+		VIRTIO_MMIO_MAGIC_VALUE,
+		VIRTIO_MMIO_VERSION,
+		VIRTIO_MMIO_DEVICE_ID,
+		VIRTIO_MMIO_VENDOR_ID,
+		VIRTIO_MMIO_DEVICE_FEATURES,
+		VIRTIO_MMIO_QUEUE_NUM_MAX,
+		VIRTIO_MMIO_INTERRUPT_STATUS,
+		VIRTIO_MMIO_CONFIG_GENERATION,
+		VIRTIO_MMIO_SHM_LEN_LOW,
+		VIRTIO_MMIO_SHM_BASE_HIGH,
+		0x1fc,
 	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
 		tfe_write32(&h->dev, regs[i], 0x12345678);
-	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_MAGIC_VALUE),
-			 VIRTIO_MMIO_MAGIC);
+	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
 	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_VERSION), 2);
 	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_DEVICE_ID), 3);
 	tfe_write32(&h->dev, VIRTIO_MMIO_QUEUE_SEL, 0);
-	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_QUEUE_NUM_MAX),
-			 CONSOLE_QUEUE_SIZE);
+	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_QUEUE_NUM_MAX), CONSOLE_QUEUE_SIZE);
 	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_CONFIG_GENERATION), 0);
 }
 
@@ -390,7 +387,7 @@ static void c_bad_access_size(struct hctx *h)
 {
 	assert_int_equal(tfe_read(&h->dev, VIRTIO_MMIO_MAGIC_VALUE, 2), 0);
 	assert_int_equal(tfe_read(&h->dev, VIRTIO_MMIO_MAGIC_VALUE + 1, 4), 0);
-	tfe_write(&h->dev, VIRTIO_MMIO_STATUS, 1, 0);	/* not a reset */
+	tfe_write(&h->dev, VIRTIO_MMIO_STATUS, 1, 0); /* not a reset */
 	tfe_write(&h->dev, VIRTIO_MMIO_CONFIG + 1, 2, 0);
 	assert_int_equal(tfe_read(&h->dev, VIRTIO_MMIO_CONFIG + 12, 4), 0);
 	assert_int_equal(tfe_read(&h->dev, VIRTIO_MMIO_CONFIG + 3, 2), 0);
@@ -421,8 +418,7 @@ static void c_status_clears_bits(struct hctx *h)
 static void c_config_write(struct hctx *h)
 {
 	tfe_write32(&h->dev, VIRTIO_MMIO_CONFIG + 4, 1000);
-	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_CONFIG + 4),
-			 h->con->max_ports);
+	assert_int_equal(tfe_read32(&h->dev, VIRTIO_MMIO_CONFIG + 4), h->con->max_ports);
 }
 
 static void c_queue_reset_unoffered(struct hctx *h)
@@ -511,15 +507,13 @@ static void test_hostile_table(void **state)
 		cases[i].run(&h);
 		st = tfe_status(&h.dev);
 		print_message("# %-45s -> %s\n", cases[i].name,
-			      st & VIRTIO_CONFIG_S_NEEDS_RESET ?
-			      "DEVICE_NEEDS_RESET" : "ignored");
+			      st & VIRTIO_CONFIG_S_NEEDS_RESET ? "DEVICE_NEEDS_RESET" : "ignored");
 		if (cases[i].expect == RESET) {
 			assert_true(st & VIRTIO_CONFIG_S_NEEDS_RESET);
 			/* §2.1.2: the driver learns it by a config interrupt */
 			assert_true(h.irqs > irqs);
-			assert_true(tfe_read32(&h.dev,
-				VIRTIO_MMIO_INTERRUPT_STATUS) &
-				VIRTIO_MMIO_INT_CONFIG);
+			assert_true(tfe_read32(&h.dev, VIRTIO_MMIO_INTERRUPT_STATUS) &
+				    VIRTIO_MMIO_INT_CONFIG);
 		} else {
 			assert_false(st & VIRTIO_CONFIG_S_NEEDS_RESET);
 		}
@@ -562,8 +556,7 @@ static void ready_case(uint64_t desc, uint16_t num, bool want_reset)
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)WIN_BASE + 0x2000);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 1);
 	assert_int_equal(tfe_read32(&h.dev, VIRTIO_MMIO_QUEUE_READY), 0);
-	assert_int_equal(!!(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET),
-			 want_reset);
+	assert_int_equal(!!(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET), want_reset);
 	/* queue used before ready: ignored and logged */
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	h_check_recovery(&h);
@@ -573,7 +566,7 @@ static void ready_case(uint64_t desc, uint16_t num, bool want_reset)
 static void test_ring_layout_checked_at_ready(void **state)
 {
 	(void)state;
-	ready_case(WIN_BASE + WIN_SIZE - 64, 16, true);	/* outside */
+	ready_case(WIN_BASE + WIN_SIZE - 64, 16, true); /* outside */
 	ready_case(WIN_BASE + 8, 16, true);		/* misaligned */
 	ready_case(WIN_BASE, 12, true);			/* not a power of 2 */
 	ready_case(WIN_BASE, 512, true);		/* > QueueNumMax */
@@ -614,14 +607,14 @@ static void test_features_refused(void **state)
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 3);
 	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES, 2);	/* ACCESS_PLATFORM */
+	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES, 2); /* ACCESS_PLATFORM */
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 3 | VIRTIO_CONFIG_S_FEATURES_OK);
 	assert_false(tfe_status(&h.dev) & VIRTIO_CONFIG_S_FEATURES_OK);
 	/* without ACCESS_PLATFORM (required: restricted DMA pool) */
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 3);
 	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	tfe_write32(&h.dev, VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
 	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 3 | VIRTIO_CONFIG_S_FEATURES_OK);
 	assert_false(tfe_status(&h.dev) & VIRTIO_CONFIG_S_FEATURES_OK);
 	/* DRIVER_OK without FEATURES_OK */

@@ -23,17 +23,16 @@
 #include "dm/uio_state.h"
 #include "dm_uio_hv.h"
 
-#define GUEST_BASE	0x20000000ULL
-#define GUEST_SIZE	(16ULL << 20)
-#define FEATURES	((1ULL << VIRTIO_F_VERSION_1) | \
-			 (1ULL << VIRTIO_F_ACCESS_PLATFORM) | \
-			 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
-			 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
-			 (1ULL << VIRTIO_CONSOLE_F_SIZE))
+#define GUEST_BASE 0x20000000ULL
+#define GUEST_SIZE (16ULL << 20)
+#define FEATURES                                                                     \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |         \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_CONSOLE_F_SIZE))
 
 /* ---- an in-process device model on the uio transport --------------------- */
 
-#define UDM_MAX		8	/* devices, counting refused attaches */
+#define UDM_MAX 8 /* devices, counting refused attaches */
 
 struct udm {
 	struct event_loop loop;
@@ -83,11 +82,9 @@ static void udm_chardev(struct udm *u, const char *name)
 	assert_non_null(u->cd[u->n]);
 }
 
-static int udm_device(struct udm *u, const char *name, char *err,
-		      size_t errlen)
+static int udm_device(struct udm *u, const char *name, char *err, size_t errlen)
 {
-	struct console_opts o = { .max_ports = 1, .cols = 80, .rows = 25,
-				  .access_platform = true };
+	struct console_opts o = { .max_ports = 1, .cols = 80, .rows = 25, .access_platform = true };
 	struct virtio_console *con;
 	int ret;
 
@@ -96,8 +93,7 @@ static int udm_device(struct udm *u, const char *name, char *err,
 	assert_non_null(con);
 	console_add_port(con, 0, u->cd[u->n], true, NULL);
 	u->con[u->n++] = con;
-	ret = transport_attach_named(u->t, u->n - 1, console_mmio(con), name,
-				     err, errlen);
+	ret = transport_attach_named(u->t, u->n - 1, console_mmio(con), name, err, errlen);
 	return ret;
 }
 
@@ -151,8 +147,7 @@ struct fe {
 	struct tfe_port port;
 };
 
-static void fe_up(struct hvm *hv, struct tfe_link *l, struct fe *f,
-		  unsigned int idx)
+static void fe_up(struct hvm *hv, struct tfe_link *l, struct fe *f, unsigned int idx)
 {
 	tfe_dev_init(&f->dev, l, idx, NULL, &hv->dev[idx].mem);
 	assert_int_equal(tfe_probe(&f->dev, FEATURES), 0);
@@ -179,12 +174,9 @@ static void report(struct hvm_dev *d, const char *what)
 		      "%llu doorbells (hv), dm: %llu requests in %llu batches, "
 		      "%llu doorbells = %.2f requests per doorbell\n",
 		      what, d->name, (unsigned long long)d->cnt.traps,
-		      (unsigned long long)d->cnt.reads,
-		      (unsigned long long)d->cnt.backend_irqs,
-		      (unsigned long long)d->cnt.doorbells,
-		      (unsigned long long)h.requests,
-		      (unsigned long long)h.batches,
-		      (unsigned long long)h.doorbells,
+		      (unsigned long long)d->cnt.reads, (unsigned long long)d->cnt.backend_irqs,
+		      (unsigned long long)d->cnt.doorbells, (unsigned long long)h.requests,
+		      (unsigned long long)h.batches, (unsigned long long)h.doorbells,
 		      h.doorbells ? (double)h.requests / (double)h.doorbells : 0);
 }
 
@@ -241,14 +233,13 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	}
 	t0 = now_ns();
 	assert_int_equal(tfe_streams_run(&link, s, ndev, 60000), 0);
-	print_message("# %u device(s), %u model(s): %zu bytes each way each in %.1f ms\n",
-		      ndev, procs, bytes, (double)(now_ns() - t0) / 1e6);
+	print_message("# %u device(s), %u model(s): %zu bytes each way each in %.1f ms\n", ndev,
+		      procs, bytes, (double)(now_ns() - t0) / 1e6);
 	for (i = 0; i < ndev; i++) {
 		assert_int_equal(s[i].client_got, bytes);
 		assert_int_equal(s[i].guest_got, bytes);
 		assert_int_equal(s[i].mismatches, 0);
-		assert_int_equal(tfe_status(&f[i].dev) &
-				 VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+		assert_int_equal(tfe_status(&f[i].dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
 		assert_int_equal(hv.dev[i].cnt.rejected, 0);
 		report(&hv.dev[i], "streams");
 		close(s[i].client);
@@ -278,12 +269,11 @@ static void test_two_devices_two_models(void **state)
 	run_streams(2, 2, 1U << 20);
 }
 
-static bool client_read(int fd, const uint8_t *want, size_t len, size_t *got,
-			size_t *bad, int timeout_ms);
+static bool client_read(int fd, const uint8_t *want, size_t len, size_t *got, size_t *bad,
+			int timeout_ms);
 
 /* One TX chain larger than the bounce buffer; true when it came back used. */
-static bool send_big_chain(struct tfe_link *l, struct fe *f, uint64_t gpa,
-			   uint32_t len)
+static bool send_big_chain(struct tfe_link *l, struct fe *f, uint64_t gpa, uint32_t len)
 {
 	struct tfe_buf b = { gpa, len };
 	uint32_t used;
@@ -324,7 +314,7 @@ static void test_tx_chain_larger_than_bounce(void **state)
 	udm_start(&u);
 	tfe_link_init(&link, hv.fe_sock);
 	fe_up(&hv, &link, &f, 0);
-	gpa = tfe_alloc(&hv.dev[0].mem, len, 4096) + 3;	/* misaligned too */
+	gpa = tfe_alloc(&hv.dev[0].mem, len, 4096) + 3; /* misaligned too */
 	tfe_random(tfe_ptr(&hv.dev[0].mem, gpa), len - 3, 9);
 	/* nobody connected: dropped, but consumed (Linux spins otherwise) */
 	assert_true(send_big_chain(&link, &f, gpa, len - 3));
@@ -336,13 +326,11 @@ static void test_tx_chain_larger_than_bounce(void **state)
 		uint32_t ulen;
 		int i;
 
-		assert_true(tfe_vq_add(f.port.tx, &b, 1, NULL, 0, (void *)1,
-				       false) >= 0);
+		assert_true(tfe_vq_add(f.port.tx, &b, 1, NULL, 0, (void *)1, false) >= 0);
 		tfe_vq_kick(f.port.tx);
 		/* the peer reads while the model feeds it piece by piece */
 		for (i = 0; i < 2000 && (got < len - 3 || !used); i++) {
-			client_read(client, tfe_ptr(&hv.dev[0].mem, gpa),
-				    len - 3, &got, &bad, 5);
+			client_read(client, tfe_ptr(&hv.dev[0].mem, gpa), len - 3, &got, &bad, 5);
 			if (tfe_vq_get(f.port.tx, &ulen))
 				used = true;
 			tfe_link_poll(&link, 0);
@@ -440,8 +428,7 @@ static void *tx_thread(void *arg)
 		}
 		tfe_port_reap_tx(p);
 		while (a->queued < a->len) {
-			size_t n = tfe_port_send(p, a->data + a->queued,
-						 a->len - a->queued);
+			size_t n = tfe_port_send(p, a->data + a->queued, a->len - a->queued);
 			if (!n)
 				break;
 			a->queued += n;
@@ -456,8 +443,8 @@ static void *tx_thread(void *arg)
 }
 
 /* Read what a client socket delivers; true at EOF. */
-static bool client_read(int fd, const uint8_t *want, size_t len, size_t *got,
-			size_t *bad, int timeout_ms)
+static bool client_read(int fd, const uint8_t *want, size_t len, size_t *got, size_t *bad,
+			int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint8_t buf[65536];
@@ -483,7 +470,7 @@ static int udm_restart(struct udm *u, struct hvm *hv)
 	udm_init(u, hv->root);
 	udm_chardev(u, "fe1-console");
 	fd = client_connect("fe1-console");
-	el_run_once(&u->loop, 1000);		/* accept it */
+	el_run_once(&u->loop, 1000); /* accept it */
 	assert_int_equal(udm_device(u, "fe1-console", err, sizeof(err)), 0);
 	udm_start(u);
 	return fd;
@@ -526,7 +513,7 @@ static void test_restart_mid_stream(void **state)
 			while (!client_read(client, data, len, &got, &bad, 2000))
 				;
 			close(client);
-			usleep(50 * 1000);	/* the frontend waits meanwhile */
+			usleep(50 * 1000); /* the frontend waits meanwhile */
 			client = udm_restart(&u, &hv);
 		}
 		assert_int_equal(bad, 0);
@@ -581,8 +568,7 @@ static void test_bad_magic_at_attach(void **state)
 
 		udm_init(&u2, hv.root);
 		udm_chardev(&u2, "fe1-console-2");
-		assert_int_equal(udm_device(&u2, "fe1-console", err, sizeof(err)),
-				 -EBUSY);
+		assert_int_equal(udm_device(&u2, "fe1-console", err, sizeof(err)), -EBUSY);
 		assert_non_null(strstr(err, "already served"));
 		udm_fini(&u2);
 	}
@@ -685,8 +671,8 @@ static void test_backlog_one_doorbell(void **state)
 	state_hdr(d, &h);
 	assert_int_equal(h.requests, BH_RIO_RING_SIZE);
 	assert_int_equal(h.batches, 1);
-	print_message("# backlog: %u requests, %llu doorbell(s)\n",
-		      BH_RIO_RING_SIZE, (unsigned long long)d->cnt.doorbells);
+	print_message("# backlog: %u requests, %llu doorbell(s)\n", BH_RIO_RING_SIZE,
+		      (unsigned long long)d->cnt.doorbells);
 	udm_fini(&u);
 	hvm_fini(&hv);
 }
@@ -736,7 +722,7 @@ static void test_state_page(void **state)
 		hvm_publish(d, VIRTIO_MMIO_STATUS, 3, BH_RIO_WRITE, 4);
 		pump(&u, d);
 		udm_fini(&u);
-		m->status = VIRTIO_CONFIG_S_DRIVER_OK;	/* no FEATURES_OK */
+		m->status = VIRTIO_CONFIG_S_DRIVER_OK; /* no FEATURES_OK */
 		m->nqueues = 1000;
 		h->csum = 0;
 		h->csum = uio_state_csum(page, sizeof(*h) + h->len);
@@ -761,17 +747,15 @@ static pid_t dm_spawn(const char *root, const char *sock)
 	snprintf(carg, sizeof(carg), "socket,id=c0,path=%s,server=on", sock);
 	pid = fork();
 	if (pid == 0) {
-		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ,
-		      "-chardev", carg, "-device",
-		      "virtio-console,chardev=c0,transport=t0,name=fe1-console",
-		      (char *)NULL);
+		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ, "-chardev", carg, "-device",
+		      "virtio-console,chardev=c0,transport=t0,name=fe1-console", (char *)NULL);
 		_exit(127);
 	}
 	return pid;
 }
 
-static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock,
-			 size_t len, uint32_t seed)
+static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock, size_t len,
+			 uint32_t seed)
 {
 	struct tfe_stream s = { 0 };
 	uint8_t *a = malloc(len), *b = malloc(len);
@@ -780,7 +764,7 @@ static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock,
 	tfe_random(b, len, seed + 1);
 	s.client = tfe_unix_connect(sock, 5000);
 	assert_true(s.client >= 0);
-	usleep(100 * 1000);	/* let the model accept before data flows */
+	usleep(100 * 1000); /* let the model accept before data flows */
 	s.port = &f->port;
 	s.to_host = a;
 	s.to_host_len = len;
@@ -842,16 +826,14 @@ static void test_stats_option(void **state)
 	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
 	hv.dev[0].cnt.traps = 42;
 	hvm_mirror(&hv.dev[0]);
-	snprintf(cmd, sizeof(cmd), "%s --stats --root %s fe1-console",
-		 DM_HOST_BIN, hv.root);
+	snprintf(cmd, sizeof(cmd), "%s --stats --root %s fe1-console", DM_HOST_BIN, hv.root);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(line, sizeof(line), p));
 	assert_int_equal(pclose(p), 0);
 	assert_non_null(strstr(line, "fe1-console (uio0): traps=42 "));
 	assert_non_null(strstr(line, "doorbells="));
-	snprintf(cmd, sizeof(cmd), "%s --stats --root %s nosuch 2>/dev/null",
-		 DM_HOST_BIN, hv.root);
+	snprintf(cmd, sizeof(cmd), "%s --stats --root %s nosuch 2>/dev/null", DM_HOST_BIN, hv.root);
 	assert_int_not_equal(system(cmd), 0);
 	hvm_fini(&hv);
 }

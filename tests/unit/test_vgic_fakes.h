@@ -19,14 +19,24 @@ struct fake_hw {
 	unsigned int nr_lrs;
 	uint64_t lr[VGIC_MAX_LRS];
 	uint32_t hcr;
-	uint32_t kicks;			/* bitmap of kicked pCPUs */
+	uint32_t kicks; /* bitmap of kicked pCPUs */
 	unsigned int nr_if_resets;
 	unsigned int nr_logs;
-	struct { uint32_t pintid; unsigned int pcpu; bool en; } enables[FAKE_MAX_CALLS];
+	struct {
+		uint32_t pintid;
+		unsigned int pcpu;
+		bool en;
+	} enables[FAKE_MAX_CALLS];
 	unsigned int nr_enables;
-	struct { uint32_t pintid; unsigned int pcpu; } deacts[FAKE_MAX_CALLS];
+	struct {
+		uint32_t pintid;
+		unsigned int pcpu;
+	} deacts[FAKE_MAX_CALLS];
 	unsigned int nr_deacts;
-	struct { uint32_t pintid; unsigned int pcpu; } routes[FAKE_MAX_CALLS];
+	struct {
+		uint32_t pintid;
+		unsigned int pcpu;
+	} routes[FAKE_MAX_CALLS];
 	unsigned int nr_routes;
 };
 

@@ -18,26 +18,62 @@
 
 #include "vgic.h"
 
-#define NR_VCPUS	3
-#define NR_LRS		4
-#define GICD_IPA	0x08000000ull
-#define GICR_IPA	0x080a0000ull
+#define NR_VCPUS 3
+#define NR_LRS	 4
+#define GICD_IPA 0x08000000ull
+#define GICR_IPA 0x080a0000ull
 
-static uint64_t lrs[NR_VCPUS][VGIC_MAX_LRS];	/* one bank per pCPU */
+static uint64_t lrs[NR_VCPUS][VGIC_MAX_LRS]; /* one bank per pCPU */
 static uint32_t hcr[NR_VCPUS];
-static unsigned int cur;			/* pCPU of the running code */
+static unsigned int cur; /* pCPU of the running code */
 
-unsigned int vgic_hw_nr_lrs(void) { return NR_LRS; }
-uint64_t vgic_hw_read_lr(unsigned int n) { return lrs[cur][n % VGIC_MAX_LRS]; }
-void vgic_hw_write_lr(unsigned int n, uint64_t v) { lrs[cur][n % VGIC_MAX_LRS] = v; }
-uint32_t vgic_hw_read_hcr(void) { return hcr[cur]; }
-void vgic_hw_write_hcr(uint32_t v) { hcr[cur] = v; }
-void vgic_hw_reset_vcpu_if(void) { }
-void vgic_hw_kick(unsigned int pcpu) { (void)pcpu; }
-void vgic_hw_irq_enable(uint32_t p, unsigned int c, bool e) { (void)p; (void)c; (void)e; }
-void vgic_hw_irq_deactivate(uint32_t p, unsigned int c) { (void)p; (void)c; }
-void vgic_hw_irq_route(uint32_t p, unsigned int c) { (void)p; (void)c; }
-void vgic_hw_log(const char *fmt, ...) { (void)fmt; }
+unsigned int vgic_hw_nr_lrs(void)
+{
+	return NR_LRS;
+}
+uint64_t vgic_hw_read_lr(unsigned int n)
+{
+	return lrs[cur][n % VGIC_MAX_LRS];
+}
+void vgic_hw_write_lr(unsigned int n, uint64_t v)
+{
+	lrs[cur][n % VGIC_MAX_LRS] = v;
+}
+uint32_t vgic_hw_read_hcr(void)
+{
+	return hcr[cur];
+}
+void vgic_hw_write_hcr(uint32_t v)
+{
+	hcr[cur] = v;
+}
+void vgic_hw_reset_vcpu_if(void)
+{
+}
+void vgic_hw_kick(unsigned int pcpu)
+{
+	(void)pcpu;
+}
+void vgic_hw_irq_enable(uint32_t p, unsigned int c, bool e)
+{
+	(void)p;
+	(void)c;
+	(void)e;
+}
+void vgic_hw_irq_deactivate(uint32_t p, unsigned int c)
+{
+	(void)p;
+	(void)c;
+}
+void vgic_hw_irq_route(uint32_t p, unsigned int c)
+{
+	(void)p;
+	(void)c;
+}
+void vgic_hw_log(const char *fmt, ...)
+{
+	(void)fmt;
+}
 
 struct input {
 	const uint8_t *p;
@@ -84,8 +120,8 @@ static void check_invariants(void)
 	}
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		bool live = dist.spi_live[i / 32] & (1u << (i % 32));
-		bool busy = dist.spis[i].flags &
-			    (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR);
+		bool busy =
+			dist.spis[i].flags & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR);
 
 		if (live != busy)
 			abort();
@@ -128,15 +164,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		v = (op >> 4) % NR_VCPUS;
 		switch (op & 7) {
-		case 0: {	/* guest MMIO access */
+		case 0: { /* guest MMIO access */
 			uint64_t base = (op & 8) ? GICR_IPA : GICD_IPA;
 			uint64_t off = take(&in, 3) % (NR_VCPUS * GICR_STRIDE + 0x100);
 			unsigned int sz = 1u << (take(&in, 1) % 4);
 
 			val = take(&in, 8);
 			cur = v;
-			(void)vgic_mmio_access(&dist, &cpus[v], base + off, sz,
-					       take(&in, 1) & 1, &val);
+			(void)vgic_mmio_access(&dist, &cpus[v], base + off, sz, take(&in, 1) & 1,
+					       &val);
 			break;
 		}
 		case 1:
@@ -152,14 +188,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 3:
 			(void)vgic_sgi_write(&dist, &cpus[v], take(&in, 8));
 			break;
-		case 4:		/* enter the guest */
+		case 4: /* enter the guest */
 			if (!entered[v]) {
 				cur = v;
 				vgic_flush_lrs(&cpus[v]);
 				entered[v] = true;
 			}
 			break;
-		case 5:		/* the guest runs, then exits */
+		case 5: /* the guest runs, then exits */
 			if (entered[v]) {
 				guest_run(v, (uint8_t)take(&in, 1));
 				cur = v;

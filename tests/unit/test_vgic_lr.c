@@ -31,8 +31,7 @@ static struct vm *vm_new(unsigned int nr_vcpus, unsigned int nr_lrs)
 	assert_non_null(vm);
 	assert_int_equal(vgic_dist_init(&vm->d, nr_vcpus, GICD_IPA, GICR_IPA), 0);
 	for (i = 0; i < nr_vcpus; i++)
-		assert_int_equal(vgic_cpu_init(&vm->d, &vm->c[i], i, i + 1,
-					       0x80000000ull | i), 0);
+		assert_int_equal(vgic_cpu_init(&vm->d, &vm->c[i], i, i + 1, 0x80000000ull | i), 0);
 	/* what a guest does at boot: distributor on, everything enabled */
 	vm->d.ctlr = GICD_CTLR_ENABLE_G1;
 	for (i = 0; i < VGIC_NR_SPIS; i++)
@@ -165,7 +164,7 @@ static void test_edge_latch_while_in_lr(void **state)
 	assert_int_equal(lr_intid(0), 50);
 	assert_int_equal(lr_state(0), ICH_LR_PENDING | ICH_LR_ACTIVE);
 	guest_eoi(0);
-	fake.lr[0] |= ICH_LR_PENDING;	/* EOI leaves the pending part */
+	fake.lr[0] |= ICH_LR_PENDING; /* EOI leaves the pending part */
 	vgic_sync_lrs(&vm->c[0]);
 	assert_true(vm->d.spis[18].flags & VGIC_IRQ_PENDING);
 	assert_false(vm->d.spis[18].flags & VGIC_IRQ_ACTIVE);
@@ -218,7 +217,7 @@ static void test_urgent_preempts_lr(void **state)
 		vgic_inject(&vm->d, 32 + i, 0);
 	}
 	vgic_flush_lrs(&vm->c[0]);
-	vgic_sync_lrs(&vm->c[0]);	/* exit without the guest taking any */
+	vgic_sync_lrs(&vm->c[0]); /* exit without the guest taking any */
 	vm->d.spis[20].priority = 0x10;
 	vgic_inject(&vm->d, 52, 0);
 	vgic_flush_lrs(&vm->c[0]);
@@ -268,7 +267,7 @@ static void test_hw_forwarding(void **state)
 	vm->c[0].priv[27].flags |= VGIC_IRQ_PENDING;
 	vgic_flush_lrs(&vm->c[0]);
 	assert_int_equal(lr_state(0), ICH_LR_ACTIVE);
-	guest_eoi(0);	/* hardware deactivates the physical 27 */
+	guest_eoi(0); /* hardware deactivates the physical 27 */
 	vgic_sync_lrs(&vm->c[0]);
 	vgic_flush_lrs(&vm->c[0]);
 	assert_int_equal(lr_state(0), ICH_LR_PENDING);
@@ -288,7 +287,7 @@ static void test_spi_routed_to_other_vcpu(void **state)
 	vm->d.spis[47].target = 1;
 	fake.kicks = 0;
 	vgic_inject(&vm->d, 79, 0);
-	assert_int_equal(fake.kicks, 1u << 2);	/* vCPU 1 runs on pCPU 2 */
+	assert_int_equal(fake.kicks, 1u << 2); /* vCPU 1 runs on pCPU 2 */
 	assert_false(vgic_has_pending(&vm->c[0]));
 	assert_true(vgic_has_pending(&vm->c[1]));
 	vgic_flush_lrs(&vm->c[0]);
@@ -318,8 +317,8 @@ static void test_spi_routed_to_other_vcpu(void **state)
 
 static uint64_t sgi1r(unsigned int sgi, unsigned int aff1, unsigned int targets)
 {
-	return ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
-	       ((uint64_t)aff1 << ICC_SGI1R_AFF1_SHIFT) | targets;
+	return ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) | ((uint64_t)aff1 << ICC_SGI1R_AFF1_SHIFT) |
+	       targets;
 }
 
 static void test_sgi_targetlist(void **state)
@@ -353,10 +352,8 @@ static void test_sgi_irm_and_affinity(void **state)
 		assert_int_equal(!!(vm->c[i].priv[1].flags & VGIC_IRQ_PENDING), i != 2);
 	/* wrong Aff1 or a non-zero range selector targets nobody */
 	vgic_sgi_write(&vm->d, &vm->c[0], sgi1r(2, 1, 0xf));
-	vgic_sgi_write(&vm->d, &vm->c[0],
-		       sgi1r(2, 0, 0xf) | (1ull << ICC_SGI1R_RS_SHIFT));
-	vgic_sgi_write(&vm->d, &vm->c[0],
-		       sgi1r(2, 0, 0xf) | (1ull << ICC_SGI1R_AFF3_SHIFT));
+	vgic_sgi_write(&vm->d, &vm->c[0], sgi1r(2, 0, 0xf) | (1ull << ICC_SGI1R_RS_SHIFT));
+	vgic_sgi_write(&vm->d, &vm->c[0], sgi1r(2, 0, 0xf) | (1ull << ICC_SGI1R_AFF3_SHIFT));
 	for (i = 0; i < 4; i++)
 		assert_false(vm->c[i].priv[2].flags & VGIC_IRQ_PENDING);
 	/* bits for vCPUs that do not exist are ignored */
@@ -378,7 +375,7 @@ static void test_sgi_respects_enable(void **state)
 
 static void test_nr_lrs_capped(void **state)
 {
-	static struct vgic_dist d;	/* zeroed, as struct vm is */
+	static struct vgic_dist d; /* zeroed, as struct vm is */
 	static struct vgic_cpu c;
 
 	(void)state;
@@ -408,7 +405,7 @@ static void test_sync_empties_lrs(void **state)
 	/* with clean LRs and nothing to load, a flush writes nothing */
 	for (i = 0; i < 6; i++)
 		vm->d.spis[8 + i].flags &= (uint8_t)~VGIC_IRQ_ENABLED;
-	fake.lr[3] = 0x1234;	/* would be clobbered by a needless write */
+	fake.lr[3] = 0x1234; /* would be clobbered by a needless write */
 	vgic_flush_lrs(&vm->c[0]);
 	assert_int_equal(fake.lr[3], 0x1234);
 }

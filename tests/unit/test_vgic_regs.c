@@ -56,7 +56,7 @@ static void wr(struct vm2 *vm, uint64_t ipa, unsigned int size, uint64_t v)
 
 static void test_init_rejects_bad_args(void **state)
 {
-	static struct vgic_dist d;	/* zeroed, as struct vm is */
+	static struct vgic_dist d; /* zeroed, as struct vm is */
 	static struct vgic_cpu c;
 
 	(void)state;
@@ -89,11 +89,10 @@ static void test_gicd_ctlr(void **state)
 	/* ARE and DS are fixed to one; enable bits are stored. */
 	assert_int_equal(rd(vm, GICD_IPA + GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS);
 	fake.kicks = 0;
-	wr(vm, GICD_IPA + GICD_CTLR, 4, 0x13);	/* what Linux writes */
+	wr(vm, GICD_IPA + GICD_CTLR, 4, 0x13); /* what Linux writes */
 	assert_int_equal(rd(vm, GICD_IPA + GICD_CTLR, 4) & GICD_CTLR_RWP, 0);
 	assert_int_equal(rd(vm, GICD_IPA + GICD_CTLR, 4),
-			 GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_G0 |
-			 GICD_CTLR_ENABLE_G1);
+			 GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 	assert_int_equal(fake.kicks, (1u << 1) | (1u << 2));
 }
 
@@ -129,7 +128,7 @@ static void test_gicd_pending_active(void **state)
 {
 	struct vm2 *vm = *state;
 
-	wr(vm, GICD_IPA + GICD_ISPENDR + 8, 4, 0x10u);	/* INTID 68 */
+	wr(vm, GICD_IPA + GICD_ISPENDR + 8, 4, 0x10u); /* INTID 68 */
 	assert_true(vm->d.spis[68 - 32].flags & VGIC_IRQ_PENDING);
 	assert_int_equal(rd(vm, GICD_IPA + GICD_ICPENDR + 8, 4), 0x10u);
 	wr(vm, GICD_IPA + GICD_ICPENDR + 8, 4, 0x10u);
@@ -174,14 +173,14 @@ static void test_gicd_irouter(void **state)
 
 	/* Reset routing (0) targets vCPU 0 (MPIDR Aff 0). */
 	assert_int_equal(vm->d.spis[8].target, 0);
-	wr(vm, ipa, 8, 1);	/* Aff0 = 1: vCPU 1 */
+	wr(vm, ipa, 8, 1); /* Aff0 = 1: vCPU 1 */
 	assert_int_equal(rd(vm, ipa, 8), 1);
 	assert_int_equal(vm->d.spis[8].target, 1);
 	/* 32-bit halves; IRM is RAZ/WI because No1N = 1 */
 	wr(vm, ipa, 4, GICD_IROUTER_IRM);
 	assert_int_equal(rd(vm, ipa, 4), 0);
 	assert_int_equal(vm->d.spis[8].target, 0);
-	wr(vm, ipa + 4, 4, 0x5);	/* Aff3 = 5: nobody */
+	wr(vm, ipa + 4, 4, 0x5); /* Aff3 = 5: nobody */
 	assert_int_equal(rd(vm, ipa + 4, 4), 5);
 	assert_int_equal(vm->d.spis[8].target, VGIC_NO_TARGET);
 	/* IROUTER of private INTIDs is reserved */
@@ -222,14 +221,23 @@ static void test_bad_accesses(void **state)
 
 	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + 2, 4, false, &v), -EINVAL);
 	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA, 3, false, &v), -EINVAL);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_ISENABLER + 4, 1, true, &v), 0);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_IPRIORITYR + 32, 2, true, &v), -EINVAL);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_IROUTER + 8 * 40, 2, true, &v), -EINVAL);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICR_IPA + GICR_WAKER, 8, true, &v), -EINVAL);
-	assert_int_equal(vgic_redist_access(&vm->d, &vm->c[0], 2 * GICR_STRIDE, 4, false, &v), -EINVAL);
+	assert_int_equal(
+		vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_ISENABLER + 4, 1, true, &v), 0);
+	assert_int_equal(
+		vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_IPRIORITYR + 32, 2, true, &v),
+		-EINVAL);
+	assert_int_equal(
+		vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + GICD_IROUTER + 8 * 40, 2, true, &v),
+		-EINVAL);
+	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICR_IPA + GICR_WAKER, 8, true, &v),
+			 -EINVAL);
+	assert_int_equal(vgic_redist_access(&vm->d, &vm->c[0], 2 * GICR_STRIDE, 4, false, &v),
+			 -EINVAL);
 	assert_int_equal(vgic_dist_access(&vm->d, &vm->c[0], GICD_SIZE, 4, false, &v), -EINVAL);
 	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], 0x09000000, 4, false, &v), -ENOENT);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICR_IPA + 2 * GICR_STRIDE, 4, false, &v), -ENOENT);
+	assert_int_equal(
+		vgic_mmio_access(&vm->d, &vm->c[0], GICR_IPA + 2 * GICR_STRIDE, 4, false, &v),
+		-ENOENT);
 	assert_true(vm->d.stats.bad_accesses >= 6);
 }
 
@@ -282,7 +290,7 @@ static void test_gicr_sgi_frame(void **state)
 	assert_int_equal(rd(vm, sgi1 + GICR_ICFGR0, 4), 0xaaaaaaaau);
 	wr(vm, sgi1 + GICR_ICFGR0, 4, 0);
 	assert_int_equal(rd(vm, sgi1 + GICR_ICFGR0, 4), 0xaaaaaaaau);
-	wr(vm, sgi1 + GICR_ICFGR1, 4, 2u << 22);	/* PPI 27 edge */
+	wr(vm, sgi1 + GICR_ICFGR1, 4, 2u << 22); /* PPI 27 edge */
 	assert_int_equal(rd(vm, sgi1 + GICR_ICFGR1, 4), 2u << 22);
 	wr(vm, sgi1 + GICR_ISPENDR0, 4, 1u << 3);
 	assert_true(vm->c[1].priv[3].flags & VGIC_IRQ_PENDING);
@@ -339,8 +347,8 @@ static void test_random_accesses_survive(void **state)
 		uint64_t off = (uint64_t)rand() % (2 * GICR_STRIDE + 0x100);
 		int ret;
 
-		ret = vgic_mmio_access(&vm->d, &vm->c[rand() & 1], base + off,
-				       sizes[rand() % 6], rand() & 1, &v);
+		ret = vgic_mmio_access(&vm->d, &vm->c[rand() & 1], base + off, sizes[rand() % 6],
+				       rand() & 1, &v);
 		assert_true(ret == 0 || ret == -EINVAL || ret == -ENOENT);
 		if ((i & 63) == 0) {
 			vgic_sync_lrs(&vm->c[i & 1]);
@@ -352,8 +360,8 @@ static void test_random_accesses_survive(void **state)
 	/* the live bitmap matches the SPIs' flags */
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		bool live = vm->d.spi_live[i / 32] & (1u << (i % 32));
-		bool busy = vm->d.spis[i].flags &
-			    (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR);
+		bool busy =
+			vm->d.spis[i].flags & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR);
 
 		assert_int_equal(live, busy);
 	}

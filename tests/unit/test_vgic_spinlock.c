@@ -9,7 +9,7 @@
 
 #include "spinlock.h"
 
-#define THREADS	3
+#define THREADS 3
 #define ROUNDS	3000
 
 static spinlock_t lock = SPINLOCK_INIT;
@@ -22,7 +22,7 @@ static void *worker(void *arg)
 	(void)arg;
 	for (i = 0; i < ROUNDS; i++) {
 		spin_lock(&lock);
-		counter = counter + 1;	/* not atomic: the lock must protect it */
+		counter = counter + 1; /* not atomic: the lock must protect it */
 		spin_unlock(&lock);
 	}
 	return NULL;

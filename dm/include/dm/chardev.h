@@ -22,15 +22,15 @@
 #include "dm/event_loop.h"
 #include "dm/log.h"
 
-#define CHARDEV_ID_MAX		32
-#define CHARDEV_PATH_MAX	108	/* sun_path */
+#define CHARDEV_ID_MAX	 32
+#define CHARDEV_PATH_MAX 108 /* sun_path */
 
 struct chardev;
 
 /** struct chardev_fe - the front end's callbacks (all optional) */
 struct chardev_fe {
-	void (*read_ready)(void *opaque);	/* input pending */
-	void (*write_ready)(void *opaque);	/* output possible again */
+	void (*read_ready)(void *opaque);	  /* input pending */
+	void (*write_ready)(void *opaque);	  /* output possible again */
 	void (*event)(void *opaque, bool opened); /* peer came or went */
 	void *opaque;
 };
@@ -57,17 +57,17 @@ struct chardev {
 	struct event_loop *loop;
 	struct chardev_fe fe;
 
-	int in_fd, out_fd;		/* -1 when not connected */
-	struct el_handler in_h, out_h;	/* out_h unused when in_fd == out_fd */
-	bool in_pollable;		/* epoll refuses regular files */
-	int ready_fd;			/* eventfd standing in for !in_pollable */
+	int in_fd, out_fd;	       /* -1 when not connected */
+	struct el_handler in_h, out_h; /* out_h unused when in_fd == out_fd */
+	bool in_pollable;	       /* epoll refuses regular files */
+	int ready_fd;		       /* eventfd standing in for !in_pollable */
 	bool in_eof;
-	bool out_not_sock;		/* out_fd refused sendmsg: use writev */
-	bool borrowed_fds;		/* stdio: never close 0/1 */
+	bool out_not_sock; /* out_fd refused sendmsg: use writev */
+	bool borrowed_fds; /* stdio: never close 0/1 */
 	bool connected;
 	bool want_read, want_write;
-	char pty_name[64];		/* pty only */
-	unsigned long dropped;		/* bytes written while unconnected */
+	char pty_name[64];     /* pty only */
+	unsigned long dropped; /* bytes written while unconnected */
 	struct dm_ratelimit rl;
 };
 
@@ -76,8 +76,7 @@ struct chardev {
  * @err: on failure, a message naming the offending option
  * Return: the chardev or NULL.
  */
-struct chardev *chardev_new(struct event_loop *loop,
-			    const struct chardev_opts *o, char *err,
+struct chardev *chardev_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 			    size_t errlen);
 /** chardev_free() - close the backend's fds and free it (NULL is a no-op). */
 void chardev_free(struct chardev *cd);
@@ -113,24 +112,20 @@ size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt);
  * chardev_set_connected() reports a peer to the front end, and
  * chardev_update() re-computes the epoll interest.
  */
-void chardev_init(struct chardev *cd, const struct chardev_ops *ops,
-		  struct event_loop *loop, const char *id);
+void chardev_init(struct chardev *cd, const struct chardev_ops *ops, struct event_loop *loop,
+		  const char *id);
 int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd);
 void chardev_detach_fds(struct chardev *cd, bool close_fds);
 void chardev_set_connected(struct chardev *cd, bool connected);
 void chardev_update(struct chardev *cd);
 
-struct chardev *chardev_pty_new(struct event_loop *loop,
-				const struct chardev_opts *o, char *err,
+struct chardev *chardev_pty_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				size_t errlen);
-struct chardev *chardev_socket_new(struct event_loop *loop,
-				   const struct chardev_opts *o, char *err,
+struct chardev *chardev_socket_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				   size_t errlen);
-struct chardev *chardev_file_new(struct event_loop *loop,
-				 const struct chardev_opts *o, char *err,
+struct chardev *chardev_file_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				 size_t errlen);
-struct chardev *chardev_stdio_new(struct event_loop *loop,
-				  const struct chardev_opts *o, char *err,
+struct chardev *chardev_stdio_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				  size_t errlen);
 
 #endif

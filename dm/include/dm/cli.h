@@ -16,7 +16,7 @@
 #include "dm/event_loop.h"
 #include "dm/transport.h"
 
-#define DM_MAX_OBJECTS	32
+#define DM_MAX_OBJECTS 32
 
 struct dm_instance {
 	struct event_loop loop;
@@ -38,8 +38,7 @@ enum { DM_CLI_RUN = 0, DM_CLI_EXIT_OK = 1 };
  * Return: DM_CLI_RUN, DM_CLI_EXIT_OK (--help, --version printed), or a
  * negative errno with @err set.  Call dm_instance_destroy() in every case.
  */
-int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err,
-		 size_t errlen);
+int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err, size_t errlen);
 
 /**
  * dm_instance_destroy() - free what dm_cli_build() created

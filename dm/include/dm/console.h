@@ -15,16 +15,15 @@
 #include "dm/chardev.h"
 #include "dm/mmio.h"
 
-#define CONSOLE_MAX_PORTS	31	/* QEMU virtio-serial's default max */
-#define CONSOLE_NAME_MAX	64
-#define CONSOLE_QUEUE_SIZE	256
-#define CONSOLE_CTRL_PENDING	128	/* queued device->driver messages */
-#define CONSOLE_RX_BUDGET	64	/* chains per wakeup, for fairness */
-#define CONSOLE_BOUNCE_SIZE	65536	/* per port, Device-memory windows only */
+#define CONSOLE_MAX_PORTS    31 /* QEMU virtio-serial's default max */
+#define CONSOLE_NAME_MAX     64
+#define CONSOLE_QUEUE_SIZE   256
+#define CONSOLE_CTRL_PENDING 128   /* queued device->driver messages */
+#define CONSOLE_RX_BUDGET    64	   /* chains per wakeup, for fairness */
+#define CONSOLE_BOUNCE_SIZE  65536 /* per port, Device-memory windows only */
 
 /* virtio_console_config (§5.3.4) as the driver sees it. */
-_Static_assert(sizeof(struct virtio_console_config) == 12,
-	       "virtio_console_config layout (§5.3.4)");
+_Static_assert(sizeof(struct virtio_console_config) == 12, "virtio_console_config layout (§5.3.4)");
 /* virtio_console_control (§5.3.6.2). */
 _Static_assert(sizeof(struct virtio_console_control) == 8,
 	       "virtio_console_control layout (§5.3.6.2)");
@@ -35,19 +34,19 @@ struct console_port {
 	struct virtio_console *con;
 	unsigned int id;
 	bool present;
-	bool is_console;		/* CONSOLE_PORT is sent for it */
+	bool is_console; /* CONSOLE_PORT is sent for it */
 	char name[CONSOLE_NAME_MAX];
 	struct chardev *cd;
 
-	bool guest_ready;		/* PORT_READY received */
-	bool guest_open;		/* PORT_OPEN(1) from the driver */
-	bool rx_starved;		/* no guest buffers: chardev not read */
+	bool guest_ready; /* PORT_READY received */
+	bool guest_open;  /* PORT_OPEN(1) from the driver */
+	bool rx_starved;  /* no guest buffers: chardev not read */
 
 	/* A TX chain the chardev could not take in full yet. */
 	bool tx_held;
 	size_t tx_off;
-	size_t tx_skip;			/* restored: bytes of the next chain already sent */
-	uint8_t *bounce;		/* device-mode copies (window_read/write) */
+	size_t tx_skip;	 /* restored: bytes of the next chain already sent */
+	uint8_t *bounce; /* device-mode copies (window_read/write) */
 	struct vq_chain tx_chain;
 	struct vq_chain rx_chain;
 
@@ -63,9 +62,9 @@ struct console_ctrl_msg {
 /** struct console_opts - parsed -device virtio-console options */
 struct console_opts {
 	char id[32];
-	unsigned int max_ports;		/* 1 = no MULTIPORT */
+	unsigned int max_ports; /* 1 = no MULTIPORT */
 	uint16_t cols, rows;
-	bool access_platform;		/* iommu_platform=on */
+	bool access_platform; /* iommu_platform=on */
 	bool emerg_write;
 };
 
@@ -74,7 +73,7 @@ struct virtio_console {
 	unsigned int max_ports;
 	struct console_port ports[CONSOLE_MAX_PORTS + 1];
 	struct virtio_console_config config;
-	bool multiport;			/* negotiated */
+	bool multiport; /* negotiated */
 
 	struct console_ctrl_msg ctrl[CONSOLE_CTRL_PENDING];
 	unsigned int ctrl_head, ctrl_count;
@@ -93,8 +92,8 @@ void console_free(struct virtio_console *con);
  * @name:       PORT_NAME sent to the driver, or NULL
  * Return: 0, -EINVAL (nr out of range), -EBUSY (port taken).
  */
-int console_add_port(struct virtio_console *con, unsigned int nr,
-		     struct chardev *cd, bool is_console, const char *name);
+int console_add_port(struct virtio_console *con, unsigned int nr, struct chardev *cd,
+		     bool is_console, const char *name);
 
 /** console_free_port_nr() - lowest unused port number >= 1, or -ENOSPC */
 int console_free_port_nr(const struct virtio_console *con);

@@ -15,13 +15,13 @@ typedef void (*el_cb_t)(struct el_handler *h, uint32_t events);
 struct el_handler {
 	int fd;
 	el_cb_t cb;
-	uint32_t events;	/* current epoll interest, 0 = not registered */
+	uint32_t events; /* current epoll interest, 0 = not registered */
 	bool added;
 };
 
 struct event_loop {
 	int epfd;
-	int wake_fd;		/* eventfd: el_stop() from another thread */
+	int wake_fd; /* eventfd: el_stop() from another thread */
 	struct el_handler wake_h;
 	volatile bool stop;
 };

@@ -8,14 +8,14 @@
 
 #include <stdint.h>
 
-#define DM_RL_INTERVAL_NS	(5ULL * 1000 * 1000 * 1000)
-#define DM_RL_BURST		10
+#define DM_RL_INTERVAL_NS (5ULL * 1000 * 1000 * 1000)
+#define DM_RL_BURST	  10
 
 struct dm_ratelimit {
-	uint64_t begin_ns;	/* start of the current interval */
-	unsigned int printed;	/* lines printed in this interval */
+	uint64_t begin_ns;    /* start of the current interval */
+	unsigned int printed; /* lines printed in this interval */
 	unsigned long suppressed;
-	unsigned long total;	/* every event, printed or not (tests read it) */
+	unsigned long total; /* every event, printed or not (tests read it) */
 };
 
 /** dm_ratelimit_init() - a limiter with a full burst available. */
@@ -31,8 +31,7 @@ void dm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * At most DM_RL_BURST lines per DM_RL_INTERVAL_NS are printed; the number of
  * suppressed lines is reported when the next interval starts.
  */
-void dm_log_rl(struct dm_ratelimit *rl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void dm_log_rl(struct dm_ratelimit *rl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** dm_log_set_quiet() - silence all output (unit tests of hostile input). */
 void dm_log_set_quiet(int quiet);

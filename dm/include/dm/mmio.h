@@ -20,19 +20,19 @@
 #include "dm/window.h"
 
 /* §4.2.2: "0x74726976 (a Little Endian equivalent of the 'virt' string)". */
-#define VIRTIO_MMIO_MAGIC		0x74726976U
-#define VIRTIO_MMIO_VERSION_MODERN	2U
+#define VIRTIO_MMIO_MAGIC	   0x74726976U
+#define VIRTIO_MMIO_VERSION_MODERN 2U
 /* §2.1: the device status field is one byte; higher Status bits are RES0. */
-#define VIRTIO_MMIO_STATUS_MASK		0xffU
+#define VIRTIO_MMIO_STATUS_MASK 0xffU
 /* §4.2.2 SHMLen: a region that does not exist reads as -1. */
-#define VIRTIO_MMIO_SHM_LEN_NONE	0xffffffffU
+#define VIRTIO_MMIO_SHM_LEN_NONE 0xffffffffU
 /* §4.2.2 QueueReset (v1.2); not in the 6.1 uapi header. */
 #ifndef VIRTIO_MMIO_QUEUE_RESET
-#define VIRTIO_MMIO_QUEUE_RESET		0x0c0
+#define VIRTIO_MMIO_QUEUE_RESET 0x0c0
 #endif
 /* Vendor ID the model reports ("BKHD" is ours; QEMU uses 0x554d4551). */
-#define DM_VIRTIO_VENDOR_ID		0x44484b42U
-#define DM_MMIO_WINDOW_SIZE		0x200U
+#define DM_VIRTIO_VENDOR_ID 0x44484b42U
+#define DM_MMIO_WINDOW_SIZE 0x200U
 
 struct virtio_mmio;
 
@@ -52,8 +52,7 @@ struct virtio_dev_ops {
 	void (*driver_ok)(void *dev);
 	void (*notify)(void *dev, unsigned int q);
 	void (*reset)(void *dev);
-	void (*config_write)(void *dev, uint32_t off, uint32_t size,
-			     uint32_t val);
+	void (*config_write)(void *dev, uint32_t off, uint32_t size, uint32_t val);
 	size_t (*save)(void *dev, void *buf, size_t len);
 	int (*load)(void *dev, const void *buf, size_t len);
 };
@@ -65,7 +64,7 @@ struct virtio_mmio {
 	uint32_t device_id;
 
 	uint64_t host_features, driver_features;
-	uint64_t required_features;	/* FEATURES_OK fails without these */
+	uint64_t required_features; /* FEATURES_OK fails without these */
 	uint32_t dev_feat_sel, drv_feat_sel, queue_sel, shm_sel;
 	uint32_t status, isr, config_generation;
 
@@ -78,7 +77,7 @@ struct virtio_mmio {
 	void (*irq_raise)(void *opaque);
 	void *irq_opaque;
 
-	bool broken;			/* NEEDS_RESET set; no processing */
+	bool broken; /* NEEDS_RESET set; no processing */
 	struct dm_ratelimit rl;
 	unsigned long irqs_raised;
 };
@@ -88,9 +87,8 @@ struct virtio_mmio {
  * Return: 0 or -ENOMEM.
  */
 int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
-	      const struct virtio_dev_ops *ops, void *dev,
-	      unsigned int nqueues, uint16_t queue_max, uint64_t features,
-	      const uint8_t *config, uint32_t config_len);
+	      const struct virtio_dev_ops *ops, void *dev, unsigned int nqueues, uint16_t queue_max,
+	      uint64_t features, const uint8_t *config, uint32_t config_len);
 /** mmio_fini() - free the queues of mmio_init(). */
 void mmio_fini(struct virtio_mmio *m);
 
@@ -102,8 +100,7 @@ void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
 uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size);
 
 /** mmio_write() - a driver write; never fails, bad writes are logged. */
-void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size,
-		uint32_t val);
+void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size, uint32_t val);
 
 /** mmio_live() - may the device process queues? (DRIVER_OK, not broken) */
 bool mmio_live(const struct virtio_mmio *m);
@@ -136,7 +133,7 @@ struct mmio_saved {
 	uint32_t device_id, nqueues;
 	uint32_t status, isr, config_generation;
 	uint32_t dev_feat_sel, drv_feat_sel, queue_sel, shm_sel;
-	uint32_t dev_len;		/* bytes of device state that follow the queues */
+	uint32_t dev_len; /* bytes of device state that follow the queues */
 };
 
 struct mmio_saved_vq {

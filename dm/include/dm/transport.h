@@ -19,8 +19,8 @@
 #include "dm/event_loop.h"
 #include "dm/mmio.h"
 
-#define TRANSPORT_ID_MAX	32
-#define TRANSPORT_MAX_SLOTS	16
+#define TRANSPORT_ID_MAX    32
+#define TRANSPORT_MAX_SLOTS 16
 
 struct dm_transport;
 
@@ -28,9 +28,9 @@ struct dm_transport;
 struct transport_opts {
 	char type[16];
 	char id[TRANSPORT_ID_MAX];
-	int fd;				/* sim: inherited socket, or -1 */
-	char path[108];			/* sim: unix socket to connect to */
-	char root[128];			/* uio: prefix of /sys and /dev (tests) */
+	int fd;		/* sim: inherited socket, or -1 */
+	char path[108]; /* sim: unix socket to connect to */
+	char root[128]; /* uio: prefix of /sys and /dev (tests) */
 };
 
 struct dm_transport_ops {
@@ -40,9 +40,8 @@ struct dm_transport_ops {
 	 * device on transports that name them (uio), NULL otherwise; on
 	 * failure @err may hold a message naming the device
 	 */
-	int (*attach)(struct dm_transport *t, unsigned int slot,
-		      struct virtio_mmio *dev, const char *name, char *err,
-		      size_t errlen);
+	int (*attach)(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev,
+		      const char *name, char *err, size_t errlen);
 	void (*destroy)(struct dm_transport *t);
 };
 
@@ -50,16 +49,15 @@ struct dm_transport {
 	const struct dm_transport_ops *ops;
 	char id[TRANSPORT_ID_MAX];
 	struct event_loop *loop;
-	unsigned int nslots;		/* attached so far (default slot) */
+	unsigned int nslots; /* attached so far (default slot) */
 };
 
 /**
  * transport_new() - create a transport from options
  * @err: on failure, a message naming the offending option
  */
-struct dm_transport *transport_new(struct event_loop *loop,
-				   const struct transport_opts *o, char *err,
-				   size_t errlen);
+struct dm_transport *transport_new(struct event_loop *loop, const struct transport_opts *o,
+				   char *err, size_t errlen);
 
 /** transport_free() - detach every device and free the transport. */
 void transport_free(struct dm_transport *t);
@@ -69,8 +67,7 @@ void transport_free(struct dm_transport *t);
  * Return: 0 or a negative errno: -EINVAL (slot out of range, or the
  * transport needs a name), -EBUSY (slot taken), -ENOMEM, ...
  */
-int transport_attach(struct dm_transport *t, unsigned int slot,
-		     struct virtio_mmio *dev);
+int transport_attach(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev);
 
 /**
  * transport_attach_named() - transport_attach() with a device name
@@ -78,17 +75,14 @@ int transport_attach(struct dm_transport *t, unsigned int slot,
  * @err:  set (possibly empty) on failure
  * Return: 0 or a negative errno.
  */
-int transport_attach_named(struct dm_transport *t, unsigned int slot,
-			   struct virtio_mmio *dev, const char *name,
-			   char *err, size_t errlen);
+int transport_attach_named(struct dm_transport *t, unsigned int slot, struct virtio_mmio *dev,
+			   const char *name, char *err, size_t errlen);
 
 /* Constructors behind transport_new(): "sim" and "uio". */
-struct dm_transport *sim_transport_new(struct event_loop *loop,
-				       const struct transport_opts *o,
+struct dm_transport *sim_transport_new(struct event_loop *loop, const struct transport_opts *o,
 				       char *err, size_t errlen);
 
-struct dm_transport *uio_transport_new(struct event_loop *loop,
-				       const struct transport_opts *o,
+struct dm_transport *uio_transport_new(struct event_loop *loop, const struct transport_opts *o,
 				       char *err, size_t errlen);
 
 #endif

@@ -24,11 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UIO_DEV_MAPS		3
-#define UIO_DEV_NAME_MAX	64
-#define UIO_DEV_PATH_MAX	256
+#define UIO_DEV_MAPS	 3
+#define UIO_DEV_NAME_MAX 64
+#define UIO_DEV_PATH_MAX 256
 /* fake only: the value a re-arm sends down the "db" FIFO */
-#define UIO_FAKE_ARM		0x80000000u
+#define UIO_FAKE_ARM 0x80000000u
 
 struct uio_dev;
 
@@ -42,19 +42,19 @@ struct uio_dev_ops {
 };
 
 struct uio_map {
-	void *ptr;		/* NULL until mapped */
+	void *ptr; /* NULL until mapped */
 	size_t len;
-	uint64_t size;		/* from sysfs */
+	uint64_t size; /* from sysfs */
 };
 
 struct uio_dev {
 	const struct uio_dev_ops *ops;
 	char name[UIO_DEV_NAME_MAX];
-	char node[32];		/* "uioN" */
+	char node[32]; /* "uioN" */
 	char dev_path[UIO_DEV_PATH_MAX];
-	int fd;			/* real: /dev/uioN; fake: the irq FIFO.  Poll it. */
-	int db_fd;		/* fake: the db FIFO */
-	int lock_fd;		/* flock()ed: one device model per node */
+	int fd;	     /* real: /dev/uioN; fake: the irq FIFO.  Poll it. */
+	int db_fd;   /* fake: the db FIFO */
+	int lock_fd; /* flock()ed: one device model per node */
 	struct uio_map map[UIO_DEV_MAPS];
 };
 
@@ -66,8 +66,7 @@ struct uio_dev {
  * Maps nothing yet; see uio_dev_map().
  * Return: 0, -ENOENT (no such name), or another negative errno.
  */
-int uio_dev_open(struct uio_dev *u, const char *root, const char *name,
-		 char *err, size_t errlen);
+int uio_dev_open(struct uio_dev *u, const char *root, const char *name, char *err, size_t errlen);
 
 /**
  * uio_dev_lock() - take the node for this process (flock, non-blocking)
@@ -101,7 +100,6 @@ static inline void uio_dev_doorbell(struct uio_dev *u, uint32_t val)
  * uio_dev_list() - call @fn for every uio node under @root
  * Return: number of nodes seen, or a negative errno.
  */
-int uio_dev_list(const char *root, void (*fn)(void *ctx, const char *name),
-		 void *ctx);
+int uio_dev_list(const char *root, void (*fn)(void *ctx, const char *name), void *ctx);
 
 #endif

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define UIO_STATE_MAGIC		0x54534d44u	/* "DMST" little-endian */
-#define UIO_STATE_VERSION	1u
-#define UIO_ROOT_MAX		128
+#define UIO_STATE_MAGIC	  0x54534d44u /* "DMST" little-endian */
+#define UIO_STATE_VERSION 1u
+#define UIO_ROOT_MAX	  128
 
 /**
  * struct uio_state_hdr - head of the state record

@@ -18,18 +18,18 @@
 #include "dm/log.h"
 
 /* Spec §2.7: "Queue Size value is always a power of 2 ... maximum 32768". */
-#define VQ_SIZE_LIMIT		32768U
+#define VQ_SIZE_LIMIT 32768U
 /* Most buffers (direct + indirect) one chain may carry. */
-#define VQ_MAX_IOV		512U
+#define VQ_MAX_IOV 512U
 
 /* Ring element sizes of §2.7 (desc table 16*n, avail 6+2*n, used 6+8*n). */
-#define VQ_DESC_SIZE(n)		(16ULL * (n))
-#define VQ_AVAIL_SIZE(n)	(6ULL + 2ULL * (n))
-#define VQ_USED_SIZE(n)		(6ULL + 8ULL * (n))
+#define VQ_DESC_SIZE(n)	 (16ULL * (n))
+#define VQ_AVAIL_SIZE(n) (6ULL + 2ULL * (n))
+#define VQ_USED_SIZE(n)	 (6ULL + 8ULL * (n))
 /* Alignment requirements of §2.7 table "Virtqueue Part Alignment". */
-#define VQ_DESC_ALIGN		16U
-#define VQ_AVAIL_ALIGN		2U
-#define VQ_USED_ALIGN		4U
+#define VQ_DESC_ALIGN  16U
+#define VQ_AVAIL_ALIGN 2U
+#define VQ_USED_ALIGN  4U
 
 _Static_assert(sizeof(struct vring_desc) == 16, "vring_desc layout (§2.7.5)");
 _Static_assert(sizeof(struct vring_used_elem) == 8, "used elem layout (§2.7.8)");
@@ -59,15 +59,15 @@ struct virtqueue {
 	uint8_t *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	uint16_t last_avail;		/* next avail slot we will consume */
-	uint16_t used_idx;		/* our shadow of used->idx */
-	uint16_t signalled_used;	/* used_idx when we last notified */
+	uint16_t last_avail;	 /* next avail slot we will consume */
+	uint16_t used_idx;	 /* our shadow of used->idx */
+	uint16_t signalled_used; /* used_idx when we last notified */
 	bool signalled_valid;
 	bool event_idx, indirect;
 
 	const struct dm_window *win;
 	struct dm_ratelimit *rl;
-	const char *owner;		/* device name for log lines */
+	const char *owner; /* device name for log lines */
 };
 
 /**
@@ -75,8 +75,8 @@ struct virtqueue {
  * @rl:    the owning device's log limiter (shared by its queues)
  * @owner: device name for log lines
  */
-void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max,
-	     struct dm_ratelimit *rl, const char *owner);
+void vq_init(struct virtqueue *vq, unsigned int index, uint16_t num_max, struct dm_ratelimit *rl,
+	     const char *owner);
 
 /** vq_reset() - forget the layout and ring state (§4.2.2 QueueReady = 0). */
 void vq_reset(struct virtqueue *vq);
@@ -88,8 +88,7 @@ void vq_reset(struct virtqueue *vq);
  * Return: 0, or -EINVAL (size not a power of two or > num_max, misaligned)
  * or -EFAULT (a ring part lies outside the window).
  */
-int vq_enable(struct virtqueue *vq, const struct dm_window *win,
-	      uint64_t features);
+int vq_enable(struct virtqueue *vq, const struct dm_window *win, uint64_t features);
 
 /**
  * vq_restore() - vq_enable() for a queue a previous device model ran
@@ -98,8 +97,7 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win,
  * before a restart are popped again.
  * Return: as vq_enable(), or -EINVAL when avail and used disagree.
  */
-int vq_restore(struct virtqueue *vq, const struct dm_window *win,
-	       uint64_t features);
+int vq_restore(struct virtqueue *vq, const struct dm_window *win, uint64_t features);
 
 /**
  * vq_pop() - take the next available chain

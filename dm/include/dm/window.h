@@ -16,9 +16,9 @@
 #include <stddef.h>
 
 struct dm_window {
-	uint64_t base;		/* guest-physical address of map[0] */
-	uint64_t size;		/* bytes; 0 = nothing mapped yet */
-	uint8_t *map;		/* host view of the window */
+	uint64_t base; /* guest-physical address of map[0] */
+	uint64_t size; /* bytes; 0 = nothing mapped yet */
+	uint8_t *map;  /* host view of the window */
 	/*
 	 * Device mode: the map is Device memory (uio_pdrv_genirq maps are
 	 * UIO_MEM_PHYS, mapped pgprot_noncached = Device-nGnRnE).  There an
@@ -46,12 +46,10 @@ void window_set_device(struct dm_window *w, bool device);
  * In device mode only naturally aligned 8- and 64-bit volatile loads touch
  * the window; otherwise this is memcpy.
  */
-void window_read(const struct dm_window *w, void *dst, const void *src,
-		 size_t len);
+void window_read(const struct dm_window *w, void *dst, const void *src, size_t len);
 
 /** window_write() - copy @len bytes into the window (see window_read()). */
-void window_write(const struct dm_window *w, void *dst, const void *src,
-		  size_t len);
+void window_write(const struct dm_window *w, void *dst, const void *src, size_t len);
 
 /**
  * window_ptr() - translate a guest range into a host pointer
@@ -62,8 +60,7 @@ void window_write(const struct dm_window *w, void *dst, const void *src,
  * Return: host pointer to @addr, or NULL when any byte of the range lies
  * outside the window (including arithmetic wrap-around).
  */
-static inline void *window_ptr(const struct dm_window *w, uint64_t addr,
-			       uint64_t len)
+static inline void *window_ptr(const struct dm_window *w, uint64_t addr, uint64_t len)
 {
 	uint64_t off;
 

@@ -25,7 +25,7 @@
 #define ICC_EOIR1_EL1	S3_0_C12_C12_1
 #define ICC_BPR1_EL1	S3_0_C12_C12_3
 #define ICC_CTLR_EL1	S3_0_C12_C12_4
-#define ICC_IGRPEN1_EL1	S3_0_C12_C12_7
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_DIR_EL1	S3_0_C12_C11_1
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICC_PMR_EL1	S3_0_C4_C6_0
@@ -34,17 +34,17 @@
 #define ICH_VMCR_EL2	S3_4_C12_C11_7
 #define ICH_AP1R0_EL2	S3_4_C12_C9_0
 
-#define GIC_RWP_SPINS		1000000	/* bounded waits on RWP/ChildrenAsleep */
-#define GIC_HANDLE_MAX		64	/* interrupts drained per call */
-#define GIC_LOG_BUDGET		32
-#define GIC_PRIO_WORD		0xa0a0a0a0u	/* GIC_PRIO_DEFAULT x4 */
-#define GIC_HYP_SGIS_MASK	((1u << (GIC_SGI_HYP_MAX + 1)) - 1)
-#define GIC_MAX_INTIDS		(GIC_MAX_SPI + 1)
+#define GIC_RWP_SPINS	  1000000 /* bounded waits on RWP/ChildrenAsleep */
+#define GIC_HANDLE_MAX	  64	  /* interrupts drained per call */
+#define GIC_LOG_BUDGET	  32
+#define GIC_PRIO_WORD	  0xa0a0a0a0u /* GIC_PRIO_DEFAULT x4 */
+#define GIC_HYP_SGIS_MASK ((1u << (GIC_SGI_HYP_MAX + 1)) - 1)
+#define GIC_MAX_INTIDS	  (GIC_MAX_SPI + 1)
 
-#define rd32(a)		(*(volatile uint32_t *)(uintptr_t)(a))
-#define wr32(a, v)	(*(volatile uint32_t *)(uintptr_t)(a) = (uint32_t)(v))
-#define rd64(a)		(*(volatile uint64_t *)(uintptr_t)(a))
-#define wr64(a, v)	(*(volatile uint64_t *)(uintptr_t)(a) = (uint64_t)(v))
+#define rd32(a)	   (*(volatile uint32_t *)(uintptr_t)(a))
+#define wr32(a, v) (*(volatile uint32_t *)(uintptr_t)(a) = (uint32_t)(v))
+#define rd64(a)	   (*(volatile uint64_t *)(uintptr_t)(a))
+#define wr64(a, v) (*(volatile uint64_t *)(uintptr_t)(a) = (uint64_t)(v))
 
 /**
  * struct gic - the physical GIC
@@ -186,8 +186,7 @@ static void gic_init_cpu_if(void)
 {
 	unsigned int i;
 
-	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB |
-				  ICC_SRE_EL2_ENABLE);
+	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_EL2_ENABLE);
 	isb();
 	sysreg_write(ICC_PMR_EL1, GIC_PRIO_MASK_ALL_OPEN);
 	sysreg_write(ICC_BPR1_EL1, 0);
@@ -234,8 +233,7 @@ void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 	    (uint64_t)MPIDR_AFF2(aff) << ICC_SGI1R_AFF2_SHIFT |
 	    (uint64_t)MPIDR_AFF1(aff) << ICC_SGI1R_AFF1_SHIFT |
 	    (uint64_t)(MPIDR_AFF0(aff) / 16) << ICC_SGI1R_RS_SHIFT |
-	    (uint64_t)sgi << ICC_SGI1R_INTID_SHIFT |
-	    1ull << (MPIDR_AFF0(aff) % 16);
+	    (uint64_t)sgi << ICC_SGI1R_INTID_SHIFT | 1ull << (MPIDR_AFF0(aff) % 16);
 	/* the kicked CPU must see the state we published before the SGI */
 	dsb(ish);
 	sysreg_write(ICC_SGI1R_EL1, v);
@@ -244,8 +242,7 @@ void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 
 /* ------------------------------------------------ per-interrupt control */
 
-static void gic_bit_write(unsigned int cpu, uint32_t intid, uint32_t dist_reg,
-			  uint32_t redist_reg)
+static void gic_bit_write(unsigned int cpu, uint32_t intid, uint32_t dist_reg, uint32_t redist_reg)
 {
 	uint32_t bit = 1u << (intid % 32);
 
@@ -413,7 +410,7 @@ void gic_handle_irq(struct vgic_cpu *current)
 		gic_irq_set_enable(intid, cpu, false);
 		gic_eoi(iar, true);
 		hyp_log_ratelimited(&gic.log_budget,
-				    "bulkhead: cpu %u: unexpected interrupt %u disabled\n",
-				    cpu, intid);
+				    "bulkhead: cpu %u: unexpected interrupt %u disabled\n", cpu,
+				    intid);
 	}
 }

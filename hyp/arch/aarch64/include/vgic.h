@@ -29,27 +29,27 @@
 
 /* Negative errno values returned to the caller (Linux uapi numbers). */
 #ifndef EINVAL
-#define ENOENT		2
-#define EBUSY		16
-#define ENODEV		19
-#define EINVAL		22
+#define ENOENT 2
+#define EBUSY  16
+#define ENODEV 19
+#define EINVAL 22
 #endif
 
-#define VGIC_NR_SPIS		256	/* INTIDs 32..287, as QEMU virt */
-#define VGIC_NR_IRQS		(GIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_MAX_VCPUS		8
-#define VGIC_MAX_LRS		16	/* ICH_VTR_EL2.ListRegs is 4 bits + 1 */
-#define VGIC_NO_TARGET		0xff
-#define VGIC_PRIO_BITS_MASK	0xf8	/* 5 priority bits (ICH_VTR PRIbits=4) */
-#define VGIC_LOG_BURST		16	/* log lines before rate limiting */
-#define VGIC_LOG_EVERY		1024	/* then one line per this many */
+#define VGIC_NR_SPIS	    256 /* INTIDs 32..287, as QEMU virt */
+#define VGIC_NR_IRQS	    (GIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_VCPUS	    8
+#define VGIC_MAX_LRS	    16 /* ICH_VTR_EL2.ListRegs is 4 bits + 1 */
+#define VGIC_NO_TARGET	    0xff
+#define VGIC_PRIO_BITS_MASK 0xf8 /* 5 priority bits (ICH_VTR PRIbits=4) */
+#define VGIC_LOG_BURST	    16	 /* log lines before rate limiting */
+#define VGIC_LOG_EVERY	    1024 /* then one line per this many */
 
 /* struct vgic_irq.flags */
-#define VGIC_IRQ_ENABLED	(1u << 0)
-#define VGIC_IRQ_PENDING	(1u << 1)	/* latched, not in an LR */
-#define VGIC_IRQ_ACTIVE		(1u << 2)
-#define VGIC_IRQ_EDGE		(1u << 3)	/* ICFGR: edge-triggered */
-#define VGIC_IRQ_IN_LR		(1u << 4)	/* loaded by the last flush */
+#define VGIC_IRQ_ENABLED (1u << 0)
+#define VGIC_IRQ_PENDING (1u << 1) /* latched, not in an LR */
+#define VGIC_IRQ_ACTIVE	 (1u << 2)
+#define VGIC_IRQ_EDGE	 (1u << 3) /* ICFGR: edge-triggered */
+#define VGIC_IRQ_IN_LR	 (1u << 4) /* loaded by the last flush */
 
 /**
  * struct vgic_irq - software state of one virtual interrupt
@@ -153,8 +153,8 @@ struct vgic_dist {
  *
  * Return: 0 or -EINVAL.
  */
-int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
-		   uint64_t gicd_ipa, uint64_t gicr_ipa);
+int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa,
+		   uint64_t gicr_ipa);
 
 /**
  * vgic_cpu_init() - reset a vCPU's redistributor and register it with @d
@@ -166,8 +166,8 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
  *
  * Return: 0 or -EINVAL.
  */
-int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
-		  unsigned int vcpu_id, unsigned int pcpu, uint64_t mpidr);
+int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int vcpu_id, unsigned int pcpu,
+		  uint64_t mpidr);
 
 /**
  * vgic_bind_hw() - mark @intid as backed by the same physical INTID (HW=1)
@@ -202,8 +202,8 @@ bool vgic_is_gicr(const struct vgic_dist *d, uint64_t ipa);
  * Return: 0 if emulated, -ENOENT if @ipa is not a vGIC window, -EINVAL for
  * an access the architecture does not allow (wrong size or alignment).
  */
-int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa,
-		     unsigned int size, bool write, uint64_t *val);
+int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa, unsigned int size,
+		     bool write, uint64_t *val);
 
 /**
  * vgic_dist_access() - emulate an access to the GICD window
@@ -218,8 +218,8 @@ int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa,
  *
  * Return: 0, or -EINVAL for a bad size/alignment.
  */
-int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
-		     unsigned int size, bool write, uint64_t *val);
+int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+		     bool write, uint64_t *val);
 
 /**
  * vgic_redist_access() - emulate an access to the GICR frames
@@ -232,8 +232,8 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
  *
  * Return: 0, or -EINVAL for a bad size/alignment or a frame past the last.
  */
-int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
-		       unsigned int size, bool write, uint64_t *val);
+int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+		       bool write, uint64_t *val);
 
 /**
  * vgic_sgi_write() - emulate a trapped write of ICC_SGI1R_EL1

@@ -11,18 +11,18 @@
 #include "vgic.h"
 
 /* Offsets relative to the SGI_base frame of a redistributor. */
-#define VGIC_RD_FRAME_SIZE	GICR_SGI_BASE
+#define VGIC_RD_FRAME_SIZE GICR_SGI_BASE
 
 /* GICD_IIDR: Arm implementer code (as KVM does), product 'B'ulkhead. */
-#define VGIC_IIDR_IMPLEMENTER	0x43bu
-#define VGIC_IIDR_PRODUCT	((uint32_t)'B' << 24)
-#define VGIC_IIDR		(VGIC_IIDR_PRODUCT | VGIC_IIDR_IMPLEMENTER)
+#define VGIC_IIDR_IMPLEMENTER 0x43bu
+#define VGIC_IIDR_PRODUCT     ((uint32_t)'B' << 24)
+#define VGIC_IIDR	      (VGIC_IIDR_PRODUCT | VGIC_IIDR_IMPLEMENTER)
 
 /* GICD_TYPER.IDbits: 10 INTID bits (no LPIs), encoded as bits - 1. */
-#define VGIC_TYPER_IDBITS	9u
+#define VGIC_TYPER_IDBITS 9u
 
 /* ICFGR of SGIs: always edge, read-only (§12.11.7). */
-#define VGIC_ICFGR_SGI		0xaaaaaaaau
+#define VGIC_ICFGR_SGI 0xaaaaaaaau
 
 enum vgic_bitreg {
 	VGIC_REG_ENABLE,
@@ -39,10 +39,10 @@ static bool vgic_log_allowed(struct vgic_dist *d)
 	return n < VGIC_LOG_BURST || (n % VGIC_LOG_EVERY) == 0;
 }
 
-#define vgic_warn(d, fmt, ...)						\
-	do {								\
-		if (vgic_log_allowed(d))				\
-			vgic_hw_log("vgic: " fmt "\n", ##__VA_ARGS__);	\
+#define vgic_warn(d, fmt, ...)                                         \
+	do {                                                           \
+		if (vgic_log_allowed(d))                               \
+			vgic_hw_log("vgic: " fmt "\n", ##__VA_ARGS__); \
 	} while (0)
 
 static void vgic_irq_reset(struct vgic_irq *irq, uint32_t intid)
@@ -56,8 +56,7 @@ static void vgic_irq_reset(struct vgic_irq *irq, uint32_t intid)
 }
 
 /* The state of @intid as seen by vCPU @c (private ones are per vCPU). */
-static struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c,
-				     uint32_t intid)
+static struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
 {
 	if (intid < GIC_NR_PRIVATE)
 		return c ? &c->priv[intid] : NULL;
@@ -67,8 +66,7 @@ static struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c,
 }
 
 /* The vCPU that receives @irq (owner @c for private interrupts). */
-static struct vgic_cpu *vgic_irq_target(struct vgic_dist *d,
-					struct vgic_cpu *c, uint32_t intid,
+static struct vgic_cpu *vgic_irq_target(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
 					const struct vgic_irq *irq)
 {
 	if (intid < GIC_NR_PRIVATE)
@@ -78,17 +76,14 @@ static struct vgic_cpu *vgic_irq_target(struct vgic_dist *d,
 	return NULL;
 }
 
-static bool vgic_irq_deliverable(const struct vgic_dist *d,
-				 const struct vgic_irq *irq)
+static bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
-	return (irq->flags & VGIC_IRQ_ENABLED) &&
-	       (irq->flags & VGIC_IRQ_PENDING) &&
+	return (irq->flags & VGIC_IRQ_ENABLED) && (irq->flags & VGIC_IRQ_PENDING) &&
 	       (d->ctlr & GICD_CTLR_ENABLE_G1);
 }
 
 /* Keep @spi_live in step with @intid's flags (no-op for private ones). */
-static void vgic_irq_changed(struct vgic_dist *d, uint32_t intid,
-			     const struct vgic_irq *irq)
+static void vgic_irq_changed(struct vgic_dist *d, uint32_t intid, const struct vgic_irq *irq)
 {
 	uint32_t n = intid - GIC_SPI_BASE;
 	uint32_t bit;
@@ -124,8 +119,7 @@ static uint8_t vgic_route_lookup(const struct vgic_dist *d, uint64_t irouter)
 	for (i = 0; i < d->nr_vcpus; i++) {
 		const struct vgic_cpu *c = d->vcpus[i];
 
-		if (c && (c->mpidr & MPIDR_AFF_MASK) ==
-			 (irouter & GICD_IROUTER_AFF_MASK))
+		if (c && (c->mpidr & MPIDR_AFF_MASK) == (irouter & GICD_IROUTER_AFF_MASK))
 			return (uint8_t)i;
 	}
 	return VGIC_NO_TARGET;
@@ -148,8 +142,7 @@ static bool vgic_access_ok(uint64_t off, unsigned int size)
 
 /* ----------------------------------------------------------- lifecycle */
 
-int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
-		   uint64_t gicd_ipa, uint64_t gicr_ipa)
+int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa, uint64_t gicr_ipa)
 {
 	unsigned int i;
 
@@ -180,8 +173,8 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus,
 	return 0;
 }
 
-int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c,
-		  unsigned int vcpu_id, unsigned int pcpu, uint64_t mpidr)
+int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int vcpu_id, unsigned int pcpu,
+		  uint64_t mpidr)
 {
 	unsigned int nr_lrs = vgic_hw_nr_lrs();
 	unsigned int i;
@@ -245,8 +238,8 @@ static uint8_t vgic_bitreg_flag(enum vgic_bitreg reg)
 	}
 }
 
-static uint32_t vgic_bits_read(struct vgic_dist *d, struct vgic_cpu *c,
-			       uint32_t first, enum vgic_bitreg reg)
+static uint32_t vgic_bits_read(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
+			       enum vgic_bitreg reg)
 {
 	uint8_t flag = vgic_bitreg_flag(reg);
 	uint32_t val = 0;
@@ -257,16 +250,15 @@ static uint32_t vgic_bits_read(struct vgic_dist *d, struct vgic_cpu *c,
 
 		/* An interrupt in an LR is pending/active there: report it. */
 		if (irq && ((irq->flags & flag) ||
-			    (flag == VGIC_IRQ_PENDING &&
-			     (irq->flags & VGIC_IRQ_IN_LR))))
+			    (flag == VGIC_IRQ_PENDING && (irq->flags & VGIC_IRQ_IN_LR))))
 			val |= 1u << i;
 	}
 	return val;
 }
 
 /* Side effects on the physical interrupt behind a HW=1 virtual one. */
-static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c,
-			 uint32_t intid, struct vgic_irq *irq, uint8_t old)
+static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+			 struct vgic_irq *irq, uint8_t old)
 {
 	struct vgic_cpu *t = vgic_irq_target(d, c, intid, irq);
 	unsigned int pcpu = t ? t->pcpu : 0;
@@ -275,10 +267,8 @@ static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c,
 	if (!irq->hw_intid)
 		return;
 	/* Enable is mirrored for SPIs; a PPI stays enabled on its pCPU. */
-	if (intid >= GIC_SPI_BASE &&
-	    ((old ^ irq->flags) & VGIC_IRQ_ENABLED))
-		vgic_hw_irq_enable(irq->hw_intid, pcpu,
-				   irq->flags & VGIC_IRQ_ENABLED);
+	if (intid >= GIC_SPI_BASE && ((old ^ irq->flags) & VGIC_IRQ_ENABLED))
+		vgic_hw_irq_enable(irq->hw_intid, pcpu, irq->flags & VGIC_IRQ_ENABLED);
 	/*
 	 * The hypervisor acknowledged the physical interrupt when it injected
 	 * it; if the guest now clears it by register instead of deactivating
@@ -289,9 +279,8 @@ static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c,
 		vgic_hw_irq_deactivate(irq->hw_intid, pcpu);
 }
 
-static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c,
-				uint32_t first, enum vgic_bitreg reg, bool set,
-				uint32_t val)
+static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
+				enum vgic_bitreg reg, bool set, uint32_t val)
 {
 	uint8_t flag = vgic_bitreg_flag(reg);
 	uint32_t kick = 0;
@@ -318,9 +307,8 @@ static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c,
 }
 
 /* One ISxxxR/ICxxxR register at @reg_off inside its bank. */
-static int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c,
-			       uint32_t first, enum vgic_bitreg reg, bool set,
-			       bool write, uint64_t *val)
+static int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
+			       enum vgic_bitreg reg, bool set, bool write, uint64_t *val)
 {
 	uint32_t kick = 0;
 
@@ -336,9 +324,8 @@ static int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c,
 
 /* ------------------------------------------- priority / config regs */
 
-static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c,
-			    uint32_t first, unsigned int size, bool write,
-			    uint64_t *val)
+static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
+			    unsigned int size, bool write, uint64_t *val)
 {
 	uint64_t out = 0;
 	unsigned int i;
@@ -352,8 +339,7 @@ static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c,
 		if (!irq)
 			continue;
 		if (write)
-			irq->priority = (uint8_t)(*val >> (8 * i)) &
-					VGIC_PRIO_BITS_MASK;
+			irq->priority = (uint8_t)(*val >> (8 * i)) & VGIC_PRIO_BITS_MASK;
 		else
 			out |= (uint64_t)irq->priority << (8 * i);
 	}
@@ -363,13 +349,13 @@ static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c,
 	return 0;
 }
 
-static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c,
-			   uint32_t first, bool write, uint64_t *val)
+static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first, bool write,
+			   uint64_t *val)
 {
 	uint32_t out = 0;
 	unsigned int i;
 
-	if (first < GIC_NR_SGIS) {	/* SGIs: fixed edge, RO */
+	if (first < GIC_NR_SGIS) { /* SGIs: fixed edge, RO */
 		if (!write)
 			*val = VGIC_ICFGR_SGI;
 		return 0;
@@ -377,8 +363,7 @@ static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c,
 	spin_lock(&d->lock);
 	for (i = 0; i < 16; i++) {
 		struct vgic_irq *irq = vgic_irq_get(d, c, first + i);
-		uint32_t field = (uint32_t)(*val >> (2 * i)) &
-				 GIC_ICFG_FIELD_MASK;
+		uint32_t field = (uint32_t)(*val >> (2 * i)) & GIC_ICFG_FIELD_MASK;
 
 		if (!irq)
 			continue;
@@ -398,8 +383,8 @@ static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c,
 }
 
 /* GICD_IROUTER<n>: 64-bit, or either 32-bit half. */
-static int vgic_irouter_access(struct vgic_dist *d, uint64_t off,
-			       unsigned int size, bool write, uint64_t *val)
+static int vgic_irouter_access(struct vgic_dist *d, uint64_t off, unsigned int size, bool write,
+			       uint64_t *val)
 {
 	uint32_t intid = (uint32_t)((off - GICD_IROUTER) / 8);
 	unsigned int shift = (off & 4) ? 32 : 0;
@@ -410,7 +395,7 @@ static int vgic_irouter_access(struct vgic_dist *d, uint64_t off,
 	if (size != 4 && size != 8)
 		return -EINVAL;
 	if (intid < GIC_SPI_BASE || intid >= VGIC_NR_IRQS)
-		return vgic_raz_wi(write, val);	/* reserved / unimplemented */
+		return vgic_raz_wi(write, val); /* reserved / unimplemented */
 	irq = &d->spis[intid - GIC_SPI_BASE];
 	spin_lock(&d->lock);
 	if (!write) {
@@ -421,8 +406,7 @@ static int vgic_irouter_access(struct vgic_dist *d, uint64_t off,
 		struct vgic_cpu *t;
 
 		/* GICD_TYPER.No1N = 1: IRM is RAZ/WI. */
-		irq->irouter = ((irq->irouter & ~mask) | (v & mask)) &
-			       GICD_IROUTER_AFF_MASK;
+		irq->irouter = ((irq->irouter & ~mask) | (v & mask)) & GICD_IROUTER_AFF_MASK;
 		irq->target = vgic_route_lookup(d, irq->irouter);
 		t = vgic_irq_target(d, NULL, intid, irq);
 		if (irq->hw_intid && t && irq->target != old)
@@ -452,15 +436,13 @@ static int vgic_ctlr_write(struct vgic_dist *d, uint64_t val)
 
 static uint32_t vgic_typer(const struct vgic_dist *d)
 {
-	return (VGIC_NR_IRQS / 32 - 1) |
-	       ((d->nr_vcpus - 1) << GICD_TYPER_CPUNUM_SHIFT) |
-	       (VGIC_TYPER_IDBITS << GICD_TYPER_IDBITS_SHIFT) |
-	       GICD_TYPER_NO1N;
+	return (VGIC_NR_IRQS / 32 - 1) | ((d->nr_vcpus - 1) << GICD_TYPER_CPUNUM_SHIFT) |
+	       (VGIC_TYPER_IDBITS << GICD_TYPER_IDBITS_SHIFT) | GICD_TYPER_NO1N;
 }
 
 /* Bank index and first INTID of an ISxxxR-style register at @off. */
-static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes,
-			 uint32_t *first, unsigned int ids_per_reg)
+static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes, uint32_t *first,
+			 unsigned int ids_per_reg)
 {
 	if (off < base || off >= base + bytes)
 		return false;
@@ -468,8 +450,8 @@ static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes,
 	return true;
 }
 
-static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write,
-			     uint64_t *val, bool *handled)
+static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write, uint64_t *val,
+			     bool *handled)
 {
 	static const struct {
 		uint64_t base;
@@ -487,16 +469,14 @@ static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write,
 	unsigned int i;
 
 	for (i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
-		if (!vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES,
-				  &first, 32))
+		if (!vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES, &first, 32))
 			continue;
 		*handled = true;
 		/* Bank 0 is the redistributors' business under ARE (RAZ/WI). */
 		if (first < GIC_SPI_BASE) {
 			return vgic_raz_wi(write, val);
 		}
-		return vgic_bitbank_access(d, NULL, first, banks[i].reg,
-					   banks[i].set, write, val);
+		return vgic_bitbank_access(d, NULL, first, banks[i].reg, banks[i].set, write, val);
 	}
 	*handled = false;
 	return 0;
@@ -516,8 +496,8 @@ static uint32_t vgic_dist_group_read(uint32_t first)
 	return val;
 }
 
-static int vgic_dist_reg32(struct vgic_dist *d, uint64_t off, bool write,
-			   uint64_t *val, bool *handled)
+static int vgic_dist_reg32(struct vgic_dist *d, uint64_t off, bool write, uint64_t *val,
+			   bool *handled)
 {
 	uint32_t first;
 
@@ -565,20 +545,20 @@ static bool vgic_dist_quiet_raz(uint64_t off)
 	       (off >= GICD_SETSPI_NSR && off <= GICD_CLRSPI_SR);
 }
 
-int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
-		     unsigned int size, bool write, uint64_t *val)
+int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+		     bool write, uint64_t *val)
 {
 	bool handled = false;
 	uint32_t first;
 	int ret;
 
-	(void)self;	/* GICD state is per VM: the accessing vCPU does not matter */
+	(void)self; /* GICD state is per VM: the accessing vCPU does not matter */
 	if (!d || !val || off >= GICD_SIZE || !vgic_access_ok(off, size))
 		goto bad;
 
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + GICD_PRIO_BYTES) {
 		first = (uint32_t)(off - GICD_IPRIORITYR);
-		if (first < GIC_SPI_BASE) {	/* banked: RAZ/WI under ARE */
+		if (first < GIC_SPI_BASE) { /* banked: RAZ/WI under ARE */
 			return vgic_raz_wi(write, val);
 		}
 		ret = vgic_prio_access(d, NULL, first, size, write, val);
@@ -600,7 +580,7 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 		if (handled)
 			return ret;
 		if (vgic_in_bank(off, GICD_ICFGR, GICD_ICFGR_BYTES, &first, 16)) {
-			if (first < GIC_SPI_BASE)	/* banked: RAZ/WI under ARE */
+			if (first < GIC_SPI_BASE) /* banked: RAZ/WI under ARE */
 				return vgic_raz_wi(write, val);
 			return vgic_cfg_access(d, NULL, first, write, val);
 		}
@@ -614,8 +594,8 @@ int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 bad:
 	if (d) {
 		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICD access offset 0x%llx size %u",
-			  (unsigned long long)off, size);
+		vgic_warn(d, "bad GICD access offset 0x%llx size %u", (unsigned long long)off,
+			  size);
 	}
 	return -EINVAL;
 }
@@ -623,52 +603,47 @@ bad:
 /* ------------------------------------------------------- redistributor */
 
 /* A GICR register we do not emulate: counted, logged, then RAZ/WI. */
-static void vgic_gicr_unhandled(struct vgic_dist *d, const struct vgic_cpu *c,
-				const char *frame, uint64_t off, bool write)
+static void vgic_gicr_unhandled(struct vgic_dist *d, const struct vgic_cpu *c, const char *frame,
+				uint64_t off, bool write)
 {
 	d->stats.unhandled_regs++;
-	vgic_warn(d, "GICR%u %s %s of unhandled offset 0x%llx: RAZ/WI",
-		  c->vcpu_id, frame, write ? "write" : "read",
-		  (unsigned long long)off);
+	vgic_warn(d, "GICR%u %s %s of unhandled offset 0x%llx: RAZ/WI", c->vcpu_id, frame,
+		  write ? "write" : "read", (unsigned long long)off);
 }
 
-static uint64_t vgic_gicr_typer(const struct vgic_dist *d,
-				const struct vgic_cpu *c)
+static uint64_t vgic_gicr_typer(const struct vgic_dist *d, const struct vgic_cpu *c)
 {
-	uint64_t aff = (uint64_t)MPIDR_AFF3(c->mpidr) << 24 |
-		       (uint64_t)MPIDR_AFF2(c->mpidr) << 16 |
-		       (uint64_t)MPIDR_AFF1(c->mpidr) << 8 |
-		       MPIDR_AFF0(c->mpidr);
-	uint64_t typer = aff << GICR_TYPER_AFF_SHIFT |
-			 (uint64_t)c->vcpu_id << GICR_TYPER_PROCNUM_SHIFT;
+	uint64_t aff = (uint64_t)MPIDR_AFF3(c->mpidr) << 24 | (uint64_t)MPIDR_AFF2(c->mpidr) << 16 |
+		       (uint64_t)MPIDR_AFF1(c->mpidr) << 8 | MPIDR_AFF0(c->mpidr);
+	uint64_t typer = aff << GICR_TYPER_AFF_SHIFT | (uint64_t)c->vcpu_id
+							       << GICR_TYPER_PROCNUM_SHIFT;
 
 	if (c->vcpu_id == d->nr_vcpus - 1)
 		typer |= GICR_TYPER_LAST;
 	return typer;
 }
 
-static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
-			  uint64_t off, unsigned int size, bool write,
-			  uint64_t *val)
+static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c, uint64_t off, unsigned int size,
+			  bool write, uint64_t *val)
 {
 	if (off == GICR_TYPER || off == GICR_TYPER + 4) {
 		uint64_t typer = vgic_gicr_typer(d, c);
 
 		if (size != 4 && !(size == 8 && off == GICR_TYPER))
 			return -EINVAL;
-		if (!write)	/* read-only */
-			*val = size == 8 ? typer :
-			       (typer >> (8 * (off - GICR_TYPER))) & 0xffffffffull;
+		if (!write) /* read-only */
+			*val = size == 8 ? typer
+					 : (typer >> (8 * (off - GICR_TYPER))) & 0xffffffffull;
 		return 0;
 	}
 	if (off == GICR_PROPBASER || off == GICR_PENDBASER)
-		return vgic_raz_wi(write, val);	/* no LPIs */
+		return vgic_raz_wi(write, val); /* no LPIs */
 	if (size != 4)
 		return -EINVAL;
 	switch (off) {
 	case GICR_CTLR:
 	case GICR_STATUSR:
-		break;		/* no LPIs, no RWP wait: RAZ/WI */
+		break; /* no LPIs, no RWP wait: RAZ/WI */
 	case GICR_IIDR:
 		if (!write)
 			*val = VGIC_IIDR;
@@ -683,8 +658,8 @@ static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
 			c->waker = (uint32_t)*val & GICR_WAKER_PROCESSOR_SLEEP;
 		} else {
 			/* Sleep/wake completes at once: ChildrenAsleep follows. */
-			*val = c->waker ? (GICR_WAKER_PROCESSOR_SLEEP |
-					   GICR_WAKER_CHILDREN_ASLEEP) : 0;
+			*val = c->waker ? (GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP)
+					: 0;
 		}
 		spin_unlock(&d->lock);
 		return 0;
@@ -695,36 +670,33 @@ static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c,
 	return vgic_raz_wi(write, val);
 }
 
-static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c,
-				 uint64_t off, unsigned int size, bool write,
-				 uint64_t *val)
+static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c, uint64_t off,
+				 unsigned int size, bool write, uint64_t *val)
 {
 	if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + GIC_NR_PRIVATE)
-		return vgic_prio_access(d, c, (uint32_t)(off - GICR_IPRIORITYR0),
-					size, write, val);
+		return vgic_prio_access(d, c, (uint32_t)(off - GICR_IPRIORITYR0), size, write, val);
 	if (size != 4)
 		return -EINVAL;
 	switch (off) {
 	case GICR_IGROUPR0:
 		if (!write)
-			*val = 0xffffffffu;	/* all Group 1, RAO/WI */
+			*val = 0xffffffffu; /* all Group 1, RAO/WI */
 		return 0;
 	case GICR_ISENABLER0:
 	case GICR_ICENABLER0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_ENABLE,
-					   off == GICR_ISENABLER0, write, val);
+		return vgic_bitbank_access(d, c, 0, VGIC_REG_ENABLE, off == GICR_ISENABLER0, write,
+					   val);
 	case GICR_ISPENDR0:
 	case GICR_ICPENDR0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_PENDING,
-					   off == GICR_ISPENDR0, write, val);
+		return vgic_bitbank_access(d, c, 0, VGIC_REG_PENDING, off == GICR_ISPENDR0, write,
+					   val);
 	case GICR_ISACTIVER0:
 	case GICR_ICACTIVER0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_ACTIVE,
-					   off == GICR_ISACTIVER0, write, val);
+		return vgic_bitbank_access(d, c, 0, VGIC_REG_ACTIVE, off == GICR_ISACTIVER0, write,
+					   val);
 	case GICR_ICFGR0:
 	case GICR_ICFGR1:
-		return vgic_cfg_access(d, c, off == GICR_ICFGR0 ? 0 : 16,
-				       write, val);
+		return vgic_cfg_access(d, c, off == GICR_ICFGR0 ? 0 : 16, write, val);
 	case GICR_IGRPMODR0:
 	case GICR_NSACR:
 		break;
@@ -735,8 +707,8 @@ static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c,
 	return vgic_raz_wi(write, val);
 }
 
-int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
-		       unsigned int size, bool write, uint64_t *val)
+int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+		       bool write, uint64_t *val)
 {
 	uint64_t frame = off / GICR_STRIDE;
 	uint64_t in = off % GICR_STRIDE;
@@ -747,22 +719,21 @@ int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 	if (!d || !val || frame >= d->nr_vcpus || !vgic_access_ok(off, size))
 		goto bad;
 	c = d->vcpus[frame];
-	if (!c) {		/* vCPU not created yet: nothing behind it */
+	if (!c) { /* vCPU not created yet: nothing behind it */
 		return vgic_raz_wi(write, val);
 	}
 	if (in < VGIC_RD_FRAME_SIZE)
 		ret = vgic_rd_access(d, c, in, size, write, val);
 	else
-		ret = vgic_sgi_frame_access(d, c, in - GICR_SGI_BASE, size,
-					    write, val);
+		ret = vgic_sgi_frame_access(d, c, in - GICR_SGI_BASE, size, write, val);
 	if (ret)
 		goto bad;
 	return 0;
 bad:
 	if (d) {
 		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICR access offset 0x%llx size %u",
-			  (unsigned long long)off, size);
+		vgic_warn(d, "bad GICR access offset 0x%llx size %u", (unsigned long long)off,
+			  size);
 	}
 	return -EINVAL;
 }
@@ -774,26 +745,22 @@ bool vgic_is_gicd(const struct vgic_dist *d, uint64_t ipa)
 
 bool vgic_is_gicr(const struct vgic_dist *d, uint64_t ipa)
 {
-	return ipa >= d->gicr_ipa &&
-	       ipa - d->gicr_ipa < (uint64_t)d->nr_vcpus * GICR_STRIDE;
+	return ipa >= d->gicr_ipa && ipa - d->gicr_ipa < (uint64_t)d->nr_vcpus * GICR_STRIDE;
 }
 
-int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa,
-		     unsigned int size, bool write, uint64_t *val)
+int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa, unsigned int size,
+		     bool write, uint64_t *val)
 {
 	if (vgic_is_gicd(d, ipa))
-		return vgic_dist_access(d, self, ipa - d->gicd_ipa, size,
-					write, val);
+		return vgic_dist_access(d, self, ipa - d->gicd_ipa, size, write, val);
 	if (vgic_is_gicr(d, ipa))
-		return vgic_redist_access(d, self, ipa - d->gicr_ipa, size,
-					  write, val);
+		return vgic_redist_access(d, self, ipa - d->gicr_ipa, size, write, val);
 	return -ENOENT;
 }
 
 /* ----------------------------------------------------------- injection */
 
-static bool vgic_sgi_targets(const struct vgic_cpu *self,
-			     const struct vgic_cpu *t, uint64_t v)
+static bool vgic_sgi_targets(const struct vgic_cpu *self, const struct vgic_cpu *t, uint64_t v)
 {
 	uint64_t aff3 = (v >> ICC_SGI1R_AFF3_SHIFT) & ICC_SGI1R_AFF_MASK;
 	uint64_t aff2 = (v >> ICC_SGI1R_AFF2_SHIFT) & ICC_SGI1R_AFF_MASK;
@@ -814,8 +781,7 @@ static bool vgic_sgi_targets(const struct vgic_cpu *self,
 
 int vgic_sgi_write(struct vgic_dist *d, struct vgic_cpu *self, uint64_t icc_sgi1r)
 {
-	uint32_t sgi = (uint32_t)((icc_sgi1r >> ICC_SGI1R_INTID_SHIFT) &
-				  ICC_SGI1R_INTID_MASK);
+	uint32_t sgi = (uint32_t)((icc_sgi1r >> ICC_SGI1R_INTID_SHIFT) & ICC_SGI1R_INTID_MASK);
 	uint32_t kick = 0;
 	unsigned int i;
 
@@ -836,8 +802,7 @@ int vgic_sgi_write(struct vgic_dist *d, struct vgic_cpu *self, uint64_t icc_sgi1
 	return 0;
 }
 
-static void vgic_irq_make_pending(struct vgic_dist *d, struct vgic_irq *irq,
-				  uint32_t hw_pintid)
+static void vgic_irq_make_pending(struct vgic_dist *d, struct vgic_irq *irq, uint32_t hw_pintid)
 {
 	if (hw_pintid)
 		irq->hw_intid = (uint16_t)hw_pintid;
@@ -867,8 +832,7 @@ int vgic_inject_private(struct vgic_cpu *c, uint32_t intid, uint32_t hw_pintid)
 {
 	struct vgic_dist *d;
 
-	if (!c || !c->dist || intid >= GIC_NR_PRIVATE ||
-	    hw_pintid >= GIC_INTID_SPECIAL_BASE)
+	if (!c || !c->dist || intid >= GIC_NR_PRIVATE || hw_pintid >= GIC_INTID_SPECIAL_BASE)
 		return -EINVAL;
 	d = c->dist;
 	spin_lock(&d->lock);
@@ -888,8 +852,7 @@ bool vgic_has_pending(struct vgic_cpu *c)
 	for (i = 0; i < GIC_NR_PRIVATE && !ret; i++)
 		ret = vgic_irq_deliverable(d, &c->priv[i]);
 	for (i = 0; i < VGIC_NR_SPIS && !ret; i++)
-		ret = (d->spi_live[i / 32] & (1u << (i % 32))) &&
-		      d->spis[i].target == c->vcpu_id &&
+		ret = (d->spi_live[i / 32] & (1u << (i % 32))) && d->spis[i].target == c->vcpu_id &&
 		      vgic_irq_deliverable(d, &d->spis[i]);
 	spin_unlock(&d->lock);
 	return ret;
@@ -903,18 +866,17 @@ struct vgic_lr_pick {
 };
 
 /* Above every 8-bit priority: a pending-only interrupt sorts after actives. */
-#define VGIC_LR_KEY_NOT_ACTIVE	0x100u
+#define VGIC_LR_KEY_NOT_ACTIVE 0x100u
 
 /* Sort key: active before pending (never strand an active one), then prio. */
 static unsigned int vgic_lr_key(const struct vgic_irq *irq)
 {
-	return ((irq->flags & VGIC_IRQ_ACTIVE) ? 0 : VGIC_LR_KEY_NOT_ACTIVE) |
-	       irq->priority;
+	return ((irq->flags & VGIC_IRQ_ACTIVE) ? 0 : VGIC_LR_KEY_NOT_ACTIVE) | irq->priority;
 }
 
 static bool vgic_wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
-	if (irq->flags & VGIC_IRQ_IN_LR)	/* another vCPU holds it */
+	if (irq->flags & VGIC_IRQ_IN_LR) /* another vCPU holds it */
 		return false;
 	return (irq->flags & VGIC_IRQ_ACTIVE) || vgic_irq_deliverable(d, irq);
 }
@@ -923,8 +885,8 @@ static bool vgic_wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
  * Insert into the sorted @pick[0..*n) keeping at most @max; returns true if
  * something (the candidate or a displaced entry) did not fit.
  */
-static bool vgic_lr_insert(struct vgic_lr_pick *pick, unsigned int *n,
-			   unsigned int max, struct vgic_irq *irq, uint32_t intid)
+static bool vgic_lr_insert(struct vgic_lr_pick *pick, unsigned int *n, unsigned int max,
+			   struct vgic_irq *irq, uint32_t intid)
 {
 	unsigned int key = vgic_lr_key(irq);
 	bool dropped = false;
@@ -947,17 +909,15 @@ static bool vgic_lr_insert(struct vgic_lr_pick *pick, unsigned int *n,
 
 static uint64_t vgic_lr_value(struct vgic_irq *irq, uint32_t intid)
 {
-	uint64_t lr = (uint64_t)intid |
-		      (uint64_t)irq->priority << ICH_LR_PRIO_SHIFT |
-		      ICH_LR_GROUP1;
+	uint64_t lr =
+		(uint64_t)intid | (uint64_t)irq->priority << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1;
 
 	if (irq->flags & VGIC_IRQ_ACTIVE)
 		lr |= ICH_LR_ACTIVE;
 	if (irq->hw_intid) {
 		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT;
 		/* HW=1 cannot be pending+active (IHI0069 §12.5.10, State). */
-		if (!(irq->flags & VGIC_IRQ_ACTIVE) &&
-		    (irq->flags & VGIC_IRQ_PENDING)) {
+		if (!(irq->flags & VGIC_IRQ_ACTIVE) && (irq->flags & VGIC_IRQ_PENDING)) {
 			lr |= ICH_LR_PENDING;
 			irq->flags &= (uint8_t)~VGIC_IRQ_PENDING;
 		}
@@ -986,26 +946,22 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 	spin_lock(&d->lock);
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
 		if (vgic_wants_lr(d, &c->priv[i]))
-			overflow |= vgic_lr_insert(pick, &n, c->nr_lrs,
-						   &c->priv[i], i);
+			overflow |= vgic_lr_insert(pick, &n, c->nr_lrs, &c->priv[i], i);
 	for (w = 0; w < VGIC_NR_SPIS / 32; w++) {
 		uint32_t live = d->spi_live[w];
 
 		while (live) {
 			i = w * 32 + (unsigned int)__builtin_ctz(live);
 			live &= live - 1;
-			if (d->spis[i].target == c->vcpu_id &&
-			    vgic_wants_lr(d, &d->spis[i]))
-				overflow |= vgic_lr_insert(pick, &n, c->nr_lrs,
-							   &d->spis[i],
+			if (d->spis[i].target == c->vcpu_id && vgic_wants_lr(d, &d->spis[i]))
+				overflow |= vgic_lr_insert(pick, &n, c->nr_lrs, &d->spis[i],
 							   GIC_SPI_BASE + i);
 		}
 	}
 	c->lr_used = 0;
 	for (i = 0; i < c->nr_lrs; i++) {
 		if (i < n) {
-			vgic_hw_write_lr(i, vgic_lr_value(pick[i].irq,
-							  pick[i].intid));
+			vgic_hw_write_lr(i, vgic_lr_value(pick[i].irq, pick[i].intid));
 			vgic_irq_changed(d, pick[i].intid, pick[i].irq);
 			c->lr_intid[i] = pick[i].intid;
 			c->lr_used |= 1u << i;
@@ -1043,7 +999,7 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 		irq = vgic_irq_get(d, c, c->lr_intid[i]);
 		if (!irq)
 			continue;
-		irq->flags &= (uint8_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE);
+		irq->flags &= (uint8_t) ~(VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE);
 		if (lr & ICH_LR_ACTIVE)
 			irq->flags |= VGIC_IRQ_ACTIVE;
 		/* OR: an injection while it sat in the LR stays latched. */

@@ -11,19 +11,21 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define ICH_HCR_EL2	S3_4_C12_C11_0
-#define ICH_VTR_EL2	S3_4_C12_C11_1
-#define ICH_VMCR_EL2	S3_4_C12_C11_7
-#define ICH_AP0R0_EL2	S3_4_C12_C8_0
-#define ICH_AP1R0_EL2	S3_4_C12_C9_0
+#define ICH_HCR_EL2   S3_4_C12_C11_0
+#define ICH_VTR_EL2   S3_4_C12_C11_1
+#define ICH_VMCR_EL2  S3_4_C12_C11_7
+#define ICH_AP0R0_EL2 S3_4_C12_C8_0
+#define ICH_AP1R0_EL2 S3_4_C12_C9_0
 
-#define VGIC_LOG_LINE	160
+#define VGIC_LOG_LINE 160
 
 /*
  * ICH_LR<n>_EL2 is op0=3 op1=4 CRn=12 CRm=12+n/8 op2=n%8 (§12.5.10).  System
  * register names are instruction encodings, so each LR needs its own
  * instruction: one list, expanded into a read and a write switch.
  */
+/* A table and switches built from it: kept as written. */
+/* clang-format off */
 #define VGIC_HW_LRS(X)							\
 	X(0, 12, 0) X(1, 12, 1) X(2, 12, 2) X(3, 12, 3)			\
 	X(4, 12, 4) X(5, 12, 5) X(6, 12, 6) X(7, 12, 7)			\
@@ -60,6 +62,7 @@ void vgic_hw_write_lr(unsigned int n, uint64_t val)
 		break;
 	}
 }
+/* clang-format on */
 
 uint32_t vgic_hw_read_hcr(void)
 {
