@@ -170,13 +170,28 @@ def test_dm_after_probe_one_process_both_frontends(ctx):
                             log), f"{dev} was not waiting when the model attached:\n{log}")
         frontend_shells(q)
         kill_dm(be)
+        uart0 = q.con("uart0")
+        mark = len(uart0.output())
+        st0 = stats(be)
+        reads_before = {dev: int(st0[dev]["reads"]) for dev in DEVICES.values()}
         for label in LABELS.values():
             q.con(label).send_line("reboot -f")
+        # The hypervisor logs each reset on UART0, which the backend's shell shares:
+        # let those lines pass before reading the backend's output again.
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while not all(f"bulkhead: vm {vm} reset" in uart0.output()[mark:] for vm in LABELS):
+            check(time.monotonic() < deadline, "the hypervisor never logged both frontend resets")
+            time.sleep(0.2)
+        uart0.wait_quiet(0.3)
+        uart0.skip()
         # each frontend's new probe traps its first read and waits for a model
+        # (the Status=0 write the old kernel posted on its way down is queued
+        # before it: wait for the read itself)
         deadline = time.monotonic() + BOOT_TIMEOUT
         while True:
             st = stats(be)
-            if all(pending(st, dev) >= 1 for dev in DEVICES.values()):
+            if all(int(st[dev]["reads"]) > reads_before[dev] and pending(st, dev) >= 1
+                   for dev in DEVICES.values()):
                 break
             check(time.monotonic() < deadline, f"frontends never reached their probe: {st}")
             time.sleep(1)
