@@ -21,7 +21,7 @@ SYSTEM_TESTS ?= tests/system
 # Pass T=substring to run only the tests whose names contain it.
 T ?=
 
-.PHONY: all deps run test unit-test system-test help clean FORCE
+.PHONY: all deps run test unit-test system-test bench help clean FORCE
 FORCE:
 
 # Packages first, in a make of its own: the rest of the build needs the tools it installs.
@@ -55,12 +55,26 @@ system-test: deps
 	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
 	@$(PYTHON) tests/run.py -k "$(T)" --system $(SYSTEM_TESTS)
 
+# Figures, not pass/fail: device model throughput on the host, remote I/O against
+# QEMU's own virtconsole, boot time and idle CPU of the reference system.
+bench: deps
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory bench-dm
+	@$(PYTHON) scripts/bench-rio.py
+	@$(PYTHON) scripts/measure-boot.py
+
+# Every fuzz target for longer (FUZZ_SECONDS each, default 600) than the 60 s of `make test`.
+.PHONY: fuzz
+fuzz: fuzz-dm fuzz-vgic
+
 clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,6p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "  make unit-test      host unit tests and checks only"
 	@echo "  make system-test    QEMU system tests only"
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
+	@echo "  make bench          figures: device model MB/s, remote I/O vs QEMU virtconsole, boot time"
+	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"
