@@ -3,7 +3,7 @@
 # Used by both `make run` and `make test`; quick when nothing is missing.
 set -eu
 here=$(dirname "$0")
-list="$here/packages.txt"
+list="${BULKHEAD_PACKAGES:-$here/packages.txt}"
 
 missing=""
 for pkg in $(grep -v '^#' "$list" | sed 's/#.*//'); do
