@@ -67,7 +67,7 @@ $(DM_FUZZ_BIN): $(DM_FUZZ_SRCS) $(wildcard dm/include/dm/*.h)
 
 # ---- benchmark ----
 DM_BENCH_BIN := $(DM_B)/bench/bench_sim
-$(DM_BENCH_BIN): dm/bench/bench_sim.c tests/unit/dm_test_frontend.c $(DM_HOST_OBJS)
+$(DM_BENCH_BIN): dm/bench/bench_sim.c dm/bench/bench.h tests/unit/dm_test_frontend.c $(DM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -O2 $(DM_INC) -Itests/unit -o $@ \
 		dm/bench/bench_sim.c tests/unit/dm_test_frontend.c \
@@ -80,7 +80,7 @@ fuzz-dm: $(DM_FUZZ_BIN)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh
 fuzz: fuzz-dm
 DM_BENCH_UIO_BIN := $(DM_B)/bench/bench_uio
-$(DM_BENCH_UIO_BIN): dm/bench/bench_uio.c tests/unit/dm_test_frontend.c \
+$(DM_BENCH_UIO_BIN): dm/bench/bench_uio.c dm/bench/bench.h tests/unit/dm_test_frontend.c \
 		tests/unit/dm_uio_hv.h $(DM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -O2 $(DM_INC) -Itests/unit -o $@ \

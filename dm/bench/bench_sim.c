@@ -14,24 +14,7 @@
 #include <linux/virtio_console.h>
 
 #include "dm_fixture.h"
-
-#define BENCH_MIB  64
-#define BENCH_RUNS 5
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "bench.h"
 
 /* One run; returns MB/s (10^6 bytes) of payload moved, or -1. */
 static double bench_once(const uint8_t *data, size_t len, bool to_host, bool to_guest)
@@ -52,25 +35,13 @@ static double bench_once(const uint8_t *data, size_t len, bool to_host, bool to_
 	if (tfe_mem_init(&mem, 0x20000000ULL, 16ULL << 20) || tfe_link_attach(&fx.link, 0, &mem))
 		return -1;
 	tfe_dev_init(&dev, &fx.link, 0, NULL, &mem);
-	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-				    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
-	    tfe_vq_setup(&dev, 0, 128) || tfe_vq_setup(&dev, 1, 128))
-		return -1;
-	tfe_driver_ok(&dev);
-	if (tfe_port_init(&port, &dev, 0, 1, 4096))
+	if (bench_console_up(&dev, &port))
 		return -1;
 	s.port = &port;
-	if (to_host) {
-		s.to_host = data;
-		s.to_host_len = len;
-	}
-	if (to_guest) {
-		s.to_guest = data;
-		s.to_guest_len = len;
-	}
-	t0 = now_s();
+	bench_stream_set(&s, data, len, to_host, to_guest);
+	t0 = bench_now_s();
 	rc = tfe_streams_run(&fx.link, &s, 1, 60000);
-	t = now_s() - t0;
+	t = bench_now_s() - t0;
 	close(s.client);
 	fx_fini(&fx);
 	tfe_mem_fini(&mem);
@@ -105,7 +76,7 @@ int main(void)
 				return 1;
 			}
 		}
-		qsort(r, BENCH_RUNS, sizeof(r[0]), cmp_double);
+		bench_sort(r);
 		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)\n", names[mode], r[BENCH_RUNS / 2],
 		       r[0], r[BENCH_RUNS - 1]);
 	}

@@ -20,28 +20,11 @@
 #include "dm/transport.h"
 #include "dm/uio_state.h"
 #include "dm_uio_hv.h"
-
-#define BENCH_MIB  64
-#define BENCH_RUNS 5
+#include "bench.h"
 
 struct bench_result {
 	double mbs, traps_per_mib, req_per_db;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 struct model {
 	struct event_loop loop;
@@ -115,25 +98,13 @@ static int bench_once(const uint8_t *data, size_t len, bool to_host, bool to_gue
 	s.client = tfe_unix_connect(path, 2000);
 	tfe_link_init(&link, hv.fe_sock);
 	tfe_dev_init(&dev, &link, 0, NULL, &hv.dev[0].mem);
-	if (tfe_probe(&dev, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-				    (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
-	    tfe_vq_setup(&dev, 0, 128) || tfe_vq_setup(&dev, 1, 128))
-		return -1;
-	tfe_driver_ok(&dev);
-	if (tfe_port_init(&port, &dev, 0, 1, 4096))
+	if (bench_console_up(&dev, &port))
 		return -1;
 	s.port = &port;
-	if (to_host) {
-		s.to_host = data;
-		s.to_host_len = len;
-	}
-	if (to_guest) {
-		s.to_guest = data;
-		s.to_guest_len = len;
-	}
-	t0 = now_s();
+	bench_stream_set(&s, data, len, to_host, to_guest);
+	t0 = bench_now_s();
 	rc = tfe_streams_run(&link, &s, 1, 120000);
-	t = now_s() - t0;
+	t = bench_now_s() - t0;
 	close(s.client);
 	model_down(&m);
 	memcpy(&h, (uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET, sizeof(h));
@@ -177,9 +148,9 @@ int main(void)
 			tp[i] = res.traps_per_mib;
 			rd[i] = res.req_per_db;
 		}
-		qsort(r, BENCH_RUNS, sizeof(r[0]), cmp_double);
-		qsort(tp, BENCH_RUNS, sizeof(tp[0]), cmp_double);
-		qsort(rd, BENCH_RUNS, sizeof(rd[0]), cmp_double);
+		bench_sort(r);
+		bench_sort(tp);
+		bench_sort(rd);
 		printf("%s  %8.1f MB/s  (min %.1f, max %.1f)  %.2f traps/MiB  %.2f "
 		       "requests/doorbell\n",
 		       names[mode], r[BENCH_RUNS / 2], r[0], r[BENCH_RUNS - 1], tp[BENCH_RUNS / 2],
