@@ -16,14 +16,18 @@
 #include <string.h>
 
 #include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
+#include <linux/virtio_ids.h>
 
 #include "dm/log.h"
 #include "dm/mmio.h"
 #include "dm/virtqueue.h"
 
-#define FUZZ_BASE   0x40000000ULL
-#define FUZZ_WIN    (64U << 10)
-#define FUZZ_ROUNDS 64
+#define FUZZ_BASE      0x40000000ULL
+#define FUZZ_WIN       (64U << 10)
+#define FUZZ_ROUNDS    64
+#define FUZZ_NQUEUES   4 /* a multiport console's first four */
+#define FUZZ_QUEUE_MAX 64
 
 static struct vq_chain chain;
 
@@ -133,20 +137,29 @@ static const struct virtio_dev_ops fdev_ops = {
 	.notify = fdev_notify,
 };
 
+/* A 4-queue device of type 3 (console) on @win, with the ring features. */
+static int fuzz_dev_init(struct fuzz_dev *d, const struct dm_window *win)
+{
+	static const uint8_t cfg[sizeof(struct virtio_console_config)];
+	const uint64_t features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+				  (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+
+	if (mmio_init(&d->m, "fuzz", VIRTIO_ID_CONSOLE, &fdev_ops, d, FUZZ_NQUEUES, FUZZ_QUEUE_MAX,
+		      features, cfg, sizeof(cfg)))
+		return -1;
+	mmio_attach(&d->m, win, NULL, NULL);
+	return 0;
+}
+
 static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
 {
-	static const uint8_t cfg[12];
 	struct dm_window win;
 	struct fuzz_dev d;
 	size_t i;
 
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
-	if (mmio_init(&d.m, "fuzz", 3, &fdev_ops, &d, 4, 64,
-		      (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
-			      (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
-		      cfg, sizeof(cfg)))
+	if (fuzz_dev_init(&d, &win))
 		return;
-	mmio_attach(&d.m, &win, NULL, NULL);
 	/* ops of 8 bytes: off(2) size(1) write(1) value(4) */
 	for (i = 3; i + 8 <= size; i += 8) {
 		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % DM_MMIO_WINDOW_SIZE;
@@ -176,7 +189,6 @@ static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
  */
 static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 {
-	static const uint8_t cfg[12];
 	size_t len = 4U * data[3];
 	struct dm_window win;
 	struct fuzz_dev d;
@@ -186,16 +198,12 @@ static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
 	window_set_device(&win, data[1] & 4);
 	memcpy(win_mem, data + 4 + len, size - 4 - len < FUZZ_WIN ? size - 4 - len : FUZZ_WIN);
-	if (mmio_init(&d.m, "fuzz", 3, &fdev_ops, &d, 4, 64,
-		      (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
-			      (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
-		      cfg, sizeof(cfg)))
+	if (fuzz_dev_init(&d, &win))
 		return;
-	mmio_attach(&d.m, &win, NULL, NULL);
 	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m)) {
 		unsigned int q;
 
-		for (q = 0; q < 4; q++)
+		for (q = 0; q < FUZZ_NQUEUES; q++)
 			fdev_notify(&d, q);
 	}
 	mmio_fini(&d.m);
