@@ -224,11 +224,12 @@ int gic_init_cpu(unsigned int cpu)
 
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 {
-	uint64_t aff = gic_cpu_mpidr(pcpu);
-	uint64_t v;
+	uint64_t aff, v;
 
 	if (pcpu >= GIC_MAX_CPUS || sgi > GIC_SGI_HYP_MAX)
 		return;
+	aff = gic_cpu_mpidr(pcpu);
+	/* TargetList covers Aff0 16 at a time, RS selects the group (§12.2.23) */
 	v = (uint64_t)MPIDR_AFF3(aff) << ICC_SGI1R_AFF3_SHIFT |
 	    (uint64_t)MPIDR_AFF2(aff) << ICC_SGI1R_AFF2_SHIFT |
 	    (uint64_t)MPIDR_AFF1(aff) << ICC_SGI1R_AFF1_SHIFT |
