@@ -35,7 +35,7 @@ int el_init(struct event_loop *loop)
 {
 	int err;
 
-	loop->stop = false;
+	__atomic_store_n(&loop->stop, false, __ATOMIC_RELAXED);
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0)
 		return -errno;
@@ -111,7 +111,7 @@ int el_run_once(struct event_loop *loop, int timeout_ms)
 
 int el_run(struct event_loop *loop)
 {
-	while (!loop->stop) {
+	while (!__atomic_load_n(&loop->stop, __ATOMIC_ACQUIRE)) {
 		int ret = el_run_once(loop, -1);
 
 		if (ret < 0)
@@ -124,7 +124,8 @@ void el_stop(struct event_loop *loop)
 {
 	uint64_t one = 1;
 
-	loop->stop = true;
+	/* a plain or volatile store would race with el_run() (C11 5.1.2.4) */
+	__atomic_store_n(&loop->stop, true, __ATOMIC_RELEASE);
 	if (write(loop->wake_fd, &one, sizeof(one)) < 0)
 		dm_log("event loop: wake write: errno %d", errno);
 }

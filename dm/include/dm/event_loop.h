@@ -23,7 +23,7 @@ struct event_loop {
 	int epfd;
 	int wake_fd; /* eventfd: el_stop() from another thread */
 	struct el_handler wake_h;
-	volatile bool stop;
+	bool stop; /* atomic: written by el_stop() from any thread */
 };
 
 /**
