@@ -54,15 +54,15 @@ $(DM_B)/tests/%: tests/unit/%.c $(DM_SAN_OBJS) $(DM_TFE_OBJ) | $(DM_HOST_BIN)
 		-DDM_HOST_BIN='"$(DM_HOST_BIN)"' $(DEPFLAGS) -o $@ $< \
 		$(DM_SAN_OBJS) $(DM_TFE_OBJ) -pthread $(CMOCKA_LIBS)
 
-# ---- ThreadSanitizer: the event loop is stopped from other threads ----
-DM_TSAN_CORE := $(DM_B)/tsan/test_dm_core
-DM_TSAN_SRCS := tests/unit/test_dm_core.c dm/core/event_loop.c dm/core/log.c \
-	dm/core/window.c
+# ---- ThreadSanitizer: tests where the model runs on a thread of its own ----
+DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio)
 
-$(DM_TSAN_CORE): $(DM_TSAN_SRCS) $(wildcard dm/include/dm/*.h)
+$(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(DM_SRCS) \
+		$(wildcard dm/include/dm/*.h tests/unit/dm_*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
-		-fsanitize=thread -o $@ $(DM_TSAN_SRCS) -pthread $(CMOCKA_LIBS)
+	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) -Itests/unit \
+		-DDM_HOST_BIN='"$(DM_HOST_BIN)"' -fsanitize=thread -o $@ $< \
+		tests/unit/dm_test_frontend.c $(DM_SRCS) -pthread $(CMOCKA_LIBS)
 
 # ---- fuzzing (clang libFuzzer) ----
 DM_FUZZ_BIN := $(DM_B)/fuzz/fuzz_virtqueue
@@ -102,10 +102,10 @@ bench-dm: $(DM_BENCH_BIN) $(DM_BENCH_UIO_BIN)
 	$(DM_BENCH_UIO_BIN)
 
 BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN) \
-	$(DM_BENCH_UIO_BIN) $(DM_TSAN_CORE)
+	$(DM_BENCH_UIO_BIN) $(DM_TSAN_TESTS)
 UNIT_TESTS += $(DM_TESTS)
 CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-aarch64-cli=dm/check-aarch64.sh \
-	dm-tsan-core=dm/check-tsan.sh
+	dm-tsan=dm/check-tsan.sh
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)
 
 -include $(DM_HOST_OBJS:.o=.d) $(DM_SAN_OBJS:.o=.d) $(DM_A64_OBJS:.o=.d) \

@@ -1,9 +1,16 @@
 #!/bin/sh
-# The event-loop tests again under ThreadSanitizer (clang): el_stop() is
-# called from other threads (the unit-test fixtures, bench_uio), so a data
-# race on the loop's state must fail a check.  Exit 0 = no race, all passed.
+# The unit tests whose model runs on a thread of its own (event loop, sim
+# fixture, uio hypervisor model), again under ThreadSanitizer (clang): a data
+# race between threads must fail a check.  Exit 0 = no race, all passed.
 set -eu
 cd "$(dirname "$0")/.."
-bin=build/dm/tsan/test_dm_core
-make -s "$bin" >/dev/null
-TSAN_OPTIONS="halt_on_error=1 exitcode=66" exec "$bin"
+tests="core console uio"
+bins=
+for t in $tests; do
+	bins="$bins build/dm/tsan/test_dm_$t"
+done
+# shellcheck disable=SC2086
+make -s $bins >/dev/null
+for b in $bins; do
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$b"
+done

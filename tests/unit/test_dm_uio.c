@@ -380,8 +380,8 @@ static void test_late_attach_serves_backlog(void **state)
 	assert_int_equal(pthread_create(&th, NULL, probe_thread, &a), 0);
 	usleep(200 * 1000);
 	/* the probe's first read waits in the ring: nobody serves it */
-	assert_int_equal(hv.dev[0].ctrl->req_prod, 1);
-	assert_int_equal(hv.dev[0].ctrl->req_done, 0);
+	assert_int_equal(__atomic_load_n(&hv.dev[0].ctrl->req_prod, __ATOMIC_ACQUIRE), 1);
+	assert_int_equal(__atomic_load_n(&hv.dev[0].ctrl->req_done, __ATOMIC_ACQUIRE), 0);
 	udm_init(&u, hv.root);
 	udm_add(&u, "fe1-console");
 	s.client = client_connect("fe1-console");
