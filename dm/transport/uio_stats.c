@@ -13,13 +13,34 @@
 #include "dm/uio_state.h"
 #include "dm/window.h"
 
+static void uio_stats_line(FILE *out, const char *name, const char *node,
+			   const struct bh_rio_ctrl *ctl, const struct uio_state_hdr *h)
+{
+	const struct bh_rio_counters *c = &ctl->counters;
+
+	fprintf(out,
+		"%s (%s): traps=%llu posted_writes=%llu reads=%llu backend_irqs=%llu "
+		"doorbells=%llu completions=%llu frontend_irqs=%llu rejected=%llu "
+		"ring_full_waits=%llu req_prod=%u req_done=%u resp_prod=%u state=%s "
+		"dm_requests=%llu dm_batches=%llu dm_doorbells=%llu dm_attaches=%u "
+		"requests_per_doorbell=%.1f\n",
+		name, node, (unsigned long long)c->traps, (unsigned long long)c->posted_writes,
+		(unsigned long long)c->reads, (unsigned long long)c->backend_irqs,
+		(unsigned long long)c->doorbells, (unsigned long long)c->completions,
+		(unsigned long long)c->frontend_irqs, (unsigned long long)c->rejected,
+		(unsigned long long)c->ring_full_waits, ctl->req_prod, ctl->req_done,
+		ctl->resp_prod, ctl->state == BH_RIO_STATE_BROKEN ? "broken" : "ok",
+		(unsigned long long)h->requests, (unsigned long long)h->batches,
+		(unsigned long long)h->doorbells, h->attaches,
+		h->doorbells ? (double)h->requests / (double)h->doorbells : 0.0);
+}
+
 static int uio_stats_one(const char *root, const char *name, FILE *out, bool quiet)
 {
-	struct bh_rio_counters c;
+	struct bh_rio_ctrl ctl;
 	struct uio_state_hdr h;
 	struct dm_window w;
 	struct uio_dev u;
-	uint32_t hdr[4], idx[4];
 	char err[256];
 	int ret;
 
@@ -37,39 +58,23 @@ static int uio_stats_one(const char *root, const char *name, FILE *out, bool qui
 		uio_dev_close(&u);
 		return 1;
 	}
-	/* Device memory: aligned word copies only */
+	/* Device memory: one snapshot by aligned word copies, then plain reads */
 	window_init(&w, 0, BH_RIO_CTRL_SIZE, u.map[BH_RIO_MAP_CTRL].ptr);
 	window_set_device(&w, true);
-	window_read(&w, hdr, w.map, sizeof(hdr));
-	if (hdr[0] != BH_RIO_MAGIC) {
+	window_read(&w, &ctl, w.map, sizeof(ctl));
+	if (ctl.magic != BH_RIO_MAGIC) {
 		if (!quiet)
 			fprintf(stderr,
 				"bulkhead-dm: uio device '%s': not a remote I/O control region "
 				"(magic %#x)\n",
-				name, hdr[0]);
+				name, ctl.magic);
 		uio_dev_close(&u);
 		return 1;
 	}
-	window_read(&w, idx, w.map + offsetof(struct bh_rio_ctrl, req_prod), sizeof(idx));
-	window_read(&w, &c, w.map + offsetof(struct bh_rio_ctrl, counters), sizeof(c));
 	window_read(&w, &h, w.map + BH_RIO_STATE_OFFSET, sizeof(h));
 	if (h.magic != UIO_STATE_MAGIC)
 		memset(&h, 0, sizeof(h));
-	fprintf(out,
-		"%s (%s): traps=%llu posted_writes=%llu reads=%llu backend_irqs=%llu "
-		"doorbells=%llu completions=%llu frontend_irqs=%llu rejected=%llu "
-		"ring_full_waits=%llu req_prod=%u req_done=%u resp_prod=%u state=%s "
-		"dm_requests=%llu dm_batches=%llu dm_doorbells=%llu dm_attaches=%u "
-		"requests_per_doorbell=%.1f\n",
-		name, u.node, (unsigned long long)c.traps, (unsigned long long)c.posted_writes,
-		(unsigned long long)c.reads, (unsigned long long)c.backend_irqs,
-		(unsigned long long)c.doorbells, (unsigned long long)c.completions,
-		(unsigned long long)c.frontend_irqs, (unsigned long long)c.rejected,
-		(unsigned long long)c.ring_full_waits, idx[0], idx[1],
-		*(volatile uint32_t *)(w.map + offsetof(struct bh_rio_ctrl, resp_prod)),
-		idx[2] == BH_RIO_STATE_BROKEN ? "broken" : "ok", (unsigned long long)h.requests,
-		(unsigned long long)h.batches, (unsigned long long)h.doorbells, h.attaches,
-		h.doorbells ? (double)h.requests / (double)h.doorbells : 0.0);
+	uio_stats_line(out, name, u.node, &ctl, &h);
 	uio_dev_close(&u);
 	return 0;
 }
