@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,13 +302,34 @@ static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o, const char *id
 	return 0;
 }
 
+/* Size reported through VIRTIO_CONSOLE_F_SIZE unless cols=/rows= say so. */
+#define CLI_CONSOLE_COLS 80
+#define CLI_CONSOLE_ROWS 25
+
+/* Put @con on transport @t at @slot (ULONG_MAX: the next free one). */
+static int cli_console_attach(struct cli_ctx *c, struct cli_opt *o, struct dm_transport *t,
+			      struct virtio_console *con, unsigned long slot, const char *name)
+{
+	int err;
+
+	if (slot == ULONG_MAX)
+		slot = t->nslots;
+	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con), name, c->err,
+				     c->errlen);
+	if (err && c->err[0])
+		return err;
+	if (err)
+		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s", o->type, slot,
+				t->id, strerror(-err));
+	return 0;
+}
+
 static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
-	struct console_opts co = {
-		.max_ports = 1, .cols = 80, .rows = 25, .access_platform = true
-	};
-	unsigned long max_ports = 1, cols = 80, rows = 25, slot = ULONG_MAX;
+	struct console_opts co = { .max_ports = 1, .access_platform = true };
+	unsigned long max_ports = 1, cols = CLI_CONSOLE_COLS, rows = CLI_CONSOLE_ROWS;
+	unsigned long slot = ULONG_MAX;
 	const char *cd_id, *t_id, *name;
 	struct chardev *cd = NULL;
 	struct virtio_console *con;
@@ -320,8 +342,8 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	name = cli_get(o, "name");
 	err = cli_str(c, o, "id", co.id, sizeof(co.id)) ?:
 	      cli_uint(c, o, "max_ports", 1, CONSOLE_MAX_PORTS, &max_ports) ?:
-	      cli_uint(c, o, "cols", 0, 0xffff, &cols) ?:
-	      cli_uint(c, o, "rows", 0, 0xffff, &rows) ?:
+	      cli_uint(c, o, "cols", 0, UINT16_MAX, &cols) ?:
+	      cli_uint(c, o, "rows", 0, UINT16_MAX, &rows) ?:
 	      cli_uint(c, o, "slot", 0, TRANSPORT_MAX_SLOTS - 1, &slot) ?:
 	      cli_bool(c, o, "iommu_platform", &co.access_platform) ?:
 	      cli_check_unused(c, o);
@@ -348,16 +370,7 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	dm->n_consoles++;
 	if (cd)
 		console_add_port(con, 0, cd, true, NULL);
-	if (slot == ULONG_MAX)
-		slot = t->nslots;
-	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con), name, c->err,
-				     c->errlen);
-	if (err && c->err[0])
-		return err;
-	if (err)
-		return cli_fail(c, "-device %s: slot %lu of transport '%s': %s", o->type, slot,
-				t->id, strerror(-err));
-	return 0;
+	return cli_console_attach(c, o, t, con, slot, name);
 }
 
 static int cli_port(struct cli_ctx *c, struct cli_opt *o)
