@@ -207,8 +207,7 @@ static int cli_str(struct cli_ctx *c, struct cli_opt *o, const char *key, char *
 static int cli_chardev(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
-	struct chardev_opts co = { .server = false, .wait = false };
-	bool signal = true;
+	struct chardev_opts co = { .server = false, .wait = false, .signal = true };
 	struct chardev *cd;
 	int err;
 
@@ -220,7 +219,7 @@ static int cli_chardev(struct cli_ctx *c, struct cli_opt *o)
 	      cli_bool(c, o, "server", &co.server) ?:
 	      cli_bool(c, o, "wait", &co.wait) ?:
 	      cli_bool(c, o, "append", &co.append) ?:
-	      cli_bool(c, o, "signal", &signal) ?:
+	      cli_bool(c, o, "signal", &co.signal) ?:
 	      cli_check_unused(c, o);
 	if (err)
 		return err;

@@ -45,19 +45,22 @@ struct chardev *chardev_file_new(struct event_loop *loop, const struct chardev_o
 		}
 	}
 	cd = calloc(1, sizeof(*cd));
-	if (!cd)
-		goto err_close;
+	if (!cd) {
+		if (in >= 0)
+			close(in);
+		close(out);
+		goto err;
+	}
 	chardev_init(cd, &file_ops, loop, o->id);
-	if (chardev_attach_fds(cd, in, out))
-		goto err_free;
+	if (chardev_attach_fds(cd, in, out)) {
+		/* also the eventfd attach may have made for a regular input file */
+		chardev_detach_fds(cd, true);
+		free(cd);
+		goto err;
+	}
 	chardev_set_connected(cd, true);
 	return cd;
-err_free:
-	free(cd);
-err_close:
+err:
 	snprintf(err, errlen, "-chardev file,id=%s: setup failed", o->id);
-	if (in >= 0)
-		close(in);
-	close(out);
 	return NULL;
 }

@@ -60,7 +60,8 @@ struct chardev *chardev_stdio_new(struct event_loop *loop, const struct chardev_
 		s->tty = true;
 		tio = s->saved;
 		cfmakeraw(&tio);
-		tio.c_lflag |= ISIG;
+		if (o->signal)
+			tio.c_lflag |= ISIG;
 		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
 	}
 	fcntl(STDIN_FILENO, F_SETFL, s->in_flags | O_NONBLOCK);

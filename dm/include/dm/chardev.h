@@ -49,6 +49,7 @@ struct chardev_opts {
 	char path[CHARDEV_PATH_MAX];
 	char input_path[CHARDEV_PATH_MAX];
 	bool server, wait, append;
+	bool signal; /* stdio: a tty keeps ISIG (^C, ^Z), as QEMU's signal=on */
 };
 
 struct chardev {
