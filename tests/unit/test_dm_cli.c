@@ -514,6 +514,51 @@ static void test_stdio_backend(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/* Run a stdio console on a fresh terminal; check the modes the model set. */
+static void stdio_tty_check(const char *chardev, bool isig)
+{
+	const char *args[] = { "-transport", "sim,fd=3", "-chardev",
+			       chardev,	     "-device",	 "virtio-console,chardev=s",
+			       NULL };
+	struct termios t;
+	struct guest g;
+	struct proc p;
+	int m, tty;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(m >= 0);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	tty = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(tty >= 0);
+	spawn_in(&p, args, true, tty);
+	close(tty);
+	/* the probe's round trips pass the loop: the terminal is set by now */
+	guest_up(&g, p.sim, 0, 2, true);
+	assert_int_equal(tcgetattr(m, &t), 0);
+	assert_int_equal(t.c_lflag & ICANON, 0);
+	assert_int_equal(!!(t.c_lflag & ISIG), isig);
+	if (!isig) {
+		/* ^C is data for the guest, not a signal for the model */
+		assert_int_equal(write(m, "\x03", 1), 1);
+		guest_expect(&g, "\x03");
+	}
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	tfe_mem_fini(&g.mem);
+	close(m);
+}
+
+/* A terminal on stdin is raw; ISIG stays unless signal=off (as QEMU). */
+static void test_stdio_tty_signal(void **state)
+{
+	(void)state;
+	stdio_tty_check("stdio,id=s", true);
+	stdio_tty_check("stdio,id=s,signal=off", false);
+}
+
 /* Push @bytes through port 0; every TX buffer must come back. */
 static void guest_flood(struct guest *g, size_t bytes)
 {
@@ -687,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_several_devices_and_ports),
 		cmocka_unit_test(test_file_backend),
 		cmocka_unit_test(test_stdio_backend),
+		cmocka_unit_test(test_stdio_tty_signal),
 		cmocka_unit_test(test_pty_tx_without_reader),
 		cmocka_unit_test(test_pty_both_ways_polled),
 		cmocka_unit_test(test_pty_tx_without_reader_polled),
