@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory map and the VM shapes the bare-metal test configs share
+ * (configs/test-NAME.c and configs/broken/), said once.
+ *
+ * A bare-metal test guest (guest/baremetal/) is linked at BM_LINK_IPA and
+ * gets BM_RAM_SIZE of RAM there, placed at the PA where QEMU's
+ * "-device loader" put its image, so the image runs in place; x0 tells it
+ * which UART to print on (BM_ARG, guest/baremetal/lib/bmarg.h).  The tests
+ * (tests/system/test_hyp_*.py, test_rio_baremetal.py) load the images at
+ * TEST_VM0_PA and TEST_VM1_PA.
+ *
+ * The helpers expand to designated initializers (fields of a struct
+ * bh_vm_config, or one array element), so a config still names every field
+ * it chooses itself; what a test is about stays written out in its file.
+ * Plain #defines: compiled into the hypervisor and the host tools alike.
+ */
+#ifndef CONFIGS_TEST_LAYOUT_H
+#define CONFIGS_TEST_LAYOUT_H
+
+#include <bulkhead/config.h>
+#include "guest/baremetal/lib/bmarg.h"
+#include "hyp/platform/qemu-virt/platform.h"
+
+/* ------------------------------------------------ host-physical RAM */
+
+/* Where the tests' loaders put the first and second guest image. */
+#define TEST_VM0_PA		0x50000000ull
+#define TEST_VM1_PA		0x52000000ull
+/* Free RAM above both VMs: a pristine image to copy, or a shared window. */
+#define TEST_SPARE_PA		0x58000000ull
+
+/* Bytes reserved for a bare-metal test image (they are a few KiB). */
+#define TEST_BM_IMAGE_SIZE	0x100000ull
+
+/* ------------------------------------------------ UARTs (DESIGN §2) */
+
+#define TEST_UART0		PLAT_UART0_BASE
+#define TEST_UART0_INTID	33	/* QEMU virt: UART0 is SPI 1 */
+
+/*
+ * pci-serial k (1 or 2, "ser1"/"ser2" in the tests, "serialk" in the
+ * configs): the platform code gives it I/O page k of the PCI I/O window;
+ * it sits in PCI slot k, whose INTA is INTID 35 + k.
+ */
+#define TEST_PCI_SERIAL(k)	(PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE((k) - 1))
+#define TEST_PCI_SERIAL_INTID(k) (35 + (k))
+
+/* ------------------------------------------------ array elements */
+
+/* .mem[]: BM_RAM_SIZE at BM_LINK_IPA, placed at @ram_pa. */
+#define TEST_BM_RAM(ram_pa)						\
+	{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE, .pa = (ram_pa),	\
+	  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }
+
+/* .images[]: the guest's image, loaded at @image_pa, run at BM_LINK_IPA. */
+#define TEST_BM_KERNEL(image_pa)					\
+	{ .kind = BH_IMAGE_KERNEL, .load_pa = (image_pa),		\
+	  .ipa = BM_LINK_IPA, .size = TEST_BM_IMAGE_SIZE }
+
+/* .devices[]: UART0 passed through 1:1. */
+#define TEST_DEV_UART0							\
+	{ .name = "uart0", .kind = BH_DEV_PL011,			\
+	  .ipa = TEST_UART0, .pa = TEST_UART0, .size = BH_PAGE_SIZE,	\
+	  .intid = TEST_UART0_INTID }
+
+/* .devices[]: pci-serial @k (a literal 1 or 2) passed through 1:1. */
+#define TEST_DEV_PCI_SERIAL(k)						\
+	{ .name = "serial" #k, .kind = BH_DEV_NS16550,			\
+	  .ipa = TEST_PCI_SERIAL(k), .pa = TEST_PCI_SERIAL(k),		\
+	  .size = BH_PAGE_SIZE, .intid = TEST_PCI_SERIAL_INTID(k) }
+
+/* ------------------------------------------------ VM fields */
+
+/* A bare-metal guest running in place: its image was loaded at @vm_pa. */
+#define TEST_BM_IN_PLACE(vm_pa)						\
+	.entry = BM_LINK_IPA,						\
+	.mem = { TEST_BM_RAM(vm_pa) },					\
+	.images = { TEST_BM_KERNEL(vm_pa) }
+
+/* Prints on UART0, which it owns; @param is the test parameter in x0. */
+#define TEST_BM_ON_UART0(param)						\
+	.x0 = BM_ARG(BM_UART_PL011, TEST_UART0, (param)),		\
+	.devices = { TEST_DEV_UART0 },					\
+	.irqs = { TEST_UART0_INTID }
+
+/* Prints on pci-serial @k (a literal 1 or 2), which it owns. */
+#define TEST_BM_ON_PCI_SERIAL(k, param)					\
+	.x0 = BM_ARG(BM_UART_NS16550, TEST_PCI_SERIAL(k), (param)),	\
+	.devices = { TEST_DEV_PCI_SERIAL(k) },				\
+	.irqs = { TEST_PCI_SERIAL_INTID(k) }
+
+#endif /* CONFIGS_TEST_LAYOUT_H */
