@@ -20,6 +20,7 @@
 
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
+#include "guest/baremetal/lib/rio_test.h"
 #include "hyp/platform/qemu-virt/platform.h"
 
 /* ------------------------------------------------ host-physical RAM */
@@ -89,5 +90,53 @@
 	.x0 = BM_ARG(BM_UART_NS16550, TEST_PCI_SERIAL(k), (param)),	\
 	.devices = { TEST_DEV_PCI_SERIAL(k) },				\
 	.irqs = { TEST_PCI_SERIAL_INTID(k) }
+
+/* ------------------------------------------------ remote I/O tests */
+
+/*
+ * configs/test-rio*.c: rback (VM 0) serves a fake virtio console of
+ * rfront (VM 1) through the guest/baremetal/lib/rio_test.h layout; both
+ * map shmem[0], the 1 MiB window, at RIO_T_WINDOW.
+ */
+#define TEST_RIO_WINDOW_PA	TEST_SPARE_PA
+#define TEST_VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
+
+/* .mem[]: the shared window, as each side maps it. */
+#define TEST_RIO_WINDOW_MEM						\
+	{ .ipa = RIO_T_WINDOW, .size = RIO_T_WINDOW_SIZE,		\
+	  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 }
+
+/* TEST_BM_IN_PLACE() plus the shared window. */
+#define TEST_RIO_IN_PLACE(vm_pa)					\
+	.entry = BM_LINK_IPA,						\
+	.mem = { TEST_BM_RAM(vm_pa), TEST_RIO_WINDOW_MEM },		\
+	.images = { TEST_BM_KERNEL(vm_pa) }
+
+/* .shmem[0] */
+#define TEST_RIO_SHMEM							\
+	{ .name = "rio-window", .pa = TEST_RIO_WINDOW_PA,		\
+	  .size = RIO_T_WINDOW_SIZE }
+
+/* .virtio[0] fields but .mmio_ipa, which each config names itself. */
+#define TEST_RIO_FAKE_CONSOLE						\
+	.name = "fake-rfront", .device_id = TEST_VIRTIO_ID_CONSOLE,	\
+	.frontend = 1, .intid = RIO_T_FE_INTID, .shmem = 0,		\
+	.backend = 0, .backend_intid = RIO_T_BE_INTID,			\
+	.ctrl_ipa = RIO_T_CTRL, .doorbell_ipa = RIO_T_DOORBELL
+
+/* ------------------------------------------------ broken configs */
+
+/*
+ * configs/broken/: VM 0 "alpha" is always this valid VM (CPU 0, UART0's
+ * INTID, no devices: only cfgcheck sees these configs); VM 1 "beta" is
+ * written out in each file, with the one field that is wrong.
+ */
+#define TEST_BROKEN_ALPHA						\
+	{								\
+		.name = "alpha",					\
+		.cpus = 0x1,						\
+		TEST_BM_IN_PLACE(TEST_VM0_PA),				\
+		.irqs = { TEST_UART0_INTID },				\
+	}
 
 #endif /* CONFIGS_TEST_LAYOUT_H */

@@ -3,33 +3,24 @@
  * BROKEN on purpose: beta's image does not fit its RAM
  * EXPECT: vm "beta": images[0]: ipa 0x40f80000 size 0x100000 outside its memory regions
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "broken-image-outside",
 	.vms = {
-		{
-			.name = "alpha",
-			.cpus = 0x1,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x50000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 33 },
-		},
+		TEST_BROKEN_ALPHA,
 		{
 			.name = "beta",
 			.cpus = 0x2,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x52000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x52000000,
-				      .ipa = 0x40f80000, .size = 0x100000 }, },
-			.irqs = { 36 },
+			.entry = BM_LINK_IPA,
+			.mem = { TEST_BM_RAM(TEST_VM1_PA) },
+			.images = {
+				{ .kind = BH_IMAGE_KERNEL, .load_pa = TEST_VM1_PA,
+				  /* the last 512 KiB of its RAM: 1 MiB does not fit */
+				  .ipa = BM_LINK_IPA + 0xf80000, .size = TEST_BM_IMAGE_SIZE },
+			},
+			.irqs = { TEST_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

@@ -3,33 +3,18 @@
  * BROKEN on purpose: INTID 33 given to both VMs
  * EXPECT: vm "beta": irqs[0]: INTID 33 is already given to vm "alpha"
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "broken-irq-twice",
 	.vms = {
-		{
-			.name = "alpha",
-			.cpus = 0x1,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x50000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 33 },
-		},
+		TEST_BROKEN_ALPHA,
 		{
 			.name = "beta",
 			.cpus = 0x2,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x52000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x52000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 33 },
+			TEST_BM_IN_PLACE(TEST_VM1_PA),
+			.irqs = { TEST_UART0_INTID /* alpha's */ },
 		},
 	},
 };

@@ -3,33 +3,24 @@
  * BROKEN on purpose: beta's RAM size is not a multiple of 4 KiB
  * EXPECT: vm "beta": mem[0]: ipa 0x40000000 size 0x1000800 not 4 KiB aligned
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "broken-misaligned-region",
 	.vms = {
-		{
-			.name = "alpha",
-			.cpus = 0x1,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x50000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 33 },
-		},
+		TEST_BROKEN_ALPHA,
 		{
 			.name = "beta",
 			.cpus = 0x2,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000800,
-				   .pa = 0x52000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x52000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 36 },
+			.entry = BM_LINK_IPA,
+			.mem = {
+				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE + 0x800 /* not 4 KiB */,
+				  .pa = TEST_VM1_PA,
+				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+			},
+			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
+			.irqs = { TEST_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

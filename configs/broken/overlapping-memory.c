@@ -3,33 +3,18 @@
  * BROKEN on purpose: beta's RAM overlaps alpha's in physical memory
  * EXPECT: vm "beta": mem[0]: PA 0x50800000 size 0x1000000 overlaps vm "alpha": mem[0]
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "broken-overlapping-memory",
 	.vms = {
-		{
-			.name = "alpha",
-			.cpus = 0x1,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x50000000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 33 },
-		},
+		TEST_BROKEN_ALPHA,
 		{
 			.name = "beta",
 			.cpus = 0x2,
-			.entry = 0x40000000,
-			.mem = { { .ipa = 0x40000000, .size = 0x1000000,
-				   .pa = 0x50800000,
-				   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }, },
-			.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50800000,
-				      .ipa = 0x40000000, .size = 0x100000 }, },
-			.irqs = { 36 },
+			TEST_BM_IN_PLACE(TEST_VM0_PA + 0x800000 /* inside alpha's RAM */),
+			.irqs = { TEST_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

@@ -4,17 +4,7 @@
  * so its accesses would never trap (configs/test-rio.c otherwise)
  * EXPECT: vm "rfront": virtio[0].mmio_ipa: page of 0x40003e00 is mapped or emulated as mem[0]
  */
-#include <bulkhead/config.h>
-#include "guest/baremetal/lib/bmarg.h"
-#include "guest/baremetal/lib/rio_test.h"
-
-#define BACK_PA		0x50000000ull
-#define FRONT_PA	0x52000000ull
-#define WINDOW_PA	0x58000000ull
-#define UART0		0x09000000ull
-#define PCI_SERIAL0	0x3eff1000ull
-#define UART0_INTID	33
-#define PCI_SLOT1_INTID	36
+#include "configs/test-layout.h"
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -23,59 +13,18 @@ const struct bh_config bh_config = {
 		{
 			.name = "rback",
 			.cpus = 0x1,
-			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_PL011, UART0,
-				     RIO_T_BE_LATE | RIO_T_BE_ROGUE),
-			.mem = {
-				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
-				  .pa = BACK_PA,
-				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
-				{ .ipa = RIO_T_WINDOW, .size = RIO_T_WINDOW_SIZE,
-				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
-			},
-			.images = {
-				{ .kind = BH_IMAGE_KERNEL, .load_pa = BACK_PA,
-				  .ipa = BM_LINK_IPA, .size = 0x100000 },
-			},
-			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
-			},
-			.irqs = { UART0_INTID },
+			TEST_RIO_IN_PLACE(TEST_VM0_PA),
+			TEST_BM_ON_UART0(RIO_T_BE_LATE | RIO_T_BE_ROGUE),
 		},
 		{
 			.name = "rfront",
 			.cpus = 0x2,
-			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL0, 1),
-			.mem = {
-				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
-				  .pa = FRONT_PA,
-				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
-				{ .ipa = RIO_T_WINDOW, .size = RIO_T_WINDOW_SIZE,
-				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
-			},
-			.images = {
-				{ .kind = BH_IMAGE_KERNEL, .load_pa = FRONT_PA,
-				  .ipa = BM_LINK_IPA, .size = 0x100000 },
-			},
-			.devices = {
-				{ .name = "serial1", .kind = BH_DEV_NS16550,
-				  .ipa = PCI_SERIAL0, .pa = PCI_SERIAL0,
-				  .size = 0x1000, .intid = PCI_SLOT1_INTID },
-			},
-			.irqs = { PCI_SLOT1_INTID },
+			TEST_RIO_IN_PLACE(TEST_VM1_PA),
+			TEST_BM_ON_PCI_SERIAL(1, 1),
 		},
 	},
-	.shmem = {
-		{ .name = "rio-window", .pa = WINDOW_PA, .size = RIO_T_WINDOW_SIZE },
-	},
+	.shmem = { TEST_RIO_SHMEM },
 	.virtio = {
-		{ .name = "fake-rfront", .device_id = 3,
-		  .frontend = 1, .mmio_ipa = BM_LINK_IPA + 0x3e00, .intid = RIO_T_FE_INTID,
-		  .shmem = 0,
-		  .backend = 0, .backend_intid = RIO_T_BE_INTID,
-		  .ctrl_ipa = RIO_T_CTRL, .doorbell_ipa = RIO_T_DOORBELL },
+		{ TEST_RIO_FAKE_CONSOLE, .mmio_ipa = BM_LINK_IPA + 0x3e00 /* in rfront's RAM */ },
 	},
 };
