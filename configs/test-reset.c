@@ -7,16 +7,10 @@
  * notice.
  * QEMU: -smp 2, reset.bin at 0x58000000, hello.bin at 0x52000000.
  */
-#include <bulkhead/config.h>
-#include "guest/baremetal/lib/bmarg.h"
+#include "configs/test-layout.h"
 
-#define PHOENIX_PA	0x50000000ull
-#define PHOENIX_IMAGE	0x58000000ull
-#define BYSTANDER_PA	0x52000000ull
-#define UART0		0x09000000ull
-#define PCI_SERIAL0	0x3eff1000ull
-#define UART0_INTID	33
-#define PCI_SLOT1_INTID	36
+#define PHOENIX_IMAGE	TEST_SPARE_PA	/* outside every VM: copied */
+#define RESET_IMAGE_MAX	0x10000ull
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -26,45 +20,19 @@ const struct bh_config bh_config = {
 			.name = "phoenix",
 			.cpus = 0x1,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_PL011, UART0, 0),
-			.mem = {
-				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
-				  .pa = PHOENIX_PA,
-				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
-			},
+			.mem = { TEST_BM_RAM(TEST_VM0_PA) },
 			.images = {
 				{ .kind = BH_IMAGE_KERNEL,
 				  .load_pa = PHOENIX_IMAGE,
-				  .ipa = BM_LINK_IPA, .size = 0x10000 },
+				  .ipa = BM_LINK_IPA, .size = RESET_IMAGE_MAX },
 			},
-			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
-			},
-			.irqs = { UART0_INTID },
+			TEST_BM_ON_UART0(0),
 		},
 		{
 			.name = "bystander",
 			.cpus = 0x2,
-			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL0, 1),
-			.mem = {
-				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
-				  .pa = BYSTANDER_PA,
-				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
-			},
-			.images = {
-				{ .kind = BH_IMAGE_KERNEL,
-				  .load_pa = BYSTANDER_PA,
-				  .ipa = BM_LINK_IPA, .size = 0x100000 },
-			},
-			.devices = {
-				{ .name = "serial1", .kind = BH_DEV_NS16550,
-				  .ipa = PCI_SERIAL0, .pa = PCI_SERIAL0,
-				  .size = 0x1000, .intid = PCI_SLOT1_INTID },
-			},
-			.irqs = { PCI_SLOT1_INTID },
+			TEST_BM_IN_PLACE(TEST_VM1_PA),
+			TEST_BM_ON_PCI_SERIAL(1, 1),
 		},
 	},
 };
