@@ -7,10 +7,8 @@
  * QEMU: -smp 2, Image at 0x50200000, DTB at 0x58000000,
  *       initramfs at 0x58100000 (all in place: PA = IPA + 0x10000000).
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
-#define UART0		0x09000000ull
-#define UART0_INTID	33
 #define VM_PA		0x50000000ull
 #define VM_IPA		0x40000000ull
 #define VM_SIZE		0x10000000ull
@@ -39,12 +37,8 @@ const struct bh_config bh_config = {
 				{ .kind = BH_IMAGE_INITRD, .load_pa = VM_PA + INITRD_OFF,
 				  .ipa = VM_IPA + INITRD_OFF, .size = 0x1000000 },
 			},
-			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
-			},
-			.irqs = { UART0_INTID },
+			.devices = { TEST_DEV_UART0 },
+			.irqs = { TEST_UART0_INTID },
 		},
 	},
 };

@@ -8,7 +8,7 @@
  *   DTB    at PA 0x5fe00000 (IPA 0x4fe00000), hand-written by the test
  *          until the DT generator exists.
  */
-#include <bulkhead/config.h>
+#include "configs/test-layout.h"
 
 #define LINUX_IPA	0x40000000ull
 #define LINUX_PA	0x50000000ull
@@ -16,8 +16,6 @@
 #define KERNEL_OFF	0x00200000ull
 #define INITRD_OFF	0x08000000ull
 #define DTB_OFF		0x0fe00000ull
-#define UART0		0x09000000ull
-#define UART0_INTID	33
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -48,12 +46,8 @@ const struct bh_config bh_config = {
 				  .ipa = LINUX_IPA + DTB_OFF,
 				  .size = 0x00010000 },
 			},
-			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = 0x1000,
-				  .intid = UART0_INTID },
-			},
-			.irqs = { UART0_INTID },
+			.devices = { TEST_DEV_UART0 },
+			.irqs = { TEST_UART0_INTID },
 		},
 	},
 };

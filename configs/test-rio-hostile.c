@@ -7,8 +7,7 @@
  * device model in the backend must mark that device broken and keep serving
  * frontend1.
  */
-#include <bulkhead/config.h>
-#include "guest/baremetal/lib/bmarg.h"
+#include "configs/test-layout.h"
 
 #define MiB			0x100000ull
 
@@ -42,7 +41,6 @@
 #define BE_CTRL(n)		(0x0b000000ull + (n) * 0x10000ull)
 #define BE_DOORBELL(n)		(BE_CTRL(n) + 0x8000ull)
 #define BE_VIRTIO_INTID(n)	(80 + (n))
-#define VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
 
 /* Guest-physical layout, the same in every VM. */
 #define GUEST_RAM		0x40000000ull
@@ -50,15 +48,6 @@
 #define GUEST_KERNEL		(GUEST_RAM + 2 * MiB)
 #define GUEST_INITRD		(GUEST_RAM + 32 * MiB)
 #define GUEST_DTB		(GUEST_RAM + 40 * MiB)
-
-#define UART0			0x09000000ull
-#define UART0_INTID		33
-/* DESIGN §2: the platform code gives pci-serial n the I/O page n + 1. */
-#define PCI_SERIAL0		0x3eff1000ull
-#define PCI_SERIAL1		0x3eff2000ull
-#define PCI_SLOT1_INTID		36
-#define PCI_SLOT2_INTID		37
-#define UART_PAGE		0x1000ull
 
 #define LINUX_IMAGES(n) {						\
 	{ .kind = BH_IMAGE_KERNEL, .load_pa = PRISTINE_KERNEL,		\
@@ -89,12 +78,8 @@ const struct bh_config bh_config = {
 				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 1 },
 			},
 			.images = LINUX_IMAGES(0),
-			.devices = {
-				{ .name = "uart0", .kind = BH_DEV_PL011,
-				  .ipa = UART0, .pa = UART0, .size = UART_PAGE,
-				  .intid = UART0_INTID },
-			},
-			.irqs = { UART0_INTID },
+			.devices = { TEST_DEV_UART0 },
+			.irqs = { TEST_UART0_INTID },
 		},
 		{
 			.name = "frontend1",
@@ -110,36 +95,21 @@ const struct bh_config bh_config = {
 				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
 			},
 			.images = LINUX_IMAGES(1),
-			.devices = {
-				{ .name = "serial1", .kind = BH_DEV_NS16550,
-				  .ipa = PCI_SERIAL0, .pa = PCI_SERIAL0,
-				  .size = UART_PAGE, .intid = PCI_SLOT1_INTID },
-			},
-			.irqs = { PCI_SLOT1_INTID },
+			.devices = { TEST_DEV_PCI_SERIAL(1) },
+			.irqs = { TEST_PCI_SERIAL_INTID(1) },
 		},
 		{
 			/* bare metal, in place at its RAM (no copy, no DTB) */
 			.name = "frontend2",
 			.cpus = 0x8,
 			.entry = BM_LINK_IPA,
-			.x0 = BM_ARG(BM_UART_NS16550, PCI_SERIAL1, 2),
 			.mem = {
-				{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE,
-				  .pa = FRONTEND2_PA,
-				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
+				TEST_BM_RAM(FRONTEND2_PA),
 				{ .ipa = FE_WINDOW, .size = SHMEM_SIZE,
 				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 1 },
 			},
-			.images = {
-				{ .kind = BH_IMAGE_KERNEL, .load_pa = FRONTEND2_PA,
-				  .ipa = BM_LINK_IPA, .size = 0x100000 },
-			},
-			.devices = {
-				{ .name = "serial2", .kind = BH_DEV_NS16550,
-				  .ipa = PCI_SERIAL1, .pa = PCI_SERIAL1,
-				  .size = UART_PAGE, .intid = PCI_SLOT2_INTID },
-			},
-			.irqs = { PCI_SLOT2_INTID },
+			.images = { TEST_BM_KERNEL(FRONTEND2_PA) },
+			TEST_BM_ON_PCI_SERIAL(2, 2),
 		},
 	},
 	.shmem = {
@@ -148,12 +118,12 @@ const struct bh_config bh_config = {
 	},
 	/* the device model finds them by name: /sys/class/uio/uioN/name */
 	.virtio = {
-		{ .name = "console-frontend1", .device_id = VIRTIO_ID_CONSOLE,
+		{ .name = "console-frontend1", .device_id = TEST_VIRTIO_ID_CONSOLE,
 		  .frontend = 1, .mmio_ipa = FE_VIRTIO_MMIO,
 		  .intid = FE_VIRTIO_INTID, .shmem = 0,
 		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(0),
 		  .ctrl_ipa = BE_CTRL(0), .doorbell_ipa = BE_DOORBELL(0) },
-		{ .name = "console-frontend2", .device_id = VIRTIO_ID_CONSOLE,
+		{ .name = "console-frontend2", .device_id = TEST_VIRTIO_ID_CONSOLE,
 		  .frontend = 2, .mmio_ipa = FE_VIRTIO_MMIO,
 		  .intid = FE_VIRTIO_INTID, .shmem = 1,
 		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(1),
