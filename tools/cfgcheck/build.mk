@@ -9,7 +9,8 @@ CFGCHECK_INC  := -I. -Iinclude -Itools/cfgcheck
 CFGCHECK_ALL  := $(patsubst %.c,%,$(wildcard configs/*.c configs/broken/*.c))
 
 define CFGCHECK_RULE
-$(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck: $(1).c $(CFGCHECK_SRCS) tools/cfgcheck/check.h include/bulkhead/config.h
+# Configs may include shared headers of configs/ (test-layout.h): any change re-checks them.
+$(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck: $(1).c $(CFGCHECK_SRCS) tools/cfgcheck/check.h include/bulkhead/config.h $(wildcard configs/*.h)
 	@mkdir -p $(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))
 	$(HOST_CC) $(HOST_CFLAGS) $(CFGCHECK_INC) -DCFGCHECK_NAME='"$(1).c"' \
 		-o $(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck $(CFGCHECK_SRCS) $(1).c

@@ -27,7 +27,7 @@ DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
 DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
 
 define DTGEN_RULES
-$(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN_HDRS)
+$(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN_HDRS) $(wildcard configs/*.h)
 	@mkdir -p $(DTGEN_OUT)/$(1)
 	$(HOST_CC) $(HOST_CFLAGS) $(DTGEN_INC) -DDTGEN_CONFIG_NAME='"configs/$(1).c"' \
 		-o $$@ $(DTGEN_SRCS) tools/dtgen/main.c configs/$(1).c
