@@ -4,6 +4,7 @@
  * readv/writev with the flow-control policy described in dm/chardev.h.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,7 @@ int chardev_attach_fds(struct chardev *cd, int in_fd, int out_fd)
 	cd->in_fd = in_fd;
 	cd->out_fd = out_fd;
 	cd->in_eof = false;
+	cd->hup_seen = false;
 	cd->out_not_sock = false;
 	if (in_fd >= 0)
 		err = chardev_setup_input(cd);
@@ -151,8 +153,15 @@ void chardev_update(struct chardev *cd)
 		 */
 		uint32_t ev = rd | wr;
 
-		if (cd->connected && cd->ops->disconnect)
+		if (cd->connected && cd->ops->disconnect && !cd->hup_seen)
 			ev |= EPOLLRDHUP;
+		/*
+		 * epoll reports EPOLLHUP whatever is asked for: while bytes the
+		 * peer left behind wait for guest buffers, the fd stays out of
+		 * the set, or the loop would spin on the hang-up.
+		 */
+		if (cd->hup_seen && !rd)
+			ev = 0;
 		el_set(cd->loop, &cd->in_h, ev);
 		return;
 	}
@@ -182,8 +191,16 @@ void chardev_read_enable(struct chardev *cd, bool on)
 	chardev_update(cd);
 }
 
+static bool chardev_input_pending(const struct chardev *cd)
+{
+	struct pollfd pfd = { .fd = cd->in_fd, .events = POLLIN };
+
+	return cd->in_fd >= 0 && poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
 static void chardev_hangup(struct chardev *cd)
 {
+	cd->hup_seen = false;
 	if (cd->ops->disconnect) {
 		cd->ops->disconnect(cd);
 		return;
@@ -215,11 +232,29 @@ static void chardev_in_cb(struct el_handler *h, uint32_t events)
 	}
 	if (!chardev_alive(cd, h))
 		return;
-	if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
-		/* Level-triggered: drain what we may, then let go of the fd. */
-		if (!(events & EPOLLIN) || !cd->want_read)
-			chardev_hangup(cd);
+	if (!(events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP))) {
+		if (cd->hup_seen) {
+			/* a new peer came before the old one's bytes were read */
+			cd->hup_seen = false;
+			chardev_update(cd);
+		}
+		return;
 	}
+	/* Level-triggered: drain what we may, then let go of the fd. */
+	if ((events & EPOLLIN) && cd->want_read)
+		return;
+	if (!cd->want_read && chardev_input_pending(cd)) {
+		/*
+		 * A writer that closes right after its last byte must not lose
+		 * the bytes still queued while the guest has no buffer for them
+		 * (back-pressure): take them when the guest gives buffers, then
+		 * hang up.
+		 */
+		cd->hup_seen = true;
+		chardev_update(cd);
+		return;
+	}
+	chardev_hangup(cd);
 }
 
 static void chardev_out_cb(struct el_handler *h, uint32_t events)

@@ -66,6 +66,7 @@ struct chardev {
 	bool out_not_sock; /* out_fd refused sendmsg: use writev */
 	bool borrowed_fds; /* stdio: never close 0/1 */
 	bool connected;
+	bool hup_seen; /* the peer hung up with input still queued for the guest */
 	bool want_read, want_write;
 	char pty_name[64];     /* pty only */
 	unsigned long dropped; /* bytes written while unconnected */
