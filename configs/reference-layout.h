@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory map and images of the reference system (configs/reference.c),
+ * shared with the configs that vary it (configs/test-rio-hostile.c), so the
+ * layout is written once.
+ *
+ * Host-physical map for QEMU virt -m 1G (RAM 0x40000000-0x80000000):
+ *
+ *   0x40000000  16 MiB   hypervisor (tools/cfgcheck CFG_HYP_*)
+ *   0x41000000   8 MiB   pristine kernel Image, shared by all three VMs
+ *   0x42000000   8 MiB   pristine initramfs, shared by all three VMs
+ *   0x42800000  64 KiB   pristine DTB of each VM (dtgen output), 3 slots
+ *   0x48000000   2 MiB   QEMU's own DTB (virt: RAM base + 128 MiB)
+ *   0x50000000 256 MiB   backend RAM
+ *   0x60000000 128 MiB   frontend1 RAM
+ *   0x68000000 128 MiB   frontend2 RAM
+ *   0x70000000  16 MiB   shared window of frontend1's console (its restricted DMA pool)
+ *   0x71000000  16 MiB   shared window of frontend2's console
+ *   0x72000000 224 MiB   free
+ */
+#ifndef BULKHEAD_REFERENCE_LAYOUT_H
+#define BULKHEAD_REFERENCE_LAYOUT_H
+
+#include <bulkhead/config.h>
+
+#define MiB			0x100000ull
+
+#define PRISTINE_KERNEL		0x41000000ull
+#define KERNEL_MAX		(8 * MiB)
+#define PRISTINE_INITRD		0x42000000ull
+#define INITRD_MAX		(8 * MiB)
+#define PRISTINE_DTB(n)		(0x42800000ull + (n) * DTB_MAX)
+#define DTB_MAX			0x10000ull
+
+#define BACKEND_PA		0x50000000ull
+#define BACKEND_RAM		(256 * MiB)
+#define FRONTEND1_PA		0x60000000ull
+#define FRONTEND2_PA		0x68000000ull
+#define FRONTEND_RAM		(128 * MiB)
+#define SHMEM_FE1_PA		0x70000000ull
+#define SHMEM_FE2_PA		0x71000000ull
+#define SHMEM_SIZE		(16 * MiB)
+
+/*
+ * Remote I/O (DESIGN §2/§5, docs/protocol.md): each frontend sees a
+ * virtio-mmio console at the same IPA/INTID as the seed scenario, with its
+ * 16 MiB restricted DMA pool at IPA 0x20000000.  The backend maps both
+ * windows (and nothing else of the frontends), and per device a control
+ * region and a doorbell page, which become its generic-uio nodes.
+ */
+#define FE_VIRTIO_MMIO		0x0a003e00ull
+#define FE_VIRTIO_INTID		79
+#define FE_WINDOW		0x20000000ull
+#define BE_WINDOW(n)		(0x20000000ull + (n) * SHMEM_SIZE)
+#define BE_CTRL(n)		(0x0b000000ull + (n) * 0x10000ull)
+#define BE_DOORBELL(n)		(BE_CTRL(n) + 0x8000ull)
+#define BE_VIRTIO_INTID(n)	(80 + (n))
+#define VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
+
+/* Guest-physical layout, the same in every VM. */
+#define GUEST_RAM		0x40000000ull
+/* Linux booting.rst: Image at a 2 MiB aligned base (+ text_offset 0). */
+#define GUEST_KERNEL		(GUEST_RAM + 2 * MiB)
+#define GUEST_INITRD		(GUEST_RAM + 32 * MiB)
+#define GUEST_DTB		(GUEST_RAM + 40 * MiB)
+
+#define UART0			0x09000000ull
+#define UART0_INTID		33
+/* DESIGN §2: the platform code gives pci-serial n the I/O page n + 1. */
+#define PCI_SERIAL0		0x3eff1000ull
+#define PCI_SERIAL1		0x3eff2000ull
+#define PCI_SLOT1_INTID		36
+#define PCI_SLOT2_INTID		37
+#define UART_PAGE		0x1000ull
+
+#define LINUX_IMAGES(n) {						\
+	{ .kind = BH_IMAGE_KERNEL, .load_pa = PRISTINE_KERNEL,		\
+	  .ipa = GUEST_KERNEL, .size = KERNEL_MAX },			\
+	{ .kind = BH_IMAGE_INITRD, .load_pa = PRISTINE_INITRD,		\
+	  .ipa = GUEST_INITRD, .size = INITRD_MAX },			\
+	{ .kind = BH_IMAGE_DTB, .load_pa = PRISTINE_DTB(n),		\
+	  .ipa = GUEST_DTB, .size = DTB_MAX },				\
+}
+
+#endif /* BULKHEAD_REFERENCE_LAYOUT_H */
