@@ -254,111 +254,160 @@ static void port_rx_pump(void *opaque)
 
 /* ---- TX: guest -> chardev ------------------------------------------------ */
 
+/* What is left of one handler call's work (CONSOLE_TX_BUDGET_*). */
+struct tx_budget {
+	unsigned int bufs;
+	size_t bytes;
+};
+
+enum tx_result {
+	TX_DONE,   /* the whole chain is out */
+	TX_SLOW,   /* the chardev took less than offered: write_ready comes */
+	TX_BUDGET, /* we stopped at the budget: resume on a later turn */
+};
+
+static enum tx_result tx_account(struct console_port *p, struct tx_budget *b, size_t offered,
+				 size_t n)
+{
+	p->tx_off += n;
+	p->tx_bytes += n;
+	b->bytes -= n < b->bytes ? n : b->bytes;
+	if (p->tx_off >= p->tx_chain.out_len)
+		return TX_DONE;
+	return n < offered ? TX_SLOW : TX_BUDGET;
+}
+
 /*
  * Device-memory window: copy the chain out in bounce-buffer pieces.  Go on
  * while the chardev takes whole pieces (also when it drops them for want of
- * a peer: no write_ready would ever come); a short write means a slow peer.
+ * a peer: no write_ready would ever come) and the budget lasts.
  */
-static bool port_tx_bounce(struct console_port *p)
+static enum tx_result port_tx_bounce(struct console_port *p, struct tx_budget *b)
 {
 	struct vq_chain *c = &p->tx_chain;
-	struct iovec b = { .iov_base = port_bounce(p) };
+	struct iovec v = { .iov_base = port_bounce(p) };
 
-	if (!b.iov_base)
-		return false;
-	while (p->tx_off < c->out_len) {
-		size_t n;
+	if (!v.iov_base)
+		return TX_BUDGET;
+	while (p->tx_off < c->out_len && b->bytes) {
+		size_t max = b->bytes < CONSOLE_BOUNCE_SIZE ? b->bytes : CONSOLE_BOUNCE_SIZE;
 
-		b.iov_len = iov_to_buf(p->con->mmio.win, c->iov, c->n_out, p->tx_off, b.iov_base,
-				       CONSOLE_BOUNCE_SIZE);
-		if (!b.iov_len)
+		v.iov_len =
+			iov_to_buf(p->con->mmio.win, c->iov, c->n_out, p->tx_off, v.iov_base, max);
+		if (!v.iov_len)
 			break;
-		n = chardev_writev(p->cd, &b, 1);
-		p->tx_off += n;
-		p->tx_bytes += n;
-		if (n < b.iov_len)
-			break;
+		enum tx_result r = tx_account(p, b, v.iov_len, chardev_writev(p->cd, &v, 1));
+
+		if (r != TX_BUDGET)
+			return r;
 	}
-	return p->tx_off >= c->out_len;
+	return p->tx_off >= c->out_len ? TX_DONE : TX_BUDGET;
 }
 
-/* Write the held chain from tx_off; true when all of it is consumed. */
-static bool port_tx_write(struct console_port *p)
+/* Write the held chain from tx_off, at most the budget's bytes. */
+static enum tx_result port_tx_write(struct console_port *p, struct tx_budget *b)
 {
 	struct vq_chain *c = &p->tx_chain;
 	struct iovec iov[VQ_MAX_IOV];
-	size_t skip = p->tx_off, n;
+	size_t skip = p->tx_off, want = 0;
 	unsigned int i, cnt = 0;
 
 	if (!p->cd) {
 		p->tx_off = c->out_len; /* no backend: drop */
-		return true;
+		return TX_DONE;
 	}
+	if (p->tx_off >= c->out_len)
+		return TX_DONE;
 	if (con_device_mem(p->con))
-		return port_tx_bounce(p);
-	for (i = 0; i < c->n_out; i++) {
+		return port_tx_bounce(p, b);
+	for (i = 0; i < c->n_out && want < b->bytes; i++) {
 		if (skip >= c->iov[i].iov_len) {
 			skip -= c->iov[i].iov_len;
 			continue;
 		}
 		iov[cnt].iov_base = (uint8_t *)c->iov[i].iov_base + skip;
 		iov[cnt].iov_len = c->iov[i].iov_len - skip;
+		if (iov[cnt].iov_len > b->bytes - want)
+			iov[cnt].iov_len = b->bytes - want;
+		want += iov[cnt].iov_len;
 		skip = 0;
 		cnt++;
 	}
-	n = cnt ? chardev_writev(p->cd, iov, (int)cnt) : 0;
-	p->tx_off += n;
-	p->tx_bytes += n;
-	return p->tx_off >= c->out_len;
+	if (!cnt)
+		return TX_BUDGET;
+	return tx_account(p, b, want, chardev_writev(p->cd, iov, (int)cnt));
 }
 
+/* Pop the next TX chain into tx_chain.  Return: true if one is held now. */
+static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_budget *b)
+{
+	struct vq_chain *c = &p->tx_chain;
+
+	if (con_pop(p->con, vq, c, "transmitq") <= 0)
+		return false;
+	if (c->n_in) {
+		mmio_needs_reset(&p->con->mmio, "transmitq buffer writable", -EINVAL);
+		return false;
+	}
+	/* a restored device model resumes a partly written chain */
+	p->tx_off = p->tx_skip;
+	p->tx_skip = 0;
+	p->tx_held = true;
+	b->bufs -= c->n_out < b->bufs ? (c->n_out ? c->n_out : 1) : b->bufs;
+	return true;
+}
+
+/*
+ * Move TX chains to the chardev until the ring is empty, the chardev is
+ * full or the budget is spent; in the last case the rest is deferred to a
+ * later loop turn, so that a frontend that refills its ring as fast as we
+ * drain it gets its share and no more.
+ */
 static void port_tx(struct console_port *p)
 {
 	struct virtio_mmio *m = &p->con->mmio;
 	struct virtqueue *vq = port_vq(p, true);
-	struct vq_chain *c = &p->tx_chain;
+	struct tx_budget b = { CONSOLE_TX_BUDGET_BUFS, CONSOLE_TX_BUDGET_BYTES };
 	bool pushed = false;
 
-	if (!vq || !mmio_live(m))
+	if (!vq || !mmio_live(m) || p->tx_blocked)
 		return;
-	while (!p->tx_held && !m->broken) {
-		if (con_pop(p->con, vq, c, "transmitq") <= 0)
-			break;
-		if (c->n_in) {
-			mmio_needs_reset(m, "transmitq buffer writable", -EINVAL);
-			break;
-		}
-		/* a restored device model resumes a partly written chain */
-		p->tx_off = p->tx_skip;
-		p->tx_skip = 0;
-		if (!port_tx_write(p)) {
-			p->tx_held = true; /* slow peer: wait write_ready */
+	while (!m->broken) {
+		enum tx_result r;
+
+		if (!p->tx_held && (!b.bufs || !port_tx_pop(p, vq, &b))) {
+			if (!b.bufs)
+				mmio_defer(m, vq->index);
 			break;
 		}
+		r = port_tx_write(p, &b);
+		if (r == TX_SLOW)
+			p->tx_blocked = true;
+		if (r == TX_BUDGET)
+			mmio_defer(m, vq->index);
+		if (r != TX_DONE)
+			break;
+		p->tx_held = false;
 		/* §2.7.8: len counts bytes written into the buffer: none. */
-		vq_push(vq, c->head, 0);
+		vq_push(vq, p->tx_chain.head, 0);
 		pushed = true;
 	}
 	if (pushed)
 		mmio_used_notify(m, vq);
 }
 
+/* The chardev can take more (or dropped its peer: writes now succeed). */
 static void port_tx_resume(void *opaque)
 {
 	struct console_port *p = opaque;
-	struct virtqueue *vq = port_vq(p, true);
 
-	if (!p->tx_held)
+	if (!p->tx_blocked)
 		return;
-	if (!vq || !mmio_live(&p->con->mmio)) {
+	p->tx_blocked = false;
+	if (!port_vq(p, true) || !mmio_live(&p->con->mmio)) {
 		p->tx_held = false;
 		return;
 	}
-	if (!port_tx_write(p))
-		return;
-	p->tx_held = false;
-	vq_push(vq, p->tx_chain.head, 0);
-	mmio_used_notify(&p->con->mmio, vq);
 	port_tx(p);
 }
 
@@ -437,11 +486,16 @@ static void ctrl_receive(struct virtio_console *con)
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_TXQ);
 	struct vq_chain *c = &con->ctrl_out_chain;
 	struct virtio_console_control msg;
+	unsigned int budget;
 	bool pushed = false;
 
 	if (!vq || !mmio_live(&con->mmio) || !con->multiport)
 		return;
-	while (!con->mmio.broken) {
+	for (budget = CONSOLE_CTRL_BUDGET; !con->mmio.broken; budget--) {
+		if (!budget) {
+			mmio_defer(&con->mmio, CONSOLE_CTRL_TXQ);
+			break;
+		}
 		if (con_pop(con, vq, c, "control transmitq") <= 0)
 			break;
 		if (c->n_in) {
@@ -523,7 +577,7 @@ static void console_reset(void *dev)
 		struct console_port *p = &con->ports[i];
 
 		p->guest_ready = p->guest_open = false;
-		p->tx_held = false;
+		p->tx_held = p->tx_blocked = false;
 		p->tx_skip = 0;
 		p->rx_starved = false;
 		if (p->cd)
@@ -592,7 +646,7 @@ static int console_load(void *dev, const void *buf, size_t len)
 
 		p->guest_ready = st.port[i].guest_ready & 1;
 		p->guest_open = st.port[i].guest_open & 1;
-		p->tx_held = false;
+		p->tx_held = p->tx_blocked = false;
 		/* the held chain is popped again; skip what went out */
 		p->tx_skip = st.port[i].tx_held ? st.port[i].tx_off : 0;
 	}

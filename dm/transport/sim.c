@@ -66,6 +66,17 @@ static bool sim_irq_owed(const struct sim_transport *s)
 	return false;
 }
 
+/* Does a device have work left from its budget (mmio_defer())? */
+static bool sim_work_owed(const struct sim_transport *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
+		if (s->slots[i].dev && s->slots[i].dev->deferred)
+			return true;
+	return false;
+}
+
 static void sim_update(struct sim_transport *s)
 {
 	uint32_t ev = 0;
@@ -74,7 +85,8 @@ static void sim_update(struct sim_transport *s)
 		return;
 	if (!s->out_count)
 		ev |= EPOLLIN;
-	if (s->out_count || sim_irq_owed(s))
+	/* deferred work: EPOLLOUT brings us back on the next loop turn */
+	if (s->out_count || sim_irq_owed(s) || sim_work_owed(s))
 		ev |= EPOLLOUT;
 	el_set(s->base.loop, &s->h, ev);
 }
@@ -135,6 +147,23 @@ static void sim_send_irq(struct sim_slot *slot)
 static void sim_irq_raise(void *opaque)
 {
 	sim_send_irq(opaque);
+}
+
+static void sim_defer(void *opaque)
+{
+	struct sim_slot *slot = opaque;
+
+	sim_update(slot->t);
+}
+
+/* One turn of every device's deferred work, in slot order. */
+static void sim_resume(struct sim_transport *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
+		if (s->slots[i].dev && s->slots[i].dev->deferred)
+			mmio_resume(s->slots[i].dev);
 }
 
 static void sim_flush(struct sim_transport *s)
@@ -294,6 +323,7 @@ static void sim_cb(struct el_handler *h, uint32_t events)
 
 	if (events & EPOLLOUT)
 		sim_flush(s);
+	sim_resume(s);
 	for (n = 0; n < SIM_BATCH && !s->out_count && !s->dead && s->fd >= 0; n++) {
 		int memfd;
 		int r = sim_recv(s, &m, &memfd);
@@ -331,7 +361,7 @@ static int sim_attach(struct dm_transport *t, unsigned int slot, struct virtio_m
 	if (s->slots[slot].dev)
 		return -EBUSY;
 	s->slots[slot].dev = dev;
-	mmio_attach(dev, &s->slots[slot].win, sim_irq_raise, &s->slots[slot]);
+	mmio_attach(dev, &s->slots[slot].win, sim_irq_raise, sim_defer, &s->slots[slot]);
 	return 0;
 }
 
@@ -346,7 +376,7 @@ static void sim_destroy(struct dm_transport *t)
 	}
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (s->slots[i].dev)
-			mmio_attach(s->slots[i].dev, NULL, NULL, NULL);
+			mmio_attach(s->slots[i].dev, NULL, NULL, NULL, NULL);
 		sim_unmap(&s->slots[i]);
 	}
 	free(s);

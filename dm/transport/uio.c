@@ -52,6 +52,7 @@ struct uio_slot {
 	bool started, stopped;
 	bool in_batch, notify;
 	bool notify_owed;	    /* raised outside a batch, not rung yet */
+	bool save_owed;		    /* deferred work moved the rings */
 	struct uio_state_hdr stats; /* our counters, kept across restarts */
 	uint8_t rec[BH_RIO_STATE_SIZE];
 	size_t rec_len;
@@ -272,8 +273,13 @@ static bool uio_serve(struct uio_slot *s)
 		s->stats.batches++;
 		bell |= BH_RIO_KICK_COMPLETE;
 	}
-	if (!bell)
+	if (!bell) {
+		if (s->save_owed)
+			uio_state_save(s);
+		s->save_owed = false;
 		return s->cursor != prod;
+	}
+	s->save_owed = false;
 	s->stats.doorbells++;
 	/*
 	 * State first (the batch, or chardev activity that moved the rings):
@@ -303,6 +309,29 @@ static void uio_irq_raise(void *opaque)
 	 */
 	s->notify_owed = true;
 	uio_kick(s->t);
+}
+
+static void uio_defer(void *opaque)
+{
+	struct uio_slot *s = opaque;
+
+	uio_kick(s->t);
+}
+
+/* One turn of the device's deferred work.  Return: true if more is left. */
+static bool uio_resume(struct uio_slot *s)
+{
+	bool more;
+
+	if (s->stopped || !s->started || !s->dev->deferred)
+		return false;
+	s->save_owed = true;
+	s->in_batch = true; /* its interrupts go with the doorbell that follows */
+	s->notify = false;
+	more = mmio_resume(s->dev);
+	s->in_batch = false;
+	s->notify_owed |= s->notify;
+	return more;
 }
 
 static void uio_slot_cb(struct el_handler *h, uint32_t events)
@@ -336,9 +365,15 @@ static void uio_kick_cb(struct el_handler *h, uint32_t events)
 	(void)events;
 	if (read(t->kick_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		return;
-	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
-		if (t->slots[i] && uio_serve(t->slots[i]))
+	/* round robin: every device's deferred work and batch, once per turn */
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		if (!t->slots[i])
+			continue;
+		if (uio_resume(t->slots[i]))
 			again = true;
+		if (uio_serve(t->slots[i]))
+			again = true;
+	}
 	if (again)
 		uio_kick(t);
 }
@@ -438,7 +473,7 @@ static int uio_attach(struct dm_transport *bt, unsigned int slot, struct virtio_
 		ret = -EIO;
 		goto fail;
 	}
-	mmio_attach(dev, &s->win, uio_irq_raise, s);
+	mmio_attach(dev, &s->win, uio_irq_raise, uio_defer, s);
 	t->slots[slot] = s;
 	/* restore and serve the backlog from the loop, once every port exists */
 	uio_kick(t);
@@ -463,7 +498,7 @@ static void uio_destroy(struct dm_transport *bt)
 		if (s->started && !s->stopped)
 			uio_state_save(s);
 		el_set(bt->loop, &s->h, 0);
-		mmio_attach(s->dev, NULL, NULL, NULL);
+		mmio_attach(s->dev, NULL, NULL, NULL, NULL);
 		uio_dev_close(&s->u);
 		free(s);
 	}

@@ -26,6 +26,8 @@ int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
 {
 	unsigned int i;
 
+	if (nqueues > MMIO_MAX_QUEUES)
+		return -EINVAL;
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->device_id = device_id;
@@ -53,11 +55,38 @@ void mmio_fini(struct virtio_mmio *m)
 }
 
 void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
-		 void (*irq_raise)(void *opaque), void *opaque)
+		 void (*irq_raise)(void *opaque), void (*defer)(void *opaque), void *opaque)
 {
 	m->win = win;
 	m->irq_raise = irq_raise;
+	m->defer = defer;
 	m->irq_opaque = opaque;
+}
+
+void mmio_defer(struct virtio_mmio *m, unsigned int q)
+{
+	bool first = !m->deferred;
+
+	if (q >= m->nqueues)
+		return;
+	m->deferred |= 1ULL << q;
+	if (first && m->defer)
+		m->defer(m->irq_opaque);
+}
+
+bool mmio_resume(struct virtio_mmio *m)
+{
+	uint64_t todo = m->deferred;
+	unsigned int q;
+
+	/* handlers that stop at their budget again set their bit anew */
+	m->deferred = 0;
+	for (q = 0; todo && q < m->nqueues; q++, todo >>= 1) {
+		if (!(todo & 1) || m->broken || !m->ops->notify || !m->vqs[q].ready)
+			continue;
+		m->ops->notify(m->dev, q);
+	}
+	return m->deferred != 0;
 }
 
 static void mmio_raise(struct virtio_mmio *m, uint32_t bits)
@@ -116,6 +145,7 @@ static void mmio_reset(struct virtio_mmio *m)
 	m->status = 0;
 	m->isr = 0;
 	m->broken = false;
+	m->deferred = 0;
 	if (m->ops->reset)
 		m->ops->reset(m->dev);
 }
@@ -334,6 +364,9 @@ static void mmio_write_notify(struct virtio_mmio *m, uint32_t val)
 		return;
 	}
 	if (m->broken || !m->ops->notify)
+		return;
+	/* already scheduled: a flood of notifies costs no more than one */
+	if (m->deferred & (1ULL << val))
 		return;
 	m->ops->notify(m->dev, val);
 }

@@ -106,8 +106,15 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win, uint64_t featur
 	vq->win = win;
 	vq->event_idx = features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
 	vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
-	vq->last_avail = vq_load16(&vq->avail->idx);
-	vq->used_idx = vq_load16(&vq->used->idx);
+	/*
+	 * §2.7.6, §2.7.8: both indices start at 0 on a fresh queue.  Never
+	 * take them from memory here: QueueReady is a posted write, so by
+	 * the time we handle it the driver may already have made buffers
+	 * available (a bare-metal driver that does not read between the two
+	 * does), and starting at its avail->idx would lose them.
+	 */
+	vq->last_avail = 0;
+	vq->used_idx = 0;
 	vq->signalled_valid = false;
 	vq->ready = true;
 	return 0;
@@ -125,6 +132,7 @@ int vq_restore(struct virtqueue *vq, const struct dm_window *win, uint64_t featu
 	 * used->idx is done and anything popped but not completed by the
 	 * previous device model must be taken again.
 	 */
+	vq->used_idx = vq_load16(&vq->used->idx);
 	pending = (uint16_t)(vq_load16(&vq->avail->idx) - vq->used_idx);
 	if (pending > vq->num) {
 		vq_reset(vq);

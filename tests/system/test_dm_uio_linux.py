@@ -11,19 +11,13 @@ again without a reboot.
 
 import os
 import re
-import time
 
-from harness import Qemu, Shell, TestFailure
+from consoles import check, mib_each_way, wait_for
+from harness import Qemu, Shell
 
 BOOT_TIMEOUT = 180
 NAMES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 LABELS = {"frontend1": "serial1", "frontend2": "serial2"}
-MIB = 1 << 20
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
 
 
 def boot(ctx, config="reference"):
@@ -44,14 +38,6 @@ def shell(q, label, vm):
     return sh
 
 
-def stats(be, name):
-    for line in be.run(f"bulkhead-dm --stats {name}").split("\n"):
-        m = re.match(r"(\S+) \((uio\d+)\): (.*)", line.strip())
-        if m and m.group(1) == name:
-            return {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
-    raise TestFailure(f"no --stats line for {name}")
-
-
 def start_dm(be, vms, tag):
     """One model for @vms, each console on a pty; return {vm: /dev/pts/N}."""
     args = " ".join(f"-chardev pty,id=p{vm[-1]} -device virtio-console,chardev=p{vm[-1]},"
@@ -67,15 +53,6 @@ def start_dm(be, vms, tag):
     return ptys
 
 
-def wait_for(sh, cond_cmd, timeout=120):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if "yes" in sh.run(f"{cond_cmd} && echo yes; true"):
-            return
-        time.sleep(0.3)
-    raise TestFailure(f"timeout: {cond_cmd}")
-
-
 def text_both_ways(be, fe, vm, pty, tag):
     be.run(f"(cat {pty} > /tmp/{tag}-in & echo $! > /tmp/{tag}-cat.pid); sleep 0.5")
     fe.run(f"echo {tag}-from-{vm} >&3")
@@ -89,38 +66,6 @@ def text_both_ways(be, fe, vm, pty, tag):
     check(f"{tag}-to-fe" in got, f"{vm} got {got!r}")
 
 
-def mib_each_way(be, fe, pty):
-    """1 MiB frontend->backend and backend->frontend; return figures."""
-    fe.run(f"head -c {MIB} /dev/urandom > /tmp/x")
-    be.run(f"head -c {MIB} /dev/urandom > /tmp/y")
-    s0 = stats(be, NAMES["frontend1"])
-    be.run(f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
-    t0 = time.monotonic()
-    fe.run("cat /tmp/x >&3", timeout=300)
-    wait_for(be, "[ -e /tmp/x.done ]", 300)
-    up = time.monotonic() - t0
-    s1 = stats(be, NAMES["frontend1"])
-    fe.run(f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
-    t0 = time.monotonic()
-    be.run(f"cat /tmp/y > {pty}", timeout=300)
-    wait_for(fe, "[ -e /tmp/y.done ]", 300)
-    down = time.monotonic() - t0
-    s2 = stats(be, NAMES["frontend1"])
-    for f in ("x", "y"):
-        a = fe.run(f"sha256sum /tmp/{f}").split()[0]
-        b = be.run(f"sha256sum /tmp/{f}").split()[0]
-        check(a == b, f"/tmp/{f} differs: frontend {a} backend {b}")
-
-    def d(a, b, k):
-        return int(b[k]) - int(a[k])
-    print(f"# frontend->backend 1 MiB: {up:.2f} s ({1 / up:.2f} MiB/s incl. shell round trips), "
-          f"{d(s0, s1, 'traps')} traps, {d(s0, s1, 'doorbells')} doorbells, "
-          f"{d(s0, s1, 'frontend_irqs')} frontend irqs")
-    print(f"# backend->frontend 1 MiB: {down:.2f} s ({1 / down:.2f} MiB/s), "
-          f"{d(s1, s2, 'traps')} traps, {d(s1, s2, 'doorbells')} doorbells, "
-          f"{d(s1, s2, 'frontend_irqs')} frontend irqs")
-
-
 def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
     with boot(ctx) as q:
         be = shell(q, "uart0", "backend")
@@ -132,7 +77,7 @@ def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
             # hvc drops input and resets termios on last close: keep it open
             fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
             text_both_ways(be, fe, vm, ptys[vm], "one")
-        mib_each_way(be, fes["frontend1"], ptys["frontend1"])
+        mib_each_way(be, fes["frontend1"], ptys["frontend1"], NAMES["frontend1"])
         # killed, not asked: the state page of its last batch carries on
         be.run("kill -9 $(cat /tmp/dm-all.pid); sleep 0.5")
         ptys = {}

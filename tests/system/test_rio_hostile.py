@@ -1,24 +1,24 @@
-"""A hostile frontend beside a Linux one (issue 6 acceptance), configs/test-rio-hostile.c:
+"""A hostile frontend beside a Linux one, configs/test-rio-hostile.c:
 backend and frontend1 run Linux as in the reference system; frontend2 is
-guest/baremetal/rio_hostile, which sets up its virtio console like a driver
-and then queues a descriptor outside its shared window with an avail index
-far beyond the queue size.  The device model started by the backend at boot
-(guest/rio/rc.local, one process for both devices) must mark that device
-DEVICE_NEEDS_RESET and keep serving frontend1's hvc0 over its pty.
+guest/baremetal/rio_hostile, which sets up its virtio console like a driver,
+queues a descriptor outside its shared window with an avail index far beyond
+the queue size, then resets the device and floods it with legal work for
+ever (a transmit ring kept full: zero-length chains, one descriptor over and
+over, maximal indirect chains, QueueNotify bursts).  The device model started
+by the backend at boot (guest/rio/rc.local, one process for both devices)
+must mark the device DEVICE_NEEDS_RESET for the lie, serve the flood under
+its budget, and keep serving frontend1's hvc0 over its pty: 1 MiB each way,
+sha256 equal, while the attacker goes on being served too.
 """
 
 import re
 
-from harness import Qemu, Shell, TestFailure
+from consoles import check, mib_each_way
+from harness import Qemu, Shell
 import test_linux_reference as ref
 
 CONFIG = "test-rio-hostile"
 BOOT_TIMEOUT = 180
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
 
 
 def boot(ctx):
@@ -58,6 +58,16 @@ def test_hostile_frontend_broken_linux_frontend_served(ctx):
         be.run("echo to-frontend1-$((6 * 7)) >&7")
         got = fe.run("wait $(cat /tmp/t.pid); cat /tmp/t", timeout=40)
         check("to-frontend1-42" in got, f"frontend1 got {got!r}")
+        # the attacker is being served (its first variant done) ...
+        s2.expect(r"rio_hostile: flood zero-length used (\d+)", timeout=120)
+        before = len(re.findall(r"rio_hostile: flood \S+ used", s2.output()))
+        # ... and frontend1 still moves 1 MiB each way beside it
+        mib_each_way(be, fe, pts, "console-frontend1")
+        out2 = s2.output()
+        check("FAIL" not in out2, f"the attacker saw a failure:\n{out2[-2000:]}")
+        floods = re.findall(r"rio_hostile: flood (\S+) used (\d+)", out2)
+        print(f"# attacker served meanwhile: {len(floods) - before} variant quotas "
+              f"({floods[-1][1] if floods else 0} chains in all)")
         st = be.run("bulkhead-dm --stats")
         check(re.search(r"console-frontend1 \(uio\d\): traps=\d+.*state=ok", st), st)
         hyp = q.con("uart0").output()

@@ -217,7 +217,7 @@ int tfe_probe(struct tfe_dev *d, uint64_t want)
 	return 0;
 }
 
-static void tfe_write_addr(struct tfe_dev *d, uint32_t lo, uint64_t a)
+void tfe_write_addr(struct tfe_dev *d, uint32_t lo, uint64_t a)
 {
 	tfe_write32(d, lo, (uint32_t)a);
 	tfe_write32(d, lo + 4, (uint32_t)(a >> 32));

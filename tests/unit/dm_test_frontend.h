@@ -87,6 +87,8 @@ static inline void tfe_write32(struct tfe_dev *d, uint32_t off, uint32_t v)
 {
 	tfe_write(d, off, 4, v);
 }
+/* A 64-bit queue address as the LOW/HIGH register pair at @lo. */
+void tfe_write_addr(struct tfe_dev *d, uint32_t lo, uint64_t a);
 
 /*
  * Probe as Linux does: magic, version 2, device id, reset, ACK, DRIVER,

@@ -52,7 +52,7 @@ static void irq_cb(void *opaque)
 	(*(unsigned long *)opaque)++;
 }
 
-static void h_probe(struct hctx *h, bool queues)
+static void h_probe_size(struct hctx *h, bool queues, uint16_t qsize)
 {
 	unsigned int i, nq = h->m->nqueues;
 
@@ -62,10 +62,15 @@ static void h_probe(struct hctx *h, bool queues)
 	if (!queues)
 		return;
 	for (i = 0; i < nq; i++)
-		assert_int_equal(tfe_vq_setup(&h->dev, i, QSIZE), 0);
+		assert_int_equal(tfe_vq_setup(&h->dev, i, qsize), 0);
 	h->buf = tfe_alloc(&h->mem, 4096, 64);
 	tfe_driver_ok(&h->dev);
 	assert_int_equal(tfe_status(&h->dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+}
+
+static void h_probe(struct hctx *h, bool queues)
+{
+	h_probe_size(h, queues, QSIZE);
 }
 
 static void h_setup(struct hctx *h, unsigned int max_ports)
@@ -94,7 +99,7 @@ static void h_setup(struct hctx *h, unsigned int max_ports)
 	h->mem.base = WIN_BASE;
 	h->mem.size = WIN_SIZE;
 	window_init(&h->win, WIN_BASE, WIN_SIZE, h->mem.map);
-	mmio_attach(h->m, &h->win, irq_cb, &h->irqs);
+	mmio_attach(h->m, &h->win, irq_cb, NULL, &h->irqs);
 }
 
 static void h_teardown(struct hctx *h)
@@ -630,11 +635,167 @@ static void test_no_window(void **state)
 
 	(void)state;
 	h_setup(&h, 1);
-	mmio_attach(h.m, NULL, NULL, NULL);
+	mmio_attach(h.m, NULL, NULL, NULL, NULL);
 	tfe_dev_init(&h.dev, NULL, 0, h.m, &h.mem);
 	assert_int_equal(tfe_probe(&h.dev, FEATURES), 0);
 	assert_int_equal(tfe_vq_setup(&h.dev, 0, QSIZE), -EIO);
 	assert_true(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	h_teardown(&h);
+}
+
+/* ---- fairness: every queue handler runs under a budget ------------------ */
+
+static uint16_t h_used_idx(struct hctx *h, unsigned int q)
+{
+	return __atomic_load_n(&h->dev.vqs[q].used->idx, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A full ring of legal chains, all the same two zero-length descriptors (a
+ * driver offering one chain over and over): one QueueNotify must return
+ * after CONSOLE_TX_BUDGET_BUFS buffers with the rest deferred, a flood of
+ * further notifies must add no work, and mmio_resume() finishes the ring.
+ */
+static void test_tx_chain_budget(void **state)
+{
+	const uint16_t qsize = CONSOLE_QUEUE_SIZE;
+	struct hctx h;
+	struct tfe_vq *vq;
+	unsigned int i, turns = 0;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe_size(&h, true, qsize);
+	vq = &h.dev.vqs[1];
+	h_set(&vq->desc[0], h.buf, 0, VRING_DESC_F_NEXT, 1);
+	h_set(&vq->desc[1], h.buf, 0, 0, 0);
+	for (i = 0; i < qsize; i++)
+		vq->avail->ring[i] = 0;
+	vq->avail_idx = qsize;
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(h_used_idx(&h, 1), CONSOLE_TX_BUDGET_BUFS / 2);
+	assert_true(h.m->deferred & (1ULL << 1));
+	for (i = 0; i < 100; i++)
+		tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(h_used_idx(&h, 1), CONSOLE_TX_BUDGET_BUFS / 2);
+	while (h.m->deferred && turns++ < 8)
+		mmio_resume(h.m);
+	assert_int_equal(h.m->deferred, 0);
+	assert_int_equal(h_used_idx(&h, 1), qsize);
+	assert_false(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	h_teardown(&h);
+}
+
+/*
+ * One legal chain of maximal size (an indirect table whose entries all name
+ * the same 64 KiB): it is written CONSOLE_TX_BUDGET_BYTES per turn, in
+ * order, and completed only when all of it is out.
+ */
+static void test_tx_byte_budget(void **state)
+{
+	const uint32_t piece = 64 << 10, n = QSIZE;
+	struct hctx h;
+	struct vring_desc *tab;
+	uint64_t data, t;
+	unsigned int i, turns = 0;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	data = tfe_alloc(&h.mem, piece, 64);
+	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
+	tab = tfe_ptr(&h.mem, t);
+	for (i = 0; i < n; i++)
+		h_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0, (uint16_t)(i + 1));
+	h_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
+	h_publish(&h, 1, 0, 1);
+	assert_int_equal(h.con->ports[0].tx_bytes, CONSOLE_TX_BUDGET_BYTES);
+	assert_int_equal(h_used_idx(&h, 1), 0);
+	assert_true(h.m->deferred);
+	while (h.m->deferred && turns++ < 2 * n)
+		mmio_resume(h.m);
+	assert_int_equal(h.con->ports[0].tx_bytes, (size_t)n * piece);
+	assert_int_equal(h_used_idx(&h, 1), 1);
+	assert_int_equal(turns, (size_t)n * piece / CONSOLE_TX_BUDGET_BYTES - 1);
+	h_teardown(&h);
+}
+
+/* The control transmitq too: a flood of PORT_OPEN messages is budgeted. */
+static void test_ctrl_budget(void **state)
+{
+	const uint16_t qsize = 2 * CONSOLE_CTRL_BUDGET; /* 6 queues fit the window */
+	struct virtio_console_control *msg;
+	struct hctx h;
+	struct tfe_vq *vq;
+	unsigned int i, turns = 0;
+
+	(void)state;
+	h_setup(&h, 2);
+	h_probe_size(&h, true, qsize);
+	vq = &h.dev.vqs[3];
+	msg = tfe_ptr(&h.mem, h.buf);
+	msg->id = 0;
+	msg->event = VIRTIO_CONSOLE_PORT_OPEN;
+	msg->value = 1;
+	h_set(&vq->desc[0], h.buf, sizeof(*msg), 0, 0);
+	for (i = 0; i < qsize; i++)
+		vq->avail->ring[i] = 0;
+	vq->avail_idx = qsize;
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 3);
+	assert_int_equal(h_used_idx(&h, 3), CONSOLE_CTRL_BUDGET);
+	while (h.m->deferred && turns++ < qsize)
+		mmio_resume(h.m);
+	assert_int_equal(h_used_idx(&h, 3), qsize);
+	assert_false(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	h_teardown(&h);
+}
+
+/*
+ * QueueReady is a posted write under remote I/O: a driver may make buffers
+ * available before the device has handled it.  The queue must start at
+ * index 0 (§2.7.6), not at whatever avail->idx says by then.
+ */
+static void test_buffers_before_queue_ready(void **state)
+{
+	struct hctx h;
+	struct tfe_vq *vq;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	vq = &h.dev.vqs[1];
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_SEL, 1);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 0);
+	h_set(&vq->desc[0], h.buf, 4, 0, 0);
+	vq->avail->ring[0] = 0;
+	vq->avail_idx = 1;
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NUM, vq->num);
+	tfe_write_addr(&h.dev, VIRTIO_MMIO_QUEUE_DESC_LOW, vq->desc_gpa);
+	tfe_write_addr(&h.dev, VIRTIO_MMIO_QUEUE_AVAIL_LOW, vq->avail_gpa);
+	tfe_write_addr(&h.dev, VIRTIO_MMIO_QUEUE_USED_LOW, vq->used_gpa);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 1);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(h_used_idx(&h, 1), 1);
+	assert_int_equal(h.con->ports[0].tx_bytes, 4);
+	h_teardown(&h);
+}
+
+/* A reset forgets deferred work. */
+static void test_reset_drops_deferred(void **state)
+{
+	struct hctx h;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	mmio_defer(h.m, 1);
+	assert_true(h.m->deferred);
+	tfe_write32(&h.dev, VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(h.m->deferred, 0);
+	assert_false(mmio_resume(h.m));
 	h_teardown(&h);
 }
 
@@ -647,6 +808,11 @@ int main(void)
 		cmocka_unit_test(test_queue_before_ready_ignored),
 		cmocka_unit_test(test_features_refused),
 		cmocka_unit_test(test_no_window),
+		cmocka_unit_test(test_tx_chain_budget),
+		cmocka_unit_test(test_tx_byte_budget),
+		cmocka_unit_test(test_ctrl_budget),
+		cmocka_unit_test(test_reset_drops_deferred),
+		cmocka_unit_test(test_buffers_before_queue_ready),
 	};
 
 	dm_log_set_quiet(1);

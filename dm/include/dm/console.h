@@ -18,9 +18,17 @@
 #define CONSOLE_MAX_PORTS    31 /* QEMU virtio-serial's default max */
 #define CONSOLE_NAME_MAX     64
 #define CONSOLE_QUEUE_SIZE   256
-#define CONSOLE_CTRL_PENDING 128   /* queued device->driver messages */
-#define CONSOLE_RX_BUDGET    64	   /* chains per wakeup, for fairness */
-#define CONSOLE_BOUNCE_SIZE  65536 /* per port, Device-memory windows only */
+#define CONSOLE_CTRL_PENDING 128 /* queued device->driver messages */
+#define CONSOLE_RX_BUDGET    64	 /* chains per wakeup, for fairness */
+/*
+ * Work per queue handler call before it yields to the event loop
+ * (mmio_defer()): buffers walked (a chain counts at least one, so
+ * zero-length chains are bounded too) and payload bytes written.
+ */
+#define CONSOLE_TX_BUDGET_BUFS	256
+#define CONSOLE_TX_BUDGET_BYTES (256 * 1024)
+#define CONSOLE_CTRL_BUDGET	64    /* control messages per call */
+#define CONSOLE_BOUNCE_SIZE	65536 /* per port, Device-memory windows only */
 
 /* virtio_console_config (§5.3.4) as the driver sees it. */
 _Static_assert(sizeof(struct virtio_console_config) == 12, "virtio_console_config layout (§5.3.4)");
@@ -42,8 +50,13 @@ struct console_port {
 	bool guest_open;  /* PORT_OPEN(1) from the driver */
 	bool rx_starved;  /* no guest buffers: chardev not read */
 
-	/* A TX chain the chardev could not take in full yet. */
+	/*
+	 * A TX chain popped and written up to tx_off: the chardev could not
+	 * take all of it (tx_blocked: write_ready resumes it) or the budget
+	 * ran out (a deferred turn resumes it).
+	 */
 	bool tx_held;
+	bool tx_blocked;
 	size_t tx_off;
 	size_t tx_skip;	 /* restored: bytes of the next chain already sent */
 	uint8_t *bounce; /* device-mode copies (window_read/write) */

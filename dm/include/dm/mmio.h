@@ -75,7 +75,14 @@ struct virtio_mmio {
 
 	const struct dm_window *win;
 	void (*irq_raise)(void *opaque);
+	void (*defer)(void *opaque);
 	void *irq_opaque;
+	/*
+	 * Queues whose handler stopped at its budget with work left: the
+	 * transport calls mmio_resume() on a later event-loop turn, and a
+	 * QueueNotify meanwhile adds nothing (the work is already scheduled).
+	 */
+	uint64_t deferred;
 
 	bool broken; /* NEEDS_RESET set; no processing */
 	struct dm_ratelimit rl;
@@ -92,9 +99,33 @@ int mmio_init(struct virtio_mmio *m, const char *name, uint32_t device_id,
 /** mmio_fini() - free the queues of mmio_init(). */
 void mmio_fini(struct virtio_mmio *m);
 
-/** mmio_attach() - bind the transport's window and interrupt line. */
+/* Deferred work is one bit per queue. */
+#define MMIO_MAX_QUEUES 64U
+
+/**
+ * mmio_attach() - bind the transport's window, interrupt line and scheduler
+ * @irq_raise: raise the frontend interrupt (may be NULL: none)
+ * @defer:     ask for mmio_resume() on a later event-loop turn (may be NULL:
+ *             the caller drives mmio_resume() itself)
+ * @opaque:    passed to both
+ */
 void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
-		 void (*irq_raise)(void *opaque), void *opaque);
+		 void (*irq_raise)(void *opaque), void (*defer)(void *opaque), void *opaque);
+
+/**
+ * mmio_defer() - queue @q has work left after its handler's budget
+ *
+ * Every loop that consumes guest work runs under a budget, so that one
+ * frontend cannot hold the event loop that serves the others; what is left
+ * is resumed from the loop, in turn with every other device.
+ */
+void mmio_defer(struct virtio_mmio *m, unsigned int q);
+
+/**
+ * mmio_resume() - run the queue handlers mmio_defer() postponed, once each
+ * Return: true if some handler deferred again (call again on a later turn).
+ */
+bool mmio_resume(struct virtio_mmio *m);
 
 /** mmio_read() - a driver read of @size bytes at @off (window-relative). */
 uint32_t mmio_read(struct virtio_mmio *m, uint32_t off, uint32_t size);
