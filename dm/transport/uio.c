@@ -12,7 +12,8 @@
  * interrupt; one published before it is seen by the drain that follows),
  * then drain [cursor, req_prod) in order, store read results, save the
  * device state, publish resp_prod (store-release) and ring the doorbell once
- * for the whole batch.
+ * for the whole batch, with the InterruptStatus bits the batch raised (the
+ * hypervisor answers the driver's InterruptStatus reads itself).
  *
  * All maps are Device memory in the backend (UIO_MEM_PHYS is mapped
  * pgprot_noncached): every access here is naturally aligned and of a fixed
@@ -265,8 +266,14 @@ static bool uio_serve(struct uio_slot *s)
 		}
 	}
 	s->in_batch = false;
-	if (s->notify || s->notify_owed)
-		bell = BH_RIO_KICK_NOTIFY;
+	if (s->notify || s->notify_owed) {
+		/*
+		 * InterruptStatus lives in the hypervisor (bulkhead/rio.h): hand
+		 * it the bits raised since the last doorbell, with the interrupt.
+		 */
+		bell = BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(s->dev->isr);
+		s->dev->isr = 0;
+	}
 	s->notify_owed = false;
 	if (n || *(volatile uint32_t *)&s->ctrl->resp_prod != s->cursor) {
 		s->stats.requests += n;

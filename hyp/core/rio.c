@@ -16,6 +16,8 @@
  * VM's distributor lock).  The only state here is the per-config device
  * array and the control regions it owns.
  */
+#include <linux/virtio_mmio.h> /* register offsets of virtio v1.2 §4.2.2 */
+
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
@@ -205,6 +207,30 @@ static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
 	}
 }
 
+/*
+ * InterruptStatus and InterruptACK are ours (include/bulkhead/rio.h): the
+ * driver's interrupt handler reads and acknowledges without a backend round
+ * trip.  A reset (Status = 0, virtio v1.2 §4.2.3.1) clears the bits and
+ * still goes to the device model.  Called with @d->lock held.
+ * Return: true if the access is done.
+ */
+static bool rio_isr_local(struct rio_dev *d, uint64_t off, unsigned int size,
+			  bool write, uint64_t *val)
+{
+	if (size != sizeof(uint32_t))
+		return false;
+	if (off == VIRTIO_MMIO_STATUS && write && !*val)
+		d->isr = 0;
+	if (off == VIRTIO_MMIO_INTERRUPT_STATUS && !write)
+		*val = d->isr;
+	else if (off == VIRTIO_MMIO_INTERRUPT_ACK && write)
+		d->isr &= ~(uint32_t)*val;
+	else
+		return false;
+	d->ring.cnt.isr_local++;
+	return true;
+}
+
 static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 			unsigned int size, bool write, uint64_t *val)
 {
@@ -215,6 +241,11 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 		return -EINVAL;
 	spin_lock(&d->lock);
 	d->ring.cnt.traps++;
+	if (rio_isr_local(d, off, size, write, val)) {
+		rio_ring_sync_counters(&d->ring);
+		spin_unlock(&d->lock);
+		return 0;
+	}
 	ret = rio_wait_space(d, v);
 	d->space_waiters &= ~(1u << v->pcpu);
 	if (ret) {
@@ -295,6 +326,8 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
 		else if (d->ring.done != done)
 			c.kick |= d->space_waiters;
 	}
+	/* the bits first: the handler the interrupt runs reads them */
+	d->isr |= (uint32_t)(kick & BH_RIO_KICK_ISR_MASK) >> BH_RIO_KICK_ISR_SHIFT;
 	if (kick & BH_RIO_KICK_NOTIFY) {
 		d->ring.cnt.frontend_irqs++;
 		notify = true;

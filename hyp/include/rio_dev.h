@@ -25,6 +25,8 @@ struct vcpu;
  * @ring:       request ring and counters
  * @waiter:     vCPU blocked on the read in each slot, NULL if none
  * @space_waiters: pCPU mask of frontend vCPUs waiting for a free slot
+ * @isr:        the frontend's InterruptStatus (include/bulkhead/rio.h:
+ *              set by doorbells, read and acknowledged here)
  * @log_budget: rate limit for messages about hostile values
  */
 struct rio_dev {
@@ -35,6 +37,7 @@ struct rio_dev {
 	struct rio_ring ring;
 	struct vcpu *waiter[BH_RIO_RING_SIZE];
 	uint32_t space_waiters;
+	uint32_t isr;
 	uint32_t log_budget;
 };
 

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define BH_RIO_MAGIC		0x4f495242u	/* "BRIO" little-endian */
-#define BH_RIO_VERSION		1u
+#define BH_RIO_VERSION		2u
 #define BH_RIO_RING_SIZE	64u		/* power of two */
 #define BH_RIO_CTRL_SIZE	0x2000u
 #define BH_RIO_STATE_OFFSET	0x1000u		/* device model state area in map 0 */
@@ -85,7 +85,8 @@ struct bh_rio_counters {
 	uint64_t frontend_irqs;	/* frontend interrupts raised by the device model */
 	uint64_t rejected;	/* hostile or malformed backend writes refused */
 	uint64_t ring_full_waits; /* frontend accesses that waited for ring space */
-	uint64_t reserved[7];
+	uint64_t isr_local;	/* InterruptStatus/ACK answered by the hypervisor */
+	uint64_t reserved[6];
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
@@ -139,10 +140,23 @@ _Static_assert(offsetof(struct bh_rio_ctrl, req) == 0x100, "ring at 0x100");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) == 0x900, "responses at 0x900");
 _Static_assert(sizeof(struct bh_rio_ctrl) <= BH_RIO_STATE_OFFSET, "ctrl fits page 0");
 
-/* Doorbell page (map 1): 32-bit writes only; anything else is rejected. */
+/*
+ * Doorbell page (map 1): 32-bit writes only; anything else is rejected.
+ *
+ * The frontend's InterruptStatus register is the hypervisor's, not the
+ * device model's: the device model ORs bits into it with the doorbell that
+ * raises the interrupt (BH_RIO_KICK_ISR(bits), bits of virtio v1.2 §4.2.2
+ * InterruptStatus: VIRTIO_MMIO_INT_VRING, VIRTIO_MMIO_INT_CONFIG), and the
+ * hypervisor answers the driver's InterruptStatus reads and absorbs its
+ * InterruptACK writes itself; a Status write of 0 (reset) clears it.  So
+ * the driver's interrupt handler costs no backend round trip.
+ */
 #define BH_RIO_DB_KICK		0x00u
 #define BH_RIO_KICK_COMPLETE	(1u << 0)	/* retire requests up to resp_prod */
 #define BH_RIO_KICK_NOTIFY	(1u << 1)	/* raise the frontend's interrupt */
-#define BH_RIO_KICK_VALID	(BH_RIO_KICK_COMPLETE | BH_RIO_KICK_NOTIFY)
+#define BH_RIO_KICK_ISR_SHIFT	2u
+#define BH_RIO_KICK_ISR_MASK	(3u << BH_RIO_KICK_ISR_SHIFT)
+#define BH_RIO_KICK_ISR(bits)	(((uint32_t)(bits) << BH_RIO_KICK_ISR_SHIFT) & BH_RIO_KICK_ISR_MASK)
+#define BH_RIO_KICK_VALID	(BH_RIO_KICK_COMPLETE | BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR_MASK)
 
 #endif /* BULKHEAD_RIO_H */

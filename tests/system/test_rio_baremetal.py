@@ -44,7 +44,7 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
         u0.expect(r"rio0 fake-rfront +rfront mmio 0xa003e00 intid 79 -> rback", timeout=20)
         s1.expect(r"rio_frontend: start", timeout=20)
         u0.expect(r"rio_backend: serving", timeout=20)
-        for what in ("magic", "roundtrip", "order", "irq"):
+        for what in ("magic", "roundtrip", "order", "irq", "isr"):
             s1.expect(rf"rio_frontend: {what} ok", timeout=30)
         m = s1.expect(r"rio_frontend: (\d+) reads in (\d+) us", timeout=30)
         s1.expect(r"rio_frontend: done errors=0", timeout=30)
@@ -53,12 +53,17 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
         # the whole line: up to its end
         c = counters(u0.expect(r"rio_backend: hyp traps=[^\n]*rejected=\d+\r?\n", timeout=30).group(0))
         check(c["full_waits"] >= 1, f"the backlog never filled the ring: {c}")
-        check(c["traps"] == c["posted"] + c["reads"], f"traps != posted + reads: {c}")
+        check(c["traps"] == c["posted"] + c["reads"] + c["isr_local"],
+              f"traps != posted + reads + isr_local: {c}")
+        # 5 reads of InterruptStatus and 2 ACKs, answered by the hypervisor
+        check(c["isr_local"] == 7, f"InterruptStatus not answered locally: {c}")
         check(c["reads"] >= 200 and c["posted"] >= 100 + 300, f"too few requests: {c}")
-        check(c["irqs"] == c["traps"], f"one backend interrupt per request: {c}")
+        check(c["irqs"] == c["traps"] - c["isr_local"], f"one backend interrupt per request: {c}")
         check(c["rejected"] == 4, f"hostile doorbells not all rejected: {c}")
-        m2 = re.search(r"requests=(\d+) batches=(\d+) max_batch=(\d+)", u0.output())
+        m2 = re.search(r"requests=(\d+) batches=(\d+) max_batch=(\d+) isr_forwarded=(\d+)",
+                       u0.output())
         check(m2 and int(m2.group(3)) > 1, f"no batching: {m2 and m2.group(0)}")
+        check(int(m2.group(4)) == 0, f"InterruptStatus reached the backend: {m2.group(0)}")
         # the rogue read: stopped at the first byte past the window, saw nothing
         m3 = u0.expect(r"bulkhead: vm rback stopped: access outside its memory "
                        r"esr=0x[0-9a-f]+ far=0x[0-9a-f]+ ipa=0x([0-9a-f]+) pc=", timeout=30)
@@ -87,7 +92,10 @@ def test_rio_frontend_reset_abandons_waiting_read(ctx):
         u0.expect(r"rio_backend: serving", timeout=20)
         s1.expect(r"rio_frontend: done errors=0", timeout=30)
         c = counters(u0.expect(r"rio_backend: hyp traps=[^\n]*rejected=\d+\r?\n", timeout=30).group(0))
-        check(c["traps"] == c["posted"] + c["reads"], f"traps != posted + reads: {c}")
+        check(c["traps"] == c["posted"] + c["reads"] + c["isr_local"],
+              f"traps != posted + reads + isr_local: {c}")
+        # 5 reads of InterruptStatus and 2 ACKs, answered by the hypervisor
+        check(c["isr_local"] == 7, f"InterruptStatus not answered locally: {c}")
         u0.expect(r"rio_backend: done", timeout=30)
         code = q.wait_exit(timeout=20)
         check(code == 0, f"QEMU exit code {code}")

@@ -50,6 +50,8 @@ struct hvm_dev {
 	struct tfe_mem mem;
 	bool armed, pending;
 	uint32_t req_prod, req_done;
+	uint32_t isr;		     /* the frontend's InterruptStatus */
+	unsigned long isr_forwarded; /* ISR/ACK requests that reached the model: 0 */
 	struct bh_rio_counters cnt;
 };
 
@@ -208,6 +210,8 @@ static inline uint32_t hvm_publish(struct hvm_dev *d, uint64_t off, uint64_t val
 	uint32_t seq = d->req_prod;
 	struct bh_rio_req *r = &d->ctrl->req[seq % BH_RIO_RING_SIZE];
 
+	if (size == 4 && (off == VIRTIO_MMIO_INTERRUPT_STATUS || off == VIRTIO_MMIO_INTERRUPT_ACK))
+		d->isr_forwarded++;
 	r->offset = off;
 	r->value = val;
 	r->seq = seq;
@@ -246,8 +250,9 @@ static inline void hvm_kick(struct hvm_dev *d, uint32_t v)
 			d->cnt.rejected++;
 		}
 	}
+	d->isr |= (v & BH_RIO_KICK_ISR_MASK) >> BH_RIO_KICK_ISR_SHIFT;
 	if (v & BH_RIO_KICK_NOTIFY) {
-		struct sim_msg m = { .type = SIM_MSG_IRQ, .slot = d->idx };
+		struct sim_msg m = { .type = SIM_MSG_IRQ, .slot = d->idx, .value = d->isr };
 
 		d->cnt.frontend_irqs++;
 		if (send(hv->sock, &m, sizeof(m), MSG_NOSIGNAL) != sizeof(m))
@@ -296,6 +301,27 @@ static inline bool hvm_wait(struct hvm *hv, bool with_sock)
 	return true;
 }
 
+/* InterruptStatus / InterruptACK are the hypervisor's (bulkhead/rio.h). */
+static inline bool hvm_isr_local(struct hvm_dev *d, const struct sim_msg *m, struct sim_msg *r)
+{
+	if (m->size != 4)
+		return false;
+	if (m->type == SIM_MSG_WRITE && m->offset == VIRTIO_MMIO_STATUS && !m->value)
+		d->isr = 0;
+	if (m->type == SIM_MSG_READ && m->offset == VIRTIO_MMIO_INTERRUPT_STATUS) {
+		r->type = SIM_MSG_REPLY;
+		r->value = d->isr;
+		send(d->hv->sock, r, sizeof(*r), MSG_NOSIGNAL);
+	} else if (m->type == SIM_MSG_WRITE && m->offset == VIRTIO_MMIO_INTERRUPT_ACK) {
+		d->isr &= ~(uint32_t)m->value;
+	} else {
+		return false;
+	}
+	d->cnt.isr_local++;
+	hvm_mirror(d);
+	return true;
+}
+
 static inline bool hvm_request(struct hvm *hv, const struct sim_msg *m)
 {
 	struct sim_msg r = *m;
@@ -312,6 +338,8 @@ static inline bool hvm_request(struct hvm *hv, const struct sim_msg *m)
 	}
 	d = &hv->dev[m->slot];
 	if (m->type != SIM_MSG_READ && m->type != SIM_MSG_WRITE)
+		return true;
+	if (hvm_isr_local(d, m, &r))
 		return true;
 	/* a full ring makes the access wait for space */
 	while (d->req_prod - d->req_done >= BH_RIO_RING_SIZE) {

@@ -222,8 +222,11 @@ static void test_doorbell_valid(void **state)
 	assert_true(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, BH_RIO_KICK_COMPLETE));
 	assert_true(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, BH_RIO_KICK_NOTIFY));
 	assert_true(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, BH_RIO_KICK_VALID));
+	assert_true(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true,
+				       BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(3)));
 	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, 0));
-	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, 4));
+	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, 0x10));
+	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, 0x80000000u));
 	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, true, 1ull << 32 | 1));
 	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 4, false, 1));
 	assert_false(rio_doorbell_valid(BH_RIO_DB_KICK, 8, true, 1));

@@ -20,7 +20,13 @@
 /* The fake register file (offsets in the 0x200-byte window). */
 #define RIO_T_REG_MAGIC		0x000	/* reads "virt" */
 #define RIO_T_MAGIC_VALUE	0x74726976u
-#define RIO_T_REG_NOTIFY	0x050	/* a write raises the frontend's SPI */
+#define RIO_T_REG_NOTIFY	0x050	/* a write of bits B raises the frontend's
+					   SPI with InterruptStatus bits B */
+#define RIO_T_REG_ISR		0x060	/* virtio-mmio InterruptStatus: answered */
+#define RIO_T_REG_ISR_ACK	0x064	/* and acknowledged by the hypervisor */
+#define RIO_T_REG_STATUS	0x070	/* virtio-mmio Status: 0 clears the ISR */
+#define RIO_T_ISR_VRING		0x1u	/* virtio v1.2 §4.2.2 InterruptStatus bits */
+#define RIO_T_ISR_CONFIG	0x2u
 #define RIO_T_REG_SCRATCH	0x100	/* 0x100..0x1ef: plain storage */
 #define RIO_T_REG_DONE		0x1fc	/* the frontend has finished */
 

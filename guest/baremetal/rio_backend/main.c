@@ -14,8 +14,8 @@
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_backend: serving
  *   rio_backend: window[0] = 0x...        what the frontend wrote there
- *   rio_backend: requests=<n> batches=<n> max_batch=<n>
- *   rio_backend: hyp traps=<n> posted=<n> reads=<n> irqs=<n> doorbells=<n> full_waits=<n> rejected=<n>
+ *   rio_backend: requests=<n> batches=<n> max_batch=<n> isr_forwarded=<n>
+ *   rio_backend: hyp traps=<n> posted=<n> reads=<n> isr_local=<n> irqs=<n> doorbells=<n> full_waits=<n> rejected=<n>
  *   rio_backend: hostile doorbells rejected=<n>
  *   rio_backend: reading 0x... (rogue) / rio_backend: done
  * and then one last NOTIFY: the frontend powers off only after it.
@@ -33,6 +33,8 @@ struct fake_dev {
 	uint32_t regs[NR_REGS];
 	uint32_t cursor;
 	uint32_t requests, batches, max_batch;
+	uint32_t isr_bits;	/* InterruptStatus bits for the next NOTIFY */
+	uint32_t isr_seen;	/* requests for InterruptStatus/ACK: must be 0 */
 	bool notify, done;
 };
 
@@ -45,11 +47,15 @@ static uint64_t fake_access(struct fake_dev *d, const volatile struct bh_rio_req
 {
 	uint32_t idx = (uint32_t)(r->offset / 4) % NR_REGS;
 
+	if (r->offset == RIO_T_REG_ISR || r->offset == RIO_T_REG_ISR_ACK)
+		d->isr_seen++;
 	if (r->dir == BH_RIO_READ)
 		return r->offset == RIO_T_REG_MAGIC ? RIO_T_MAGIC_VALUE : d->regs[idx];
 	d->regs[idx] = (uint32_t)r->value;
-	if (r->offset == RIO_T_REG_NOTIFY)
+	if (r->offset == RIO_T_REG_NOTIFY) {
 		d->notify = true;
+		d->isr_bits |= (uint32_t)r->value;
+	}
 	if (r->offset == RIO_T_REG_DONE)
 		d->done = true;
 	return 0;
@@ -80,8 +86,9 @@ static void serve(struct fake_dev *d)
 		d->max_batch = n > d->max_batch ? n : d->max_batch;
 	}
 	if (d->notify)
-		bell |= BH_RIO_KICK_NOTIFY;
+		bell |= BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(d->isr_bits);
 	d->notify = false;
+	d->isr_bits = 0;
 	if (bell)
 		doorbell(bell);
 }
@@ -106,12 +113,13 @@ static void print_counters(const struct fake_dev *d)
 {
 	const volatile struct bh_rio_counters *c = &d->ctrl->counters;
 
-	bm_printf("rio_backend: requests=%u batches=%u max_batch=%u\n",
-		  d->requests, d->batches, d->max_batch);
-	bm_printf("rio_backend: hyp traps=%llu posted=%llu reads=%llu irqs=%llu doorbells=%llu full_waits=%llu rejected=%llu\n",
+	bm_printf("rio_backend: requests=%u batches=%u max_batch=%u isr_forwarded=%u\n",
+		  d->requests, d->batches, d->max_batch, d->isr_seen);
+	bm_printf("rio_backend: hyp traps=%llu posted=%llu reads=%llu isr_local=%llu irqs=%llu doorbells=%llu full_waits=%llu rejected=%llu\n",
 		  (unsigned long long)c->traps,
 		  (unsigned long long)c->posted_writes,
 		  (unsigned long long)c->reads,
+		  (unsigned long long)c->isr_local,
 		  (unsigned long long)c->backend_irqs,
 		  (unsigned long long)c->doorbells,
 		  (unsigned long long)c->ring_full_waits,

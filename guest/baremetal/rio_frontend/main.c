@@ -7,7 +7,10 @@
  *   3. round trips: write then read back each scratch register
  *   4. order: many posted writes to one register, then a read sees the last
  *   5. a write to NOTIFY raises the frontend's SPI (backend doorbell NOTIFY)
- *   6. timing of reads (median not needed: one figure per run)
+ *   6. InterruptStatus is the hypervisor's: the bits the doorbell set, ACK
+ *      clears them, a reset (Status = 0) clears them, none of it reaches
+ *      the backend (it counts such requests: isr_forwarded=0)
+ *   7. timing of reads (median not needed: one figure per run)
  *
  * With RIO_T_FE_ABANDON (2 vCPUs, in-place image): in its first life vCPU 1
  * blocks on a read nobody answers yet and vCPU 0 resets the VM under it
@@ -18,7 +21,7 @@
  *   rio_frontend: life <n>
  *   rio_frontend: resetting with a read pending       (ABANDON, first life)
  *   rio_frontend: start
- *   rio_frontend: magic ok / backlog ok / roundtrip ok / order ok / irq ok
+ *   rio_frontend: magic ok / backlog ok / roundtrip ok / order ok / irq ok / isr ok
  *   rio_frontend: <n> reads in <us> us
  *   rio_frontend: done errors=<n>
  */
@@ -94,23 +97,50 @@ static void test_order(void)
 	bm_printf("rio_frontend: order ok\n");
 }
 
-static void test_irq(void)
+/* Write @bits to NOTIFY and take the SPI.  Return: 0 or -1. */
+static int notify_and_wait(uint32_t bits)
 {
 	uint64_t deadline;
 	uint32_t iar;
 
-	gic_set_edge(RIO_T_FE_INTID, 1);
-	gic_enable_irq(RIO_T_FE_INTID);
-	wr(RIO_T_REG_NOTIFY, 1);
+	wr(RIO_T_REG_NOTIFY, bits);
 	deadline = bm_counter() + bm_counter_freq() * IRQ_WAIT_US / 1000000;
 	iar = gic_wait_until(deadline);
 	if (BM_GIC_INTID(iar) != RIO_T_FE_INTID) {
 		errors++;
 		bm_printf("rio_frontend: FAIL irq: got %u\n", BM_GIC_INTID(iar));
-		return;
+		return -1;
 	}
 	gic_eoi(iar);
-	bm_printf("rio_frontend: irq ok\n");
+	return 0;
+}
+
+static void test_irq(void)
+{
+	gic_set_edge(RIO_T_FE_INTID, 1);
+	gic_enable_irq(RIO_T_FE_INTID);
+	if (!notify_and_wait(0))
+		bm_printf("rio_frontend: irq ok\n");
+}
+
+static void test_isr(void)
+{
+	unsigned int errs = errors;
+
+	expect("isr before", rd(RIO_T_REG_ISR), 0);
+	if (notify_and_wait(RIO_T_ISR_VRING))
+		return;
+	expect("isr vring", rd(RIO_T_REG_ISR), RIO_T_ISR_VRING);
+	wr(RIO_T_REG_ISR_ACK, RIO_T_ISR_VRING);
+	expect("isr after ack", rd(RIO_T_REG_ISR), 0);
+	if (notify_and_wait(RIO_T_ISR_VRING | RIO_T_ISR_CONFIG))
+		return;
+	wr(RIO_T_REG_ISR_ACK, RIO_T_ISR_VRING);
+	expect("isr partial ack", rd(RIO_T_REG_ISR), RIO_T_ISR_CONFIG);
+	wr(RIO_T_REG_STATUS, 0);
+	expect("isr after reset", rd(RIO_T_REG_ISR), 0);
+	if (errors == errs)
+		bm_printf("rio_frontend: isr ok\n");
 }
 
 /*
@@ -179,6 +209,7 @@ int main(uint64_t arg)
 	test_roundtrip();
 	test_order();
 	test_irq();
+	test_isr();
 	time_reads();
 	wr(RIO_T_REG_DONE, 1);
 	bm_printf("rio_frontend: done errors=%u\n", errors);
