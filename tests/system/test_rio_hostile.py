@@ -68,6 +68,11 @@ def test_hostile_frontend_broken_linux_frontend_served(ctx):
         floods = re.findall(r"rio_hostile: flood (\S+) used (\d+)", out2)
         print(f"# attacker served meanwhile: {len(floods) - before} variant quotas "
               f"({floods[-1][1] if floods else 0} chains in all)")
+        # keystroke echo beside the attacker: a figure for the notes, not a bound
+        fe.run("(cat <&3 >&3 &) ; sleep 0.5")
+        echo = be.run(f"bh-echo -n 100 {pts}", timeout=120)
+        check(re.search(r"echo: n=100 median_us=", echo), f"echo probe failed: {echo}")
+        print(f"# frontend1 {echo.strip()} (attacker flooding)")
         st = be.run("bulkhead-dm --stats")
         check(re.search(r"console-frontend1 \(uio\d\): traps=\d+.*state=ok", st), st)
         hyp = q.con("uart0").output()
