@@ -1,2 +1,2 @@
 # Checks of the set-up itself.
-CHECK_CMDS += deps-nonroot=tests/checks/deps-nonroot.sh
+CHECK_CMDS += deps-nonroot=tests/checks/deps-nonroot.sh runner=tests/checks/runner.py

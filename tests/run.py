@@ -2,9 +2,12 @@
 """Bulkhead test runner: host unit tests, check commands and QEMU system tests.
 
 Every case is reported on one line; the run ends with the line
-`N passed, N failed` and exits non-zero if anything failed or nothing ran.
+`N passed, N failed` (`, N skipped` when a case was skipped) and exits
+non-zero if anything failed or nothing ran.
 
-  --unit BIN ...        cmocka binaries, run with TAP output; every case counts
+  --unit BIN ...        cmocka binaries, run with TAP output; every case counts,
+                        a skipped case is reported as skipped, and a binary whose
+                        cases do not add up to its plan (`1..N`) fails
   --check NAME=CMD ...  shell commands, one test each, passing on exit 0
   --system PATH ...     Python files (or folders of test_*.py) with test_* functions
   -k SUBSTRING          run only tests whose name contains it
@@ -26,6 +29,9 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import harness  # noqa: E402
 
 TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (.*)$")
+# cmocka marks a skipped case "not ok N # SKIP name"
+TAP_SKIP = re.compile(r"^(?:not ok|ok) \d+ # SKIP\s*(.*)$")
+TAP_PLAN = re.compile(r"^1\.\.(\d+)$")
 
 
 class Ctx:
@@ -38,8 +44,9 @@ class Ctx:
         self.logdir = logdir
 
 
-class Timeout(Exception):
-    pass
+class Timeout(BaseException):
+    """A test's time is up.  Not an Exception: a test's own `except Exception`
+    must not swallow it."""
 
 
 class Runner:
@@ -48,9 +55,14 @@ class Runner:
         self.pattern = pattern
         self.passed = 0
         self.failed = []
+        self.skipped = []
 
     def wanted(self, name):
         return not self.pattern or self.pattern in name
+
+    def skip(self, name, secs):
+        self.skipped.append(name)
+        print(f"SKIP {name} ({secs:.1f}s)", flush=True)
 
     def report(self, name, ok, secs, why=""):
         if ok:
@@ -81,16 +93,29 @@ class Runner:
         secs = time.monotonic() - start
         with open(log, "w") as f:
             f.write(out)
-        cases = [TAP_LINE.match(line) for line in out.splitlines()]
-        cases = [m for m in cases if m]
+        self.unit_results(base, out, code, secs, log)
+
+    def unit_results(self, base, out, code, secs, log):
+        """Report the TAP output @out of one cmocka binary that exited with @code."""
+        lines = out.splitlines()
+        cases = [m for m in map(TAP_LINE.match, lines) if m]
+        skips = [m for m in map(TAP_SKIP.match, lines) if m]
+        plans = [int(m.group(1)) for m in map(TAP_PLAN.match, lines) if m]
+        share = secs / max(1, len(cases) + len(skips))
         for m in cases:
-            self.report(f"unit/{base}: {m.group(2)}", m.group(1) == "ok", secs / len(cases),
+            self.report(f"unit/{base}: {m.group(2)}", m.group(1) == "ok", share,
                         "" if m.group(1) == "ok" else f"see {log}")
+        for m in skips:
+            self.skip(f"unit/{base}: {m.group(1)}", share)
+        ran = len(cases) + len(skips)
         # A crash (sanitizer report, abort) may end the binary before it prints a failing case.
         if code != 0 and all(m.group(1) == "ok" for m in cases):
             self.report(f"unit/{base}", False, secs, f"exit code {code}; log: {log}\n" + out[-1500:])
-        elif not cases and code == 0:
+        elif not ran and code == 0:
             self.report(f"unit/{base}", False, secs, "ran no test case")
+        elif not plans or sum(plans) != ran:
+            self.report(f"unit/{base}", False, secs,
+                        f"TAP plan {plans or 'missing'} but {ran} case(s) reported; log: {log}")
 
     def run_check(self, spec):
         name, _, cmd = spec.partition("=")
@@ -144,7 +169,7 @@ class Runner:
         ok, why = True, ""
         try:
             func(Ctx(name, logdir))
-        except Exception as e:
+        except (Exception, Timeout) as e:
             ok = False
             detail = str(e) if isinstance(e, (harness.TestFailure, Timeout)) else traceback.format_exc()
             why = f"{type(e).__name__}: {detail}\nlogs kept in {os.path.relpath(logdir, ROOT)}/"
@@ -191,7 +216,8 @@ def main():
 
     if r.failed:
         print("\nFailed:\n" + "\n".join(f"  {n}" for n in r.failed))
-    print(f"{r.passed} passed, {len(r.failed)} failed")
+    skipped = f", {len(r.skipped)} skipped" if r.skipped else ""
+    print(f"{r.passed} passed, {len(r.failed)} failed{skipped}")
     return 1 if r.failed or r.passed == 0 else 0
 
 
