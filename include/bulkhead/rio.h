@@ -35,6 +35,13 @@
 #define BH_RIO_STATE_SIZE	0x1000u
 #define BH_RIO_DOORBELL_SIZE	0x1000u
 #define BH_RIO_MMIO_SIZE	0x200u		/* a virtio-mmio register window (virtio v1.2 §4.2.2) */
+/*
+ * Fields written by different agents (hypervisor, device model) never share
+ * a cache line of this size: the largest data cache line of the Armv8-A
+ * cores this runs on (CTR_EL0.DminLine = 4, 16 words), so that neither
+ * side's write-back can overwrite the other's data on real hardware.
+ */
+#define BH_RIO_CACHE_LINE	64u
 
 /* uio map indices, in the order of the backend node's `reg` */
 enum bh_rio_map {
@@ -111,6 +118,10 @@ _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
  * @counters:         see struct bh_rio_counters
  * @req:              the request ring
  * @resp:             read results, by slot (device model)
+ *
+ * Each cache line (BH_RIO_CACHE_LINE) has one writer: 0x00 identity and
+ * 0x20 indices (hypervisor), 0x40 resp_prod (device model), 0x80 counters
+ * and the request ring (hypervisor), the responses (device model).
  */
 struct bh_rio_ctrl {
 	uint32_t magic;
@@ -123,22 +134,36 @@ struct bh_rio_ctrl {
 	uint32_t req_prod;
 	uint32_t req_done;
 	uint32_t state;
-	uint32_t reserved0;
-	/* device-model-written */
+	uint32_t reserved0[5];
+	/* device-model-written: a cache line of its own */
 	uint32_t resp_prod;
-	uint32_t reserved1[3];
+	uint32_t reserved1[15];
+	/* hypervisor-written */
 	struct bh_rio_counters counters;
-	uint8_t reserved2[0x100 - 0xc0];
 	struct bh_rio_req req[BH_RIO_RING_SIZE];
+	/* device-model-written */
 	uint64_t resp[BH_RIO_RING_SIZE];
 };
 
+#define BH_RIO_LINE_OF(field) (offsetof(struct bh_rio_ctrl, field) / BH_RIO_CACHE_LINE)
+
 _Static_assert(offsetof(struct bh_rio_ctrl, req_prod) == 0x20, "req_prod at 0x20");
-_Static_assert(offsetof(struct bh_rio_ctrl, resp_prod) == 0x30, "resp_prod at 0x30");
-_Static_assert(offsetof(struct bh_rio_ctrl, counters) == 0x40, "counters at 0x40");
+_Static_assert(offsetof(struct bh_rio_ctrl, resp_prod) == 0x40, "resp_prod at 0x40");
+_Static_assert(offsetof(struct bh_rio_ctrl, counters) == 0x80, "counters at 0x80");
 _Static_assert(offsetof(struct bh_rio_ctrl, req) == 0x100, "ring at 0x100");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) == 0x900, "responses at 0x900");
 _Static_assert(sizeof(struct bh_rio_ctrl) <= BH_RIO_STATE_OFFSET, "ctrl fits page 0");
+/* one writer per cache line */
+_Static_assert(BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(req_prod) &&
+	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(state) &&
+	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(counters) &&
+	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(reserved0[4]),
+	       "resp_prod shares no cache line with hypervisor-written fields");
+_Static_assert(offsetof(struct bh_rio_ctrl, resp) % BH_RIO_CACHE_LINE == 0 &&
+	       sizeof(((struct bh_rio_ctrl *)0)->req) % BH_RIO_CACHE_LINE == 0,
+	       "the responses start on a cache line after the request ring");
+_Static_assert(BH_RIO_STATE_OFFSET % BH_RIO_CACHE_LINE == 0,
+	       "the device model's state page shares no line with page 0");
 
 /*
  * Doorbell page (map 1): 32-bit writes only; anything else is rejected.
