@@ -18,6 +18,7 @@
  */
 #include <linux/virtio_mmio.h> /* register offsets of virtio v1.2 §4.2.2 */
 
+#include "cache.h"
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
@@ -45,6 +46,37 @@ _Static_assert(BH_RIO_CTRL_SIZE % BH_PAGE_SIZE == 0,
 uint64_t rio_ctrl_pa(unsigned int i)
 {
 	return (uint64_t)(uintptr_t)&rio_ctrl_mem[i];	/* EL2 maps RAM 1:1 */
+}
+
+/*
+ * The control region is Normal write-back here (EL2 maps all RAM so) but
+ * Device-nGnRnE in the backend (uio_pdrv_genirq maps it pgprot_noncached):
+ * mismatched attributes, so EL2 keeps memory coherent by hand (Arm ARM
+ * B2.8, "Mismatched memory attributes"; docs/protocol.md).  Each line has
+ * one writer (bulkhead/rio.h): lines EL2 writes are cleaned to the Point
+ * of Coherency after the write, lines the device model writes are
+ * invalidated before EL2 reads them (EL2 never writes them, so they are
+ * never dirty here and nothing of the model's is overwritten).
+ */
+static void rio_ctrl_clean(const void *p, uint64_t size)
+{
+	dcache_clean_range((uint64_t)(uintptr_t)p, size);
+}
+
+static void rio_ctrl_fetch(const void *p, uint64_t size)
+{
+	dcache_clean_inval_range((uint64_t)(uintptr_t)p, size);
+}
+
+/* After a request was published: its slot, the indices, the counters. */
+static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
+{
+	struct bh_rio_ctrl *c = d->ring.ctrl;
+
+	if (seq >= 0)
+		rio_ctrl_clean(&c->req[(uint32_t)seq % BH_RIO_RING_SIZE], sizeof(c->req[0]));
+	rio_ctrl_clean(&c->req_prod, BH_RIO_CACHE_LINE);
+	rio_ctrl_clean(&c->counters, sizeof(c->counters));
 }
 
 /* The region of @vm that maps shmem @idx, or NULL. */
@@ -81,6 +113,8 @@ int rio_init(const struct bh_config *cfg)
 			return -EINVAL;
 		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id,
 			      win->ipa, win->size);
+		/* the zeroed region, state page included, out to memory */
+		dcache_clean_inval_range(rio_ctrl_pa(i), BH_RIO_CTRL_SIZE);
 		hyp_log("  rio%u %-10s %s mmio 0x%llx intid %u -> %s ctrl 0x%llx doorbell 0x%llx intid %u\n",
 			i, c->name ? c->name : "?", d->frontend->cfg->name,
 			(unsigned long long)c->mmio_ipa, c->intid,
@@ -243,6 +277,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 	d->ring.cnt.traps++;
 	if (rio_isr_local(d, off, size, write, val)) {
 		rio_ring_sync_counters(&d->ring);
+		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
 		return 0;
 	}
@@ -250,6 +285,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 	d->space_waiters &= ~(1u << v->pcpu);
 	if (ret) {
 		rio_ring_sync_counters(&d->ring);
+		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
 		return ret;
 	}
@@ -263,6 +299,8 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 	}
 	d->ring.cnt.backend_irqs++;
 	rio_ring_sync_counters(&d->ring);
+	/* in memory before the backend's interrupt: it reads uncached */
+	rio_ctrl_publish(d, seq);
 	spin_unlock(&d->lock);
 	rio_raise_backend(d);
 	if (write)
@@ -317,9 +355,13 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
 	}
 	kick = *val;
 	if (kick & BH_RIO_KICK_COMPLETE) {
-		uint32_t resp = __atomic_load_n(&d->ring.ctrl->resp_prod,
-						__ATOMIC_RELAXED);
-		uint32_t done = d->ring.done;
+		struct bh_rio_ctrl *ctl = d->ring.ctrl;
+		uint32_t done = d->ring.done, resp;
+
+		/* what the device model wrote uncached, not a stale line */
+		rio_ctrl_fetch(&ctl->resp_prod, BH_RIO_CACHE_LINE);
+		rio_ctrl_fetch(ctl->resp, sizeof(ctl->resp));
+		resp = __atomic_load_n(&ctl->resp_prod, __ATOMIC_RELAXED);
 
 		if (rio_ring_complete(&d->ring, resp, rio_retire_one, &c) < 0)
 			rio_reject(d, "resp_prod out of range", resp, done);
@@ -334,6 +376,7 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
 	}
 out:
 	rio_ring_sync_counters(&d->ring);
+	rio_ctrl_publish(d, -1);
 	spin_unlock(&d->lock);
 	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) ==
 		      VM_RUNNING)

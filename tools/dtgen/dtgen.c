@@ -693,8 +693,13 @@ static void node_virtio_frontend(struct dtgen *g, struct dts *d,
 		dts_reg(d, dev->mmio_ipa, BH_RIO_MMIO_SIZE);
 		dts_spi_edge(d, dev->intid);
 		dts_line(d, "memory-region = <&virtio_pool%u>;", i);
-		/* as QEMU's own virtio-mmio nodes: no cache maintenance */
-		dts_line(d, "dma-coherent;");
+		/*
+		 * No dma-coherent: the backend sees the window only as Device
+		 * memory (uio maps are uncached), so the frontend must not
+		 * cache it either.  Linux then maps the rings Normal
+		 * Non-cacheable and cleans/invalidates the buffers it bounces
+		 * through the pool (docs/protocol.md, memory types).
+		 */
 		dts_close(d);
 	}
 }

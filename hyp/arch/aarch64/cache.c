@@ -11,14 +11,28 @@
 #define CTR_DMINLINE_SHIFT	16
 #define CTR_DMINLINE_MASK	0xfull
 
+/* CTR_EL0.DminLine: log2 of the smallest line, in 4-byte words */
+static uint64_t dcache_line(void)
+{
+	return 4ull << ((sysreg_read(ctr_el0) >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
+}
+
 void dcache_clean_range(uint64_t va, uint64_t size)
 {
-	/* CTR_EL0.DminLine: log2 of the smallest line, in 4-byte words */
-	uint64_t line = 4ull << ((sysreg_read(ctr_el0) >> CTR_DMINLINE_SHIFT) &
-				 CTR_DMINLINE_MASK);
+	uint64_t line = dcache_line();
 	uint64_t end = va + size;
 
 	for (va &= ~(line - 1); va < end; va += line)
 		__asm__ volatile("dc cvac, %0" : : "r"(va) : "memory");
+	dsb(sy);
+}
+
+void dcache_clean_inval_range(uint64_t va, uint64_t size)
+{
+	uint64_t line = dcache_line();
+	uint64_t end = va + size;
+
+	for (va &= ~(line - 1); va < end; va += line)
+		__asm__ volatile("dc civac, %0" : : "r"(va) : "memory");
 	dsb(sy);
 }
