@@ -392,8 +392,9 @@ static void port_tx(struct console_port *p)
 		vq_push(vq, p->tx_chain.head, 0);
 		pushed = true;
 	}
+	/* the hvc driver spins for its buffer: its interrupt is mostly moot */
 	if (pushed)
-		mmio_used_notify(m, vq);
+		mmio_used_notify_lazy(m, vq);
 }
 
 /* The chardev can take more (or dropped its peer: writes now succeed). */

@@ -147,7 +147,7 @@ static int fuzz_dev_init(struct fuzz_dev *d, const struct dm_window *win)
 	if (mmio_init(&d->m, "fuzz", VIRTIO_ID_CONSOLE, &fdev_ops, d, FUZZ_NQUEUES, FUZZ_QUEUE_MAX,
 		      features, cfg, sizeof(cfg)))
 		return -1;
-	mmio_attach(&d->m, win, NULL, NULL, NULL);
+	mmio_attach(&d->m, win, NULL, NULL);
 	return 0;
 }
 

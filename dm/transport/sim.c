@@ -156,6 +156,12 @@ static void sim_defer(void *opaque)
 	sim_update(slot->t);
 }
 
+/* The sim frontend reads InterruptStatus itself: notifications are not put off. */
+static const struct mmio_host_ops sim_host_ops = {
+	.irq_raise = sim_irq_raise,
+	.defer = sim_defer,
+};
+
 /* One turn of every device's deferred work, in slot order. */
 static void sim_resume(struct sim_transport *s)
 {
@@ -361,7 +367,7 @@ static int sim_attach(struct dm_transport *t, unsigned int slot, struct virtio_m
 	if (s->slots[slot].dev)
 		return -EBUSY;
 	s->slots[slot].dev = dev;
-	mmio_attach(dev, &s->slots[slot].win, sim_irq_raise, sim_defer, &s->slots[slot]);
+	mmio_attach(dev, &s->slots[slot].win, &sim_host_ops, &s->slots[slot]);
 	return 0;
 }
 
@@ -376,7 +382,7 @@ static void sim_destroy(struct dm_transport *t)
 	}
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (s->slots[i].dev)
-			mmio_attach(s->slots[i].dev, NULL, NULL, NULL, NULL);
+			mmio_attach(s->slots[i].dev, NULL, NULL, NULL);
 		sim_unmap(&s->slots[i]);
 	}
 	free(s);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 
 #include "bulkhead/rio.h"
 #include "dm/transport.h"
@@ -65,6 +66,9 @@ struct uio_transport {
 	char root[UIO_ROOT_MAX];
 	int kick_fd; /* eventfd: serve (again) from the loop */
 	struct el_handler kick_h;
+	int lazy_fd; /* timerfd: put-off used notifications are due */
+	struct el_handler lazy_h;
+	bool lazy_armed;
 	struct uio_slot *slots[TRANSPORT_MAX_SLOTS];
 };
 
@@ -247,6 +251,11 @@ static bool uio_serve(struct uio_slot *s)
 		return false;
 	s->in_batch = true;
 	s->notify = false;
+	/*
+	 * New requests mean the frontend ran since we put its notifications
+	 * off: decide them now, with its current used_event (dm/mmio.h).
+	 */
+	mmio_lazy_flush(s->dev);
 	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
 	if (prod - s->cursor > BH_RIO_RING_SIZE) {
 		s->in_batch = false;
@@ -325,6 +334,28 @@ static void uio_defer(void *opaque)
 	uio_kick(s->t);
 }
 
+/* A notification was put off: decide it within MMIO_LAZY_US at the latest. */
+static void uio_lazy(void *opaque)
+{
+	struct uio_transport *t = ((struct uio_slot *)opaque)->t;
+	struct itimerspec ts = { .it_value.tv_nsec = MMIO_LAZY_US * 1000L };
+
+	if (t->lazy_armed)
+		return;
+	if (timerfd_settime(t->lazy_fd, 0, &ts, NULL)) {
+		dm_log("uio transport %s: timerfd: errno %d", t->base.id, errno);
+		uio_kick(t); /* decide at once rather than never */
+		return;
+	}
+	t->lazy_armed = true;
+}
+
+static const struct mmio_host_ops uio_host_ops = {
+	.irq_raise = uio_irq_raise,
+	.defer = uio_defer,
+	.lazy = uio_lazy,
+};
+
 /* One turn of the device's deferred work.  Return: true if more is left. */
 static bool uio_resume(struct uio_slot *s)
 {
@@ -383,6 +414,23 @@ static void uio_kick_cb(struct el_handler *h, uint32_t events)
 	}
 	if (again)
 		uio_kick(t);
+}
+
+/* Put-off notifications are due: every device's batch flushes them. */
+static void uio_lazy_cb(struct el_handler *h, uint32_t events)
+{
+	struct uio_transport *t =
+		(struct uio_transport *)((char *)h - offsetof(struct uio_transport, lazy_h));
+	uint64_t v;
+	unsigned int i;
+
+	(void)events;
+	if (read(t->lazy_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	t->lazy_armed = false;
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
+		if (t->slots[i] && t->slots[i]->dev->lazy_pending && uio_serve(t->slots[i]))
+			uio_kick(t);
 }
 
 /* ---- attach / detach ------------------------------------------------------ */
@@ -480,7 +528,7 @@ static int uio_attach(struct dm_transport *bt, unsigned int slot, struct virtio_
 		ret = -EIO;
 		goto fail;
 	}
-	mmio_attach(dev, &s->win, uio_irq_raise, uio_defer, s);
+	mmio_attach(dev, &s->win, &uio_host_ops, s);
 	t->slots[slot] = s;
 	/* restore and serve the backlog from the loop, once every port exists */
 	uio_kick(t);
@@ -505,12 +553,14 @@ static void uio_destroy(struct dm_transport *bt)
 		if (s->started && !s->stopped)
 			uio_state_save(s);
 		el_set(bt->loop, &s->h, 0);
-		mmio_attach(s->dev, NULL, NULL, NULL, NULL);
+		mmio_attach(s->dev, NULL, NULL, NULL);
 		uio_dev_close(&s->u);
 		free(s);
 	}
 	el_set(bt->loop, &t->kick_h, 0);
 	close(t->kick_fd);
+	el_set(bt->loop, &t->lazy_h, 0);
+	close(t->lazy_fd);
 	free(t);
 }
 
@@ -542,10 +592,22 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 	el_handler_init(&t->kick_h, t->kick_fd, uio_kick_cb);
 	if (t->kick_fd < 0 || el_set(loop, &t->kick_h, EPOLLIN)) {
 		snprintf(err, errlen, "-transport uio: eventfd: %s", strerror(errno));
-		if (t->kick_fd >= 0)
-			close(t->kick_fd);
-		free(t);
-		return NULL;
+		goto err_kick;
+	}
+	t->lazy_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	el_handler_init(&t->lazy_h, t->lazy_fd, uio_lazy_cb);
+	if (t->lazy_fd < 0 || el_set(loop, &t->lazy_h, EPOLLIN)) {
+		snprintf(err, errlen, "-transport uio: timerfd: %s", strerror(errno));
+		goto err_lazy;
 	}
 	return &t->base;
+err_lazy:
+	if (t->lazy_fd >= 0)
+		close(t->lazy_fd);
+	el_set(loop, &t->kick_h, 0);
+err_kick:
+	if (t->kick_fd >= 0)
+		close(t->kick_fd);
+	free(t);
+	return NULL;
 }

@@ -55,12 +55,11 @@ void mmio_fini(struct virtio_mmio *m)
 }
 
 void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
-		 void (*irq_raise)(void *opaque), void (*defer)(void *opaque), void *opaque)
+		 const struct mmio_host_ops *host, void *opaque)
 {
 	m->win = win;
-	m->irq_raise = irq_raise;
-	m->defer = defer;
-	m->irq_opaque = opaque;
+	m->host = host;
+	m->host_opaque = opaque;
 }
 
 void mmio_defer(struct virtio_mmio *m, unsigned int q)
@@ -70,8 +69,8 @@ void mmio_defer(struct virtio_mmio *m, unsigned int q)
 	if (q >= m->nqueues)
 		return;
 	m->deferred |= 1ULL << q;
-	if (first && m->defer)
-		m->defer(m->irq_opaque);
+	if (first && m->host && m->host->defer)
+		m->host->defer(m->host_opaque);
 }
 
 bool mmio_resume(struct virtio_mmio *m)
@@ -93,8 +92,8 @@ static void mmio_raise(struct virtio_mmio *m, uint32_t bits)
 {
 	m->isr |= bits;
 	m->irqs_raised++;
-	if (m->irq_raise)
-		m->irq_raise(m->irq_opaque);
+	if (m->host && m->host->irq_raise)
+		m->host->irq_raise(m->host_opaque);
 }
 
 bool mmio_live(const struct virtio_mmio *m)
@@ -127,6 +126,38 @@ void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq)
 		mmio_raise(m, VIRTIO_MMIO_INT_VRING);
 }
 
+void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	if (!vq->event_idx || !m->host || !m->host->lazy) {
+		mmio_used_notify(m, vq);
+		return;
+	}
+	/* not wanted even now: nothing to put off */
+	if (vq->lazy || !vq_notify_peek(vq))
+		return;
+	vq->lazy = true;
+	if (!m->lazy_pending) {
+		m->lazy_pending = true;
+		m->host->lazy(m->host_opaque);
+	}
+}
+
+void mmio_lazy_flush(struct virtio_mmio *m)
+{
+	unsigned int q;
+
+	if (!m->lazy_pending)
+		return;
+	m->lazy_pending = false;
+	for (q = 0; q < m->nqueues; q++) {
+		if (!m->vqs[q].lazy)
+			continue;
+		m->vqs[q].lazy = false;
+		/* the driver's used_event now: a polling driver moved it past */
+		mmio_used_notify(m, &m->vqs[q]);
+	}
+}
+
 void mmio_config_changed(struct virtio_mmio *m)
 {
 	m->config_generation++;
@@ -146,6 +177,7 @@ static void mmio_reset(struct virtio_mmio *m)
 	m->isr = 0;
 	m->broken = false;
 	m->deferred = 0;
+	m->lazy_pending = false;
 	if (m->ops->reset)
 		m->ops->reset(m->dev);
 }
@@ -579,5 +611,11 @@ int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len)
 	/* carry on where the previous model stopped */
 	if (mmio_live(m) && m->ops->driver_ok)
 		m->ops->driver_ok(m->dev);
+	/*
+	 * A notification the previous model had put off (lazy) died with it:
+	 * raise one; a spurious used-buffer interrupt is harmless (§2.7.10).
+	 */
+	if (mmio_live(m))
+		mmio_raise(m, VIRTIO_MMIO_INT_VRING);
 	return 0;
 }

@@ -62,6 +62,7 @@ void vq_reset(struct virtqueue *vq)
 	vq->used = NULL;
 	vq->last_avail = vq->used_idx = vq->signalled_used = 0;
 	vq->signalled_valid = false;
+	vq->lazy = false;
 	vq->event_idx = vq->indirect = false;
 	vq->win = NULL;
 }
@@ -116,6 +117,7 @@ int vq_enable(struct virtqueue *vq, const struct dm_window *win, uint64_t featur
 	vq->last_avail = 0;
 	vq->used_idx = 0;
 	vq->signalled_valid = false;
+	vq->lazy = false;
 	vq->ready = true;
 	return 0;
 }
@@ -294,23 +296,34 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx), __ATOMIC_RELEASE);
 }
 
-bool vq_need_notify(struct virtqueue *vq)
+/* §2.7.10: does the driver want a notification for what we pushed? */
+static bool vq_notify_wanted(struct virtqueue *vq)
 {
-	uint16_t old, event;
-	bool need;
-
-	if (!vq->ready)
-		return false;
 	/* Order our used->idx store before reading the driver's event. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!vq->event_idx)
 		return !(vq_load16(&vq->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT);
-	old = vq->signalled_used;
-	event = vq_load16(vq_used_event(vq));
-	need = !vq->signalled_valid || vring_need_event(event, vq->used_idx, old);
-	vq->signalled_used = vq->used_idx;
-	vq->signalled_valid = true;
+	return !vq->signalled_valid ||
+	       vring_need_event(vq_load16(vq_used_event(vq)), vq->used_idx, vq->signalled_used);
+}
+
+bool vq_need_notify(struct virtqueue *vq)
+{
+	bool need;
+
+	if (!vq->ready)
+		return false;
+	need = vq_notify_wanted(vq);
+	if (vq->event_idx) {
+		vq->signalled_used = vq->used_idx;
+		vq->signalled_valid = true;
+	}
 	return need;
+}
+
+bool vq_notify_peek(struct virtqueue *vq)
+{
+	return vq->ready && vq_notify_wanted(vq);
 }
 
 bool vq_notify_enable(struct virtqueue *vq)

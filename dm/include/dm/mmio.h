@@ -74,9 +74,9 @@ struct virtio_mmio {
 	uint32_t config_len;
 
 	const struct dm_window *win;
-	void (*irq_raise)(void *opaque);
-	void (*defer)(void *opaque);
-	void *irq_opaque;
+	const struct mmio_host_ops *host;
+	void *host_opaque;
+	bool lazy_pending; /* some queue has vq->lazy set */
 	/*
 	 * Queues whose handler stopped at its budget with work left: the
 	 * transport calls mmio_resume() on a later event-loop turn, and a
@@ -103,14 +103,30 @@ void mmio_fini(struct virtio_mmio *m);
 #define MMIO_MAX_QUEUES 64U
 
 /**
- * mmio_attach() - bind the transport's window, interrupt line and scheduler
- * @irq_raise: raise the frontend interrupt (may be NULL: none)
- * @defer:     ask for mmio_resume() on a later event-loop turn (may be NULL:
- *             the caller drives mmio_resume() itself)
- * @opaque:    passed to both
+ * struct mmio_host_ops - what the transport does for the register file
+ * @irq_raise: raise the frontend interrupt (NULL: none)
+ * @defer:     call mmio_resume() on a later event-loop turn (NULL: the caller
+ *             drives mmio_resume() itself)
+ * @lazy:      call mmio_lazy_flush() soon: before the frontend's next request
+ *             is handled and within MMIO_LAZY_US at the latest (NULL: used
+ *             notifications are never put off)
+ */
+struct mmio_host_ops {
+	void (*irq_raise)(void *opaque);
+	void (*defer)(void *opaque);
+	void (*lazy)(void *opaque);
+};
+
+/* Longest a put-off used-buffer notification waits (mmio_used_notify_lazy()). */
+#define MMIO_LAZY_US 1000
+
+/**
+ * mmio_attach() - bind the transport's window and hooks
+ * @host:   the transport's hooks (NULL: none)
+ * @opaque: passed to them
  */
 void mmio_attach(struct virtio_mmio *m, const struct dm_window *win,
-		 void (*irq_raise)(void *opaque), void (*defer)(void *opaque), void *opaque);
+		 const struct mmio_host_ops *host, void *opaque);
 
 /**
  * mmio_defer() - queue @q has work left after its handler's budget
@@ -148,6 +164,22 @@ void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err);
 
 /** mmio_used_notify() - buffers were used on @vq; interrupt if needed. */
 void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq);
+
+/**
+ * mmio_used_notify_lazy() - mmio_used_notify(), put off where it may be moot
+ *
+ * For queues whose driver polls for used buffers (Linux's virtio_console
+ * spins in __send_to_port() until its transmit buffer comes back): with
+ * EVENT_IDX the decision waits for mmio_lazy_flush(), by which time a
+ * polling driver has reclaimed the buffer and moved used_event past it
+ * (virtio v1.2 §2.7.10), so no interrupt is needed; a driver that waits
+ * for the interrupt gets it then.  Without EVENT_IDX or a @lazy hook it is
+ * mmio_used_notify().
+ */
+void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq);
+
+/** mmio_lazy_flush() - decide every notification mmio_used_notify_lazy() put off. */
+void mmio_lazy_flush(struct virtio_mmio *m);
 
 /** mmio_config_changed() - bump ConfigGeneration and interrupt. */
 void mmio_config_changed(struct virtio_mmio *m);

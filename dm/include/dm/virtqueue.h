@@ -64,6 +64,7 @@ struct virtqueue {
 	uint16_t signalled_used; /* used_idx when we last notified */
 	bool signalled_valid;
 	bool event_idx, indirect;
+	bool lazy; /* a notification put off by mmio_used_notify_lazy() */
 
 	const struct dm_window *win;
 	struct dm_ratelimit *rl;
@@ -113,8 +114,16 @@ void vq_unpop(struct virtqueue *vq);
 /** vq_push() - return chain @head with @len bytes written by the device. */
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len);
 
-/** vq_need_notify() - must the driver be interrupted for pushed buffers? */
+/**
+ * vq_need_notify() - must the driver be interrupted for pushed buffers?
+ *
+ * With EVENT_IDX the answer is recorded: the next call only looks at
+ * buffers pushed after this one.
+ */
 bool vq_need_notify(struct virtqueue *vq);
+
+/** vq_notify_peek() - vq_need_notify() without recording the answer. */
+bool vq_notify_peek(struct virtqueue *vq);
 
 /**
  * vq_notify_enable() - ask the driver to notify on new buffers
