@@ -8,9 +8,16 @@ cd "$(dirname "$0")/../.." || exit 1
 out=${BUILD:-build}/tools/cfgcheck/broken-test
 mkdir -p "$out"
 fail=0
+# The message a broken config must be rejected with; an empty or missing
+# EXPECT: line would match any message, so it fails instead.
+expect_of() {
+	e=$(sed -n 's/^.*EXPECT:[[:space:]]*//p' "$1" | head -n1)
+	[ -n "$e" ] || { echo "FAIL $1: no message on its EXPECT: line" >&2; return 1; }
+	printf '%s\n' "$e"
+}
 for cfg in configs/broken/*.c; do
 	name=$(basename "$cfg" .c)
-	expect=$(sed -n 's/^.*EXPECT: //p' "$cfg" | head -n1)
+	expect=$(expect_of "$cfg") || { fail=1; continue; }
 	${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck \
 		-DCFGCHECK_NAME="\"$cfg\"" -o "$out/$name" \
 		tools/cfgcheck/check.c tools/cfgcheck/main.c "$cfg" || { fail=1; continue; }
@@ -24,7 +31,7 @@ for cfg in configs/broken/*.c; do
 done
 for name in two-vms-one-cpu overlapping-memory; do
 	cfg=configs/broken/$name.c
-	expect=$(sed -n 's/^.*EXPECT: //p' "$cfg" | head -n1)
+	expect=$(expect_of "$cfg") || { fail=1; continue; }
 	if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} --no-print-directory \
 		HYP_CONFIGS=broken/$name "${BUILD:-build}/hyp/broken/$name/bulkhead.bin" \
 		>"$out/$name.make" 2>&1; then
