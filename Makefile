@@ -55,13 +55,14 @@ system-test: deps
 	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
 	@$(PYTHON) tests/run.py -k "$(T)" --system $(SYSTEM_TESTS)
 
-# Figures, not pass/fail: device model throughput on the host, remote I/O against
-# QEMU's own virtconsole, boot time and idle CPU of the reference system.
+# Figures, not pass/fail: device model throughput on the host, then the reference
+# system against QEMU's own virtconsole side by side (remote I/O, boot time, idle
+# CPU; BENCH_RUNS boots of each, default 3): table, $(BUILD)/bench/rio.json and
+# rio.svg (docs/performance.md).
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory bench-dm
-	@$(PYTHON) scripts/bench-rio.py
-	@$(PYTHON) scripts/measure-boot.py
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
 
 # Every fuzz target for longer (FUZZ_SECONDS each, default 600) than the 60 s of `make test`.
 .PHONY: fuzz
@@ -75,6 +76,6 @@ help:
 	@echo "  make unit-test      host unit tests and checks only"
 	@echo "  make system-test    QEMU system tests only"
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
-	@echo "  make bench          figures: device model MB/s, remote I/O vs QEMU virtconsole, boot time"
+	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole (BENCH_RUNS=3)"
 	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

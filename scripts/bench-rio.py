@@ -1,116 +1,620 @@
 #!/usr/bin/env python3
-"""Remote-I/O figures for the issue-6 note, measured in one run:
+"""The remote-I/O gap, side by side (`make bench`; docs/performance.md).
 
-  bulkhead   1 MiB frontend1 -> backend over hvc0 (reference config: virtio-mmio
-             trapped by the hypervisor, served by bulkhead-dm in the backend,
-             console output to a file there): MiB/s and frontend traps per MiB
-  qemu       the same 1 MiB over QEMU's own virtconsole (virtio-serial-device,
-             file chardev on the host) on the same kernel without the hypervisor
+  scripts/bench-rio.py [RUNS] [--only bulkhead|native] [--plot-only]   (after `make all`)
 
-Each measurement sends the same random MiB REPEAT times and runs 3 times; the
-median is printed.  Time is the frontend's own `time` of the writes to hvc0:
-virtio_console returns only when the device has used the buffers, so it covers
-the whole path.  Usage: scripts/bench-rio.py [RUNS]
-(after `make all`).
+Boots RUNS times (default 3, or $BENCH_RUNS) each of
+  bulkhead  the reference system (configs/reference.c): each frontend's
+            /dev/hvc0 is virtio-mmio trapped by the hypervisor and served by
+            bulkhead-dm in the backend, on ptys (the model rc.local starts),
+            then in a second boot on files (a model of our own started before
+            any traffic, test_rio_linux.start_dm)
+  native    the same kernel and initramfs without the hypervisor, with QEMU's
+            own virtio-serial-device: hvc0 on a host pty, hvc1 and hvc2 on host
+            files, hvc3 on a pipe chardev (host -> guest: QEMU 7.2's file
+            chardev has no input-path)
+and measures in each boot: boot time, idle host CPU, cooked-mode lines/s both
+ways, raw MiB/s both ways on pty and file, two streams at once, the
+frontend's traps and the backend's interrupts per MiB, the QEMU process's
+CPU-seconds per MiB, and the keystroke echo round trip.  Prints a table of the
+medians and writes every run to $BUILD/bench/rio.json, plotted to rio.svg.
+
+Times are taken where the data ends up: the guest's busybox `time` (10 ms
+resolution) around a write to hvc0 (virtio_console returns when the device
+has used the buffers) or around a read of everything but the first line/byte
+(so the time does not include starting the writer).
 """
 
+import argparse
+import datetime
+import importlib.util
+import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
+import time
+import tty
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 
-from harness import Qemu, Shell  # noqa: E402
+from harness import Qemu, Shell, TestFailure  # noqa: E402
+import test_linux_reference as ref  # noqa: E402
 import test_rio_linux as rio  # noqa: E402
 
-MiB = 1 << 20
-# MiB per timed run (busybox `time` has 10 ms resolution; QEMU is fast)
-REPEAT = 8
-REPEAT_QEMU = 64
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def send(n):
-    return f"time sh -c 'for i in $(seq {n}); do cat /tmp/r; done >&3'"
+cpu_ticks = _load("measure_boot", os.path.join(ROOT, "scripts", "measure-boot.py")).cpu_ticks
+HZ = os.sysconf("SC_CLK_TCK")
+MiB = rio.MiB
+LINES = 3000                  # `seq 1 LINES` from the frontend
+LINES_IN = 30000              # `seq 1 LINES_IN` into the frontend (3000: ~20 ms, 2 ticks of `time`)
+MIB_BULKHEAD = 8              # MiB per timed raw transfer (10 ms `time` resolution)
+MIB_NATIVE = 64
+IDLE_SECONDS = 10
+RTT_ROUNDS = 1000
+PROBE_RX = re.compile(r"(echo|timerlat): n=\d+ median_us=([\d.]+)")
 TIME_RX = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
+PTY_RX = re.compile(r"char device redirected to (/dev/pts/\d+) \(label (\S+)\)")
+
+# key, what, unit, kind: "rate" (ratio Bulkhead/native), "cost" (Bulkhead/native),
+# "time" (native/Bulkhead)
+METRICS = [
+    ("boot_s", "boot to all shells", "s", "time"),
+    ("idle_cpu_pct", "idle host CPU, whole system", "% of a CPU", "cost"),
+    ("text_g2h_lps", "text frontend->pty, cooked", "lines/s", "rate"),
+    ("text_g2h_lost_pct", "  bytes lost on the way", "%", "count"),
+    ("text_h2g_lps", "text pty->frontend, cooked", "lines/s", "rate"),
+    ("pty_g2h_mibs", "raw frontend->pty", "MiB/s", "rate"),
+    ("pty_g2h_lost_pct", "  bytes lost on the way", "%", "count"),
+    ("pty_h2g_mibs", "raw pty->frontend", "MiB/s", "rate"),
+    ("file_g2h_mibs", "raw frontend->file", "MiB/s", "rate"),
+    ("file_h2g_mibs", "raw file->frontend", "MiB/s", "rate"),
+    ("both_mibs", "2 streams at once -> file, total", "MiB/s", "rate"),
+    ("both_share1_pct", "  share of stream 1", "%", "share"),
+    ("both_share2_pct", "  share of stream 2", "%", "share"),
+    ("file_g2h_traps", "frontend traps, frontend->file", "/MiB", "count"),
+    ("file_g2h_backend_irqs", "backend irqs, frontend->file", "/MiB", "count"),
+    ("file_g2h_doorbells", "doorbells, frontend->file", "/MiB", "count"),
+    ("file_g2h_frontend_irqs", "frontend irqs, frontend->file", "/MiB", "count"),
+    ("file_h2g_traps", "frontend traps, file->frontend", "/MiB", "count"),
+    ("file_h2g_backend_irqs", "backend irqs, file->frontend", "/MiB", "count"),
+    ("file_h2g_doorbells", "doorbells, file->frontend", "/MiB", "count"),
+    ("file_h2g_frontend_irqs", "frontend irqs, file->frontend", "/MiB", "count"),
+    ("pty_g2h_cpu", "host CPU, raw frontend->pty", "CPU-s/MiB", "cost"),
+    ("pty_h2g_cpu", "host CPU, raw pty->frontend", "CPU-s/MiB", "cost"),
+    ("file_g2h_cpu", "host CPU, raw frontend->file", "CPU-s/MiB", "cost"),
+    ("file_h2g_cpu", "host CPU, raw file->frontend", "CPU-s/MiB", "cost"),
+    ("echo_rtt_us", "keystroke echo round trip, median", "us", "time"),
+    ("timerlat_idle_us", "timer lateness, idle, median", "us", "time"),
+    ("timerlat_busy_us", "timer lateness, other stream busy, median", "us", "time"),
+]
 
 
 class Ctx:
     def __init__(self):
         self.root = ROOT
-        self.build = os.path.join(ROOT, "build")
+        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
         self.logdir = os.path.join(self.build, "test-logs", "bench-rio")
 
 
 def seconds(out):
     m = TIME_RX.search(out)
     if not m:
-        raise RuntimeError(f"no `time` output in {out!r}")
-    return int(m.group(1)) * 60 + float(m.group(2))
+        raise TestFailure(f"no `time` output in {out!r}")
+    return max(int(m.group(1)) * 60 + float(m.group(2)), 0.01)
 
 
-def bench_bulkhead(ctx, runs):
-    rates, traps = [], []
-    with rio.boot(ctx, name="bench-bulkhead") as q:
-        be = rio.backend_shell(q)
-        fe = rio.frontend_shells(q)["frontend1"]
+def text_bytes(lines=LINES, eol=b"\n"):
+    return sum(len(str(i)) + len(eol) for i in range(1, lines + 1))
+
+
+def probe(out):
+    """The median of a guest/tools probe's output line."""
+    m = PROBE_RX.search(out)
+    if not m:
+        raise TestFailure(f"no probe result in {out!r}")
+    return float(m.group(2))
+
+
+def lost(got, want):
+    return max(0.0, 100.0 * (want - got) / want)
+
+
+def send_mib(n, fd):
+    """Shell: write the 1 MiB /tmp/r n times to fd, timed."""
+    return f"time sh -c 'for i in $(seq {n}); do cat /tmp/r; done >&{fd}'"
+
+
+def timed_read(fd, nbytes=None, lines=None):
+    """Shell: in the background, read the first byte/line of fd, then time the rest."""
+    rest = f"head -n {lines - 1}" if lines else f"head -c {nbytes - 1}"
+    first = "read -r x" if lines else "dd bs=1 count=1 2>/dev/null"
+    return f"({first}; time {rest} >/dev/null) <&{fd} 2>/tmp/tm & echo $! >/tmp/tm.pid"
+
+
+def timed_read_done(sh, timeout=120):
+    return seconds(sh.run("wait $(cat /tmp/tm.pid); cat /tmp/tm", timeout=timeout))
+
+
+class Cpu:
+    """CPU-seconds (utime+stime) a process used since this object was made."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.t0 = cpu_ticks(pid)
+
+    def seconds(self):
+        return (cpu_ticks(self.pid) - self.t0) / HZ
+
+
+def idle_cpu_pct(q):
+    time.sleep(2)  # the last prompt's timers settle
+    cpu, t0 = Cpu(q.proc.pid), time.monotonic()
+    time.sleep(IDLE_SECONDS)
+    return 100.0 * cpu.seconds() / (time.monotonic() - t0)
+
+
+def parallel(*fns):
+    """Run fns in threads; return their results in order (re-raise a failure)."""
+    res, errs = [None] * len(fns), []
+
+    def go(i, fn):
+        try:
+            res[i] = fn()
+        except BaseException as e:  # noqa: B902 - re-raised below
+            errs.append(e)
+
+    ts = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(fns)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    if errs:
+        raise errs[0]
+    return res
+
+
+# ---------------------------------------------------------------- Bulkhead
+
+def counters(be, dev):
+    st = rio.stats(be)[dev]
+    return {k: int(st[k]) for k in ("traps", "backend_irqs", "doorbells", "frontend_irqs")}
+
+
+def per_mib(r, prefix, before, after, mib):
+    for k in before:
+        r[f"{prefix}_{k}"] = (after[k] - before[k]) / mib
+
+
+def bulkhead_run(ctx, i):
+    r = {}
+    dev, vm = rio.DEVICES["frontend1"], "frontend1"
+    with ref.boot(ctx, name=f"bench-bulkhead-{i}") as q:
+        t0 = time.monotonic()
+        sh = ref.shells(q, timeout=rio.BOOT_TIMEOUT)
+        r["boot_s"] = time.monotonic() - t0
+        be, fes = sh["backend"], {v: sh[v] for v in rio.DEVICES}
+        fe = fes[vm]
+        r["idle_cpu_pct"] = idle_cpu_pct(q)
+        pid = q.proc.pid
+
+        # -- ptys: the model rc.local started; the backend holds each slave on fd 4+n
+        ptys = {lab: p for p, lab in PTY_RX.findall(be.run("cat /run/bulkhead-dm.log"))}
+        rio.check(dev in ptys, f"no pty for {dev} in /run/bulkhead-dm.log")
+        be.run(f"exec 5<>{ptys[dev]}; rm -f /tmp/out1; (cat <&5 >/tmp/out1 &); "
+               f"head -c {MiB} /dev/urandom >/tmp/r")
+        fe.run(f"exec 3<>/dev/hvc0; stty -echo <&3; head -c {MiB} /dev/urandom >/tmp/r")
+        time.sleep(0.5)  # the model notices the pty's reader (200 ms poll)
+
+        base = rio.out_size(be, "1")
+        s = seconds(fe.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
+        rio.wait_out_size(be, "1", base + text_bytes(eol=b"\r\n"))
+        r["text_g2h_lps"] = LINES / s
+        r["text_g2h_lost_pct"] = lost(rio.out_size(be, "1") - base, text_bytes(eol=b"\r\n"))
+
+        fe.run(timed_read(3, lines=LINES_IN))
+        be.run(f"seq 1 {LINES_IN} >&5", timeout=120)
+        r["text_h2g_lps"] = (LINES_IN - 1) / timed_read_done(fe)
+
+        fe.run("stty raw -echo <&3")
+        base, cpu = rio.out_size(be, "1"), Cpu(pid)
+        s = seconds(fe.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
+        rio.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
+        r["pty_g2h_mibs"], r["pty_g2h_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
+        r["pty_g2h_lost_pct"] = lost(rio.out_size(be, "1") - base, MIB_BULKHEAD * MiB)
+
+        fe.run(timed_read(3, nbytes=MIB_BULKHEAD * MiB))
+        cpu = Cpu(pid)
+        be.run(send_mib(MIB_BULKHEAD, 5), timeout=300)
+        s = timed_read_done(fe, timeout=300)
+        r["pty_h2g_mibs"], r["pty_h2g_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
+
+        # keystroke echo: a cat on the frontend's hvc0 sends back what bh-echo
+        # (guest/tools) in the backend types into the pty
+        be.run("kill $(pidof cat) 2>/dev/null; true")  # fd 5 stays: the pty stays connected
+        fe.run("(cat <&3 >&3 &); sleep 0.5")
+        r["echo_rtt_us"] = probe(be.run(f"bh-echo -n {RTT_ROUNDS} {ptys[dev]}", timeout=120))
+        r["timerlat_idle_us"] = probe(fes["frontend2"].run("bh-timerlat", timeout=120))
+        rio.no_trouble(q)
+
+    # -- files: a second boot, whose model is replaced by one of our own serving
+    # both (output /tmp/outN, input FIFO /tmp/inN) before any traffic, as the
+    # tests do; a model restarted after traffic is no part of this benchmark
+    with ref.boot(ctx, name=f"bench-bulkhead-{i}-files") as q:
+        sh = ref.shells(q, timeout=rio.BOOT_TIMEOUT)
+        be, fes = sh["backend"], {v: sh[v] for v in rio.DEVICES}
+        fe, pid = fes[vm], q.proc.pid
         rio.kill_dm(be)
-        rio.start_dm(be, ["frontend1"], "bench")
-        rio.open_hvc(fe)
-        fe.run(f"head -c {MiB} /dev/urandom >/tmp/r")
-        for _ in range(runs):
-            t0 = int(rio.stats(be)["console-frontend1"]["traps"])
-            base = rio.out_size(be, "1")
-            s = seconds(fe.run(send(REPEAT), timeout=300))
-            rio.wait_out_size(be, "1", base + REPEAT * MiB, timeout=120)
-            t1 = int(rio.stats(be)["console-frontend1"]["traps"])
-            rates.append(REPEAT / s)
-            traps.append((t1 - t0) / REPEAT)
-        dm = be.run("bulkhead-dm --stats")
-    return rates, traps, dm
+        rio.start_dm(be, list(rio.DEVICES), "bench")
+        be.run(f"head -c {MiB} /dev/urandom >/tmp/r")
+        for f in fes.values():
+            rio.open_hvc(f)
+            f.run(f"head -c {MiB} /dev/urandom >/tmp/r")
+
+        c0, base, cpu = counters(be, dev), rio.out_size(be, "1"), Cpu(pid)
+        s = seconds(fe.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
+        rio.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
+        r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
+        per_mib(r, "file_g2h", c0, counters(be, dev), MIB_BULKHEAD)
+
+        fe.run(timed_read(3, nbytes=MIB_BULKHEAD * MiB))
+        c0, cpu = counters(be, dev), Cpu(pid)
+        be.run(f"for i in $(seq {MIB_BULKHEAD}); do cat /tmp/r; done >/tmp/in1", timeout=300)
+        s = timed_read_done(fe, timeout=300)
+        r["file_h2g_mibs"], r["file_h2g_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
+        per_mib(r, "file_h2g", c0, counters(be, dev), MIB_BULKHEAD)
+
+        base = {v: rio.out_size(be, v[-1]) for v in fes}
+        times = parallel(*(lambda f=f: seconds(f.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
+                           for f in fes.values()))
+        for v in fes:
+            rio.wait_out_size(be, v[-1], base[v] + MIB_BULKHEAD * MiB, timeout=300)
+        both(r, times, MIB_BULKHEAD)
+
+        # frontend2's timer while frontend1 streams
+        fe.run(send_mib(MIB_BULKHEAD, 3) + " >/dev/null 2>&1 & sleep 0.5")
+        r["timerlat_busy_us"] = probe(fes["frontend2"].run("bh-timerlat", timeout=120))
+        fe.run("wait", timeout=300)
+        rio.no_trouble(q)
+    return r
 
 
-def bench_qemu(ctx, runs):
-    rates = []
-    out = tempfile.NamedTemporaryFile(prefix="bh-vc-", delete=False).name
+def both(r, times, mib):
+    """Two streams of mib MiB each, started together, took times: the total is
+    what both moved until the slower one finished, the shares are of the rates."""
+    rates = [mib / t for t in times]
+    r["both_mibs"] = 2 * mib / max(times)
+    r["both_share1_pct"] = 100.0 * rates[0] / sum(rates)
+    r["both_share2_pct"] = 100.0 * rates[1] / sum(rates)
+
+
+# ---------------------------------------------------------------- QEMU native
+
+class HostPty:
+    """The host end of QEMU's pty chardev: its slave, raw, read by a thread."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.fd)
+        self.got = 0
+        self.cond = threading.Condition()
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.cond:
+                self.got += len(data)
+                self.cond.notify_all()
+
+    def wait_got(self, n, timeout=300):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.got >= n, timeout):
+                raise TestFailure(f"host pty: {self.got} bytes, want {n}")
+
+    def wait_quiet(self, quiet=1.0, timeout=300):
+        """Wait until nothing arrived for quiet seconds; return the count."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            before = self.got
+            time.sleep(quiet)
+            if self.got == before:
+                return before
+        raise TestFailure("host pty: still receiving")
+
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def rtt_us(self, rounds=RTT_ROUNDS):
+        """Write a byte, wait for it to come back; median round trip (as bh-echo)."""
+        rtts = []
+        for _ in range(rounds):
+            with self.cond:
+                want = self.got + 1
+            t0 = time.perf_counter()
+            self.write(b"x")
+            self.wait_got(want, timeout=10)
+            rtts.append(1e6 * (time.perf_counter() - t0))
+        return statistics.median(rtts)
+
+    def close(self):
+        os.close(self.fd)
+
+
+def native_run(ctx, i):
+    r = {}
+    tmp = tempfile.mkdtemp(prefix="bh-bench-")
+    outs = [os.path.join(tmp, f"out{n}") for n in (1, 2)]
+    pipe = os.path.join(tmp, "pipe")
     extra = ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-serial-device",
-             "-chardev", f"file,id=vcf,path={out}", "-device", "virtconsole,chardev=vcf"]
+             "-chardev", "pty,id=vcp", "-device", "virtconsole,chardev=vcp"]
+    for n in (0, 1):
+        extra += ["-chardev", f"file,id=vcf{n + 1},path={outs[n]}",
+                  "-device", f"virtconsole,chardev=vcf{n + 1}"]
+    # QEMU 7.2's file chardev has no input-path: host -> guest goes through a
+    # pipe chardev (FIFOs PATH.in and PATH.out, which QEMU opens read-write)
+    for end in (".in", ".out"):
+        os.mkfifo(pipe + end)
+    extra += ["-chardev", f"pipe,id=vpipe,path={pipe}", "-device", "virtconsole,chardev=vpipe"]
+    name = f"bench-native-{i}"
+    rnd = os.urandom(MiB)
+    pty = fifo = None
     try:
         with Qemu(ctx, kernel="build/guest/Image", initrd="build/guest/initramfs-shell.cpio.gz",
-                  append="console=ttyAMA0 bulkhead.name=guest", smp=1, mem="512M",
-                  extra=extra, name="bench-qemu") as q:
-            q.con("uart0").expect(r"bulkhead: guest up", timeout=120)
+                  append="console=ttyAMA0 bulkhead.name=guest", smp=2, mem="512M",
+                  extra=extra, name=name) as q:
+            t0 = time.monotonic()
+            q.con("uart0").expect(r"bulkhead: guest up", timeout=rio.BOOT_TIMEOUT)
             sh = Shell(q.con("uart0"))
-            sh.wait_prompt("guest# ")
-            sh.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
-            sh.run(f"head -c {MiB} /dev/urandom >/tmp/r")
-            for i in range(runs):
-                s = seconds(sh.run(send(REPEAT_QEMU), timeout=300))
-                rates.append(REPEAT_QEMU / s)
-            size = os.path.getsize(out)
-            if size != runs * REPEAT_QEMU * MiB:
-                raise RuntimeError(f"QEMU virtconsole wrote {size} bytes, want {runs * REPEAT_QEMU * MiB}")
+            sh.wait_prompt("guest# ", timeout=30)
+            r["boot_s"] = time.monotonic() - t0
+            r["idle_cpu_pct"] = idle_cpu_pct(q)
+            pid = q.proc.pid
+            fifo = os.open(pipe + ".in", os.O_WRONLY)
+            with open(os.path.join(ctx.logdir, f"{name}.log"), encoding="latin-1") as f:
+                ptys = {lab: p for p, lab in PTY_RX.findall(f.read())}
+            pty = HostPty(ptys["vcp"])
+            sh.run("exec 3<>/dev/hvc0 4<>/dev/hvc1 5<>/dev/hvc2 6<>/dev/hvc3; stty -echo <&3; "
+                   f"for f in 4 5 6; do stty raw -echo <&$f; done; head -c {MiB} /dev/urandom >/tmp/r")
+            time.sleep(1.5)  # QEMU notices the pty's slave (1 s poll)
+
+            # QEMU's virtconsole drops what the pty does not take at once (no
+            # back-pressure to the guest, virtio-console.c): count what arrived
+            base, want = pty.got, text_bytes(eol=b"\r\n")
+            s = seconds(sh.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
+            got = pty.wait_quiet() - base
+            r["text_g2h_lps"], r["text_g2h_lost_pct"] = LINES * got / want / s, lost(got, want)
+
+            sh.run(timed_read(3, lines=LINES_IN))
+            pty.write(b"".join(b"%d\n" % n for n in range(1, LINES_IN + 1)))
+            r["text_h2g_lps"] = (LINES_IN - 1) / timed_read_done(sh)
+
+            sh.run("stty raw -echo <&3")
+            base, cpu = pty.got, Cpu(pid)
+            s = seconds(sh.run(send_mib(MIB_NATIVE, 3), timeout=300))
+            got = pty.wait_quiet() - base
+            r["pty_g2h_mibs"], r["pty_g2h_cpu"] = got / MiB / s, cpu.seconds() / MIB_NATIVE
+            r["pty_g2h_lost_pct"] = lost(got, MIB_NATIVE * MiB)
+
+            sh.run(timed_read(3, nbytes=MIB_NATIVE * MiB))
+            cpu = Cpu(pid)
+            for _ in range(MIB_NATIVE):
+                pty.write(rnd)
+            s = timed_read_done(sh, timeout=300)
+            r["pty_h2g_mibs"], r["pty_h2g_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
+
+            sh.run("(cat <&3 >&3 &); sleep 0.5")
+            r["echo_rtt_us"] = pty.rtt_us()
+            sh.run("kill $(pidof cat)")
+            r["timerlat_idle_us"] = probe(sh.run("bh-timerlat", timeout=120))
+
+            cpu = Cpu(pid)
+            s = seconds(sh.run(send_mib(MIB_NATIVE, 4), timeout=300))
+            r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
+            rio.check(os.path.getsize(outs[0]) == MIB_NATIVE * MiB,
+                      f"{outs[0]}: {os.path.getsize(outs[0])} bytes")
+
+            sh.run(timed_read(6, nbytes=MIB_NATIVE * MiB))
+            cpu = Cpu(pid)
+            for _ in range(MIB_NATIVE):
+                os.write(fifo, rnd)
+            s = timed_read_done(sh, timeout=300)
+            r["file_h2g_mibs"], r["file_h2g_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
+
+            out = sh.run(f"({send_mib(MIB_NATIVE, 4)}) 2>/tmp/t1 & "
+                         f"({send_mib(MIB_NATIVE, 5)}) 2>/tmp/t2 & wait; cat /tmp/t1; echo; cat /tmp/t2",
+                         timeout=300)
+            times = [max(int(m) * 60 + float(sec), 0.01) for m, sec in TIME_RX.findall(out)]
+            rio.check(len(times) == 2, f"two streams: {out!r}")
+            both(r, times, MIB_NATIVE)
+
+            sh.run(send_mib(MIB_NATIVE, 5) + " >/dev/null 2>&1 & sleep 0.5")
+            r["timerlat_busy_us"] = probe(sh.run("bh-timerlat", timeout=120))
+            sh.run("wait", timeout=300)
     finally:
-        os.unlink(out)
-    return rates
+        if pty:
+            pty.close()
+        if fifo is not None:
+            os.close(fifo)
+        for p in outs + [pipe + ".in", pipe + ".out"]:
+            if os.path.exists(p):
+                os.unlink(p)
+        os.rmdir(tmp)
+    return r
+
+
+
+# ---------------------------------------------------------------- report
+
+def git_commit():
+    def git(*args):
+        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True).stdout.strip()
+    return git("rev-parse", "HEAD") or None, bool(git("status", "--porcelain", "--untracked-files=no"))
+
+
+def summarise(runs):
+    """{system: [run dict]} -> one row per metric with runs, medians and the ratio."""
+    rows = []
+    for key, what, unit, kind in METRICS:
+        row = {"key": key, "what": what, "unit": unit, "kind": kind}
+        for system in ("bulkhead", "native"):
+            vals = [r[key] for r in runs[system] if r.get(key) is not None]
+            row[system] = {"runs": vals, "median": statistics.median(vals) if vals else None}
+        b, n = row["bulkhead"]["median"], row["native"]["median"]
+        row["ratio"] = None
+        if b and n and kind in ("rate", "cost"):
+            row["ratio"] = b / n
+        elif b and n and kind == "time":
+            row["ratio"] = n / b
+        rows.append(row)
+    return rows
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if v == 0 or abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def table(rows):
+    head = ("what", "Bulkhead", "QEMU native", "ratio")
+    body = [(f"{r['what']} ({r['unit']})", fmt(r["bulkhead"]["median"]), fmt(r["native"]["median"]),
+             fmt(r["ratio"])) for r in rows]
+    w = [max(len(x[i]) for x in body + [head]) for i in range(4)]
+    line = lambda x: "  ".join(c.ljust(w[0]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(x))
+    return "\n".join([line(head), "  ".join("-" * n for n in w)] + [line(x) for x in body] +
+                     ["ratio: Bulkhead/native; for times (boot, echo, timer) native/Bulkhead."])
+
+
+def markdown(doc):
+    """The docs/performance.md table of a run (JSON), every figure as measured."""
+    out = [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
+           f"{doc['qemu']}, {doc['host_cpus']} host CPUs; host load average "
+           f"{doc['loadavg_start'][0]:.2f} at the start, {doc['loadavg_end'][0]:.2f} at the end. "
+           "Median of the runs, then each run:", "",
+           "| what | Bulkhead | QEMU native | ratio | Bulkhead runs | native runs |",
+           "| --- | ---: | ---: | ---: | --- | --- |"]
+    for r in doc["metrics"]:
+        what = r["what"].replace("->", "→")
+        what = f"↳ {what.strip()}" if what.startswith("  ") else what
+        runs = [", ".join(fmt(v) for v in r[s]["runs"]) or "—" for s in ("bulkhead", "native")]
+        out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
+                   f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {runs[0]} | {runs[1]} |")
+    return "\n".join(out)
+
+
+def plot(json_path, out_path):
+    """Bulkhead vs native throughput, from the JSON, with gnuplot (SVG)."""
+    with open(json_path) as f:
+        rows = [r for r in json.load(f)["metrics"] if r["kind"] == "rate"]
+    systems = [(col, name, colour) for col, (s, name, colour) in
+               enumerate((("bulkhead", "Bulkhead", "#c0392b"), ("native", "QEMU native", "#2e86c1")), 2)
+               if all(r[s]["median"] for r in rows)]
+    if not systems:
+        print(f"plot: nothing measured in every row of {json_path}")
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
+        for r in rows:
+            label = f"{r['what']} ({r['unit']})".replace('"', "'")
+            dat.write(f'"{label}" {r["bulkhead"]["median"] or 0} {r["native"]["median"] or 0}\n')
+    lines = [f"'{dat.name if i == 0 else ''}' using {col}{':xtic(1)' if i == 0 else ''} "
+             f"title '{name}' lc rgb '{colour}'" for i, (col, name, colour) in enumerate(systems)]
+    script = f"""
+set terminal svg size 1000,520 dynamic font 'sans,11'
+set output '{out_path}'
+set title 'Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)'
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set grid ytics
+set xtics rotate by -25 scale 0 font ',9'
+set key top right
+plot {', '.join(lines)}
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    finally:
+        os.unlink(dat.name)
 
 
 def main():
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
+    ap.add_argument("--only", choices=("bulkhead", "native"))
+    ap.add_argument("--plot-only", action="store_true", help="redraw the plot from the JSON")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print the JSON's figures as the table of docs/performance.md")
+    args = ap.parse_args()
     ctx = Ctx()
-    b_rates, b_traps, dm = bench_bulkhead(ctx, runs)
-    q_rates = bench_qemu(ctx, runs)
-    print(f"bulkhead hvc0 frontend1->backend: {statistics.median(b_rates):.2f} MiB/s "
-          f"(runs {', '.join(f'{r:.2f}' for r in b_rates)}), "
-          f"{statistics.median(b_traps):.0f} frontend traps/MiB "
-          f"(runs {', '.join(f'{t:.0f}' for t in b_traps)})")
-    print(f"qemu virtconsole guest->host:     {statistics.median(q_rates):.2f} MiB/s "
-          f"(runs {', '.join(f'{r:.2f}' for r in q_rates)})")
-    print(dm.strip())
+    outdir = os.path.join(ctx.build, "bench")
+    json_path, svg_path = os.path.join(outdir, "rio.json"), os.path.join(outdir, "rio.svg")
+    if args.plot_only:
+        plot(json_path, svg_path)
+        return 0
+    if args.markdown:
+        with open(json_path) as f:
+            print(markdown(json.load(f)))
+        return 0
+    os.makedirs(outdir, exist_ok=True)
+    commit, dirty = git_commit()
+    doc = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+           "commit": commit, "dirty": dirty, "host_cpus": os.cpu_count(),
+           "qemu": subprocess.run([os.environ.get("QEMU", "qemu-system-aarch64"), "--version"],
+                                  capture_output=True, text=True).stdout.split("\n")[0],
+           "runs_wanted": args.runs, "loadavg_start": os.getloadavg(),
+           "sizes": {"lines": LINES, "lines_in": LINES_IN, "mib_bulkhead": MIB_BULKHEAD, "mib_native": MIB_NATIVE,
+                     "idle_s": IDLE_SECONDS, "echo_rounds": RTT_ROUNDS},
+           "runs": {"bulkhead": [], "native": []}, "errors": []}
+    systems = [("bulkhead", bulkhead_run), ("native", native_run)]
+    for i in range(args.runs):
+        for system, run in systems:
+            if args.only and system != args.only:
+                continue
+            t0 = time.monotonic()
+            try:
+                r = run(ctx, i + 1)
+            except TestFailure as e:
+                doc["errors"].append(f"{system} run {i + 1}: {e}")
+                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
+                continue
+            r["loadavg"] = os.getloadavg()[0]
+            doc["runs"][system].append(r)
+            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, load {r['loadavg']:.2f}: "
+                  + ", ".join(f"{k}={fmt(v)}" for k, v in r.items()), flush=True)
+    doc["loadavg_end"] = os.getloadavg()
+    doc["metrics"] = summarise(doc["runs"])
+    with open(json_path, "w") as f:
+        json.dump(doc, f, indent=1)
+    plot(json_path, svg_path)
+    print()
+    print(table(doc["metrics"]))
+    la0, la1 = doc["loadavg_start"], doc["loadavg_end"]
+    print(f"{len(doc['runs']['bulkhead'])}+{len(doc['runs']['native'])} runs (median); host load "
+          f"average {la0[0]:.2f} at start, {la1[0]:.2f} at end; {json_path}, {svg_path}")
+    return 1 if doc["errors"] else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
