@@ -78,6 +78,9 @@ def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
             fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
             text_both_ways(be, fe, vm, ptys[vm], "one")
         mib_each_way(be, fes["frontend1"], ptys["frontend1"], NAMES["frontend1"])
+        # a reboot would reset uptime and empty /tmp (tmpfs)
+        up = {vm: float(fe.run("echo alive >/tmp/life; cut -d' ' -f1 /proc/uptime"))
+              for vm, fe in fes.items()}
         # killed, not asked: the state page of its last batch carries on
         be.run("kill -9 $(cat /tmp/dm-all.pid); sleep 0.5")
         ptys = {}
@@ -87,4 +90,9 @@ def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
             text_both_ways(be, fe, vm, ptys[vm], "again")
             check("0x0000000f" in fe.run("cat /sys/bus/virtio/devices/virtio0/status"),
                   f"{vm}'s virtio device is not DRIVER_OK any more")
+            up2 = float(fe.run("cut -d' ' -f1 /proc/uptime"))
+            check(up2 > up[vm] and "alive" in fe.run("cat /tmp/life"),
+                  f"{vm} rebooted across the model's restart: uptime {up[vm]} -> {up2}")
+        check(not re.search(r"bulkhead: vm frontend\d (reset|stopped)", q.con("uart0").output()),
+              "the hypervisor reset or stopped a frontend")
         print(be.run("bulkhead-dm --stats"))

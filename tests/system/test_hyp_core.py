@@ -41,6 +41,15 @@ def test_two_vms_print_side_by_side(ctx):
               "one VM finished before the other started ticking")
         u0.expect(r"vm0 done", timeout=20)
         s1.expect(r"vm1 done", timeout=20)
+        # side by side, not one after the other: the counter times of the two
+        # VMs' ticks (one counter for all VMs) overlap for most of their run
+        t0 = [int(t) for t in re.findall(r"vm0 tick \d+ at (\d+) us", u0.output())]
+        t1 = [int(t) for t in re.findall(r"vm1 tick \d+ at (\d+) us", s1.output())]
+        check(len(t0) == 20 and len(t1) == 20, f"ticks missing: {len(t0)}, {len(t1)}")
+        overlap = min(t0[-1], t1[-1]) - max(t0[0], t1[0])
+        check(overlap > (t0[-1] - t0[0]) // 2,
+              f"the VMs did not run side by side: vm0 {t0[0]}..{t0[-1]} us, "
+              f"vm1 {t1[0]}..{t1[-1]} us")
         # SYSTEM_OFF of the last VM powers the machine off: QEMU exits 0
         code = q.wait_exit(timeout=20)
         check(code == 0, f"QEMU exit code {code}")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * hello: prints "vm<P> tick <n>" every 50 ms, 20 times, then powers its VM
+ * hello: prints "vm<P> tick <n> at <us>" every 50 ms, 20 times (us: the
+ * counter every VM shares, CNTVOFF_EL2 = 0), then powers its VM
  * off (P = the test parameter of the boot argument, see bmarg.h).  A
  * parameter with bit 11 set makes it print forever.
  */
@@ -22,7 +23,8 @@ int main(uint64_t arg)
 		  (unsigned long long)(bm_entry_count * 1000000 /
 				       bm_counter_freq()));
 	for (n = 0; forever || n < HELLO_TICKS; n++) {
-		bm_printf("vm%u tick %u\n", id, n);
+		bm_printf("vm%u tick %u at %llu us\n", id, n,
+			  (unsigned long long)(bm_counter() * 1000000 / bm_counter_freq()));
 		bm_delay_us(HELLO_PERIOD_US);
 	}
 	bm_printf("vm%u done\n", id);

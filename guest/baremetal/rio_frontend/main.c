@@ -61,21 +61,28 @@ static void expect(const char *what, uint32_t got, uint32_t want)
 	bm_printf("rio_frontend: FAIL %s: 0x%x, want 0x%x\n", what, got, want);
 }
 
+/* "<what> ok" only if no check failed since @errs (the count before it). */
+static void passed(const char *what, unsigned int errs)
+{
+	if (errors == errs)
+		bm_printf("rio_frontend: %s ok\n", what);
+}
+
 static void test_backlog_and_magic(void)
 {
-	unsigned int i;
+	unsigned int i, errs = errors;
 
 	/* the backend is late: these queue up and then wait for ring space */
 	for (i = 0; i < BACKLOG; i++)
 		wr(RIO_T_REG_SCRATCH, i);
 	expect("magic", rd(RIO_T_REG_MAGIC), RIO_T_MAGIC_VALUE);
 	expect("backlog", rd(RIO_T_REG_SCRATCH), BACKLOG - 1);
-	bm_printf("rio_frontend: magic ok\n");
+	passed("magic", errs);
 }
 
 static void test_roundtrip(void)
 {
-	unsigned int i;
+	unsigned int i, errs = errors;
 
 	for (i = 0; i < NR_SCRATCH; i++) {
 		wr(RIO_T_REG_SCRATCH + 4 * i, 0x1000u * i + 7);
@@ -84,17 +91,17 @@ static void test_roundtrip(void)
 	/* 8- and 16-bit reads of a 32-bit register: the hypervisor masks */
 	wr(RIO_T_REG_SCRATCH, 0xa1b2c3d4u);
 	expect("8-bit read", rd8(RIO_T_MMIO + RIO_T_REG_SCRATCH), 0xd4);
-	bm_printf("rio_frontend: roundtrip ok\n");
+	passed("roundtrip", errs);
 }
 
 static void test_order(void)
 {
-	unsigned int i;
+	unsigned int i, errs = errors;
 
 	for (i = 1; i <= ORDER_WRITES; i++)
 		wr(RIO_T_REG_SCRATCH + 4, i);
 	expect("order", rd(RIO_T_REG_SCRATCH + 4), ORDER_WRITES);
-	bm_printf("rio_frontend: order ok\n");
+	passed("order", errs);
 }
 
 /* Write @bits to NOTIFY and take the SPI.  Return: 0 or -1. */
@@ -139,8 +146,7 @@ static void test_isr(void)
 	expect("isr partial ack", rd(RIO_T_REG_ISR), RIO_T_ISR_CONFIG);
 	wr(RIO_T_REG_STATUS, 0);
 	expect("isr after reset", rd(RIO_T_REG_ISR), 0);
-	if (errors == errs)
-		bm_printf("rio_frontend: isr ok\n");
+	passed("isr", errs);
 }
 
 /*
