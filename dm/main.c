@@ -47,7 +47,7 @@ static int dm_signals_init(struct dm_signals *s, struct event_loop *loop)
 	return el_set(loop, &s->h, EPOLLIN);
 }
 
-static int dm_stats(int argc, char **argv)
+static int dm_stats(int argc, char **argv, bool latency)
 {
 	const char *root = "";
 
@@ -56,7 +56,7 @@ static int dm_stats(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	return uio_stats_print(root, argv, argc, stdout);
+	return uio_stats_print(root, argv, argc, latency, stdout);
 }
 
 int main(int argc, char **argv)
@@ -67,7 +67,9 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc > 1 && !strcmp(argv[1], "--stats"))
-		return dm_stats(argc - 2, argv + 2);
+		return dm_stats(argc - 2, argv + 2, false);
+	if (argc > 1 && !strcmp(argv[1], "--latency"))
+		return dm_stats(argc - 2, argv + 2, true);
 	/* Peers vanish; every send uses MSG_NOSIGNAL, writev to a pty too. */
 	signal(SIGPIPE, SIG_IGN);
 	ret = dm_cli_build(&dm, argc, argv, err, sizeof(err));

@@ -64,7 +64,8 @@ struct uio_slot {
 struct uio_transport {
 	struct dm_transport base;
 	char root[UIO_ROOT_MAX];
-	int kick_fd; /* eventfd: serve (again) from the loop */
+	uint64_t freq; /* uio_counter_freq() */
+	int kick_fd;   /* eventfd: serve (again) from the loop */
 	struct el_handler kick_h;
 	int lazy_fd; /* timerfd: put-off used notifications are due */
 	struct el_handler lazy_h;
@@ -185,6 +186,8 @@ static int uio_slot_start(struct uio_slot *s)
 		s->stats.batches = h.batches;
 		s->stats.doorbells = h.doorbells;
 		s->stats.attaches = h.attaches;
+		s->stats.pickup = h.pickup;
+		s->stats.service = h.service;
 		if (uio_between(s->cursor, h.cursor, prod))
 			s->cursor = h.cursor;
 	}
@@ -201,11 +204,19 @@ static bool uio_size_ok(uint8_t size)
 	return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
+/* Count @ticks in histogram @h (an interval that runs backwards is junk). */
+static void uio_lat(struct bh_rio_hist *h, uint64_t from, uint64_t to, uint64_t freq)
+{
+	if (to >= from)
+		h->bucket[bh_rio_lat_bucket(to - from, freq)]++;
+}
+
 static void uio_handle(struct uio_slot *s, uint32_t seq)
 {
 	volatile struct bh_rio_req *r = &s->ctrl->req[seq % BH_RIO_RING_SIZE];
+	uint64_t t_pick = uio_counter(), freq = s->t->freq;
 	/* each field read once, with its own aligned load */
-	uint64_t off = r->offset, val = r->value;
+	uint64_t off = r->offset, val = r->value, t_trap = r->t_trap;
 	uint32_t rseq = r->seq;
 	uint8_t dir = r->dir, size = r->size;
 	uint64_t res = 0;
@@ -222,6 +233,8 @@ static void uio_handle(struct uio_slot *s, uint32_t seq)
 	}
 	if (dir != BH_RIO_WRITE)
 		*(volatile uint64_t *)&s->ctrl->resp[seq % BH_RIO_RING_SIZE] = res;
+	uio_lat(&s->stats.pickup, t_trap, t_pick, freq);
+	uio_lat(&s->stats.service, t_pick, uio_counter(), freq);
 }
 
 static bool uio_ctrl_sane(struct uio_slot *s)
@@ -586,6 +599,7 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 	}
 	t->base.ops = &uio_ops;
 	t->base.loop = loop;
+	t->freq = uio_counter_freq();
 	snprintf(t->base.id, sizeof(t->base.id), "%s", o->id);
 	snprintf(t->root, sizeof(t->root), "%s", o->root);
 	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

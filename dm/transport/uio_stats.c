@@ -36,7 +36,69 @@ static void uio_stats_line(FILE *out, const char *name, const char *node,
 		h->doorbells ? (double)h->requests / (double)h->doorbells : 0.0);
 }
 
-static int uio_stats_one(const char *root, const char *name, FILE *out, bool quiet)
+/* The bucket holding the @q-th quantile (0..1) of @h; -1 if empty. */
+static int uio_hist_quantile(const struct bh_rio_hist *h, double q, uint64_t *n)
+{
+	uint64_t total = 0, seen = 0;
+	unsigned int b;
+
+	for (b = 0; b < BH_RIO_LAT_BUCKETS; b++)
+		total += h->bucket[b];
+	*n = total;
+	if (!total)
+		return -1;
+	for (b = 0; b < BH_RIO_LAT_BUCKETS; b++) {
+		seen += h->bucket[b];
+		if ((double)seen >= q * (double)total)
+			return (int)b;
+	}
+	return BH_RIO_LAT_BUCKETS - 1;
+}
+
+/* A bucket as the range of microseconds it counts. */
+static const char *uio_bucket_name(int b, char *buf, size_t len)
+{
+	if (b < 0)
+		snprintf(buf, len, "-");
+	else if (b == 0)
+		snprintf(buf, len, "<2");
+	else if (b == BH_RIO_LAT_BUCKETS - 1)
+		snprintf(buf, len, ">=%u", 1u << b);
+	else
+		snprintf(buf, len, "%u-%u", 1u << b, 2u << b);
+	return buf;
+}
+
+static void uio_hist_line(FILE *out, const char *what, const struct bh_rio_hist *h)
+{
+	char med[16], p99[16];
+	uint64_t n;
+	int m = uio_hist_quantile(h, 0.5, &n), p = uio_hist_quantile(h, 0.99, &n);
+	unsigned int b;
+
+	fprintf(out, "  %-34s %9llu %10s %10s  |", what, (unsigned long long)n,
+		uio_bucket_name(m, med, sizeof(med)), uio_bucket_name(p, p99, sizeof(p99)));
+	for (b = 0; b < BH_RIO_LAT_BUCKETS; b++)
+		fprintf(out, " %llu", (unsigned long long)h->bucket[b]);
+	fprintf(out, "\n");
+}
+
+/*
+ * Where a request's time goes (bulkhead/rio.h, struct bh_rio_lat): two
+ * histograms the device model keeps, two the hypervisor keeps.
+ */
+static void uio_latency_block(FILE *out, const char *name, const char *node,
+			      const struct bh_rio_ctrl *ctl, const struct uio_state_hdr *h)
+{
+	fprintf(out, "%s (%s): latency in us, log2 buckets (<2 2-4 4-8 ... >=32768)\n", name, node);
+	fprintf(out, "  %-34s %9s %10s %10s  | buckets\n", "stage", "count", "median", "p99");
+	uio_hist_line(out, "trap -> model picks up", &h->pickup);
+	uio_hist_line(out, "model: picked up -> answered", &h->service);
+	uio_hist_line(out, "read: doorbell -> vCPU resumes", &ctl->lat.read_resume);
+	uio_hist_line(out, "read: trap -> vCPU resumes (total)", &ctl->lat.read_total);
+}
+
+static int uio_stats_one(const char *root, const char *name, FILE *out, bool quiet, bool latency)
 {
 	struct bh_rio_ctrl ctl;
 	struct uio_state_hdr h;
@@ -73,9 +135,12 @@ static int uio_stats_one(const char *root, const char *name, FILE *out, bool qui
 		return 1;
 	}
 	window_read(&w, &h, w.map + BH_RIO_STATE_OFFSET, sizeof(h));
-	if (h.magic != UIO_STATE_MAGIC)
+	if (h.magic != UIO_STATE_MAGIC || h.version != UIO_STATE_VERSION)
 		memset(&h, 0, sizeof(h));
-	uio_stats_line(out, name, u.node, &ctl, &h);
+	if (latency)
+		uio_latency_block(out, name, u.node, &ctl, &h);
+	else
+		uio_stats_line(out, name, u.node, &ctl, &h);
 	uio_dev_close(&u);
 	return 0;
 }
@@ -83,6 +148,7 @@ static int uio_stats_one(const char *root, const char *name, FILE *out, bool qui
 struct uio_stats_all {
 	const char *root;
 	FILE *out;
+	bool latency;
 	int n;
 };
 
@@ -90,19 +156,19 @@ static void uio_stats_cb(void *ctx, const char *name)
 {
 	struct uio_stats_all *a = ctx;
 
-	if (!uio_stats_one(a->root, name, a->out, true))
+	if (!uio_stats_one(a->root, name, a->out, true, a->latency))
 		a->n++;
 }
 
-int uio_stats_print(const char *root, char *const *names, int n, FILE *out)
+int uio_stats_print(const char *root, char *const *names, int n, bool latency, FILE *out)
 {
-	struct uio_stats_all a = { .root = root, .out = out };
+	struct uio_stats_all a = { .root = root, .out = out, .latency = latency };
 
 	if (n) {
 		int i, ret = 0;
 
 		for (i = 0; i < n; i++)
-			ret |= uio_stats_one(root, names[i], out, false);
+			ret |= uio_stats_one(root, names[i], out, false, latency);
 		return ret;
 	}
 	if (uio_dev_list(root, uio_stats_cb, &a) < 0 || !a.n) {

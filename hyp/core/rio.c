@@ -68,6 +68,13 @@ static void rio_ctrl_fetch(const void *p, uint64_t size)
 	dcache_clean_inval_range((uint64_t)(uintptr_t)p, size);
 }
 
+/* The counter every VM reads as CNTVCT (CNTVOFF_EL2 = 0). */
+static uint64_t rio_now(void)
+{
+	isb();
+	return sysreg_read(cntpct_el0);
+}
+
 /* After a request was published: its slot, the indices, the counters. */
 static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
 {
@@ -113,6 +120,8 @@ int rio_init(const struct bh_config *cfg)
 			return -EINVAL;
 		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id,
 			      win->ipa, win->size);
+		d->lat.freq = sysreg_read(cntfrq_el0);
+		rio_ctrl_mem[i].ctrl.lat = d->lat;
 		/* the zeroed region, state page included, out to memory */
 		dcache_clean_inval_range(rio_ctrl_pa(i), BH_RIO_CTRL_SIZE);
 		hyp_log("  rio%u %-10s %s mmio 0x%llx intid %u -> %s ctrl 0x%llx doorbell 0x%llx intid %u\n",
@@ -218,6 +227,18 @@ static int rio_wait_space(struct rio_dev *d, struct vcpu *v)
 	return 0;
 }
 
+/* A read resumes: where its time went, into the histograms. */
+static void rio_lat_read(struct rio_dev *d, const struct vcpu *v)
+{
+	struct bh_rio_ctrl *c = d->ring.ctrl;
+	uint64_t now = rio_now();
+
+	d->lat.read_total.bucket[bh_rio_lat_bucket(now - v->rio_t_trap, d->lat.freq)]++;
+	d->lat.read_resume.bucket[bh_rio_lat_bucket(now - v->rio_t_answer, d->lat.freq)]++;
+	c->lat = d->lat;
+	rio_ctrl_clean(&c->lat, sizeof(c->lat));
+}
+
 /* Wait for read @seq; the doorbell fills in v->rio_value. */
 static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
 			 uint64_t *val)
@@ -226,6 +247,7 @@ static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
 		spin_lock(&d->lock);
 		if (__atomic_load_n(&v->rio_done, __ATOMIC_ACQUIRE)) {
 			*val = v->rio_value;
+			rio_lat_read(d, v);
 			spin_unlock(&d->lock);
 			return 0;
 		}
@@ -268,6 +290,7 @@ static bool rio_isr_local(struct rio_dev *d, uint64_t off, unsigned int size,
 static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 			unsigned int size, bool write, uint64_t *val)
 {
+	uint64_t now = rio_now();
 	int64_t seq;
 	int ret;
 
@@ -289,11 +312,12 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 		spin_unlock(&d->lock);
 		return ret;
 	}
-	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id);
+	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id, now);
 	if (write) {
 		d->ring.cnt.posted_writes++;
 	} else {
 		d->ring.cnt.reads++;
+		v->rio_t_trap = now;
 		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
 	}
@@ -311,6 +335,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 struct rio_retire_ctx {
 	struct rio_dev *dev;
 	uint32_t kick;
+	uint64_t now;
 };
 
 static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
@@ -322,6 +347,7 @@ static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
 	if (!is_read || !*w)
 		return;
 	(*w)->rio_value = value;
+	(*w)->rio_t_answer = c->now;
 	__atomic_store_n(&(*w)->rio_done, 1, __ATOMIC_RELEASE);
 	c->kick |= 1u << (*w)->pcpu;
 	*w = NULL;
@@ -341,7 +367,7 @@ static void rio_reject(struct rio_dev *d, const char *what, uint64_t a,
 static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
 			bool write, uint64_t *val)
 {
-	struct rio_retire_ctx c = { .dev = d };
+	struct rio_retire_ctx c = { .dev = d, .now = rio_now() };
 	bool notify = false;
 	uint64_t kick;
 

@@ -45,7 +45,7 @@ bool rio_ring_full(const struct rio_ring *r)
 }
 
 int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
-		      bool write, uint64_t val, uint16_t vcpu)
+		      bool write, uint64_t val, uint16_t vcpu, uint64_t t_trap)
 {
 	uint32_t seq = r->prod;
 	struct bh_rio_req *q = &r->ctrl->req[RIO_SLOT(seq)];
@@ -60,6 +60,7 @@ int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
 	WRITE_ONCE(q->dir, write ? BH_RIO_WRITE : BH_RIO_READ);
 	WRITE_ONCE(q->size, (uint8_t)size);
 	WRITE_ONCE(q->vcpu, vcpu);
+	WRITE_ONCE(q->t_trap, t_trap);
 	r->prod = seq + 1;
 	/* the request must be visible before the index that publishes it */
 	__atomic_store_n(&r->ctrl->req_prod, r->prod, __ATOMIC_RELEASE);

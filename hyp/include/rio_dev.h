@@ -27,6 +27,7 @@ struct vcpu;
  * @space_waiters: pCPU mask of frontend vCPUs waiting for a free slot
  * @isr:        the frontend's InterruptStatus (include/bulkhead/rio.h:
  *              set by doorbells, read and acknowledged here)
+ * @lat:        the hypervisor's latency histograms (mirrored like counters)
  * @log_budget: rate limit for messages about hostile values
  */
 struct rio_dev {
@@ -38,6 +39,7 @@ struct rio_dev {
 	struct vcpu *waiter[BH_RIO_RING_SIZE];
 	uint32_t space_waiters;
 	uint32_t isr;
+	struct bh_rio_lat_hyp lat;
 	uint32_t log_budget;
 };
 

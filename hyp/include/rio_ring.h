@@ -73,11 +73,12 @@ bool rio_ring_full(const struct rio_ring *r);
  * @write: direction
  * @val:   the written value (ignored for reads)
  * @vcpu:  frontend vCPU index, for the device model's logs
+ * @t_trap: the counter at the trap (bh_rio_req.t_trap)
  *
  * Return: the request's sequence number, or -1 if the ring is full.
  */
 int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
-		      bool write, uint64_t val, uint16_t vcpu);
+		      bool write, uint64_t val, uint16_t vcpu, uint64_t t_trap);
 
 /**
  * rio_seq_retired() - has request @seq been retired?

@@ -56,6 +56,8 @@ struct vcpu_stats {
  * @stats:     exit counters
  * @rio_done:  remote I/O: the read this vCPU waits for was answered
  * @rio_value: remote I/O: its value (written before @rio_done)
+ * @rio_t_trap, @rio_t_answer: remote I/O: the counter at that read's trap
+ *             and at the doorbell that answered it (latency breakdown)
  * @vgic:      the vCPU's redistributor and list-register state
  */
 struct vcpu {
@@ -70,6 +72,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	uint32_t rio_done;
 	uint64_t rio_value;
+	uint64_t rio_t_trap, rio_t_answer;
 	struct vgic_cpu vgic;
 };
 

@@ -63,6 +63,9 @@ enum bh_rio_dir {
  * @dir:    enum bh_rio_dir
  * @size:   access size in bytes: 1, 2, 4 or 8
  * @vcpu:   frontend vCPU that made the access (for logs)
+ * @t_trap: the counter when the frontend's access trapped (CNTPCT at EL2;
+ *          every VM reads the same value as CNTVCT, CNTVOFF_EL2 = 0), for
+ *          the latency breakdown (struct bh_rio_lat)
  */
 struct bh_rio_req {
 	uint64_t offset;
@@ -71,10 +74,11 @@ struct bh_rio_req {
 	uint8_t dir;
 	uint8_t size;
 	uint16_t vcpu;
-	uint32_t reserved[2];
+	uint64_t t_trap;
 };
 
 _Static_assert(sizeof(struct bh_rio_req) == 32, "bh_rio_req is 32 bytes");
+_Static_assert(offsetof(struct bh_rio_req, t_trap) == 24, "t_trap at 24");
 
 /**
  * struct bh_rio_counters - per-device counters kept by the hypervisor
@@ -97,6 +101,55 @@ struct bh_rio_counters {
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
+
+/*
+ * Latency breakdown: log2 histograms of counter intervals in microseconds.
+ * Bucket 0 counts intervals below 2 us, bucket k (1..14) [2^k, 2^(k+1)) us,
+ * bucket 15 everything from 32768 us on.
+ */
+#define BH_RIO_LAT_BUCKETS 16u
+
+struct bh_rio_hist {
+	uint64_t bucket[BH_RIO_LAT_BUCKETS];
+};
+
+/**
+ * struct bh_rio_lat - where a request's time goes, by whom it is measured
+ * @read_total:  hypervisor: a frontend read, trap to the vCPU's resume (what
+ *               the frontend feels)
+ * @read_resume: hypervisor: a read, the doorbell that answered it to the
+ *               vCPU's resume (the wake-up of a sleeping pCPU)
+ * @pickup:      device model: trap to the model taking the request from the
+ *               ring (backend interrupt, uio wake-up, earlier requests)
+ * @service:     device model: taking it to answering it (the device's work,
+ *               a QueueNotify's TX to the chardev included)
+ *
+ * The first two live in the control region (hypervisor lines), the other
+ * two in the device model's state page (struct uio_state_hdr); `bulkhead-dm
+ * --latency` prints all four.
+ */
+struct bh_rio_lat_hyp {
+	struct bh_rio_hist read_total;
+	struct bh_rio_hist read_resume;
+	uint64_t freq; /* CNTFRQ: counter ticks per second */
+	uint64_t reserved[7];
+};
+
+_Static_assert(sizeof(struct bh_rio_lat_hyp) == 320, "bh_rio_lat_hyp is whole lines");
+
+/* The bucket of an interval of @ticks at @freq ticks per second. */
+static inline unsigned int bh_rio_lat_bucket(uint64_t ticks, uint64_t freq)
+{
+	uint64_t per_us = freq / 1000000u, us;
+	unsigned int b = 0;
+
+	us = ticks / (per_us ? per_us : 1);
+	while (us >= 2 && b < BH_RIO_LAT_BUCKETS - 1) {
+		us >>= 1;
+		b++;
+	}
+	return b;
+}
 
 /* bh_rio_ctrl.state */
 #define BH_RIO_STATE_OK		0u
@@ -121,7 +174,8 @@ _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
  *
  * Each cache line (BH_RIO_CACHE_LINE) has one writer: 0x00 identity and
  * 0x20 indices (hypervisor), 0x40 resp_prod (device model), 0x80 counters
- * and the request ring (hypervisor), the responses (device model).
+ * and the request ring (hypervisor), the responses (device model), the
+ * latency histograms (hypervisor).
  */
 struct bh_rio_ctrl {
 	uint32_t magic;
@@ -143,6 +197,8 @@ struct bh_rio_ctrl {
 	struct bh_rio_req req[BH_RIO_RING_SIZE];
 	/* device-model-written */
 	uint64_t resp[BH_RIO_RING_SIZE];
+	/* hypervisor-written */
+	struct bh_rio_lat_hyp lat;
 };
 
 #define BH_RIO_LINE_OF(field) (offsetof(struct bh_rio_ctrl, field) / BH_RIO_CACHE_LINE)
@@ -152,6 +208,7 @@ _Static_assert(offsetof(struct bh_rio_ctrl, resp_prod) == 0x40, "resp_prod at 0x
 _Static_assert(offsetof(struct bh_rio_ctrl, counters) == 0x80, "counters at 0x80");
 _Static_assert(offsetof(struct bh_rio_ctrl, req) == 0x100, "ring at 0x100");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) == 0x900, "responses at 0x900");
+_Static_assert(offsetof(struct bh_rio_ctrl, lat) == 0xb00, "latency histograms at 0xb00");
 _Static_assert(sizeof(struct bh_rio_ctrl) <= BH_RIO_STATE_OFFSET, "ctrl fits page 0");
 /* one writer per cache line */
 _Static_assert(BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(req_prod) &&

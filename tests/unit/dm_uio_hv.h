@@ -34,6 +34,7 @@
 
 #include "bulkhead/rio.h"
 #include "dm/uio_dev.h"
+#include "dm/uio_state.h"
 #include "dm_test_frontend.h"
 
 #define HVM_MAX_DEV 4
@@ -218,6 +219,7 @@ static inline uint32_t hvm_publish(struct hvm_dev *d, uint64_t off, uint64_t val
 	r->dir = dir;
 	r->size = size;
 	r->vcpu = 0;
+	r->t_trap = uio_counter();
 	d->req_prod++;
 	__atomic_store_n(&d->ctrl->req_prod, d->req_prod, __ATOMIC_RELEASE);
 	d->cnt.traps++;

@@ -165,6 +165,16 @@ static void state_hdr(struct hvm_dev *d, struct uio_state_hdr *h)
 	memcpy(h, (uint8_t *)d->ctrl + BH_RIO_STATE_OFFSET, sizeof(*h));
 }
 
+static uint64_t hist_total(const struct bh_rio_hist *h)
+{
+	uint64_t n = 0;
+	unsigned int b;
+
+	for (b = 0; b < BH_RIO_LAT_BUCKETS; b++)
+		n += h->bucket[b];
+	return n;
+}
+
 static void report(struct hvm_dev *d, const char *what)
 {
 	struct uio_state_hdr h;
@@ -199,6 +209,7 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	struct tfe_link link;
 	struct fe f[HVM_MAX_DEV];
 	struct tfe_stream s[HVM_MAX_DEV] = { 0 };
+	struct uio_state_hdr h;
 	uint8_t *data[HVM_MAX_DEV][2];
 	unsigned int i;
 	uint64_t t0;
@@ -244,6 +255,11 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 		/* the interrupt path never waits for the model (bulkhead/rio.h) */
 		assert_true(hv.dev[i].cnt.isr_local > 0);
 		assert_int_equal(hv.dev[i].isr_forwarded, 0);
+		/* the latency breakdown counted every request at both stages */
+		state_hdr(&hv.dev[i], &h);
+		assert_true(h.requests > 0);
+		assert_int_equal(hist_total(&h.pickup), h.requests);
+		assert_int_equal(hist_total(&h.service), h.requests);
 		report(&hv.dev[i], "streams");
 		close(s[i].client);
 		free(data[i][0]);
@@ -841,6 +857,44 @@ static void test_stats_option(void **state)
 	hvm_fini(&hv);
 }
 
+/* --latency prints the four histograms with count, median and p99 bucket. */
+static void test_latency_option(void **state)
+{
+	struct uio_state_hdr *h;
+	struct hvm hv;
+	char cmd[512], out[4096];
+	size_t n;
+	FILE *p;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	h = (struct uio_state_hdr *)((uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET);
+	h->magic = UIO_STATE_MAGIC;
+	h->version = UIO_STATE_VERSION;
+	h->pickup.bucket[3] = 60; /* 8-16 us */
+	h->pickup.bucket[9] = 40; /* 512-1024 us */
+	h->service.bucket[0] = 100;
+	hv.dev[0].ctrl->lat.read_total.bucket[15] = 1;
+	snprintf(cmd, sizeof(cmd), "%s --latency --root %s fe1-console", DM_HOST_BIN, hv.root);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	assert_int_equal(pclose(p), 0);
+	print_message("%s", out);
+	assert_non_null(strstr(out, "fe1-console (uio0): latency in us"));
+	assert_non_null(
+		strstr(out, "trap -> model picks up                   100       8-16   512-1024"));
+	assert_non_null(
+		strstr(out, "model: picked up -> answered             100         <2         <2"));
+	assert_non_null(
+		strstr(out, "read: doorbell -> vCPU resumes             0          -          -"));
+	assert_non_null(
+		strstr(out, "read: trap -> vCPU resumes (total)         1    >=32768    >=32768"));
+	hvm_fini(&hv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_state_page),
 		cmocka_unit_test(test_binary_killed_and_restarted),
 		cmocka_unit_test(test_stats_option),
+		cmocka_unit_test(test_latency_option),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -98,8 +98,8 @@ static void test_write_then_read_in_order(void **state)
 	struct bh_rio_ctrl *c = &f->mem.ctrl;
 	struct retired t = { 0 };
 
-	assert_int_equal(rio_ring_push(&f->r, 0x70, 4, true, 0xf, 0), 0);
-	assert_int_equal(rio_ring_push(&f->r, 0x70, 4, false, 0xdead, 1), 1);
+	assert_int_equal(rio_ring_push(&f->r, 0x70, 4, true, 0xf, 0, 0), 0);
+	assert_int_equal(rio_ring_push(&f->r, 0x70, 4, false, 0xdead, 1, 0), 1);
 	assert_int_equal(c->req_prod, 2);
 	assert_int_equal(c->req[0].offset, 0x70);
 	assert_int_equal(c->req[0].value, 0xf);
@@ -134,7 +134,7 @@ static void test_partial_completion(void **state)
 	unsigned int i;
 
 	for (i = 0; i < 5; i++)
-		assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, i, 0), i);
+		assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, i, 0, 0), i);
 	assert_int_equal(rio_ring_complete(&f->r, 2, record, &t), 2);
 	assert_int_equal(rio_ring_complete(&f->r, 2, record, &t), 0);
 	assert_int_equal(rio_ring_complete(&f->r, 5, record, &t), 3);
@@ -149,13 +149,13 @@ static void test_full_ring(void **state)
 	unsigned int i;
 
 	for (i = 0; i < BH_RIO_RING_SIZE; i++)
-		assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0), i);
+		assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0, 0), i);
 	assert_true(rio_ring_full(&f->r));
-	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0), -1);
+	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0, 0), -1);
 	assert_int_equal(f->mem.ctrl.req_prod, BH_RIO_RING_SIZE);
 	assert_int_equal(rio_ring_complete(&f->r, 1, NULL, NULL), 1);
 	assert_false(rio_ring_full(&f->r));
-	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0),
+	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0, 0),
 			 BH_RIO_RING_SIZE);
 }
 
@@ -164,8 +164,8 @@ static void test_hostile_resp_prod(void **state)
 	struct fixture *f = *state;
 	struct retired t = { 0 };
 
-	assert_int_equal(rio_ring_push(&f->r, 0x00, 4, false, 0, 0), 0);
-	assert_int_equal(rio_ring_push(&f->r, 0x04, 4, false, 0, 0), 1);
+	assert_int_equal(rio_ring_push(&f->r, 0x00, 4, false, 0, 0, 0), 0);
+	assert_int_equal(rio_ring_push(&f->r, 0x04, 4, false, 0, 0, 0), 1);
 	/* ahead of what was published, far ahead, and behind req_done */
 	assert_int_equal(rio_ring_complete(&f->r, 3, record, &t), -EINVAL);
 	assert_int_equal(rio_ring_complete(&f->r, 0x80000000u, record, &t), -EINVAL);
@@ -186,7 +186,7 @@ static void test_scribbled_request_ignored(void **state)
 	struct fixture *f = *state;
 	struct retired t = { 0 };
 
-	assert_int_equal(rio_ring_push(&f->r, 0x00, 2, false, 0, 0), 0);
+	assert_int_equal(rio_ring_push(&f->r, 0x00, 2, false, 0, 0, 0), 0);
 	f->mem.ctrl.req[0].dir = BH_RIO_WRITE;
 	f->mem.ctrl.req[0].size = 8;
 	f->mem.ctrl.resp[0] = ~0ull;
@@ -204,7 +204,7 @@ static void test_index_wraparound(void **state)
 	/* as if 2^32 - 3 requests had gone before */
 	f->r.prod = f->r.done = 0xfffffffdu;
 	for (i = 0; i < 6; i++)
-		assert_true(rio_ring_push(&f->r, 0x50, 4, i & 1, i, 0) >= 0);
+		assert_true(rio_ring_push(&f->r, 0x50, 4, i & 1, i, 0, 0) >= 0);
 	assert_int_equal(f->mem.ctrl.req_prod, 3);
 	assert_false(rio_seq_retired(&f->r, 0xfffffffeu));
 	assert_int_equal(rio_ring_complete(&f->r, 1, record, &t), 4);

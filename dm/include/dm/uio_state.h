@@ -9,12 +9,16 @@
 #ifndef DM_UIO_STATE_H
 #define DM_UIO_STATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
+
+#include "bulkhead/rio.h"
 
 #define UIO_STATE_MAGIC	  0x54534d44u /* "DMST" little-endian */
-#define UIO_STATE_VERSION 1u
+#define UIO_STATE_VERSION 2u
 #define UIO_ROOT_MAX	  128
 
 /**
@@ -24,13 +28,52 @@
  * @cursor:   requests handled when it was written
  * @attaches: device models that attached so far
  * @requests, @batches, @doorbells: the models' own counters (cumulative)
+ * @pickup, @service: the models' latency histograms (struct bh_rio_lat in
+ *            bulkhead/rio.h: trap to pick-up, pick-up to answer)
  */
 struct uio_state_hdr {
 	uint32_t magic, version, len, csum, cursor, attaches;
 	uint64_t requests, batches, doorbells;
+	struct bh_rio_hist pickup, service;
 };
 
-_Static_assert(sizeof(struct uio_state_hdr) == 48, "uio_state_hdr has no holes");
+_Static_assert(sizeof(struct uio_state_hdr) == 48 + 2 * sizeof(struct bh_rio_hist),
+	       "uio_state_hdr has no holes");
+
+/*
+ * The counter the hypervisor stamps requests with (bh_rio_req.t_trap): in
+ * the backend VM CNTVCT_EL0, which Linux lets user space read (CNTVOFF_EL2
+ * is 0 for every VM, so it is the same count); on a development host, where
+ * the tests' hypervisor model stamps with the same function, CLOCK_MONOTONIC
+ * in nanoseconds.
+ */
+static inline uint64_t uio_counter(void)
+{
+#if defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+#else
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+/* Ticks per second of uio_counter(). */
+static inline uint64_t uio_counter_freq(void)
+{
+#if defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+#else
+	return 1000000000ULL;
+#endif
+}
 
 /* FNV-1a: catches a torn or foreign record, not an adversary. */
 static inline uint32_t uio_state_csum(const void *p, size_t len)
@@ -46,11 +89,12 @@ static inline uint32_t uio_state_csum(const void *p, size_t len)
 
 /**
  * uio_stats_print() - print the counters of uio devices, one line each
- * @root:  prefix of /sys and /dev (tests), "" in the backend
- * @names: device names; @n = 0 prints every device with a valid control
- *         region
+ * @root:    prefix of /sys and /dev (tests), "" in the backend
+ * @names:   device names; @n = 0 prints every device with a valid control
+ *           region
+ * @latency: print the latency breakdown (four histograms) instead
  * Return: 0, or 1 if a named device is missing or not a remote I/O node.
  */
-int uio_stats_print(const char *root, char *const *names, int n, FILE *out);
+int uio_stats_print(const char *root, char *const *names, int n, bool latency, FILE *out);
 
 #endif
