@@ -94,8 +94,8 @@ static void uio_latency_block(FILE *out, const char *name, const char *node,
 	fprintf(out, "  %-34s %9s %10s %10s  | buckets\n", "stage", "count", "median", "p99");
 	uio_hist_line(out, "trap -> model picks up", &h->pickup);
 	uio_hist_line(out, "model: picked up -> answered", &h->service);
-	uio_hist_line(out, "read: doorbell -> vCPU resumes", &ctl->lat.read_resume);
-	uio_hist_line(out, "read: trap -> vCPU resumes (total)", &ctl->lat.read_total);
+	uio_hist_line(out, "wait: doorbell -> vCPU resumes", &ctl->lat.read_resume);
+	uio_hist_line(out, "wait: trap -> vCPU resumes (total)", &ctl->lat.read_total);
 }
 
 static int uio_stats_one(const char *root, const char *name, FILE *out, bool quiet, bool latency)

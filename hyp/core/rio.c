@@ -5,6 +5,7 @@
  * stock uio_pdrv_genirq node; docs/protocol.md has the sequence diagrams.
  *
  *   frontend write  queued, backend SPI injected, the vCPU resumes at once
+ *                   (a QueueNotify waits like a read: rio_waits())
  *   frontend read   queued, then the vCPU's pCPU sleeps in WFI until the
  *                   doorbell that retires the request kicks it (SGI)
  *   ring full       the frontend vCPU sleeps the same way until a slot frees
@@ -287,6 +288,20 @@ static bool rio_isr_local(struct rio_dev *d, uint64_t off, unsigned int size,
 	return true;
 }
 
+/*
+ * Does the vCPU wait for this access to be answered?  Reads, for their
+ * value.  And QueueNotify: it is queued and handled in order like any
+ * posted write, but the vCPU sleeps here until the model has handled it,
+ * because the driver would otherwise spin for its buffer in the guest
+ * (Linux's virtio_console does, with interrupts off): sleeping in WFI
+ * gives the pCPU up (under emulation, the host core the backend needs),
+ * and the driver finds the buffer used at once (docs/protocol.md).
+ */
+static bool rio_waits(uint64_t off, bool write)
+{
+	return !write || off == VIRTIO_MMIO_QUEUE_NOTIFY;
+}
+
 static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 			unsigned int size, bool write, uint64_t *val)
 {
@@ -313,10 +328,11 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 		return ret;
 	}
 	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id, now);
-	if (write) {
+	if (write)
 		d->ring.cnt.posted_writes++;
-	} else {
+	else
 		d->ring.cnt.reads++;
+	if (rio_waits(off, write)) {
 		v->rio_t_trap = now;
 		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
@@ -327,9 +343,9 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
 	rio_ctrl_publish(d, seq);
 	spin_unlock(&d->lock);
 	rio_raise_backend(d);
-	if (write)
+	if (!rio_waits(off, write))
 		return 0;
-	return rio_wait_read(d, v, (uint32_t)seq, val);
+	return rio_wait_read(d, v, (uint32_t)seq, write ? &(uint64_t){ 0 } : val);
 }
 
 struct rio_retire_ctx {
@@ -344,9 +360,10 @@ static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
 	struct rio_retire_ctx *c = opaque;
 	struct vcpu **w = &c->dev->waiter[seq % BH_RIO_RING_SIZE];
 
-	if (!is_read || !*w)
+	if (!*w)
 		return;
-	(*w)->rio_value = value;
+	/* a waiting QueueNotify (rio_waits()) has no value */
+	(*w)->rio_value = is_read ? value : 0;
 	(*w)->rio_t_answer = c->now;
 	__atomic_store_n(&(*w)->rio_done, 1, __ATOMIC_RELEASE);
 	c->kick |= 1u << (*w)->pcpu;

@@ -115,9 +115,10 @@ struct bh_rio_hist {
 
 /**
  * struct bh_rio_lat - where a request's time goes, by whom it is measured
- * @read_total:  hypervisor: a frontend read, trap to the vCPU's resume (what
- *               the frontend feels)
- * @read_resume: hypervisor: a read, the doorbell that answered it to the
+ * @read_total:  hypervisor: an access the vCPU waits for (a read, a
+ *               QueueNotify), trap to the vCPU's resume (what the frontend
+ *               feels)
+ * @read_resume: hypervisor: the same, the doorbell that answered it to the
  *               vCPU's resume (the wake-up of a sleeping pCPU)
  * @pickup:      device model: trap to the model taking the request from the
  *               ring (backend interrupt, uio wake-up, earlier requests)

@@ -889,9 +889,9 @@ static void test_latency_option(void **state)
 	assert_non_null(
 		strstr(out, "model: picked up -> answered             100         <2         <2"));
 	assert_non_null(
-		strstr(out, "read: doorbell -> vCPU resumes             0          -          -"));
+		strstr(out, "wait: doorbell -> vCPU resumes             0          -          -"));
 	assert_non_null(
-		strstr(out, "read: trap -> vCPU resumes (total)         1    >=32768    >=32768"));
+		strstr(out, "wait: trap -> vCPU resumes (total)         1    >=32768    >=32768"));
 	hvm_fini(&hv);
 }
 
