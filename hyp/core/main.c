@@ -44,18 +44,16 @@ static void hyp_start_secondaries(unsigned int self)
  * Check the VMs against the RAM QEMU's DTB describes: a config made for
  * "-m 1G" started with less memory must fail loudly, not in the guest.
  */
-static void hyp_check_ram(uint64_t dtb)
+static void hyp_create_vms(uint64_t dtb)
 {
 	struct fdt_range ram[PLAT_MAX_RAM_RANGES];
 	int n = fdt_memory_ranges((const void *)(uintptr_t)dtb, FDT_MAX_SIZE,
 				  ram, PLAT_MAX_RAM_RANGES);
 
-	if (n <= 0) {
+	if (n <= 0)
 		hyp_log("bulkhead: no memory in the DTB at 0x%llx: RAM not checked\n",
 			(unsigned long long)dtb);
-		return;
-	}
-	vm_check_ram(ram, n);
+	vm_create_all(&bh_config, ram, n);
 }
 
 void hyp_main(uint64_t dtb)
@@ -67,8 +65,7 @@ void hyp_main(uint64_t dtb)
 	if (gic_init_boot())
 		hyp_panic("no GICv3 distributor\n");
 	plat_pci_init();
-	vm_create_all(&bh_config);
-	hyp_check_ram(dtb);
+	hyp_create_vms(dtb);
 	vm_print_table();
 	if (rio_init(&bh_config))
 		hyp_panic("config: a virtio device without its VMs or shared window\n");

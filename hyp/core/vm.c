@@ -271,18 +271,62 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 	return ret;
 }
 
-int vm_create_all(const struct bh_config *cfg)
+static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa,
+			 uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pa >= ram[i].base && size <= ram[i].size &&
+		    pa - ram[i].base <= ram[i].size - size)
+			return true;
+	return false;
+}
+
+/* One VM against the RAM QEMU reports: its memory and image sources. */
+static const char *vm_ram_problem(const struct vm *vm,
+				  const struct fdt_range *ram, int n,
+				  char *buf, size_t len)
+{
+	const struct bh_vm_config *c = vm->cfg;
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
+		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]),
+				  c->mem[i].size)) {
+			hyp_snprintf(buf, len, "mem[%u] is not in RAM (QEMU -m too small?)", i);
+			return buf;
+		}
+	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++)
+		if (!ram_contains(ram, n, c->images[i].load_pa,
+				  c->images[i].size)) {
+			hyp_snprintf(buf, len, "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
+			return buf;
+		}
+	return NULL;
+}
+
+int vm_create_all(const struct bh_config *cfg, const struct fdt_range *ram, int n)
 {
 	unsigned int i;
 	int broken = 0;
+	char buf[80];
 
 	if (cfg->magic != BH_CONFIG_MAGIC)
 		hyp_panic("config built against another config.h\n");
 	for (i = 0; i < BH_MAX_VMS && cfg->vms[i].name; i++) {
 		struct vm *vm = &vms[i];
+		const char *why;
 
 		vm->cfg = &cfg->vms[i];
 		vm->id = i;
+		/* before the image copy reads from beyond RAM */
+		why = n > 0 ? vm_ram_problem(vm, ram, n, buf, sizeof(buf)) : NULL;
+		if (why) {
+			vm_mark_broken(vm, why);
+			broken++;
+			continue;
+		}
 		if (vm_create(vm, cfg)) {
 			vm_mark_broken(vm, "set-up failed");
 			broken++;
@@ -417,57 +461,6 @@ void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 			(unsigned long long)far, (unsigned long long)ipa,
 			(unsigned long long)pc);
 	vm_end_finish(vm);
-}
-
-static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa,
-			 uint64_t size)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (pa >= ram[i].base && size <= ram[i].size &&
-		    pa - ram[i].base <= ram[i].size - size)
-			return true;
-	return false;
-}
-
-/* One VM against the RAM QEMU reports: its memory and image sources. */
-static const char *vm_ram_problem(const struct vm *vm,
-				  const struct fdt_range *ram, int n,
-				  char *buf, size_t len)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-
-	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
-		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]),
-				  c->mem[i].size)) {
-			hyp_snprintf(buf, len, "mem[%u] is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++)
-		if (!ram_contains(ram, n, c->images[i].load_pa,
-				  c->images[i].size)) {
-			hyp_snprintf(buf, len, "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	return NULL;
-}
-
-void vm_check_ram(const struct fdt_range *ram, int n)
-{
-	unsigned int i;
-	char buf[80];
-
-	for (i = 0; i < nr_vms; i++) {
-		const char *why;
-
-		if (vms[i].state != VM_RUNNING)
-			continue;
-		why = vm_ram_problem(&vms[i], ram, n, buf, sizeof(buf));
-		if (why)
-			vm_mark_broken(&vms[i], why);
-	}
 }
 
 void vm_mark_broken(struct vm *vm, const char *reason)

@@ -128,7 +128,18 @@ static inline struct pcpu *this_pcpu(void)
 	return p;
 }
 
-int vm_create_all(const struct bh_config *cfg);
+struct fdt_range;
+
+/**
+ * vm_create_all() - build every VM of @cfg: stage 2, vCPUs, images, vGIC
+ * @ram: the RAM QEMU reports (@n ranges; @n <= 0: not checked)
+ *
+ * A VM whose memory or image sources lie outside that RAM is marked broken
+ * before anything of it is touched (an image copied from beyond RAM would
+ * take the hypervisor down), and so is one whose set-up fails; the others
+ * are built.  Return: 0, or -EINVAL if some VM is broken.
+ */
+int vm_create_all(const struct bh_config *cfg, const struct fdt_range *ram, int n);
 void vm_print_table(void);
 
 /* Boot vCPU 0 of every runnable VM (marks it ON_PENDING). */
@@ -151,10 +162,6 @@ void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
 
 /* Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more. */
 void vm_check_all_off(void);
-
-/* Mark VMs broken whose memory or image sources QEMU's RAM lacks. */
-struct fdt_range;
-void vm_check_ram(const struct fdt_range *ram, int n);
 
 /* Boot-time failure (before any vCPU ran): the VM never starts. */
 void vm_mark_broken(struct vm *vm, const char *reason);

@@ -16,8 +16,8 @@ VM0_PA = 0x50000000
 VM1_PA = 0x52000000
 
 
-def boot(ctx, config, images, serials=("ser1",), smp=2):
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
+def boot(ctx, config, images, serials=("ser1",), smp=2, mem="1G"):
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem=mem,
                 consoles=["uart0"], pci_serials=list(serials),
                 loaders=[(f"{BM}/{img}.bin", pa) for img, pa in images])
 
@@ -160,6 +160,20 @@ def test_system_reset_restarts_only_that_vm(ctx):
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         check("SYSTEM_RESET returned" not in u0.output(), "SYSTEM_RESET returned")
         check("stopped" not in u0.output(), "a VM was stopped:\n" + u0.output())
+
+
+def test_image_beyond_ram_stops_only_that_vm(ctx):
+    """QEMU started with RAM that ends before phoenix's image source (0x58000000;
+    -m 320M: RAM 0x40000000-0x54000000): phoenix is not started, with one line,
+    before anything is copied; the bystander runs to its end."""
+    with boot(ctx, "test-reset", [("hello", VM1_PA)], mem="320M") as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        u0.expect(r"bulkhead: vm phoenix not started: images\[0\] load_pa is not in RAM",
+                  timeout=20)
+        s1.expect(r"vm1 done", timeout=20)
+        check(s1.output().count("vm1 tick") == 20, "bystander lost ticks")
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
+        check("panic" not in u0.output().lower(), "the hypervisor went down:\n" + u0.output())
 
 
 def _cpu_seconds(pid):
