@@ -42,11 +42,12 @@
 #define SHMEM_SIZE		(16 * MiB)
 
 /*
- * Remote I/O (DESIGN §2/§5, docs/protocol.md): each frontend sees a
- * virtio-mmio console at the same IPA/INTID as the seed scenario, with its
- * 16 MiB restricted DMA pool at IPA 0x20000000.  The backend maps both
- * windows (and nothing else of the frontends), and per device a control
- * region and a doorbell page, which become its generic-uio nodes.
+ * Remote I/O (docs/design.md §2.2 and §5, docs/protocol.md): each frontend
+ * sees a virtio-mmio console at the IPA/INTID QEMU gives its own first
+ * virtio-mmio device, with its 16 MiB restricted DMA pool at IPA
+ * 0x20000000.  The backend maps both windows (and nothing else of the
+ * frontends), and per device a control region and a doorbell page, which
+ * become its generic-uio nodes.
  */
 #define FE_VIRTIO_MMIO		0x0a003e00ull
 #define FE_VIRTIO_INTID		79
@@ -66,7 +67,7 @@
 
 #define UART0			0x09000000ull
 #define UART0_INTID		33
-/* DESIGN §2: the platform code gives pci-serial n the I/O page n + 1. */
+/* Platform code: pci-serial n gets I/O page n + 1 (docs/design.md §2.3). */
 #define PCI_SERIAL0		0x3eff1000ull
 #define PCI_SERIAL1		0x3eff2000ull
 #define PCI_SLOT1_INTID		36

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The reference system (DESIGN §1, issue 4): three Linux VMs.
+ * The reference system (docs/design.md §1): three Linux VMs.
  *
  *   backend    2 vCPUs on CPUs 0-1, 256 MiB, owns PL011 UART0 (INTID 33)
  *   frontend1  1 vCPU on CPU 2, 128 MiB, first pci-serial (I/O page 1, INTID 36)

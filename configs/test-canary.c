@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Isolation (issue 3 acceptance 6): "victim" (CPU 0, 2nd pci-serial) places a
+ * Memory isolation: "victim" (CPU 0, 2nd pci-serial) places a
  * canary at its IPA 0x40100000 = PA 0x50100000; "thief" (CPU 1,
  * pci-serial) reads IPA 0x50100000 - the victim's PA - and is stopped.
  * UART0 carries only the hypervisor log, so the stop line is never

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Isolation (issue 3 acceptance 2): "alpha" (CPU 0, 2nd pci-serial, hello) keeps
+ * Fault isolation: "alpha" (CPU 0, 2nd pci-serial, hello) keeps
  * printing while "rogue" (CPU 1, 1st pci-serial, guest/baremetal/rogue) stores
  * to IPA 0x60000000, outside its memory, and is stopped.
  * UART0 carries only the hypervisor log, so the stop line is never

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Idle (DESIGN §4 "nothing spins"): VM "sleepy" has vCPUs on CPUs 0 and 1;
+ * Idle ("nothing spins", docs/design.md §4): VM "sleepy" has vCPUs on
+ * CPUs 0 and 1;
  * vCPU 0 runs guest/baremetal/idle (WFI forever), vCPU 1 is never started,
  * CPUs 2-3 belong to nobody.  QEMU: -smp 4, idle.bin at 0x50000000.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGIC test (issue 3): VM "faulty" (CPU 0, UART0) runs irq_fault and is
+ * vGIC test: VM "faulty" (CPU 0, UART0) runs irq_fault and is
  * stopped with interrupts pending in its list registers; VM "sleepy"
  * (CPU 1, pci-serial) runs idle so the machine stays on.
  * QEMU: -smp 2 -device pci-serial,chardev=ser1,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGIC under Linux (issue 3): one VM "lx" with 2 vCPUs on CPUs 0 and 1
+ * vGIC under Linux: one VM "lx" with 2 vCPUs on CPUs 0 and 1
  * runs the project's guest kernel and shell initramfs, with UART0 passed
  * through.  Its device tree is written by tests/system/test_hyp_irq_linux.py
- * (the DT generator of a later issue will derive it from this file).
+ * by hand, not by tools/dtgen, and must be kept in step with this file.
  * QEMU: -smp 2, Image at 0x50200000, DTB at 0x58000000,
  *       initramfs at 0x58100000 (all in place: PA = IPA + 0x10000000).
  */

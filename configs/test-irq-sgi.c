@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGIC test (issue 3): irq_sgi in one 2-vCPU VM (CPUs 0 and 1), printing on UART0.
+ * vGIC test: irq_sgi in one 2-vCPU VM (CPUs 0 and 1), printing on UART0.
  * QEMU: -smp 2, irq_sgi.bin at 0x50000000.
  */
 #include "configs/test-layout.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGIC test (issue 3): irq_timer in one 1-vCPU VM, printing on UART0.
+ * vGIC test: irq_timer in one 1-vCPU VM, printing on UART0.
  * QEMU: -smp 2, irq_timer.bin at 0x50000000.
  */
 #include "configs/test-layout.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGIC pass-through test (issue 3 acceptance 3): two VMs run irq_uart,
+ * vGIC pass-through test (UART RX interrupts): two VMs run irq_uart,
  *   "a" on CPU 0 owns PL011 UART0 (INTID 33),
  *   "b" on CPU 1 owns the first pci-serial (I/O page 0x1000, INTID 36).
  * The test parameter in x0 is the VM's UART INTID.

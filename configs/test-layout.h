@@ -34,7 +34,7 @@
 /* Bytes reserved for a bare-metal test image (they are a few KiB). */
 #define TEST_BM_IMAGE_SIZE	0x100000ull
 
-/* ------------------------------------------------ UARTs (DESIGN §2) */
+/* ------------------------------------- UARTs (docs/design.md §2.3) */
 
 #define TEST_UART0		PLAT_UART0_BASE
 #define TEST_UART0_INTID	33	/* QEMU virt: UART0 is SPI 1 */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * PSCI SYSTEM_RESET (issue 3 item 7): "phoenix" (CPU 0, UART0) runs
+ * PSCI SYSTEM_RESET restarts only its VM: "phoenix" (CPU 0, UART0) runs
  * guest/baremetal/reset, which resets itself once; its image is loaded at
  * PA 0x58000000, outside its RAM, so the hypervisor copies it at boot and
  * again on reset.  "bystander" (CPU 1, pci-serial) runs hello and must not

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * PSCI (issue 3 acceptance 4, CPU_ON part): one VM "duo" with two vCPUs on
+ * PSCI CPU_ON and CPU_OFF: one VM "duo" with two vCPUs on
  * CPUs 0 and 1 runs guest/baremetal/smp.
  * QEMU: -smp 2, smp.bin at 0x50000000.
  */

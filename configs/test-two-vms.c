@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Two bare-metal VMs side by side (issue 3 acceptance 1):
+ * Two bare-metal VMs side by side, each on its own CPU and UART:
  *   alpha on CPU 0 prints on PL011 UART0 (passed through),
  *   beta  on CPU 1 prints on the first pci-serial UART (I/O page 0x1000).
  * Both run guest/baremetal/hello, linked at IPA 0x40000000; each VM's RAM

@@ -1,7 +1,7 @@
 #!/bin/sh
 # apt-download.sh ARCH PACKAGE DESTDIR: fetch one Debian package's .deb for ARCH into DESTDIR
 # without touching the system's dpkg architectures: a private APT configuration with its own
-# lists and cache (DESIGN §3). Prints the path of the .deb.
+# lists and cache (docs/design.md §3). Prints the path of the .deb.
 set -eu
 arch=$1 pkg=$2 dest=$3
 root="$(dirname "$0")"

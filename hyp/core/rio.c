@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Remote I/O (DESIGN §5): frontend virtio-mmio traps become requests in a
+ * Remote I/O (docs/design.md §5): frontend virtio-mmio traps become requests in a
  * per-device ring that a device model in the backend VM serves through a
  * stock uio_pdrv_genirq node; docs/protocol.md has the sequence diagrams.
  *

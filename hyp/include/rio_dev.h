@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Remote I/O devices (DESIGN §5, docs/protocol.md, docs/hypervisor.md):
+ * Remote I/O devices (docs/design.md §5, docs/protocol.md, docs/hypervisor.md):
  * a frontend's trapped virtio-mmio window forwarded, as requests in a ring,
  * to the device model in a backend VM.
  */

@@ -11,7 +11,7 @@
  *   - the host config checker (tools/cfgcheck/), which fails the build on
  *     overlaps, misalignment, a CPU or IRQ given twice, an image outside its
  *     region, naming the VM and the field,
- *   - the device-tree generator (later issue), which derives each guest's DT.
+ *   - the device-tree generator (tools/dtgen/), which derives each guest's DT.
  *
  * Every array below has a fixed capacity; an entry whose "size" (or "name",
  * for VMs) is zero/NULL ends the list, so configs simply leave unused slots
@@ -133,7 +133,8 @@ enum bh_dev_kind {
  * @ipa:   guest-physical base (page aligned)
  * @pa:    host-physical base (page aligned); for pci-serial UARTs this is
  *         the page the platform code gives that UART in the PCI I/O window
- *         (DESIGN §2): 0x3eff1000 for the first, 0x3eff2000 for the second
+ *         (docs/design.md §2.3): 0x3eff1000 for the first, 0x3eff2000 for
+ *         the second
  * @size:  bytes (page multiple); 0 ends the list
  * @intid: its interrupt (SPI INTID), 0 if none; must also be in .irqs
  */
@@ -149,7 +150,7 @@ struct bh_device {
 /* ---------------------------------------------------------------- virtio */
 
 /**
- * struct bh_virtio - one remote-I/O device (DESIGN §5, docs/protocol.md)
+ * struct bh_virtio - a remote-I/O device (docs/design.md §5, docs/protocol.md)
  * @name:          device name; the backend's uio node gets it as
  *                 `linux,uio-name`, which is how a device model finds it
  * @frontend:      index of the VM that sees the virtio-mmio device
@@ -184,7 +185,7 @@ struct bh_virtio {
 
 /* ---------------------------------------------------------------- VMs */
 
-/* QEMU virt GICv3 layout (DESIGN §2); a VM's emulated GIC defaults to it. */
+/* QEMU virt GICv3 layout (docs/design.md §2.2), the default of a VM's vGIC. */
 #define BH_GICD_IPA_DEFAULT	0x08000000ull
 #define BH_GICD_SIZE		0x10000ull
 #define BH_GICR_IPA_DEFAULT	0x080a0000ull

@@ -1,7 +1,7 @@
 """bulkhead-dm's uio transport in the backend VM serving the frontends' stock
 virtio_console through the hypervisor, each console on a pty the model made
-(the scenario as written; tests/system/test_rio_linux.py covers the rest of
-the issue 6 acceptance with file chardevs).
+(the reference scenario as the README describes it; test_rio_linux.py covers
+the rest of remote I/O with file chardevs).
 
 One boot of the reference config: a model serving both frontends, text both
 ways and 1 MiB each way (sha256) through /dev/pts/N <-> /dev/hvc0, then the

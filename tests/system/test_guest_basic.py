@@ -39,7 +39,7 @@ def test_virtconsole_reference(ctx):
         sh = Shell(con)
         con.expect(r"bulkhead: guest up", timeout=60)
         sh.wait_prompt("guest# ")
-        # hvc drops input and resets termios on last close: hold it open on fd 3 (DESIGN §3).
+        # hvc drops input and resets termios on last close: keep fd 3 open (docs/design.md §3).
         sh.run("exec 3<>/dev/hvc0; stty -F /dev/hvc0 raw -echo")
 
         sh.run("echo hello-from-guest >&3")

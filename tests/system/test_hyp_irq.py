@@ -1,4 +1,4 @@
-"""vGICv3 acceptance (issue 3) with bare-metal guests under QEMU.
+"""vGICv3 with bare-metal guests under QEMU.
 
 - virtual timer PPI 27 at the programmed rate (+-20%), counters readable at EL1
 - a 2-vCPU VM starts vCPU 1 with PSCI CPU_ON and the two exchange SGIs

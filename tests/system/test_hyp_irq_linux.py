@@ -1,11 +1,11 @@
-"""vGICv3 under a real guest (issue 3): Linux with 2 vCPUs on Bulkhead.
+"""vGICv3 under a real guest: Linux with 2 vCPUs on Bulkhead.
 
 Linux's irq-gic-v3 driver probes the emulated GICD/GICR, brings up vCPU 1
 with PSCI, takes virtual timer interrupts (PPI 27, HW=1) on both vCPUs,
 IPIs (SGIs trapped from ICC_SGI1R_EL1) and the passed-through PL011's RX
 interrupt (the shell only answers if RX interrupts arrive).
 
-The guest's device tree is written here (the DT generator comes later) to
+The guest's device tree is written here by hand (not by tools/dtgen) to
 match configs/test-irq-linux.c.
 """
 

@@ -1,4 +1,4 @@
-"""Three Linux VMs on Bulkhead: the reference config (issue 4 acceptance).
+"""Three Linux VMs on Bulkhead: the reference config and its isolation.
 
 backend (2 vCPUs) on UART0 together with the hypervisor log, frontend1 and
 frontend2 (1 vCPU each) on their own pci-serial UARTs.  Every image address

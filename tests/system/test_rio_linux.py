@@ -1,4 +1,4 @@
-"""Remote I/O with three Linux VMs (issue 6 acceptance): each frontend's stock
+"""Remote I/O with three Linux VMs: each frontend's stock
 virtio_mmio + virtio_console reach the device model in the backend's user space
 through the hypervisor (docs/protocol.md).
 
@@ -84,7 +84,7 @@ def start_dm(be, vms, tag):
 
 
 def open_hvc(fe):
-    # hvc drops input and resets termios on last close: hold it open on fd 3 (DESIGN §3)
+    # hvc drops input and resets termios on last close: keep fd 3 open (docs/design.md §3)
     fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
 
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every configs/broken/*.c must be rejected by the config checker with the
 # message its "EXPECT:" comment line gives (naming the VM and the field), and
-# building a hypervisor image from the issue's two examples (two VMs on one
+# building a hypervisor image from the two classic mistakes (two VMs on one
 # CPU, overlapping memory) must fail in make with that message.
 set -u
 cd "$(dirname "$0")/../.." || exit 1

@@ -445,7 +445,7 @@ static void node_memory(struct dtgen *g, struct dts *d, unsigned int v)
 		const struct bh_mem_region *m = &vm->mem[i];
 
 		/*
-		 * Shared windows are not RAM of this VM: the remote-I/O issue
+		 * Shared windows are not RAM of this VM: the remote-I/O code
 		 * describes them through node_virtio() (restricted-dma-pool
 		 * in a frontend, a UIO map in the backend).
 		 */
@@ -638,7 +638,7 @@ static void dts_spi_edge(struct dts *d, uint32_t intid)
  * must be in the linear map, so no no-map) reserved as a
  * "restricted-dma-pool" that the "virtio,mmio" node names in memory-region:
  * virtio_ring and virtio_console then allocate rings and bounce buffers
- * only there (kernel/dma/swiotlb.c, DESIGN §5 least privilege).
+ * only there (kernel/dma/swiotlb.c; least privilege, docs/design.md §5).
  */
 static void node_virtio_frontend(struct dtgen *g, struct dts *d,
 				 unsigned int v)
@@ -741,7 +741,7 @@ static void node_virtio_backend(struct dtgen *g, struct dts *d, unsigned int v)
 	}
 }
 
-/* Remote I/O nodes (DESIGN §5, docs/protocol.md) of VM @v, either side. */
+/* Remote I/O nodes of VM @v, both sides (docs/design.md §5, protocol.md). */
 static void node_virtio(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	node_virtio_frontend(g, d, v);

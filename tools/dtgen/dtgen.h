@@ -29,7 +29,7 @@
 #define DT_IRQ_TYPE_EDGE_RISING	1
 #define DT_IRQ_TYPE_LEVEL_HIGH	4
 
-/* 16550A behind QEMU's pci-serial (DESIGN §2): 1.8432 MHz, byte registers. */
+/* pci-serial's 16550A (docs/design.md §2.3): 1.8432 MHz, byte registers. */
 #define DT_NS16550_CLOCK	1843200
 /* PL011 reference clock QEMU virt advertises (hw/arm/virt.c "apb-pclk"). */
 #define DT_PL011_CLOCK		24000000

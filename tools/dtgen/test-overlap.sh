@@ -1,5 +1,5 @@
 #!/bin/sh
-# Acceptance (issue 4): the generator rejects a config in which two VMs'
+# Checks that the generator rejects a config in which two VMs'
 # memory overlaps, naming both VMs.  Built against the checker's own broken
 # example (configs/broken/overlapping-memory.c), whose VMs are alpha and beta.
 set -u

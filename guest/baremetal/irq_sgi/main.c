@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SGI ping-pong test guest (issue 3, item 5): vCPU 0 starts vCPU 1 with
+ * SGI ping-pong test guest: vCPU 0 starts vCPU 1 with
  * PSCI CPU_ON, then they bounce SGIs: 0 sends SGI_PING to 1, 1 answers
  * with SGI_PONG to 0, ROUNDS times.  Both sides take interrupts by polling
  * (WFI with PSTATE.I masked, then ICC_IAR1_EL1), which exercises the

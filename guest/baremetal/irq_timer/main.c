@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Virtual timer test guest (issue 3, item 6): program the EL1 virtual
+ * Virtual timer test guest: program the EL1 virtual
  * timer (PPI 27) for RATE_HZ with absolute deadlines, take its interrupts
  * through the EL1 IRQ vector for SECONDS of counter time, report the count.
  * Also checks that EL1 may read both counters (CNTHCTL_EL2.EL1PCTEN).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * UART RX interrupt test guest (issue 3 acceptance 3).  Runs in every VM of
+ * UART RX interrupt test guest.  Runs in every VM of
  * configs/test-irq-uart.c; x0 names its UART (bmarg.h) and the test
  * parameter is that UART's INTID.  It enables the UART's RX interrupt and
  * reports every interrupt it receives with its INTID and the bytes read:

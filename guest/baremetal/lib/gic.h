@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-/* QEMU virt layout; Bulkhead's default vGIC windows (DESIGN §2). */
+/* QEMU virt layout; Bulkhead's default vGIC windows (docs/design.md §2.2). */
 #define BM_GICD_BASE		0x08000000ull
 #define BM_GICR_BASE		0x080a0000ull
 #define BM_GIC_SPURIOUS		1023u

@@ -9,7 +9,7 @@
 #ifndef BM_RIO_TEST_H
 #define BM_RIO_TEST_H
 
-#define RIO_T_MMIO		0x0a003e00ull	/* frontend IPA (DESIGN §2) */
+#define RIO_T_MMIO		0x0a003e00ull	/* frontend IPA (docs/design.md §2.2) */
 #define RIO_T_FE_INTID		79
 #define RIO_T_WINDOW		0x20000000ull	/* both sides' IPA of the window */
 #define RIO_T_WINDOW_SIZE	0x00100000ull

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * PCI set-up for pass-through UARTs (DESIGN §2).
+ * PCI set-up for pass-through UARTs (docs/design.md §2.3).
  *
  * QEMU's pci-serial is a 16550A behind BAR0 (8 bytes of I/O space).  Each
  * one found on bus 0 gets its own 4 KiB page of the I/O window so the page

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * QEMU "virt" machine (hw/arm/virt.c, QEMU 7.2), as checked in DESIGN §2.
+ * QEMU "virt" machine (hw/arm/virt.c, QEMU 7.2); facts: docs/design.md §2.
  */
 #ifndef HYP_PLATFORM_H
 #define HYP_PLATFORM_H
@@ -19,7 +19,7 @@
 /* RAM ranges read from QEMU's DTB (virt has one). */
 #define PLAT_MAX_RAM_RANGES	4
 
-/* pci-serial UART n (0, 1) gets I/O page n + 1 (DESIGN §2). */
+/* pci-serial UART n (0, 1) gets I/O page n + 1 (docs/design.md §2.3). */
 #define PLAT_PCI_SERIAL_MAX	2
 #define PLAT_PCI_SERIAL_PAGE(n)	(0x1000u * ((n) + 1))
 

@@ -4,7 +4,7 @@
  * layouts shared with the vGIC emulation (GIC architecture specification
  * IHI0069, chapters 12 "Programmers' model" and 11 "Virtual interface").
  *
- * Model (DESIGN §4): affinity routing on, every interrupt Group 1
+ * Model (docs/design.md §4): affinity routing on, every interrupt Group 1
  * Non-secure, EOImode=1 at EL2 so that the hypervisor can drop priority on
  * a forwarded interrupt and leave its deactivation to the guest through a
  * HW=1 list register.
@@ -210,7 +210,7 @@ struct vgic_cpu;
 
 #define GIC_MAX_CPUS 8
 
-/* QEMU virt (hw/arm/virt.c, DESIGN §2): one GICR frame pair per CPU. */
+/* QEMU virt (hw/arm/virt.c; docs/design.md §2.2): a GICR frame pair per CPU. */
 #define GIC_PHYS_GICD_BASE 0x08000000ull
 #define GIC_PHYS_GICR_BASE 0x080a0000ull
 #define GIC_PHYS_GICR_MAX  123 /* 0xf60000 bytes / GICR_STRIDE */

@@ -45,7 +45,7 @@
 /* SMCCC (Arm DEN 0028) status for an unknown function ID. */
 #define SMCCC_RET_NOT_SUPPORTED		(-1)
 
-/* Firmware calls (conduit: smc, DESIGN §2). */
+/* Firmware calls (conduit: smc, docs/design.md §2.1). */
 int64_t psci_fw_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
 void psci_fw_system_off(void) __attribute__((noreturn));

@@ -60,7 +60,7 @@
 #define CPTR_EL2_RES1	0x33ffull
 
 /* CNTHCTL_EL2 (non-VHE, D17.2.27): EL1PCTEN lets EL1 read the physical
- * counter (issue: "counter access at EL1"); EL1PCEN stays clear so the
+ * counter (guests read CNTPCT: Linux's arch timer may); EL1PCEN stays clear so the
  * physical timer, which Bulkhead does not virtualise, traps (and stops the
  * VM) instead of firing PPI 30 into nobody's hands. */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
