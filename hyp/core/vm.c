@@ -519,7 +519,16 @@ int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
 	if (!vm_ipa_is_exec(vm, entry))
 		return PSCI_INVALID_ADDRESS;
 	spin_lock(&vm->lock);
-	if (t->state == VCPU_ON) {
+	/*
+	 * A SYSTEM_RESET in progress has turned every vCPU off and is about to
+	 * reload the VM: a CPU_ON that reaches the lock after that (its caller
+	 * is being stopped too) must not start a vCPU that would run on into
+	 * the restarted VM.  PSCI (Arm DEN 0022) lets CPU_ON fail with
+	 * INTERNAL_FAILURE.
+	 */
+	if (vm->resetting || vm->state != VM_RUNNING || self->state != VCPU_ON) {
+		ret = PSCI_INTERNAL_FAILURE;
+	} else if (t->state == VCPU_ON) {
 		ret = PSCI_ALREADY_ON;
 	} else if (t->state == VCPU_ON_PENDING) {
 		ret = PSCI_ON_PENDING;
