@@ -8,8 +8,6 @@
  */
 #include "configs/test-layout.h"
 
-#define RACER_IMAGE	TEST_SPARE_PA	/* outside every VM: copied */
-#define RACER_IMAGE_MAX	0x10000ull
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
@@ -20,11 +18,8 @@ const struct bh_config bh_config = {
 			.cpus = 0x7,
 			.entry = BM_LINK_IPA,
 			.mem = { TEST_BM_RAM(TEST_VM0_PA) },
-			.images = {
-				{ .kind = BH_IMAGE_KERNEL,
-				  .load_pa = RACER_IMAGE,
-				  .ipa = BM_LINK_IPA, .size = RACER_IMAGE_MAX },
-			},
+			/* outside every VM: copied at boot and every reset */
+			.images = { TEST_BM_KERNEL(TEST_SPARE_PA) },
 			TEST_BM_ON_UART0(0),
 		},
 	},

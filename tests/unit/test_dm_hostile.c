@@ -647,6 +647,17 @@ static void test_no_window(void **state)
 
 /* ---- fairness: every queue handler runs under a budget ------------------ */
 
+/* The whole avail ring names descriptor @head (one chain offered over and over). */
+static void h_fill_avail(struct tfe_vq *vq, uint16_t head)
+{
+	unsigned int i;
+
+	for (i = 0; i < vq->num; i++)
+		vq->avail->ring[i] = head;
+	vq->avail_idx = (uint16_t)(vq->avail_idx + vq->num);
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+}
+
 static uint16_t h_used_idx(struct hctx *h, unsigned int q)
 {
 	return __atomic_load_n(&h->dev.vqs[q].used->idx, __ATOMIC_ACQUIRE);
@@ -671,10 +682,7 @@ static void test_tx_chain_budget(void **state)
 	vq = &h.dev.vqs[1];
 	h_set(&vq->desc[0], h.buf, 0, VRING_DESC_F_NEXT, 1);
 	h_set(&vq->desc[1], h.buf, 0, 0, 0);
-	for (i = 0; i < qsize; i++)
-		vq->avail->ring[i] = 0;
-	vq->avail_idx = qsize;
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	h_fill_avail(vq, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	assert_int_equal(h_used_idx(&h, 1), CONSOLE_TX_BUDGET_BUFS / 2);
 	assert_true(h.m->deferred & (1ULL << 1));
@@ -730,7 +738,7 @@ static void test_ctrl_budget(void **state)
 	struct virtio_console_control *msg;
 	struct hctx h;
 	struct tfe_vq *vq;
-	unsigned int i, turns = 0;
+	unsigned int turns = 0;
 
 	(void)state;
 	h_setup(&h, 2);
@@ -741,10 +749,7 @@ static void test_ctrl_budget(void **state)
 	msg->event = VIRTIO_CONSOLE_PORT_OPEN;
 	msg->value = 1;
 	h_set(&vq->desc[0], h.buf, sizeof(*msg), 0, 0);
-	for (i = 0; i < qsize; i++)
-		vq->avail->ring[i] = 0;
-	vq->avail_idx = qsize;
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	h_fill_avail(vq, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 3);
 	assert_int_equal(h_used_idx(&h, 3), CONSOLE_CTRL_BUDGET);
 	while (h.m->deferred && turns++ < qsize)
@@ -784,7 +789,6 @@ static void test_buffers_before_queue_ready(void **state)
 	assert_int_equal(h.con->ports[0].tx_bytes, 4);
 	h_teardown(&h);
 }
-
 
 /* ---- lazy used-buffer notifications on transmit queues ------------------ */
 

@@ -5,6 +5,8 @@
  * reads memory directly, so the copies must be cleaned to the Point of
  * Coherency first.
  */
+#include <stdbool.h>
+
 #include "cache.h"
 #include "sysreg.h"
 
@@ -17,22 +19,27 @@ static uint64_t dcache_line(void)
 	return 4ull << ((sysreg_read(ctr_el0) >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
 }
 
-void dcache_clean_range(uint64_t va, uint64_t size)
+/* One data cache maintenance operation on every line of [va, va + size). */
+static void dcache_range(uint64_t va, uint64_t size, bool inval)
 {
 	uint64_t line = dcache_line();
 	uint64_t end = va + size;
 
-	for (va &= ~(line - 1); va < end; va += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(va) : "memory");
+	for (va &= ~(line - 1); va < end; va += line) {
+		if (inval)
+			__asm__ volatile("dc civac, %0" : : "r"(va) : "memory");
+		else
+			__asm__ volatile("dc cvac, %0" : : "r"(va) : "memory");
+	}
 	dsb(sy);
+}
+
+void dcache_clean_range(uint64_t va, uint64_t size)
+{
+	dcache_range(va, size, false);
 }
 
 void dcache_clean_inval_range(uint64_t va, uint64_t size)
 {
-	uint64_t line = dcache_line();
-	uint64_t end = va + size;
-
-	for (va &= ~(line - 1); va < end; va += line)
-		__asm__ volatile("dc civac, %0" : : "r"(va) : "memory");
-	dsb(sy);
+	dcache_range(va, size, true);
 }
