@@ -23,23 +23,23 @@
 
 #include <bulkhead/config.h>
 
-#define MiB			0x100000ull
+#define MiB 0x100000ull
 
-#define PRISTINE_KERNEL		0x41000000ull
-#define KERNEL_MAX		(8 * MiB)
-#define PRISTINE_INITRD		0x42000000ull
-#define INITRD_MAX		(8 * MiB)
-#define PRISTINE_DTB(n)		(0x42800000ull + (n) * DTB_MAX)
-#define DTB_MAX			0x10000ull
+#define PRISTINE_KERNEL 0x41000000ull
+#define KERNEL_MAX	(8 * MiB)
+#define PRISTINE_INITRD 0x42000000ull
+#define INITRD_MAX	(8 * MiB)
+#define PRISTINE_DTB(n) (0x42800000ull + (n)*DTB_MAX)
+#define DTB_MAX		0x10000ull
 
-#define BACKEND_PA		0x50000000ull
-#define BACKEND_RAM		(256 * MiB)
-#define FRONTEND1_PA		0x60000000ull
-#define FRONTEND2_PA		0x68000000ull
-#define FRONTEND_RAM		(128 * MiB)
-#define SHMEM_FE1_PA		0x70000000ull
-#define SHMEM_FE2_PA		0x71000000ull
-#define SHMEM_SIZE		(16 * MiB)
+#define BACKEND_PA   0x50000000ull
+#define BACKEND_RAM  (256 * MiB)
+#define FRONTEND1_PA 0x60000000ull
+#define FRONTEND2_PA 0x68000000ull
+#define FRONTEND_RAM (128 * MiB)
+#define SHMEM_FE1_PA 0x70000000ull
+#define SHMEM_FE2_PA 0x71000000ull
+#define SHMEM_SIZE   (16 * MiB)
 
 /*
  * Remote I/O (docs/design.md §2.2 and §5, docs/protocol.md): each frontend
@@ -49,38 +49,45 @@
  * frontends), and per device a control region and a doorbell page, which
  * become its generic-uio nodes.
  */
-#define FE_VIRTIO_MMIO		0x0a003e00ull
-#define FE_VIRTIO_INTID		79
-#define FE_WINDOW		0x20000000ull
-#define BE_WINDOW(n)		(0x20000000ull + (n) * SHMEM_SIZE)
-#define BE_CTRL(n)		(0x0b000000ull + (n) * 0x10000ull)
-#define BE_DOORBELL(n)		(BE_CTRL(n) + 0x8000ull)
-#define BE_VIRTIO_INTID(n)	(80 + (n))
-#define VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
+#define FE_VIRTIO_MMIO	   0x0a003e00ull
+#define FE_VIRTIO_INTID	   79
+#define FE_WINDOW	   0x20000000ull
+#define BE_WINDOW(n)	   (0x20000000ull + (n)*SHMEM_SIZE)
+#define BE_CTRL(n)	   (0x0b000000ull + (n)*0x10000ull)
+#define BE_DOORBELL(n)	   (BE_CTRL(n) + 0x8000ull)
+#define BE_VIRTIO_INTID(n) (80 + (n))
+#define VIRTIO_ID_CONSOLE  3 /* virtio v1.2 §5 */
 
 /* Guest-physical layout, the same in every VM. */
-#define GUEST_RAM		0x40000000ull
+#define GUEST_RAM 0x40000000ull
 /* Linux booting.rst: Image at a 2 MiB aligned base (+ text_offset 0). */
-#define GUEST_KERNEL		(GUEST_RAM + 2 * MiB)
-#define GUEST_INITRD		(GUEST_RAM + 32 * MiB)
-#define GUEST_DTB		(GUEST_RAM + 40 * MiB)
+#define GUEST_KERNEL (GUEST_RAM + 2 * MiB)
+#define GUEST_INITRD (GUEST_RAM + 32 * MiB)
+#define GUEST_DTB    (GUEST_RAM + 40 * MiB)
 
-#define UART0			0x09000000ull
-#define UART0_INTID		33
+#define UART0	    0x09000000ull
+#define UART0_INTID 33
 /* Platform code: pci-serial n gets I/O page n + 1 (docs/design.md §2.3). */
-#define PCI_SERIAL0		0x3eff1000ull
-#define PCI_SERIAL1		0x3eff2000ull
-#define PCI_SLOT1_INTID		36
-#define PCI_SLOT2_INTID		37
-#define UART_PAGE		0x1000ull
+#define PCI_SERIAL0	0x3eff1000ull
+#define PCI_SERIAL1	0x3eff2000ull
+#define PCI_SLOT1_INTID 36
+#define PCI_SLOT2_INTID 37
+#define UART_PAGE	0x1000ull
 
-#define LINUX_IMAGES(n) {						\
-	{ .kind = BH_IMAGE_KERNEL, .load_pa = PRISTINE_KERNEL,		\
-	  .ipa = GUEST_KERNEL, .size = KERNEL_MAX },			\
-	{ .kind = BH_IMAGE_INITRD, .load_pa = PRISTINE_INITRD,		\
-	  .ipa = GUEST_INITRD, .size = INITRD_MAX },			\
-	{ .kind = BH_IMAGE_DTB, .load_pa = PRISTINE_DTB(n),		\
-	  .ipa = GUEST_DTB, .size = DTB_MAX },				\
-}
+#define LINUX_IMAGES(n)                               \
+	{                                             \
+		{ .kind = BH_IMAGE_KERNEL,            \
+		  .load_pa = PRISTINE_KERNEL,         \
+		  .ipa = GUEST_KERNEL,                \
+		  .size = KERNEL_MAX },               \
+			{ .kind = BH_IMAGE_INITRD,    \
+			  .load_pa = PRISTINE_INITRD, \
+			  .ipa = GUEST_INITRD,        \
+			  .size = INITRD_MAX },       \
+			{ .kind = BH_IMAGE_DTB,       \
+			  .load_pa = PRISTINE_DTB(n), \
+			  .ipa = GUEST_DTB,           \
+			  .size = DTB_MAX },          \
+	}
 
 #endif /* BULKHEAD_REFERENCE_LAYOUT_H */

@@ -7,8 +7,8 @@
  *   frontend2  1 vCPU on CPU 3, 128 MiB, second pci-serial (I/O page 2, INTID 37)
  *
  * The memory map is in configs/reference-layout.h.  Every VM sees its RAM
- * at IPA 0x40000000 (like QEMU virt) and its images inside it.  The images are *copied* from their pristine copies at boot
- * and on the VM's own SYSTEM_RESET (struct bh_image), so a VM that reboots
+ * at IPA 0x40000000 (like QEMU virt) and its images inside it.  The images are *copied* from their
+ * pristine copies at boot and on the VM's own SYSTEM_RESET (struct bh_image), so a VM that reboots
  * (panic=-1 below) starts clean without touching the others.  Which file
  * goes where, and each VM's device tree, come from this file through
  * tools/dtgen (docs/devicetree.md); nothing else repeats these addresses.

@@ -9,12 +9,12 @@
  */
 #include "configs/test-layout.h"
 
-#define VM_PA		0x50000000ull
-#define VM_IPA		0x40000000ull
-#define VM_SIZE		0x10000000ull
-#define KERNEL_OFF	0x00200000ull	/* 2 MiB aligned (arm64 booting.rst) */
-#define DTB_OFF		0x08000000ull
-#define INITRD_OFF	0x08100000ull
+#define VM_PA	   0x50000000ull
+#define VM_IPA	   0x40000000ull
+#define VM_SIZE	   0x10000000ull
+#define KERNEL_OFF 0x00200000ull /* 2 MiB aligned (arm64 booting.rst) */
+#define DTB_OFF	   0x08000000ull
+#define INITRD_OFF 0x08100000ull
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,

@@ -26,70 +26,72 @@
 /* ------------------------------------------------ host-physical RAM */
 
 /* Where the tests' loaders put the first and second guest image. */
-#define TEST_VM0_PA		0x50000000ull
-#define TEST_VM1_PA		0x52000000ull
+#define TEST_VM0_PA 0x50000000ull
+#define TEST_VM1_PA 0x52000000ull
 /* Free RAM above both VMs: a pristine image to copy, or a shared window. */
-#define TEST_SPARE_PA		0x58000000ull
+#define TEST_SPARE_PA 0x58000000ull
 
 /* Bytes reserved for a bare-metal test image (they are a few KiB). */
-#define TEST_BM_IMAGE_SIZE	0x100000ull
+#define TEST_BM_IMAGE_SIZE 0x100000ull
 
 /* ------------------------------------- UARTs (docs/design.md §2.3) */
 
-#define TEST_UART0		PLAT_UART0_BASE
-#define TEST_UART0_INTID	33	/* QEMU virt: UART0 is SPI 1 */
+#define TEST_UART0	 PLAT_UART0_BASE
+#define TEST_UART0_INTID 33 /* QEMU virt: UART0 is SPI 1 */
 
 /*
  * pci-serial k (1 or 2, "ser1"/"ser2" in the tests, "serialk" in the
  * configs): the platform code gives it I/O page k of the PCI I/O window;
  * it sits in PCI slot k, whose INTA is INTID 35 + k.
  */
-#define TEST_PCI_SERIAL(k)	(PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE((k) - 1))
+#define TEST_PCI_SERIAL(k)	 (PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE((k)-1))
 #define TEST_PCI_SERIAL_INTID(k) (35 + (k))
 
 /* ------------------------------------------------ array elements */
 
 /* .mem[]: BM_RAM_SIZE at BM_LINK_IPA, placed at @ram_pa. */
-#define TEST_BM_RAM(ram_pa)						\
-	{ .ipa = BM_LINK_IPA, .size = BM_RAM_SIZE, .pa = (ram_pa),	\
-	  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA }
+#define TEST_BM_RAM(ram_pa)                                              \
+	{                                                                \
+		.ipa = BM_LINK_IPA, .size = BM_RAM_SIZE, .pa = (ram_pa), \
+		.flags = BH_MEM_RWX | BH_MEM_FIXED_PA                    \
+	}
 
 /* .images[]: the guest's image, loaded at @image_pa, run at BM_LINK_IPA. */
-#define TEST_BM_KERNEL(image_pa)					\
-	{ .kind = BH_IMAGE_KERNEL, .load_pa = (image_pa),		\
-	  .ipa = BM_LINK_IPA, .size = TEST_BM_IMAGE_SIZE }
+#define TEST_BM_KERNEL(image_pa)                                                    \
+	{                                                                           \
+		.kind = BH_IMAGE_KERNEL, .load_pa = (image_pa), .ipa = BM_LINK_IPA, \
+		.size = TEST_BM_IMAGE_SIZE                                          \
+	}
 
 /* .devices[]: UART0 passed through 1:1. */
-#define TEST_DEV_UART0							\
-	{ .name = "uart0", .kind = BH_DEV_PL011,			\
-	  .ipa = TEST_UART0, .pa = TEST_UART0, .size = BH_PAGE_SIZE,	\
-	  .intid = TEST_UART0_INTID }
+#define TEST_DEV_UART0                                                                      \
+	{                                                                                   \
+		.name = "uart0", .kind = BH_DEV_PL011, .ipa = TEST_UART0, .pa = TEST_UART0, \
+		.size = BH_PAGE_SIZE, .intid = TEST_UART0_INTID                             \
+	}
 
 /* .devices[]: pci-serial @k (a literal 1 or 2) passed through 1:1. */
-#define TEST_DEV_PCI_SERIAL(k)						\
-	{ .name = "serial" #k, .kind = BH_DEV_NS16550,			\
-	  .ipa = TEST_PCI_SERIAL(k), .pa = TEST_PCI_SERIAL(k),		\
-	  .size = BH_PAGE_SIZE, .intid = TEST_PCI_SERIAL_INTID(k) }
+#define TEST_DEV_PCI_SERIAL(k)                                                                    \
+	{                                                                                         \
+		.name = "serial" #k, .kind = BH_DEV_NS16550, .ipa = TEST_PCI_SERIAL(k),           \
+		.pa = TEST_PCI_SERIAL(k), .size = BH_PAGE_SIZE, .intid = TEST_PCI_SERIAL_INTID(k) \
+	}
 
 /* ------------------------------------------------ VM fields */
 
 /* A bare-metal guest running in place: its image was loaded at @vm_pa. */
-#define TEST_BM_IN_PLACE(vm_pa)						\
-	.entry = BM_LINK_IPA,						\
-	.mem = { TEST_BM_RAM(vm_pa) },					\
-	.images = { TEST_BM_KERNEL(vm_pa) }
+#define TEST_BM_IN_PLACE(vm_pa) \
+	.entry = BM_LINK_IPA, .mem = { TEST_BM_RAM(vm_pa) }, .images = { TEST_BM_KERNEL(vm_pa) }
 
 /* Prints on UART0, which it owns; @param is the test parameter in x0. */
-#define TEST_BM_ON_UART0(param)						\
-	.x0 = BM_ARG(BM_UART_PL011, TEST_UART0, (param)),		\
-	.devices = { TEST_DEV_UART0 },					\
+#define TEST_BM_ON_UART0(param)                                                          \
+	.x0 = BM_ARG(BM_UART_PL011, TEST_UART0, (param)), .devices = { TEST_DEV_UART0 }, \
 	.irqs = { TEST_UART0_INTID }
 
 /* Prints on pci-serial @k (a literal 1 or 2), which it owns. */
-#define TEST_BM_ON_PCI_SERIAL(k, param)					\
-	.x0 = BM_ARG(BM_UART_NS16550, TEST_PCI_SERIAL(k), (param)),	\
-	.devices = { TEST_DEV_PCI_SERIAL(k) },				\
-	.irqs = { TEST_PCI_SERIAL_INTID(k) }
+#define TEST_BM_ON_PCI_SERIAL(k, param)                             \
+	.x0 = BM_ARG(BM_UART_NS16550, TEST_PCI_SERIAL(k), (param)), \
+	.devices = { TEST_DEV_PCI_SERIAL(k) }, .irqs = { TEST_PCI_SERIAL_INTID(k) }
 
 /* ------------------------------------------------ remote I/O tests */
 
@@ -98,30 +100,31 @@
  * rfront (VM 1) through the guest/baremetal/lib/rio_test.h layout; both
  * map shmem[0], the 1 MiB window, at RIO_T_WINDOW.
  */
-#define TEST_RIO_WINDOW_PA	TEST_SPARE_PA
-#define TEST_VIRTIO_ID_CONSOLE	3	/* virtio v1.2 §5 */
+#define TEST_RIO_WINDOW_PA     TEST_SPARE_PA
+#define TEST_VIRTIO_ID_CONSOLE 3 /* virtio v1.2 §5 */
 
 /* .mem[]: the shared window, as each side maps it. */
-#define TEST_RIO_WINDOW_MEM						\
-	{ .ipa = RIO_T_WINDOW, .size = RIO_T_WINDOW_SIZE,		\
-	  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 }
+#define TEST_RIO_WINDOW_MEM                                     \
+	{                                                       \
+		.ipa = RIO_T_WINDOW, .size = RIO_T_WINDOW_SIZE, \
+		.flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0  \
+	}
 
 /* TEST_BM_IN_PLACE() plus the shared window. */
-#define TEST_RIO_IN_PLACE(vm_pa)					\
-	.entry = BM_LINK_IPA,						\
-	.mem = { TEST_BM_RAM(vm_pa), TEST_RIO_WINDOW_MEM },		\
+#define TEST_RIO_IN_PLACE(vm_pa)                                                  \
+	.entry = BM_LINK_IPA, .mem = { TEST_BM_RAM(vm_pa), TEST_RIO_WINDOW_MEM }, \
 	.images = { TEST_BM_KERNEL(vm_pa) }
 
 /* .shmem[0] */
-#define TEST_RIO_SHMEM							\
-	{ .name = "rio-window", .pa = TEST_RIO_WINDOW_PA,		\
-	  .size = RIO_T_WINDOW_SIZE }
+#define TEST_RIO_SHMEM                                                                    \
+	{                                                                                 \
+		.name = "rio-window", .pa = TEST_RIO_WINDOW_PA, .size = RIO_T_WINDOW_SIZE \
+	}
 
 /* .virtio[0] fields but .mmio_ipa, which each config names itself. */
-#define TEST_RIO_FAKE_CONSOLE						\
-	.name = "fake-rfront", .device_id = TEST_VIRTIO_ID_CONSOLE,	\
-	.frontend = 1, .intid = RIO_T_FE_INTID, .shmem = 0,		\
-	.backend = 0, .backend_intid = RIO_T_BE_INTID,			\
+#define TEST_RIO_FAKE_CONSOLE                                                               \
+	.name = "fake-rfront", .device_id = TEST_VIRTIO_ID_CONSOLE, .frontend = 1,          \
+	.intid = RIO_T_FE_INTID, .shmem = 0, .backend = 0, .backend_intid = RIO_T_BE_INTID, \
 	.ctrl_ipa = RIO_T_CTRL, .doorbell_ipa = RIO_T_DOORBELL
 
 /* ------------------------------------------------ broken configs */
@@ -131,12 +134,10 @@
  * INTID, no devices: only cfgcheck sees these configs); VM 1 "beta" is
  * written out in each file, with the one field that is wrong.
  */
-#define TEST_BROKEN_ALPHA						\
-	{								\
-		.name = "alpha",					\
-		.cpus = 0x1,						\
-		TEST_BM_IN_PLACE(TEST_VM0_PA),				\
-		.irqs = { TEST_UART0_INTID },				\
+#define TEST_BROKEN_ALPHA                                                    \
+	{                                                                    \
+		.name = "alpha", .cpus = 0x1, TEST_BM_IN_PLACE(TEST_VM0_PA), \
+		.irqs = { TEST_UART0_INTID },                                \
 	}
 
 #endif /* CONFIGS_TEST_LAYOUT_H */

@@ -10,12 +10,12 @@
  */
 #include "configs/test-layout.h"
 
-#define LINUX_IPA	0x40000000ull
-#define LINUX_PA	0x50000000ull
-#define LINUX_RAM	0x10000000ull
-#define KERNEL_OFF	0x00200000ull
-#define INITRD_OFF	0x08000000ull
-#define DTB_OFF		0x0fe00000ull
+#define LINUX_IPA  0x40000000ull
+#define LINUX_PA   0x50000000ull
+#define LINUX_RAM  0x10000000ull
+#define KERNEL_OFF 0x00200000ull
+#define INITRD_OFF 0x08000000ull
+#define DTB_OFF	   0x0fe00000ull
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,

@@ -8,7 +8,6 @@
  */
 #include "configs/test-layout.h"
 
-
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "test-reset-race",

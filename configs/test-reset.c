@@ -9,8 +9,8 @@
  */
 #include "configs/test-layout.h"
 
-#define PHOENIX_IMAGE	TEST_SPARE_PA	/* outside every VM: copied */
-#define RESET_IMAGE_MAX	0x10000ull
+#define PHOENIX_IMAGE	TEST_SPARE_PA /* outside every VM: copied */
+#define RESET_IMAGE_MAX 0x10000ull
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,

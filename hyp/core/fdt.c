@@ -11,8 +11,7 @@ struct fdt_blob {
 
 static uint32_t be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -58,9 +57,8 @@ static int fdt_header(struct fdt_blob *b, const void *fdt, size_t limit)
 	b->strings_off = be32(p + 12);
 	b->strings_size = be32(p + 32);
 	b->struct_size = be32(p + 36);
-	if (total > limit || total > FDT_MAX_SIZE ||
-	    b->struct_off > total || b->struct_size > total - b->struct_off ||
-	    b->strings_off > total ||
+	if (total > limit || total > FDT_MAX_SIZE || b->struct_off > total ||
+	    b->struct_size > total - b->struct_off || b->strings_off > total ||
 	    b->strings_size > total - b->strings_off)
 		return -EINVAL;
 	return 0;
@@ -71,8 +69,8 @@ static uint64_t cells_value(const uint8_t *p, uint32_t cells)
 	return cells == 2 ? (uint64_t)be32(p) << 32 | be32(p + 4) : be32(p);
 }
 
-static int fdt_reg_ranges(const uint8_t *v, uint32_t len, uint32_t ac,
-			  uint32_t sc, struct fdt_range *out, int n, int max)
+static int fdt_reg_ranges(const uint8_t *v, uint32_t len, uint32_t ac, uint32_t sc,
+			  struct fdt_range *out, int n, int max)
 {
 	uint32_t entry = 4 * (ac + sc);
 
@@ -84,8 +82,7 @@ static int fdt_reg_ranges(const uint8_t *v, uint32_t len, uint32_t ac,
 	return n;
 }
 
-int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out,
-		      int max)
+int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out, int max)
 {
 	struct fdt_blob b;
 	const uint8_t *s;
@@ -126,8 +123,7 @@ int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out,
 			pos += 8;
 			if (len > b.struct_size - pos)
 				return -EINVAL;
-			name = fdt_string(b.base + b.strings_off, nameoff,
-					  b.strings_size);
+			name = fdt_string(b.base + b.strings_off, nameoff, b.strings_size);
 			if (!name)
 				return -EINVAL;
 			if (depth == 1 && len == 4 && str_eq(name, "#address-cells"))
@@ -137,8 +133,7 @@ int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out,
 			else if (in_memory && str_eq(name, "reg")) {
 				if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 					return -EINVAL;
-				n = fdt_reg_ranges(s + pos, len, ac, sc, out, n,
-						   max);
+				n = fdt_reg_ranges(s + pos, len, ac, sc, out, n, max);
 			}
 			pos = ALIGN_UP(pos + len, 4);
 			break;

@@ -10,7 +10,7 @@
 #include "platform.h"
 #include "spinlock.h"
 
-#define LOG_LINE_MAX	256
+#define LOG_LINE_MAX 256
 
 static spinlock_t log_lock;
 

@@ -30,11 +30,11 @@ static void hyp_start_secondaries(unsigned int self)
 
 		if (cpu == self || !v || v->vm->state != VM_RUNNING)
 			continue;
-		ret = psci_fw_cpu_on(plat_cpu_mpidr(cpu),
-				     (uint64_t)(uintptr_t)secondary_entry, cpu);
+		ret = psci_fw_cpu_on(plat_cpu_mpidr(cpu), (uint64_t)(uintptr_t)secondary_entry,
+				     cpu);
 		if (ret != PSCI_SUCCESS) {
-			hyp_log("bulkhead: cpu %u does not start (psci %lld)\n",
-				cpu, (long long)ret);
+			hyp_log("bulkhead: cpu %u does not start (psci %lld)\n", cpu,
+				(long long)ret);
 			vm_mark_broken(v->vm, "its CPU is missing");
 		}
 	}
@@ -47,8 +47,8 @@ static void hyp_start_secondaries(unsigned int self)
 static void hyp_create_vms(uint64_t dtb)
 {
 	struct fdt_range ram[PLAT_MAX_RAM_RANGES];
-	int n = fdt_memory_ranges((const void *)(uintptr_t)dtb, FDT_MAX_SIZE,
-				  ram, PLAT_MAX_RAM_RANGES);
+	int n = fdt_memory_ranges((const void *)(uintptr_t)dtb, FDT_MAX_SIZE, ram,
+				  PLAT_MAX_RAM_RANGES);
 
 	if (n <= 0)
 		hyp_log("bulkhead: no memory in the DTB at 0x%llx: RAM not checked\n",
@@ -60,8 +60,7 @@ void hyp_main(uint64_t dtb)
 {
 	unsigned int self = plat_cpu_index();
 
-	hyp_log("\nbulkhead: hypervisor at EL2, QEMU virt, dtb 0x%llx\n",
-		(unsigned long long)dtb);
+	hyp_log("\nbulkhead: hypervisor at EL2, QEMU virt, dtb 0x%llx\n", (unsigned long long)dtb);
 	if (gic_init_boot())
 		hyp_panic("no GICv3 distributor\n");
 	plat_pci_init();
@@ -73,7 +72,7 @@ void hyp_main(uint64_t dtb)
 		hyp_panic("cpu %u: GIC redistributor missing\n", self);
 	hyp_start_secondaries(self);
 	vm_start_all();
-	vm_check_all_off();	/* nothing could start: do not hang */
+	vm_check_all_off(); /* nothing could start: do not hang */
 	pcpu_loop();
 }
 

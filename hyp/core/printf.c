@@ -39,8 +39,8 @@ static void out_str(struct outbuf *o, const char *s, int width, bool left)
 		out_pad(o, ' ', width - n);
 }
 
-static void out_num(struct outbuf *o, uint64_t v, unsigned int base, bool neg,
-		    bool upper, int width, char pad, bool left)
+static void out_num(struct outbuf *o, uint64_t v, unsigned int base, bool neg, bool upper,
+		    int width, char pad, bool left)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -113,22 +113,21 @@ int hyp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i':
 			sv = arg_signed(&ap, lng);
-			out_num(&o, sv < 0 ? 0 - (uint64_t)sv : (uint64_t)sv,
-				10, sv < 0, false, width, pad, left);
+			out_num(&o, sv < 0 ? 0 - (uint64_t)sv : (uint64_t)sv, 10, sv < 0, false,
+				width, pad, left);
 			break;
 		case 'u':
-			out_num(&o, arg_unsigned(&ap, lng), 10, false, false,
-				width, pad, left);
+			out_num(&o, arg_unsigned(&ap, lng), 10, false, false, width, pad, left);
 			break;
 		case 'x':
 		case 'X':
-			out_num(&o, arg_unsigned(&ap, lng), 16, false,
-				*fmt == 'X', width, pad, left);
+			out_num(&o, arg_unsigned(&ap, lng), 16, false, *fmt == 'X', width, pad,
+				left);
 			break;
 		case 'p':
 			out_str(&o, "0x", 0, false);
-			out_num(&o, (uintptr_t)va_arg(ap, void *), 16, false,
-				false, width, pad, left);
+			out_num(&o, (uintptr_t)va_arg(ap, void *), 16, false, false, width, pad,
+				left);
 			break;
 		case 's':
 			out_str(&o, va_arg(ap, const char *), width, left);

@@ -28,7 +28,7 @@
 #include "vgic.h"
 #include "vm.h"
 
-#define RIO_LOG_BUDGET	16
+#define RIO_LOG_BUDGET 16
 
 static struct rio_dev rio_devs[BH_MAX_VIRTIO];
 static unsigned int nr_rio_devs;
@@ -41,12 +41,11 @@ static union {
 
 _Static_assert(sizeof(rio_ctrl_mem[0]) == BH_RIO_CTRL_SIZE,
 	       "control regions are BH_RIO_CTRL_SIZE apart");
-_Static_assert(BH_RIO_CTRL_SIZE % BH_PAGE_SIZE == 0,
-	       "control region is whole pages");
+_Static_assert(BH_RIO_CTRL_SIZE % BH_PAGE_SIZE == 0, "control region is whole pages");
 
 uint64_t rio_ctrl_pa(unsigned int i)
 {
-	return (uint64_t)(uintptr_t)&rio_ctrl_mem[i];	/* EL2 maps RAM 1:1 */
+	return (uint64_t)(uintptr_t)&rio_ctrl_mem[i]; /* EL2 maps RAM 1:1 */
 }
 
 /*
@@ -88,8 +87,7 @@ static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
 }
 
 /* The region of @vm that maps shmem @idx, or NULL. */
-static const struct bh_mem_region *rio_shared_region(const struct vm *vm,
-						     uint32_t idx)
+static const struct bh_mem_region *rio_shared_region(const struct vm *vm, uint32_t idx)
 {
 	const struct bh_vm_config *c = vm->cfg;
 	unsigned int i;
@@ -119,17 +117,17 @@ int rio_init(const struct bh_config *cfg)
 		win = rio_shared_region(d->frontend, c->shmem);
 		if (!win)
 			return -EINVAL;
-		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id,
-			      win->ipa, win->size);
+		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id, win->ipa, win->size);
 		d->lat.freq = sysreg_read(cntfrq_el0);
 		rio_ctrl_mem[i].ctrl.lat = d->lat;
 		/* the zeroed region, state page included, out to memory */
 		dcache_clean_inval_range(rio_ctrl_pa(i), BH_RIO_CTRL_SIZE);
-		hyp_log("  rio%u %-10s %s mmio 0x%llx intid %u -> %s ctrl 0x%llx doorbell 0x%llx intid %u\n",
+		hyp_log("  rio%u %-10s %s mmio 0x%llx intid %u -> %s ctrl 0x%llx doorbell 0x%llx "
+			"intid %u\n",
 			i, c->name ? c->name : "?", d->frontend->cfg->name,
-			(unsigned long long)c->mmio_ipa, c->intid,
-			d->backend->cfg->name, (unsigned long long)c->ctrl_ipa,
-			(unsigned long long)c->doorbell_ipa, c->backend_intid);
+			(unsigned long long)c->mmio_ipa, c->intid, d->backend->cfg->name,
+			(unsigned long long)c->ctrl_ipa, (unsigned long long)c->doorbell_ipa,
+			c->backend_intid);
 		nr_rio_devs = i + 1;
 	}
 	return 0;
@@ -141,21 +139,18 @@ static bool rio_in(uint64_t ipa, uint64_t base, uint64_t size)
 }
 
 /* The device whose frontend window (or, for a backend, doorbell) is @ipa. */
-static struct rio_dev *rio_find(const struct vm *vm, uint64_t ipa,
-				bool *doorbell)
+static struct rio_dev *rio_find(const struct vm *vm, uint64_t ipa, bool *doorbell)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr_rio_devs; i++) {
 		struct rio_dev *d = &rio_devs[i];
 
-		if (d->frontend == vm &&
-		    rio_in(ipa, d->cfg->mmio_ipa, BH_RIO_MMIO_SIZE)) {
+		if (d->frontend == vm && rio_in(ipa, d->cfg->mmio_ipa, BH_RIO_MMIO_SIZE)) {
 			*doorbell = false;
 			return d;
 		}
-		if (d->backend == vm &&
-		    rio_in(ipa, d->cfg->doorbell_ipa, BH_RIO_DOORBELL_SIZE)) {
+		if (d->backend == vm && rio_in(ipa, d->cfg->doorbell_ipa, BH_RIO_DOORBELL_SIZE)) {
 			*doorbell = true;
 			return d;
 		}
@@ -241,8 +236,7 @@ static void rio_lat_read(struct rio_dev *d, const struct vcpu *v)
 }
 
 /* Wait for read @seq; the doorbell fills in v->rio_value. */
-static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
-			 uint64_t *val)
+static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq, uint64_t *val)
 {
 	for (;;) {
 		spin_lock(&d->lock);
@@ -271,8 +265,8 @@ static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq,
  * still goes to the device model.  Called with @d->lock held.
  * Return: true if the access is done.
  */
-static bool rio_isr_local(struct rio_dev *d, uint64_t off, unsigned int size,
-			  bool write, uint64_t *val)
+static bool rio_isr_local(struct rio_dev *d, uint64_t off, unsigned int size, bool write,
+			  uint64_t *val)
 {
 	if (size != sizeof(uint32_t))
 		return false;
@@ -302,8 +296,8 @@ static bool rio_waits(uint64_t off, bool write)
 	return !write || off == VIRTIO_MMIO_QUEUE_NOTIFY;
 }
 
-static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off,
-			unsigned int size, bool write, uint64_t *val)
+static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigned int size,
+			bool write, uint64_t *val)
 {
 	uint64_t now = rio_now();
 	int64_t seq;
@@ -354,8 +348,7 @@ struct rio_retire_ctx {
 	uint64_t now;
 };
 
-static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
-			   uint64_t value)
+static void rio_retire_one(void *opaque, uint32_t seq, bool is_read, uint64_t value)
 {
 	struct rio_retire_ctx *c = opaque;
 	struct vcpu **w = &c->dev->waiter[seq % BH_RIO_RING_SIZE];
@@ -370,19 +363,17 @@ static void rio_retire_one(void *opaque, uint32_t seq, bool is_read,
 	*w = NULL;
 }
 
-static void rio_reject(struct rio_dev *d, const char *what, uint64_t a,
-		       uint64_t b)
+static void rio_reject(struct rio_dev *d, const char *what, uint64_t a, uint64_t b)
 {
 	d->ring.cnt.rejected++;
 	hyp_log_ratelimited(&d->log_budget,
 			    "bulkhead: rio %s: backend %s rejected: %s (0x%llx, 0x%llx)\n",
-			    d->cfg->name ? d->cfg->name : "?",
-			    d->backend->cfg->name, what, (unsigned long long)a,
-			    (unsigned long long)b);
+			    d->cfg->name ? d->cfg->name : "?", d->backend->cfg->name, what,
+			    (unsigned long long)a, (unsigned long long)b);
 }
 
-static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
-			bool write, uint64_t *val)
+static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool write,
+			uint64_t *val)
 {
 	struct rio_retire_ctx c = { .dev = d, .now = rio_now() };
 	bool notify = false;
@@ -393,7 +384,7 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size,
 	if (!rio_doorbell_valid(off, size, write, *val)) {
 		rio_reject(d, "doorbell access", off, write ? *val : size);
 		if (!write)
-			*val = 0;	/* reads see nothing */
+			*val = 0; /* reads see nothing */
 		goto out;
 	}
 	kick = *val;
@@ -421,15 +412,13 @@ out:
 	rio_ring_sync_counters(&d->ring);
 	rio_ctrl_publish(d, -1);
 	spin_unlock(&d->lock);
-	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) ==
-		      VM_RUNNING)
+	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
 		vgic_inject(&d->frontend->vgic, d->cfg->intid, 0);
 	rio_kick_mask(c.kick);
 	return 0;
 }
 
-int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write,
-	     uint64_t *val)
+int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val)
 {
 	bool doorbell;
 	struct rio_dev *d = rio_find(v->vm, ipa, &doorbell);
@@ -437,7 +426,6 @@ int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write,
 	if (!d)
 		return -ENOENT;
 	if (doorbell)
-		return rio_doorbell(d, ipa - d->cfg->doorbell_ipa, size, write,
-				    val);
+		return rio_doorbell(d, ipa - d->cfg->doorbell_ipa, size, write, val);
 	return rio_frontend(d, v, ipa - d->cfg->mmio_ipa, size, write, val);
 }

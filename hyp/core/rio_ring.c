@@ -7,17 +7,16 @@
 #include "hyp.h"
 #include "rio_ring.h"
 
-_Static_assert((BH_RIO_RING_SIZE & (BH_RIO_RING_SIZE - 1)) == 0,
-	       "ring size is a power of two");
+_Static_assert((BH_RIO_RING_SIZE & (BH_RIO_RING_SIZE - 1)) == 0, "ring size is a power of two");
 
-#define RIO_SLOT(seq)	((seq) & (BH_RIO_RING_SIZE - 1))
+#define RIO_SLOT(seq) ((seq) & (BH_RIO_RING_SIZE - 1))
 
 /* Single-copy-atomic accesses to memory the backend also writes. */
-#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define READ_ONCE(x)	 __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
-void rio_ring_init(struct rio_ring *r, struct bh_rio_ctrl *ctrl,
-		   uint32_t device_id, uint64_t shm_guest, uint64_t shm_size)
+void rio_ring_init(struct rio_ring *r, struct bh_rio_ctrl *ctrl, uint32_t device_id,
+		   uint64_t shm_guest, uint64_t shm_size)
 {
 	memset(r, 0, sizeof(*r));
 	r->ctrl = ctrl;
@@ -35,8 +34,7 @@ bool rio_access_valid(uint64_t off, unsigned int size)
 {
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return false;
-	return off < BH_RIO_MMIO_SIZE && size <= BH_RIO_MMIO_SIZE - off &&
-	       (off & (size - 1)) == 0;
+	return off < BH_RIO_MMIO_SIZE && size <= BH_RIO_MMIO_SIZE - off && (off & (size - 1)) == 0;
 }
 
 bool rio_ring_full(const struct rio_ring *r)
@@ -44,8 +42,8 @@ bool rio_ring_full(const struct rio_ring *r)
 	return r->prod - r->done >= BH_RIO_RING_SIZE;
 }
 
-int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
-		      bool write, uint64_t val, uint16_t vcpu, uint64_t t_trap)
+int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size, bool write, uint64_t val,
+		      uint16_t vcpu, uint64_t t_trap)
 {
 	uint32_t seq = r->prod;
 	struct bh_rio_req *q = &r->ctrl->req[RIO_SLOT(seq)];
@@ -78,8 +76,7 @@ static uint64_t rio_size_mask(unsigned int size)
 	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
-int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn,
-		      void *ctx)
+int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn, void *ctx)
 {
 	uint32_t n = resp - r->done;
 	uint32_t i;
@@ -95,8 +92,7 @@ int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn,
 		uint64_t v = 0;
 
 		if (is_read)
-			v = READ_ONCE(r->ctrl->resp[RIO_SLOT(seq)]) &
-			    rio_size_mask(s->size);
+			v = READ_ONCE(r->ctrl->resp[RIO_SLOT(seq)]) & rio_size_mask(s->size);
 		if (fn)
 			fn(ctx, seq, is_read, v);
 	}
@@ -106,11 +102,10 @@ int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn,
 	return (int)n;
 }
 
-bool rio_doorbell_valid(uint64_t off, unsigned int size, bool write,
-			uint64_t val)
+bool rio_doorbell_valid(uint64_t off, unsigned int size, bool write, uint64_t val)
 {
-	return write && size == sizeof(uint32_t) && off == BH_RIO_DB_KICK &&
-	       val && !(val & ~(uint64_t)BH_RIO_KICK_VALID);
+	return write && size == sizeof(uint32_t) && off == BH_RIO_DB_KICK && val &&
+	       !(val & ~(uint64_t)BH_RIO_KICK_VALID);
 }
 
 void rio_ring_sync_counters(struct rio_ring *r)

@@ -7,11 +7,6 @@
 #include <stdint.h>
 #include "hstring.h"
 
-
-
-
-
-
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;

@@ -19,19 +19,17 @@
 
 /* Stage-2 tables for all VMs: 1 MiB, 256 tables (one VM with a few
  * regions needs 3-6). */
-#define S2_POOL_PAGES		256
-#define VMPIDR_RES1		(1ull << 31)
-#define VTCR_GUEST		(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | \
-				 VTCR_SH0_IS | VTCR_ORGN0_WB | \
-				 VTCR_IRGN0_WB | VTCR_SL0_L1 | \
-				 VTCR_T0SZ(64 - PT_IPA_BITS))
+#define S2_POOL_PAGES 256
+#define VMPIDR_RES1   (1ull << 31)
+#define VTCR_GUEST                                                                            \
+	(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | VTCR_SH0_IS | VTCR_ORGN0_WB | VTCR_IRGN0_WB | \
+	 VTCR_SL0_L1 | VTCR_T0SZ(64 - PT_IPA_BITS))
 
 struct pcpu pcpus[BH_MAX_CPUS];
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
 
-static uint8_t s2_pool[S2_POOL_PAGES][PT_PAGE_SIZE]
-	__attribute__((aligned(PT_PAGE_SIZE)));
+static uint8_t s2_pool[S2_POOL_PAGES][PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
 static unsigned int s2_pool_used;
 static spinlock_t s2_pool_lock;
 
@@ -48,13 +46,13 @@ static void *s2_alloc(void *ctx)
 	if (s2_pool_used < S2_POOL_PAGES)
 		p = s2_pool[s2_pool_used++];
 	spin_unlock(&s2_pool_lock);
-	return p;	/* .bss: already zero */
+	return p; /* .bss: already zero */
 }
 
 static uint64_t s2_to_pa(void *ctx, void *va)
 {
 	UNUSED(ctx);
-	return (uint64_t)(uintptr_t)va;	/* EL2 maps RAM 1:1 */
+	return (uint64_t)(uintptr_t)va; /* EL2 maps RAM 1:1 */
 }
 
 static void *s2_to_va(void *ctx, uint64_t pa)
@@ -64,7 +62,9 @@ static void *s2_to_va(void *ctx, uint64_t pa)
 }
 
 static const struct pt_ops s2_ops = {
-	.alloc = s2_alloc, .to_pa = s2_to_pa, .to_va = s2_to_va,
+	.alloc = s2_alloc,
+	.to_pa = s2_to_pa,
+	.to_va = s2_to_va,
 };
 
 /**
@@ -86,8 +86,7 @@ int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa)
 	return pt_lookup(&s2_ops, vm->s2_root, ipa, pa, NULL, NULL);
 }
 
-static uint64_t vm_region_pa(const struct bh_config *cfg,
-			     const struct bh_mem_region *m)
+static uint64_t vm_region_pa(const struct bh_config *cfg, const struct bh_mem_region *m)
 {
 	if (m->flags & BH_MEM_SHARED)
 		return cfg->shmem[m->shmem].pa;
@@ -122,9 +121,8 @@ static int vm_map_rio(struct vm *vm, const struct bh_config *cfg)
 	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
 		if (cfg->virtio[i].backend != vm->id)
 			continue;
-		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa,
-			     rio_ctrl_pa(i), BH_RIO_CTRL_SIZE,
-			     vm_region_attrs(BH_MEM_RW));
+		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa, rio_ctrl_pa(i),
+			     BH_RIO_CTRL_SIZE, vm_region_attrs(BH_MEM_RW));
 		if (ret) {
 			hyp_log("bulkhead: vm %s: virtio[%u].ctrl_ipa cannot be mapped (%d)\n",
 				vm->cfg->name, i, ret);
@@ -143,23 +141,21 @@ static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
 	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++) {
 		const struct bh_mem_region *m = &c->mem[i];
 
-		ret = pt_map(&s2_ops, vm->s2_root, m->ipa,
-			     vm_region_pa(cfg, m), m->size,
+		ret = pt_map(&s2_ops, vm->s2_root, m->ipa, vm_region_pa(cfg, m), m->size,
 			     vm_region_attrs(m->flags));
 		if (ret) {
-			hyp_log("bulkhead: vm %s: mem[%u] cannot be mapped (%d)\n",
-				c->name, i, ret);
+			hyp_log("bulkhead: vm %s: mem[%u] cannot be mapped (%d)\n", c->name, i,
+				ret);
 			return ret;
 		}
 	}
 	for (i = 0; i < BH_MAX_DEVICES && c->devices[i].size; i++) {
 		const struct bh_device *d = &c->devices[i];
 
-		ret = pt_map(&s2_ops, vm->s2_root, d->ipa, d->pa, d->size,
-			     S2_DEVICE_RW);
+		ret = pt_map(&s2_ops, vm->s2_root, d->ipa, d->pa, d->size, S2_DEVICE_RW);
 		if (ret) {
-			hyp_log("bulkhead: vm %s: devices[%u] cannot be mapped (%d)\n",
-				c->name, i, ret);
+			hyp_log("bulkhead: vm %s: devices[%u] cannot be mapped (%d)\n", c->name, i,
+				ret);
 			return ret;
 		}
 	}
@@ -182,14 +178,12 @@ static int vm_load_images(struct vm *vm)
 		if (vm_ipa_to_pa(vm, img->ipa, &first) ||
 		    vm_ipa_to_pa(vm, img->ipa + img->size - 1, &last) ||
 		    last - first != img->size - 1) {
-			hyp_log("bulkhead: vm %s: images[%u] outside its memory\n",
-				c->name, i);
+			hyp_log("bulkhead: vm %s: images[%u] outside its memory\n", c->name, i);
 			return -EINVAL;
 		}
 		if (first == img->load_pa)
 			continue;
-		memcpy((void *)(uintptr_t)first,
-		       (const void *)(uintptr_t)img->load_pa, img->size);
+		memcpy((void *)(uintptr_t)first, (const void *)(uintptr_t)img->load_pa, img->size);
 		/* the guest starts with caches off: make the copy visible */
 		dcache_clean_range(first, img->size);
 	}
@@ -215,8 +209,8 @@ static int vm_setup_vgic(struct vm *vm)
 	for (i = 0; !ret && i < BH_MAX_IRQS && c->irqs[i]; i++) {
 		ret = gic_assign_irq(c->irqs[i], &vm->vgic, &vm->vcpus[0].vgic);
 		if (ret)
-			hyp_log("bulkhead: vm %s: irqs[%u] = %u cannot be assigned (%d)\n",
-				c->name, i, c->irqs[i], ret);
+			hyp_log("bulkhead: vm %s: irqs[%u] = %u cannot be assigned (%d)\n", c->name,
+				i, c->irqs[i], ret);
 	}
 	return ret;
 }
@@ -233,15 +227,14 @@ static int vm_create_vcpus(struct vm *vm)
 		if (!(c->cpus & BIT(cpu)))
 			continue;
 		if (cpu >= BH_MAX_CPUS || pcpus[cpu].vcpu) {
-			hyp_log("bulkhead: vm %s: cpus: CPU %u unusable\n",
-				c->name, cpu);
+			hyp_log("bulkhead: vm %s: cpus: CPU %u unusable\n", c->name, cpu);
 			return -EINVAL;
 		}
 		v = &vm->vcpus[vm->nr_vcpus];
 		v->vm = vm;
 		v->id = vm->nr_vcpus++;
 		v->pcpu = cpu;
-		v->mpidr = v->id;	/* Aff0 = vCPU index */
+		v->mpidr = v->id; /* Aff0 = vCPU index */
 		v->state = VCPU_OFF;
 		pcpus[cpu].vcpu = v;
 	}
@@ -259,8 +252,7 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 	vm->s2_root = s2_alloc(NULL);
 	if (!vm->s2_root)
 		return -ENOMEM;
-	vm->vttbr = ((uint64_t)(vm->id + 1) << VTTBR_VMID_SHIFT) |
-		    (uint64_t)(uintptr_t)vm->s2_root;
+	vm->vttbr = ((uint64_t)(vm->id + 1) << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2_root;
 	ret = vm_create_vcpus(vm);
 	if (!ret)
 		ret = vm_map_all(vm, cfg);
@@ -271,8 +263,7 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 	return ret;
 }
 
-static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa,
-			 uint64_t size)
+static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa, uint64_t size)
 {
 	int i;
 
@@ -284,23 +275,21 @@ static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa,
 }
 
 /* One VM against the RAM QEMU reports: its memory and image sources. */
-static const char *vm_ram_problem(const struct vm *vm,
-				  const struct fdt_range *ram, int n,
+static const char *vm_ram_problem(const struct vm *vm, const struct fdt_range *ram, int n,
 				  char *buf, size_t len)
 {
 	const struct bh_vm_config *c = vm->cfg;
 	unsigned int i;
 
 	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
-		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]),
-				  c->mem[i].size)) {
+		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]), c->mem[i].size)) {
 			hyp_snprintf(buf, len, "mem[%u] is not in RAM (QEMU -m too small?)", i);
 			return buf;
 		}
 	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++)
-		if (!ram_contains(ram, n, c->images[i].load_pa,
-				  c->images[i].size)) {
-			hyp_snprintf(buf, len, "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
+		if (!ram_contains(ram, n, c->images[i].load_pa, c->images[i].size)) {
+			hyp_snprintf(buf, len,
+				     "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
 			return buf;
 		}
 	return NULL;
@@ -354,11 +343,9 @@ void vm_print_table(void)
 		const struct vm *vm = &vms[i];
 		const struct bh_vm_config *c = vm->cfg;
 
-		hyp_log("  vm%u %-10s cpus 0x%llx entry 0x%llx x0 0x%llx%s\n",
-			i, c->name, (unsigned long long)c->cpus,
-			(unsigned long long)c->entry,
-			(unsigned long long)c->x0,
-			vm->state == VM_BROKEN ? " BROKEN" : "");
+		hyp_log("  vm%u %-10s cpus 0x%llx entry 0x%llx x0 0x%llx%s\n", i, c->name,
+			(unsigned long long)c->cpus, (unsigned long long)c->entry,
+			(unsigned long long)c->x0, vm->state == VM_BROKEN ? " BROKEN" : "");
 		for (j = 0; j < BH_MAX_MEM_REGIONS && c->mem[j].size; j++)
 			hyp_log("    mem  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s\n",
 				(unsigned long long)c->mem[j].ipa,
@@ -369,8 +356,8 @@ void vm_print_table(void)
 			hyp_log("    dev  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s intid %u\n",
 				(unsigned long long)c->devices[j].ipa,
 				(unsigned long long)c->devices[j].size,
-				(unsigned long long)c->devices[j].pa,
-				c->devices[j].name, c->devices[j].intid);
+				(unsigned long long)c->devices[j].pa, c->devices[j].name,
+				c->devices[j].intid);
 	}
 }
 
@@ -452,14 +439,13 @@ static void vm_end_finish(struct vm *vm)
 		pcpu_park();
 }
 
-void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
-	     uint64_t ipa, uint64_t pc)
+void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far, uint64_t ipa,
+	     uint64_t pc)
 {
 	if (vm_end(vm, VM_STOPPED))
 		hyp_log("bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
-			vm->cfg->name, reason, (unsigned long long)esr,
-			(unsigned long long)far, (unsigned long long)ipa,
-			(unsigned long long)pc);
+			vm->cfg->name, reason, (unsigned long long)esr, (unsigned long long)far,
+			(unsigned long long)ipa, (unsigned long long)pc);
 	vm_end_finish(vm);
 }
 
@@ -477,14 +463,12 @@ bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa)
 	       rio_is_emulated(vm, ipa);
 }
 
-int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
-		    bool write, uint64_t *val)
+int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val)
 {
 	struct vm *vm = v->vm;
 
 	if (vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa))
-		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write,
-					val);
+		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write, val);
 	return rio_mmio(v, ipa, size, write, val);
 }
 
@@ -507,8 +491,7 @@ static bool vm_ipa_is_exec(const struct vm *vm, uint64_t ipa)
 	return !(attrs & S2_XN);
 }
 
-int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
-		  uint64_t context)
+int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context)
 {
 	struct vm *vm = self->vm;
 	struct vcpu *t = vm_find_vcpu(vm, mpidr);
@@ -661,8 +644,7 @@ static void vcpu_enter(struct vcpu *v)
 	sysreg_write(vttbr_el2, vm->vttbr);
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	sysreg_write(hstr_el2, 0);
-	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) &
-		     PMCR_N_MASK);
+	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK);
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(hcr_el2, HCR_GUEST);
@@ -689,8 +671,7 @@ void pcpu_loop(void)
 		sev();
 	}
 	for (;;) {
-		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) ==
-			 VCPU_ON_PENDING)
+		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING)
 			vcpu_enter(v);
 		/* Sleep until a kick (SGI) or an interrupt for the vCPU. */
 		wfi();

@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAGIC		0xd00dfeedu
-#define FDT_BEGIN_NODE		0x1u
-#define FDT_END_NODE		0x2u
-#define FDT_PROP		0x3u
-#define FDT_NOP			0x4u
-#define FDT_END			0x9u
-#define FDT_HEADER_SIZE		40u
-#define FDT_MAX_SIZE		0x200000u	/* QEMU's DTB is far smaller */
+#define FDT_MAGIC	0xd00dfeedu
+#define FDT_BEGIN_NODE	0x1u
+#define FDT_END_NODE	0x2u
+#define FDT_PROP	0x3u
+#define FDT_NOP		0x4u
+#define FDT_END		0x9u
+#define FDT_HEADER_SIZE 40u
+#define FDT_MAX_SIZE	0x200000u /* QEMU's DTB is far smaller */
 
 struct fdt_range {
 	uint64_t base;
@@ -35,7 +35,6 @@ struct fdt_range {
  * Honours the root's #address-cells/#size-cells (1 or 2 each).
  * Return: number of ranges (at most @max), or -EINVAL for a malformed blob.
  */
-int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out,
-		      int max);
+int fdt_memory_ranges(const void *fdt, size_t limit, struct fdt_range *out, int max);
 
 #endif /* HYP_FDT_H */

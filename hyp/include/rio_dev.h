@@ -78,7 +78,6 @@ bool rio_is_emulated(const struct vm *vm, uint64_t ipa);
  * window does not allow) or -EINTR (the vCPU was stopped while it waited:
  * the access is abandoned, the caller parks).
  */
-int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write,
-	     uint64_t *val);
+int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val);
 
 #endif /* HYP_RIO_DEV_H */

@@ -52,8 +52,8 @@ struct rio_ring {
  * @shm_guest: frontend IPA of the shared window
  * @shm_size:  its size
  */
-void rio_ring_init(struct rio_ring *r, struct bh_rio_ctrl *ctrl,
-		   uint32_t device_id, uint64_t shm_guest, uint64_t shm_size);
+void rio_ring_init(struct rio_ring *r, struct bh_rio_ctrl *ctrl, uint32_t device_id,
+		   uint64_t shm_guest, uint64_t shm_size);
 
 /**
  * rio_access_valid() - may a frontend make this access to a virtio-mmio window?
@@ -77,8 +77,8 @@ bool rio_ring_full(const struct rio_ring *r);
  *
  * Return: the request's sequence number, or -1 if the ring is full.
  */
-int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
-		      bool write, uint64_t val, uint16_t vcpu, uint64_t t_trap);
+int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size, bool write, uint64_t val,
+		      uint16_t vcpu, uint64_t t_trap);
 
 /**
  * rio_seq_retired() - has request @seq been retired?
@@ -88,8 +88,7 @@ int64_t rio_ring_push(struct rio_ring *r, uint64_t off, unsigned int size,
 bool rio_seq_retired(const struct rio_ring *r, uint32_t seq);
 
 /* Called once per retired request, in order; @value is meaningful for reads. */
-typedef void (*rio_retire_fn)(void *ctx, uint32_t seq, bool is_read,
-			      uint64_t value);
+typedef void (*rio_retire_fn)(void *ctx, uint32_t seq, bool is_read, uint64_t value);
 
 /**
  * rio_ring_complete() - retire every request the backend answered
@@ -103,8 +102,7 @@ typedef void (*rio_retire_fn)(void *ctx, uint32_t seq, bool is_read,
  *
  * Return: number of requests retired, or -EINVAL (nothing changed).
  */
-int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn,
-		      void *ctx);
+int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn, void *ctx);
 
 /**
  * rio_doorbell_valid() - is this access to the doorbell page a valid kick?
@@ -113,8 +111,7 @@ int rio_ring_complete(struct rio_ring *r, uint32_t resp, rio_retire_fn fn,
  * Only a 32-bit write of a non-zero subset of BH_RIO_KICK_VALID at
  * BH_RIO_DB_KICK is.
  */
-bool rio_doorbell_valid(uint64_t off, unsigned int size, bool write,
-			uint64_t val);
+bool rio_doorbell_valid(uint64_t off, unsigned int size, bool write, uint64_t val);
 
 /** rio_ring_sync_counters() - mirror @r->cnt into the control region */
 void rio_ring_sync_counters(struct rio_ring *r);

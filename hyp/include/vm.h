@@ -16,16 +16,16 @@
 #include "vgic.h"
 
 enum vcpu_state {
-	VCPU_OFF = 0,		/* waits for PSCI CPU_ON (or VM reset) */
-	VCPU_ON_PENDING,	/* CPU_ON accepted, entry not yet taken */
-	VCPU_ON,		/* running guest code */
+	VCPU_OFF = 0,	 /* waits for PSCI CPU_ON (or VM reset) */
+	VCPU_ON_PENDING, /* CPU_ON accepted, entry not yet taken */
+	VCPU_ON,	 /* running guest code */
 };
 
 enum vm_state {
 	VM_RUNNING = 0,
-	VM_OFF,			/* PSCI SYSTEM_OFF */
-	VM_STOPPED,		/* stopped by the hypervisor after a fault */
-	VM_BROKEN,		/* could not be set up at boot */
+	VM_OFF,	    /* PSCI SYSTEM_OFF */
+	VM_STOPPED, /* stopped by the hypervisor after a fault */
+	VM_BROKEN,  /* could not be set up at boot */
 };
 
 struct vm;
@@ -157,8 +157,8 @@ void pcpu_park(void) __attribute__((noreturn));
  * @reason: short text
  * Does not return when called for the current vCPU's VM.
  */
-void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far,
-	     uint64_t ipa, uint64_t pc);
+void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far, uint64_t ipa,
+	     uint64_t pc);
 
 /* Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more. */
 void vm_check_all_off(void);
@@ -167,8 +167,7 @@ void vm_check_all_off(void);
 void vm_mark_broken(struct vm *vm, const char *reason);
 
 /* PSCI operations, scoped to @self's VM; return PSCI status codes. */
-int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry,
-		  uint64_t context);
+int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context);
 void vm_cpu_off(struct vcpu *self) __attribute__((noreturn));
 int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level);
 void vm_system_off(struct vcpu *self) __attribute__((noreturn));
@@ -184,8 +183,7 @@ void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
  * while the access waited: abandon it).
  */
 bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa);
-int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size,
-		    bool write, uint64_t *val);
+int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val);
 
 /* Translate a VM's IPA for the hypervisor (identity-mapped EL2). */
 int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa);

@@ -26,32 +26,32 @@
 
 #include <stdint.h>
 
-#define BH_CONFIG_MAGIC		0x4248434647000002ull	/* "BHCFG" v2 (remote I/O) */
+#define BH_CONFIG_MAGIC 0x4248434647000002ull /* "BHCFG" v2 (remote I/O) */
 
-#define BH_MAX_VMS		4
-#define BH_MAX_CPUS		8	/* physical CPUs the hypervisor manages */
-#define BH_MAX_MEM_REGIONS	8
-#define BH_MAX_IMAGES		4
-#define BH_MAX_DEVICES		8
-#define BH_MAX_IRQS		16
-#define BH_MAX_SHMEM		8
-#define BH_MAX_VIRTIO		8
+#define BH_MAX_VMS	   4
+#define BH_MAX_CPUS	   8 /* physical CPUs the hypervisor manages */
+#define BH_MAX_MEM_REGIONS 8
+#define BH_MAX_IMAGES	   4
+#define BH_MAX_DEVICES	   8
+#define BH_MAX_IRQS	   16
+#define BH_MAX_SHMEM	   8
+#define BH_MAX_VIRTIO	   8
 
 /* Stage-2 granule: every region must be aligned to this (4 KiB, Arm ARM D8.2). */
-#define BH_PAGE_SIZE		0x1000ull
+#define BH_PAGE_SIZE 0x1000ull
 
 /* ---------------------------------------------------------------- memory */
 
 /* bh_mem_region.flags */
-#define BH_MEM_READ		(1u << 0)
-#define BH_MEM_WRITE		(1u << 1)
-#define BH_MEM_EXEC		(1u << 2)
-#define BH_MEM_RWX		(BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXEC)
-#define BH_MEM_RW		(BH_MEM_READ | BH_MEM_WRITE)
+#define BH_MEM_READ  (1u << 0)
+#define BH_MEM_WRITE (1u << 1)
+#define BH_MEM_EXEC  (1u << 2)
+#define BH_MEM_RWX   (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXEC)
+#define BH_MEM_RW    (BH_MEM_READ | BH_MEM_WRITE)
 /* .pa is meaningful; without it the region is identity-mapped (pa = ipa). */
-#define BH_MEM_FIXED_PA		(1u << 8)
+#define BH_MEM_FIXED_PA (1u << 8)
 /* Region is shmem[.shmem] of the system; .pa is taken from there. */
-#define BH_MEM_SHARED		(1u << 9)
+#define BH_MEM_SHARED (1u << 9)
 
 /**
  * struct bh_mem_region - guest RAM (or shared memory) of one VM
@@ -92,7 +92,7 @@ struct bh_shmem {
 
 enum bh_image_kind {
 	BH_IMAGE_NONE = 0,
-	BH_IMAGE_KERNEL,	/* the image the boot vCPU enters */
+	BH_IMAGE_KERNEL, /* the image the boot vCPU enters */
 	BH_IMAGE_INITRD,
 	BH_IMAGE_DTB,
 	BH_IMAGE_RAW,
@@ -121,9 +121,9 @@ struct bh_image {
 
 enum bh_dev_kind {
 	BH_DEV_NONE = 0,
-	BH_DEV_GENERIC,		/* plain MMIO pass-through */
-	BH_DEV_PL011,		/* Arm PL011 UART (DT: arm,pl011) */
-	BH_DEV_NS16550,		/* 16550A, reg-io-width 1, 1843200 Hz (pci-serial) */
+	BH_DEV_GENERIC, /* plain MMIO pass-through */
+	BH_DEV_PL011,	/* Arm PL011 UART (DT: arm,pl011) */
+	BH_DEV_NS16550, /* 16550A, reg-io-width 1, 1843200 Hz (pci-serial) */
 };
 
 /**
@@ -186,10 +186,10 @@ struct bh_virtio {
 /* ---------------------------------------------------------------- VMs */
 
 /* QEMU virt GICv3 layout (docs/design.md §2.2), the default of a VM's vGIC. */
-#define BH_GICD_IPA_DEFAULT	0x08000000ull
-#define BH_GICD_SIZE		0x10000ull
-#define BH_GICR_IPA_DEFAULT	0x080a0000ull
-#define BH_GICR_STRIDE		0x20000ull	/* RD_base + SGI_base frames */
+#define BH_GICD_IPA_DEFAULT 0x08000000ull
+#define BH_GICD_SIZE	    0x10000ull
+#define BH_GICR_IPA_DEFAULT 0x080a0000ull
+#define BH_GICR_STRIDE	    0x20000ull /* RD_base + SGI_base frames */
 
 /**
  * struct bh_vm_config - one static partition

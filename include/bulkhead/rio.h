@@ -27,21 +27,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BH_RIO_MAGIC		0x4f495242u	/* "BRIO" little-endian */
-#define BH_RIO_VERSION		2u
-#define BH_RIO_RING_SIZE	64u		/* power of two */
-#define BH_RIO_CTRL_SIZE	0x2000u
-#define BH_RIO_STATE_OFFSET	0x1000u		/* device model state area in map 0 */
-#define BH_RIO_STATE_SIZE	0x1000u
-#define BH_RIO_DOORBELL_SIZE	0x1000u
-#define BH_RIO_MMIO_SIZE	0x200u		/* a virtio-mmio register window (virtio v1.2 §4.2.2) */
+#define BH_RIO_MAGIC	     0x4f495242u /* "BRIO" little-endian */
+#define BH_RIO_VERSION	     2u
+#define BH_RIO_RING_SIZE     64u /* power of two */
+#define BH_RIO_CTRL_SIZE     0x2000u
+#define BH_RIO_STATE_OFFSET  0x1000u /* device model state area in map 0 */
+#define BH_RIO_STATE_SIZE    0x1000u
+#define BH_RIO_DOORBELL_SIZE 0x1000u
+#define BH_RIO_MMIO_SIZE     0x200u /* a virtio-mmio register window (virtio v1.2 §4.2.2) */
 /*
  * Fields written by different agents (hypervisor, device model) never share
  * a cache line of this size: the largest data cache line of the Armv8-A
  * cores this runs on (CTR_EL0.DminLine = 4, 16 words), so that neither
  * side's write-back can overwrite the other's data on real hardware.
  */
-#define BH_RIO_CACHE_LINE	64u
+#define BH_RIO_CACHE_LINE 64u
 
 /* uio map indices, in the order of the backend node's `reg` */
 enum bh_rio_map {
@@ -87,16 +87,16 @@ _Static_assert(offsetof(struct bh_rio_req, t_trap) == 24, "t_trap at 24");
  * it never reads them back.
  */
 struct bh_rio_counters {
-	uint64_t traps;		/* frontend accesses to the window */
-	uint64_t posted_writes;	/* writes queued, vCPU resumed at once */
-	uint64_t reads;		/* reads that blocked their vCPU until answered */
-	uint64_t backend_irqs;	/* "requests pending" injections into the backend */
-	uint64_t doorbells;	/* doorbell traps from the backend */
-	uint64_t completions;	/* requests retired */
-	uint64_t frontend_irqs;	/* frontend interrupts raised by the device model */
-	uint64_t rejected;	/* hostile or malformed backend writes refused */
+	uint64_t traps;		  /* frontend accesses to the window */
+	uint64_t posted_writes;	  /* writes queued, vCPU resumed at once */
+	uint64_t reads;		  /* reads that blocked their vCPU until answered */
+	uint64_t backend_irqs;	  /* "requests pending" injections into the backend */
+	uint64_t doorbells;	  /* doorbell traps from the backend */
+	uint64_t completions;	  /* requests retired */
+	uint64_t frontend_irqs;	  /* frontend interrupts raised by the device model */
+	uint64_t rejected;	  /* hostile or malformed backend writes refused */
 	uint64_t ring_full_waits; /* frontend accesses that waited for ring space */
-	uint64_t isr_local;	/* InterruptStatus/ACK answered by the hypervisor */
+	uint64_t isr_local;	  /* InterruptStatus/ACK answered by the hypervisor */
 	uint64_t reserved[6];
 };
 
@@ -153,8 +153,8 @@ static inline unsigned int bh_rio_lat_bucket(uint64_t ticks, uint64_t freq)
 }
 
 /* bh_rio_ctrl.state */
-#define BH_RIO_STATE_OK		0u
-#define BH_RIO_STATE_BROKEN	1u	/* the hypervisor stopped serving this device */
+#define BH_RIO_STATE_OK	    0u
+#define BH_RIO_STATE_BROKEN 1u /* the hypervisor stopped serving this device */
 
 /**
  * struct bh_rio_ctrl - map 0, page 0
@@ -213,12 +213,12 @@ _Static_assert(offsetof(struct bh_rio_ctrl, lat) == 0xb00, "latency histograms a
 _Static_assert(sizeof(struct bh_rio_ctrl) <= BH_RIO_STATE_OFFSET, "ctrl fits page 0");
 /* one writer per cache line */
 _Static_assert(BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(req_prod) &&
-	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(state) &&
-	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(counters) &&
-	       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(reserved0[4]),
+		       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(state) &&
+		       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(counters) &&
+		       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(reserved0[4]),
 	       "resp_prod shares no cache line with hypervisor-written fields");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) % BH_RIO_CACHE_LINE == 0 &&
-	       sizeof(((struct bh_rio_ctrl *)0)->req) % BH_RIO_CACHE_LINE == 0,
+		       sizeof(((struct bh_rio_ctrl *)0)->req) % BH_RIO_CACHE_LINE == 0,
 	       "the responses start on a cache line after the request ring");
 _Static_assert(BH_RIO_STATE_OFFSET % BH_RIO_CACHE_LINE == 0,
 	       "the device model's state page shares no line with page 0");
@@ -234,12 +234,12 @@ _Static_assert(BH_RIO_STATE_OFFSET % BH_RIO_CACHE_LINE == 0,
  * InterruptACK writes itself; a Status write of 0 (reset) clears it.  So
  * the driver's interrupt handler costs no backend round trip.
  */
-#define BH_RIO_DB_KICK		0x00u
-#define BH_RIO_KICK_COMPLETE	(1u << 0)	/* retire requests up to resp_prod */
-#define BH_RIO_KICK_NOTIFY	(1u << 1)	/* raise the frontend's interrupt */
-#define BH_RIO_KICK_ISR_SHIFT	2u
-#define BH_RIO_KICK_ISR_MASK	(3u << BH_RIO_KICK_ISR_SHIFT)
-#define BH_RIO_KICK_ISR(bits)	(((uint32_t)(bits) << BH_RIO_KICK_ISR_SHIFT) & BH_RIO_KICK_ISR_MASK)
-#define BH_RIO_KICK_VALID	(BH_RIO_KICK_COMPLETE | BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR_MASK)
+#define BH_RIO_DB_KICK	      0x00u
+#define BH_RIO_KICK_COMPLETE  (1u << 0) /* retire requests up to resp_prod */
+#define BH_RIO_KICK_NOTIFY    (1u << 1) /* raise the frontend's interrupt */
+#define BH_RIO_KICK_ISR_SHIFT 2u
+#define BH_RIO_KICK_ISR_MASK  (3u << BH_RIO_KICK_ISR_SHIFT)
+#define BH_RIO_KICK_ISR(bits) (((uint32_t)(bits) << BH_RIO_KICK_ISR_SHIFT) & BH_RIO_KICK_ISR_MASK)
+#define BH_RIO_KICK_VALID     (BH_RIO_KICK_COMPLETE | BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR_MASK)
 
 #endif /* BULKHEAD_RIO_H */

@@ -10,11 +10,11 @@
 #include <cmocka.h>
 #include "dtgen.h"
 
-#define RAM_IPA		0x40000000ull
-#define KERNEL_IPA	(RAM_IPA + 0x200000)
-#define INITRD_IPA	(RAM_IPA + 0x2000000)
-#define DTB_IPA		(RAM_IPA + 0x2800000)
-#define MiB		0x100000ull
+#define RAM_IPA	   0x40000000ull
+#define KERNEL_IPA (RAM_IPA + 0x200000)
+#define INITRD_IPA (RAM_IPA + 0x2000000)
+#define DTB_IPA	   (RAM_IPA + 0x2800000)
+#define MiB	   0x100000ull
 
 struct errs {
 	char text[4096];
@@ -30,20 +30,29 @@ static void collect(void *ctx, const char *msg)
 	e->n++;
 }
 
-#define LINUX_VM(nm, mask, ram_pa, pristine_dtb) {					\
-	.name = nm, .cpus = mask, .entry = KERNEL_IPA, .x0 = DTB_IPA,		\
-	.bootargs = "console=ttyAMA0 bulkhead.name=" nm,			\
-	.mem = { { .ipa = RAM_IPA, .size = 64 * MiB, .pa = ram_pa,			\
-		   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA } },			\
-	.images = {								\
-		{ .kind = BH_IMAGE_KERNEL, .load_pa = 0x41000000,		\
-		  .ipa = KERNEL_IPA, .size = 8 * MiB },				\
-		{ .kind = BH_IMAGE_INITRD, .load_pa = 0x42000000,		\
-		  .ipa = INITRD_IPA, .size = 8 * MiB },				\
-		{ .kind = BH_IMAGE_DTB, .load_pa = pristine_dtb,		\
-		  .ipa = DTB_IPA, .size = 0x10000 },				\
-	},									\
-}
+#define LINUX_VM(nm, mask, ram_pa, pristine_dtb)                              \
+	{                                                                     \
+		.name = nm, .cpus = mask, .entry = KERNEL_IPA, .x0 = DTB_IPA, \
+		.bootargs = "console=ttyAMA0 bulkhead.name=" nm,              \
+		.mem = { { .ipa = RAM_IPA,                                    \
+			   .size = 64 * MiB,                                  \
+			   .pa = ram_pa,                                      \
+			   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA } },         \
+		.images = {                                                   \
+			{ .kind = BH_IMAGE_KERNEL,                            \
+			  .load_pa = 0x41000000,                              \
+			  .ipa = KERNEL_IPA,                                  \
+			  .size = 8 * MiB },                                  \
+			{ .kind = BH_IMAGE_INITRD,                            \
+			  .load_pa = 0x42000000,                              \
+			  .ipa = INITRD_IPA,                                  \
+			  .size = 8 * MiB },                                  \
+			{ .kind = BH_IMAGE_DTB,                               \
+			  .load_pa = pristine_dtb,                            \
+			  .ipa = DTB_IPA,                                     \
+			  .size = 0x10000 },                                  \
+		},                                                            \
+	}
 
 static const struct bh_config base = {
 	.magic = BH_CONFIG_MAGIC,
@@ -69,13 +78,19 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->cfg = base;
 	/* backend: PL011 UART0; frontend: the first pci-serial */
-	f->cfg.vms[0].devices[0] = (struct bh_device){
-		.name = "uart0", .kind = BH_DEV_PL011, .ipa = 0x09000000,
-		.pa = 0x09000000, .size = 0x1000, .intid = 33 };
+	f->cfg.vms[0].devices[0] = (struct bh_device){ .name = "uart0",
+						       .kind = BH_DEV_PL011,
+						       .ipa = 0x09000000,
+						       .pa = 0x09000000,
+						       .size = 0x1000,
+						       .intid = 33 };
 	f->cfg.vms[0].irqs[0] = 33;
-	f->cfg.vms[1].devices[0] = (struct bh_device){
-		.name = "serial1", .kind = BH_DEV_NS16550, .ipa = 0x3eff1000,
-		.pa = 0x3eff1000, .size = 0x1000, .intid = 36 };
+	f->cfg.vms[1].devices[0] = (struct bh_device){ .name = "serial1",
+						       .kind = BH_DEV_NS16550,
+						       .ipa = 0x3eff1000,
+						       .pa = 0x3eff1000,
+						       .size = 0x1000,
+						       .intid = 36 };
 	f->cfg.vms[1].irqs[0] = 36;
 	f->cfg.vms[1].bootargs = "console=ttyS0 bulkhead.name=front";
 	*state = f;
@@ -207,7 +222,7 @@ static void test_overlap_rejected_naming_both(void **state)
 {
 	struct fixture *f = *state;
 
-	f->cfg.vms[1].mem[0].pa = 0x52000000;	/* inside back's 64 MiB */
+	f->cfg.vms[1].mem[0].pa = 0x52000000; /* inside back's 64 MiB */
 	assert_int_not_equal(init(f), 0);
 	assert_non_null(strstr(f->e.text, "vm \"front\": mem[0]"));
 	assert_non_null(strstr(f->e.text, "overlaps vm \"back\": mem[0]"));
@@ -251,9 +266,10 @@ static void test_missing_and_oversized_files(void **state)
 	assert_int_equal(init(f), 0);
 	assert_int_equal(dtgen_bind(&f->g, "*:kernel=Image", 9 * MiB), 2);
 	assert_int_not_equal(dtgen_check_files(&f->g, 0), 0);
-	assert_non_null(strstr(f->e.text,
-		"vm \"back\": images[0] (kernel): Image is 0x900000 bytes, more than the 0x800000 reserved"));
-	assert_non_null(strstr(f->e.text,
+	assert_non_null(strstr(f->e.text, "vm \"back\": images[0] (kernel): Image is 0x900000 "
+					  "bytes, more than the 0x800000 reserved"));
+	assert_non_null(strstr(
+		f->e.text,
 		"vm \"front\": images[1] (initrd): no file given (--image front:initrd=PATH)"));
 	/* before dtc the DTBs may be missing, after it they may not */
 	assert_null(strstr(f->e.text, "(dtb)"));
@@ -317,7 +333,8 @@ static void test_loaders_reject_hypervisor(void **state)
 	f->g.errors = 0;
 	dtgen_bind(&f->g, "front:kernel=Image", 4 * MiB);
 	assert_true(loaders_of(f) < 0);
-	assert_non_null(strstr(f->e.text,
+	assert_non_null(strstr(
+		f->e.text,
 		"vm \"front\": images[0] (Image): load_pa 0x40800000 overlaps the hypervisor"));
 }
 
@@ -345,14 +362,15 @@ static void test_linux_boot_protocol(void **state)
 	assert_int_not_equal(write_dts(f, 0), 0);
 	assert_non_null(strstr(f->e.text, "vm \"back\": x0: 0x0 is not the DTB's ipa 0x42800000"));
 	assert_int_not_equal(write_dts(f, 1), 0);
-	assert_non_null(strstr(f->e.text, "vm \"front\": images[0] (kernel): ipa 0x40201000 not 2 MiB aligned"));
+	assert_non_null(strstr(
+		f->e.text, "vm \"front\": images[0] (kernel): ipa 0x40201000 not 2 MiB aligned"));
 }
 
 static void test_nr_pcpus(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 3);	/* CPUs 0-1, 2 */
+	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 3); /* CPUs 0-1, 2 */
 	f->cfg.vms[1].cpus = 0x80;
 	assert_int_equal(dtgen_nr_pcpus(&f->cfg), 8);
 	memset(f->cfg.vms, 0, sizeof(f->cfg.vms));
@@ -376,17 +394,21 @@ static void test_virtio_nodes(void **state)
 {
 	struct fixture *f = *state;
 
-	f->cfg.shmem[0] = (struct bh_shmem){ .name = "w", .pa = 0x70000000,
-					     .size = 16 * MiB };
+	f->cfg.shmem[0] = (struct bh_shmem){ .name = "w", .pa = 0x70000000, .size = 16 * MiB };
 	f->cfg.vms[0].mem[1] = (struct bh_mem_region){
-		.ipa = 0x20000000, .size = 16 * MiB,
-		.flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 };
+		.ipa = 0x20000000, .size = 16 * MiB, .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0
+	};
 	f->cfg.vms[1].mem[1] = f->cfg.vms[0].mem[1];
-	f->cfg.virtio[0] = (struct bh_virtio){
-		.name = "console-front", .frontend = 1, .backend = 0,
-		.mmio_ipa = 0x0a003e00, .intid = 79, .shmem = 0,
-		.device_id = 3, .backend_intid = 80,
-		.ctrl_ipa = 0x0b000000, .doorbell_ipa = 0x0b008000 };
+	f->cfg.virtio[0] = (struct bh_virtio){ .name = "console-front",
+					       .frontend = 1,
+					       .backend = 0,
+					       .mmio_ipa = 0x0a003e00,
+					       .intid = 79,
+					       .shmem = 0,
+					       .device_id = 3,
+					       .backend_intid = 80,
+					       .ctrl_ipa = 0x0b000000,
+					       .doorbell_ipa = 0x0b008000 };
 	assert_int_equal(init_bound(f), 0);
 
 	assert_int_equal(write_dts(f, 1), 0);
@@ -403,13 +425,15 @@ static void test_virtio_nodes(void **state)
 
 	assert_int_equal(write_dts(f, 0), 0);
 	assert_null(strstr(f->dts, "virtio,mmio"));
-	assert_null(strstr(f->dts, "memory@20000000"));	/* a map, not RAM */
+	assert_null(strstr(f->dts, "memory@20000000")); /* a map, not RAM */
 	assert_non_null(strstr(f->dts, "bulkhead-rio@b000000 {"));
 	assert_non_null(strstr(f->dts, "compatible = \"generic-uio\";"));
 	assert_non_null(strstr(f->dts, "linux,uio-name = \"console-front\";"));
-	assert_non_null(strstr(f->dts, "reg = <0x0 0xb000000 0x0 0x2000>, <0x0 0xb008000 0x0 0x1000>, <0x0 0x20000000 0x0 0x1000000>;"));
+	assert_non_null(strstr(f->dts, "reg = <0x0 0xb000000 0x0 0x2000>, <0x0 0xb008000 0x0 "
+				       "0x1000>, <0x0 0x20000000 0x0 0x1000000>;"));
 	assert_non_null(strstr(f->dts, "interrupts = <0 48 1>;"));
-	assert_non_null(strstr(f->dts, "bootargs = \"console=ttyAMA0 bulkhead.name=back uio_pdrv_genirq.of_id=generic-uio\";"));
+	assert_non_null(strstr(f->dts, "bootargs = \"console=ttyAMA0 bulkhead.name=back "
+				       "uio_pdrv_genirq.of_id=generic-uio\";"));
 }
 
 int main(void)
@@ -422,7 +446,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_never_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_oversized_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loaders_share_pristine_copies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loaders_share_pristine_copies, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_loaders_reject_collisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loaders_reject_hypervisor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootargs_escaped, setup, teardown),

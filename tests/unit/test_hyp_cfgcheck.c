@@ -47,36 +47,53 @@ static void good(struct bh_config *c)
 	c->magic = BH_CONFIG_MAGIC;
 	c->name = "unit";
 	c->vms[0] = (struct bh_vm_config){
-		.name = "alpha", .cpus = 0x1, .entry = 0x40000000,
-		.mem = { { .ipa = 0x40000000, .size = 0x1000000,
+		.name = "alpha",
+		.cpus = 0x1,
+		.entry = 0x40000000,
+		.mem = { { .ipa = 0x40000000,
+			   .size = 0x1000000,
 			   .pa = 0x50000000,
 			   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA } },
-		.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x50000000,
-			      .ipa = 0x40000000, .size = 0x100000 } },
-		.devices = { { .name = "uart0", .kind = BH_DEV_PL011,
-			       .ipa = 0x09000000, .pa = 0x09000000,
-			       .size = 0x1000, .intid = 33 } },
+		.images = { { .kind = BH_IMAGE_KERNEL,
+			      .load_pa = 0x50000000,
+			      .ipa = 0x40000000,
+			      .size = 0x100000 } },
+		.devices = { { .name = "uart0",
+			       .kind = BH_DEV_PL011,
+			       .ipa = 0x09000000,
+			       .pa = 0x09000000,
+			       .size = 0x1000,
+			       .intid = 33 } },
 		.irqs = { 33 },
 	};
 	c->vms[1] = (struct bh_vm_config){
-		.name = "beta", .cpus = 0x6, .entry = 0x40000000,
-		.mem = { { .ipa = 0x40000000, .size = 0x1000000,
+		.name = "beta",
+		.cpus = 0x6,
+		.entry = 0x40000000,
+		.mem = { { .ipa = 0x40000000,
+			   .size = 0x1000000,
 			   .pa = 0x52000000,
 			   .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
-			 { .ipa = 0x60000000, .size = 0x200000,
-			   .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 } },
-		.images = { { .kind = BH_IMAGE_KERNEL, .load_pa = 0x70000000,
-			      .ipa = 0x40000000, .size = 0x100000 } },
-		.devices = { { .name = "serial1", .kind = BH_DEV_NS16550,
-			       .ipa = 0x3eff1000, .pa = 0x3eff1000,
-			       .size = 0x1000, .intid = 36 } },
+			 { .ipa = 0x60000000,
+			   .size = 0x200000,
+			   .flags = BH_MEM_RW | BH_MEM_SHARED,
+			   .shmem = 0 } },
+		.images = { { .kind = BH_IMAGE_KERNEL,
+			      .load_pa = 0x70000000,
+			      .ipa = 0x40000000,
+			      .size = 0x100000 } },
+		.devices = { { .name = "serial1",
+			       .kind = BH_DEV_NS16550,
+			       .ipa = 0x3eff1000,
+			       .pa = 0x3eff1000,
+			       .size = 0x1000,
+			       .intid = 36 } },
 		.irqs = { 36 },
 	};
 	c->vms[0].mem[1] = (struct bh_mem_region){
-		.ipa = 0x60000000, .size = 0x200000,
-		.flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 };
-	c->shmem[0] = (struct bh_shmem){ .name = "ring", .pa = 0x58000000,
-					 .size = 0x200000 };
+		.ipa = 0x60000000, .size = 0x200000, .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0
+	};
+	c->shmem[0] = (struct bh_shmem){ .name = "ring", .pa = 0x58000000, .size = 0x200000 };
 }
 
 static struct msgs run(const struct bh_config *c)
@@ -143,7 +160,9 @@ static void test_pa_overlap(void **state)
 	good(&c);
 	c.vms[1].mem[0].pa = 0x50800000;
 	c.vms[1].images[0].load_pa = 0x70000000;
-	expect_error(&c, "vm \"beta\": mem[0]: PA 0x50800000 size 0x1000000 overlaps vm \"alpha\": mem[0]");
+	expect_error(
+		&c,
+		"vm \"beta\": mem[0]: PA 0x50800000 size 0x1000000 overlaps vm \"alpha\": mem[0]");
 }
 
 static void test_pa_overlaps_hypervisor_and_dtb(void **state)
@@ -154,7 +173,8 @@ static void test_pa_overlaps_hypervisor_and_dtb(void **state)
 	good(&c);
 	c.vms[0].mem[0].pa = 0x40000000;
 	c.vms[0].images[0].load_pa = 0x40000000;
-	expect_error(&c, "vm \"alpha\": mem[0]: PA 0x40000000 size 0x1000000 overlaps the hypervisor");
+	expect_error(&c,
+		     "vm \"alpha\": mem[0]: PA 0x40000000 size 0x1000000 overlaps the hypervisor");
 	c.vms[0].mem[0].pa = 0x48000000;
 	c.vms[0].images[0].load_pa = 0x48000000;
 	expect_error(&c, "overlaps QEMU's DTB");
@@ -166,12 +186,16 @@ static void test_hypervisor_devices_not_passed_through(void **state)
 
 	(void)state;
 	good(&c);
-	c.vms[1].devices[1] = (struct bh_device){
-		.name = "gicd", .kind = BH_DEV_GENERIC, .ipa = 0x20000000,
-		.pa = 0x08000000, .size = 0x10000 };
-	expect_error(&c, "vm \"beta\": devices[1]: PA 0x8000000 size 0x10000 overlaps the physical GIC");
+	c.vms[1].devices[1] = (struct bh_device){ .name = "gicd",
+						  .kind = BH_DEV_GENERIC,
+						  .ipa = 0x20000000,
+						  .pa = 0x08000000,
+						  .size = 0x10000 };
+	expect_error(
+		&c, "vm \"beta\": devices[1]: PA 0x8000000 size 0x10000 overlaps the physical GIC");
 	c.vms[1].devices[1].pa = 0x4010000000ull;
-	expect_error(&c, "vm \"beta\": devices[1]: PA 0x4010000000 size 0x10000 overlaps the PCIe ECAM");
+	expect_error(
+		&c, "vm \"beta\": devices[1]: PA 0x4010000000 size 0x10000 overlaps the PCIe ECAM");
 }
 
 static void test_ipa_overlap_in_vm(void **state)
@@ -226,7 +250,9 @@ static void test_image_outside(void **state)
 	(void)state;
 	good(&c);
 	c.vms[0].images[0].ipa = 0x40f80000;
-	expect_error(&c, "vm \"alpha\": images[0]: ipa 0x40f80000 size 0x100000 outside its memory regions");
+	expect_error(
+		&c,
+		"vm \"alpha\": images[0]: ipa 0x40f80000 size 0x100000 outside its memory regions");
 	good(&c);
 	c.vms[0].entry = 0x30000000;
 	expect_error(&c, "vm \"alpha\": entry: 0x30000000 outside its memory regions");
@@ -241,10 +267,12 @@ static void test_copied_image_source_in_vm_memory(void **state)
 
 	(void)state;
 	good(&c);
-	c.vms[1].images[0].load_pa = 0x50000000;	/* alpha's RAM */
-	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x50000000 is copied, but lies in vm \"alpha\" mem[0]");
-	c.vms[1].images[0].load_pa = 0x47f80000;	/* runs into QEMU's DTB */
-	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x47f80000 size 0x100000 overlaps the hypervisor or QEMU's DTB");
+	c.vms[1].images[0].load_pa = 0x50000000; /* alpha's RAM */
+	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x50000000 is copied, but lies in vm "
+			 "\"alpha\" mem[0]");
+	c.vms[1].images[0].load_pa = 0x47f80000; /* runs into QEMU's DTB */
+	expect_error(&c, "vm \"beta\": images[0]: load_pa 0x47f80000 size 0x100000 overlaps the "
+			 "hypervisor or QEMU's DTB");
 }
 
 static void test_shmem(void **state)
@@ -283,11 +311,16 @@ static void test_magic_and_names(void **state)
 static void good_virtio(struct bh_config *c)
 {
 	good(c);
-	c->virtio[0] = (struct bh_virtio){
-		.name = "console-beta", .frontend = 1, .backend = 0,
-		.mmio_ipa = 0x0a003e00, .intid = 79, .shmem = 0,
-		.device_id = 3, .backend_intid = 80,
-		.ctrl_ipa = 0x0b000000, .doorbell_ipa = 0x0b002000 };
+	c->virtio[0] = (struct bh_virtio){ .name = "console-beta",
+					   .frontend = 1,
+					   .backend = 0,
+					   .mmio_ipa = 0x0a003e00,
+					   .intid = 79,
+					   .shmem = 0,
+					   .device_id = 3,
+					   .backend_intid = 80,
+					   .ctrl_ipa = 0x0b000000,
+					   .doorbell_ipa = 0x0b002000 };
 }
 
 static void test_virtio_valid(void **state)
@@ -325,13 +358,14 @@ static void test_virtio_window(void **state)
 
 	(void)state;
 	good_virtio(&c);
-	c.virtio[0].mmio_ipa = 0x40000000;	/* inside beta's RAM */
-	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: page of 0x40000000 is mapped or emulated as mem[0]");
+	c.virtio[0].mmio_ipa = 0x40000000; /* inside beta's RAM */
+	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: page of 0x40000000 is mapped or "
+			 "emulated as mem[0]");
 	good_virtio(&c);
 	c.virtio[0].mmio_ipa = 0x0a003e10;
 	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: 0xa003e10 not a 0x200-aligned IPA");
 	good_virtio(&c);
-	c.virtio[0].mmio_ipa = 0x080a0000;	/* a GICR frame */
+	c.virtio[0].mmio_ipa = 0x080a0000; /* a GICR frame */
 	expect_error(&c, "virtio[0].mmio_ipa: page of 0x80a0000 is mapped or emulated as gicr_ipa");
 }
 
@@ -344,17 +378,21 @@ static void test_virtio_shared_region(void **state)
 	c.virtio[0].shmem = 3;
 	expect_error(&c, "virtio[0]: shmem 3 does not exist");
 	good_virtio(&c);
-	c.vms[0].mem[1].size = 0;	/* the backend does not map the window */
-	expect_error(&c, "vm \"alpha\": virtio[0].shmem: the backend must map shmem 0 exactly once");
+	c.vms[0].mem[1].size = 0; /* the backend does not map the window */
+	expect_error(&c,
+		     "vm \"alpha\": virtio[0].shmem: the backend must map shmem 0 exactly once");
 	good_virtio(&c);
 	c.vms[1].mem[1].size = 0;
-	expect_error(&c, "vm \"beta\": virtio[0].shmem: the frontend must map shmem 0 exactly once");
+	expect_error(&c,
+		     "vm \"beta\": virtio[0].shmem: the frontend must map shmem 0 exactly once");
 	good_virtio(&c);
 	c.vms[0].mem[1].size = 0x100000;
-	expect_error(&c, "vm \"alpha\": virtio[0].shmem: window 0x100000 bytes, but the frontend's is 0x200000");
+	expect_error(&c, "vm \"alpha\": virtio[0].shmem: window 0x100000 bytes, but the frontend's "
+			 "is 0x200000");
 	good_virtio(&c);
 	c.vms[0].mem[1].flags |= BH_MEM_EXEC;
-	expect_error(&c, "vm \"alpha\": virtio[0].shmem: the backend's window must not be executable");
+	expect_error(&c,
+		     "vm \"alpha\": virtio[0].shmem: the backend's window must not be executable");
 	good_virtio(&c);
 	c.vms[2] = c.vms[1];
 	c.vms[2].name = "gamma";
@@ -376,7 +414,9 @@ static void test_virtio_backend_fields(void **state)
 	expect_error(&c, "vm \"alpha\": virtio[0].ctrl_ipa: 0x40001000 overlaps mem[0]");
 	good_virtio(&c);
 	c.virtio[0].ctrl_ipa = 0x0b000800;
-	expect_error(&c, "vm \"alpha\": virtio[0].ctrl_ipa: ipa 0xb000800 size 0x2000 not 4 KiB aligned");
+	expect_error(
+		&c,
+		"vm \"alpha\": virtio[0].ctrl_ipa: ipa 0xb000800 size 0x2000 not 4 KiB aligned");
 	good_virtio(&c);
 	c.virtio[0].doorbell_ipa = 0x0b001000;
 	expect_error(&c, "vm \"alpha\": virtio[0].doorbell_ipa: overlaps its ctrl_ipa");
@@ -395,10 +435,12 @@ static void test_virtio_irqs(void **state)
 	expect_error(&c, "vm \"beta\": virtio[0].intid: INTID 36 is also a passed-through irq");
 	good_virtio(&c);
 	c.virtio[0].backend_intid = 33;
-	expect_error(&c, "vm \"alpha\": virtio[0].backend_intid: INTID 33 is also a passed-through irq");
+	expect_error(
+		&c, "vm \"alpha\": virtio[0].backend_intid: INTID 33 is also a passed-through irq");
 	good_virtio(&c);
 	c.virtio[0].backend_intid = 300;
-	expect_error(&c, "vm \"alpha\": virtio[0].backend_intid: 300 is not a virtual SPI (32..287)");
+	expect_error(&c,
+		     "vm \"alpha\": virtio[0].backend_intid: 300 is not a virtual SPI (32..287)");
 	good_virtio(&c);
 	c.virtio[0].intid = 20;
 	expect_error(&c, "vm \"beta\": virtio[0].intid: 20 is not a virtual SPI");

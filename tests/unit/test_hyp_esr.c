@@ -37,7 +37,7 @@ static void test_dabt_store_64(void **state)
 	assert_false(d.sse);
 	assert_false(d.s1ptw);
 	assert_int_equal(d.fsc & ESR_FSC_TYPE_MASK, ESR_FSC_TRANSLATION);
-	assert_int_equal(d.fsc & 3, 2);	/* level 2 */
+	assert_int_equal(d.fsc & 3, 2); /* level 2 */
 }
 
 /* ldr x?, load: ESR 0x93c18006 (SRT=1, read) */
@@ -56,9 +56,8 @@ static void test_dabt_byte_sign_extended(void **state)
 {
 	struct esr_dabt d;
 	/* ISV, SAS=0 (byte), SSE, SRT=5, SF=0, WnR=0, DFSC=0x04 */
-	uint64_t esr = ((uint64_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT) | ESR_IL |
-		       ESR_DABT_ISV | ESR_DABT_SSE | (5u << ESR_DABT_SRT_SHIFT) |
-		       ESR_FSC_TRANSLATION;
+	uint64_t esr = ((uint64_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT) | ESR_IL | ESR_DABT_ISV |
+		       ESR_DABT_SSE | (5u << ESR_DABT_SRT_SHIFT) | ESR_FSC_TRANSLATION;
 
 	(void)state;
 	assert_int_equal(esr_decode_dabt(esr, &d), 0);
@@ -72,9 +71,8 @@ static void test_dabt_no_isv_zeroes_fields(void **state)
 {
 	struct esr_dabt d;
 	/* ldp: ISV=0, but garbage in the SAS/SRT bits must not leak through */
-	uint64_t esr = ((uint64_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT) |
-		       (3u << ESR_DABT_SAS_SHIFT) | (7u << ESR_DABT_SRT_SHIFT) |
-		       ESR_DABT_WNR | ESR_FSC_TRANSLATION;
+	uint64_t esr = ((uint64_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT) | (3u << ESR_DABT_SAS_SHIFT) |
+		       (7u << ESR_DABT_SRT_SHIFT) | ESR_DABT_WNR | ESR_FSC_TRANSLATION;
 
 	(void)state;
 	assert_int_equal(esr_decode_dabt(esr, &d), 0);
@@ -99,8 +97,8 @@ static void test_sysreg_sgi1r(void **state)
 {
 	struct esr_sysreg s;
 	uint32_t iss = (3u << ESR_SYS_OP0_SHIFT) | (5u << ESR_SYS_OP2_SHIFT) |
-		       /* Op1 = 0 */ (12u << ESR_SYS_CRN_SHIFT) |
-		       (3u << ESR_SYS_RT_SHIFT) | (11u << ESR_SYS_CRM_SHIFT);
+		       /* Op1 = 0 */ (12u << ESR_SYS_CRN_SHIFT) | (3u << ESR_SYS_RT_SHIFT) |
+		       (11u << ESR_SYS_CRM_SHIFT);
 	uint64_t esr = ((uint64_t)ESR_EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss;
 
 	(void)state;
@@ -118,14 +116,12 @@ static void test_hpfar_ipa(void **state)
 	/* HPFAR.FIPA holds IPA[51:12] at bits [43:4] */
 	assert_int_equal(esr_hpfar_to_ipa(0x600000, 0x60000000), 0x60000000);
 	assert_int_equal(esr_hpfar_to_ipa(0x501000, 0xdead0123), 0x50100123);
-	assert_int_equal(esr_hpfar_to_ipa(0x4010000000ull >> 8, 0xfff),
-			 0x4010000fffull);
+	assert_int_equal(esr_hpfar_to_ipa(0x4010000000ull >> 8, 0xfff), 0x4010000fffull);
 }
 
 static struct esr_dabt dabt(uint8_t size, bool sse, bool sf)
 {
-	return (struct esr_dabt){ .isv = true, .size = size, .sse = sse,
-				  .sf = sf };
+	return (struct esr_dabt){ .isv = true, .size = size, .sse = sse, .sf = sf };
 }
 
 static void test_store_value_truncated(void **state)
@@ -140,8 +136,7 @@ static void test_store_value_truncated(void **state)
 	d = dabt(4, false, false);
 	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull), 0x9abcdef0);
 	d = dabt(8, false, true);
-	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull),
-			 0x123456789abcdef0ull);
+	assert_int_equal(esr_dabt_store_value(&d, 0x123456789abcdef0ull), 0x123456789abcdef0ull);
 }
 
 static void test_load_value_extension(void **state)
@@ -169,8 +164,7 @@ static void test_load_value_extension(void **state)
 	assert_int_equal(esr_dabt_load_value(&d, 0x1234567880000000ull), 0x80000000);
 	/* ldr x */
 	d = dabt(8, false, true);
-	assert_int_equal(esr_dabt_load_value(&d, 0x8000000000000001ull),
-			 0x8000000000000001ull);
+	assert_int_equal(esr_dabt_load_value(&d, 0x8000000000000001ull), 0x8000000000000001ull);
 }
 
 int main(void)

@@ -40,8 +40,7 @@ static void begin(struct builder *b, const char *name)
 	b->slen += (uint32_t)(strlen(name) + 1 + 3) & ~3u;
 }
 
-static void prop(struct builder *b, const char *name, const uint32_t *cells,
-		 unsigned int n)
+static void prop(struct builder *b, const char *name, const uint32_t *cells, unsigned int n)
 {
 	unsigned int i;
 
@@ -143,7 +142,7 @@ static void test_memory_like_names_ignored(void **state)
 	prop(&b, "reg", reg, 4);
 	tok(&b, FDT_END_NODE);
 	begin(&b, "soc");
-	begin(&b, "memory@2000");	/* not at the root level */
+	begin(&b, "memory@2000"); /* not at the root level */
 	prop(&b, "reg", reg, 4);
 	tok(&b, FDT_END_NODE);
 	tok(&b, FDT_END_NODE);
@@ -169,7 +168,7 @@ static void test_malformed_rejected(void **state)
 	assert_int_equal(fdt_memory_ranges(b.blob, 8, r, 4), -EINVAL);
 	/* property length running past the structure block */
 	memcpy(copy, b.blob, sizeof(copy));
-	put32(copy + 40 + 4 + 4 + 4, 0x7fffffff);	/* first prop's len */
+	put32(copy + 40 + 4 + 4 + 4, 0x7fffffff); /* first prop's len */
 	assert_int_equal(fdt_memory_ranges(copy, b.size, r, 4), -EINVAL);
 	/* unknown token */
 	memcpy(copy, b.blob, sizeof(copy));

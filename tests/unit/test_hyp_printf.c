@@ -29,8 +29,8 @@ static void test_formats(void **state)
 	check("42 -7 0 4294967295", "%d %i %u %u", 42, -7, 0u, 4294967295u);
 	check("ff FF 0x1f", "%x %X 0x%x", 255u, 255u, 31u);
 	check("0x0000000050100000", "0x%016llx", 0x50100000ull);
-	check("esr=0x93c08046 ipa=0x60000000", "esr=0x%llx ipa=0x%llx",
-	      0x93c08046ull, 0x60000000ull);
+	check("esr=0x93c08046 ipa=0x60000000", "esr=0x%llx ipa=0x%llx", 0x93c08046ull,
+	      0x60000000ull);
 	check("[  ab] [ab  ] [00ab]", "[%4s] [%-4s] [%04x]", "ab", "ab", 0xabu);
 	check("-00042", "%06d", -42);
 	check("-9223372036854775808", "%lld", (long long)(-9223372036854775807LL - 1));

@@ -14,8 +14,8 @@
 #include "hyp.h"
 #include "pt.h"
 
-#define POOL_PAGES	64
-#define FAKE_PA_BASE	0x100000000ull	/* tables "live" at 4 GiB */
+#define POOL_PAGES   64
+#define FAKE_PA_BASE 0x100000000ull /* tables "live" at 4 GiB */
 
 struct pool {
 	uint64_t (*pages)[PT_ENTRIES];
@@ -61,8 +61,9 @@ static int setup(void **state)
 	f->pool.pages = aligned_alloc(PT_PAGE_SIZE, POOL_PAGES * PT_PAGE_SIZE);
 	memset(f->pool.pages, 0, POOL_PAGES * PT_PAGE_SIZE);
 	f->pool.limit = POOL_PAGES;
-	f->ops = (struct pt_ops){ .alloc = pool_alloc, .to_pa = pool_to_pa,
-				  .to_va = pool_to_va, .ctx = &f->pool };
+	f->ops = (struct pt_ops){
+		.alloc = pool_alloc, .to_pa = pool_to_pa, .to_va = pool_to_va, .ctx = &f->pool
+	};
 	f->root = pool_alloc(&f->pool);
 	*state = f;
 	return 0;
@@ -77,14 +78,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void expect_map(struct fixture *f, uint64_t ipa, uint64_t pa,
-		       int level, uint64_t attrs)
+static void expect_map(struct fixture *f, uint64_t ipa, uint64_t pa, int level, uint64_t attrs)
 {
 	uint64_t got_pa = 0, got_attrs = 0;
 	int got_level = 0;
 
-	assert_int_equal(pt_lookup(&f->ops, f->root, ipa, &got_pa, &got_attrs,
-				   &got_level), 0);
+	assert_int_equal(pt_lookup(&f->ops, f->root, ipa, &got_pa, &got_attrs, &got_level), 0);
 	assert_int_equal(got_pa, pa);
 	assert_int_equal(got_level, level);
 	assert_int_equal(got_attrs, attrs);
@@ -94,11 +93,10 @@ static void test_gib_block(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x80000000,
-				GiB, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x80000000, GiB, S2_NORMAL_RWX), 0);
 	expect_map(f, 0x40000000, 0x80000000, 1, S2_NORMAL_RWX);
 	expect_map(f, 0x7fffffff, 0xbfffffff, 1, S2_NORMAL_RWX);
-	assert_int_equal(f->pool.used, 1);	/* no table below the root */
+	assert_int_equal(f->pool.used, 1); /* no table below the root */
 	assert_int_equal(f->root[1] & PT_TYPE_MASK, PT_BLOCK);
 }
 
@@ -107,15 +105,15 @@ static void test_2mib_blocks_when_aligned(void **state)
 	struct fixture *f = *state;
 
 	/* 16 MiB at IPA 0x40000000 -> PA 0x50000000: eight 2 MiB blocks */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000,
-				16 * MiB, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000, 16 * MiB, S2_NORMAL_RWX),
+			 0);
 	expect_map(f, 0x40000000, 0x50000000, 2, S2_NORMAL_RWX);
 	expect_map(f, 0x40ffffff, 0x50ffffff, 2, S2_NORMAL_RWX);
-	assert_int_equal(f->pool.used, 2);	/* root + one level-2 table */
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x41000000,
-				   &(uint64_t){0}, NULL, NULL), -ENOENT);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x3ffff000,
-				   &(uint64_t){0}, NULL, NULL), -ENOENT);
+	assert_int_equal(f->pool.used, 2); /* root + one level-2 table */
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x41000000, &(uint64_t){ 0 }, NULL, NULL),
+			 -ENOENT);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x3ffff000, &(uint64_t){ 0 }, NULL, NULL),
+			 -ENOENT);
 }
 
 static void test_pages_when_misaligned(void **state)
@@ -123,11 +121,11 @@ static void test_pages_when_misaligned(void **state)
 	struct fixture *f = *state;
 
 	/* PA only 4 KiB aligned: pages throughout */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50001000,
-				4 * MiB, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50001000, 4 * MiB, S2_NORMAL_RWX),
+			 0);
 	expect_map(f, 0x40000000, 0x50001000, 3, S2_NORMAL_RWX);
 	expect_map(f, 0x403ff123, 0x50400123, 3, S2_NORMAL_RWX);
-	assert_int_equal(f->pool.used, 1 + 1 + 2);	/* root, L2, 2 x L3 */
+	assert_int_equal(f->pool.used, 1 + 1 + 2); /* root, L2, 2 x L3 */
 }
 
 static void test_mixed_head_blocks_tail(void **state)
@@ -136,71 +134,72 @@ static void test_mixed_head_blocks_tail(void **state)
 
 	/* 4 KiB head, 2 MiB blocks in the middle, 4 KiB tail */
 	assert_int_equal(pt_map(&f->ops, f->root, 0x401ff000, 0x601ff000,
-				4 * MiB + 2 * PT_PAGE_SIZE, S2_DEVICE_RW), 0);
+				4 * MiB + 2 * PT_PAGE_SIZE, S2_DEVICE_RW),
+			 0);
 	expect_map(f, 0x401ff000, 0x601ff000, 3, S2_DEVICE_RW);
 	expect_map(f, 0x40200000, 0x60200000, 2, S2_DEVICE_RW);
 	expect_map(f, 0x40400000, 0x60400000, 2, S2_DEVICE_RW);
 	expect_map(f, 0x40600000, 0x60600000, 3, S2_DEVICE_RW);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x40601000,
-				   &(uint64_t){0}, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x40601000, &(uint64_t){ 0 }, NULL, NULL),
+			 -ENOENT);
 }
 
 static void test_single_page_device(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x09000000, 0x09000000,
-				PT_PAGE_SIZE, S2_DEVICE_RW), 0);
+	assert_int_equal(
+		pt_map(&f->ops, f->root, 0x09000000, 0x09000000, PT_PAGE_SIZE, S2_DEVICE_RW), 0);
 	expect_map(f, 0x09000018, 0x09000018, 3, S2_DEVICE_RW);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x09001000,
-				   &(uint64_t){0}, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x09001000, &(uint64_t){ 0 }, NULL, NULL),
+			 -ENOENT);
 }
 
 static void test_overlap_rejected(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000,
-				2 * MiB, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000, 2 * MiB, S2_NORMAL_RWX),
+			 0);
 	/* page inside an existing block */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40100000, 0x60000000,
-				PT_PAGE_SIZE, S2_NORMAL_RWX), -EEXIST);
+	assert_int_equal(
+		pt_map(&f->ops, f->root, 0x40100000, 0x60000000, PT_PAGE_SIZE, S2_NORMAL_RWX),
+		-EEXIST);
 	/* block over existing pages */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x60400000,
-				PT_PAGE_SIZE, S2_NORMAL_RWX), 0);
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x60400000,
-				2 * MiB, S2_NORMAL_RWX), -EEXIST);
+	assert_int_equal(
+		pt_map(&f->ops, f->root, 0x40400000, 0x60400000, PT_PAGE_SIZE, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x60400000, 2 * MiB, S2_NORMAL_RWX),
+			 -EEXIST);
 }
 
 static void test_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000800, 0, PT_PAGE_SIZE,
-				S2_NORMAL_RWX), -EINVAL);
-	assert_int_equal(pt_map(&f->ops, f->root, 0, 0x800, PT_PAGE_SIZE,
-				S2_NORMAL_RWX), -EINVAL);
-	assert_int_equal(pt_map(&f->ops, f->root, 0, 0, 0x1800,
-				S2_NORMAL_RWX), -EINVAL);
-	assert_int_equal(pt_map(&f->ops, f->root, 0, 0, 0, S2_NORMAL_RWX),
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000800, 0, PT_PAGE_SIZE, S2_NORMAL_RWX),
 			 -EINVAL);
+	assert_int_equal(pt_map(&f->ops, f->root, 0, 0x800, PT_PAGE_SIZE, S2_NORMAL_RWX), -EINVAL);
+	assert_int_equal(pt_map(&f->ops, f->root, 0, 0, 0x1800, S2_NORMAL_RWX), -EINVAL);
+	assert_int_equal(pt_map(&f->ops, f->root, 0, 0, 0, S2_NORMAL_RWX), -EINVAL);
 	/* beyond the 39-bit IPA space */
-	assert_int_equal(pt_map(&f->ops, f->root, (1ull << 39) - PT_PAGE_SIZE,
-				0, 2 * PT_PAGE_SIZE, S2_NORMAL_RWX), -EINVAL);
+	assert_int_equal(pt_map(&f->ops, f->root, (1ull << 39) - PT_PAGE_SIZE, 0, 2 * PT_PAGE_SIZE,
+				S2_NORMAL_RWX),
+			 -EINVAL);
 	/* wrap-around */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x1000, 0,
-				0ull - PT_PAGE_SIZE, S2_NORMAL_RWX), -EINVAL);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 1ull << 39,
-				   &(uint64_t){0}, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x1000, 0, 0ull - PT_PAGE_SIZE, S2_NORMAL_RWX),
+			 -EINVAL);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 1ull << 39, &(uint64_t){ 0 }, NULL, NULL),
+			 -ENOENT);
 }
 
 static void test_out_of_tables(void **state)
 {
 	struct fixture *f = *state;
 
-	f->pool.limit = f->pool.used + 1;	/* L2 fits, L3 does not */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000,
-				PT_PAGE_SIZE, S2_NORMAL_RWX), -ENOMEM);
+	f->pool.limit = f->pool.used + 1; /* L2 fits, L3 does not */
+	assert_int_equal(
+		pt_map(&f->ops, f->root, 0x40000000, 0x50000000, PT_PAGE_SIZE, S2_NORMAL_RWX),
+		-ENOMEM);
 }
 
 static void test_attrs_kept_apart(void **state)
@@ -208,15 +207,15 @@ static void test_attrs_kept_apart(void **state)
 	struct fixture *f = *state;
 	uint64_t ro = S2_MEMATTR_NORMAL_WB | S2_AP_R | S2_SH_IS | S2_AF | S2_XN;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000,
-				2 * MiB, ro), 0);
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40200000, 0x50200000,
-				2 * MiB, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000, 2 * MiB, ro), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40200000, 0x50200000, 2 * MiB, S2_NORMAL_RWX),
+			 0);
 	expect_map(f, 0x40000000, 0x50000000, 2, ro);
 	expect_map(f, 0x40200000, 0x50200000, 2, S2_NORMAL_RWX);
 	/* stray bits outside S2_ATTR_MASK never reach a descriptor */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x50400000,
-				PT_PAGE_SIZE, S2_NORMAL_RWX | 0x3 | (1ull << 12)), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x50400000, PT_PAGE_SIZE,
+				S2_NORMAL_RWX | 0x3 | (1ull << 12)),
+			 0);
 	expect_map(f, 0x40400000, 0x50400000, 3, S2_NORMAL_RWX);
 }
 

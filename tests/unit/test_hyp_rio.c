@@ -46,7 +46,7 @@ static int setup(void **state)
 	struct fixture *f = malloc(sizeof(*f));
 
 	assert_non_null(f);
-	memset(f, 0xa5, sizeof(*f));	/* init must clear everything */
+	memset(f, 0xa5, sizeof(*f)); /* init must clear everything */
 	rio_ring_init(&f->r, &f->mem.ctrl, 3, 0x20000000, 0x1000000);
 	*state = f;
 	return 0;
@@ -82,12 +82,12 @@ static void test_access_valid(void **state)
 {
 	(void)state;
 	assert_true(rio_access_valid(0x000, 4));
-	assert_true(rio_access_valid(0x050, 4));	/* QueueNotify */
-	assert_true(rio_access_valid(0x100, 1));	/* config space */
+	assert_true(rio_access_valid(0x050, 4)); /* QueueNotify */
+	assert_true(rio_access_valid(0x100, 1)); /* config space */
 	assert_true(rio_access_valid(0x1f8, 8));
-	assert_false(rio_access_valid(0x1fc, 8));	/* crosses the end */
+	assert_false(rio_access_valid(0x1fc, 8)); /* crosses the end */
 	assert_false(rio_access_valid(0x200, 1));
-	assert_false(rio_access_valid(0x002, 4));	/* misaligned */
+	assert_false(rio_access_valid(0x002, 4)); /* misaligned */
 	assert_false(rio_access_valid(0x000, 3));
 	assert_false(rio_access_valid(~0ull, 1));
 }
@@ -106,7 +106,7 @@ static void test_write_then_read_in_order(void **state)
 	assert_int_equal(c->req[0].dir, BH_RIO_WRITE);
 	assert_int_equal(c->req[0].size, 4);
 	assert_int_equal(c->req[1].dir, BH_RIO_READ);
-	assert_int_equal(c->req[1].value, 0);	/* a read carries no data */
+	assert_int_equal(c->req[1].value, 0); /* a read carries no data */
 	assert_int_equal(c->req[1].seq, 1);
 	assert_int_equal(c->req[1].vcpu, 1);
 	assert_false(rio_seq_retired(&f->r, 0));
@@ -155,8 +155,7 @@ static void test_full_ring(void **state)
 	assert_int_equal(f->mem.ctrl.req_prod, BH_RIO_RING_SIZE);
 	assert_int_equal(rio_ring_complete(&f->r, 1, NULL, NULL), 1);
 	assert_false(rio_ring_full(&f->r));
-	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0, 0),
-			 BH_RIO_RING_SIZE);
+	assert_int_equal(rio_ring_push(&f->r, 0x50, 4, true, 0, 0, 0), BH_RIO_RING_SIZE);
 }
 
 static void test_hostile_resp_prod(void **state)
@@ -241,7 +240,7 @@ static void test_counters_mirrored(void **state)
 
 	f->r.cnt.traps = 7;
 	f->r.cnt.rejected = 2;
-	f->mem.ctrl.counters.traps = 999;	/* the backend's junk is overwritten */
+	f->mem.ctrl.counters.traps = 999; /* the backend's junk is overwritten */
 	rio_ring_sync_counters(&f->r);
 	assert_int_equal(f->mem.ctrl.counters.traps, 7);
 	assert_int_equal(f->mem.ctrl.counters.rejected, 2);

@@ -7,10 +7,9 @@
 #include <bulkhead/rio.h>
 #include "check.h"
 
-#define PAGE		BH_PAGE_SIZE
-#define MSG_MAX		320
-#define MAX_RANGES	(BH_MAX_VMS * (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES) + \
-			 BH_MAX_SHMEM + 4)
+#define PAGE	   BH_PAGE_SIZE
+#define MSG_MAX	   320
+#define MAX_RANGES (BH_MAX_VMS * (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES) + BH_MAX_SHMEM + 4)
 
 struct checker {
 	const struct bh_config *cfg;
@@ -26,8 +25,7 @@ struct range {
 	char what[96];
 };
 
-static void fail(struct checker *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void fail(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void fail(struct checker *c, const char *fmt, ...)
 {
@@ -70,8 +68,7 @@ static unsigned int nr_vcpus(const struct bh_vm_config *vm)
 	return (unsigned int)__builtin_popcountll(vm->cpus);
 }
 
-static uint64_t region_pa(const struct bh_config *cfg,
-			  const struct bh_mem_region *m)
+static uint64_t region_pa(const struct bh_config *cfg, const struct bh_mem_region *m)
 {
 	if (m->flags & BH_MEM_SHARED)
 		return m->shmem < BH_MAX_SHMEM ? cfg->shmem[m->shmem].pa : 0;
@@ -81,20 +78,17 @@ static uint64_t region_pa(const struct bh_config *cfg,
 }
 
 /* Check that [base, base+size) is page aligned and inside @limit. */
-static void check_window(struct checker *c, const char *vm, const char *field,
-			 uint64_t base, uint64_t size, uint64_t limit,
-			 const char *kind)
+static void check_window(struct checker *c, const char *vm, const char *field, uint64_t base,
+			 uint64_t size, uint64_t limit, const char *kind)
 {
 	if (!size)
 		return;
 	if (!is_aligned(base) || !is_aligned(size))
-		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx not 4 KiB aligned",
-		     vm, field, kind, (unsigned long long)base,
-		     (unsigned long long)size);
+		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx not 4 KiB aligned", vm, field, kind,
+		     (unsigned long long)base, (unsigned long long)size);
 	if (base + size < base || base + size > limit)
-		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx beyond 0x%llx",
-		     vm, field, kind, (unsigned long long)base,
-		     (unsigned long long)size, (unsigned long long)limit);
+		fail(c, "vm \"%s\": %s: %s 0x%llx size 0x%llx beyond 0x%llx", vm, field, kind,
+		     (unsigned long long)base, (unsigned long long)size, (unsigned long long)limit);
 }
 
 static void check_cpus(struct checker *c)
@@ -108,20 +102,20 @@ static void check_cpus(struct checker *c)
 		if (!vm->cpus)
 			fail(c, "vm \"%s\": cpus: no CPU given", vm_name(vm));
 		if (vm->cpus >> CFG_MAX_CPUS)
-			fail(c, "vm \"%s\": cpus: 0x%llx names a CPU >= %u",
-			     vm_name(vm), (unsigned long long)vm->cpus,
-			     CFG_MAX_CPUS);
+			fail(c, "vm \"%s\": cpus: 0x%llx names a CPU >= %u", vm_name(vm),
+			     (unsigned long long)vm->cpus, CFG_MAX_CPUS);
 		for (j = 0; j < i; j++) {
 			uint64_t both = vm->cpus & cfg->vms[j].cpus;
 
 			for (cpu = 0; cpu < 64; cpu++)
 				if (both & (1ull << cpu))
-					fail(c, "vm \"%s\": cpus: CPU %u is already given to vm \"%s\"",
+					fail(c,
+					     "vm \"%s\": cpus: CPU %u is already given to vm "
+					     "\"%s\"",
 					     vm_name(vm), cpu, vm_name(&cfg->vms[j]));
 		}
 		for (j = 0; j < i; j++)
-			if (vm->name && cfg->vms[j].name &&
-			    !strcmp(vm->name, cfg->vms[j].name))
+			if (vm->name && cfg->vms[j].name && !strcmp(vm->name, cfg->vms[j].name))
 				fail(c, "vm \"%s\": name: used twice", vm_name(vm));
 	}
 }
@@ -154,8 +148,7 @@ static void check_ipa_layout(struct checker *c, const struct bh_vm_config *vm)
 		for (j = 0; j < i; j++)
 			if (overlaps(r[i].base, r[i].size, r[j].base, r[j].size))
 				fail(c, "vm \"%s\": %s: IPA 0x%llx size 0x%llx overlaps %s",
-				     vm_name(vm), r[i].what,
-				     (unsigned long long)r[i].base,
+				     vm_name(vm), r[i].what, (unsigned long long)r[i].base,
 				     (unsigned long long)r[i].size, r[j].what);
 }
 
@@ -169,25 +162,22 @@ static void check_mem(struct checker *c, const struct bh_vm_config *vm)
 		const struct bh_mem_region *m = &vm->mem[i];
 
 		snprintf(field, sizeof(field), "mem[%u]", i);
-		check_window(c, vm_name(vm), field, m->ipa, m->size,
-			     CFG_IPA_LIMIT, "ipa");
+		check_window(c, vm_name(vm), field, m->ipa, m->size, CFG_IPA_LIMIT, "ipa");
 		if (m->flags & BH_MEM_FIXED_PA)
-			check_window(c, vm_name(vm), field, m->pa, m->size,
-				     CFG_PA_LIMIT, "pa");
+			check_window(c, vm_name(vm), field, m->pa, m->size, CFG_PA_LIMIT, "pa");
 		if (!(m->flags & BH_MEM_RWX))
 			fail(c, "vm \"%s\": %s: flags give no access", vm_name(vm), field);
 		if (!(m->flags & BH_MEM_SHARED))
 			continue;
 		if ((m->flags & BH_MEM_FIXED_PA))
-			fail(c, "vm \"%s\": %s: flags: SHARED and FIXED_PA together",
-			     vm_name(vm), field);
+			fail(c, "vm \"%s\": %s: flags: SHARED and FIXED_PA together", vm_name(vm),
+			     field);
 		if (m->shmem >= BH_MAX_SHMEM || !cfg->shmem[m->shmem].size)
-			fail(c, "vm \"%s\": %s: shmem %u does not exist",
-			     vm_name(vm), field, m->shmem);
+			fail(c, "vm \"%s\": %s: shmem %u does not exist", vm_name(vm), field,
+			     m->shmem);
 		else if (m->size > cfg->shmem[m->shmem].size)
 			fail(c, "vm \"%s\": %s: size 0x%llx larger than shmem %u (0x%llx)",
-			     vm_name(vm), field, (unsigned long long)m->size,
-			     m->shmem,
+			     vm_name(vm), field, (unsigned long long)m->size, m->shmem,
 			     (unsigned long long)cfg->shmem[m->shmem].size);
 	}
 	if (!vm->mem[0].size)
@@ -204,34 +194,30 @@ static void check_devices(struct checker *c, const struct bh_vm_config *vm)
 		bool listed = false;
 
 		snprintf(field, sizeof(field), "devices[%u]", i);
-		check_window(c, vm_name(vm), field, d->ipa, d->size,
-			     CFG_IPA_LIMIT, "ipa");
-		check_window(c, vm_name(vm), field, d->pa, d->size,
-			     CFG_PA_LIMIT, "pa");
+		check_window(c, vm_name(vm), field, d->ipa, d->size, CFG_IPA_LIMIT, "ipa");
+		check_window(c, vm_name(vm), field, d->pa, d->size, CFG_PA_LIMIT, "pa");
 		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_NS16550)
-			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm),
-			     field, d->kind);
+			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm), field, d->kind);
 		if (!d->intid)
 			continue;
 		for (j = 0; j < BH_MAX_IRQS && vm->irqs[j]; j++)
 			listed |= vm->irqs[j] == d->intid;
 		if (!listed)
-			fail(c, "vm \"%s\": %s: intid %u missing from irqs",
-			     vm_name(vm), field, d->intid);
+			fail(c, "vm \"%s\": %s: intid %u missing from irqs", vm_name(vm), field,
+			     d->intid);
 	}
 }
 
 /* Is [ipa, ipa+size) inside one memory region?  Returns it or NULL. */
-static const struct bh_mem_region *find_region(const struct bh_vm_config *vm,
-					       uint64_t ipa, uint64_t size)
+static const struct bh_mem_region *find_region(const struct bh_vm_config *vm, uint64_t ipa,
+					       uint64_t size)
 {
 	unsigned int i;
 
 	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++) {
 		const struct bh_mem_region *m = &vm->mem[i];
 
-		if (ipa >= m->ipa && size <= m->size &&
-		    ipa - m->ipa <= m->size - size)
+		if (ipa >= m->ipa && size <= m->size && ipa - m->ipa <= m->size - size)
 			return m;
 	}
 	return NULL;
@@ -246,24 +232,26 @@ static void check_images(struct checker *c, const struct bh_vm_config *vm)
 		const struct bh_image *img = &vm->images[i];
 
 		if (img->kind == BH_IMAGE_NONE || img->kind > BH_IMAGE_RAW)
-			fail(c, "vm \"%s\": images[%u]: kind %u unknown",
-			     vm_name(vm), i, img->kind);
+			fail(c, "vm \"%s\": images[%u]: kind %u unknown", vm_name(vm), i,
+			     img->kind);
 		m = find_region(vm, img->ipa, img->size);
 		if (!m)
-			fail(c, "vm \"%s\": images[%u]: ipa 0x%llx size 0x%llx outside its memory regions",
+			fail(c,
+			     "vm \"%s\": images[%u]: ipa 0x%llx size 0x%llx outside its memory "
+			     "regions",
 			     vm_name(vm), i, (unsigned long long)img->ipa,
 			     (unsigned long long)img->size);
 	}
 	m = find_region(vm, vm->entry, 4);
 	if (!m)
-		fail(c, "vm \"%s\": entry: 0x%llx outside its memory regions",
-		     vm_name(vm), (unsigned long long)vm->entry);
+		fail(c, "vm \"%s\": entry: 0x%llx outside its memory regions", vm_name(vm),
+		     (unsigned long long)vm->entry);
 	else if (!(m->flags & BH_MEM_EXEC))
-		fail(c, "vm \"%s\": entry: 0x%llx in a region without BH_MEM_EXEC",
-		     vm_name(vm), (unsigned long long)vm->entry);
+		fail(c, "vm \"%s\": entry: 0x%llx in a region without BH_MEM_EXEC", vm_name(vm),
+		     (unsigned long long)vm->entry);
 	if (vm->entry & 3)
-		fail(c, "vm \"%s\": entry: 0x%llx not 4-byte aligned",
-		     vm_name(vm), (unsigned long long)vm->entry);
+		fail(c, "vm \"%s\": entry: 0x%llx not 4-byte aligned", vm_name(vm),
+		     (unsigned long long)vm->entry);
 }
 
 static void check_irqs(struct checker *c)
@@ -286,19 +274,20 @@ static void check_irqs(struct checker *c)
 
 				for (j = 0; j < end && o->irqs[j]; j++)
 					if (o->irqs[j] == irq)
-						fail(c, "vm \"%s\": irqs[%u]: INTID %u is already given to vm \"%s\"",
+						fail(c,
+						     "vm \"%s\": irqs[%u]: INTID %u is already "
+						     "given to vm \"%s\"",
 						     vm_name(vm), i, irq, vm_name(o));
 			}
 		}
 	}
 }
 
-static void add_range(struct range *r, unsigned int *n, uint64_t base,
-		      uint64_t size, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static void add_range(struct range *r, unsigned int *n, uint64_t base, uint64_t size,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void add_range(struct range *r, unsigned int *n, uint64_t base,
-		      uint64_t size, const char *fmt, ...)
+static void add_range(struct range *r, unsigned int *n, uint64_t base, uint64_t size,
+		      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -324,30 +313,27 @@ static void check_pa_overlaps(struct checker *c)
 	add_range(r, &n, CFG_GIC_BASE, CFG_GIC_SIZE, "the physical GIC");
 	add_range(r, &n, CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
 	for (i = 0; i < BH_MAX_SHMEM && cfg->shmem[i].size; i++) {
-		check_window(c, "-", "shmem", cfg->shmem[i].pa,
-			     cfg->shmem[i].size, CFG_PA_LIMIT, "pa");
-		add_range(r, &n, cfg->shmem[i].pa, cfg->shmem[i].size,
-			  "shmem[%u]", i);
+		check_window(c, "-", "shmem", cfg->shmem[i].pa, cfg->shmem[i].size, CFG_PA_LIMIT,
+			     "pa");
+		add_range(r, &n, cfg->shmem[i].pa, cfg->shmem[i].size, "shmem[%u]", i);
 	}
 	for (v = 0; v < nr_vms(cfg); v++) {
 		const struct bh_vm_config *vm = &cfg->vms[v];
 
 		for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
 			if (!(vm->mem[i].flags & BH_MEM_SHARED))
-				add_range(r, &n, region_pa(cfg, &vm->mem[i]),
-					  vm->mem[i].size,
+				add_range(r, &n, region_pa(cfg, &vm->mem[i]), vm->mem[i].size,
 					  "vm \"%s\": mem[%u]", vm_name(vm), i);
 		for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
-			add_range(r, &n, vm->devices[i].pa,
-				  vm->devices[i].size,
+			add_range(r, &n, vm->devices[i].pa, vm->devices[i].size,
 				  "vm \"%s\": devices[%u]", vm_name(vm), i);
 	}
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (overlaps(r[i].base, r[i].size, r[j].base, r[j].size))
-				fail(c, "%s: PA 0x%llx size 0x%llx overlaps %s",
-				     r[i].what, (unsigned long long)r[i].base,
-				     (unsigned long long)r[i].size, r[j].what);
+				fail(c, "%s: PA 0x%llx size 0x%llx overlaps %s", r[i].what,
+				     (unsigned long long)r[i].base, (unsigned long long)r[i].size,
+				     r[j].what);
 }
 
 /* Pristine image copies must survive: outside every VM's memory. */
@@ -361,29 +347,27 @@ static void check_image_sources(struct checker *c)
 
 		for (i = 0; i < BH_MAX_IMAGES && vm->images[i].size; i++) {
 			const struct bh_image *img = &vm->images[i];
-			const struct bh_mem_region *m =
-				find_region(vm, img->ipa, img->size);
+			const struct bh_mem_region *m = find_region(vm, img->ipa, img->size);
 
-			if (!m || region_pa(cfg, m) + (img->ipa - m->ipa) ==
-				  img->load_pa)
-				continue;	/* in place, or reported */
-			if (overlaps(img->load_pa, img->size, CFG_HYP_BASE,
-				     CFG_HYP_SIZE) ||
-			    overlaps(img->load_pa, img->size,
-				     CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE))
-				fail(c, "vm \"%s\": images[%u]: load_pa 0x%llx size 0x%llx overlaps the hypervisor or QEMU's DTB",
-				     vm_name(vm), i,
-				     (unsigned long long)img->load_pa,
+			if (!m || region_pa(cfg, m) + (img->ipa - m->ipa) == img->load_pa)
+				continue; /* in place, or reported */
+			if (overlaps(img->load_pa, img->size, CFG_HYP_BASE, CFG_HYP_SIZE) ||
+			    overlaps(img->load_pa, img->size, CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE))
+				fail(c,
+				     "vm \"%s\": images[%u]: load_pa 0x%llx size 0x%llx overlaps "
+				     "the hypervisor or QEMU's DTB",
+				     vm_name(vm), i, (unsigned long long)img->load_pa,
 				     (unsigned long long)img->size);
 			for (w = 0; w < nr_vms(cfg); w++)
-				for (j = 0; j < BH_MAX_MEM_REGIONS &&
-					    cfg->vms[w].mem[j].size; j++) {
-					const struct bh_mem_region *o =
-						&cfg->vms[w].mem[j];
+				for (j = 0; j < BH_MAX_MEM_REGIONS && cfg->vms[w].mem[j].size;
+				     j++) {
+					const struct bh_mem_region *o = &cfg->vms[w].mem[j];
 
-					if (overlaps(img->load_pa, img->size,
-						     region_pa(cfg, o), o->size))
-						fail(c, "vm \"%s\": images[%u]: load_pa 0x%llx is copied, but lies in vm \"%s\" mem[%u]",
+					if (overlaps(img->load_pa, img->size, region_pa(cfg, o),
+						     o->size))
+						fail(c,
+						     "vm \"%s\": images[%u]: load_pa 0x%llx is "
+						     "copied, but lies in vm \"%s\" mem[%u]",
 						     vm_name(vm), i,
 						     (unsigned long long)img->load_pa,
 						     vm_name(&cfg->vms[w]), j);
@@ -393,8 +377,7 @@ static void check_image_sources(struct checker *c)
 }
 
 /* The region of @vm mapping shmem @idx; *count gets how many do. */
-static const struct bh_mem_region *shared_region(const struct bh_vm_config *vm,
-						 uint32_t idx,
+static const struct bh_mem_region *shared_region(const struct bh_vm_config *vm, uint32_t idx,
 						 unsigned int *count)
 {
 	const struct bh_mem_region *found = NULL;
@@ -402,8 +385,7 @@ static const struct bh_mem_region *shared_region(const struct bh_vm_config *vm,
 
 	*count = 0;
 	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
-		if ((vm->mem[i].flags & BH_MEM_SHARED) &&
-		    vm->mem[i].shmem == idx) {
+		if ((vm->mem[i].flags & BH_MEM_SHARED) && vm->mem[i].shmem == idx) {
 			found = found ? found : &vm->mem[i];
 			(*count)++;
 		}
@@ -411,8 +393,8 @@ static const struct bh_mem_region *shared_region(const struct bh_vm_config *vm,
 }
 
 /* Does [base, base+size) of @vm touch anything it maps or emulates? */
-static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base,
-			    uint64_t size, char *buf, size_t len)
+static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base, uint64_t size, char *buf,
+			    size_t len)
 {
 	uint64_t gicd = vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
 	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
@@ -424,15 +406,13 @@ static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base,
 			return buf;
 		}
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
-		if (overlaps(base, size, vm->devices[i].ipa,
-			     vm->devices[i].size)) {
+		if (overlaps(base, size, vm->devices[i].ipa, vm->devices[i].size)) {
 			snprintf(buf, len, "devices[%u]", i);
 			return buf;
 		}
 	if (overlaps(base, size, gicd, BH_GICD_SIZE))
 		return "gicd_ipa";
-	if (overlaps(base, size, gicr,
-		     BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1)))
+	if (overlaps(base, size, gicr, BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1)))
 		return "gicr_ipa";
 	return NULL;
 }
@@ -448,13 +428,12 @@ static bool vm_has_irq(const struct bh_vm_config *vm, uint32_t intid)
 }
 
 /* A virtual SPI of remote I/O: in the vGIC's range, not passed through. */
-static void check_virtio_irq(struct checker *c, unsigned int i,
-			     const struct bh_vm_config *vm, const char *field,
-			     uint32_t intid)
+static void check_virtio_irq(struct checker *c, unsigned int i, const struct bh_vm_config *vm,
+			     const char *field, uint32_t intid)
 {
 	if (intid < CFG_SPI_FIRST || intid > CFG_VSPI_LAST)
-		fail(c, "vm \"%s\": virtio[%u].%s: %u is not a virtual SPI (32..%u)",
-		     vm_name(vm), i, field, intid, CFG_VSPI_LAST);
+		fail(c, "vm \"%s\": virtio[%u].%s: %u is not a virtual SPI (32..%u)", vm_name(vm),
+		     i, field, intid, CFG_VSPI_LAST);
 	else if (vm_has_irq(vm, intid))
 		fail(c, "vm \"%s\": virtio[%u].%s: INTID %u is also a passed-through irq",
 		     vm_name(vm), i, field, intid);
@@ -474,12 +453,12 @@ static void check_virtio_frontend(struct checker *c, unsigned int i)
 
 	if (d->mmio_ipa % BH_RIO_MMIO_SIZE || d->mmio_ipa >= CFG_IPA_LIMIT)
 		fail(c, "vm \"%s\": virtio[%u].mmio_ipa: 0x%llx not a 0x%x-aligned IPA",
-		     vm_name(fe), i, (unsigned long long)d->mmio_ipa,
-		     BH_RIO_MMIO_SIZE);
+		     vm_name(fe), i, (unsigned long long)d->mmio_ipa, BH_RIO_MMIO_SIZE);
 	/* the whole page must trap: nothing else of the frontend may be in it */
 	who = ipa_user(fe, d->mmio_ipa & ~(PAGE - 1), PAGE, buf, sizeof(buf));
 	if (who)
-		fail(c, "vm \"%s\": virtio[%u].mmio_ipa: page of 0x%llx is mapped or emulated as %s",
+		fail(c,
+		     "vm \"%s\": virtio[%u].mmio_ipa: page of 0x%llx is mapped or emulated as %s",
 		     vm_name(fe), i, (unsigned long long)d->mmio_ipa, who);
 	check_virtio_irq(c, i, fe, "intid", d->intid);
 	if (d->shmem >= BH_MAX_SHMEM || !cfg->shmem[d->shmem].size) {
@@ -489,15 +468,20 @@ static void check_virtio_frontend(struct checker *c, unsigned int i)
 	fw = shared_region(fe, d->shmem, &nf);
 	bw = shared_region(be, d->shmem, &nb);
 	if (nf != 1)
-		fail(c, "vm \"%s\": virtio[%u].shmem: the frontend must map shmem %u exactly once (BH_MEM_SHARED), not %u times",
+		fail(c,
+		     "vm \"%s\": virtio[%u].shmem: the frontend must map shmem %u exactly once "
+		     "(BH_MEM_SHARED), not %u times",
 		     vm_name(fe), i, d->shmem, nf);
 	if (nb != 1)
-		fail(c, "vm \"%s\": virtio[%u].shmem: the backend must map shmem %u exactly once (BH_MEM_SHARED), not %u times",
+		fail(c,
+		     "vm \"%s\": virtio[%u].shmem: the backend must map shmem %u exactly once "
+		     "(BH_MEM_SHARED), not %u times",
 		     vm_name(be), i, d->shmem, nb);
 	if (fw && bw && fw->size != bw->size)
-		fail(c, "vm \"%s\": virtio[%u].shmem: window 0x%llx bytes, but the frontend's is 0x%llx",
-		     vm_name(be), i, (unsigned long long)bw->size,
-		     (unsigned long long)fw->size);
+		fail(c,
+		     "vm \"%s\": virtio[%u].shmem: window 0x%llx bytes, but the frontend's is "
+		     "0x%llx",
+		     vm_name(be), i, (unsigned long long)bw->size, (unsigned long long)fw->size);
 	if (fw && (fw->flags & BH_MEM_RW) != BH_MEM_RW)
 		fail(c, "vm \"%s\": virtio[%u].shmem: the frontend's window must be read/write",
 		     vm_name(fe), i);
@@ -521,30 +505,26 @@ static void check_virtio_backend(struct checker *c, unsigned int i)
 	char buf[32], field[40];
 
 	snprintf(field, sizeof(field), "virtio[%u].ctrl_ipa", i);
-	check_window(c, vm_name(be), field, d->ctrl_ipa, BH_RIO_CTRL_SIZE,
-		     CFG_IPA_LIMIT, "ipa");
+	check_window(c, vm_name(be), field, d->ctrl_ipa, BH_RIO_CTRL_SIZE, CFG_IPA_LIMIT, "ipa");
 	snprintf(field, sizeof(field), "virtio[%u].doorbell_ipa", i);
-	check_window(c, vm_name(be), field, d->doorbell_ipa,
-		     BH_RIO_DOORBELL_SIZE, CFG_IPA_LIMIT, "ipa");
+	check_window(c, vm_name(be), field, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE, CFG_IPA_LIMIT,
+		     "ipa");
 	who = ipa_user(be, d->ctrl_ipa, BH_RIO_CTRL_SIZE, buf, sizeof(buf));
 	if (who)
-		fail(c, "vm \"%s\": virtio[%u].ctrl_ipa: 0x%llx overlaps %s",
-		     vm_name(be), i, (unsigned long long)d->ctrl_ipa, who);
-	who = ipa_user(be, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE, buf,
-		       sizeof(buf));
+		fail(c, "vm \"%s\": virtio[%u].ctrl_ipa: 0x%llx overlaps %s", vm_name(be), i,
+		     (unsigned long long)d->ctrl_ipa, who);
+	who = ipa_user(be, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE, buf, sizeof(buf));
 	if (who)
-		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: 0x%llx overlaps %s",
-		     vm_name(be), i, (unsigned long long)d->doorbell_ipa, who);
-	if (overlaps(d->ctrl_ipa, BH_RIO_CTRL_SIZE, d->doorbell_ipa,
-		     BH_RIO_DOORBELL_SIZE))
-		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: overlaps its ctrl_ipa",
-		     vm_name(be), i);
+		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: 0x%llx overlaps %s", vm_name(be), i,
+		     (unsigned long long)d->doorbell_ipa, who);
+	if (overlaps(d->ctrl_ipa, BH_RIO_CTRL_SIZE, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE))
+		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: overlaps its ctrl_ipa", vm_name(be),
+		     i);
 	check_virtio_irq(c, i, be, "backend_intid", d->backend_intid);
 }
 
 /* Two devices must not collide in the VMs they share. */
-static void check_virtio_pair(struct checker *c, unsigned int i,
-			      unsigned int j)
+static void check_virtio_pair(struct checker *c, unsigned int i, unsigned int j)
 {
 	const struct bh_config *cfg = c->cfg;
 	const struct bh_virtio *a = &cfg->virtio[i], *b = &cfg->virtio[j];
@@ -552,38 +532,35 @@ static void check_virtio_pair(struct checker *c, unsigned int i,
 	const char *be = vm_name(&cfg->vms[a->backend]);
 
 	if (a->name && b->name && !strcmp(a->name, b->name))
-		fail(c, "virtio[%u].name: \"%s\" is also virtio[%u]'s", i,
-		     a->name, j);
+		fail(c, "virtio[%u].name: \"%s\" is also virtio[%u]'s", i, a->name, j);
 	if (a->shmem == b->shmem)
-		fail(c, "virtio[%u].shmem: %u is also virtio[%u]'s window", i,
-		     a->shmem, j);
+		fail(c, "virtio[%u].shmem: %u is also virtio[%u]'s window", i, a->shmem, j);
 	if (a->frontend == b->frontend) {
-		if (overlaps(a->mmio_ipa, BH_RIO_MMIO_SIZE, b->mmio_ipa,
-			     BH_RIO_MMIO_SIZE))
-			fail(c, "vm \"%s\": virtio[%u].mmio_ipa: overlaps virtio[%u]'s",
-			     fe, i, j);
+		if (overlaps(a->mmio_ipa, BH_RIO_MMIO_SIZE, b->mmio_ipa, BH_RIO_MMIO_SIZE))
+			fail(c, "vm \"%s\": virtio[%u].mmio_ipa: overlaps virtio[%u]'s", fe, i, j);
 		if (a->intid == b->intid)
-			fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s",
-			     fe, i, a->intid, j);
+			fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s", fe, i,
+			     a->intid, j);
 	}
 	if (a->frontend == b->backend && a->intid == b->backend_intid)
-		fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s backend_intid",
-		     fe, i, a->intid, j);
+		fail(c, "vm \"%s\": virtio[%u].intid: %u is also virtio[%u]'s backend_intid", fe, i,
+		     a->intid, j);
 	if (a->backend == b->frontend && a->backend_intid == b->intid)
-		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s intid",
-		     be, i, a->backend_intid, j);
+		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s intid", be, i,
+		     a->backend_intid, j);
 	if (a->backend != b->backend)
 		return;
 	if (a->backend_intid == b->backend_intid)
-		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s",
-		     be, i, a->backend_intid, j);
+		fail(c, "vm \"%s\": virtio[%u].backend_intid: %u is also virtio[%u]'s", be, i,
+		     a->backend_intid, j);
 	if (overlaps(a->ctrl_ipa, BH_RIO_CTRL_SIZE, b->ctrl_ipa, BH_RIO_CTRL_SIZE) ||
 	    overlaps(a->ctrl_ipa, BH_RIO_CTRL_SIZE, b->doorbell_ipa, BH_RIO_DOORBELL_SIZE))
 		fail(c, "vm \"%s\": virtio[%u].ctrl_ipa: overlaps virtio[%u]'s ctrl or doorbell",
 		     be, i, j);
 	if (overlaps(a->doorbell_ipa, BH_RIO_DOORBELL_SIZE, b->ctrl_ipa, BH_RIO_CTRL_SIZE) ||
 	    overlaps(a->doorbell_ipa, BH_RIO_DOORBELL_SIZE, b->doorbell_ipa, BH_RIO_DOORBELL_SIZE))
-		fail(c, "vm \"%s\": virtio[%u].doorbell_ipa: overlaps virtio[%u]'s ctrl or doorbell",
+		fail(c,
+		     "vm \"%s\": virtio[%u].doorbell_ipa: overlaps virtio[%u]'s ctrl or doorbell",
 		     be, i, j);
 }
 
@@ -591,8 +568,7 @@ static bool printable(const char *s)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
-		      *s == '.'))
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
 			return false;
 	return true;
 }
@@ -607,15 +583,13 @@ static void check_virtio(struct checker *c)
 
 		if (d->frontend >= nr_vms(cfg) || d->backend >= nr_vms(cfg) ||
 		    d->frontend == d->backend) {
-			fail(c, "virtio[%u]: frontend %u / backend %u: not two different VMs",
-			     i, d->frontend, d->backend);
+			fail(c, "virtio[%u]: frontend %u / backend %u: not two different VMs", i,
+			     d->frontend, d->backend);
 			continue;
 		}
 		/* it becomes linux,uio-name and the device model's handle */
-		if (!d->name || !d->name[0] || strlen(d->name) > 31 ||
-		    !printable(d->name))
-			fail(c, "virtio[%u].name: missing or not [A-Za-z0-9._-]{1,31}",
-			     i);
+		if (!d->name || !d->name[0] || strlen(d->name) > 31 || !printable(d->name))
+			fail(c, "virtio[%u].name: missing or not [A-Za-z0-9._-]{1,31}", i);
 		check_virtio_frontend(c, i);
 		check_virtio_backend(c, i);
 		for (j = 0; j < i; j++)

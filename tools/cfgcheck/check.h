@@ -10,24 +10,24 @@
 #include <bulkhead/config.h>
 
 /* Platform memory the VMs must leave alone (QEMU virt, -m 1G or more). */
-#define CFG_RAM_BASE		0x40000000ull
-#define CFG_HYP_BASE		0x40000000ull	/* hypervisor image, stacks, tables */
-#define CFG_HYP_SIZE		0x01000000ull
-#define CFG_QEMU_DTB_BASE	0x48000000ull	/* QEMU's DTB for -m 1G */
-#define CFG_QEMU_DTB_SIZE	0x00200000ull
+#define CFG_RAM_BASE	  0x40000000ull
+#define CFG_HYP_BASE	  0x40000000ull /* hypervisor image, stacks, tables */
+#define CFG_HYP_SIZE	  0x01000000ull
+#define CFG_QEMU_DTB_BASE 0x48000000ull /* QEMU's DTB for -m 1G */
+#define CFG_QEMU_DTB_SIZE 0x00200000ull
 /* Devices only the hypervisor may touch: passing them through would let a
  * VM reprogram interrupts of others (GICD/ITS/GICR) or move the PCI UARTs'
  * I/O pages (ECAM). */
-#define CFG_GIC_BASE		0x08000000ull	/* GICD, ITS, GICR of virt */
-#define CFG_GIC_SIZE		0x01000000ull
-#define CFG_PCIE_ECAM_BASE	0x4010000000ull
-#define CFG_PCIE_ECAM_SIZE	0x10000000ull
-#define CFG_MAX_CPUS		BH_MAX_CPUS
-#define CFG_IPA_LIMIT		(1ull << 39)	/* stage-2 input size */
-#define CFG_PA_LIMIT		(1ull << 40)	/* Cortex-A53 PARange */
-#define CFG_SPI_FIRST		32
-#define CFG_SPI_LAST		1019
-#define CFG_VSPI_LAST		287	/* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
+#define CFG_GIC_BASE	   0x08000000ull /* GICD, ITS, GICR of virt */
+#define CFG_GIC_SIZE	   0x01000000ull
+#define CFG_PCIE_ECAM_BASE 0x4010000000ull
+#define CFG_PCIE_ECAM_SIZE 0x10000000ull
+#define CFG_MAX_CPUS	   BH_MAX_CPUS
+#define CFG_IPA_LIMIT	   (1ull << 39) /* stage-2 input size */
+#define CFG_PA_LIMIT	   (1ull << 40) /* Cortex-A53 PARange */
+#define CFG_SPI_FIRST	   32
+#define CFG_SPI_LAST	   1019
+#define CFG_VSPI_LAST	   287 /* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
 
 /**
  * cfg_report_fn - receives one error message (no trailing newline)

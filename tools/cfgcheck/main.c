@@ -22,8 +22,7 @@ int main(void)
 	int errors = cfg_check(&bh_config, report, NULL);
 
 	if (errors) {
-		fprintf(stderr, "%s: %d error%s\n", CFGCHECK_NAME, errors,
-			errors == 1 ? "" : "s");
+		fprintf(stderr, "%s: %d error%s\n", CFGCHECK_NAME, errors, errors == 1 ? "" : "s");
 		return 1;
 	}
 	return 0;

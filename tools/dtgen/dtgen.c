@@ -15,23 +15,19 @@
 #include "check.h"
 #include "dtgen.h"
 
-#define MSG_MAX			400
-#define ALIGN_2M		0x200000ull
+#define MSG_MAX	 400
+#define ALIGN_2M 0x200000ull
 /* Linux arm64 booting.rst §2: the DTB is 8-byte aligned and <= 2 MiB. */
-#define DTB_ALIGN		8ull
-#define DTB_MAX_SIZE		0x200000ull
-#define DTS_MAX_DEPTH		8
+#define DTB_ALIGN     8ull
+#define DTB_MAX_SIZE  0x200000ull
+#define DTS_MAX_DEPTH 8
 
 static const char *const image_kinds[] = {
-	[BH_IMAGE_NONE] = "none",
-	[BH_IMAGE_KERNEL] = "kernel",
-	[BH_IMAGE_INITRD] = "initrd",
-	[BH_IMAGE_DTB] = "dtb",
-	[BH_IMAGE_RAW] = "raw",
+	[BH_IMAGE_NONE] = "none", [BH_IMAGE_KERNEL] = "kernel", [BH_IMAGE_INITRD] = "initrd",
+	[BH_IMAGE_DTB] = "dtb",	  [BH_IMAGE_RAW] = "raw",
 };
 
-static void fail(struct dtgen *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void fail(struct dtgen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void fail(struct dtgen *g, const char *fmt, ...)
 {
@@ -71,8 +67,7 @@ static unsigned int nr_images(const struct bh_vm_config *vm)
 	return n;
 }
 
-static const struct bh_image *find_image(const struct bh_vm_config *vm,
-					 uint32_t kind)
+static const struct bh_image *find_image(const struct bh_vm_config *vm, uint32_t kind)
 {
 	unsigned int i;
 
@@ -82,8 +77,7 @@ static const struct bh_image *find_image(const struct bh_vm_config *vm,
 	return NULL;
 }
 
-static struct dtgen_file *find_file(struct dtgen *g, unsigned int vm,
-				    unsigned int image)
+static struct dtgen_file *find_file(struct dtgen *g, unsigned int vm, unsigned int image)
 {
 	unsigned int i;
 
@@ -146,15 +140,14 @@ static int kind_from_name(const char *s, size_t len)
 	unsigned int k;
 
 	for (k = BH_IMAGE_KERNEL; k <= BH_IMAGE_RAW; k++)
-		if (strlen(image_kinds[k]) == len &&
-		    !strncmp(image_kinds[k], s, len))
+		if (strlen(image_kinds[k]) == len && !strncmp(image_kinds[k], s, len))
 			return (int)k;
 	return -1;
 }
 
 /* Bind @path to image @image of VM @vm; @wild bindings never replace. */
-static void bind_one(struct dtgen *g, unsigned int vm, unsigned int image,
-		     const char *path, uint64_t size, bool wild)
+static void bind_one(struct dtgen *g, unsigned int vm, unsigned int image, const char *path,
+		     uint64_t size, bool wild)
 {
 	struct dtgen_file *f = find_file(g, vm, image);
 
@@ -196,8 +189,7 @@ int dtgen_bind(struct dtgen *g, const char *spec, uint64_t size)
 	}
 	wild = !strcmp(vmname, "*");
 	if (!wild && dtgen_vm_index(g->cfg, vmname) < 0) {
-		fail(g, "--image %s: no vm \"%s\" in config \"%s\"", spec,
-		     vmname, g->cfg->name);
+		fail(g, "--image %s: no vm \"%s\" in config \"%s\"", spec, vmname, g->cfg->name);
 		return -EINVAL;
 	}
 	for (v = 0; v < nr_vms(g->cfg); v++) {
@@ -235,17 +227,20 @@ int dtgen_check_files(struct dtgen *g, int need_dtb)
 			if (!f) {
 				if (img->kind == BH_IMAGE_DTB && !need_dtb &&
 				    dtgen_vm_has_dt(g->cfg, v))
-					continue;	/* dtc has not run yet */
-				fail(g, "vm \"%s\": images[%u] (%s): no file given (--image %s:%s=PATH)",
-				     vm->name, i, kind_name(img->kind),
-				     vm->name, kind_name(img->kind));
+					continue; /* dtc has not run yet */
+				fail(g,
+				     "vm \"%s\": images[%u] (%s): no file given (--image "
+				     "%s:%s=PATH)",
+				     vm->name, i, kind_name(img->kind), vm->name,
+				     kind_name(img->kind));
 				continue;
 			}
 			if (f->size > img->size)
-				fail(g, "vm \"%s\": images[%u] (%s): %s is 0x%llx bytes, more than the 0x%llx reserved",
+				fail(g,
+				     "vm \"%s\": images[%u] (%s): %s is 0x%llx bytes, more than "
+				     "the 0x%llx reserved",
 				     vm->name, i, kind_name(img->kind), f->path,
-				     (unsigned long long)f->size,
-				     (unsigned long long)img->size);
+				     (unsigned long long)f->size, (unsigned long long)img->size);
 		}
 	}
 	return g->errors > before ? -EINVAL : 0;
@@ -258,8 +253,7 @@ struct dts {
 	int depth;
 };
 
-static void dts_line(struct dts *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void dts_line(struct dts *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void dts_line(struct dts *d, const char *fmt, ...)
 {
@@ -274,8 +268,8 @@ static void dts_line(struct dts *d, const char *fmt, ...)
 	fputc('\n', d->f);
 }
 
-static void dts_open(struct dts *d, const char *label, const char *name,
-		     uint64_t unit, bool has_unit)
+static void dts_open(struct dts *d, const char *label, const char *name, uint64_t unit,
+		     bool has_unit)
 {
 	char lbl[40] = "";
 
@@ -312,14 +306,12 @@ static int dts_quote(char *out, size_t n, const char *s)
 	return 0;
 }
 
-static void dts_str(struct dtgen *g, struct dts *d, const char *prop,
-		    const char *val)
+static void dts_str(struct dtgen *g, struct dts *d, const char *prop, const char *val)
 {
 	char q[DTGEN_PATH_MAX * 2];
 
 	if (dts_quote(q, sizeof(q), val)) {
-		fail(g, "%s: \"%.40s...\" is too long or has non-printable characters",
-		     prop, val);
+		fail(g, "%s: \"%.40s...\" is too long or has non-printable characters", prop, val);
 		return;
 	}
 	dts_line(d, "%s = \"%s\";", prop, q);
@@ -332,21 +324,20 @@ static void dts_u32(struct dts *d, const char *prop, uint32_t v)
 
 static void dts_u64(struct dts *d, const char *prop, uint64_t v)
 {
-	dts_line(d, "%s = <0x%x 0x%x>;", prop, (uint32_t)(v >> 32),
-		 (uint32_t)v);
+	dts_line(d, "%s = <0x%x 0x%x>;", prop, (uint32_t)(v >> 32), (uint32_t)v);
 }
 
 /* reg with #address-cells = #size-cells = 2 */
 static void dts_reg(struct dts *d, uint64_t base, uint64_t size)
 {
-	dts_line(d, "reg = <0x%x 0x%x 0x%x 0x%x>;", (uint32_t)(base >> 32),
-		 (uint32_t)base, (uint32_t)(size >> 32), (uint32_t)size);
+	dts_line(d, "reg = <0x%x 0x%x 0x%x 0x%x>;", (uint32_t)(base >> 32), (uint32_t)base,
+		 (uint32_t)(size >> 32), (uint32_t)size);
 }
 
 static void dts_spi(struct dts *d, uint32_t intid)
 {
-	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI,
-		 intid - DT_GIC_SPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH);
+	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI, intid - DT_GIC_SPI_BASE,
+		 DT_IRQ_TYPE_LEVEL_HIGH);
 }
 
 /* ------------------------------------------------------------ nodes */
@@ -383,7 +374,7 @@ static const struct bh_device *vm_console(const struct bh_vm_config *vm)
 }
 
 /* The uio driver only binds "generic-uio" when told so (uio_pdrv_genirq.c). */
-#define UIO_OF_ID_ARG		"uio_pdrv_genirq.of_id=generic-uio"
+#define UIO_OF_ID_ARG "uio_pdrv_genirq.of_id=generic-uio"
 
 static bool vm_is_backend(const struct bh_config *cfg, unsigned int v);
 
@@ -393,16 +384,13 @@ static void node_chosen(struct dtgen *g, struct dts *d, unsigned int v)
 	const struct bh_image *initrd = find_image(vm, BH_IMAGE_INITRD);
 
 	dts_open(d, NULL, "chosen", 0, false);
-	if (vm_is_backend(g->cfg, v) &&
-	    (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
+	if (vm_is_backend(g->cfg, v) && (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
 		char args[DTGEN_PATH_MAX];
 
 		if (snprintf(args, sizeof(args), "%s%s" UIO_OF_ID_ARG,
 			     vm->bootargs ? vm->bootargs : "",
-			     vm->bootargs && vm->bootargs[0] ? " " : "") >=
-		    (int)sizeof(args))
-			fail(g, "vm \"%s\": bootargs: too long to add " UIO_OF_ID_ARG,
-			     vm->name);
+			     vm->bootargs && vm->bootargs[0] ? " " : "") >= (int)sizeof(args))
+			fail(g, "vm \"%s\": bootargs: too long to add " UIO_OF_ID_ARG, vm->name);
 		else
 			dts_str(g, d, "bootargs", args);
 	} else if (vm->bootargs) {
@@ -411,8 +399,7 @@ static void node_chosen(struct dtgen *g, struct dts *d, unsigned int v)
 	if (vm_console(vm))
 		dts_str(g, d, "stdout-path", "serial0");
 	if (initrd) {
-		const struct dtgen_file *f =
-			find_file(g, v, (unsigned int)(initrd - vm->images));
+		const struct dtgen_file *f = find_file(g, v, (unsigned int)(initrd - vm->images));
 		/* the exact end: Linux unpacks up to it, trailing junk fails */
 		uint64_t len = f ? f->size : initrd->size;
 
@@ -499,15 +486,11 @@ static void node_timer(struct dtgen *g, struct dts *d)
 	dts_open(d, NULL, "timer", 0, false);
 	dts_str(g, d, "compatible", "arm,armv8-timer");
 	/* order fixed by the binding: secure phys, phys, virt, hyp */
-	dts_line(d, "interrupts = <%u %u %u>, <%u %u %u>, <%u %u %u>, <%u %u %u>;",
-		 DT_GIC_PPI, DT_INTID_TIMER_SEC_PHYS - DT_GIC_PPI_BASE,
-		 DT_IRQ_TYPE_LEVEL_HIGH,
-		 DT_GIC_PPI, DT_INTID_TIMER_PHYS - DT_GIC_PPI_BASE,
-		 DT_IRQ_TYPE_LEVEL_HIGH,
-		 DT_GIC_PPI, DT_INTID_TIMER_VIRT - DT_GIC_PPI_BASE,
-		 DT_IRQ_TYPE_LEVEL_HIGH,
-		 DT_GIC_PPI, DT_INTID_TIMER_HYP - DT_GIC_PPI_BASE,
-		 DT_IRQ_TYPE_LEVEL_HIGH);
+	dts_line(d, "interrupts = <%u %u %u>, <%u %u %u>, <%u %u %u>, <%u %u %u>;", DT_GIC_PPI,
+		 DT_INTID_TIMER_SEC_PHYS - DT_GIC_PPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH, DT_GIC_PPI,
+		 DT_INTID_TIMER_PHYS - DT_GIC_PPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH, DT_GIC_PPI,
+		 DT_INTID_TIMER_VIRT - DT_GIC_PPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH, DT_GIC_PPI,
+		 DT_INTID_TIMER_HYP - DT_GIC_PPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH);
 	dts_close(d);
 }
 
@@ -527,9 +510,8 @@ static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
 	dts_u32(d, "#redistributor-regions", 1);
 	dts_line(d, "reg = <0x%x 0x%x 0x%x 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
 		 (uint32_t)(vm_gicd(vm) >> 32), (uint32_t)vm_gicd(vm),
-		 (uint32_t)(BH_GICD_SIZE >> 32), (uint32_t)BH_GICD_SIZE,
-		 (uint32_t)(gicr >> 32), (uint32_t)gicr,
-		 (uint32_t)(gicr_size >> 32), (uint32_t)gicr_size);
+		 (uint32_t)(BH_GICD_SIZE >> 32), (uint32_t)BH_GICD_SIZE, (uint32_t)(gicr >> 32),
+		 (uint32_t)gicr, (uint32_t)(gicr_size >> 32), (uint32_t)gicr_size);
 	dts_close(d);
 }
 
@@ -556,8 +538,7 @@ static void node_clock(struct dtgen *g, struct dts *d, unsigned int v)
 	dts_close(d);
 }
 
-static void node_device(struct dtgen *g, struct dts *d, unsigned int v,
-			unsigned int i)
+static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
 {
 	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
 	char label[16];
@@ -587,9 +568,8 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v,
 		break;
 	default:
 		/* plain MMIO pass-through: mapped, but no driver is implied */
-		dts_line(d, "/* devices[%u] \"%s\": generic MMIO at 0x%llx, no node */",
-			 i, dev->name ? dev->name : "?",
-			 (unsigned long long)dev->ipa);
+		dts_line(d, "/* devices[%u] \"%s\": generic MMIO at 0x%llx, no node */", i,
+			 dev->name ? dev->name : "?", (unsigned long long)dev->ipa);
 		break;
 	}
 }
@@ -616,8 +596,7 @@ static bool vm_is_backend(const struct bh_config *cfg, unsigned int v)
 }
 
 /* The region of @vm mapping shmem @idx (cfg_check() made it unique). */
-static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm,
-						 uint32_t idx)
+static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm, uint32_t idx)
 {
 	unsigned int i;
 
@@ -629,8 +608,8 @@ static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm,
 
 static void dts_spi_edge(struct dts *d, uint32_t intid)
 {
-	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI,
-		 intid - DT_GIC_SPI_BASE, DT_IRQ_TYPE_EDGE_RISING);
+	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI, intid - DT_GIC_SPI_BASE,
+		 DT_IRQ_TYPE_EDGE_RISING);
 }
 
 /*
@@ -640,8 +619,7 @@ static void dts_spi_edge(struct dts *d, uint32_t intid)
  * virtio_ring and virtio_console then allocate rings and bounce buffers
  * only there (kernel/dma/swiotlb.c; least privilege, docs/design.md §5).
  */
-static void node_virtio_frontend(struct dtgen *g, struct dts *d,
-				 unsigned int v)
+static void node_virtio_frontend(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	const struct bh_config *cfg = g->cfg;
 	const struct bh_vm_config *vm = &cfg->vms[v];
@@ -722,19 +700,17 @@ static void node_virtio_backend(struct dtgen *g, struct dts *d, unsigned int v)
 			continue;
 		w = virtio_window(&cfg->vms[v], dev->shmem);
 		if (!w) {
-			fail(g, "vm \"%s\": virtio[%u]: no shared window",
-			     cfg->vms[v].name, i);
+			fail(g, "vm \"%s\": virtio[%u]: no shared window", cfg->vms[v].name, i);
 			return;
 		}
 		dts_open(d, NULL, "bulkhead-rio", dev->ctrl_ipa, true);
 		dts_str(g, d, "compatible", "generic-uio");
 		dts_str(g, d, "linux,uio-name", dev->name ? dev->name : "?");
-		dts_line(d, "reg = <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
-			 (uint32_t)(dev->ctrl_ipa >> 32), (uint32_t)dev->ctrl_ipa,
-			 BH_RIO_CTRL_SIZE,
-			 (uint32_t)(dev->doorbell_ipa >> 32),
-			 (uint32_t)dev->doorbell_ipa, BH_RIO_DOORBELL_SIZE,
-			 (uint32_t)(w->ipa >> 32), (uint32_t)w->ipa,
+		dts_line(d,
+			 "reg = <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x0 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
+			 (uint32_t)(dev->ctrl_ipa >> 32), (uint32_t)dev->ctrl_ipa, BH_RIO_CTRL_SIZE,
+			 (uint32_t)(dev->doorbell_ipa >> 32), (uint32_t)dev->doorbell_ipa,
+			 BH_RIO_DOORBELL_SIZE, (uint32_t)(w->ipa >> 32), (uint32_t)w->ipa,
 			 (uint32_t)(w->size >> 32), (uint32_t)w->size);
 		dts_spi_edge(d, dev->backend_intid);
 		dts_close(d);
@@ -758,25 +734,26 @@ static void check_linux_vm(struct dtgen *g, unsigned int v)
 	if (!dtb)
 		return;
 	if (vm->x0 != dtb->ipa)
-		fail(g, "vm \"%s\": x0: 0x%llx is not the DTB's ipa 0x%llx",
-		     vm->name, (unsigned long long)vm->x0,
-		     (unsigned long long)dtb->ipa);
+		fail(g, "vm \"%s\": x0: 0x%llx is not the DTB's ipa 0x%llx", vm->name,
+		     (unsigned long long)vm->x0, (unsigned long long)dtb->ipa);
 	if ((dtb->ipa & (DTB_ALIGN - 1)) || dtb->size > DTB_MAX_SIZE)
-		fail(g, "vm \"%s\": images[%u] (dtb): must be 8-byte aligned and at most 2 MiB (Linux booting.rst)",
+		fail(g,
+		     "vm \"%s\": images[%u] (dtb): must be 8-byte aligned and at most 2 MiB (Linux "
+		     "booting.rst)",
 		     vm->name, (unsigned int)(dtb - vm->images));
 	if (!kernel) {
-		fail(g, "vm \"%s\": images: a DTB but no kernel image",
-		     vm->name);
+		fail(g, "vm \"%s\": images: a DTB but no kernel image", vm->name);
 		return;
 	}
 	if (kernel->ipa & (ALIGN_2M - 1))
-		fail(g, "vm \"%s\": images[%u] (kernel): ipa 0x%llx not 2 MiB aligned (Linux booting.rst)",
+		fail(g,
+		     "vm \"%s\": images[%u] (kernel): ipa 0x%llx not 2 MiB aligned (Linux "
+		     "booting.rst)",
 		     vm->name, (unsigned int)(kernel - vm->images),
 		     (unsigned long long)kernel->ipa);
 	if (vm->entry != kernel->ipa)
-		fail(g, "vm \"%s\": entry: 0x%llx is not the kernel's ipa 0x%llx",
-		     vm->name, (unsigned long long)vm->entry,
-		     (unsigned long long)kernel->ipa);
+		fail(g, "vm \"%s\": entry: 0x%llx is not the kernel's ipa 0x%llx", vm->name,
+		     (unsigned long long)vm->entry, (unsigned long long)kernel->ipa);
 }
 
 int dtgen_write_dts(struct dtgen *g, unsigned int v, FILE *out)
@@ -837,11 +814,10 @@ static int load_cmp(const void *a, const void *b)
 	return x->f->image < y->f->image ? -1 : x->f->image > y->f->image;
 }
 
-static void load_what(const struct dtgen *g, const struct load *l,
-		      char *buf, size_t n)
+static void load_what(const struct dtgen *g, const struct load *l, char *buf, size_t n)
 {
-	snprintf(buf, n, "vm \"%s\": images[%u] (%s)",
-		 g->cfg->vms[l->f->vm].name, l->f->image, l->f->path);
+	snprintf(buf, n, "vm \"%s\": images[%u] (%s)", g->cfg->vms[l->f->vm].name, l->f->image,
+		 l->f->path);
 }
 
 /* Files must not land on the hypervisor or QEMU's DTB either. */
@@ -853,10 +829,8 @@ static void check_load_platform(struct dtgen *g, const struct load *l)
 	if (l->pa < CFG_HYP_BASE + CFG_HYP_SIZE && CFG_HYP_BASE < l->pa + l->size)
 		fail(g, "%s: load_pa 0x%llx overlaps the hypervisor", what,
 		     (unsigned long long)l->pa);
-	if (l->pa < CFG_QEMU_DTB_BASE + CFG_QEMU_DTB_SIZE &&
-	    CFG_QEMU_DTB_BASE < l->pa + l->size)
-		fail(g, "%s: load_pa 0x%llx overlaps QEMU's DTB", what,
-		     (unsigned long long)l->pa);
+	if (l->pa < CFG_QEMU_DTB_BASE + CFG_QEMU_DTB_SIZE && CFG_QEMU_DTB_BASE < l->pa + l->size)
+		fail(g, "%s: load_pa 0x%llx overlaps QEMU's DTB", what, (unsigned long long)l->pa);
 }
 
 int dtgen_write_loaders(struct dtgen *g, FILE *out)
@@ -880,19 +854,17 @@ int dtgen_write_loaders(struct dtgen *g, FILE *out)
 
 		check_load_platform(g, l);
 		if (top && l->pa == top->pa && !strcmp(l->f->path, top->f->path))
-			continue;	/* one pristine copy serves several VMs */
+			continue; /* one pristine copy serves several VMs */
 		/* sorted by address: only the file reaching furthest can collide */
 		if (top && l->pa < top->pa + top->size) {
 			load_what(g, l, a, sizeof(a));
 			load_what(g, top, b, sizeof(b));
-			fail(g, "%s: load_pa 0x%llx overlaps %s", a,
-			     (unsigned long long)l->pa, b);
+			fail(g, "%s: load_pa 0x%llx overlaps %s", a, (unsigned long long)l->pa, b);
 			continue;
 		}
 		if (!top || l->pa + l->size > top->pa + top->size)
 			top = l;
-		fprintf(out, "0x%llx %s\n", (unsigned long long)loads[i].pa,
-			loads[i].f->path);
+		fprintf(out, "0x%llx %s\n", (unsigned long long)loads[i].pa, loads[i].f->path);
 		lines++;
 	}
 	return g->errors > before ? -EINVAL : (int)lines;

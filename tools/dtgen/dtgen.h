@@ -15,27 +15,27 @@
 #include <bulkhead/config.h>
 
 /* Generic-timer PPIs as INTIDs (Arm ARM D11.2.4, GICv3 IHI0069 §2.2.1). */
-#define DT_INTID_TIMER_SEC_PHYS	29
+#define DT_INTID_TIMER_SEC_PHYS 29
 #define DT_INTID_TIMER_PHYS	30
 #define DT_INTID_TIMER_VIRT	27
 #define DT_INTID_TIMER_HYP	26
 
 /* GIC DT binding (arm,gic-v3.yaml): cell 0 = type, cell 1 = number. */
-#define DT_GIC_SPI		0
-#define DT_GIC_PPI		1
-#define DT_GIC_SPI_BASE		32
-#define DT_GIC_PPI_BASE		16
+#define DT_GIC_SPI	0
+#define DT_GIC_PPI	1
+#define DT_GIC_SPI_BASE 32
+#define DT_GIC_PPI_BASE 16
 /* include/dt-bindings/interrupt-controller/irq.h */
-#define DT_IRQ_TYPE_EDGE_RISING	1
+#define DT_IRQ_TYPE_EDGE_RISING 1
 #define DT_IRQ_TYPE_LEVEL_HIGH	4
 
 /* pci-serial's 16550A (docs/design.md §2.3): 1.8432 MHz, byte registers. */
-#define DT_NS16550_CLOCK	1843200
+#define DT_NS16550_CLOCK 1843200
 /* PL011 reference clock QEMU virt advertises (hw/arm/virt.c "apb-pclk"). */
-#define DT_PL011_CLOCK		24000000
+#define DT_PL011_CLOCK 24000000
 
 /* Longest path or DT string we handle; longer inputs are refused. */
-#define DTGEN_PATH_MAX		512
+#define DTGEN_PATH_MAX 512
 
 /**
  * struct dtgen_file - a file bound to one image of one VM
@@ -51,7 +51,7 @@ struct dtgen_file {
 	uint64_t size;
 };
 
-#define DTGEN_MAX_FILES		(BH_MAX_VMS * BH_MAX_IMAGES)
+#define DTGEN_MAX_FILES (BH_MAX_VMS * BH_MAX_IMAGES)
 
 /**
  * struct dtgen - one generator run over one config

@@ -23,7 +23,7 @@
 #define DTGEN_CONFIG_NAME "config"
 #endif
 
-#define MAX_SPECS	(BH_MAX_VMS * BH_MAX_IMAGES * 2)
+#define MAX_SPECS (BH_MAX_VMS * BH_MAX_IMAGES * 2)
 
 static void report(void *ctx, const char *msg)
 {
@@ -43,16 +43,15 @@ static int bind_spec(struct dtgen *g, const char *spec)
 	struct stat st;
 
 	if (!eq || stat(eq + 1, &st)) {
-		fprintf(stderr, "%s: error: --image %s: cannot stat the file\n",
-			DTGEN_CONFIG_NAME, spec);
+		fprintf(stderr, "%s: error: --image %s: cannot stat the file\n", DTGEN_CONFIG_NAME,
+			spec);
 		return -1;
 	}
 	return dtgen_bind(g, spec, (uint64_t)st.st_size) < 0 ? -1 : 0;
 }
 
 /* Write to PATH.tmp, rename on success: make never sees half a file. */
-static FILE *out_open(const char *dir, const char *name, char *path,
-		      size_t n, char *tmp)
+static FILE *out_open(const char *dir, const char *name, char *path, size_t n, char *tmp)
 {
 	if (snprintf(path, n, "%s/%s", dir, name) >= (int)n ||
 	    snprintf(tmp, n, "%s.tmp", path) >= (int)n) {
@@ -119,8 +118,8 @@ static int bind_dtbs(struct dtgen *g, const char *dir)
 	for (v = 0; v < BH_MAX_VMS && g->cfg->vms[v].name; v++) {
 		if (!dtgen_vm_has_dt(g->cfg, v))
 			continue;
-		snprintf(spec, sizeof(spec), "%s:dtb=%s/%s.dtb",
-			 g->cfg->vms[v].name, dir, g->cfg->vms[v].name);
+		snprintf(spec, sizeof(spec), "%s:dtb=%s/%s.dtb", g->cfg->vms[v].name, dir,
+			 g->cfg->vms[v].name);
 		if (bind_spec(g, spec))
 			return -1;
 	}

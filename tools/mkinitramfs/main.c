@@ -92,8 +92,8 @@ static int add_path(struct newc_writer *w, const char *root, const char *rel)
 		return newc_add(w, rel, st.st_mode, target, (size_t)n);
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "mkinitramfs: %s: only files, directories and symlinks are packed\n",
-			full);
+		fprintf(stderr,
+			"mkinitramfs: %s: only files, directories and symlinks are packed\n", full);
 		return -EINVAL;
 	}
 	ret = read_whole(full, (size_t)st.st_size, &data);
@@ -139,7 +139,8 @@ int main(int argc, char **argv)
 	if (fclose(f) && !ret)
 		ret = -EIO;
 	if (ret) {
-		fprintf(stderr, "mkinitramfs: packing %s failed: %s\n", argv[optind], strerror(-ret));
+		fprintf(stderr, "mkinitramfs: packing %s failed: %s\n", argv[optind],
+			strerror(-ret));
 		unlink(out);
 		return 1;
 	}

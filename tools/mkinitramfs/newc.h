@@ -32,8 +32,8 @@ _Static_assert(sizeof(struct newc_header) == 110, "newc header is 110 bytes");
 _Static_assert(offsetof(struct newc_header, filesize) == 54, "newc filesize offset");
 _Static_assert(offsetof(struct newc_header, namesize) == 94, "newc namesize offset");
 
-#define NEWC_MAGIC "070701"
-#define NEWC_ALIGN 4
+#define NEWC_MAGIC   "070701"
+#define NEWC_ALIGN   4
 #define NEWC_TRAILER "TRAILER!!!"
 
 /**

@@ -8,9 +8,9 @@
  */
 #include "bm.h"
 
-#define CANARY		0x5ca1ab1ec0ffee42ull
-#define CANARY_IPA	0x40100000ull
-#define VICTIM_TICKS	16
+#define CANARY	     0x5ca1ab1ec0ffee42ull
+#define CANARY_IPA   0x40100000ull
+#define VICTIM_TICKS 16
 
 int main(uint64_t arg)
 {
@@ -31,8 +31,8 @@ int main(uint64_t arg)
 	bm_printf("thief: reading 0x%llx\n",
 		  (unsigned long long)(p * 0x100000ull + (CANARY_IPA & 0xfffff)));
 	bm_delay_us(200000);
-	bm_printf("thief: read 0x%llx\n", (unsigned long long)
-		  *(volatile uint64_t *)(uintptr_t)(p * 0x100000ull +
-						    (CANARY_IPA & 0xfffff)));
+	bm_printf("thief: read 0x%llx\n",
+		  (unsigned long long)*(volatile uint64_t *)(uintptr_t)(p * 0x100000ull +
+									(CANARY_IPA & 0xfffff)));
 	return 0;
 }

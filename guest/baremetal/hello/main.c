@@ -7,9 +7,9 @@
  */
 #include "bm.h"
 
-#define HELLO_TICKS		20
-#define HELLO_PERIOD_US		50000
-#define HELLO_FOREVER		0x800
+#define HELLO_TICKS	20
+#define HELLO_PERIOD_US 50000
+#define HELLO_FOREVER	0x800
 
 int main(uint64_t arg)
 {
@@ -18,10 +18,8 @@ int main(uint64_t arg)
 	unsigned int n;
 
 	bm_printf("vm%u hello, el%llu, x0=0x%llx, entered at %llu us\n", id,
-		  (unsigned long long)(bm_read_sysreg(CurrentEL) >> 2),
-		  (unsigned long long)arg,
-		  (unsigned long long)(bm_entry_count * 1000000 /
-				       bm_counter_freq()));
+		  (unsigned long long)(bm_read_sysreg(CurrentEL) >> 2), (unsigned long long)arg,
+		  (unsigned long long)(bm_entry_count * 1000000 / bm_counter_freq()));
 	for (n = 0; forever || n < HELLO_TICKS; n++) {
 		bm_printf("vm%u tick %u at %llu us\n", id, n,
 			  (unsigned long long)(bm_counter() * 1000000 / bm_counter_freq()));

@@ -12,7 +12,7 @@
 #include "gic.h"
 #include "timer.h"
 
-#define FORBIDDEN_IPA	0x60000000ull
+#define FORBIDDEN_IPA 0x60000000ull
 
 int main(uint64_t arg)
 {
@@ -22,12 +22,11 @@ int main(uint64_t arg)
 		return 1;
 	}
 	gic_enable_irq(BM_TIMER_VIRT_PPI);
-	gic_send_sgi(gic_this_mpidr(), 5);	/* an SGI pending too */
+	gic_send_sgi(gic_this_mpidr(), 5); /* an SGI pending too */
 	gic_enable_irq(5);
-	timer_arm_at(0);			/* always expired */
-	bm_delay_us(20000);			/* IRQs stay masked (DAIF.I) */
-	bm_printf("irq_fault: timer %s, faulting now\n",
-		  timer_fired() ? "fired" : "idle");
+	timer_arm_at(0);    /* always expired */
+	bm_delay_us(20000); /* IRQs stay masked (DAIF.I) */
+	bm_printf("irq_fault: timer %s, faulting now\n", timer_fired() ? "fired" : "idle");
 	wr32(FORBIDDEN_IPA, 0xdead);
 	bm_printf("irq_fault: FAIL still running\n");
 	return 1;

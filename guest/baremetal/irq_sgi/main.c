@@ -16,16 +16,16 @@
 #include "bm.h"
 #include "gic.h"
 
-#define SGI_PING	1
-#define SGI_PONG	2
-#define SGI_BCAST	3
-#define SGI_STOP	4
-#define SGI_BURST0	8	/* SGIs 8..8+BURST-1 */
-#define BURST		7
-#define ROUNDS		200
-#define CPU1_MPIDR	1ull
-#define CPU0_MPIDR	0ull
-#define ICC_SGI1R_IRM	(1ull << 40)
+#define SGI_PING	      1
+#define SGI_PONG	      2
+#define SGI_BCAST	      3
+#define SGI_STOP	      4
+#define SGI_BURST0	      8 /* SGIs 8..8+BURST-1 */
+#define BURST		      7
+#define ROUNDS		      200
+#define CPU1_MPIDR	      1ull
+#define CPU0_MPIDR	      0ull
+#define ICC_SGI1R_IRM	      (1ull << 40)
 #define ICC_SGI1R_INTID_SHIFT 24
 
 static volatile uint32_t cpu1_ready;
@@ -59,8 +59,7 @@ void bm_secondary_main(uint64_t context)
 			while (__atomic_load_n(&burst_hold, __ATOMIC_ACQUIRE))
 				;
 		} else if (id >= SGI_BURST0 && id < SGI_BURST0 + BURST) {
-			__atomic_or_fetch(&burst_seen, 1u << (id - SGI_BURST0),
-					  __ATOMIC_RELEASE);
+			__atomic_or_fetch(&burst_seen, 1u << (id - SGI_BURST0), __ATOMIC_RELEASE);
 		} else if (id == SGI_STOP) {
 			bm_cpu_off();
 		} else {
@@ -112,8 +111,8 @@ int main(uint64_t arg)
 	/* IRM=1: every vCPU of the VM but the sender */
 	__atomic_store_n(&burst_hold, 1, __ATOMIC_RELEASE);
 	__asm__ volatile("dsb ish" : : : "memory");
-	bm_write_sysreg(S3_0_C12_C11_5, ICC_SGI1R_IRM |
-			((uint64_t)SGI_BCAST << ICC_SGI1R_INTID_SHIFT));
+	bm_write_sysreg(S3_0_C12_C11_5,
+			ICC_SGI1R_IRM | ((uint64_t)SGI_BCAST << ICC_SGI1R_INTID_SHIFT));
 	__asm__ volatile("isb" : : : "memory");
 	for (i = 0; i < 10000 && !__atomic_load_n(&bcasts, __ATOMIC_ACQUIRE); i++)
 		bm_delay_us(100);
@@ -123,8 +122,8 @@ int main(uint64_t arg)
 		gic_send_sgi(CPU1_MPIDR, SGI_BURST0 + i);
 	bm_delay_us(2000);
 	__atomic_store_n(&burst_hold, 0, __ATOMIC_RELEASE);
-	for (i = 0; i < 10000 && __atomic_load_n(&burst_seen, __ATOMIC_ACQUIRE) !=
-				 (1u << BURST) - 1; i++)
+	for (i = 0;
+	     i < 10000 && __atomic_load_n(&burst_seen, __ATOMIC_ACQUIRE) != (1u << BURST) - 1; i++)
 		bm_delay_us(100);
 
 	bm_printf("irq_sgi: rounds=%u pings=%u pongs=%u bad=%u bcast=%u burst=0x%x us=%llu\n",

@@ -14,8 +14,8 @@
 #include "gic.h"
 #include "timer.h"
 
-#define RATE_HZ		100
-#define SECONDS		2
+#define RATE_HZ 100
+#define SECONDS 2
 
 static volatile uint32_t ticks;
 static volatile uint32_t others;
@@ -67,8 +67,8 @@ int main(uint64_t arg)
 	timer_stop();
 	p1 = timer_pcount();
 
-	bm_printf("irq_timer: ticks=%u expected=%u other=%u freq=%llu\n",
-		  ticks, RATE_HZ * SECONDS, others, (unsigned long long)freq);
+	bm_printf("irq_timer: ticks=%u expected=%u other=%u freq=%llu\n", ticks, RATE_HZ * SECONDS,
+		  others, (unsigned long long)freq);
 	if (p1 > p0)
 		bm_printf("irq_timer: pcount ok\n");
 	bm_printf("irq_timer: done\n");

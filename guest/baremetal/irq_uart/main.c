@@ -14,28 +14,27 @@
 #include "gic.h"
 
 /* PL011 (Arm DDI 0183) */
-#define PL011_DR	0x00
-#define PL011_FR	0x18
-#define PL011_IMSC	0x38
-#define PL011_ICR	0x44
-#define PL011_FR_RXFE	(1u << 4)
-#define PL011_INT_RX	(1u << 4)
-#define PL011_INT_RT	(1u << 6)
+#define PL011_DR      0x00
+#define PL011_FR      0x18
+#define PL011_IMSC    0x38
+#define PL011_ICR     0x44
+#define PL011_FR_RXFE (1u << 4)
+#define PL011_INT_RX  (1u << 4)
+#define PL011_INT_RT  (1u << 6)
 
 /* 16550A, reg-io-width 1 */
-#define UART_RBR	0
-#define UART_IER	1
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_IER_RDI	0x01
-#define UART_MCR_OUT2	0x08
-#define UART_LSR_DR	0x01
+#define UART_RBR      0
+#define UART_IER      1
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_IER_RDI  0x01
+#define UART_MCR_OUT2 0x08
+#define UART_LSR_DR   0x01
 
-#define RX_MAX		32
+#define RX_MAX 32
 
 static uint64_t uart_base;
 static unsigned int uart_kind;
-
 
 static void uart_rx_irq_enable(void)
 {

@@ -2,12 +2,12 @@
 /* Bare-metal guest runtime: console, PSCI, counter, start-up glue. */
 #include "bm.h"
 
-#define PL011_DR		0x00
-#define PL011_FR		0x18
-#define PL011_FR_TXFF		(1u << 5)
-#define UART_THR		0
-#define UART_LSR		5
-#define UART_LSR_THRE		(1u << 5)
+#define PL011_DR      0x00
+#define PL011_FR      0x18
+#define PL011_FR_TXFF (1u << 5)
+#define UART_THR      0
+#define UART_LSR      5
+#define UART_LSR_THRE (1u << 5)
 
 uint64_t bm_boot_arg;
 uint64_t bm_entry_count;
@@ -86,9 +86,11 @@ int64_t bm_psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
-	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 : : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	__asm__ volatile("hvc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
 
@@ -99,9 +101,11 @@ int64_t bm_psci_smc(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
-	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 : : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
 
@@ -109,8 +113,7 @@ extern char bm_secondary_entry[];
 
 int64_t bm_cpu_on(uint64_t mpidr, uint64_t context)
 {
-	return bm_psci(BM_PSCI_CPU_ON, mpidr,
-		       (uint64_t)(uintptr_t)bm_secondary_entry, context);
+	return bm_psci(BM_PSCI_CPU_ON, mpidr, (uint64_t)(uintptr_t)bm_secondary_entry, context);
 }
 
 void bm_system_off(void)
@@ -163,8 +166,7 @@ __attribute__((weak)) void bm_secondary_main(uint64_t context)
 void bm_fault(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	bm_printf("bm: unexpected exception esr=0x%llx elr=0x%llx far=0x%llx\n",
-		  (unsigned long long)esr, (unsigned long long)elr,
-		  (unsigned long long)far);
+		  (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
 	bm_system_off();
 }
 

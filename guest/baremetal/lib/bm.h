@@ -15,17 +15,17 @@
 #include <stdint.h>
 #include "bmarg.h"
 
-#define BM_MAX_CPUS		4
-#define BM_STACK_SIZE		0x2000
+#define BM_MAX_CPUS   4
+#define BM_STACK_SIZE 0x2000
 
 /* PSCI (Arm DEN 0022) */
-#define BM_PSCI_VERSION		0x84000000u
-#define BM_PSCI_CPU_OFF		0x84000002u
-#define BM_PSCI_CPU_ON		0xc4000003u
-#define BM_PSCI_AFFINITY_INFO	0xc4000004u
-#define BM_PSCI_SYSTEM_OFF	0x84000008u
-#define BM_PSCI_SYSTEM_RESET	0x84000009u
-#define BM_PSCI_FEATURES	0x8400000au
+#define BM_PSCI_VERSION	      0x84000000u
+#define BM_PSCI_CPU_OFF	      0x84000002u
+#define BM_PSCI_CPU_ON	      0xc4000003u
+#define BM_PSCI_AFFINITY_INFO 0xc4000004u
+#define BM_PSCI_SYSTEM_OFF    0x84000008u
+#define BM_PSCI_SYSTEM_RESET  0x84000009u
+#define BM_PSCI_FEATURES      0x8400000au
 
 int main(uint64_t arg);
 void bm_secondary_main(uint64_t context);
@@ -73,13 +73,13 @@ static inline void bm_irq_disable(void)
 	__asm__ volatile("msr daifset, #2" : : : "memory");
 }
 
-#define bm_read_sysreg(reg) ({						\
-	uint64_t __v;							\
-	__asm__ volatile("mrs %0, " #reg : "=r"(__v));			\
-	__v;								\
-})
-#define bm_write_sysreg(reg, v) \
-	__asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(v)))
+#define bm_read_sysreg(reg)                                    \
+	({                                                     \
+		uint64_t __v;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__v)); \
+		__v;                                           \
+	})
+#define bm_write_sysreg(reg, v) __asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(v)))
 
 /* The hypervisor's formatter, shared (hyp/core/printf.c). */
 int hyp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -6,43 +6,45 @@
 #include "gic.h"
 #include "timer.h"
 
-#define GICD_CTLR		0x0000
-#define GICD_TYPER		0x0004
-#define GICD_IGROUPR		0x0080
-#define GICD_ISENABLER		0x0100
-#define GICD_ICENABLER		0x0180
-#define GICD_IPRIORITYR		0x0400
-#define GICD_ICFGR		0x0c00
-#define GICD_IROUTER		0x6000
-#define GICD_PIDR2		0xffe8
-#define GICD_CTLR_G1		(1u << 1)
-#define GICD_CTLR_ARE		(1u << 4)
-#define GICD_CTLR_RWP		(1u << 31)
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR	0x0c00
+#define GICD_IROUTER	0x6000
+#define GICD_PIDR2	0xffe8
+#define GICD_CTLR_G1	(1u << 1)
+#define GICD_CTLR_ARE	(1u << 4)
+#define GICD_CTLR_RWP	(1u << 31)
 
-#define GICR_STRIDE		0x20000
-#define GICR_TYPER		0x0008
-#define GICR_WAKER		0x0014
-#define GICR_SGI		0x10000
-#define GICR_TYPER_LAST		(1ull << 4)
-#define GICR_WAKER_SLEEP	(1u << 1)
-#define GICR_WAKER_ASLEEP	(1u << 2)
-#define GICR_MAX		64
+#define GICR_STRIDE	  0x20000
+#define GICR_TYPER	  0x0008
+#define GICR_WAKER	  0x0014
+#define GICR_SGI	  0x10000
+#define GICR_TYPER_LAST	  (1ull << 4)
+#define GICR_WAKER_SLEEP  (1u << 1)
+#define GICR_WAKER_ASLEEP (1u << 2)
+#define GICR_MAX	  64
 
-#define ICC_SRE_SRE		1u
-#define ICC_SGI1R_AFF1_SHIFT	16
-#define ICC_SGI1R_INTID_SHIFT	24
-#define ICC_SGI1R_AFF2_SHIFT	32
-#define ICC_SGI1R_RS_SHIFT	44
-#define ICC_SGI1R_AFF3_SHIFT	48
+#define ICC_SRE_SRE	      1u
+#define ICC_SGI1R_AFF1_SHIFT  16
+#define ICC_SGI1R_INTID_SHIFT 24
+#define ICC_SGI1R_AFF2_SHIFT  32
+#define ICC_SGI1R_RS_SHIFT    44
+#define ICC_SGI1R_AFF3_SHIFT  48
 
-#define PRIO_DEFAULT		0xa0
-#define SPIN_LIMIT		1000000
+#define PRIO_DEFAULT 0xa0
+#define SPIN_LIMIT   1000000
 
-
-#define sysreg_rd(r) ({ uint64_t __v;					\
-	__asm__ volatile("mrs %0, " #r : "=r"(__v) : : "memory"); __v; })
-#define sysreg_wr(r, v) __asm__ volatile("msr " #r ", %0" : :		\
-	"r"((uint64_t)(v)) : "memory")
+#define sysreg_rd(r)                                                      \
+	({                                                                \
+		uint64_t __v;                                             \
+		__asm__ volatile("mrs %0, " #r : "=r"(__v) : : "memory"); \
+		__v;                                                      \
+	})
+#define sysreg_wr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 /* ICC_* by encoding, so any assembler accepts them */
 #define ICC_IAR1_EL1	S3_0_C12_C12_0
@@ -50,7 +52,7 @@
 #define ICC_BPR1_EL1	S3_0_C12_C12_3
 #define ICC_CTLR_EL1	S3_0_C12_C12_4
 #define ICC_SRE_EL1	S3_0_C12_C12_5
-#define ICC_IGRPEN1_EL1	S3_0_C12_C12_7
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICC_PMR_EL1	S3_0_C4_C6_0
 
@@ -129,7 +131,7 @@ int gic_init_cpu(void)
 		return -1;
 	sysreg_wr(ICC_PMR_EL1, 0xff);
 	sysreg_wr(ICC_BPR1_EL1, 0);
-	sysreg_wr(ICC_CTLR_EL1, 0);	/* EOImode 0 */
+	sysreg_wr(ICC_CTLR_EL1, 0); /* EOImode 0 */
 	sysreg_wr(ICC_IGRPEN1_EL1, 1);
 	__asm__ volatile("isb" : : : "memory");
 	return 0;
@@ -210,8 +212,7 @@ void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
 		     ((mpidr >> 16) & 0xff) << ICC_SGI1R_AFF2_SHIFT |
 		     ((mpidr >> 8) & 0xff) << ICC_SGI1R_AFF1_SHIFT |
 		     (aff0 / 16) << ICC_SGI1R_RS_SHIFT |
-		     (uint64_t)(sgi & 0xf) << ICC_SGI1R_INTID_SHIFT |
-		     1ull << (aff0 % 16);
+		     (uint64_t)(sgi & 0xf) << ICC_SGI1R_INTID_SHIFT | 1ull << (aff0 % 16);
 
 	/* the target must see our memory writes before the SGI (IHI0069 §12.2.23 note) */
 	__asm__ volatile("dsb ish" : : : "memory");

@@ -16,10 +16,10 @@
 #include <stdint.h>
 
 /* QEMU virt layout; Bulkhead's default vGIC windows (docs/design.md §2.2). */
-#define BM_GICD_BASE		0x08000000ull
-#define BM_GICR_BASE		0x080a0000ull
-#define BM_GIC_SPURIOUS		1023u
-#define BM_GIC_INTID(iar)	((iar) & 0xffffffu)
+#define BM_GICD_BASE	  0x08000000ull
+#define BM_GICR_BASE	  0x080a0000ull
+#define BM_GIC_SPURIOUS	  1023u
+#define BM_GIC_INTID(iar) ((iar)&0xffffffu)
 
 /*
  * MMIO through inline asm with a plain base register: a trapped access must

@@ -9,32 +9,33 @@
 #ifndef BM_RIO_TEST_H
 #define BM_RIO_TEST_H
 
-#define RIO_T_MMIO		0x0a003e00ull	/* frontend IPA (docs/design.md §2.2) */
-#define RIO_T_FE_INTID		79
-#define RIO_T_WINDOW		0x20000000ull	/* both sides' IPA of the window */
-#define RIO_T_WINDOW_SIZE	0x00100000ull
-#define RIO_T_CTRL		0x0b000000ull	/* backend IPAs */
-#define RIO_T_DOORBELL		0x0b008000ull
-#define RIO_T_BE_INTID		80
+#define RIO_T_MMIO	  0x0a003e00ull /* frontend IPA (docs/design.md §2.2) */
+#define RIO_T_FE_INTID	  79
+#define RIO_T_WINDOW	  0x20000000ull /* both sides' IPA of the window */
+#define RIO_T_WINDOW_SIZE 0x00100000ull
+#define RIO_T_CTRL	  0x0b000000ull /* backend IPAs */
+#define RIO_T_DOORBELL	  0x0b008000ull
+#define RIO_T_BE_INTID	  80
 
 /* The fake register file (offsets in the 0x200-byte window). */
-#define RIO_T_REG_MAGIC		0x000	/* reads "virt" */
-#define RIO_T_MAGIC_VALUE	0x74726976u
-#define RIO_T_REG_NOTIFY	0x050	/* a write of bits B raises the frontend's
-					   SPI with InterruptStatus bits B */
-#define RIO_T_REG_ISR		0x060	/* virtio-mmio InterruptStatus: answered */
-#define RIO_T_REG_ISR_ACK	0x064	/* and acknowledged by the hypervisor */
-#define RIO_T_REG_STATUS	0x070	/* virtio-mmio Status: 0 clears the ISR */
-#define RIO_T_ISR_VRING		0x1u	/* virtio v1.2 §4.2.2 InterruptStatus bits */
-#define RIO_T_ISR_CONFIG	0x2u
-#define RIO_T_REG_SCRATCH	0x100	/* 0x100..0x1ef: plain storage */
-#define RIO_T_REG_DONE		0x1fc	/* the frontend has finished */
+#define RIO_T_REG_MAGIC	  0x000 /* reads "virt" */
+#define RIO_T_MAGIC_VALUE 0x74726976u
+#define RIO_T_REG_NOTIFY                                                   \
+	0x050			/* a write of bits B raises the frontend's \
+				   SPI with InterruptStatus bits B */
+#define RIO_T_REG_ISR	  0x060 /* virtio-mmio InterruptStatus: answered */
+#define RIO_T_REG_ISR_ACK 0x064 /* and acknowledged by the hypervisor */
+#define RIO_T_REG_STATUS  0x070 /* virtio-mmio Status: 0 clears the ISR */
+#define RIO_T_ISR_VRING	  0x1u	/* virtio v1.2 §4.2.2 InterruptStatus bits */
+#define RIO_T_ISR_CONFIG  0x2u
+#define RIO_T_REG_SCRATCH 0x100 /* 0x100..0x1ef: plain storage */
+#define RIO_T_REG_DONE	  0x1fc /* the frontend has finished */
 
 /* Backend modes (BM_ARG parameter bits) */
-#define RIO_T_BE_LATE		0x1	/* serve only after a delay: backlog */
-#define RIO_T_BE_ROGUE		0x2	/* at the end, read past its window */
+#define RIO_T_BE_LATE  0x1 /* serve only after a delay: backlog */
+#define RIO_T_BE_ROGUE 0x2 /* at the end, read past its window */
 
 /* Frontend modes */
-#define RIO_T_FE_ABANDON	0x1	/* first life: reset with a read waiting */
+#define RIO_T_FE_ABANDON 0x1 /* first life: reset with a read waiting */
 
 #endif /* BM_RIO_TEST_H */

@@ -2,14 +2,17 @@
 /* EL1 virtual timer and counters (Arm ARM D11.2, D17.9 CNTV_*). */
 #include "timer.h"
 
-#define CNTV_CTL_ENABLE		(1u << 0)
-#define CNTV_CTL_IMASK		(1u << 1)
-#define CNTV_CTL_ISTATUS	(1u << 2)
+#define CNTV_CTL_ENABLE	 (1u << 0)
+#define CNTV_CTL_IMASK	 (1u << 1)
+#define CNTV_CTL_ISTATUS (1u << 2)
 
-#define sysreg_rd(r) ({ uint64_t __v;					\
-	__asm__ volatile("mrs %0, " #r : "=r"(__v) : : "memory"); __v; })
-#define sysreg_wr(r, v) __asm__ volatile("msr " #r ", %0" : :		\
-	"r"((uint64_t)(v)) : "memory")
+#define sysreg_rd(r)                                                      \
+	({                                                                \
+		uint64_t __v;                                             \
+		__asm__ volatile("mrs %0, " #r : "=r"(__v) : : "memory"); \
+		__v;                                                      \
+	})
+#define sysreg_wr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 uint64_t timer_freq(void)
 {

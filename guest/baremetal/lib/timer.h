@@ -8,14 +8,14 @@
 
 #include <stdint.h>
 
-#define BM_TIMER_VIRT_PPI	27u
+#define BM_TIMER_VIRT_PPI 27u
 
-uint64_t timer_freq(void);		/* CNTFRQ_EL0, ticks per second */
-uint64_t timer_vcount(void);		/* CNTVCT_EL0 */
-uint64_t timer_pcount(void);		/* CNTPCT_EL0 (EL1 access allowed) */
-void timer_arm_at(uint64_t cval);	/* CNTV_CVAL_EL0, enable, unmask */
-void timer_arm_in(uint64_t ticks);	/* CNTV_TVAL_EL0, enable, unmask */
-void timer_stop(void);			/* CNTV_CTL_EL0 = 0 */
-int timer_fired(void);			/* CNTV_CTL_EL0.ISTATUS */
+uint64_t timer_freq(void);	   /* CNTFRQ_EL0, ticks per second */
+uint64_t timer_vcount(void);	   /* CNTVCT_EL0 */
+uint64_t timer_pcount(void);	   /* CNTPCT_EL0 (EL1 access allowed) */
+void timer_arm_at(uint64_t cval);  /* CNTV_CVAL_EL0, enable, unmask */
+void timer_arm_in(uint64_t ticks); /* CNTV_TVAL_EL0, enable, unmask */
+void timer_stop(void);		   /* CNTV_CTL_EL0 = 0 */
+int timer_fired(void);		   /* CNTV_CTL_EL0.ISTATUS */
 
 #endif /* BM_TIMER_H */

@@ -8,8 +8,8 @@
  */
 #include "bm.h"
 
-#define MARK_IPA	0x40800000ull	/* in RAM, outside the image */
-#define MARK		0x7265736574ull	/* "reset" */
+#define MARK_IPA 0x40800000ull	 /* in RAM, outside the image */
+#define MARK	 0x7265736574ull /* "reset" */
 
 static volatile uint64_t pristine = 1;
 

@@ -15,12 +15,12 @@
  */
 #include "bm.h"
 
-#define LIVES		30
-#define SETTLE_US	20000	/* strays of the last reset show up meanwhile */
-#define HAMMER_MPIDR	1ull
-#define TARGET_MPIDR	2ull
-#define CTX_HAMMER	1ull
-#define CTX_LIFE_SHIFT	8
+#define LIVES	       30
+#define SETTLE_US      20000 /* strays of the last reset show up meanwhile */
+#define HAMMER_MPIDR   1ull
+#define TARGET_MPIDR   2ull
+#define CTX_HAMMER     1ull
+#define CTX_LIFE_SHIFT 8
 
 /* RAM outside the image (it is 64 KiB at BM_LINK_IPA), kept across resets */
 struct race_state {

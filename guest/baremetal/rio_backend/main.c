@@ -15,26 +15,26 @@
  *   rio_backend: serving
  *   rio_backend: window[0] = 0x...        what the frontend wrote there
  *   rio_backend: requests=<n> batches=<n> max_batch=<n> isr_forwarded=<n>
- *   rio_backend: hyp traps=<n> posted=<n> reads=<n> isr_local=<n> irqs=<n> doorbells=<n> full_waits=<n> rejected=<n>
- *   rio_backend: hostile doorbells rejected=<n>
- *   rio_backend: reading 0x... (rogue) / rio_backend: done
- * and then one last NOTIFY: the frontend powers off only after it.
+ *   rio_backend: hyp traps=<n> posted=<n> reads=<n> isr_local=<n> irqs=<n> doorbells=<n>
+ * full_waits=<n> rejected=<n> rio_backend: hostile doorbells rejected=<n> rio_backend: reading
+ * 0x... (rogue) / rio_backend: done and then one last NOTIFY: the frontend powers off only after
+ * it.
  */
 #include <bulkhead/rio.h>
 #include "bm.h"
 #include "gic.h"
 #include "rio_test.h"
 
-#define NR_REGS		(BH_RIO_MMIO_SIZE / 4)
-#define LATE_US		1000000
+#define NR_REGS (BH_RIO_MMIO_SIZE / 4)
+#define LATE_US 1000000
 
 struct fake_dev {
 	volatile struct bh_rio_ctrl *ctrl;
 	uint32_t regs[NR_REGS];
 	uint32_t cursor;
 	uint32_t requests, batches, max_batch;
-	uint32_t isr_bits;	/* InterruptStatus bits for the next NOTIFY */
-	uint32_t isr_seen;	/* requests for InterruptStatus/ACK: must be 0 */
+	uint32_t isr_bits; /* InterruptStatus bits for the next NOTIFY */
+	uint32_t isr_seen; /* requests for InterruptStatus/ACK: must be 0 */
 	bool notify, done;
 };
 
@@ -98,15 +98,14 @@ static void hostile_doorbells(struct fake_dev *d)
 {
 	uint32_t done = d->ctrl->req_done;
 
-	d->ctrl->resp_prod = done + 1000;	/* beyond req_prod */
+	d->ctrl->resp_prod = done + 1000; /* beyond req_prod */
 	doorbell(BH_RIO_KICK_COMPLETE);
 	d->ctrl->resp_prod = done;
-	doorbell(0x80);				/* unknown bit */
-	wr32(RIO_T_DOORBELL + 4, BH_RIO_KICK_COMPLETE);	/* wrong offset */
-	(void)rd32(RIO_T_DOORBELL);		/* a read */
+	doorbell(0x80);					/* unknown bit */
+	wr32(RIO_T_DOORBELL + 4, BH_RIO_KICK_COMPLETE); /* wrong offset */
+	(void)rd32(RIO_T_DOORBELL);			/* a read */
 	bm_printf("rio_backend: hostile doorbells rejected=%llu req_done=%u\n",
-		  (unsigned long long)d->ctrl->counters.rejected,
-		  d->ctrl->req_done);
+		  (unsigned long long)d->ctrl->counters.rejected, d->ctrl->req_done);
 }
 
 static void print_counters(const struct fake_dev *d)
@@ -115,15 +114,12 @@ static void print_counters(const struct fake_dev *d)
 
 	bm_printf("rio_backend: requests=%u batches=%u max_batch=%u isr_forwarded=%u\n",
 		  d->requests, d->batches, d->max_batch, d->isr_seen);
-	bm_printf("rio_backend: hyp traps=%llu posted=%llu reads=%llu isr_local=%llu irqs=%llu doorbells=%llu full_waits=%llu rejected=%llu\n",
-		  (unsigned long long)c->traps,
-		  (unsigned long long)c->posted_writes,
-		  (unsigned long long)c->reads,
-		  (unsigned long long)c->isr_local,
-		  (unsigned long long)c->backend_irqs,
-		  (unsigned long long)c->doorbells,
-		  (unsigned long long)c->ring_full_waits,
-		  (unsigned long long)c->rejected);
+	bm_printf("rio_backend: hyp traps=%llu posted=%llu reads=%llu isr_local=%llu irqs=%llu "
+		  "doorbells=%llu full_waits=%llu rejected=%llu\n",
+		  (unsigned long long)c->traps, (unsigned long long)c->posted_writes,
+		  (unsigned long long)c->reads, (unsigned long long)c->isr_local,
+		  (unsigned long long)c->backend_irqs, (unsigned long long)c->doorbells,
+		  (unsigned long long)c->ring_full_waits, (unsigned long long)c->rejected);
 }
 
 int main(uint64_t arg)
@@ -147,7 +143,7 @@ int main(uint64_t arg)
 	gic_enable_irq(RIO_T_BE_INTID);
 	bm_printf("rio_backend: serving\n");
 	d->cursor = d->ctrl->req_done;
-	serve(d);			/* the backlog, without waiting */
+	serve(d); /* the backlog, without waiting */
 	while (!d->done) {
 		uint32_t iar = gic_wait();
 

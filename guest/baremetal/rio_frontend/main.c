@@ -29,14 +29,14 @@
 #include "gic.h"
 #include "rio_test.h"
 
-#define BACKLOG		100	/* more than the ring (64): waits for space */
-#define ORDER_WRITES	300
-#define TIMED_READS	200
-#define IRQ_WAIT_US	2000000
-#define FINAL_WAIT_US	5000000
-#define NR_SCRATCH	((0x1f0 - RIO_T_REG_SCRATCH) / 4)
+#define BACKLOG	      100 /* more than the ring (64): waits for space */
+#define ORDER_WRITES  300
+#define TIMED_READS   200
+#define IRQ_WAIT_US   2000000
+#define FINAL_WAIT_US 5000000
+#define NR_SCRATCH    ((0x1f0 - RIO_T_REG_SCRATCH) / 4)
 
-#define ABANDON_WAIT_US	300000
+#define ABANDON_WAIT_US 300000
 #define CPU1_MPIDR	1ull
 
 static unsigned int errors;
@@ -170,8 +170,7 @@ static void time_reads(void)
 	for (i = 0; i < TIMED_READS; i++)
 		(void)rd(RIO_T_REG_SCRATCH);
 	us = (bm_counter() - t0) * 1000000 / bm_counter_freq();
-	bm_printf("rio_frontend: %u reads in %llu us\n", TIMED_READS,
-		  (unsigned long long)us);
+	bm_printf("rio_frontend: %u reads in %llu us\n", TIMED_READS, (unsigned long long)us);
 }
 
 /* vCPU 1 of the first life: a read that waits until the VM is reset */

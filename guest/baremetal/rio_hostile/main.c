@@ -32,9 +32,9 @@
 #define VIRTIO_MMIO_VERSION		0x004
 #define VIRTIO_MMIO_DEVICE_ID		0x008
 #define VIRTIO_MMIO_DEVICE_FEATURES	0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL	0x014
+#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
 #define VIRTIO_MMIO_DRIVER_FEATURES	0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL	0x024
+#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
 #define VIRTIO_MMIO_QUEUE_SEL		0x030
 #define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
 #define VIRTIO_MMIO_QUEUE_NUM		0x038
@@ -49,29 +49,29 @@
 #define VIRTIO_MMIO_QUEUE_USED_HIGH	0x0a4
 
 /* §2.1 device status bits */
-#define S_ACKNOWLEDGE	1u
-#define S_DRIVER	2u
-#define S_DRIVER_OK	4u
-#define S_FEATURES_OK	8u
-#define S_NEEDS_RESET	0x40u
+#define S_ACKNOWLEDGE 1u
+#define S_DRIVER      2u
+#define S_DRIVER_OK   4u
+#define S_FEATURES_OK 8u
+#define S_NEEDS_RESET 0x40u
 
 /* feature bits 32 (VERSION_1) and 33 (ACCESS_PLATFORM), in the high word */
-#define F_HI_VERSION_1		(1u << 0)
-#define F_HI_ACCESS_PLATFORM	(1u << 1)
+#define F_HI_VERSION_1	     (1u << 0)
+#define F_HI_ACCESS_PLATFORM (1u << 1)
 /* feature bit 28 (VIRTIO_RING_F_INDIRECT_DESC), low word */
-#define F_LO_INDIRECT_DESC	(1u << 28)
+#define F_LO_INDIRECT_DESC (1u << 28)
 
 /* §2.7.5 descriptor flags */
-#define DESC_F_NEXT		1u
-#define DESC_F_INDIRECT		4u
+#define DESC_F_NEXT	1u
+#define DESC_F_INDIRECT 4u
 
-#define QSIZE		8u
-#define FLOOD_QSIZE	256u		/* the console's QueueNumMax */
-#define FLOOD_BURST	64u		/* QueueNotify writes per burst */
-#define FLOOD_STATUS_EVERY 1024u	/* rounds between two Status reads */
-#define RX_QUEUE	0u	/* §5.3.2: port 0 receiveq, transmitq */
-#define TX_QUEUE	1u
-#define QUEUE_BYTES	0x3000ull	/* desc, avail, used: one page each */
+#define QSIZE		   8u
+#define FLOOD_QSIZE	   256u	 /* the console's QueueNumMax */
+#define FLOOD_BURST	   64u	 /* QueueNotify writes per burst */
+#define FLOOD_STATUS_EVERY 1024u /* rounds between two Status reads */
+#define RX_QUEUE	   0u	 /* §5.3.2: port 0 receiveq, transmitq */
+#define TX_QUEUE	   1u
+#define QUEUE_BYTES	   0x3000ull /* desc, avail, used: one page each */
 
 struct vring_desc {
 	uint64_t addr;
@@ -133,8 +133,8 @@ static int handshake(uint32_t qsize, uint32_t lo_features)
 	wr(VIRTIO_MMIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
 	hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-	bm_printf("rio_hostile: device %u version %u features_hi 0x%x\n",
-		  rd(VIRTIO_MMIO_DEVICE_ID), rd(VIRTIO_MMIO_VERSION), hi);
+	bm_printf("rio_hostile: device %u version %u features_hi 0x%x\n", rd(VIRTIO_MMIO_DEVICE_ID),
+		  rd(VIRTIO_MMIO_VERSION), hi);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, hi & (F_HI_VERSION_1 | F_HI_ACCESS_PLATFORM));
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
@@ -159,17 +159,16 @@ static void misbehave(void)
 	volatile struct vring_desc *desc = (volatile struct vring_desc *)(uintptr_t)base;
 	volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(base + 0x1000);
 
-	desc[0].addr = BM_LINK_IPA;	/* outside the window */
+	desc[0].addr = BM_LINK_IPA; /* outside the window */
 	desc[0].len = 0x1000;
 	desc[0].flags = 0;
 	desc[0].next = 0;
-	avail[2] = 0;			/* ring[0] = descriptor 0 */
+	avail[2] = 0; /* ring[0] = descriptor 0 */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	avail[1] = 1000;		/* idx: far more than QSIZE */
+	avail[1] = 1000; /* idx: far more than QSIZE */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, TX_QUEUE);
 }
-
 
 /* ---- 2: legal work without end ------------------------------------------ */
 
@@ -187,9 +186,9 @@ static const char *const variant_name[VARIANTS] = {
  * indirect table of FLOOD_QSIZE entries (§2.7.5.3.1: no longer than the
  * queue) and a data area they all name.
  */
-#define FLOOD_TABLE	(RIO_T_WINDOW + 2 * QUEUE_BYTES)
-#define FLOOD_DATA	(FLOOD_TABLE + 16ull * FLOOD_QSIZE)
-#define FLOOD_DATA_LEN	0x100u
+#define FLOOD_TABLE    (RIO_T_WINDOW + 2 * QUEUE_BYTES)
+#define FLOOD_DATA     (FLOOD_TABLE + 16ull * FLOOD_QSIZE)
+#define FLOOD_DATA_LEN 0x100u
 
 /* chains of each variant before the next (a line each) */
 static const uint32_t variant_quota[VARIANTS] = {
@@ -302,9 +301,8 @@ int main(uint64_t arg)
 		return 1;
 	}
 	misbehave();
-	st = rd(VIRTIO_MMIO_STATUS);	/* ordered after the notify */
-	bm_printf("rio_hostile: status 0x%x needs_reset=%u\n", st,
-		  (st & S_NEEDS_RESET) ? 1u : 0u);
+	st = rd(VIRTIO_MMIO_STATUS); /* ordered after the notify */
+	bm_printf("rio_hostile: status 0x%x needs_reset=%u\n", st, (st & S_NEEDS_RESET) ? 1u : 0u);
 	bm_printf("rio_hostile: done\n");
 	/* a reset (§4.2.3.1: Status = 0) is the way out of NEEDS_RESET */
 	ret = handshake(FLOOD_QSIZE, F_LO_INDIRECT_DESC);

@@ -8,7 +8,7 @@
  */
 #include "bm.h"
 
-#define ROGUE_SYSREG	0xfff
+#define ROGUE_SYSREG 0xfff
 
 int main(uint64_t arg)
 {

@@ -10,14 +10,14 @@
  */
 #include "bm.h"
 
-#define SMP_CONTEXT		0x1234
-#define SMP_FAULT		1
-#define SMP_FAULT_CONTEXT	0xfa17
-#define SMP_FAULT_IPA		0x60000000ull
-#define PSCI_ALREADY_ON		(-4)
-#define PSCI_INVALID_PARAMS	(-2)
-#define AFF_ON			0
-#define AFF_OFF			1
+#define SMP_CONTEXT	    0x1234
+#define SMP_FAULT	    1
+#define SMP_FAULT_CONTEXT   0xfa17
+#define SMP_FAULT_IPA	    0x60000000ull
+#define PSCI_ALREADY_ON	    (-4)
+#define PSCI_INVALID_PARAMS (-2)
+#define AFF_ON		    0
+#define AFF_OFF		    1
 
 static volatile uint64_t seen_context;
 static volatile uint32_t seen_cpu = 0xff;
@@ -31,8 +31,7 @@ void bm_secondary_main(uint64_t context)
 		}
 	seen_cpu = bm_cpu_id();
 	seen_context = context;
-	bm_printf("smp: cpu%u up, context 0x%llx\n", bm_cpu_id(),
-		  (unsigned long long)context);
+	bm_printf("smp: cpu%u up, context 0x%llx\n", bm_cpu_id(), (unsigned long long)context);
 	/* returning turns this vCPU off (PSCI CPU_OFF) */
 }
 
@@ -82,8 +81,7 @@ int main(uint64_t arg)
 	bm_printf("smp: cpu_on(cpu1) again %lld\n", (long long)r);
 	for (i = 0; i < 2000 && seen_context != SMP_CONTEXT + 1; i++)
 		bm_delay_us(1000);
-	bm_printf("smp: second start context=0x%llx\n",
-		  (unsigned long long)seen_context);
+	bm_printf("smp: second start context=0x%llx\n", (unsigned long long)seen_context);
 	wait_affinity(1, AFF_OFF);
 	bm_printf("smp: done\n");
 	return 0;

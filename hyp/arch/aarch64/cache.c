@@ -10,8 +10,8 @@
 #include "cache.h"
 #include "sysreg.h"
 
-#define CTR_DMINLINE_SHIFT	16
-#define CTR_DMINLINE_MASK	0xfull
+#define CTR_DMINLINE_SHIFT 16
+#define CTR_DMINLINE_MASK  0xfull
 
 /* CTR_EL0.DminLine: log2 of the smallest line, in 4-byte words */
 static uint64_t dcache_line(void)

@@ -60,8 +60,7 @@ uint64_t esr_dabt_load_value(const struct esr_dabt *d, uint64_t val)
 	uint64_t mask = esr_size_mask(d);
 
 	val &= mask;
-	if (d->sse && d->size && d->size < 8 &&
-	    (val & (1ull << (d->size * 8 - 1))))
+	if (d->sse && d->size && d->size < 8 && (val & (1ull << (d->size * 8 - 1))))
 		val |= ~mask;
 	if (!d->sf)
 		val &= 0xffffffffull;
@@ -71,22 +70,39 @@ uint64_t esr_dabt_load_value(const struct esr_dabt *d, uint64_t val)
 const char *esr_ec_name(uint32_t ec)
 {
 	switch (ec) {
-	case ESR_EC_UNKNOWN:	return "unknown";
-	case ESR_EC_WFX:	return "wfx";
-	case ESR_EC_FP:		return "fp";
-	case ESR_EC_ILLEGAL:	return "illegal-state";
-	case ESR_EC_SVC64:	return "svc";
-	case ESR_EC_HVC64:	return "hvc";
-	case ESR_EC_SMC64:	return "smc";
-	case ESR_EC_SYSREG:	return "sysreg";
-	case ESR_EC_IABT_LOW:	return "instruction-abort";
-	case ESR_EC_IABT_CUR:	return "instruction-abort-el2";
-	case ESR_EC_PC_ALIGN:	return "pc-alignment";
-	case ESR_EC_DABT_LOW:	return "data-abort";
-	case ESR_EC_DABT_CUR:	return "data-abort-el2";
-	case ESR_EC_SP_ALIGN:	return "sp-alignment";
-	case ESR_EC_SERROR:	return "serror";
-	case ESR_EC_BRK:	return "brk";
-	default:		return "unhandled";
+	case ESR_EC_UNKNOWN:
+		return "unknown";
+	case ESR_EC_WFX:
+		return "wfx";
+	case ESR_EC_FP:
+		return "fp";
+	case ESR_EC_ILLEGAL:
+		return "illegal-state";
+	case ESR_EC_SVC64:
+		return "svc";
+	case ESR_EC_HVC64:
+		return "hvc";
+	case ESR_EC_SMC64:
+		return "smc";
+	case ESR_EC_SYSREG:
+		return "sysreg";
+	case ESR_EC_IABT_LOW:
+		return "instruction-abort";
+	case ESR_EC_IABT_CUR:
+		return "instruction-abort-el2";
+	case ESR_EC_PC_ALIGN:
+		return "pc-alignment";
+	case ESR_EC_DABT_LOW:
+		return "data-abort";
+	case ESR_EC_DABT_CUR:
+		return "data-abort-el2";
+	case ESR_EC_SP_ALIGN:
+		return "sp-alignment";
+	case ESR_EC_SERROR:
+		return "serror";
+	case ESR_EC_BRK:
+		return "brk";
+	default:
+		return "unhandled";
 	}
 }

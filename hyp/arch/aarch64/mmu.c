@@ -10,13 +10,13 @@
 #include "platform.h"
 #include "sysreg.h"
 
-#define S1_BLOCK		0x1ull
-#define S1_ATTRIDX(i)		((uint64_t)(i) << 2)
-#define S1_SH_IS		(3ull << 8)
-#define S1_AF			(1ull << 10)
-#define S1_XN			(1ull << 54)	/* EL2 regime: XN at bit 54 */
-#define S1_L1_SHIFT		30
-#define S1_ENTRIES		512
+#define S1_BLOCK      0x1ull
+#define S1_ATTRIDX(i) ((uint64_t)(i) << 2)
+#define S1_SH_IS      (3ull << 8)
+#define S1_AF	      (1ull << 10)
+#define S1_XN	      (1ull << 54) /* EL2 regime: XN at bit 54 */
+#define S1_L1_SHIFT   30
+#define S1_ENTRIES    512
 
 static uint64_t el2_l1[S1_ENTRIES] __attribute__((aligned(4096)));
 
@@ -39,8 +39,7 @@ static void mmu_el2_build(void)
 	mmu_el2_map_gib(0, PLAT_RAM_BASE, false);
 	mmu_el2_map_gib(PLAT_RAM_BASE, PLAT_RAM_BASE + PLAT_RAM_MAX, true);
 	mmu_el2_map_gib(ALIGN_DOWN(PLAT_PCIE_ECAM, GiB),
-			ALIGN_UP(PLAT_PCIE_ECAM + PLAT_PCIE_ECAM_SIZE, GiB),
-			false);
+			ALIGN_UP(PLAT_PCIE_ECAM + PLAT_PCIE_ECAM_SIZE, GiB), false);
 }
 
 /**
@@ -57,14 +56,13 @@ void mmu_el2_enable(void)
 		mmu_el2_build();
 	dsb(sy);
 	sysreg_write(mair_el2, MAIR_EL2_VALUE);
-	sysreg_write(tcr_el2, TCR_EL2_RES1 | TCR_PS_40 | TCR_TG0_4K |
-		     TCR_SH0_IS | TCR_ORGN0_WB | TCR_IRGN0_WB | TCR_T0SZ(25));
+	sysreg_write(tcr_el2, TCR_EL2_RES1 | TCR_PS_40 | TCR_TG0_4K | TCR_SH0_IS | TCR_ORGN0_WB |
+				      TCR_IRGN0_WB | TCR_T0SZ(25));
 	sysreg_write(ttbr0_el2, (uint64_t)el2_l1);
 	isb();
 	__asm__ volatile("tlbi alle2" : : : "memory");
 	dsb(ish);
 	isb();
-	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C |
-		     SCTLR_SA | SCTLR_I);
+	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I);
 	isb();
 }

@@ -21,7 +21,7 @@ static uint64_t *pt_next(const struct pt_ops *ops, uint64_t *entry, int level)
 	if (pt_is_table(*entry, level))
 		return ops->to_va(ops->ctx, *entry & PT_ADDR_MASK);
 	if (*entry & PT_VALID)
-		return NULL;	/* a block is already there */
+		return NULL; /* a block is already there */
 	table = ops->alloc(ops->ctx);
 	if (!table)
 		return NULL;
@@ -29,9 +29,8 @@ static uint64_t *pt_next(const struct pt_ops *ops, uint64_t *entry, int level)
 	return table;
 }
 
-static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level,
-			uint64_t ipa, uint64_t pa, uint64_t size,
-			uint64_t attrs)
+static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level, uint64_t ipa,
+			uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	uint64_t block = 1ull << PT_LEVEL_SHIFT(level);
 
@@ -45,16 +44,14 @@ static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level,
 		if (level == 3 || (chunk == block && IS_ALIGNED(pa, block))) {
 			if (*entry & PT_VALID)
 				return -EEXIST;
-			*entry = pa | (attrs & S2_ATTR_MASK) |
-				 (level == 3 ? PT_PAGE : PT_BLOCK);
+			*entry = pa | (attrs & S2_ATTR_MASK) | (level == 3 ? PT_PAGE : PT_BLOCK);
 		} else {
 			uint64_t *next = pt_next(ops, entry, level);
 			int ret;
 
 			if (!next)
 				return (*entry & PT_VALID) ? -EEXIST : -ENOMEM;
-			ret = pt_map_level(ops, next, level + 1, ipa, pa,
-					   chunk, attrs);
+			ret = pt_map_level(ops, next, level + 1, ipa, pa, chunk, attrs);
 			if (ret)
 				return ret;
 		}
@@ -65,11 +62,11 @@ static int pt_map_level(const struct pt_ops *ops, uint64_t *table, int level,
 	return 0;
 }
 
-int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa,
-	   uint64_t pa, uint64_t size, uint64_t attrs)
+int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa, uint64_t pa, uint64_t size,
+	   uint64_t attrs)
 {
-	if (!size || !IS_ALIGNED(ipa, PT_PAGE_SIZE) ||
-	    !IS_ALIGNED(pa, PT_PAGE_SIZE) || !IS_ALIGNED(size, PT_PAGE_SIZE))
+	if (!size || !IS_ALIGNED(ipa, PT_PAGE_SIZE) || !IS_ALIGNED(pa, PT_PAGE_SIZE) ||
+	    !IS_ALIGNED(size, PT_PAGE_SIZE))
 		return -EINVAL;
 	if (ipa + size < ipa || ipa + size > (1ull << PT_IPA_BITS))
 		return -EINVAL;
@@ -78,8 +75,8 @@ int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa,
 	return pt_map_level(ops, root, PT_START_LEVEL, ipa, pa, size, attrs);
 }
 
-int pt_lookup(const struct pt_ops *ops, const uint64_t *root, uint64_t ipa,
-	      uint64_t *pa, uint64_t *attrs, int *level)
+int pt_lookup(const struct pt_ops *ops, const uint64_t *root, uint64_t ipa, uint64_t *pa,
+	      uint64_t *attrs, int *level)
 {
 	const uint64_t *table = root;
 	int l;

@@ -21,10 +21,10 @@ _Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
 _Static_assert(offsetof(struct regs, spsr) == REGS_SPSR, "regs layout");
 _Static_assert(sizeof(struct regs) == REGS_SIZE, "regs layout");
 
-#define INSN_SIZE	4
+#define INSN_SIZE 4
 
-static void trap_stop(struct vcpu *vcpu, struct regs *r, const char *why,
-		      uint64_t esr, uint64_t ipa)
+static void trap_stop(struct vcpu *vcpu, struct regs *r, const char *why, uint64_t esr,
+		      uint64_t ipa)
 {
 	vm_stop(vcpu->vm, why, esr, sysreg_read(far_el2), ipa, r->elr);
 }
@@ -55,8 +55,10 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 
 	esr_decode_dabt(esr, &d);
 	if (!vm_mmio_is_emulated(vcpu->vm, ipa)) {
-		trap_stop(vcpu, r, (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION ?
-			  "access not permitted" : "access outside its memory",
+		trap_stop(vcpu, r,
+			  (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION
+				  ? "access not permitted"
+				  : "access outside its memory",
 			  esr, ipa);
 		return;
 	}
@@ -69,7 +71,7 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 		val = esr_dabt_store_value(&d, regs_get(r, d.srt));
 	ret = vm_mmio_emulate(vcpu, ipa, d.size, d.write, &val);
 	if (ret == -EINTR)
-		return;	/* stopped or reset while waiting: the caller parks */
+		return; /* stopped or reset while waiting: the caller parks */
 	if (ret) {
 		trap_stop(vcpu, r, "bad MMIO access", esr, ipa);
 		return;
@@ -136,8 +138,7 @@ void trap_guest_sync(struct regs *r)
 		break;
 	case ESR_EC_IABT_LOW:
 		trap_stop(vcpu, r, "instruction fetch outside its memory", esr,
-			  esr_hpfar_to_ipa(sysreg_read(hpfar_el2),
-					   sysreg_read(far_el2)));
+			  esr_hpfar_to_ipa(sysreg_read(hpfar_el2), sysreg_read(far_el2)));
 		break;
 	default:
 		trap_stop(vcpu, r, esr_ec_name(esr_ec(esr)), esr, 0);
@@ -177,15 +178,13 @@ void trap_guest_serror(struct regs *r)
 void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far);
 void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far)
 {
-	hyp_panic("EL2 %s esr=0x%llx elr=0x%llx far=0x%llx\n",
-		  esr_ec_name(esr_ec(esr)), (unsigned long long)esr,
-		  (unsigned long long)elr, (unsigned long long)far);
+	hyp_panic("EL2 %s esr=0x%llx elr=0x%llx far=0x%llx\n", esr_ec_name(esr_ec(esr)),
+		  (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
 }
 
 void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far);
 void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	hyp_panic("unexpected EL2 exception esr=0x%llx elr=0x%llx far=0x%llx\n",
-		  (unsigned long long)esr, (unsigned long long)elr,
-		  (unsigned long long)far);
+		  (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
 }

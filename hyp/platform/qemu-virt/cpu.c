@@ -3,16 +3,17 @@
 #include "platform.h"
 #include "sysreg.h"
 
-#define MPIDR_AFF0_MASK		0xffull
-#define MPIDR_AFF1_SHIFT	8
-#define VIRT_CPUS_PER_CLUSTER	16
+#define MPIDR_AFF0_MASK	      0xffull
+#define MPIDR_AFF1_SHIFT      8
+#define VIRT_CPUS_PER_CLUSTER 16
 
 unsigned int plat_cpu_index(void)
 {
 	uint64_t mpidr = sysreg_read(mpidr_el1);
 
 	return (unsigned int)(((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF0_MASK) *
-			      VIRT_CPUS_PER_CLUSTER + (mpidr & MPIDR_AFF0_MASK));
+				      VIRT_CPUS_PER_CLUSTER +
+			      (mpidr & MPIDR_AFF0_MASK));
 }
 
 uint64_t plat_cpu_mpidr(unsigned int cpu)

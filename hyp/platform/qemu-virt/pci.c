@@ -12,27 +12,26 @@
 #include "log.h"
 #include "platform.h"
 
-#define PCI_VENDOR_ID		0x00
-#define PCI_DEVICE_ID		0x02
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_IO		0x1
-#define PCI_BASE_ADDRESS_0	0x10
+#define PCI_VENDOR_ID		  0x00
+#define PCI_DEVICE_ID		  0x02
+#define PCI_COMMAND		  0x04
+#define PCI_COMMAND_IO		  0x1
+#define PCI_BASE_ADDRESS_0	  0x10
 #define PCI_BASE_ADDRESS_SPACE_IO 0x1
-#define PCI_INTERRUPT_PIN	0x3d
+#define PCI_INTERRUPT_PIN	  0x3d
 
-#define PCI_VENDOR_ID_REDHAT	0x1b36
-#define PCI_DEVICE_ID_REDHAT_SERIAL 0x0002	/* QEMU pci-serial */
+#define PCI_VENDOR_ID_REDHAT	    0x1b36
+#define PCI_DEVICE_ID_REDHAT_SERIAL 0x0002 /* QEMU pci-serial */
 
-#define PCI_SLOTS		32
+#define PCI_SLOTS 32
 /* virt: INTx of slot s, pin p (1 = INTA) -> SPI 3 + (s + p - 1) % 4 */
-#define VIRT_PCIE_SPI_BASE	3
-#define GIC_SPI_BASE		32
+#define VIRT_PCIE_SPI_BASE 3
+#define GIC_SPI_BASE	   32
 
 static volatile void *pci_cfg(unsigned int dev, unsigned int off)
 {
 	/* bus 0, function 0: ECAM offset = dev << 15 | off */
-	return (volatile void *)(uintptr_t)(PLAT_PCIE_ECAM +
-					    ((uint64_t)dev << 15) + off);
+	return (volatile void *)(uintptr_t)(PLAT_PCIE_ECAM + ((uint64_t)dev << 15) + off);
 }
 
 static uint32_t pci_read32(unsigned int dev, unsigned int off)
@@ -52,14 +51,11 @@ static void pci_serial_setup(unsigned int dev, int n)
 	uint32_t intid = 0;
 
 	pci_write32(dev, PCI_BASE_ADDRESS_0, port | PCI_BASE_ADDRESS_SPACE_IO);
-	pci_write32(dev, PCI_COMMAND,
-		    pci_read32(dev, PCI_COMMAND) | PCI_COMMAND_IO);
+	pci_write32(dev, PCI_COMMAND, pci_read32(dev, PCI_COMMAND) | PCI_COMMAND_IO);
 	if (pin)
-		intid = GIC_SPI_BASE + VIRT_PCIE_SPI_BASE +
-			(dev + pin - 1) % 4;
-	hyp_log("bulkhead: pci 00:%02x.0 pci-serial %d: I/O 0x%x = PA 0x%llx, INTID %u\n",
-		dev, n, port, (unsigned long long)(PLAT_PCIE_PIO + port),
-		intid);
+		intid = GIC_SPI_BASE + VIRT_PCIE_SPI_BASE + (dev + pin - 1) % 4;
+	hyp_log("bulkhead: pci 00:%02x.0 pci-serial %d: I/O 0x%x = PA 0x%llx, INTID %u\n", dev, n,
+		port, (unsigned long long)(PLAT_PCIE_PIO + port), intid);
 }
 
 int plat_pci_init(void)

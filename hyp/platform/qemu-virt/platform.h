@@ -7,21 +7,21 @@
 
 #include <stdint.h>
 
-#define PLAT_RAM_BASE		0x40000000ull
-#define PLAT_RAM_MAX		0xc0000000ull	/* identity-mapped: up to 3 GiB */
-#define PLAT_HYP_BASE		0x40200000ull	/* -kernel load address */
-#define PLAT_UART0_BASE		0x09000000ull	/* PL011, INTID 33 */
-#define PLAT_PCIE_ECAM		0x4010000000ull	/* highmem ECAM, 256 buses */
-#define PLAT_PCIE_ECAM_SIZE	0x10000000ull
-#define PLAT_PCIE_PIO		0x3eff0000ull	/* PCI I/O window, 64 KiB */
-#define PLAT_PCIE_PIO_SIZE	0x10000ull
+#define PLAT_RAM_BASE	    0x40000000ull
+#define PLAT_RAM_MAX	    0xc0000000ull   /* identity-mapped: up to 3 GiB */
+#define PLAT_HYP_BASE	    0x40200000ull   /* -kernel load address */
+#define PLAT_UART0_BASE	    0x09000000ull   /* PL011, INTID 33 */
+#define PLAT_PCIE_ECAM	    0x4010000000ull /* highmem ECAM, 256 buses */
+#define PLAT_PCIE_ECAM_SIZE 0x10000000ull
+#define PLAT_PCIE_PIO	    0x3eff0000ull /* PCI I/O window, 64 KiB */
+#define PLAT_PCIE_PIO_SIZE  0x10000ull
 
 /* RAM ranges read from QEMU's DTB (virt has one). */
-#define PLAT_MAX_RAM_RANGES	4
+#define PLAT_MAX_RAM_RANGES 4
 
 /* pci-serial UART n (0, 1) gets I/O page n + 1 (docs/design.md §2.3). */
 #define PLAT_PCI_SERIAL_MAX	2
-#define PLAT_PCI_SERIAL_PAGE(n)	(0x1000u * ((n) + 1))
+#define PLAT_PCI_SERIAL_PAGE(n) (0x1000u * ((n) + 1))
 
 /* The hypervisor's console: polled PL011 TX. */
 void plat_console_putc(char c);

@@ -7,9 +7,9 @@
 #include "platform.h"
 #include "hyp.h"
 
-#define PL011_DR	0x00
-#define PL011_FR	0x18
-#define PL011_FR_TXFF	(1u << 5)
+#define PL011_DR      0x00
+#define PL011_FR      0x18
+#define PL011_FR_TXFF (1u << 5)
 
 static inline volatile uint32_t *pl011_reg(uint32_t off)
 {

@@ -14,36 +14,33 @@
 
 #include <stdint.h>
 
-#define PT_ENTRIES		512
-#define PT_PAGE_SIZE		0x1000ull
-#define PT_IPA_BITS		39
-#define PT_START_LEVEL		1
-#define PT_LEVEL_SHIFT(l)	(12 + 9 * (3 - (l)))	/* 30, 21, 12 */
+#define PT_ENTRIES	  512
+#define PT_PAGE_SIZE	  0x1000ull
+#define PT_IPA_BITS	  39
+#define PT_START_LEVEL	  1
+#define PT_LEVEL_SHIFT(l) (12 + 9 * (3 - (l))) /* 30, 21, 12 */
 
 /* Descriptor bits (D8.3, stage-2 attributes D8.4). */
 #define PT_VALID		(1ull << 0)
-#define PT_TABLE		(1ull << 1)	/* at levels 1-2; page at level 3 */
+#define PT_TABLE		(1ull << 1) /* at levels 1-2; page at level 3 */
 #define PT_TYPE_MASK		0x3ull
 #define PT_BLOCK		0x1ull
 #define PT_PAGE			0x3ull
 #define PT_ADDR_MASK		0x0000fffffffff000ull
 #define S2_MEMATTR_SHIFT	2
 #define S2_MEMATTR_MASK		(0xfull << 2)
-#define S2_MEMATTR_NORMAL_WB	(0xfull << 2)	/* Outer WB, Inner WB */
-#define S2_MEMATTR_DEVICE_nGnRE	(0x1ull << 2)
+#define S2_MEMATTR_NORMAL_WB	(0xfull << 2) /* Outer WB, Inner WB */
+#define S2_MEMATTR_DEVICE_nGnRE (0x1ull << 2)
 #define S2_AP_R			(1ull << 6)
 #define S2_AP_W			(1ull << 7)
 #define S2_SH_IS		(3ull << 8)
 #define S2_AF			(1ull << 10)
 #define S2_XN			(1ull << 54)
-#define S2_ATTR_MASK		(S2_MEMATTR_MASK | S2_AP_R | S2_AP_W | \
-				 S2_SH_IS | S2_AF | S2_XN)
+#define S2_ATTR_MASK		(S2_MEMATTR_MASK | S2_AP_R | S2_AP_W | S2_SH_IS | S2_AF | S2_XN)
 
 /* Ready-made attribute sets. */
-#define S2_NORMAL_RWX		(S2_MEMATTR_NORMAL_WB | S2_AP_R | S2_AP_W | \
-				 S2_SH_IS | S2_AF)
-#define S2_DEVICE_RW		(S2_MEMATTR_DEVICE_nGnRE | S2_AP_R | S2_AP_W | \
-				 S2_AF | S2_XN)
+#define S2_NORMAL_RWX (S2_MEMATTR_NORMAL_WB | S2_AP_R | S2_AP_W | S2_SH_IS | S2_AF)
+#define S2_DEVICE_RW  (S2_MEMATTR_DEVICE_nGnRE | S2_AP_R | S2_AP_W | S2_AF | S2_XN)
 
 /**
  * struct pt_ops - memory services for the builder
@@ -72,8 +69,8 @@ struct pt_ops {
  * already mapped; -ENOMEM if @ops->alloc fails.  On error the tables may hold
  * a partial mapping (the caller discards the VM).
  */
-int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa,
-	   uint64_t pa, uint64_t size, uint64_t attrs);
+int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa, uint64_t pa, uint64_t size,
+	   uint64_t attrs);
 
 /**
  * pt_lookup() - translate one IPA
@@ -82,7 +79,7 @@ int pt_map(const struct pt_ops *ops, uint64_t *root, uint64_t ipa,
  * @level: out (optional): level of the leaf (1, 2 or 3)
  * Return: 0, or -ENOENT if unmapped.
  */
-int pt_lookup(const struct pt_ops *ops, const uint64_t *root, uint64_t ipa,
-	      uint64_t *pa, uint64_t *attrs, int *level);
+int pt_lookup(const struct pt_ops *ops, const uint64_t *root, uint64_t ipa, uint64_t *pa,
+	      uint64_t *attrs, int *level);
 
 #endif /* HYP_PT_H */

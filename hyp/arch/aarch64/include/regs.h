@@ -7,13 +7,13 @@
 #ifndef HYP_REGS_H
 #define HYP_REGS_H
 
-#define REGS_X30	(30 * 8)
-#define REGS_ELR	(31 * 8)
-#define REGS_SPSR	(32 * 8)
-#define REGS_SIZE	(34 * 8)	/* multiple of 16: SP alignment */
+#define REGS_X30  (30 * 8)
+#define REGS_ELR  (31 * 8)
+#define REGS_SPSR (32 * 8)
+#define REGS_SIZE (34 * 8) /* multiple of 16: SP alignment */
 
 /* Per-CPU stack, with the guest frame reserved at its top. */
-#define PCPU_STACK_SIZE	0x4000
+#define PCPU_STACK_SIZE 0x4000
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
