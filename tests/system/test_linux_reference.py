@@ -124,8 +124,11 @@ def test_poweroff_frontend1_stops_only_it(ctx):
         check(out.strip() == "2", f"backend lost a CPU: {out!r}")
 
 
-def test_frontend2_devmem_of_backend_memory_is_stopped(ctx):
-    """frontend2 reads backend RAM with devmem: stopped with a log line; others go on."""
+def test_frontend2_devmem_of_unmapped_ipa_is_stopped(ctx):
+    """frontend2 reads, with devmem, the IPA equal to the backend's RAM PA.  Its
+    stage 2 maps nothing there (no IPA of a VM reaches another VM's RAM), so
+    this is an access to an unmapped IPA, not to the backend's memory: it is
+    stopped with one log line naming that IPA; the others go on."""
     with boot(ctx) as q:
         sh = shells(q)
         answers(sh["frontend2"], "frontend2")
