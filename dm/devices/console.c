@@ -342,6 +342,7 @@ static enum tx_result port_tx_write(struct console_port *p, struct tx_budget *b)
 static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_budget *b)
 {
 	struct vq_chain *c = &p->tx_chain;
+	unsigned int cost;
 
 	if (con_pop(p->con, vq, c, "transmitq") <= 0)
 		return false;
@@ -353,7 +354,9 @@ static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_
 	p->tx_off = p->tx_skip;
 	p->tx_skip = 0;
 	p->tx_held = true;
-	b->bufs -= c->n_out < b->bufs ? (c->n_out ? c->n_out : 1) : b->bufs;
+	/* every chain costs one buffer at least: zero-length ones are bounded too */
+	cost = c->n_out ? c->n_out : 1;
+	b->bufs -= cost < b->bufs ? cost : b->bufs;
 	return true;
 }
 

@@ -293,8 +293,7 @@ static bool uio_serve(struct uio_slot *s)
 		 * InterruptStatus lives in the hypervisor (bulkhead/rio.h): hand
 		 * it the bits raised since the last doorbell, with the interrupt.
 		 */
-		bell = BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(s->dev->isr);
-		s->dev->isr = 0;
+		bell = BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(mmio_isr_take(s->dev));
 	}
 	s->notify_owed = false;
 	if (n || *(volatile uint32_t *)&s->ctrl->resp_prod != s->cursor) {
@@ -303,12 +302,13 @@ static bool uio_serve(struct uio_slot *s)
 		bell |= BH_RIO_KICK_COMPLETE;
 	}
 	if (!bell) {
+		/* deferred work moved the rings: a restart must know */
 		if (s->save_owed)
 			uio_state_save(s);
 		s->save_owed = false;
 		return s->cursor != prod;
 	}
-	s->save_owed = false;
+	s->save_owed = false; /* saved below */
 	s->stats.doorbells++;
 	/*
 	 * State first (the batch, or chardev activity that moved the rings):

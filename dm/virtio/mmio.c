@@ -158,6 +158,14 @@ void mmio_lazy_flush(struct virtio_mmio *m)
 	}
 }
 
+uint32_t mmio_isr_take(struct virtio_mmio *m)
+{
+	uint32_t bits = m->isr;
+
+	m->isr = 0;
+	return bits;
+}
+
 void mmio_config_changed(struct virtio_mmio *m)
 {
 	m->config_generation++;

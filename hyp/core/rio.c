@@ -75,11 +75,15 @@ static uint64_t rio_now(void)
 	return sysreg_read(cntpct_el0);
 }
 
-/* After a request was published: its slot, the indices, the counters. */
+/*
+ * Mirror the counters and put what EL2 wrote out to memory: request @seq's
+ * slot (if >= 0), the indices, the counters.  Called with @d->lock held.
+ */
 static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
 {
 	struct bh_rio_ctrl *c = d->ring.ctrl;
 
+	rio_ring_sync_counters(&d->ring);
 	if (seq >= 0)
 		rio_ctrl_clean(&c->req[(uint32_t)seq % BH_RIO_RING_SIZE], sizeof(c->req[0]));
 	rio_ctrl_clean(&c->req_prod, BH_RIO_CACHE_LINE);
@@ -308,7 +312,6 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 	spin_lock(&d->lock);
 	d->ring.cnt.traps++;
 	if (rio_isr_local(d, off, size, write, val)) {
-		rio_ring_sync_counters(&d->ring);
 		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
 		return 0;
@@ -316,7 +319,6 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 	ret = rio_wait_space(d, v);
 	d->space_waiters &= ~(1u << v->pcpu);
 	if (ret) {
-		rio_ring_sync_counters(&d->ring);
 		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
 		return ret;
@@ -332,7 +334,6 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
 	}
 	d->ring.cnt.backend_irqs++;
-	rio_ring_sync_counters(&d->ring);
 	/* in memory before the backend's interrupt: it reads uncached */
 	rio_ctrl_publish(d, seq);
 	spin_unlock(&d->lock);
@@ -409,7 +410,6 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool
 		notify = true;
 	}
 out:
-	rio_ring_sync_counters(&d->ring);
 	rio_ctrl_publish(d, -1);
 	spin_unlock(&d->lock);
 	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) == VM_RUNNING)

@@ -181,6 +181,15 @@ void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq);
 /** mmio_lazy_flush() - decide every notification mmio_used_notify_lazy() put off. */
 void mmio_lazy_flush(struct virtio_mmio *m);
 
+/**
+ * mmio_isr_take() - the InterruptStatus bits raised since the last call
+ *
+ * For a transport whose InterruptStatus is kept elsewhere (uio: by the
+ * hypervisor, bulkhead/rio.h): it hands the bits on with the interrupt and
+ * the register file forgets them.
+ */
+uint32_t mmio_isr_take(struct virtio_mmio *m);
+
 /** mmio_config_changed() - bump ConfigGeneration and interrupt. */
 void mmio_config_changed(struct virtio_mmio *m);
 
