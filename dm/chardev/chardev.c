@@ -275,14 +275,48 @@ size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt)
 	if (!cd->connected || cd->in_fd < 0 || cd->in_eof)
 		return 0;
 	n = readv(cd->in_fd, iov, cnt);
-	if (n > 0)
+	if (n > 0) {
+		cd->in_pos += (uint64_t)n;
 		return (size_t)n;
+	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n < 0 && errno != EIO && errno != ECONNRESET)
 		dm_log_rl(&cd->rl, "chardev %s: read: %s", cd->id, strerror(errno));
 	/* EOF, or EIO from a pty whose last slave closed */
 	chardev_hangup(cd);
+	return 0;
+}
+
+bool chardev_in_pos(const struct chardev *cd, uint64_t *pos)
+{
+	if (!cd->in_file || cd->in_fd < 0)
+		return false;
+	*pos = cd->in_pos;
+	return true;
+}
+
+bool chardev_out_pos(const struct chardev *cd, uint64_t *pos)
+{
+	if (!cd->out_file || cd->out_fd < 0)
+		return false;
+	*pos = cd->out_pos;
+	return true;
+}
+
+int chardev_in_seek(struct chardev *cd, uint64_t pos)
+{
+	struct stat st;
+
+	if (!cd->in_file || cd->in_fd < 0)
+		return -ESPIPE;
+	if (fstat(cd->in_fd, &st) || pos > (uint64_t)st.st_size)
+		return -EINVAL;
+	if (lseek(cd->in_fd, (off_t)pos, SEEK_SET) < 0)
+		return -errno;
+	cd->in_pos = pos;
+	cd->in_eof = false;
+	chardev_update(cd);
 	return 0;
 }
 
@@ -322,6 +356,7 @@ size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt)
 		n = writev(cd->out_fd, iov, cnt);
 	}
 	if (n >= 0) {
+		cd->out_pos += (uint64_t)n;
 		if ((size_t)n < total) {
 			cd->want_write = true;
 			chardev_update(cd);

@@ -2,7 +2,9 @@
 /*
  * File backend (-chardev file,path=OUT[,input-path=IN][,append=on]).
  * Always "connected": output is appended to the file, input (optional) is
- * read until end of file.
+ * read until end of file.  With append=on and regular files, a restarted
+ * device model resumes both exactly where its predecessor stopped
+ * (chardev_in_pos(), chardev_out_pos(); docs/device-model.md "Restart").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "dm/chardev.h"
 
 static const struct chardev_ops file_ops = {
 	.name = "file",
 };
+
+/* Regular files only: a pipe or FIFO cannot be re-read or inspected. */
+static void chardev_file_positions(struct chardev *cd, bool append)
+{
+	struct stat st;
+
+	if (cd->in_fd >= 0 && !fstat(cd->in_fd, &st) && S_ISREG(st.st_mode))
+		cd->in_file = true;
+	if (append && !fstat(cd->out_fd, &st) && S_ISREG(st.st_mode)) {
+		cd->out_file = true;
+		cd->out_pos = (uint64_t)st.st_size;
+	}
+}
 
 struct chardev *chardev_file_new(struct event_loop *loop, const struct chardev_opts *o, char *err,
 				 size_t errlen)
@@ -58,6 +74,7 @@ struct chardev *chardev_file_new(struct event_loop *loop, const struct chardev_o
 		free(cd);
 		goto err;
 	}
+	chardev_file_positions(cd, o->append);
 	chardev_set_connected(cd, true);
 	return cd;
 err:

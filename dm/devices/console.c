@@ -23,6 +23,18 @@
 #define CONSOLE_CTRL_RXQ 2
 #define CONSOLE_CTRL_TXQ 3
 
+/*
+ * A port queue's journal word (mmio_journal_set()) for the chain in flight.
+ * transmitq: with an append=on output file, CON_JOURNAL_FILE and the file's
+ * length where the chain's first byte goes, so a successor learns from the
+ * file itself how much went out, even of a write it was killed in; with
+ * any other chardev, the bytes of the chain written so far (a kill after a
+ * write but before this store resends that write's bytes).  receiveq, input
+ * file only: CON_JOURNAL_FILE and the offset the chain is filled from.
+ */
+#define CON_JOURNAL_FILE (1ULL << 46)
+#define CON_JOURNAL_POS	 (CON_JOURNAL_FILE - 1)
+
 static unsigned int port_rxq(unsigned int id)
 {
 	return id ? 2 * (id + 1) : 0;
@@ -212,6 +224,7 @@ static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 {
 	struct vq_chain *c = &p->rx_chain;
 	int r = con_pop(p->con, vq, c, "receiveq");
+	uint64_t pos;
 	size_t n;
 
 	if (r <= 0) {
@@ -223,6 +236,8 @@ static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 		mmio_needs_reset(&p->con->mmio, "receiveq buffer not writable", -EINVAL);
 		return false;
 	}
+	if (chardev_in_pos(p->cd, &pos))
+		mmio_journal_set(&p->con->mmio, vq->index, CON_JOURNAL_FILE | pos);
 	n = port_rx_read(p, c);
 	if (!n) {
 		vq_unpop(vq);
@@ -266,10 +281,26 @@ enum tx_result {
 	TX_BUDGET, /* we stopped at the budget: resume on a later turn */
 };
 
+/* Record the chain in flight before a write whose effect is irrevocable. */
+static void port_tx_journal(struct console_port *p, bool popped)
+{
+	unsigned int q = port_rxq(p->id) + 1;
+	uint64_t pos;
+
+	if (p->cd && chardev_out_pos(p->cd, &pos)) {
+		if (popped)
+			mmio_journal_set(&p->con->mmio, q, CON_JOURNAL_FILE | (pos - p->tx_off));
+		return;
+	}
+	mmio_journal_set(&p->con->mmio, q, p->tx_off);
+}
+
 static enum tx_result tx_account(struct console_port *p, struct tx_budget *b, size_t offered,
 				 size_t n)
 {
 	p->tx_off += n;
+	if (n)
+		port_tx_journal(p, false);
 	p->tx_bytes += n;
 	b->bytes -= n < b->bytes ? n : b->bytes;
 	if (p->tx_off >= p->tx_chain.out_len)
@@ -351,9 +382,17 @@ static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_
 		return false;
 	}
 	/* a restored device model resumes a partly written chain */
-	p->tx_off = p->tx_skip;
+	p->tx_off = 0;
+	if (p->tx_skip > c->out_len)
+		dm_log_rl(&p->con->mmio.rl,
+			  "%s: port %u: journal says %llu bytes of a %zu-byte chain went out: "
+			  "sending it whole",
+			  p->con->mmio.name, p->id, (unsigned long long)p->tx_skip, c->out_len);
+	else
+		p->tx_off = (size_t)p->tx_skip;
 	p->tx_skip = 0;
 	p->tx_held = true;
+	port_tx_journal(p, true);
 	/* every chain costs one buffer at least: zero-length ones are bounded too */
 	cost = c->n_out ? c->n_out : 1;
 	b->bufs -= cost < b->bufs ? cost : b->bufs;
@@ -591,10 +630,12 @@ static void console_reset(void *dev)
 	con->multiport = false;
 }
 
-/* Restorable state (dm/mmio.h "state"): what the rings do not say. */
+/*
+ * Restorable state (dm/mmio.h "state"): what the rings do not say.  A chain
+ * in flight is the journal's (port_tx_recover(), port_rx_recover()).
+ */
 struct console_saved_port {
-	uint8_t guest_ready, guest_open, tx_held, flags;
-	uint32_t tx_off;
+	uint8_t guest_ready, guest_open, flags, pad;
 };
 
 struct console_saved {
@@ -603,7 +644,7 @@ struct console_saved {
 	struct console_saved_port port[CONSOLE_MAX_PORTS + 1];
 };
 
-_Static_assert(sizeof(struct console_saved) == 4 + 8 * (CONSOLE_MAX_PORTS + 1),
+_Static_assert(sizeof(struct console_saved) == 4 + 4 * (CONSOLE_MAX_PORTS + 1),
 	       "console_saved has no holes");
 
 static size_t console_save(void *dev, void *buf, size_t len)
@@ -618,16 +659,64 @@ static size_t console_save(void *dev, void *buf, size_t len)
 	st.multiport = con->multiport;
 	st.nports = (uint8_t)con->max_ports;
 	for (i = 0; i < con->max_ports; i++) {
-		const struct console_port *p = &con->ports[i];
-
-		st.port[i].guest_ready = p->guest_ready;
-		st.port[i].guest_open = p->guest_open;
-		st.port[i].tx_held = p->tx_held;
-		st.port[i].flags = 0; /* reserved */
-		st.port[i].tx_off = p->tx_held && p->tx_off < UINT32_MAX ? (uint32_t)p->tx_off : 0;
+		st.port[i].guest_ready = con->ports[i].guest_ready;
+		st.port[i].guest_open = con->ports[i].guest_open;
 	}
 	memcpy(buf, &st, sizeof(st));
 	return sizeof(st);
+}
+
+/*
+ * The chain the previous model was writing when it stopped: skip what the
+ * journal (or, for an output file, the file's length) says went out.
+ */
+static void port_tx_recover(struct console_port *p)
+{
+	struct virtio_mmio *m = &p->con->mmio;
+	struct virtqueue *vq = port_vq(p, true);
+	uint64_t v, pos;
+	uint16_t seq;
+
+	if (!vq || !mmio_journal_get(m, vq->index, &seq, &v) || seq != vq->used_idx)
+		return; /* that chain was completed, or none was begun */
+	if (!(v & CON_JOURNAL_FILE)) {
+		p->tx_skip = v;
+		return;
+	}
+	if (!p->cd || !chardev_out_pos(p->cd, &pos) || pos < (v & CON_JOURNAL_POS)) {
+		dm_log("%s: port %u: output is not the append=on file the journal names: "
+		       "the chain in flight is sent whole",
+		       m->name, p->id);
+		return;
+	}
+	p->tx_skip = pos - (v & CON_JOURNAL_POS);
+}
+
+/*
+ * An input file goes on after the last byte a completed chain carried: the
+ * journal names the offset of the chain in flight; if that chain reached
+ * the used ring, its len says how much it took.
+ */
+static void port_rx_recover(struct console_port *p)
+{
+	struct virtio_mmio *m = &p->con->mmio;
+	struct virtqueue *vq = port_vq(p, false);
+	uint64_t v, pos;
+	uint16_t seq;
+	int err;
+
+	if (!vq || !p->cd || !mmio_journal_get(m, vq->index, &seq, &v) || !(v & CON_JOURNAL_FILE))
+		return;
+	pos = v & CON_JOURNAL_POS;
+	if ((uint16_t)(seq + 1) == vq->used_idx)
+		pos += vq_used_len(vq, seq);
+	else if (seq != vq->used_idx)
+		return; /* an older word: the guest reclaimed past it */
+	err = chardev_in_seek(p->cd, pos);
+	if (err)
+		dm_log("%s: port %u: cannot resume the input file at byte %llu (errno %d): "
+		       "reading on from where it is",
+		       m->name, p->id, (unsigned long long)pos, -err);
 }
 
 static int console_load(void *dev, const void *buf, size_t len)
@@ -640,7 +729,7 @@ static int console_load(void *dev, const void *buf, size_t len)
 		return -EINVAL;
 	memcpy(&st, buf, sizeof(st));
 	for (i = 0; i < con->max_ports; i++)
-		if (st.port[i].flags)
+		if (st.port[i].flags || st.port[i].pad)
 			return -EINVAL;
 	if (st.nports != con->max_ports || st.multiport > 1 || (st.multiport && con->max_ports < 2))
 		return -EINVAL;
@@ -651,8 +740,11 @@ static int console_load(void *dev, const void *buf, size_t len)
 		p->guest_ready = st.port[i].guest_ready & 1;
 		p->guest_open = st.port[i].guest_open & 1;
 		p->tx_held = p->tx_blocked = false;
-		/* the held chain is popped again; skip what went out */
-		p->tx_skip = st.port[i].tx_held ? st.port[i].tx_off : 0;
+		p->tx_skip = 0;
+		if (p->present) {
+			port_tx_recover(p);
+			port_rx_recover(p);
+		}
 	}
 	return 0;
 }

@@ -37,6 +37,10 @@
 #include "dm/uio_dev.h"
 #include "dm/uio_state.h"
 
+_Static_assert(UIO_JOURNAL_SIZE == MMIO_MAX_QUEUES * sizeof(uint64_t),
+	       "one journal word per queue");
+_Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are aligned");
+
 #define UIO_BATCH 256 /* requests per wakeup and device, for fairness */
 
 struct uio_transport;
@@ -56,7 +60,7 @@ struct uio_slot {
 	bool notify_owed;	    /* raised outside a batch, not rung yet */
 	bool save_owed;		    /* deferred work moved the rings */
 	struct uio_state_hdr stats; /* our counters, kept across restarts */
-	uint8_t rec[BH_RIO_STATE_SIZE];
+	uint8_t rec[UIO_RECORD_MAX];
 	size_t rec_len;
 	struct dm_ratelimit rl;
 };
@@ -102,7 +106,7 @@ static void uio_state_save(struct uio_slot *s)
 	struct uio_state_hdr *h = (struct uio_state_hdr *)s->rec;
 	size_t len;
 
-	len = mmio_state_save(s->dev, s->rec + sizeof(*h), sizeof(s->rec) - sizeof(*h));
+	len = mmio_state_save(s->dev, s->rec + sizeof(*h), UIO_RECORD_MAX - sizeof(*h));
 	if (!len) {
 		dm_log_rl(&s->rl, "uio %s: device state does not fit", s->u.name);
 		return;
@@ -121,11 +125,10 @@ static void uio_state_save(struct uio_slot *s)
 /* Return: 0 and @h filled with a valid record in s->rec, or -EINVAL. */
 static int uio_state_read(struct uio_slot *s, struct uio_state_hdr *h)
 {
-	window_read(&s->ctrl_win, s->rec, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET,
-		    BH_RIO_STATE_SIZE);
+	window_read(&s->ctrl_win, s->rec, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET, UIO_RECORD_MAX);
 	memcpy(h, s->rec, sizeof(*h));
 	if (h->magic != UIO_STATE_MAGIC || h->version != UIO_STATE_VERSION ||
-	    h->len > BH_RIO_STATE_SIZE - sizeof(*h))
+	    h->len > UIO_RECORD_MAX - sizeof(*h))
 		return -EINVAL;
 	((struct uio_state_hdr *)s->rec)->csum = 0; /* summed as 0 */
 	if (uio_state_csum(s->rec, sizeof(*h) + h->len) != h->csum)
@@ -172,6 +175,8 @@ static int uio_slot_start(struct uio_slot *s)
 	s->cursor = done;
 	if (uio_between(done, resp, prod))
 		s->cursor = resp;
+	mmio_journal_attach(s->dev, (volatile uint64_t *)((uint8_t *)c + BH_RIO_STATE_OFFSET +
+							  UIO_JOURNAL_OFFSET));
 	err = uio_state_read(s, &h);
 	if (!err) {
 		err = mmio_state_load(s->dev, s->rec + sizeof(h), h.len);

@@ -341,6 +341,9 @@ static void mmio_write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, 
 	err = vq_enable(vq, m->win, m->driver_features);
 	if (err)
 		mmio_needs_reset(m, "bad queue layout at QueueReady", err);
+	/* a fresh ring starts at used index 0: an old word would match it */
+	if (m->journal && vq->index < MMIO_MAX_QUEUES)
+		m->journal[vq->index] = 0;
 }
 
 static void mmio_write_addr(uint64_t *addr, bool high, uint32_t val)
@@ -491,6 +494,39 @@ void mmio_write(struct virtio_mmio *m, uint32_t off, uint32_t size, uint32_t val
 			  val, off);
 		break;
 	}
+}
+
+/* ---- delivery journal ---------------------------------------------------- */
+
+void mmio_journal_attach(struct virtio_mmio *m, volatile uint64_t *words)
+{
+	m->journal = words;
+}
+
+void mmio_journal_set(struct virtio_mmio *m, unsigned int q, uint64_t value)
+{
+	if (!m->journal || q >= MMIO_MAX_QUEUES || q >= m->nqueues)
+		return;
+	if (value > MMIO_JOURNAL_VALUE_MAX) {
+		m->journal[q] = 0;
+		return;
+	}
+	m->journal[q] = MMIO_JOURNAL_VALID |
+			((uint64_t)m->vqs[q].used_idx << MMIO_JOURNAL_SEQ_SHIFT) | value;
+}
+
+bool mmio_journal_get(const struct virtio_mmio *m, unsigned int q, uint16_t *seq, uint64_t *value)
+{
+	uint64_t w;
+
+	if (!m->journal || q >= MMIO_MAX_QUEUES || q >= m->nqueues)
+		return false;
+	w = m->journal[q];
+	if (!(w & MMIO_JOURNAL_VALID))
+		return false;
+	*seq = (uint16_t)(w >> MMIO_JOURNAL_SEQ_SHIFT);
+	*value = w & MMIO_JOURNAL_VALUE_MAX;
+	return true;
 }
 
 /* ---- restorable state ---------------------------------------------------- */

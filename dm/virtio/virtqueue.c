@@ -297,6 +297,13 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 }
 
 /* §2.7.10: does the driver want a notification for what we pushed? */
+uint32_t vq_used_len(const struct virtqueue *vq, uint16_t idx)
+{
+	if (!vq->ready)
+		return 0;
+	return le32toh(*(const volatile uint32_t *)&vq->used->ring[idx % vq->num].len);
+}
+
 static bool vq_notify_wanted(struct virtqueue *vq)
 {
 	/* Order our used->idx store before reading the driver's event. */

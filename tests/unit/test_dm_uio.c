@@ -757,13 +757,14 @@ static void test_state_page(void **state)
 
 /* ---- the real binary: killed (TERM, then KILL) and started again --------- */
 
-static pid_t dm_spawn(const char *root, const char *sock)
+/* The model binary on the fake tree with chardev c0 as @chardev says. */
+static pid_t dm_spawn_with(const char *root, const char *chardev)
 {
-	char targ[256], carg[256];
+	char targ[256], carg[512];
 	pid_t pid;
 
 	snprintf(targ, sizeof(targ), "uio,id=t0,root=%s", root);
-	snprintf(carg, sizeof(carg), "socket,id=c0,path=%s,server=on", sock);
+	snprintf(carg, sizeof(carg), "%s,id=c0", chardev);
 	pid = fork();
 	if (pid == 0) {
 		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ, "-chardev", carg, "-device",
@@ -771,6 +772,14 @@ static pid_t dm_spawn(const char *root, const char *sock)
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t dm_spawn(const char *root, const char *sock)
+{
+	char carg[256];
+
+	snprintf(carg, sizeof(carg), "socket,path=%s,server=on", sock);
+	return dm_spawn_with(root, carg);
 }
 
 static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock, size_t len,
@@ -830,6 +839,227 @@ static void test_binary_killed_and_restarted(void **state)
 	report(&hv.dev[0], "binary restarts");
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
+	hvm_fini(&hv);
+}
+
+/* ---- the real binary: SIGKILL at random moments, files on the host side -- */
+
+#define KILLS 20
+
+struct kill_fe {
+	struct tfe_link *link;
+	struct fe *f;
+	const uint8_t *to_host;
+	size_t len, queued;
+	uint8_t *got; /* what the guest received */
+	size_t got_len;
+	volatile bool done;
+};
+
+static void kill_sink(void *ctx, const uint8_t *d, size_t n)
+{
+	struct kill_fe *k = ctx;
+
+	if (k->got_len < k->len)
+		memcpy(k->got + k->got_len, d, n < k->len - k->got_len ? n : k->len - k->got_len);
+	k->got_len += n;
+}
+
+/* The frontend streams both ways as Linux would, whoever serves it. */
+static void *kill_fe_thread(void *arg)
+{
+	struct kill_fe *k = arg;
+	struct tfe_port *p = &k->f->port;
+	unsigned long seen = 0;
+
+	while (k->queued < k->len || p->n_tx_free < TFE_PORT_BUFS || k->got_len < k->len) {
+		bool queued = false;
+
+		if (k->link->irqs[0] != seen) {
+			seen = k->link->irqs[0];
+			tfe_ack_irq(&k->f->dev);
+		}
+		tfe_port_reap_tx(p);
+		/* one buffer a turn: the stream outlasts the kills */
+		if (k->queued < k->len) {
+			size_t n = tfe_port_send(p, k->to_host + k->queued, k->len - k->queued);
+
+			k->queued += n;
+			queued = n;
+		}
+		if (queued)
+			tfe_vq_kick(p->tx);
+		tfe_port_poll_rx(p, kill_sink, k);
+		tfe_link_poll(k->link, 1);
+	}
+	k->done = true;
+	return NULL;
+}
+
+static uint8_t *file_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * With an append=on output file and an input file, a model killed at any
+ * instant loses and repeats nothing: the journal and the files' lengths say
+ * how far each chain in flight got (docs/device-model.md "Restart").
+ */
+static void test_binary_killed_at_random_files_exact(void **state)
+{
+	const size_t len = 2U << 20;
+	char out[128], in[128], carg[512];
+	uint8_t *to_guest = malloc(len), *written;
+	struct kill_fe k = { 0 };
+	struct tfe_link link;
+	struct hvm hv;
+	struct fe f;
+	size_t out_len;
+	unsigned int kills;
+	pthread_t th;
+	FILE *fin;
+	pid_t pid;
+
+	(void)state;
+	snprintf(out, sizeof(out), "/tmp/dm-uio-%d-out", (int)getpid());
+	snprintf(in, sizeof(in), "/tmp/dm-uio-%d-in", (int)getpid());
+	unlink(out);
+	tfe_random(to_guest, len, 21);
+	fin = fopen(in, "wb");
+	assert_non_null(fin);
+	assert_int_equal(fwrite(to_guest, 1, len, fin), len);
+	fclose(fin);
+	k.to_host = malloc(len);
+	tfe_random((uint8_t *)k.to_host, len, 22);
+	k.got = malloc(len);
+	k.len = len;
+	snprintf(carg, sizeof(carg), "file,path=%s,append=on,input-path=%s", out, in);
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	pid = dm_spawn_with(hv.root, carg);
+	tfe_link_init(&link, hv.fe_sock);
+	fe_up(&hv, &link, &f, 0);
+	k.link = &link;
+	k.f = &f;
+	assert_int_equal(pthread_create(&th, NULL, kill_fe_thread, &k), 0);
+	srand(7);
+	for (kills = 0; kills < KILLS && !k.done; kills++) {
+		int status;
+
+		/* anywhere: inside a batch, a write, between the two */
+		usleep((useconds_t)(rand() % 20000));
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		pid = dm_spawn_with(hv.root, carg);
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	written = file_read(out, &out_len);
+	print_message("# %u kills: %zu of %zu bytes to the host file, %zu of %zu to the guest\n",
+		      kills, out_len, len, k.got_len, len);
+	assert_true(kills >= KILLS / 2);
+	assert_int_equal(out_len, len);
+	assert_memory_equal(written, k.to_host, len);
+	assert_int_equal(k.got_len, len);
+	assert_memory_equal(k.got, to_guest, len);
+	unlink(out);
+	unlink(in);
+	free(written);
+	free(k.got);
+	free((void *)k.to_host);
+	free(to_guest);
+	hvm_fini(&hv);
+}
+
+/*
+ * A journal the previous model (or anyone with the backend's rights) filled
+ * with garbage: valid-looking words naming the chains in flight with
+ * offsets beyond the files or the chains.  The new model logs, goes on
+ * serving and sends the chain in flight whole.
+ */
+static void test_hostile_journal(void **state)
+{
+	const size_t len = 64U << 10;
+	char out[128], in[128], carg[512];
+	volatile uint64_t *journal;
+	struct kill_fe k = { 0 };
+	struct tfe_link link;
+	struct hvm hv;
+	struct fe f;
+	uint8_t *written;
+	size_t out_len;
+	unsigned int q;
+	pthread_t th;
+	FILE *fin;
+	pid_t pid;
+
+	(void)state;
+	snprintf(out, sizeof(out), "/tmp/dm-uio-%d-hj-out", (int)getpid());
+	snprintf(in, sizeof(in), "/tmp/dm-uio-%d-hj-in", (int)getpid());
+	unlink(out);
+	fin = fopen(in, "wb");
+	assert_non_null(fin);
+	fclose(fin); /* empty input: only the guest transmits */
+	k.to_host = malloc(2 * len);
+	tfe_random((uint8_t *)k.to_host, 2 * len, 31);
+	k.got = malloc(len);
+	snprintf(carg, sizeof(carg), "file,path=%s,append=on,input-path=%s", out, in);
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	journal = (volatile uint64_t *)((uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET +
+					UIO_JOURNAL_OFFSET);
+	pid = dm_spawn_with(hv.root, carg);
+	tfe_link_init(&link, hv.fe_sock);
+	fe_up(&hv, &link, &f, 0);
+	k.link = &link;
+	k.f = &f;
+	k.len = len;
+	k.got_len = len; /* nothing to receive */
+	assert_int_equal(pthread_create(&th, NULL, kill_fe_thread, &k), 0);
+	pthread_join(th, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	srand(5);
+	for (q = 0; q < UIO_JOURNAL_SIZE / 8; q++) {
+		uint64_t seq = q < 2 ? f.dev.vqs[q].avail_idx : (uint64_t)rand() & 0xffff;
+		uint64_t v = ((uint64_t)rand() << 31 ^ (uint64_t)rand()) & MMIO_JOURNAL_VALUE_MAX;
+
+		journal[q] = MMIO_JOURNAL_VALID | seq << MMIO_JOURNAL_SEQ_SHIFT | v;
+	}
+	pid = dm_spawn_with(hv.root, carg);
+	k.len = 2 * len;
+	k.got_len = 2 * len;
+	assert_int_equal(pthread_create(&th, NULL, kill_fe_thread, &k), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	written = file_read(out, &out_len);
+	assert_int_equal(out_len, 2 * len);
+	assert_memory_equal(written, k.to_host, 2 * len);
+	unlink(out);
+	unlink(in);
+	free(written);
+	free(k.got);
+	free((void *)k.to_host);
 	hvm_fini(&hv);
 }
 
@@ -909,6 +1139,8 @@ int main(void)
 		cmocka_unit_test(test_backlog_one_doorbell),
 		cmocka_unit_test(test_state_page),
 		cmocka_unit_test(test_binary_killed_and_restarted),
+		cmocka_unit_test(test_binary_killed_at_random_files_exact),
+		cmocka_unit_test(test_hostile_journal),
 		cmocka_unit_test(test_stats_option),
 		cmocka_unit_test(test_latency_option),
 	};

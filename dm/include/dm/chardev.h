@@ -68,6 +68,13 @@ struct chardev {
 	bool connected;
 	bool hup_seen; /* the peer hung up with input still queued for the guest */
 	bool want_read, want_write;
+	/*
+	 * Regular files (file backend): how far input was consumed and how long
+	 * the output file is, so a restarted model resumes exactly there
+	 * (chardev_in_pos() and friends).
+	 */
+	bool in_file, out_file;
+	uint64_t in_pos, out_pos;
 	char pty_name[64];     /* pty only */
 	unsigned long dropped; /* bytes written while unconnected */
 	struct dm_ratelimit rl;
@@ -106,6 +113,25 @@ size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt);
  * offered means the peer is slow; write_ready follows when it drains.
  */
 size_t chardev_writev(struct chardev *cd, const struct iovec *iov, int cnt);
+
+/**
+ * chardev_in_pos() - bytes consumed so far of a regular input file
+ * Return: false for input that cannot be re-read (pty, socket, pipe).
+ */
+bool chardev_in_pos(const struct chardev *cd, uint64_t *pos);
+
+/**
+ * chardev_out_pos() - length of a regular output file opened with append=on
+ * Return: false for output whose past cannot be inspected (pty, socket).
+ */
+bool chardev_out_pos(const struct chardev *cd, uint64_t *pos);
+
+/**
+ * chardev_in_seek() - go on reading a regular input file at @pos
+ * Return: 0, -ESPIPE for input that is not a regular file, -EINVAL if @pos
+ * lies beyond its end.
+ */
+int chardev_in_seek(struct chardev *cd, uint64_t pos);
 
 /*
  * Helpers for the backends: chardev_init() fills the generic part,

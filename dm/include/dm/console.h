@@ -58,8 +58,8 @@ struct console_port {
 	bool tx_held;
 	bool tx_blocked;
 	size_t tx_off;
-	size_t tx_skip;	 /* restored: bytes of the next chain already sent */
-	uint8_t *bounce; /* device-mode copies (window_read/write) */
+	uint64_t tx_skip; /* restored: bytes of the next chain already sent (journal) */
+	uint8_t *bounce;  /* device-mode copies (window_read/write) */
 	struct vq_chain tx_chain;
 	struct vq_chain rx_chain;
 

@@ -84,6 +84,9 @@ struct virtio_mmio {
 	 */
 	uint64_t deferred;
 
+	/* MMIO_MAX_QUEUES words that outlive this model (mmio_journal_set()) */
+	volatile uint64_t *journal;
+
 	bool broken; /* NEEDS_RESET set; no processing */
 	struct dm_ratelimit rl;
 	unsigned long irqs_raised;
@@ -192,6 +195,39 @@ uint32_t mmio_isr_take(struct virtio_mmio *m);
 
 /** mmio_config_changed() - bump ConfigGeneration and interrupt. */
 void mmio_config_changed(struct virtio_mmio *m);
+
+/*
+ * Delivery journal: one 64-bit word per queue, in memory that outlives the
+ * device model (uio: the tail of the control region's state page), so that a
+ * model killed between a side effect outside the rings (bytes written to or
+ * read from a chardev) and the used-ring store that completes the chain
+ * lets its successor tell how far that chain got.  A word is one aligned
+ * 64-bit store, single-copy atomic (Arm ARM B2.2.1), so a kill never leaves
+ * half of one.  It names the chain by the used index it will complete
+ * (@seq) and carries a device-defined value; a fresh QueueReady clears it.
+ * What a successor reads back is as untrusted as any saved state.
+ */
+#define MMIO_JOURNAL_VALID     (1ULL << 63)
+#define MMIO_JOURNAL_SEQ_SHIFT 47
+#define MMIO_JOURNAL_VALUE_MAX ((1ULL << MMIO_JOURNAL_SEQ_SHIFT) - 1)
+
+/** mmio_journal_attach() - give the register file MMIO_MAX_QUEUES journal words. */
+void mmio_journal_attach(struct virtio_mmio *m, volatile uint64_t *words);
+
+/**
+ * mmio_journal_set() - record @value for the chain queue @q completes next
+ *
+ * No-op without a journal, for a queue beyond MMIO_MAX_QUEUES, or for a
+ * @value above MMIO_JOURNAL_VALUE_MAX (the word is cleared instead).
+ */
+void mmio_journal_set(struct virtio_mmio *m, unsigned int q, uint64_t value);
+
+/**
+ * mmio_journal_get() - what the journal says of queue @q
+ * @seq:   the used index the recorded chain was to complete
+ * Return: true and @seq/@value filled if a valid word was recorded.
+ */
+bool mmio_journal_get(const struct virtio_mmio *m, unsigned int q, uint16_t *seq, uint64_t *value);
 
 /*
  * Restorable state, for a device model that is restarted while its

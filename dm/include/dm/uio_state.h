@@ -17,8 +17,18 @@
 
 #include "bulkhead/rio.h"
 
+/*
+ * The page: the record from offset 0, the device's delivery journal
+ * (MMIO_MAX_QUEUES words, dm/mmio.h) in its last UIO_JOURNAL_SIZE bytes.
+ * The record is rewritten whole after each batch; journal words one at a
+ * time, between batches too.
+ */
+#define UIO_JOURNAL_SIZE   (64u * 8u)
+#define UIO_JOURNAL_OFFSET (BH_RIO_STATE_SIZE - UIO_JOURNAL_SIZE)
+#define UIO_RECORD_MAX	   UIO_JOURNAL_OFFSET
+
 #define UIO_STATE_MAGIC	  0x54534d44u /* "DMST" little-endian */
-#define UIO_STATE_VERSION 2u
+#define UIO_STATE_VERSION 3u
 #define UIO_ROOT_MAX	  128
 
 /**

@@ -115,6 +115,14 @@ void vq_unpop(struct virtqueue *vq);
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len);
 
 /**
+ * vq_used_len() - the len of used element @idx as guest memory holds it now
+ *
+ * For a restored model that asks what its predecessor completed; the value
+ * is the guest's to change, so the caller bounds it.  0 if not ready.
+ */
+uint32_t vq_used_len(const struct virtqueue *vq, uint16_t idx);
+
+/**
  * vq_need_notify() - must the driver be interrupted for pushed buffers?
  *
  * With EVENT_IDX the answer is recorded: the next call only looks at
