@@ -1,14 +1,22 @@
 # Guest-side measurement probes (static aarch64 Linux programs), in the shell
 # role's initramfs as /usr/bin/bh-*: keystroke echo round trip (bh-echo) and
-# timer-interrupt latency (bh-timerlat), for make bench and the fairness test.
+# timer-interrupt latency (bh-timerlat), for make bench and the fairness test,
+# and a self-describing stream with a byte-exact checker (bh-stream) for the
+# kill and soak tests.
 GUEST_TOOLS_OUT  := $(BUILD)/guest/tools
 GUEST_TOOLS      := $(patsubst guest/tools/%.c,%,$(wildcard guest/tools/bh-*.c))
 GUEST_TOOLS_BINS := $(addprefix $(GUEST_TOOLS_OUT)/,$(GUEST_TOOLS))
 
-$(GUEST_TOOLS_OUT)/%: guest/tools/%.c guest/tools/probe.h
+$(GUEST_TOOLS_OUT)/%: guest/tools/%.c guest/tools/probe.h guest/tools/stream.h
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(LINUX_STATIC_CFLAGS) $(DEPFLAGS) -o $@ $< $(LINUX_STATIC_LDFLAGS)
 
 GUEST_EXTRA_shell += $(foreach t,$(GUEST_TOOLS),$(GUEST_TOOLS_OUT)/$(t):/usr/bin/$(t))
 $(BUILD)/guest/initramfs-shell.cpio.gz: $(GUEST_TOOLS_BINS)
 BUILD_ALL += $(GUEST_TOOLS_BINS)
+
+# The stream checker's logic on the host, under the sanitizers.
+$(BUILD)/tests/unit/test_tools_stream: tests/unit/test_tools_stream.c guest/tools/stream.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/tools -o $@ $< $(CMOCKA_LIBS)
+UNIT_TESTS += $(BUILD)/tests/unit/test_tools_stream
