@@ -21,7 +21,7 @@ SYSTEM_TESTS ?= tests/system
 # Pass T=substring to run only the tests whose names contain it.
 T ?=
 
-.PHONY: all deps run test unit-test system-test bench help clean FORCE
+.PHONY: all deps run test unit-test system-test bench soak help clean FORCE
 FORCE:
 
 # Packages first, in a make of its own: the rest of the build needs the tools it installs.
@@ -64,6 +64,15 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-dm
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
 
+# Both frontends stream both ways through the reference system's ptys for
+# SOAK_SECONDS (default 600; make test runs the same test for 60 s), every
+# byte checked by bh-stream (tests/system/test_dm_streams.py).
+SOAK_SECONDS ?= 600
+soak: deps
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
+	@BH_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) tests/run.py -k test_soak --system $(SYSTEM_TESTS)
+
 # Every fuzz target for longer (FUZZ_SECONDS each, default 600) than the 60 s of `make test`.
 .PHONY: fuzz
 fuzz: fuzz-dm fuzz-vgic
@@ -78,4 +87,5 @@ help:
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
 	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole (BENCH_RUNS=3)"
 	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
+	@echo "  make soak           both frontends stream both ways for SOAK_SECONDS=600, every byte checked"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

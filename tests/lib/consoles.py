@@ -1,12 +1,18 @@
 """Helpers for the Linux system tests that drive frontend consoles served by
-bulkhead-dm in the backend VM: the model's --stats, polling a condition in a
+bulkhead-dm in the backend VM: booting a config of three Linux VMs and
+waiting for their shells, the model's --stats, polling a condition in a
 guest shell, and a 1 MiB transfer each way with sha256 compared.
 """
 
+import os
 import re
 import time
 
-from harness import TestFailure
+from harness import Qemu, Shell, TestFailure
+
+# console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
+CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
+BOOT_TIMEOUT = 180
 
 MIB = 1 << 20
 
@@ -16,6 +22,37 @@ def check(cond, msg):
         raise TestFailure(msg)
 
 
+def loaders(ctx, config="reference"):
+    """(file, address) pairs from dtgen's build/dt/CONFIG/loaders."""
+    with open(os.path.join(ctx.build, "dt", config, "loaders")) as f:
+        return [(file.strip(), int(addr, 16)) for addr, file in (line.split(None, 1) for line in f)]
+
+
+def smp(ctx, config="reference"):
+    """The CPU count dtgen derived from the config (build/dt/CONFIG/smp)."""
+    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
+        return int(f.read())
+
+
+def boot_reference(ctx, config="reference", name="qemu"):
+    """QEMU running @config's hypervisor with the three consoles of the
+    reference layout (UART0 and two pci-serial)."""
+    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp(ctx, config), mem="1G",
+                consoles=["uart0"], pci_serials=["serial1", "serial2"],
+                loaders=loaders(ctx, config), name=name)
+
+
+def vm_shells(q, timeout=BOOT_TIMEOUT):
+    """Wait for all three shells; return {vm name: Shell}."""
+    out = {}
+    for label, vm in CONSOLES.items():
+        q.con(label).expect(rf"bulkhead: {vm} up in", timeout=timeout)
+        sh = Shell(q.con(label))
+        sh.wait_prompt(rf"{vm}# ", timeout=30)
+        out[vm] = sh
+    return out
+
+
 def stats(be, name):
     """The `bulkhead-dm --stats NAME` line of @name as a dict of strings."""
     for line in be.run(f"bulkhead-dm --stats {name}").split("\n"):
@@ -23,6 +60,12 @@ def stats(be, name):
         if m and m.group(1) == name:
             return {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
     raise TestFailure(f"no --stats line for {name}")
+
+
+def background(sh, cmds):
+    """Start the shell commands @cmds in the background of @sh, detached from
+    its console (their output must go to files)."""
+    sh.run(f"(({cmds}) >/dev/null 2>&1 & true)")
 
 
 def wait_for(sh, cond_cmd, timeout=120):

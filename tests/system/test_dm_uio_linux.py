@@ -9,26 +9,14 @@ model killed (SIGKILL) and replaced by one model per frontend: both hvc0 work
 again without a reboot.
 """
 
-import os
 import re
 
-from consoles import check, mib_each_way, wait_for
-from harness import Qemu, Shell
+from consoles import boot_reference, check, mib_each_way, wait_for
+from harness import Shell
 
 BOOT_TIMEOUT = 180
 NAMES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 LABELS = {"frontend1": "serial1", "frontend2": "serial2"}
-
-
-def boot(ctx, config="reference"):
-    dt = os.path.join(ctx.build, "dt", config)
-    with open(os.path.join(dt, "loaders")) as f:
-        loaders = [(file.strip(), int(addr, 16))
-                   for addr, file in (line.split(None, 1) for line in f)]
-    with open(os.path.join(dt, "smp")) as f:
-        smp = int(f.read())
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
-                consoles=["uart0"], pci_serials=["serial1", "serial2"], loaders=loaders)
 
 
 def shell(q, label, vm):
@@ -67,7 +55,7 @@ def text_both_ways(be, fe, vm, pty, tag):
 
 
 def test_pty_consoles_one_model_then_one_each_after_kill(ctx):
-    with boot(ctx) as q:
+    with boot_reference(ctx) as q:
         be = shell(q, "uart0", "backend")
         # a model an init script may have started is replaced by ours
         be.run("kill $(cat /run/bulkhead-dm.pid) 2>/dev/null; sleep 1; true")

@@ -13,22 +13,15 @@ sha256 equal, while the attacker goes on being served too.
 
 import re
 
-from consoles import check, mib_each_way
-from harness import Qemu, Shell
-import test_linux_reference as ref
+from consoles import boot_reference, check, mib_each_way
+from harness import Shell
 
 CONFIG = "test-rio-hostile"
 BOOT_TIMEOUT = 180
 
 
-def boot(ctx):
-    return Qemu(ctx, kernel=f"build/hyp/{CONFIG}/bulkhead.bin", smp=ref.smp(ctx, CONFIG),
-                mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=ref.loaders(ctx, CONFIG))
-
-
 def test_hostile_frontend_broken_linux_frontend_served(ctx):
-    with boot(ctx) as q:
+    with boot_reference(ctx, CONFIG) as q:
         s2 = q.con("serial2")
         s2.expect(r"rio_hostile: device 3 version 2 features_hi 0x([0-9a-f]+)", timeout=BOOT_TIMEOUT)
         s2.expect(r"rio_hostile: driver ok", timeout=30)
