@@ -2,10 +2,9 @@
 /*
  * vGIC under Linux: one VM "lx" with 2 vCPUs on CPUs 0 and 1
  * runs the project's guest kernel and shell initramfs, with UART0 passed
- * through.  Its device tree is written by tests/system/test_hyp_irq_linux.py
- * by hand, not by tools/dtgen, and must be kept in step with this file.
- * QEMU: -smp 2, Image at 0x50200000, DTB at 0x58000000,
- *       initramfs at 0x58100000 (all in place: PA = IPA + 0x10000000).
+ * through.  Its device tree and QEMU's image placement come from this file
+ * through tools/dtgen (build/dt/test-irq-linux/): Image at 0x50200000, DTB
+ * at 0x58000000, initramfs at 0x58100000 (PA = IPA + 0x10000000).
  */
 #include "configs/test-layout.h"
 
@@ -25,6 +24,7 @@ const struct bh_config bh_config = {
 			.cpus = 0x3,
 			.entry = VM_IPA + KERNEL_OFF,
 			.x0 = VM_IPA + DTB_OFF,
+			.bootargs = "console=ttyAMA0 bulkhead.name=lx",
 			.mem = {
 				{ .ipa = VM_IPA, .size = VM_SIZE, .pa = VM_PA,
 				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },

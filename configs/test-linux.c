@@ -5,8 +5,8 @@
  * PA 0x50000000.  Images in place (QEMU -device loader):
  *   Image  at PA 0x50200000 (IPA 0x40200000),
  *   initrd at PA 0x58000000 (IPA 0x48000000),
- *   DTB    at PA 0x5fe00000 (IPA 0x4fe00000), hand-written by the test
- *          until the DT generator exists.
+ *   DTB    at PA 0x5fe00000 (IPA 0x4fe00000), generated from this file by
+ *          tools/dtgen like the reference system's.
  */
 #include "configs/test-layout.h"
 

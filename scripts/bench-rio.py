@@ -27,7 +27,6 @@ has used the buffers) or around a read of everything but the first line/byte
 
 import argparse
 import datetime
-import importlib.util
 import json
 import os
 import re
@@ -41,23 +40,11 @@ import tty
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 
-from harness import Qemu, Shell, TestFailure  # noqa: E402
-import test_linux_reference as ref  # noqa: E402
-import test_rio_linux as rio  # noqa: E402
+import consoles  # noqa: E402
+from harness import Ctx, Qemu, Shell, TestFailure, check, host_cpu_seconds  # noqa: E402
 
-
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-cpu_ticks = _load("measure_boot", os.path.join(ROOT, "scripts", "measure-boot.py")).cpu_ticks
-HZ = os.sysconf("SC_CLK_TCK")
-MiB = rio.MiB
+MiB = consoles.MIB
 LINES = 3000                  # `seq 1 LINES` from the frontend
 LINES_IN = 30000              # `seq 1 LINES_IN` into the frontend (3000: ~20 ms, 2 ticks of `time`)
 MIB_BULKHEAD = 8              # MiB per timed raw transfer (10 ms `time` resolution)
@@ -100,13 +87,6 @@ METRICS = [
     ("timerlat_idle_us", "timer lateness, idle, median", "us", "time"),
     ("timerlat_busy_us", "timer lateness, other stream busy, median", "us", "time"),
 ]
-
-
-class Ctx:
-    def __init__(self):
-        self.root = ROOT
-        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
-        self.logdir = os.path.join(self.build, "test-logs", "bench-rio")
 
 
 def seconds(out):
@@ -153,10 +133,10 @@ class Cpu:
 
     def __init__(self, pid):
         self.pid = pid
-        self.t0 = cpu_ticks(pid)
+        self.t0 = host_cpu_seconds(pid)
 
     def seconds(self):
-        return (cpu_ticks(self.pid) - self.t0) / HZ
+        return host_cpu_seconds(self.pid) - self.t0
 
 
 def idle_cpu_pct(q):
@@ -189,7 +169,7 @@ def parallel(*fns):
 # ---------------------------------------------------------------- Bulkhead
 
 def counters(be, dev):
-    st = rio.stats(be)[dev]
+    st = consoles.all_stats(be)[dev]
     return {k: int(st[k]) for k in ("traps", "backend_irqs", "doorbells", "frontend_irqs")}
 
 
@@ -200,40 +180,40 @@ def per_mib(r, prefix, before, after, mib):
 
 def bulkhead_run(ctx, i):
     r = {}
-    dev, vm = rio.DEVICES["frontend1"], "frontend1"
-    with ref.boot(ctx, name=f"bench-bulkhead-{i}") as q:
+    dev, vm = consoles.DEVICES["frontend1"], "frontend1"
+    with consoles.boot_reference(ctx, name=f"bench-bulkhead-{i}") as q:
         t0 = time.monotonic()
-        sh = ref.shells(q, timeout=rio.BOOT_TIMEOUT)
+        sh = consoles.vm_shells(q)
         r["boot_s"] = time.monotonic() - t0
-        be, fes = sh["backend"], {v: sh[v] for v in rio.DEVICES}
+        be, fes = sh["backend"], {v: sh[v] for v in consoles.DEVICES}
         fe = fes[vm]
         r["idle_cpu_pct"] = idle_cpu_pct(q)
         pid = q.proc.pid
 
         # -- ptys: the model rc.local started; the backend holds each slave on fd 4+n
         ptys = {lab: p for p, lab in PTY_RX.findall(be.run("cat /run/bulkhead-dm.log"))}
-        rio.check(dev in ptys, f"no pty for {dev} in /run/bulkhead-dm.log")
+        check(dev in ptys, f"no pty for {dev} in /run/bulkhead-dm.log")
         be.run(f"exec 5<>{ptys[dev]}; rm -f /tmp/out1; (cat <&5 >/tmp/out1 &); "
                f"head -c {MiB} /dev/urandom >/tmp/r")
         fe.run(f"exec 3<>/dev/hvc0; stty -echo <&3; head -c {MiB} /dev/urandom >/tmp/r")
         time.sleep(0.5)  # the model notices the pty's reader (200 ms poll)
 
-        base = rio.out_size(be, "1")
+        base = consoles.out_size(be, "1")
         s = seconds(fe.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
-        rio.wait_out_size(be, "1", base + text_bytes(eol=b"\r\n"))
+        consoles.wait_out_size(be, "1", base + text_bytes(eol=b"\r\n"))
         r["text_g2h_lps"] = LINES / s
-        r["text_g2h_lost_pct"] = lost(rio.out_size(be, "1") - base, text_bytes(eol=b"\r\n"))
+        r["text_g2h_lost_pct"] = lost(consoles.out_size(be, "1") - base, text_bytes(eol=b"\r\n"))
 
         fe.run(timed_read(3, lines=LINES_IN))
         be.run(f"seq 1 {LINES_IN} >&5", timeout=120)
         r["text_h2g_lps"] = (LINES_IN - 1) / timed_read_done(fe)
 
         fe.run("stty raw -echo <&3")
-        base, cpu = rio.out_size(be, "1"), Cpu(pid)
+        base, cpu = consoles.out_size(be, "1"), Cpu(pid)
         s = seconds(fe.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
-        rio.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
+        consoles.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
         r["pty_g2h_mibs"], r["pty_g2h_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
-        r["pty_g2h_lost_pct"] = lost(rio.out_size(be, "1") - base, MIB_BULKHEAD * MiB)
+        r["pty_g2h_lost_pct"] = lost(consoles.out_size(be, "1") - base, MIB_BULKHEAD * MiB)
 
         fe.run(timed_read(3, nbytes=MIB_BULKHEAD * MiB))
         cpu = Cpu(pid)
@@ -247,25 +227,25 @@ def bulkhead_run(ctx, i):
         fe.run("(cat <&3 >&3 &); sleep 0.5")
         r["echo_rtt_us"] = probe(be.run(f"bh-echo -n {RTT_ROUNDS} {ptys[dev]}", timeout=120))
         r["timerlat_idle_us"] = probe(fes["frontend2"].run("bh-timerlat", timeout=120))
-        rio.no_trouble(q)
+        consoles.no_trouble(q)
 
     # -- files: a second boot, whose model is replaced by one of our own serving
     # both (output /tmp/outN, input FIFO /tmp/inN) before any traffic, as the
     # tests do; a model restarted after traffic is no part of this benchmark
-    with ref.boot(ctx, name=f"bench-bulkhead-{i}-files") as q:
-        sh = ref.shells(q, timeout=rio.BOOT_TIMEOUT)
-        be, fes = sh["backend"], {v: sh[v] for v in rio.DEVICES}
+    with consoles.boot_reference(ctx, name=f"bench-bulkhead-{i}-files") as q:
+        sh = consoles.vm_shells(q)
+        be, fes = sh["backend"], {v: sh[v] for v in consoles.DEVICES}
         fe, pid = fes[vm], q.proc.pid
-        rio.kill_dm(be)
-        rio.start_dm(be, list(rio.DEVICES), "bench")
+        consoles.kill_dm(be)
+        consoles.start_dm(be, list(consoles.DEVICES), "bench", chardev="file")
         be.run(f"head -c {MiB} /dev/urandom >/tmp/r")
         for f in fes.values():
-            rio.open_hvc(f)
+            consoles.open_hvc(f)
             f.run(f"head -c {MiB} /dev/urandom >/tmp/r")
 
-        c0, base, cpu = counters(be, dev), rio.out_size(be, "1"), Cpu(pid)
+        c0, base, cpu = counters(be, dev), consoles.out_size(be, "1"), Cpu(pid)
         s = seconds(fe.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
-        rio.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
+        consoles.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
         r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
         per_mib(r, "file_g2h", c0, counters(be, dev), MIB_BULKHEAD)
 
@@ -276,18 +256,18 @@ def bulkhead_run(ctx, i):
         r["file_h2g_mibs"], r["file_h2g_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
         per_mib(r, "file_h2g", c0, counters(be, dev), MIB_BULKHEAD)
 
-        base = {v: rio.out_size(be, v[-1]) for v in fes}
+        base = {v: consoles.out_size(be, v[-1]) for v in fes}
         times = parallel(*(lambda f=f: seconds(f.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
                            for f in fes.values()))
         for v in fes:
-            rio.wait_out_size(be, v[-1], base[v] + MIB_BULKHEAD * MiB, timeout=300)
+            consoles.wait_out_size(be, v[-1], base[v] + MIB_BULKHEAD * MiB, timeout=300)
         both(r, times, MIB_BULKHEAD)
 
         # frontend2's timer while frontend1 streams
         fe.run(send_mib(MIB_BULKHEAD, 3) + " >/dev/null 2>&1 & sleep 0.5")
         r["timerlat_busy_us"] = probe(fes["frontend2"].run("bh-timerlat", timeout=120))
         fe.run("wait", timeout=300)
-        rio.no_trouble(q)
+        consoles.no_trouble(q)
     return r
 
 
@@ -379,11 +359,12 @@ def native_run(ctx, i):
     rnd = os.urandom(MiB)
     pty = fifo = None
     try:
-        with Qemu(ctx, kernel="build/guest/Image", initrd="build/guest/initramfs-shell.cpio.gz",
+        with Qemu(ctx, kernel=ctx.out("guest", "Image"),
+                  initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
                   append="console=ttyAMA0 bulkhead.name=guest", smp=2, mem="512M",
                   extra=extra, name=name) as q:
             t0 = time.monotonic()
-            q.con("uart0").expect(r"bulkhead: guest up", timeout=rio.BOOT_TIMEOUT)
+            q.con("uart0").expect(r"bulkhead: guest up", timeout=consoles.BOOT_TIMEOUT)
             sh = Shell(q.con("uart0"))
             sh.wait_prompt("guest# ", timeout=30)
             r["boot_s"] = time.monotonic() - t0
@@ -430,7 +411,7 @@ def native_run(ctx, i):
             cpu = Cpu(pid)
             s = seconds(sh.run(send_mib(MIB_NATIVE, 4), timeout=300))
             r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
-            rio.check(os.path.getsize(outs[0]) == MIB_NATIVE * MiB,
+            check(os.path.getsize(outs[0]) == MIB_NATIVE * MiB,
                       f"{outs[0]}: {os.path.getsize(outs[0])} bytes")
 
             sh.run(timed_read(6, nbytes=MIB_NATIVE * MiB))
@@ -444,7 +425,7 @@ def native_run(ctx, i):
                          f"({send_mib(MIB_NATIVE, 5)}) 2>/tmp/t2 & wait; cat /tmp/t1; echo; cat /tmp/t2",
                          timeout=300)
             times = [max(int(m) * 60 + float(sec), 0.01) for m, sec in TIME_RX.findall(out)]
-            rio.check(len(times) == 2, f"two streams: {out!r}")
+            check(len(times) == 2, f"two streams: {out!r}")
             both(r, times, MIB_NATIVE)
 
             sh.run(send_mib(MIB_NATIVE, 5) + " >/dev/null 2>&1 & sleep 0.5")
@@ -567,7 +548,7 @@ def main():
     ap.add_argument("--markdown", action="store_true",
                     help="print the JSON's figures as the table of docs/performance.md")
     args = ap.parse_args()
-    ctx = Ctx()
+    ctx = Ctx("bench-rio")
     outdir = os.path.join(ctx.build, "bench")
     json_path, svg_path = os.path.join(outdir, "rio.json"), os.path.join(outdir, "rio.svg")
     if args.plot_only:

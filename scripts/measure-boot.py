@@ -19,43 +19,15 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from harness import Qemu, Shell  # noqa: E402
-
-CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
-
-
-class Ctx:
-    def __init__(self, logdir):
-        self.root = ROOT
-        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
-        self.logdir = logdir
-
-
-def loaders(ctx, config):
-    out = []
-    with open(os.path.join(ctx.build, "dt", config, "loaders")) as f:
-        for line in f:
-            addr, path = line.split(None, 1)
-            out.append((path.strip(), int(addr, 16)))
-    return out
-
-
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-
+import consoles  # noqa: E402
+from harness import Ctx, Shell, host_cpu_seconds  # noqa: E402
 
 def boot(ctx, config):
-    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
-        smp = int(f.read())
-    q = Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
-             consoles=["uart0"], pci_serials=["serial1", "serial2"],
-             loaders=loaders(ctx, config))
+    q = consoles.boot_reference(ctx, config)
     t0 = time.monotonic()
     q.start()
-    for label, vm in CONSOLES.items():
-        Shell(q.con(label)).wait_prompt(rf"{vm}# ", timeout=180)
+    for vm in consoles.LABELS:
+        Shell(q.con(consoles.LABELS[vm])).wait_prompt(rf"{vm}# ", timeout=180)
     return q, time.monotonic() - t0
 
 
@@ -65,7 +37,7 @@ def main():
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--config", default="reference")
     args = ap.parse_args()
-    ctx = Ctx(tempfile.mkdtemp(prefix="bh-measure-"))
+    ctx = Ctx("measure-boot", tempfile.mkdtemp(prefix="bh-measure-"))
     times = []
     for i in range(args.runs):
         q, secs = boot(ctx, args.config)
@@ -77,12 +49,11 @@ def main():
           f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
     try:
         time.sleep(2)  # let the prompts and the kernels' last timers settle
-        hz = os.sysconf("SC_CLK_TCK")
-        before, t0 = cpu_ticks(q.proc.pid), time.monotonic()
+        before, t0 = host_cpu_seconds(q.proc.pid), time.monotonic()
         time.sleep(args.idle)
-        ticks, wall = cpu_ticks(q.proc.pid) - before, time.monotonic() - t0
-        print(f"QEMU host CPU over {wall:.0f} s idle: {ticks / hz:.2f} s "
-              f"= {100.0 * ticks / hz / wall:.1f}% of one CPU")
+        cpu, wall = host_cpu_seconds(q.proc.pid) - before, time.monotonic() - t0
+        print(f"QEMU host CPU over {wall:.0f} s idle: {cpu:.2f} s "
+              f"= {100.0 * cpu / wall:.1f}% of one CPU")
     finally:
         q.stop()
 

@@ -27,21 +27,12 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import harness  # noqa: E402
+from harness import Ctx  # noqa: E402
 
 TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (.*)$")
 # cmocka marks a skipped case "not ok N # SKIP name"
 TAP_SKIP = re.compile(r"^(?:not ok|ok) \d+ # SKIP\s*(.*)$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)$")
-
-
-class Ctx:
-    """What a system test gets: where the repo, the build and its own logs are."""
-
-    def __init__(self, name, logdir):
-        self.name = name
-        self.root = ROOT
-        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
-        self.logdir = logdir
 
 
 class Timeout(BaseException):

@@ -4,62 +4,121 @@ waiting for their shells, the model's --stats, polling a condition in a
 guest shell, and a 1 MiB transfer each way with sha256 compared.
 """
 
-import os
 import re
 import time
 
-from harness import Qemu, Shell, TestFailure
+from harness import Qemu, Shell, TestFailure, check, dt_loaders, dt_smp
 
 # console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
 CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
+LABELS = {vm: label for label, vm in CONSOLES.items()}
+# frontend -> the uio name of its console (configs/reference.c .virtio[].name)
+DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 BOOT_TIMEOUT = 180
-
 MIB = 1 << 20
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def loaders(ctx, config="reference"):
-    """(file, address) pairs from dtgen's build/dt/CONFIG/loaders."""
-    with open(os.path.join(ctx.build, "dt", config, "loaders")) as f:
-        return [(file.strip(), int(addr, 16)) for addr, file in (line.split(None, 1) for line in f)]
-
-
-def smp(ctx, config="reference"):
-    """The CPU count dtgen derived from the config (build/dt/CONFIG/smp)."""
-    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
-        return int(f.read())
 
 
 def boot_reference(ctx, config="reference", name="qemu"):
     """QEMU running @config's hypervisor with the three consoles of the
     reference layout (UART0 and two pci-serial)."""
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp(ctx, config), mem="1G",
-                consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=loaders(ctx, config), name=name)
+    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
+                mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
+                loaders=dt_loaders(ctx, config), name=name)
 
 
-def vm_shells(q, timeout=BOOT_TIMEOUT):
-    """Wait for all three shells; return {vm name: Shell}."""
+def vm_shell(q, vm, timeout=BOOT_TIMEOUT):
+    """Wait for @vm's boot line and prompt on its console; return its Shell."""
+    q.con(LABELS[vm]).expect(rf"bulkhead: {vm} up in", timeout=timeout)
+    sh = Shell(q.con(LABELS[vm]))
+    sh.wait_prompt(rf"{vm}# ", timeout=30)
+    return sh
+
+
+def vm_shells(q, vms=tuple(LABELS), timeout=BOOT_TIMEOUT):
+    """Wait for the shells of @vms (all three by default); return {vm: Shell}."""
+    return {vm: vm_shell(q, vm, timeout) for vm in vms}
+
+
+def all_stats(be):
+    """{uio name: {counter: value}} from `bulkhead-dm --stats`."""
     out = {}
-    for label, vm in CONSOLES.items():
-        q.con(label).expect(rf"bulkhead: {vm} up in", timeout=timeout)
-        sh = Shell(q.con(label))
-        sh.wait_prompt(rf"{vm}# ", timeout=30)
-        out[vm] = sh
+    for line in be.run("bulkhead-dm --stats").split("\n"):
+        m = re.match(r"(\S+) \((uio\d+)\): (.*)", line.strip())
+        if m:
+            out[m.group(1)] = {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
     return out
 
 
 def stats(be, name):
-    """The `bulkhead-dm --stats NAME` line of @name as a dict of strings."""
-    for line in be.run(f"bulkhead-dm --stats {name}").split("\n"):
-        m = re.match(r"(\S+) \((uio\d+)\): (.*)", line.strip())
-        if m and m.group(1) == name:
-            return {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
-    raise TestFailure(f"no --stats line for {name}")
+    """The `bulkhead-dm --stats` counters of @name as a dict of strings."""
+    st = all_stats(be)
+    check(name in st, f"no --stats line for {name}")
+    return st[name]
+
+
+def kill_dm(be, pidfile="/run/bulkhead-dm.pid"):
+    """SIGKILL the model whose pid @pidfile holds (the boot model by default)."""
+    be.run(f"kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
+
+
+def start_dm(be, vms, tag, chardev="pty"):
+    """One model serving the consoles of @vms, its log in /tmp/dm-TAG.log and
+    pid in /tmp/dm-TAG.pid.  chardev "pty": return {vm: /dev/pts/N};
+    "file": frontend N's output goes to /tmp/outN, its input comes from the
+    FIFO /tmp/inN (held open by the backend shell); return the log."""
+    args, setup = [], []
+    for vm in vms:
+        n = vm[-1]
+        if chardev == "pty":
+            args.append(f"-chardev pty,id=p{n}")
+        else:
+            setup.append(f"rm -f /tmp/in{n} /tmp/out{n}; mkfifo /tmp/in{n}; "
+                         f"exec {4 + int(n)}<>/tmp/in{n}")
+            args.append(f"-chardev file,id=p{n},path=/tmp/out{n},input-path=/tmp/in{n}")
+        args.append(f"-device virtio-console,chardev=p{n},transport=u,name={DEVICES[vm]}")
+    # a model killed between the uio interrupt and its re-arm leaves it
+    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise
+    setup.append("for u in /dev/uio*; do printf '\\001\\000\\000\\000' >$u; done")
+    be.run("; ".join(setup))
+    be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
+           f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
+    log = be.run(f"cat /tmp/dm-{tag}.log")
+    for vm in vms:
+        check(re.search(rf"uio {DEVICES[vm]} \(uio\d\): attached", log),
+              f"model {tag} did not attach {DEVICES[vm]}:\n{log}")
+    if chardev != "pty":
+        return log
+    ptys = {f"frontend{m.group(2)}": m.group(1)
+            for m in re.finditer(r"char device redirected to (/dev/pts/\d+) \(label p(\d)\)", log)}
+    check(all(vm in ptys for vm in vms), f"model {tag} made no pty for some of {vms}:\n{log}")
+    return ptys
+
+
+def open_hvc(fe):
+    """Keep /dev/hvc0 open on fd 3, raw and without echo: hvc drops input and
+    resets termios on last close, and an echo would flow back to the backend."""
+    fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
+
+
+def out_size(be, n):
+    """Bytes in the backend's /tmp/outN (start_dm(chardev="file"))."""
+    return int(be.run(f"stat -c %s /tmp/out{n}").strip() or 0)
+
+
+def wait_out_size(be, n, size, timeout=120):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if out_size(be, n) >= size:
+            return
+        time.sleep(0.5)
+    raise TestFailure(f"/tmp/out{n} stayed at {out_size(be, n)} bytes, want {size}")
+
+
+def no_trouble(q):
+    """No VM stopped and no backend request rejected, says the hypervisor's log."""
+    hyp = q.con("uart0").output()
+    bad = re.search(r"bulkhead: (vm \S+ stopped|rio \S+: backend \S+ rejected).*", hyp)
+    check(not bad, f"hypervisor complained: {bad and bad.group(0)}")
 
 
 def background(sh, cmds):

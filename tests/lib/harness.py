@@ -29,6 +29,50 @@ class TestFailure(AssertionError):
     """A failed expectation; its message is what the test runner prints."""
 
 
+def check(cond, msg):
+    """Fail the test with @msg unless @cond holds."""
+    if not cond:
+        raise TestFailure(msg)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Ctx:
+    """What a system test (or a figure script) gets: the repository, the
+    build directory (`BUILD`, default build/, as make has it) and its own
+    log directory."""
+
+    def __init__(self, name, logdir=None):
+        self.name = name
+        self.root = ROOT
+        self.build = os.path.join(ROOT, os.environ.get("BUILD", "build"))
+        self.logdir = logdir or os.path.join(self.build, "test-logs", name)
+
+    def out(self, *parts):
+        """A path inside the build directory."""
+        return os.path.join(self.build, *parts)
+
+
+def dt_loaders(ctx, config):
+    """(file, address) pairs dtgen wrote for @config (BUILD/dt/CONFIG/loaders)."""
+    with open(ctx.out("dt", config, "loaders")) as f:
+        return [(file.strip(), int(addr, 16)) for addr, file in (line.split(None, 1) for line in f)]
+
+
+def dt_smp(ctx, config):
+    """The CPU count dtgen derived from @config (BUILD/dt/CONFIG/smp)."""
+    with open(ctx.out("dt", config, "smp")) as f:
+        return int(f.read())
+
+
+def host_cpu_seconds(pid):
+    """User + system CPU seconds a host process has used (proc(5) stat fields 14, 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Console:
     """One guest console reached through a connected unix socket.
 

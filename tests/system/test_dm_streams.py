@@ -17,13 +17,13 @@ import os
 import re
 import time
 
-from consoles import background, boot_reference, check, vm_shells, wait_for
+from consoles import (DEVICES, background, boot_reference, check, kill_dm, open_hvc, vm_shells,
+                      wait_for)
 
 MIB = 1 << 20
 KILLS = 20
 KILL_BYTES = 8 * MIB
 SOAK_SECONDS = int(os.environ.get("BH_SOAK_SECONDS", "60"))
-NAMES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 RESULT = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) duplicated=(\d+) "
                     r"foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) gaps=(\d+)")
 
@@ -43,26 +43,16 @@ def tags(vm):
     return f"F{n}UP", f"B{n}DN"
 
 
-def kill_boot_model(be):
-    be.run("kill $(cat /run/bulkhead-dm.pid) 2>/dev/null; sleep 1; true")
-
-
-def raw_hvc(fes):
-    # hvc drops input and resets termios on last close: keep fd 3 open, raw
-    # and without echo, before any byte arrives (an echo would flow back)
-    for fe in fes.values():
-        fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
-
-
 def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         be = sh["backend"]
-        fes = {vm: sh[vm] for vm in NAMES}
-        raw_hvc(fes)
-        kill_boot_model(be)
+        fes = {vm: sh[vm] for vm in DEVICES}
+        for fe in fes.values():
+            open_hvc(fe)
+        kill_dm(be)
         args = ""
-        for vm, name in NAMES.items():
+        for vm, name in DEVICES.items():
             up, down = tags(vm)
             be.run(f"rm -f /tmp/{up}; bh-stream gen {down} {KILL_BYTES} > /tmp/{down}")
             args += (f" -chardev file,id={name},path=/tmp/{up},append=on,input-path=/tmp/{down}"
@@ -81,7 +71,7 @@ def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
         # kills from inside the backend, spread over the transfer: the n-th
         # once frontend1 has sent n/21 of its stream (or 2 s passed), then at
         # a random instant within 300 ms
-        ups = " ".join(f"/tmp/{tags(vm)[0]}" for vm in NAMES)
+        ups = " ".join(f"/tmp/{tags(vm)[0]}" for vm in DEVICES)
         step = KILL_BYTES // (KILLS + 1)
         be.run(f"for i in $(seq {KILLS}); do t=0; "
                f"while [ $(stat -c %s /tmp/F1UP) -lt $((i * {step})) ] && [ $t -lt 40 ]; do "
@@ -94,7 +84,7 @@ def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
                      any(int(s) < KILL_BYTES for s in k.split()[2:]))
         for vm, fe in fes.items():
             wait_for(fe, "[ -e /tmp/tx.done ] && [ -e /tmp/rx.done ]", 600)
-        for vm in NAMES:
+        for vm in DEVICES:
             wait_for(be, f"[ $(stat -c %s /tmp/{tags(vm)[0]}) -ge {KILL_BYTES} ]", 120)
         lost = dup = foreign = 0
         for vm, fe in fes.items():
@@ -126,11 +116,12 @@ def test_soak_both_frontends_both_ways(ctx):
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         be = sh["backend"]
-        fes = {vm: sh[vm] for vm in NAMES}
-        raw_hvc(fes)
+        fes = {vm: sh[vm] for vm in DEVICES}
+        for fe in fes.values():
+            open_hvc(fe)
         log = be.run("cat /run/bulkhead-dm.log")
         ptys = {vm: re.search(rf"redirected to (/dev/pts/\d+) \(label {name}\)", log)
-                for vm, name in NAMES.items()}
+                for vm, name in DEVICES.items()}
         check(all(ptys.values()), f"the boot model did not make both ptys:\n{log}")
         # far more than SOAK_SECONDS can move: the generators are stopped
         # at the deadline and say how much they sent

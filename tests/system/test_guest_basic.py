@@ -10,13 +10,12 @@ import re
 
 from harness import Qemu, Shell, TestFailure
 
-KERNEL = "build/guest/Image"
-INITRD = "build/guest/initramfs-shell.cpio.gz"
 APPEND = "console=ttyAMA0 bulkhead.name=guest"
 
 
 def boot(ctx, **kw):
-    return Qemu(ctx, kernel=KERNEL, initrd=INITRD, append=APPEND, smp=2, mem="512M", **kw)
+    return Qemu(ctx, kernel=ctx.out("guest", "Image"),
+                initrd=ctx.out("guest", "initramfs-shell.cpio.gz"), append=APPEND, smp=2, mem="512M", **kw)
 
 
 def test_shell_runs_a_command(ctx):

@@ -9,22 +9,17 @@ import os
 import re
 import time
 
-from harness import Qemu, TestFailure
+from harness import Qemu, check
 
-BM = "build/guest/baremetal"
 VM0_PA = 0x50000000
 VM1_PA = 0x52000000
 
 
 def boot(ctx, config, images, serials=("ser1",), smp=2, mem="1G"):
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem=mem,
+    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
                 consoles=["uart0"], pci_serials=list(serials),
-                loaders=[(f"{BM}/{img}.bin", pa) for img, pa in images])
+                loaders=[(ctx.out("guest", "baremetal", f"{img}.bin"), pa) for img, pa in images])
 
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
 
 
 def test_two_vms_print_side_by_side(ctx):

@@ -12,22 +12,17 @@ import os
 import re
 import time
 
-from harness import Qemu, TestFailure
+from harness import Qemu, TestFailure, check
 
-BM = "build/guest/baremetal"
 VM0_PA = 0x50000000
 VM1_PA = 0x52000000
 
 
 def boot(ctx, config, images, serials=(), smp=2):
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp, mem="1G",
+    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem="1G",
                 consoles=["uart0"], pci_serials=list(serials),
-                loaders=[(f"{BM}/{img}.bin", pa) for img, pa in images])
+                loaders=[(ctx.out("guest", "baremetal", f"{img}.bin"), pa) for img, pa in images])
 
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
 
 
 def no_stop(text):

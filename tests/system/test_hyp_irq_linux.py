@@ -5,97 +5,16 @@ with PSCI, takes virtual timer interrupts (PPI 27, HW=1) on both vCPUs,
 IPIs (SGIs trapped from ICC_SGI1R_EL1) and the passed-through PL011's RX
 interrupt (the shell only answers if RX interrupts arrive).
 
-The guest's device tree is written here by hand (not by tools/dtgen) to
-match configs/test-irq-linux.c.
+The guest's device tree and image placement come from
+configs/test-irq-linux.c through tools/dtgen (build/dt/test-irq-linux/).
 """
 
-import os
 import re
-import subprocess
 import time
 
-from harness import Qemu, Shell, TestFailure
+from harness import Qemu, Shell, TestFailure, check, dt_loaders, dt_smp
 
-IMAGE = "build/guest/Image"
-INITRD = "build/guest/initramfs-shell.cpio.gz"
-VM_PA = 0x50000000
-VM_IPA = 0x40000000
-KERNEL_OFF = 0x00200000
-DTB_OFF = 0x08000000
-INITRD_OFF = 0x08100000
-
-DTS = """/dts-v1/;
-/ {{
-	interrupt-parent = <&gic>;
-	#size-cells = <2>;
-	#address-cells = <2>;
-	compatible = "linux,dummy-virt";
-	psci {{
-		method = "smc";
-		compatible = "arm,psci-1.0", "arm,psci-0.2", "arm,psci";
-	}};
-	memory@40000000 {{
-		device_type = "memory";
-		reg = <0 0x40000000 0 0x10000000>;
-	}};
-	apb_pclk: apb-pclk {{
-		compatible = "fixed-clock";
-		#clock-cells = <0>;
-		clock-frequency = <24000000>;
-		clock-output-names = "clk24mhz";
-	}};
-	pl011@9000000 {{
-		compatible = "arm,pl011", "arm,primecell";
-		reg = <0 0x9000000 0 0x1000>;
-		interrupts = <0 1 4>;
-		clocks = <&apb_pclk &apb_pclk>;
-		clock-names = "uartclk", "apb_pclk";
-	}};
-	gic: intc@8000000 {{
-		compatible = "arm,gic-v3";
-		#interrupt-cells = <3>;
-		#address-cells = <0>;
-		interrupt-controller;
-		#redistributor-regions = <1>;
-		reg = <0 0x8000000 0 0x10000>, <0 0x80a0000 0 0x40000>;
-		interrupts = <1 9 4>;
-	}};
-	timer {{
-		compatible = "arm,armv8-timer", "arm,armv7-timer";
-		interrupts = <1 13 4>, <1 14 4>, <1 11 4>, <1 10 4>;
-		always-on;
-	}};
-	cpus {{
-		#address-cells = <1>;
-		#size-cells = <0>;
-		cpu@0 {{ device_type = "cpu"; compatible = "arm,cortex-a53"; reg = <0>; enable-method = "psci"; }};
-		cpu@1 {{ device_type = "cpu"; compatible = "arm,cortex-a53"; reg = <1>; enable-method = "psci"; }};
-	}};
-	chosen {{
-		bootargs = "console=ttyAMA0 bulkhead.name=lx";
-		stdout-path = "/pl011@9000000";
-		linux,initrd-start = <0 {start:#x}>;
-		linux,initrd-end = <0 {end:#x}>;
-	}};
-}};
-"""
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def make_dtb(ctx):
-    size = os.path.getsize(os.path.join(ctx.root, INITRD))
-    start = VM_IPA + INITRD_OFF
-    os.makedirs(ctx.logdir, exist_ok=True)
-    dts = os.path.join(ctx.logdir, "lx.dts")
-    dtb = os.path.join(ctx.logdir, "lx.dtb")
-    with open(dts, "w") as f:
-        f.write(DTS.format(start=start, end=start + size))
-    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts], check=True)
-    return dtb
+CONFIG = "test-irq-linux"
 
 
 def irq_counts(text, name):
@@ -108,11 +27,8 @@ def irq_counts(text, name):
 
 
 def test_linux_two_vcpus_on_vgic(ctx):
-    dtb = make_dtb(ctx)
-    with Qemu(ctx, kernel="build/hyp/test-irq-linux/bulkhead.bin", smp=2, mem="1G",
-              consoles=["uart0"],
-              loaders=[(IMAGE, VM_PA + KERNEL_OFF), (dtb, VM_PA + DTB_OFF),
-                       (INITRD, VM_PA + INITRD_OFF)]) as q:
+    with Qemu(ctx, kernel=ctx.out("hyp", CONFIG, "bulkhead.bin"), smp=dt_smp(ctx, CONFIG),
+              mem="1G", consoles=["uart0"], loaders=dt_loaders(ctx, CONFIG)) as q:
         u0 = q.con("uart0")
         u0.expect(r"GICv3: CPU1: found redistributor 1", timeout=60)
         u0.expect(r"bulkhead: lx up", timeout=60)

@@ -9,54 +9,15 @@ import os
 import re
 import time
 
-from harness import Qemu, Shell, TestFailure
+from consoles import CONSOLES, boot_reference, vm_shells
+from harness import Shell, check
 
 CONFIG = "reference"
 # console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
-CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
 VCPUS = {"backend": 2, "frontend1": 1, "frontend2": 1}
 BOOT_TIMEOUT = 120
 # A physical address of the backend's RAM (configs/reference.c BACKEND_PA).
 BACKEND_PA = 0x50000000
-
-
-def loaders(ctx, config=CONFIG):
-    """(file, address) pairs from dtgen's build/dt/CONFIG/loaders."""
-    path = os.path.join(ctx.build, "dt", config, "loaders")
-    out = []
-    with open(path) as f:
-        for line in f:
-            addr, file = line.split(None, 1)
-            out.append((file.strip(), int(addr, 16)))
-    return out
-
-
-def smp(ctx, config=CONFIG):
-    """The CPU count dtgen derived from the config (build/dt/CONFIG/smp)."""
-    with open(os.path.join(ctx.build, "dt", config, "smp")) as f:
-        return int(f.read())
-
-
-def boot(ctx, config=CONFIG, name="qemu"):
-    return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp(ctx, config), mem="1G",
-                consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=loaders(ctx, config), name=name)
-
-
-def shells(q, timeout=BOOT_TIMEOUT):
-    """Wait for all three shells; return {vm name: Shell}."""
-    out = {}
-    for label, vm in CONSOLES.items():
-        q.con(label).expect(rf"bulkhead: {vm} up in", timeout=timeout)
-        sh = Shell(q.con(label))
-        sh.wait_prompt(rf"{vm}# ", timeout=30)
-        out[vm] = sh
-    return out
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
 
 
 def answers(sh, vm):
@@ -76,8 +37,8 @@ def silent(q, label, vm, wait=3.0):
 
 def test_three_vms_reach_shells(ctx):
     """Each VM: own console, uname -a, CPU count (2/1/1) and its RAM size."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         for vm, s in sh.items():
             out = s.run("uname -a; grep -c processor /proc/cpuinfo; "
                         "cat /sys/firmware/devicetree/base/model; echo")
@@ -111,8 +72,8 @@ def test_three_vms_reach_shells(ctx):
 
 def test_poweroff_frontend1_stops_only_it(ctx):
     """`poweroff -f` in frontend1: it is off; backend and frontend2 still answer."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         q.con("serial1").send_line("poweroff -f")
         q.con("serial1").expect(r"reboot: Power down", timeout=30)
         q.con("uart0").expect(r"bulkhead: vm frontend1 powered off", timeout=30)
@@ -129,8 +90,8 @@ def test_frontend2_devmem_of_unmapped_ipa_is_stopped(ctx):
     stage 2 maps nothing there (no IPA of a VM reaches another VM's RAM), so
     this is an access to an unmapped IPA, not to the backend's memory: it is
     stopped with one log line naming that IPA; the others go on."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         answers(sh["frontend2"], "frontend2")
         q.con("serial2").send_line(f"devmem {BACKEND_PA:#x} 32")
         m = q.con("uart0").expect(
@@ -145,8 +106,8 @@ def test_frontend2_devmem_of_unmapped_ipa_is_stopped(ctx):
 def test_reboot_frontend1_restarts_only_it(ctx):
     """`reboot -f` (PSCI SYSTEM_RESET, what panic=-1 does too): frontend1 boots
     again from the pristine image copies; the others keep running."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         sh["backend"].run("echo marker > /tmp/marker")
         q.con("serial1").send_line("reboot -f")
         q.con("uart0").expect(r"bulkhead: vm frontend1 reset", timeout=30)
@@ -186,8 +147,8 @@ def ipi_counts(sh):
 def test_backend_smp_load_and_frontend_timers(ctx):
     """Both backend vCPUs run busy loops (SMP, PSCI CPU_ON, SGIs); meanwhile the
     frontends' timers stay right and they keep answering; afterwards all is idle."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         b = sh["backend"]
         b.run("taskset -c 0 yes >/dev/null & taskset -c 1 yes >/dev/null & true")
         t0 = cpu_user_ticks(b)
@@ -224,8 +185,8 @@ FRONTEND2_UART_BIT = 1 << (37 - 32)
 def test_frontend2_gic_writes_do_not_reach_others(ctx):
     """frontend2 disables, unpends, reconfigures and reroutes every other SPI
     through its vGIC: the backend's UART0 and frontend1's UART keep working."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         others = 0xffffffff & ~FRONTEND2_UART_BIT
         sh["frontend2"].run(f"devmem {GICD_ICENABLER1:#x} 32 {others:#x}; "
                             f"devmem {GICD_ICPENDR1:#x} 32 {others:#x}; "
@@ -243,8 +204,8 @@ def test_panic_in_frontend1_reboots_only_it(ctx):
     """A real kernel panic in frontend1 (its init dies: /init's code zeroed
     through /proc/1/mem, then the shell exits back to it). panic=-1 makes the
     kernel reset at once (PSCI SYSTEM_RESET): frontend1 alone boots again."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         sh["backend"].run("echo marker > /tmp/marker")
         sh["frontend1"].run(
             "set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
@@ -265,8 +226,8 @@ def test_panic_in_frontend1_reboots_only_it(ctx):
 def test_halt_frontend2_leaves_others(ctx):
     """`halt -f` in frontend2 (arm64 machine_halt: IRQs off, spin): it stops
     answering, the backend and frontend1 do not notice."""
-    with boot(ctx) as q:
-        sh = shells(q)
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
         q.con("serial2").send_line("halt -f")
         q.con("serial2").expect(r"System halted", timeout=30)
         silent(q, "serial2", "frontend2", wait=2.0)

@@ -9,24 +9,19 @@ and must be stopped without seeing anything.
 
 import re
 
-from harness import Qemu, TestFailure
+from harness import Qemu, check
 
-BM = "build/guest/baremetal"
 BACK_PA = 0x50000000
 FRONT_PA = 0x52000000
 WINDOW_END = 0x20000000 + 0x100000
 
 
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
 
 def boot(ctx):
-    return Qemu(ctx, kernel="build/hyp/test-rio/bulkhead.bin", smp=2, mem="1G",
+    return Qemu(ctx, kernel=ctx.out("hyp", "test-rio", "bulkhead.bin"), smp=2, mem="1G",
                 consoles=["uart0"], pci_serials=["ser1"],
-                loaders=[(f"{BM}/rio_backend.bin", BACK_PA),
-                         (f"{BM}/rio_frontend.bin", FRONT_PA)])
+                loaders=[(ctx.out("guest", "baremetal", "rio_backend.bin"), BACK_PA),
+                         (ctx.out("guest", "baremetal", "rio_frontend.bin"), FRONT_PA)])
 
 
 def counters(text):
@@ -79,10 +74,10 @@ def test_rio_frontend_reset_abandons_waiting_read(ctx):
     """configs/test-rio-abandon.c: vCPU 1 of the frontend waits on a read nobody
     answers yet, vCPU 0 resets the VM: the read is abandoned (its pCPU parks),
     its late answer is retired and ignored, and the second life runs clean."""
-    with Qemu(ctx, kernel="build/hyp/test-rio-abandon/bulkhead.bin", smp=3, mem="1G",
+    with Qemu(ctx, kernel=ctx.out("hyp", "test-rio-abandon", "bulkhead.bin"), smp=3, mem="1G",
               consoles=["uart0"], pci_serials=["ser1"],
-              loaders=[(f"{BM}/rio_backend.bin", BACK_PA),
-                       (f"{BM}/rio_frontend.bin", FRONT_PA)]) as q:
+              loaders=[(ctx.out("guest", "baremetal", "rio_backend.bin"), BACK_PA),
+                       (ctx.out("guest", "baremetal", "rio_frontend.bin"), FRONT_PA)]) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         s1.expect(r"rio_frontend: life 1", timeout=20)
         s1.expect(r"rio_frontend: cpu1 reading", timeout=20)

@@ -14,91 +14,11 @@ sha256 on both sides.
 import re
 import time
 
-from harness import Shell, TestFailure
-import test_linux_reference as ref
+from consoles import (BOOT_TIMEOUT, DEVICES, LABELS, MIB, boot_reference, kill_dm, no_trouble, open_hvc,
+                      out_size, start_dm, vm_shell, vm_shells, wait_out_size)
+from consoles import all_stats as stats
+from harness import check
 
-MiB = 1 << 20
-BOOT_TIMEOUT = 180
-DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
-LABELS = {"frontend1": "serial1", "frontend2": "serial2"}
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def boot(ctx, name="qemu"):
-    return ref.boot(ctx, name=name)
-
-
-def backend_shell(q):
-    q.con("uart0").expect(r"bulkhead: backend up in", timeout=BOOT_TIMEOUT)
-    sh = Shell(q.con("uart0"))
-    sh.wait_prompt(r"backend# ", timeout=30)
-    return sh
-
-
-def frontend_shells(q):
-    out = {}
-    for vm, label in LABELS.items():
-        q.con(label).expect(rf"bulkhead: {vm} up in", timeout=BOOT_TIMEOUT)
-        sh = Shell(q.con(label))
-        sh.wait_prompt(rf"{vm}# ", timeout=30)
-        out[vm] = sh
-    return out
-
-
-def stats(be):
-    """{uio name: {counter: value}} from `bulkhead-dm --stats`."""
-    out = {}
-    for line in be.run("bulkhead-dm --stats").split("\n"):
-        m = re.match(r"(\S+) \((uio\d+)\): (.*)", line.strip())
-        if m:
-            out[m.group(1)] = {k: v for k, v in (f.split("=", 1) for f in m.group(3).split())}
-    return out
-
-
-def kill_dm(be, pidfile="/run/bulkhead-dm.pid"):
-    be.run(f"kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
-
-
-def start_dm(be, vms, tag):
-    """One device model process serving the consoles of @vms with file chardevs."""
-    args, setup = [], []
-    for vm in vms:
-        n = vm[-1]
-        setup.append(f"rm -f /tmp/in{n} /tmp/out{n}; mkfifo /tmp/in{n}; exec {4 + int(n)}<>/tmp/in{n}")
-        args.append(f"-chardev file,id=c{n},path=/tmp/out{n},input-path=/tmp/in{n} "
-                    f"-device virtio-console,chardev=c{n},transport=u,name={DEVICES[vm]}")
-    # a model killed between the uio interrupt and its re-arm leaves it
-    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise
-    be.run("; ".join(setup) + "; for u in /dev/uio*; do printf '\\001\\000\\000\\000' >$u; done")
-    be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
-           f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
-    log = be.run(f"cat /tmp/dm-{tag}.log")
-    for vm in vms:
-        check(re.search(rf"uio {DEVICES[vm]} \(uio\d\): attached", log),
-              f"device model did not attach {DEVICES[vm]}:\n{log}")
-    return log
-
-
-def open_hvc(fe):
-    # hvc drops input and resets termios on last close: keep fd 3 open (docs/design.md §3)
-    fe.run("exec 3<>/dev/hvc0; stty raw -echo <&3")
-
-
-def out_size(be, n):
-    return int(be.run(f"stat -c %s /tmp/out{n}").strip() or 0)
-
-
-def wait_out_size(be, n, size, timeout=120):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if out_size(be, n) >= size:
-            return
-        time.sleep(0.5)
-    raise TestFailure(f"/tmp/out{n} stayed at {out_size(be, n)} bytes, want {size}")
 
 
 def sha(text, path):
@@ -122,7 +42,7 @@ def text_both_ways(be, fe, vm):
     check(word in got, f"{vm}: frontend got {got!r}, want {word!r}")
 
 
-def mib_frontend_to_backend(be, fe, vm, size=MiB):
+def mib_frontend_to_backend(be, fe, vm, size=MIB):
     """Returns the seconds the frontend's write took."""
     n = vm[-1]
     base = out_size(be, n)
@@ -137,7 +57,7 @@ def mib_frontend_to_backend(be, fe, vm, size=MiB):
     return took
 
 
-def mib_backend_to_frontend(be, fe, vm, size=MiB):
+def mib_backend_to_frontend(be, fe, vm, size=MIB):
     n = vm[-1]
     fe.run(f"(head -c {size} <&3 >/tmp/got) & echo $! >/tmp/got.pid")
     want = sha(be.run(f"head -c {size} /dev/urandom >/tmp/r{n}; sha256sum /tmp/r{n}"), f"/tmp/r{n}")
@@ -146,10 +66,6 @@ def mib_backend_to_frontend(be, fe, vm, size=MiB):
     check(got == want, f"backend -> {vm}: sha256 {got} != {want}")
 
 
-def no_trouble(q):
-    hyp = q.con("uart0").output()
-    bad = re.search(r"bulkhead: (vm \S+ stopped|rio \S+: backend \S+ rejected).*", hyp)
-    check(not bad, f"hypervisor complained: {bad and bad.group(0)}")
 
 
 def pending(st, dev):
@@ -161,25 +77,25 @@ def test_dm_after_probe_one_process_both_frontends(ctx):
     (the model of rc.local finds them waiting), and again after both reboot
     while no model runs.  Then one process attaches and serves both: text both
     ways, 1 MiB each way, sha256 compared."""
-    with boot(ctx) as q:
-        be = backend_shell(q)
+    with boot_reference(ctx) as q:
+        be = vm_shell(q, "backend")
         log = be.run("cat /run/bulkhead-dm.log")
         for dev in DEVICES.values():
             # request 0 already queued: the frontend was waiting in virtio_mmio's probe
             check(re.search(rf"uio {dev} \(uio\d\): attached, serving from request 0 \([1-9]\d* pending\)",
                             log), f"{dev} was not waiting when the model attached:\n{log}")
-        frontend_shells(q)
+        vm_shells(q, DEVICES)
         kill_dm(be)
         uart0 = q.con("uart0")
         mark = len(uart0.output())
         st0 = stats(be)
         reads_before = {dev: int(st0[dev]["reads"]) for dev in DEVICES.values()}
-        for label in LABELS.values():
+        for label in (LABELS[vm] for vm in DEVICES):
             q.con(label).send_line("reboot -f")
         # The hypervisor logs each reset on UART0, which the backend's shell shares:
         # let those lines pass before reading the backend's output again.
         deadline = time.monotonic() + BOOT_TIMEOUT
-        while not all(f"bulkhead: vm {vm} reset" in uart0.output()[mark:] for vm in LABELS):
+        while not all(f"bulkhead: vm {vm} reset" in uart0.output()[mark:] for vm in DEVICES):
             check(time.monotonic() < deadline, "the hypervisor never logged both frontend resets")
             time.sleep(0.2)
         uart0.wait_quiet(0.3)
@@ -201,8 +117,8 @@ def test_dm_after_probe_one_process_both_frontends(ctx):
             # a blocked read: nothing moves (what `reboot` posted before is queued too)
             check(st2[dev]["req_prod"] == st[dev]["req_prod"] and pending(st2, dev) >= 1,
                   f"{dev}: the frontend went on without a model: {st[dev]} -> {st2[dev]}")
-        start_dm(be, list(DEVICES), "both")
-        fes = frontend_shells(q)
+        start_dm(be, list(DEVICES), "both", chardev="file")
+        fes = vm_shells(q, DEVICES)
         for vm, fe in fes.items():
             check(q.con(LABELS[vm]).output().count(f"bulkhead: {vm} up in") == 2,
                   f"{vm} did not boot twice")
@@ -224,12 +140,12 @@ def test_dm_after_probe_one_process_both_frontends(ctx):
 def test_one_process_per_frontend_and_restart(ctx):
     """One model process per frontend; then frontend1's is killed (-9) and started
     again: its hvc0 works again without a reboot, frontend2 never noticed."""
-    with boot(ctx) as q:
-        be = backend_shell(q)
-        fes = frontend_shells(q)
+    with boot_reference(ctx) as q:
+        be = vm_shell(q, "backend")
+        fes = vm_shells(q, DEVICES)
         kill_dm(be)
         for vm in DEVICES:
-            start_dm(be, [vm], vm)
+            start_dm(be, [vm], vm, chardev="file")
         for vm, fe in fes.items():
             open_hvc(fe)
             text_both_ways(be, fe, vm)
@@ -244,7 +160,7 @@ def test_one_process_per_frontend_and_restart(ctx):
         time.sleep(2)
         check("queued-42" not in q.con("serial1").output(), "frontend1 did not wait")
         text_both_ways(be, fes["frontend2"], "frontend2")
-        start_dm(be, ["frontend1"], "frontend1-again")
+        start_dm(be, ["frontend1"], "frontend1-again", chardev="file")
         q.con("serial1").expect(r"queued-42", timeout=60)
         fes["frontend1"].wait_prompt(r"frontend1# ", timeout=30)
         # the new model writes a fresh /tmp/out1

@@ -26,6 +26,13 @@ DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
 	'frontend2:kernel=$(BUILD)/guest/baremetal/rio_hostile.bin'
 DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
 
+# single Linux VMs of the hypervisor tests
+DTGEN_CONFIGS += test-linux test-irq-linux
+DTGEN_IMAGES_test-linux := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_test-linux := $(DTGEN_DEPS_reference)
+DTGEN_IMAGES_test-irq-linux := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_test-irq-linux := $(DTGEN_DEPS_reference)
+
 define DTGEN_RULES
 $(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN_HDRS) $(wildcard configs/*.h)
 	@mkdir -p $(DTGEN_OUT)/$(1)
