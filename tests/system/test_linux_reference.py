@@ -38,9 +38,11 @@ def smp(ctx, config=CONFIG):
 
 
 def boot(ctx, config=CONFIG, name="qemu"):
+    """The system as `make run` starts it, its NIC forwarded from a free port (q.ssh_port)."""
     return Qemu(ctx, kernel=f"build/hyp/{config}/bulkhead.bin", smp=smp(ctx, config), mem="1G",
                 consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=loaders(ctx, config), name=name)
+                loaders=loaders(ctx, config), nic=os.path.join(ctx.build, "dt", config),
+                name=name)
 
 
 def shells(q, timeout=BOOT_TIMEOUT):
