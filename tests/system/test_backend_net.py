@@ -82,6 +82,29 @@ def test_ssh_into_backend(ctx):
               + q.con("uart0").output()[-1000:])
 
 
+def test_backend_reboot_keeps_its_nic(ctx):
+    """The backend's `reboot -f` (PSCI SYSTEM_RESET of that VM only): the NIC the hypervisor
+    does not reset, still holding buffers of the old kernel, works again for the new one,
+    and the frontends kept running throughout."""
+    with ref.boot(ctx) as q:
+        sh = ref.shells(q)
+        be = sh["backend"]
+        ssh_up(be)
+        ssh(ctx, q.ssh_port, "touch /tmp/old-kernel")
+        sh["frontend1"].run("touch /tmp/before-backend-reboot")
+        q.con("uart0").send_line("reboot -f")
+        q.con("uart0").expect(r"bulkhead: backend up in", timeout=ref.BOOT_TIMEOUT)
+        be.wait_prompt(r"backend# ", timeout=30)
+        ssh_up(be)
+        # the new kernel answers: its tmpfs lost the old one's marker
+        out = ssh(ctx, q.ssh_port, "hostname; ls /tmp/old-kernel 2>&1; true").decode()
+        check(out.startswith("backend") and "No such file" in out,
+              f"ssh after the reboot: {out!r}")
+        out = sh["frontend1"].run("ls /tmp/before-backend-reboot")
+        check("before-backend-reboot" in out, "frontend1 rebooted with the backend")
+        ref.answers(sh["frontend2"], "frontend2")
+
+
 def test_backend_network_is_restricted(ctx):
     """restrict=on: the backend cannot open a connection to the host, even to a port that
     listens on the host's loopback (slirp would otherwise map 10.0.2.2 to it)."""
