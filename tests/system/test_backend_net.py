@@ -8,6 +8,7 @@ where dropbear runs.  Everything the host side does stays on 127.0.0.1.
 
 import hashlib
 import os
+import re
 import socket
 import subprocess
 
@@ -53,6 +54,11 @@ def test_ssh_into_backend(ctx):
         sh = ref.shells(q)
         be = sh["backend"]
         check(q.ssh_port is not None, "the reference config's NIC is missing from QEMU")
+        # the boot log says who is trusted with memory isolation, and why
+        log = q.con("uart0").output()
+        check(re.search(r"vm0 backend .* trusted-for-DMA", log) and
+              re.search(r"dev .* pa 0x000a003000 nic intid 79 DMA-without-IOMMU", log),
+              "the partition table does not show the backend's DMA-capable NIC")
         ssh_up(be)
 
         out = ssh(ctx, q.ssh_port, "echo ran-in-$(hostname) as $(id -u)").decode()
