@@ -23,11 +23,12 @@ SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "Conn
             "-o", "LogLevel=ERROR"]
 
 
-def ssh(ctx, port, cmd, stdin=None, timeout=120):
-    """Run @cmd in the backend through ssh to 127.0.0.1:@port; return its stdout (bytes)."""
+def ssh(ctx, port, cmd, stdin=None, timeout=120, tty=False):
+    """Run @cmd (None: a login shell) in the backend through ssh to 127.0.0.1:@port, on a
+    pty if @tty; return its stdout (bytes)."""
     known = os.path.join(ctx.logdir, "known_hosts")
     argv = ["ssh", "-p", str(port), "-o", f"UserKnownHostsFile={known}", *SSH_OPTS,
-            "root@127.0.0.1", cmd]
+            *(["-tt"] if tty else []), "root@127.0.0.1", *([cmd] if cmd else [])]
     try:
         r = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdin=None if stdin is not None else subprocess.DEVNULL,
@@ -64,6 +65,10 @@ def test_ssh_into_backend(ctx):
         out = ssh(ctx, q.ssh_port, "echo ran-in-$(hostname) as $(id -u)").decode()
         check("ran-in-backend as 0" in out, f"ssh did not reach a root shell in the backend: "
               f"{out!r}")
+        # an interactive login: the shell dropbear starts on a pty reads /etc/profile
+        out = ssh(ctx, q.ssh_port, None, stdin=b"echo $((6 * 7))-$PS1\nexit\n",
+                  tty=True).decode()
+        check("42-backend#" in out, f"the login shell is not the backend's: {out!r}")
 
         # Linux drives the NIC through the DMA API, bouncing through its pool: the device
         # node took the pool and VIRTIO_F_ACCESS_PLATFORM (bit 33) was negotiated.
