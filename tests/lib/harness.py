@@ -191,9 +191,11 @@ class Qemu:
         self.ssh_port = None
         if nic:
             port = free_port()
-            nic_args = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic),
-                                       str(port)], check=True, capture_output=True,
-                                      text=True).stdout.split()
+            r = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic), str(port)],
+                               capture_output=True, text=True)
+            if r.returncode:
+                raise TestFailure(r.stderr.strip())
+            nic_args = r.stdout.split()
             if nic_args:
                 args += nic_args
                 self.ssh_port = port
