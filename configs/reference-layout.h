@@ -16,7 +16,8 @@
  *   0x68000000 128 MiB   frontend2 RAM
  *   0x70000000  16 MiB   shared window of frontend1's console (its restricted DMA pool)
  *   0x71000000  16 MiB   shared window of frontend2's console
- *   0x72000000 224 MiB   free
+ *   0x72000000  16 MiB   the backend's NIC DMA pool (identity-mapped)
+ *   0x73000000 208 MiB   free
  */
 #ifndef BULKHEAD_REFERENCE_LAYOUT_H
 #define BULKHEAD_REFERENCE_LAYOUT_H
@@ -57,6 +58,22 @@
 #define BE_DOORBELL(n)	   (BE_CTRL(n) + 0x8000ull)
 #define BE_VIRTIO_INTID(n) (80 + (n))
 #define VIRTIO_ID_CONSOLE  3 /* virtio v1.2 §5 */
+
+/*
+ * The backend's NIC (docs/config.md, "DMA-capable devices"): QEMU's
+ * virtio-net-device, which takes the highest virtio-mmio transport (31 at
+ * 0x0a003e00, INTID 79; docs/design.md §2.2).  The backend gets the 4 KiB
+ * page of transports 24..31 (the others are empty) at the same IPA, and
+ * 16 MiB of RAM mapped IPA == PA as the pool all its DMA goes through.
+ * The frontends' emulated consoles use the same IPA and INTID in their own
+ * address spaces and vGICs; nothing of theirs reaches the physical ones.
+ */
+#define NIC_PAGE	 0x0a003000ull
+#define NIC_MMIO_OFFSET	 0xe00
+#define NIC_INTID	 79
+#define NIC_POOL	 0x72000000ull
+#define NIC_POOL_SIZE	 (16 * MiB)
+#define BACKEND_NIC_POOL 3 /* index in the backend's mem[] */
 
 /* Guest-physical layout, the same in every VM. */
 #define GUEST_RAM 0x40000000ull

@@ -2,7 +2,8 @@
 /*
  * The reference system (docs/design.md §1): three Linux VMs.
  *
- *   backend    2 vCPUs on CPUs 0-1, 256 MiB, owns PL011 UART0 (INTID 33)
+ *   backend    2 vCPUs on CPUs 0-1, 256 MiB, owns PL011 UART0 (INTID 33) and the NIC
+ *              (virtio-net on QEMU's virtio-mmio transport 31, INTID 79; ssh on it)
  *   frontend1  1 vCPU on CPU 2, 128 MiB, first pci-serial (I/O page 1, INTID 36)
  *   frontend2  1 vCPU on CPU 3, 128 MiB, second pci-serial (I/O page 2, INTID 37)
  *
@@ -24,7 +25,14 @@ const struct bh_config bh_config = {
 			.cpus = 0x3,
 			.entry = GUEST_KERNEL,
 			.x0 = GUEST_DTB,
-			.bootargs = "console=ttyAMA0 panic=-1 bulkhead.name=backend",
+			.bootargs = "console=ttyAMA0 panic=-1 bulkhead.name=backend "
+				    "bulkhead.sshd=eth0",
+			/*
+			 * Trusted for memory isolation: its NIC is a bus master
+			 * with no IOMMU in front of it (BH_DEV_DMA), which can
+			 * reach all physical memory.
+			 */
+			.flags = BH_VM_DMA_TRUSTED,
 			.mem = {
 				{ .ipa = GUEST_RAM, .size = BACKEND_RAM,
 				  .pa = BACKEND_PA,
@@ -33,14 +41,20 @@ const struct bh_config bh_config = {
 				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0 },
 				{ .ipa = BE_WINDOW(1), .size = SHMEM_SIZE,
 				  .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 1 },
+				[BACKEND_NIC_POOL] = { .ipa = NIC_POOL, .size = NIC_POOL_SIZE,
+						       .flags = BH_MEM_RW },
 			},
 			.images = LINUX_IMAGES(0),
 			.devices = {
 				{ .name = "uart0", .kind = BH_DEV_PL011,
 				  .ipa = UART0, .pa = UART0, .size = UART_PAGE,
 				  .intid = UART0_INTID },
+				{ .name = "nic", .kind = BH_DEV_VIRTIO_MMIO,
+				  .ipa = NIC_PAGE, .pa = NIC_PAGE, .size = BH_PAGE_SIZE,
+				  .mmio_offset = NIC_MMIO_OFFSET, .intid = NIC_INTID,
+				  .flags = BH_DEV_DMA, .dma_pool = BACKEND_NIC_POOL },
 			},
-			.irqs = { UART0_INTID },
+			.irqs = { UART0_INTID, NIC_INTID },
 		},
 		{
 			.name = "frontend1",

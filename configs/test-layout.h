@@ -127,6 +127,23 @@
 	.intid = RIO_T_FE_INTID, .shmem = 0, .backend = 0, .backend_intid = RIO_T_BE_INTID, \
 	.ctrl_ipa = RIO_T_CTRL, .doorbell_ipa = RIO_T_DOORBELL
 
+/* --------------------------- a DMA-capable device (docs/config.md) */
+
+/*
+ * QEMU's virtio-mmio transport 31 (0x0a003e00, INTID 79; docs/design.md
+ * §2.2) passed through in its page, as the reference system's NIC; its
+ * buffers in the VM's mem[@pool], which must be identity-mapped.
+ */
+#define TEST_NIC_INTID	   79
+#define TEST_NIC_POOL_PA   0x5c000000ull /* free RAM above TEST_SPARE_PA */
+#define TEST_NIC_POOL_SIZE 0x100000ull
+#define TEST_DEV_NIC(pool)                                                                      \
+	{                                                                                       \
+		.name = "nic", .kind = BH_DEV_VIRTIO_MMIO, .ipa = 0x0a003000, .pa = 0x0a003000, \
+		.size = BH_PAGE_SIZE, .mmio_offset = 0xe00, .intid = TEST_NIC_INTID,            \
+		.flags = BH_DEV_DMA, .dma_pool = (pool)                                         \
+	}
+
 /* ------------------------------------------------ broken configs */
 
 /*

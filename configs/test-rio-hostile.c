@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The reference system with a hostile frontend2 (tests/system/test_rio_hostile.py):
- * backend and frontend1 exactly as configs/reference.c (Linux, dtgen device
- * trees), frontend2 replaced by guest/baremetal/rio_hostile, which sets up
- * its virtio console and then writes a bad descriptor and avail index.  The
- * device model in the backend must mark that device broken and keep serving
+ * backend (without the NIC, which this test does not need) and frontend1 as
+ * configs/reference.c (Linux, dtgen device trees), frontend2 replaced by
+ * guest/baremetal/rio_hostile, which sets up its virtio console and then writes a bad descriptor
+ * and avail index.  The device model in the backend must mark that device broken and keep serving
  * frontend1.
  */
 #include "configs/reference-layout.h"

@@ -4,7 +4,8 @@
 # Build a gzip'd newc initramfs for one guest role:
 #   ROLE_DIR/init      becomes /init
 #   ROLE_DIR/rootfs/   is copied over / (optional)
-#   SRC:DEST           extra files (e.g. the device model) copied to DEST
+#   SRC:DEST           extra files (e.g. the device model) copied to DEST; a directory SRC is
+#                      an overlay copied into DEST (e.g. build/guest/dropbear:/)
 # busybox provides the shell and tools; its applets are linked in /bin and friends.
 set -eu
 role=$1 busybox=$2 packer=$3 out=$4
@@ -25,6 +26,11 @@ cp "$role/init" "$stage/init"
 [ -d "$role/rootfs" ] && cp -a "$role/rootfs/." "$stage/"
 for spec in "$@"; do
 	src=${spec%%:*} dest=${spec#*:}
+	if [ -d "$src" ]; then
+		mkdir -p "$stage/$dest"
+		cp -a "$src/." "$stage/$dest/"
+		continue
+	fi
 	mkdir -p "$stage/$(dirname "$dest")"
 	cp "$src" "$stage/$dest"
 done

@@ -6,8 +6,10 @@
 #   frontend2  console = a pty, announced by QEMU as "(label serial2)"
 #
 # Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
-# terminal. Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
-# docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead.
+# terminal; the backend also by `ssh -p 5555 root@localhost` (its NIC, scripts/qemu-nic.sh).
+# Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
+# docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead; SSH_PORT=N
+# forwards the host's 127.0.0.1:N instead of 5555.
 set -eu
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -26,9 +28,14 @@ set --
 while read -r addr file; do
 	set -- "$@" -device "loader,file=$file,addr=$addr,force-raw=on"
 done <"$loaders"
+# the NIC the config passes through, if any; its arguments hold no white space
+nic=$(scripts/qemu-nic.sh "$build/dt/$config" "${SSH_PORT:-5555}")
+# shellcheck disable=SC2086
+set -- "$@" $nic
 
 echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
 echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
+[ -z "$nic" ] || echo "ssh into the backend: ssh -p ${SSH_PORT:-5555} root@localhost (no password)"
 exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
 	-smp "$smp" -m 1G -nographic -nic none \
 	-kernel "$hyp" \

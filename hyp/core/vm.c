@@ -343,9 +343,11 @@ void vm_print_table(void)
 		const struct vm *vm = &vms[i];
 		const struct bh_vm_config *c = vm->cfg;
 
-		hyp_log("  vm%u %-10s cpus 0x%llx entry 0x%llx x0 0x%llx%s\n", i, c->name,
+		hyp_log("  vm%u %-10s cpus 0x%llx entry 0x%llx x0 0x%llx%s%s\n", i, c->name,
 			(unsigned long long)c->cpus, (unsigned long long)c->entry,
-			(unsigned long long)c->x0, vm->state == VM_BROKEN ? " BROKEN" : "");
+			(unsigned long long)c->x0,
+			(c->flags & BH_VM_DMA_TRUSTED) ? " trusted-for-DMA" : "",
+			vm->state == VM_BROKEN ? " BROKEN" : "");
 		for (j = 0; j < BH_MAX_MEM_REGIONS && c->mem[j].size; j++)
 			hyp_log("    mem  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s\n",
 				(unsigned long long)c->mem[j].ipa,
@@ -353,11 +355,13 @@ void vm_print_table(void)
 				(unsigned long long)vm_region_pa(&bh_config, &c->mem[j]),
 				vm_perm(c->mem[j].flags));
 		for (j = 0; j < BH_MAX_DEVICES && c->devices[j].size; j++)
-			hyp_log("    dev  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s intid %u\n",
+			hyp_log("    dev  ipa 0x%010llx size 0x%08llx pa 0x%010llx %s intid %u%s\n",
 				(unsigned long long)c->devices[j].ipa,
 				(unsigned long long)c->devices[j].size,
 				(unsigned long long)c->devices[j].pa, c->devices[j].name,
-				c->devices[j].intid);
+				c->devices[j].intid,
+				/* no IOMMU: it reaches all memory (BH_DEV_DMA) */
+				(c->devices[j].flags & BH_DEV_DMA) ? " DMA-without-IOMMU" : "");
 	}
 }
 

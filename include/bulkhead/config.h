@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define BH_CONFIG_MAGIC 0x4248434647000002ull /* "BHCFG" v2 (remote I/O) */
+#define BH_CONFIG_MAGIC 0x4248434647000003ull /* "BHCFG" v3 (DMA-capable devices) */
 
 #define BH_MAX_VMS	   4
 #define BH_MAX_CPUS	   8 /* physical CPUs the hypervisor manages */
@@ -124,7 +124,29 @@ enum bh_dev_kind {
 	BH_DEV_GENERIC, /* plain MMIO pass-through */
 	BH_DEV_PL011,	/* Arm PL011 UART (DT: arm,pl011) */
 	BH_DEV_NS16550, /* 16550A, reg-io-width 1, 1843200 Hz (pci-serial) */
+	/*
+	 * A virtio device QEMU itself provides on one of its virtio-mmio
+	 * transports (docs/design.md §2.2), passed through whole: the NIC of
+	 * docs/config.md, "DMA-capable devices".  DT: "virtio,mmio" at
+	 * .ipa + .mmio_offset.  It does DMA, so it needs BH_DEV_DMA.
+	 */
+	BH_DEV_VIRTIO_MMIO,
 };
+
+/*
+ * bh_device.flags
+ *
+ * BH_DEV_DMA: the device reads and writes memory itself (bus master).  QEMU
+ * virt has no IOMMU in front of its virtio-mmio transports, so such a device
+ * reaches *all* physical memory, whatever the stage 2 of its owner says:
+ * giving it to a VM makes that VM trusted for memory isolation (it can
+ * program the device to read or overwrite the hypervisor and every other
+ * VM).  tools/cfgcheck therefore accepts it only in a VM with
+ * BH_VM_DMA_TRUSTED, and only with a DMA pool (.dma_pool) that is
+ * identity-mapped, so the addresses the VM's driver programs are the
+ * physical addresses the device uses (docs/config.md, "DMA-capable devices").
+ */
+#define BH_DEV_DMA (1u << 0)
 
 /**
  * struct bh_device - a passed-through MMIO region (Device-nGnRE in stage 2)
@@ -137,6 +159,14 @@ enum bh_dev_kind {
  *         the second
  * @size:  bytes (page multiple); 0 ends the list
  * @intid: its interrupt (SPI INTID), 0 if none; must also be in .irqs
+ * @flags: BH_DEV_* flags (BH_DEV_DMA)
+ * @mmio_offset: BH_DEV_VIRTIO_MMIO: offset of the 0x200-byte transport in the
+ *         window (QEMU packs 8 transports into a 4 KiB page; its n-th is at
+ *         0x200 * (n % 8))
+ * @dma_pool: with BH_DEV_DMA: index into the VM's mem[] of the region the
+ *         device's buffers must live in (identity-mapped: ipa == pa).  The
+ *         DT generator makes it the device's "restricted-dma-pool", so the
+ *         guest's Linux bounces every buffer of the device through it
  */
 struct bh_device {
 	const char *name;
@@ -145,6 +175,9 @@ struct bh_device {
 	uint64_t pa;
 	uint64_t size;
 	uint32_t intid;
+	uint32_t flags;
+	uint32_t mmio_offset;
+	uint32_t dma_pool;
 };
 
 /* ---------------------------------------------------------------- virtio */
@@ -191,6 +224,17 @@ struct bh_virtio {
 #define BH_GICR_IPA_DEFAULT 0x080a0000ull
 #define BH_GICR_STRIDE	    0x20000ull /* RD_base + SGI_base frames */
 
+/*
+ * bh_vm_config.flags
+ *
+ * BH_VM_DMA_TRUSTED: the VM may own a BH_DEV_DMA device.  With no IOMMU such
+ * a device can reach all physical memory, so this VM can break the isolation
+ * of every other VM and of the hypervisor: mark only a VM you trust as much
+ * as the hypervisor itself (in the reference system: the backend, which
+ * owns the NIC; docs/config.md, "DMA-capable devices").
+ */
+#define BH_VM_DMA_TRUSTED (1u << 0)
+
 /**
  * struct bh_vm_config - one static partition
  * @name:     VM name (logs, DT); NULL ends the VM list
@@ -207,6 +251,7 @@ struct bh_virtio {
  * @devices:  passed-through MMIO
  * @irqs:     passed-through physical SPIs (INTID 32..1019), 0 ends; they are
  *            routed to the pCPU of vCPU 0 and injected with HW=1
+ * @flags:    BH_VM_* flags (BH_VM_DMA_TRUSTED)
  */
 struct bh_vm_config {
 	const char *name;
@@ -220,6 +265,7 @@ struct bh_vm_config {
 	struct bh_image images[BH_MAX_IMAGES];
 	struct bh_device devices[BH_MAX_DEVICES];
 	uint32_t irqs[BH_MAX_IRQS];
+	uint32_t flags;
 };
 
 /**

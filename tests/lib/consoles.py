@@ -20,10 +20,11 @@ MIB = 1 << 20
 
 def boot_reference(ctx, config="reference", name="qemu"):
     """QEMU running @config's hypervisor with the three consoles of the
-    reference layout (UART0 and two pci-serial)."""
+    reference layout (UART0 and two pci-serial), as `make run` starts it: the
+    NIC the config passes through is forwarded from a free port (q.ssh_port)."""
     return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
                 mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=dt_loaders(ctx, config), name=name)
+                loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), name=name)
 
 
 def vm_shell(q, vm, timeout=BOOT_TIMEOUT):
@@ -37,6 +38,12 @@ def vm_shell(q, vm, timeout=BOOT_TIMEOUT):
 def vm_shells(q, vms=tuple(LABELS), timeout=BOOT_TIMEOUT):
     """Wait for the shells of @vms (all three by default); return {vm: Shell}."""
     return {vm: vm_shell(q, vm, timeout) for vm in vms}
+
+
+def answers(sh, vm):
+    """@vm runs a command through its own console."""
+    out = sh.run("echo alive-$(hostname)", timeout=30)
+    check(f"alive-{vm}" in out, f"{vm} did not answer: {out!r}")
 
 
 def all_stats(be):

@@ -185,6 +185,36 @@ class Console:
         self._log.close()
 
 
+def free_port():
+    """A TCP port of 127.0.0.1 nothing listens on now, for QEMU to forward from."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# What `ssh -p 5555 root@localhost` is in docs/running.md, made non-interactive: a throwaway
+# known_hosts, and no prompt ever (root logs in without a password).
+SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "ConnectTimeout=30",
+            "-o", "LogLevel=ERROR"]
+
+
+def ssh(ctx, port, cmd, stdin=None, timeout=120, tty=False):
+    """Run @cmd (None: a login shell) in a guest through ssh to 127.0.0.1:@port, on a
+    pty if @tty; return its stdout (bytes)."""
+    known = os.path.join(ctx.logdir, "known_hosts")
+    argv = ["ssh", "-p", str(port), "-o", f"UserKnownHostsFile={known}", *SSH_OPTS,
+            *(["-tt"] if tty else []), "root@127.0.0.1", *([cmd] if cmd else [])]
+    try:
+        r = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=None if stdin is not None else subprocess.DEVNULL,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"ssh `{cmd}` still running after {timeout}s") from None
+    if r.returncode:
+        raise TestFailure(f"ssh `{cmd}` exited with {r.returncode}: {r.stderr.decode()!r}")
+    return r.stdout
+
+
 class Qemu:
     """A qemu-system-aarch64 `virt` machine whose consoles are unix sockets.
 
@@ -192,11 +222,15 @@ class Qemu:
     pci_serials:  one `-device pci-serial` (16550A) per name
     virtconsoles: QEMU's own virtio-serial-device with one virtconsole per name
     loaders:      (file, address) pairs placed with -device loader,force-raw=on
+    nic:          a build/dt/CONFIG directory: the NIC its config passes through, as
+                  `make run` gives it (scripts/qemu-nic.sh), forwarded from a free port of
+                  127.0.0.1 to the guest's port 22; that port is self.ssh_port (None if the
+                  config has no NIC)
     """
 
     def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
                  cpu="cortex-a53", consoles=("uart0",), pci_serials=(), virtconsoles=(),
-                 loaders=(), extra=(), name="qemu"):
+                 loaders=(), nic=None, extra=(), name="qemu"):
         self.ctx = ctx
         self.name = name
         self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
@@ -221,6 +255,17 @@ class Qemu:
                 args += self._chardev(label) + ["-device", f"virtconsole,chardev={label}"]
         for path, addr in loaders:
             args += ["-device", f"loader,file={self._path(path)},addr={addr:#x},force-raw=on"]
+        self.ssh_port = None
+        if nic:
+            port = free_port()
+            r = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic), str(port)],
+                               capture_output=True, text=True)
+            if r.returncode:
+                raise TestFailure(r.stderr.strip())
+            nic_args = r.stdout.split()
+            if nic_args:
+                args += nic_args
+                self.ssh_port = port
         args += list(extra)
         self.args = args
         self.proc = None

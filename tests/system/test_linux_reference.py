@@ -9,7 +9,7 @@ import os
 import re
 import time
 
-from consoles import CONSOLES, boot_reference, vm_shells
+from consoles import CONSOLES, answers, boot_reference, vm_shells
 from harness import Shell, check
 
 CONFIG = "reference"
@@ -18,12 +18,6 @@ VCPUS = {"backend": 2, "frontend1": 1, "frontend2": 1}
 BOOT_TIMEOUT = 120
 # A physical address of the backend's RAM (configs/reference.c BACKEND_PA).
 BACKEND_PA = 0x50000000
-
-
-def answers(sh, vm):
-    """The VM runs a command through its own console."""
-    out = sh.run("echo alive-$(hostname)", timeout=30)
-    check(f"alive-{vm}" in out, f"{vm} did not answer: {out!r}")
 
 
 def silent(q, label, vm, wait=3.0):

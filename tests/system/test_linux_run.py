@@ -2,7 +2,8 @@
 
 The backend's console is the terminal; QEMU itself announces the frontends'
 ptys as `char device redirected to /dev/pts/N (label serialN)`; each pty
-reaches its frontend's shell; Ctrl-a x quits.
+reaches its frontend's shell; the ssh command run.sh prints reaches the
+backend (on a free port instead of 5555: SSH_PORT); Ctrl-a x quits.
 """
 
 import os
@@ -13,7 +14,7 @@ import signal
 import subprocess
 import time
 
-from harness import TestFailure
+from harness import TestFailure, free_port, ssh
 
 CTRL_A = b"\x01"
 
@@ -64,12 +65,15 @@ class Tty:
 def test_make_run_consoles_and_quit(ctx):
     os.makedirs(ctx.logdir, exist_ok=True)
     master, slave = pty.openpty()
+    port = free_port()
     proc = subprocess.Popen([os.path.join(ctx.root, "scripts", "run.sh")], cwd=ctx.root,
+                            env=dict(os.environ, SSH_PORT=str(port)),
                             stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
     os.close(slave)
     term = Tty(master, "terminal", ctx.logdir)
     ptys = []
     try:
+        term.expect(rf"ssh into the backend: ssh -p {port} root@localhost", 30)
         found = {}
         for _ in range(2):
             m = term.expect(r"char device redirected to (/dev/pts/\d+) \(label (serial[12])\)", 30)
@@ -80,6 +84,12 @@ def test_make_run_consoles_and_quit(ctx):
         term.expect(r"backend# ", 30)
         term.send(b"grep -c processor /proc/cpuinfo\n")
         term.expect(r"\n2\r*\n", 30)
+        term.send(b"until grep -q 'sshd: dropbear on' /run/sshd.log; do sleep 0.3; done; "
+                  b"echo sshd-$((6 * 7))\n")
+        term.expect(r"sshd-42", 120)
+        out = ssh(ctx, port, "hostname").decode()
+        if out.strip() != "backend":
+            raise TestFailure(f"ssh -p {port} root@localhost reached {out!r}, not the backend")
         for label, vm in (("serial1", "frontend1"), ("serial2", "frontend2")):
             fd = os.open(found[label], os.O_RDWR | os.O_NOCTTY)
             t = Tty(fd, label, ctx.logdir)

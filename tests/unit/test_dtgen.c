@@ -436,6 +436,107 @@ static void test_virtio_nodes(void **state)
 				       "uio_pdrv_genirq.of_id=generic-uio\";"));
 }
 
+/* dtc accepts f->dts (skipped without dtc, like test_dts_compiles) */
+static void assert_dtc_accepts(const struct fixture *f)
+{
+	char path[] = "/tmp/dtgen-unit-XXXXXX";
+	char cmd[128];
+	int fd;
+
+	if (system("command -v dtc >/dev/null 2>&1"))
+		return;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, f->dts, f->dts_len), (ssize_t)f->dts_len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o /dev/null %s", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
+/*
+ * A VM that is a remote-I/O frontend and owns a DMA-capable virtio-mmio
+ * device (QEMU's transport 30): both pools in one /reserved-memory, the
+ * device's node where QEMU has it, naming its identity-mapped pool.
+ */
+static void test_dma_device_nodes(void **state)
+{
+	struct fixture *f = *state;
+	struct bh_vm_config *front = &f->cfg.vms[1];
+	char *list = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	f->cfg.shmem[0] = (struct bh_shmem){ .name = "w", .pa = 0x70000000, .size = 16 * MiB };
+	f->cfg.vms[0].mem[1] = (struct bh_mem_region){
+		.ipa = 0x20000000, .size = 16 * MiB, .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0
+	};
+	front->mem[1] = f->cfg.vms[0].mem[1];
+	f->cfg.virtio[0] = (struct bh_virtio){ .name = "console-front",
+					       .frontend = 1,
+					       .backend = 0,
+					       .mmio_ipa = 0x0a000000, /* not the NIC's page */
+					       .intid = 79,
+					       .shmem = 0,
+					       .device_id = 3,
+					       .backend_intid = 80,
+					       .ctrl_ipa = 0x0b000000,
+					       .doorbell_ipa = 0x0b008000 };
+	front->flags = BH_VM_DMA_TRUSTED;
+	front->mem[2] =
+		(struct bh_mem_region){ .ipa = 0x72000000, .size = 16 * MiB, .flags = BH_MEM_RW };
+	front->devices[1] = (struct bh_device){ .name = "nic",
+						.kind = BH_DEV_VIRTIO_MMIO,
+						.ipa = 0x0a003000,
+						.pa = 0x0a003000,
+						.size = 0x1000,
+						.intid = 78,
+						.flags = BH_DEV_DMA,
+						.mmio_offset = 0xc00,
+						.dma_pool = 2 };
+	front->irqs[1] = 78;
+	assert_int_equal(init_bound(f), 0);
+
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_has(f, "memory@72000000 {"); /* RAM too: a restricted pool is in the linear map */
+	assert_has(f, "dev_pool1: restricted-dma@72000000 {");
+	assert_has(f, "virtio_pool0: restricted-dma@20000000 {");
+	assert_ptr_equal(strstr(strstr(f->dts, "reserved-memory {") + 1, "reserved-memory {"),
+			 NULL);
+	assert_has(f, "virtio_mmio@a003c00 {\n\t\tcompatible = \"virtio,mmio\";\n"
+		      "\t\treg = <0x0 0xa003c00 0x0 0x200>;\n\t\tinterrupts = <0 46 1>;\n"
+		      "\t\tdma-coherent;\n\t\tmemory-region = <&dev_pool1>;\n\t};");
+	assert_has(f, "memory-region = <&virtio_pool0>;");
+	assert_dtc_accepts(f);
+
+	/* where QEMU must put the device, for its command line */
+	m = open_memstream(&list, &len);
+	assert_non_null(m);
+	assert_int_equal(dtgen_write_virtio_mmio(&f->g, m), 1);
+	fclose(m);
+	assert_string_equal(list, "front 0xa003c00 78\n");
+	free(list);
+}
+
+static void test_no_dma_device(void **state)
+{
+	struct fixture *f = *state;
+	char *list = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_null(strstr(f->dts, "reserved-memory"));
+	assert_null(strstr(f->dts, "virtio,mmio"));
+	m = open_memstream(&list, &len);
+	assert_non_null(m);
+	assert_int_equal(dtgen_write_virtio_mmio(&f->g, m), 0);
+	fclose(m);
+	assert_string_equal(list, "");
+	free(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +556,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nr_pcpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_without_dtb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtio_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_device_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_dma_device, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

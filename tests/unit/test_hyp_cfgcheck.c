@@ -455,6 +455,147 @@ static void test_virtio_irqs(void **state)
 	expect_error(&c, "virtio[1].shmem: 0 is also virtio[0]'s window");
 }
 
+/*
+ * good() plus a NIC in alpha as in configs/reference.c: QEMU's virtio-mmio
+ * transport 31 passed through (BH_DEV_DMA), its identity-mapped pool
+ * mem[2], alpha trusted for DMA.
+ */
+static void good_nic(struct bh_config *c)
+{
+	good(c);
+	c->vms[0].flags = BH_VM_DMA_TRUSTED;
+	c->vms[0].mem[2] =
+		(struct bh_mem_region){ .ipa = 0x72000000, .size = 0x1000000, .flags = BH_MEM_RW };
+	c->vms[0].devices[1] = (struct bh_device){ .name = "nic",
+						   .kind = BH_DEV_VIRTIO_MMIO,
+						   .ipa = 0x0a003000,
+						   .pa = 0x0a003000,
+						   .size = 0x1000,
+						   .intid = 79,
+						   .flags = BH_DEV_DMA,
+						   .mmio_offset = 0xe00,
+						   .dma_pool = 2 };
+	c->vms[0].irqs[1] = 79;
+}
+
+static void test_dma_device_valid(void **state)
+{
+	struct bh_config c;
+	struct msgs m;
+
+	(void)state;
+	good_nic(&c);
+	m = run(&c);
+	if (m.n)
+		fail_msg("unexpected: %s", m.text[0]);
+	/* the reference system: the same INTID, physical in one VM, virtual in another */
+	good_virtio(&c);
+	c.vms[0].flags = BH_VM_DMA_TRUSTED;
+	c.vms[0].mem[2] =
+		(struct bh_mem_region){ .ipa = 0x72000000, .size = 0x1000000, .flags = BH_MEM_RW };
+	c.vms[0].devices[1] = (struct bh_device){ .name = "nic",
+						  .kind = BH_DEV_VIRTIO_MMIO,
+						  .ipa = 0x0a003000,
+						  .pa = 0x0a003000,
+						  .size = 0x1000,
+						  .intid = c.virtio[0].intid,
+						  .flags = BH_DEV_DMA,
+						  .mmio_offset = 0xe00,
+						  .dma_pool = 2 };
+	c.vms[0].irqs[1] = c.virtio[0].intid;
+	m = run(&c);
+	if (m.n)
+		fail_msg("unexpected: %s", m.text[0]);
+}
+
+static void test_dma_device_needs_trusted_vm(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_nic(&c);
+	c.vms[0].flags = 0;
+	expect_error(&c, "vm \"alpha\": devices[1].flags: BH_DEV_DMA with no IOMMU reaches all "
+			 "memory: the VM must be marked trusted (flags: BH_VM_DMA_TRUSTED)");
+	/* any DMA-capable device, not only a virtio-mmio one */
+	good(&c);
+	c.vms[1].devices[0].flags = BH_DEV_DMA;
+	expect_error(&c, "vm \"beta\": devices[0].flags: BH_DEV_DMA with no IOMMU");
+	good_nic(&c);
+	c.vms[0].flags = 0x80;
+	expect_error(&c, "vm \"alpha\": flags: 0x80 has unknown bits");
+}
+
+static void test_dma_pool(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_nic(&c);
+	c.vms[0].devices[1].dma_pool = 5;
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[5] does not exist");
+	good_nic(&c);
+	c.vms[0].devices[1].dma_pool = 1;
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[1] is shared memory");
+	good_nic(&c);
+	c.vms[0].devices[1].dma_pool = 0; /* RAM, but IPA 0x40000000 is PA 0x50000000 */
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[0] maps IPA 0x40000000 to PA "
+			 "0x50000000; a DMA pool must be identity-mapped");
+	good_nic(&c);
+	c.vms[0].mem[2].flags |= BH_MEM_FIXED_PA;
+	c.vms[0].mem[2].pa = 0x73000000;
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[2] maps IPA 0x72000000 to PA "
+			 "0x73000000");
+	good_nic(&c);
+	c.vms[0].mem[2].ipa = 0x7f800000; /* runs past the end of 1 GiB of RAM */
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[2] PA 0x7f800000 size 0x1000000 "
+			 "is not in RAM");
+	good_nic(&c);
+	c.vms[0].mem[2].ipa = 0x20000000;
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[2] PA 0x20000000");
+	good_nic(&c);
+	c.vms[0].mem[2].flags = BH_MEM_RWX;
+	expect_error(&c, "vm \"alpha\": devices[1].dma_pool: mem[2] must be read/write, not "
+			 "executable");
+	/* identity-mapped onto another VM's or the hypervisor's memory */
+	good_nic(&c);
+	c.vms[0].mem[2].ipa = 0x52000000;
+	expect_error(&c, "vm \"beta\": mem[0]: PA 0x52000000 size 0x1000000 overlaps vm "
+			 "\"alpha\": mem[2]");
+	good_nic(&c);
+	c.vms[0].mem[2].ipa = 0x40800000;
+	expect_error(&c, "vm \"alpha\": mem[2]: PA 0x40800000 size 0x1000000 overlaps the "
+			 "hypervisor");
+}
+
+static void test_virtio_mmio_device(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_nic(&c);
+	c.vms[0].devices[1].mmio_offset = 0xe10;
+	expect_error(&c, "vm \"alpha\": devices[1].mmio_offset: 0xe10 is not a 0x200-aligned "
+			 "transport inside the window");
+	good_nic(&c);
+	c.vms[0].devices[1].mmio_offset = 0x1000;
+	expect_error(&c, "vm \"alpha\": devices[1].mmio_offset: 0x1000 is not");
+	good_nic(&c);
+	c.vms[0].devices[1].intid = 0;
+	expect_error(&c, "vm \"alpha\": devices[1].intid: a virtio-mmio device needs its "
+			 "interrupt");
+	good_nic(&c);
+	c.vms[0].devices[1].flags = 0;
+	expect_error(&c, "vm \"alpha\": devices[1].flags: a virtio-mmio device does DMA: "
+			 "BH_DEV_DMA missing");
+	good_nic(&c);
+	c.vms[0].devices[1].flags |= 0x10;
+	expect_error(&c, "vm \"alpha\": devices[1].flags: 0x11 has unknown bits");
+	good_nic(&c);
+	c.vms[0].devices[1].kind = BH_DEV_VIRTIO_MMIO + 1;
+	expect_error(&c, "vm \"alpha\": devices[1]: kind 5 unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +618,10 @@ int main(void)
 		cmocka_unit_test(test_virtio_shared_region),
 		cmocka_unit_test(test_virtio_backend_fields),
 		cmocka_unit_test(test_virtio_irqs),
+		cmocka_unit_test(test_dma_device_valid),
+		cmocka_unit_test(test_dma_device_needs_trusted_vm),
+		cmocka_unit_test(test_dma_pool),
+		cmocka_unit_test(test_virtio_mmio_device),
 	};
 
 	return cmocka_run_group_tests_name("hyp_cfgcheck", tests, NULL, NULL);

@@ -184,6 +184,78 @@ static void check_mem(struct checker *c, const struct bh_vm_config *vm)
 		fail(c, "vm \"%s\": mem: no memory region", vm_name(vm));
 }
 
+/* QEMU's own virtio-mmio transport: where its registers are, its interrupt, DMA. */
+static void check_virtio_mmio_device(struct checker *c, const struct bh_vm_config *vm,
+				     unsigned int i)
+{
+	const struct bh_device *d = &vm->devices[i];
+
+	if (d->mmio_offset % CFG_VIRTIO_MMIO_SIZE || d->mmio_offset >= d->size ||
+	    d->size - d->mmio_offset < CFG_VIRTIO_MMIO_SIZE)
+		fail(c,
+		     "vm \"%s\": devices[%u].mmio_offset: 0x%x is not a 0x%x-aligned transport "
+		     "inside the window",
+		     vm_name(vm), i, d->mmio_offset, CFG_VIRTIO_MMIO_SIZE);
+	if (!d->intid)
+		fail(c, "vm \"%s\": devices[%u].intid: a virtio-mmio device needs its interrupt",
+		     vm_name(vm), i);
+	if (!(d->flags & BH_DEV_DMA))
+		fail(c,
+		     "vm \"%s\": devices[%u].flags: a virtio-mmio device does DMA: BH_DEV_DMA "
+		     "missing",
+		     vm_name(vm), i);
+}
+
+/*
+ * A bus master with no IOMMU in front of it reaches all physical memory:
+ * only a VM trusted with memory isolation may own it, and its buffers must
+ * be in an identity-mapped pool of that VM, where the addresses its driver
+ * programs are the physical addresses the device uses (docs/config.md,
+ * "DMA-capable devices").
+ */
+static void check_dma_device(struct checker *c, const struct bh_vm_config *vm, unsigned int i)
+{
+	const struct bh_device *d = &vm->devices[i];
+	const struct bh_mem_region *m;
+	uint64_t pa;
+
+	if (!(vm->flags & BH_VM_DMA_TRUSTED))
+		fail(c,
+		     "vm \"%s\": devices[%u].flags: BH_DEV_DMA with no IOMMU reaches all memory: "
+		     "the VM must be marked trusted (flags: BH_VM_DMA_TRUSTED)",
+		     vm_name(vm), i);
+	if (d->dma_pool >= BH_MAX_MEM_REGIONS || !vm->mem[d->dma_pool].size) {
+		fail(c, "vm \"%s\": devices[%u].dma_pool: mem[%u] does not exist", vm_name(vm), i,
+		     d->dma_pool);
+		return;
+	}
+	m = &vm->mem[d->dma_pool];
+	pa = region_pa(c->cfg, m);
+	if (m->flags & BH_MEM_SHARED)
+		fail(c,
+		     "vm \"%s\": devices[%u].dma_pool: mem[%u] is shared memory; a DMA pool is "
+		     "the VM's own",
+		     vm_name(vm), i, d->dma_pool);
+	else if (pa != m->ipa)
+		fail(c,
+		     "vm \"%s\": devices[%u].dma_pool: mem[%u] maps IPA 0x%llx to PA 0x%llx; a "
+		     "DMA pool must be identity-mapped",
+		     vm_name(vm), i, d->dma_pool, (unsigned long long)m->ipa,
+		     (unsigned long long)pa);
+	else if (pa < CFG_RAM_BASE || m->size > CFG_RAM_MIN_SIZE ||
+		 pa - CFG_RAM_BASE > CFG_RAM_MIN_SIZE - m->size)
+		fail(c,
+		     "vm \"%s\": devices[%u].dma_pool: mem[%u] PA 0x%llx size 0x%llx is not in "
+		     "RAM (0x%llx, 0x%llx bytes)",
+		     vm_name(vm), i, d->dma_pool, (unsigned long long)pa,
+		     (unsigned long long)m->size, CFG_RAM_BASE, CFG_RAM_MIN_SIZE);
+	/* the device writes it: it must never hold code */
+	if ((m->flags & BH_MEM_RWX) != BH_MEM_RW)
+		fail(c,
+		     "vm \"%s\": devices[%u].dma_pool: mem[%u] must be read/write, not executable",
+		     vm_name(vm), i, d->dma_pool);
+}
+
 static void check_devices(struct checker *c, const struct bh_vm_config *vm)
 {
 	unsigned int i, j;
@@ -196,8 +268,15 @@ static void check_devices(struct checker *c, const struct bh_vm_config *vm)
 		snprintf(field, sizeof(field), "devices[%u]", i);
 		check_window(c, vm_name(vm), field, d->ipa, d->size, CFG_IPA_LIMIT, "ipa");
 		check_window(c, vm_name(vm), field, d->pa, d->size, CFG_PA_LIMIT, "pa");
-		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_NS16550)
+		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_VIRTIO_MMIO)
 			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm), field, d->kind);
+		if (d->flags & ~BH_DEV_DMA)
+			fail(c, "vm \"%s\": %s.flags: 0x%x has unknown bits", vm_name(vm), field,
+			     d->flags);
+		if (d->kind == BH_DEV_VIRTIO_MMIO)
+			check_virtio_mmio_device(c, vm, i);
+		if (d->flags & BH_DEV_DMA)
+			check_dma_device(c, vm, i);
 		if (!d->intid)
 			continue;
 		for (j = 0; j < BH_MAX_IRQS && vm->irqs[j]; j++)
@@ -612,6 +691,9 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 		fail(&c, "vms: no VM");
 	check_cpus(&c);
 	for (v = 0; v < nr_vms(cfg); v++) {
+		if (cfg->vms[v].flags & ~BH_VM_DMA_TRUSTED)
+			fail(&c, "vm \"%s\": flags: 0x%x has unknown bits", vm_name(&cfg->vms[v]),
+			     cfg->vms[v].flags);
 		check_mem(&c, &cfg->vms[v]);
 		check_devices(&c, &cfg->vms[v]);
 		check_ipa_layout(&c, &cfg->vms[v]);

@@ -10,7 +10,9 @@
 #include <bulkhead/config.h>
 
 /* Platform memory the VMs must leave alone (QEMU virt, -m 1G or more). */
-#define CFG_RAM_BASE	  0x40000000ull
+#define CFG_RAM_BASE 0x40000000ull
+/* RAM every supported machine has (-m 1G): where a DMA pool must lie. */
+#define CFG_RAM_MIN_SIZE  0x40000000ull
 #define CFG_HYP_BASE	  0x40000000ull /* hypervisor image, stacks, tables */
 #define CFG_HYP_SIZE	  0x01000000ull
 #define CFG_QEMU_DTB_BASE 0x48000000ull /* QEMU's DTB for -m 1G */
@@ -28,6 +30,8 @@
 #define CFG_SPI_FIRST	   32
 #define CFG_SPI_LAST	   1019
 #define CFG_VSPI_LAST	   287 /* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
+/* virtio v1.2 §4.2.2: a virtio-mmio transport; QEMU virt spaces them 0x200 apart. */
+#define CFG_VIRTIO_MMIO_SIZE 0x200u
 
 /**
  * cfg_report_fn - receives one error message (no trailing newline)

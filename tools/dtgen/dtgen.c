@@ -538,6 +538,36 @@ static void node_clock(struct dtgen *g, struct dts *d, unsigned int v)
 	dts_close(d);
 }
 
+static void dts_spi_edge(struct dts *d, uint32_t intid)
+{
+	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI, intid - DT_GIC_SPI_BASE,
+		 DT_IRQ_TYPE_EDGE_RISING);
+}
+
+/*
+ * QEMU's own virtio-mmio transport, passed through: the node QEMU would
+ * give it (edge rising, dma-coherent: QEMU's DMA sees the CPU caches), plus
+ * memory-region = its identity-mapped DMA pool (node_reserved()), so the
+ * driver negotiates VIRTIO_F_ACCESS_PLATFORM through the DMA API and Linux
+ * bounces every buffer there (kernel/dma/swiotlb.c): the addresses the
+ * device is given are then physical addresses (docs/config.md,
+ * "DMA-capable devices").
+ */
+static void node_virtio_mmio_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
+{
+	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
+	uint64_t base = dev->ipa + dev->mmio_offset;
+
+	dts_open(d, NULL, "virtio_mmio", base, true);
+	dts_str(g, d, "compatible", "virtio,mmio");
+	dts_reg(d, base, CFG_VIRTIO_MMIO_SIZE);
+	dts_spi_edge(d, dev->intid);
+	dts_line(d, "dma-coherent;");
+	if (dev->flags & BH_DEV_DMA)
+		dts_line(d, "memory-region = <&dev_pool%u>;", i);
+	dts_close(d);
+}
+
 static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
 {
 	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
@@ -565,6 +595,9 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned
 		dts_u32(d, "reg-io-width", 1);
 		dts_u32(d, "reg-shift", 0);
 		dts_close(d);
+		break;
+	case BH_DEV_VIRTIO_MMIO:
+		node_virtio_mmio_device(g, d, v, i);
 		break;
 	default:
 		/* plain MMIO pass-through: mapped, but no driver is implied */
@@ -606,12 +639,6 @@ static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm, 
 	return NULL;
 }
 
-static void dts_spi_edge(struct dts *d, uint32_t intid)
-{
-	dts_line(d, "interrupts = <%u %u %u>;", DT_GIC_SPI, intid - DT_GIC_SPI_BASE,
-		 DT_IRQ_TYPE_EDGE_RISING);
-}
-
 /*
  * Frontend: each window is RAM of the VM (in /memory: the restricted pool
  * must be in the linear map, so no no-map) reserved as a
@@ -643,24 +670,6 @@ static void node_virtio_frontend(struct dtgen *g, struct dts *d, unsigned int v)
 	}
 	if (!n)
 		return;
-	dts_open(d, NULL, "reserved-memory", 0, false);
-	dts_u32(d, "#address-cells", 2);
-	dts_u32(d, "#size-cells", 2);
-	dts_line(d, "ranges;");
-	for (i = 0; i < nr_virtio(cfg); i++) {
-		const struct bh_mem_region *w;
-		char label[24];
-
-		if (cfg->virtio[i].frontend != v)
-			continue;
-		w = virtio_window(vm, cfg->virtio[i].shmem);
-		snprintf(label, sizeof(label), "virtio_pool%u", i);
-		dts_open(d, label, "restricted-dma", w->ipa, true);
-		dts_str(g, d, "compatible", "restricted-dma-pool");
-		dts_reg(d, w->ipa, w->size);
-		dts_close(d);
-	}
-	dts_close(d);
 	for (i = 0; i < nr_virtio(cfg); i++) {
 		const struct bh_virtio *dev = &cfg->virtio[i];
 
@@ -715,6 +724,57 @@ static void node_virtio_backend(struct dtgen *g, struct dts *d, unsigned int v)
 		dts_spi_edge(d, dev->backend_intid);
 		dts_close(d);
 	}
+}
+
+/* One pool; the first one opens /reserved-memory. */
+static void dts_pool(struct dtgen *g, struct dts *d, bool *open, const char *label,
+		     const struct bh_mem_region *m)
+{
+	if (!*open) {
+		dts_open(d, NULL, "reserved-memory", 0, false);
+		dts_u32(d, "#address-cells", 2);
+		dts_u32(d, "#size-cells", 2);
+		dts_line(d, "ranges;");
+		*open = true;
+	}
+	dts_open(d, label, "restricted-dma", m->ipa, true);
+	dts_str(g, d, "compatible", "restricted-dma-pool");
+	dts_reg(d, m->ipa, m->size);
+	dts_close(d);
+}
+
+/*
+ * /reserved-memory: one "restricted-dma-pool" per frontend window of
+ * remote I/O (virtio_poolN, N = the virtio[] index) and per DMA-capable
+ * device's pool (dev_poolN, N = the devices[] index).  Each is also RAM of
+ * the VM (a memory node): the pool must be in the linear map.
+ */
+static void node_reserved(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	const struct bh_config *cfg = g->cfg;
+	const struct bh_vm_config *vm = &cfg->vms[v];
+	bool open = false;
+	unsigned int i;
+	char label[24];
+
+	for (i = 0; i < nr_virtio(cfg); i++) {
+		const struct bh_mem_region *w = virtio_window(vm, cfg->virtio[i].shmem);
+
+		if (cfg->virtio[i].frontend != v || !w)
+			continue;
+		snprintf(label, sizeof(label), "virtio_pool%u", i);
+		dts_pool(g, d, &open, label, w);
+	}
+	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
+		const struct bh_device *dev = &vm->devices[i];
+
+		if (!(dev->flags & BH_DEV_DMA) || dev->dma_pool >= BH_MAX_MEM_REGIONS)
+			continue;
+		snprintf(label, sizeof(label), "dev_pool%u", i);
+		dts_pool(g, d, &open, label, &vm->mem[dev->dma_pool]);
+	}
+	if (open)
+		dts_close(d);
 }
 
 /* Remote I/O nodes of VM @v, both sides (docs/design.md §5, protocol.md). */
@@ -787,6 +847,7 @@ int dtgen_write_dts(struct dtgen *g, unsigned int v, FILE *out)
 	node_timer(g, &d);
 	node_gic(g, &d, v);
 	node_clock(g, &d, v);
+	node_reserved(g, &d, v);
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
 		node_device(g, &d, v, i);
 	node_virtio(g, &d, v);
@@ -868,4 +929,25 @@ int dtgen_write_loaders(struct dtgen *g, FILE *out)
 		lines++;
 	}
 	return g->errors > before ? -EINVAL : (int)lines;
+}
+
+int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out)
+{
+	unsigned int v, i;
+	int n = 0;
+
+	for (v = 0; v < nr_vms(g->cfg); v++) {
+		const struct bh_vm_config *vm = &g->cfg->vms[v];
+
+		for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
+			const struct bh_device *dev = &vm->devices[i];
+
+			if (dev->kind != BH_DEV_VIRTIO_MMIO)
+				continue;
+			fprintf(out, "%s 0x%llx %u\n", vm->name,
+				(unsigned long long)(dev->pa + dev->mmio_offset), dev->intid);
+			n++;
+		}
+	}
+	return n;
 }

@@ -152,4 +152,17 @@ int dtgen_write_dts(struct dtgen *g, unsigned int vm, FILE *out);
  */
 int dtgen_write_loaders(struct dtgen *g, FILE *out);
 
+/**
+ * dtgen_write_virtio_mmio() - QEMU virtio devices the config passes through
+ * @g:   the run
+ * @out: stream
+ *
+ * One "VM ADDR INTID" line per BH_DEV_VIRTIO_MMIO device of any VM: the
+ * physical address of the transport QEMU must put its device on, and its
+ * interrupt.  The QEMU command line (scripts/qemu-nic.sh) is built from it.
+ *
+ * Return: number of lines.
+ */
+int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out);
+
 #endif /* DTGEN_H */

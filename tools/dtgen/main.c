@@ -8,7 +8,9 @@
  *   dtgen --out DIR --loaders --image VM:KIND=PATH ...
  *         (after dtc made DIR/VM.dtb) writes DIR/loaders: "ADDR PATH" per
  *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on", and
- *         DIR/smp: the number of CPUs QEMU must give the machine
+ *         DIR/smp: the number of CPUs QEMU must give the machine, and
+ *         DIR/virtio-mmio: the QEMU virtio devices passed through ("VM ADDR
+ *         INTID" each, empty if none)
  *
  * Errors: "CONFIG: error: MESSAGE" on stderr, exit 1, no output file left.
  */
@@ -140,12 +142,26 @@ static int write_smp(struct dtgen *g, const char *dir)
 	return out_close(f, path, tmp, 1);
 }
 
+/* DIR/virtio-mmio: where QEMU's own virtio devices must be (scripts/qemu-nic.sh) */
+static int write_virtio_mmio(struct dtgen *g, const char *dir)
+{
+	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
+	FILE *f = out_open(dir, "virtio-mmio", path, sizeof(path), tmp);
+
+	if (!f) {
+		perror(tmp);
+		return -1;
+	}
+	dtgen_write_virtio_mmio(g, f);
+	return out_close(f, path, tmp, 1);
+}
+
 static int write_loaders(struct dtgen *g, const char *dir)
 {
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
 	FILE *f;
 
-	if (write_smp(g, dir))
+	if (write_smp(g, dir) || write_virtio_mmio(g, dir))
 		return -1;
 	f = out_open(dir, "loaders", path, sizeof(path), tmp);
 	if (!f) {

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/*
+ * BROKEN on purpose: the NIC's DMA pool maps IPA 0x5c000000 to another PA, so the
+ * addresses the driver gives the device (IPAs) are not where its buffers are
+ * EXPECT: vm "beta": devices[0].dma_pool: mem[1] maps IPA 0x5c000000 to PA 0x5d000000; a DMA pool
+ * must be identity-mapped
+ */
+#include "configs/test-layout.h"
+
+const struct bh_config bh_config = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "broken-dma-pool-not-identity",
+	.vms = {
+		TEST_BROKEN_ALPHA,
+		{
+			.name = "beta",
+			.cpus = 0x2,
+			.flags = BH_VM_DMA_TRUSTED,
+			.entry = BM_LINK_IPA,
+			.mem = {
+				TEST_BM_RAM(TEST_VM1_PA),
+				{ .ipa = TEST_NIC_POOL_PA, .size = TEST_NIC_POOL_SIZE,
+				  .pa = TEST_NIC_POOL_PA + 0x1000000 /* not the IPA */,
+				  .flags = BH_MEM_RW | BH_MEM_FIXED_PA },
+			},
+			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
+			.devices = { TEST_DEV_NIC(1) },
+			.irqs = { TEST_NIC_INTID },
+		},
+	},
+};
