@@ -15,6 +15,8 @@
 #define PLAT_PCIE_ECAM_SIZE 0x10000000ull
 #define PLAT_PCIE_PIO	    0x3eff0000ull /* PCI I/O window, 64 KiB */
 #define PLAT_PCIE_PIO_SIZE  0x10000ull
+#define PLAT_GIC_ITS	    0x08080000ull /* GICv3 ITS, not used (docs/design.md §2.2) */
+#define PLAT_GIC_ITS_SIZE   0x20000ull
 
 /* RAM ranges read from QEMU's DTB (virt has one). */
 #define PLAT_MAX_RAM_RANGES 4
