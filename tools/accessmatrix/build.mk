@@ -11,7 +11,7 @@ AM_HDRS    := tools/accessmatrix/matrix.h tools/cfgcheck/check.h include/bulkhea
 	      include/bulkhead/rio.h hyp/platform/qemu-virt/platform.h
 AM_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/accessmatrix
 # The configs whose matrix a system test attempts.
-AM_CONFIGS := reference
+AM_CONFIGS := reference test-matrix
 
 define AM_RULES
 $(AM_OUT)/$(1)/accessmatrix: configs/$(1).c $(AM_SRCS) tools/accessmatrix/main.c $(AM_HDRS) $(wildcard configs/*.h)
