@@ -17,6 +17,7 @@ from harness import Qemu, TestFailure
 import test_linux_reference as ref
 
 BM_CONFIG = "test-matrix"
+LINUX_CONFIG = "reference"
 # Bare metal, in the order they make their attempt in each boot: mplain (no
 # UART) at once, then mfront and mback when told; the canary makes none.
 BM_ORDER = ("mplain", "mfront", "mback")
@@ -24,6 +25,7 @@ BM_CONSOLE = {"mback": "ser1", "mfront": "ser2", "canary": "uart0"}
 # struct probe_attempt (guest/baremetal/lib/probe.h)
 PROBE_MAGIC = 0x45424F52
 PROBE_MODES = {"read": 1, "write": 2}
+PROBE_VALUE = 0x0BADC0DE
 STOP_LINE = (r"bulkhead: vm {vm} stopped: (.*?) esr=0x([0-9a-f]+) far=0x([0-9a-f]+) "
              r"ipa=0x([0-9a-f]+) pc=0x[0-9a-f]+\r?\n")
 
@@ -45,11 +47,13 @@ def targets(ctx, config):
     return out
 
 
-def expect_stop(q, vm, addr):
-    """The one log line that stops @vm for the access to @addr."""
+def expect_stop(q, vm, addr, mmu_off):
+    """The one log line that stops @vm for the access to @addr: its IPA, and
+    as FAR the same address with the MMU off, else a VA in the same page."""
     m = q.con("uart0").expect(STOP_LINE.format(vm=vm), timeout=30)
-    check(int(m.group(4), 16) == addr and int(m.group(3), 16) == addr,
-          f"{vm}: expected ipa and far {addr:#x} in {m.group(0)!r}")
+    far, mask = int(m.group(3), 16), (1 << 64) - 1 if mmu_off else 0xFFF
+    check(int(m.group(4), 16) == addr and far & mask == addr & mask,
+          f"{vm}: expected ipa {addr:#x} (and far) in {m.group(0)!r}")
     check(int(m.group(2), 16) >> 26 == 0x24, f"{vm}: not a data abort: {m.group(0)!r}")
 
 
@@ -114,7 +118,7 @@ def bm_boot(ctx, n, plan):
                 q.con(BM_CONSOLE[vm]).send(b"!")
                 q.con(BM_CONSOLE[vm]).expect(re.escape(f"probe: {mode} {addr:#x}"), timeout=30)
             try:
-                expect_stop(q, vm, addr)
+                expect_stop(q, vm, addr, mmu_off=True)
                 bm_alive(q, running, plan)
             except TestFailure as e:
                 raise TestFailure(f"boot {n}: {vm} {mode} {addr:#x} ({kind}: {what}): {e}; "
@@ -143,3 +147,67 @@ def test_baremetal_access_matrix(ctx):
     print(f"matrix {BM_CONFIG}: 3 probing VMs x their targets x read/write = {attempts} attempts "
           f"({per_vm}) in {len(plan)} boots of 4 VMs (a canary beside them); kinds "
           f"{', '.join(kinds)}: each stopped only its VM, with one line", flush=True)
+
+
+# ---------------------------------------------------------------- Linux
+
+# In the order they make their attempt in each boot.
+LINUX_ORDER = ("backend", "frontend1", "frontend2")
+LINUX_CONSOLE = {vm: label for label, vm in ref.CONSOLES.items()}
+
+
+def linux_sample(tgt, full):
+    """{vm: [(mode, kind, address, what)]}: for every VM the first address of
+    each kind of target it has (@full: every address), reads and writes taking
+    turns."""
+    out = {}
+    for i, vm in enumerate(LINUX_ORDER):
+        out[vm] = []
+        for kind, addr, what in tgt[vm]:
+            if full or kind not in (a[1] for a in out[vm]):
+                mode = ("read", "write")[(len(out[vm]) + i) % 2]
+                out[vm].append((mode, kind, addr, what))
+    return out
+
+
+def linux_boot(ctx, n, plan):
+    """One boot of the reference system: every VM in @plan runs its `devmem`,
+    one after another; after each stop the VMs still running answer."""
+    ctx = copy.copy(ctx)
+    ctx.logdir = os.path.join(ctx.logdir, f"boot-{n}")
+    with ref.boot(ctx) as q:
+        sh = ref.shells(q)
+        running = list(LINUX_ORDER)
+        for vm in LINUX_ORDER:
+            if vm not in plan:
+                continue
+            mode, kind, addr, what = plan[vm]
+            running.remove(vm)
+            value = f" {PROBE_VALUE:#x}" if mode == "write" else ""
+            q.con(LINUX_CONSOLE[vm]).send_line(f"devmem {addr:#x} 32{value}")
+            try:
+                expect_stop(q, vm, addr, mmu_off=False)
+                for other in running:
+                    ref.answers(sh[other], other)
+            except TestFailure as e:
+                raise TestFailure(f"boot {n}: {vm} devmem {mode} {addr:#x} ({kind}: {what}): "
+                                  f"{e}; logs in {ctx.logdir}") from None
+        if not running:
+            # no VM left: the hypervisor, still whole, powers the machine off
+            check(q.wait_exit(timeout=30) == 0, f"boot {n}: QEMU did not power off cleanly")
+        log = q.con("uart0").output()
+        check(log.count(" stopped: ") == len(plan), f"boot {n}: stop lines:\n{log[-3000:]}")
+
+
+def test_linux_devmem_access_matrix(ctx):
+    """`devmem` in each VM of the reference system, one address of every kind of
+    target it has (BULKHEAD_MATRIX_FULL=1: every address): each stops only that
+    VM, with one line; the rest answer."""
+    full = os.environ.get("BULKHEAD_MATRIX_FULL") == "1"
+    sample = linux_sample(targets(ctx, LINUX_CONFIG), full)
+    boots = max(len(a) for a in sample.values())
+    for n in range(boots):
+        linux_boot(ctx, n, {vm: a[n] for vm, a in sample.items() if n < len(a)})
+    per_vm = ", ".join(f"{vm} {len(a)} ({' '.join(t[1] for t in a)})" for vm, a in sample.items())
+    print(f"matrix {LINUX_CONFIG} (Linux devmem): {sum(len(a) for a in sample.values())} "
+          f"attempts of 3 VMs in {boots} boots: {per_vm}; each stopped only its VM", flush=True)
