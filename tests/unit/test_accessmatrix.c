@@ -120,11 +120,29 @@ static void test_platform(void **state)
 	(void)state;
 	tried(FRONTEND2, 0x4010000000ull, "platform");
 	tried(FRONTEND2, 0x08080000, "platform");
+	tried(FRONTEND2, 0x09020000, "platform"); /* fw_cfg: its DMA writes any PA */
+	tried(BACKEND, 0x0a000000, "platform");
 	tried(FRONTEND1, 0x3eff2000, "device");
 	tried(BACKEND, 0x3eff0000, "platform");
 	/* QEMU's DTB sits right after a frontend's RAM, inside the backend's */
 	tried(FRONTEND1, 0x481ffffc, "qemu-dtb");
 	owned(BACKEND, 0x48000000, "its mem[0]");
+}
+
+/* The words just outside a VM's own windows: a mapping one page too large shows. */
+static void test_edges(void **state)
+{
+	(void)state;
+	assert_string_equal(tried(BACKEND, 0x0b002000, "edge")->what,
+			    "just past its virtio[0] control region");
+	tried(BACKEND, 0x0b007ffc, "edge");
+	tried(BACKEND, 0x50000000, "edge"); /* its RAM IPA ends where its PA begins */
+	tried(FRONTEND1, 0x0a004000, "edge");
+	/* before frontend1's virtio-mmio window, in the same page: QEMU's transports */
+	assert_non_null(strstr(tried(FRONTEND1, 0x0a003dfc, "platform")->also, "just before"));
+	tried(FRONTEND2, 0x21000000, "edge");
+	/* an edge inside another own window is none: the backend's two windows touch */
+	assert_null(find(BACKEND, 0x21000000));
 }
 
 /* No attempt lands in the VM's own memory or devices; every address once. */
@@ -166,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_remote_io),
 		cmocka_unit_test(test_gicr_frames),
 		cmocka_unit_test(test_platform),
+		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_attempts_clear_of_own_map),
 	};
 

@@ -332,8 +332,9 @@ static bool image_in_place(const struct bh_vm_config *vm, const struct bh_config
  * Memory and devices only the hypervisor uses (tools/cfgcheck's reserved
  * ranges): its image, stacks, tables and the remote-I/O control regions,
  * QEMU's DTB, the physical GIC's ITS, the PCIe ECAM (which moves the PCI
- * UARTs' I/O pages) and the PCI I/O window, and every pristine image copy
- * a VM's SYSTEM_RESET reloads from.
+ * UARTs' I/O pages), the PCI windows, the devices of the machine no VM is
+ * given (fw_cfg's DMA could write any PA), and every pristine image copy a
+ * VM's SYSTEM_RESET reloads from.
  */
 static void targets_hyp(struct ctx *c)
 {
@@ -345,6 +346,14 @@ static void targets_hyp(struct ctx *c)
 	target(c, "platform", PLAT_GIC_ITS, PLAT_GIC_ITS_SIZE, "the GIC ITS");
 	target(c, "platform", CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
 	target(c, "platform", PLAT_PCIE_PIO, PLAT_PCIE_PIO_SIZE, "the PCI I/O window");
+	target(c, "platform", PLAT_PCIE_MMIO, PLAT_PCIE_MMIO_SIZE, "the PCI memory window");
+	target(c, "platform", PLAT_FLASH, PLAT_FLASH_SIZE, "the flash");
+	target(c, "platform", PLAT_RTC, BH_PAGE_SIZE, "the RTC");
+	target(c, "platform", PLAT_FW_CFG, BH_PAGE_SIZE, "fw_cfg");
+	target(c, "platform", PLAT_GPIO, BH_PAGE_SIZE, "the GPIO controller");
+	target(c, "platform", PLAT_VIRTIO_MMIO, PLAT_VIRTIO_MMIO_SIZE,
+	       "QEMU's virtio-mmio transports");
+	target(c, "platform", PLAT_PLATFORM_BUS, PLAT_PLATFORM_BUS_SIZE, "the platform bus");
 	for (q = 0; q < am_nr_vms(cfg); q++) {
 		const struct bh_vm_config *vm = &cfg->vms[q];
 
@@ -352,6 +361,28 @@ static void targets_hyp(struct ctx *c)
 			if (!image_in_place(vm, cfg, &vm->images[i]))
 				target(c, "image", vm->images[i].load_pa, vm->images[i].size,
 				       "vm \"%s\" images[%u] pristine copy", vm->name, i);
+	}
+}
+
+/*
+ * The word on either side of each of the VM's own windows, where a mapping
+ * or an emulated window one page (or one block) too large would show.
+ */
+static void targets_edges(struct ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_own; i++) {
+		const struct own *o = &c->own[i];
+		char what[AM_WHAT_MAX - 16];
+		uint64_t end = o->base + o->size;
+
+		snprintf(what, sizeof(what), "just before %s", o->what);
+		if (o->base >= AM_PROBE_SIZE && !own_find(c, o->base - AM_PROBE_SIZE))
+			probe_add(c, "edge", o->base - AM_PROBE_SIZE, what, "", NULL);
+		snprintf(what, sizeof(what), "just past %s", o->what);
+		if (end < CFG_IPA_LIMIT && !own_find(c, end))
+			probe_add(c, "edge", end, what, "", NULL);
 	}
 }
 
@@ -375,5 +406,6 @@ int am_build(const struct bh_config *cfg, unsigned int vm, struct am_list *list)
 	targets_rio(&c);
 	targets_gicr(&c);
 	targets_hyp(&c);
+	targets_edges(&c);
 	return list->dropped ? -ENOSPC : 0;
 }

@@ -5,8 +5,9 @@
  * devices at their IPAs and at their PAs, shared windows that are not its
  * own, virtio-mmio windows, control regions and doorbells of remote-I/O
  * devices it does not serve, GIC redistributor frames of CPUs it does not
- * own, the hypervisor's memory, QEMU's DTB, the platform's control devices
- * and the pristine image copies.  Pure C over struct bh_config, host only.
+ * own, the hypervisor's memory, QEMU's DTB, the platform's devices, the
+ * pristine image copies, and the words just outside its own windows.  Pure C over struct bh_config,
+ * host only.
  */
 #ifndef ACCESSMATRIX_MATRIX_H
 #define ACCESSMATRIX_MATRIX_H
@@ -22,7 +23,8 @@
 /**
  * struct am_probe - one address a VM must not reach
  * @kind:  target kind ("ram", "shmem", "device", "virtio-mmio", "rio-ctrl",
- *         "rio-doorbell", "gicr", "hyp", "qemu-dtb", "platform", "image")
+ *         "rio-doorbell", "gicr", "hyp", "qemu-dtb", "platform", "image",
+ *         "edge")
  * @addr:  the IPA the VM touches (an IPA equal to the target's PA is how a
  *         VM would try to reach it by PA)
  * @what:  the target, e.g. `vm "backend" mem[0] at its PA, first word`
