@@ -347,6 +347,8 @@ static void targets_hyp(struct ctx *c)
 	target(c, "platform", CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
 	target(c, "platform", PLAT_PCIE_PIO, PLAT_PCIE_PIO_SIZE, "the PCI I/O window");
 	target(c, "platform", PLAT_PCIE_MMIO, PLAT_PCIE_MMIO_SIZE, "the PCI memory window");
+	target(c, "platform", PLAT_PCIE_MMIO_HIGH, PLAT_PCIE_MMIO_HIGH_SZ,
+	       "the 64-bit PCI memory window");
 	target(c, "platform", PLAT_FLASH, PLAT_FLASH_SIZE, "the flash");
 	target(c, "platform", PLAT_RTC, BH_PAGE_SIZE, "the RTC");
 	target(c, "platform", PLAT_FW_CFG, BH_PAGE_SIZE, "fw_cfg");

@@ -29,6 +29,8 @@
 #define PLAT_PLATFORM_BUS_SIZE 0x02000000ull
 #define PLAT_PCIE_MMIO	       0x10000000ull /* 32-bit PCI memory window */
 #define PLAT_PCIE_MMIO_SIZE    0x2eff0000ull
+#define PLAT_PCIE_MMIO_HIGH    0x8000000000ull /* 64-bit PCI memory window (highmem) */
+#define PLAT_PCIE_MMIO_HIGH_SZ 0x8000000000ull
 
 /* RAM ranges read from QEMU's DTB (virt has one). */
 #define PLAT_MAX_RAM_RANGES 4
