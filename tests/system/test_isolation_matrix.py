@@ -121,8 +121,9 @@ def bm_boot(ctx, n, plan):
                 expect_stop(q, vm, addr, mmu_off=True)
                 bm_alive(q, running, plan)
             except TestFailure as e:
-                raise TestFailure(f"boot {n}: {vm} {mode} {addr:#x} ({kind}: {what}): {e}; "
-                                  f"logs in {ctx.logdir}") from None
+                said = q.con(BM_CONSOLE[vm]).output()[-200:] if vm in BM_CONSOLE else ""
+                raise TestFailure(f"boot {n}: {vm} {mode} {addr:#x} ({kind}: {what}): {e}\n"
+                                  f"{vm} said: {said!r}; logs in {ctx.logdir}") from None
         # the VMs still running power off; after the last one the hypervisor,
         # still whole, turns the machine off
         for vm in running:
@@ -190,8 +191,9 @@ def linux_boot(ctx, n, plan):
                 for other in running:
                     ref.answers(sh[other], other)
             except TestFailure as e:
+                said = q.con(LINUX_CONSOLE[vm]).output()[-300:]
                 raise TestFailure(f"boot {n}: {vm} devmem {mode} {addr:#x} ({kind}: {what}): "
-                                  f"{e}; logs in {ctx.logdir}") from None
+                                  f"{e}\n{vm} said: {said!r}; logs in {ctx.logdir}") from None
         if not running:
             # no VM left: the hypervisor, still whole, powers the machine off
             check(q.wait_exit(timeout=30) == 0, f"boot {n}: QEMU did not power off cleanly")
