@@ -108,7 +108,9 @@ def bm_boot(ctx, n, plan):
               loaders=bm_loaders(ctx, plan)) as q:
         running = ["mback", "mfront", "canary"]
         if "mplain" not in plan:
-            q.con("uart0").expect(r"bulkhead: vm mplain powered off", timeout=30)
+            # its list is done: it powers off at once, and the others answer
+            q.con("uart0").expect(r"bulkhead: vm mplain powered off\r?\n", timeout=30)
+            bm_alive(q, running, plan)
         for vm in BM_ORDER:
             if vm not in plan:
                 continue
