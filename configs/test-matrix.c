@@ -7,7 +7,10 @@
  *                                     doorbell, the shared window)
  *   mfront  CPU 1, second pci-serial: frontend of virtio[0] (virtio-mmio
  *                                     window, the shared window)
- *   mplain  CPU 2, no UART:           a plain VM; makes its access at once
+ *   mplain  CPU 2, no UART:           a plain VM; makes its access at once;
+ *                                     its vGIC is moved, so the physical
+ *                                     GICD and its own CPU's GICR frames are
+ *                                     probed too
  *   canary  CPU 3, PL011 UART0:       makes none, answers until the end
  *
  * Every VM runs guest/baremetal/probe at PROBE_LINK_IPA, in place where its
@@ -23,6 +26,10 @@
  * in free RAM after the shared window, outside every VM. */
 #define MATRIX_VM_PA(n)	     (TEST_VM0_PA + (n)*0x2000000ull)
 #define MATRIX_ATTEMPT_PA(n) (TEST_SPARE_PA + RIO_T_WINDOW_SIZE + (n)*BH_PAGE_SIZE)
+
+/* mplain's vGIC, clear of everything else in its IPA space */
+#define MATRIX_MOVED_GICD 0x30000000ull
+#define MATRIX_MOVED_GICR 0x30100000ull
 
 #define MATRIX_PROBE_RAM(n)                                                        \
 	{                                                                          \
@@ -67,6 +74,9 @@ const struct bh_config bh_config = {
 			.cpus = 0x4,
 			.entry = PROBE_LINK_IPA,
 			.x0 = BM_ARG(BM_UART_NONE, 0, 0),
+			/* its vGIC away from the physical GIC's PAs, so they can be probed */
+			.gicd_ipa = MATRIX_MOVED_GICD,
+			.gicr_ipa = MATRIX_MOVED_GICR,
 			.mem = { MATRIX_PROBE_RAM(2) },
 			.images = MATRIX_PROBE_IMAGES(2),
 		},

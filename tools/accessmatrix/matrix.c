@@ -292,23 +292,31 @@ static void targets_rio(struct ctx *c)
 }
 
 /*
- * GICv3 redistributors of the physical CPUs the VM does not own (at the
- * physical frames, which QEMU virt puts where a VM's default vGICR is:
- * docs/design.md §2.2), and the frame just past its own vCPUs' in its
- * vGICR, where a guest looking for more CPUs would read.
+ * The physical GIC (docs/design.md §2.2; QEMU virt puts it where a VM's
+ * default vGIC is): the distributor, and the redistributor frames of every
+ * CPU of the system - those of CPUs the VM does not own, and those of its
+ * own, which it reaches only through its vGICR.  Then the frame just past
+ * its own vCPUs' in its vGICR, where a guest looking for more CPUs reads.
  */
-static void targets_gicr(struct ctx *c)
+static void targets_gic(struct ctx *c)
 {
 	const struct bh_vm_config *vm = &c->cfg->vms[c->vm];
 	uint64_t used = 0;
 	unsigned int q, cpu;
 
+	target(c, "gicd", BH_GICD_IPA_DEFAULT, BH_GICD_SIZE, "the GIC distributor");
 	for (q = 0; q < am_nr_vms(c->cfg); q++)
 		used |= c->cfg->vms[q].cpus;
-	for (cpu = 0; cpu < BH_MAX_CPUS; cpu++)
-		if ((used & (1ull << cpu)) && !(vm->cpus & (1ull << cpu)))
+	for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
+		if (!(used & (1ull << cpu)))
+			continue;
+		if (vm->cpus & (1ull << cpu))
+			target(c, "gicr", BH_GICR_IPA_DEFAULT + cpu * BH_GICR_STRIDE,
+			       BH_GICR_STRIDE, "GICR frames of CPU %u, its own pCPU", cpu);
+		else
 			target(c, "gicr", BH_GICR_IPA_DEFAULT + cpu * BH_GICR_STRIDE,
 			       BH_GICR_STRIDE, "GICR frames of CPU %u", cpu);
+	}
 	target(c, "gicr", gicr_ipa(vm) + nr_vcpus(vm) * BH_GICR_STRIDE, BH_GICR_STRIDE,
 	       "GICR frames after its own vCPUs'");
 }
@@ -406,7 +414,7 @@ int am_build(const struct bh_config *cfg, unsigned int vm, struct am_list *list)
 			targets_vm(&c, q);
 	targets_shmem(&c);
 	targets_rio(&c);
-	targets_gicr(&c);
+	targets_gic(&c);
 	targets_hyp(&c);
 	targets_edges(&c);
 	return list->dropped ? -ENOSPC : 0;

@@ -4,8 +4,8 @@
  * configuration, every address it must not reach - the other VMs' RAM and
  * devices at their IPAs and at their PAs, shared windows that are not its
  * own, virtio-mmio windows, control regions and doorbells of remote-I/O
- * devices it does not serve, GIC redistributor frames of CPUs it does not
- * own, the hypervisor's memory, QEMU's DTB, the platform's devices, the
+ * devices it does not serve, the physical GIC distributor and
+ * redistributors, the hypervisor's memory, QEMU's DTB, the platform's devices, the
  * pristine image copies, and the words just outside its own windows.  Pure C over struct bh_config,
  * host only.
  */
@@ -23,7 +23,7 @@
 /**
  * struct am_probe - one address a VM must not reach
  * @kind:  target kind ("ram", "shmem", "device", "virtio-mmio", "rio-ctrl",
- *         "rio-doorbell", "gicr", "hyp", "qemu-dtb", "platform", "image",
+ *         "rio-doorbell", "gicd", "gicr", "hyp", "qemu-dtb", "platform", "image",
  *         "edge")
  * @addr:  the IPA the VM touches (an IPA equal to the target's PA is how a
  *         VM would try to reach it by PA)
