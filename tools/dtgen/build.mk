@@ -25,6 +25,20 @@ DTGEN_CONFIGS += test-rio-hostile
 DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
 	'frontend2:kernel=$(BUILD)/guest/baremetal/rio_hostile.bin'
 DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
+# the access matrix on bare metal: the probe in every VM, each with its attempt
+# (guest/baremetal/lib/probe.h); the placeholders hold none, and
+# tests/system/test_isolation_matrix.py loads its own files in their place
+MATRIX_VMS := mback mfront mplain canary
+MATRIX_ATTEMPTS := $(foreach v,$(MATRIX_VMS),$(BUILD)/matrix/test-matrix/$(v).attempt)
+DTGEN_CONFIGS += test-matrix
+DTGEN_IMAGES_test-matrix := '*:kernel=$(BUILD)/guest/baremetal/probe.bin' \
+	$(foreach v,$(MATRIX_VMS),'$(v):raw=$(BUILD)/matrix/test-matrix/$(v).attempt')
+DTGEN_DEPS_test-matrix := $(BUILD)/guest/baremetal/probe.bin $(MATRIX_ATTEMPTS)
+
+# sizeof(struct probe_attempt) zero bytes: no attempt
+$(MATRIX_ATTEMPTS):
+	@mkdir -p $(dir $@)
+	head -c 16 /dev/zero > $@
 
 # single Linux VMs of the hypervisor tests
 DTGEN_CONFIGS += test-linux test-irq-linux

@@ -2,11 +2,24 @@
 /* Bare-metal guest runtime: console, PSCI, counter, start-up glue. */
 #include "bm.h"
 
+/* PL011 (Arm DDI 0183) */
 #define PL011_DR      0x00
 #define PL011_FR      0x18
+#define PL011_IMSC    0x38
+#define PL011_ICR     0x44
+#define PL011_FR_RXFE (1u << 4)
 #define PL011_FR_TXFF (1u << 5)
+#define PL011_INT_RX  (1u << 4)
+#define PL011_INT_RT  (1u << 6)
+/* 16550A, reg-io-width 1 */
 #define UART_THR      0
+#define UART_RBR      0
+#define UART_IER      1
+#define UART_MCR      4
 #define UART_LSR      5
+#define UART_IER_RDI  0x01
+#define UART_MCR_OUT2 0x08
+#define UART_LSR_DR   0x01
 #define UART_LSR_THRE (1u << 5)
 
 uint64_t bm_boot_arg;
@@ -36,6 +49,47 @@ void bm_putc(char c)
 	default:
 		break;
 	}
+}
+
+void bm_uart_rx_irq_enable(void)
+{
+	volatile uint32_t *pl011 = (volatile uint32_t *)BM_ARG_BASE(bm_boot_arg);
+	volatile uint8_t *ns16550 = (volatile uint8_t *)BM_ARG_BASE(bm_boot_arg);
+
+	switch (BM_ARG_KIND(bm_boot_arg)) {
+	case BM_UART_PL011:
+		/* no ICR write: a byte already received keeps its interrupt */
+		pl011[PL011_IMSC / 4] = PL011_INT_RX | PL011_INT_RT;
+		break;
+	case BM_UART_NS16550:
+		ns16550[UART_MCR] = ns16550[UART_MCR] | UART_MCR_OUT2;
+		ns16550[UART_IER] = UART_IER_RDI;
+		break;
+	default:
+		break;
+	}
+}
+
+unsigned int bm_uart_rx(uint8_t *buf, unsigned int max)
+{
+	volatile uint32_t *pl011 = (volatile uint32_t *)BM_ARG_BASE(bm_boot_arg);
+	volatile uint8_t *ns16550 = (volatile uint8_t *)BM_ARG_BASE(bm_boot_arg);
+	unsigned int n = 0;
+
+	switch (BM_ARG_KIND(bm_boot_arg)) {
+	case BM_UART_PL011:
+		while (n < max && !(pl011[PL011_FR / 4] & PL011_FR_RXFE))
+			buf[n++] = (uint8_t)pl011[PL011_DR / 4];
+		pl011[PL011_ICR / 4] = PL011_INT_RX | PL011_INT_RT;
+		break;
+	case BM_UART_NS16550:
+		while (n < max && (ns16550[UART_LSR] & UART_LSR_DR))
+			buf[n++] = ns16550[UART_RBR];
+		break;
+	default:
+		break;
+	}
+	return n;
 }
 
 static void bm_lock(void)

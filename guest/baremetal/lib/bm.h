@@ -41,6 +41,14 @@ void bm_putc(char c);
 void bm_puts(const char *s);
 int bm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * UART receive on the same UART: bm_uart_rx_irq_enable() turns its RX
+ * interrupt on (the caller enables the INTID in the GIC), bm_uart_rx()
+ * takes up to @max waiting bytes and returns how many it took.
+ */
+void bm_uart_rx_irq_enable(void);
+unsigned int bm_uart_rx(uint8_t *buf, unsigned int max);
+
 /* PSCI through hvc (bm_psci) or smc (bm_psci_smc). */
 int64_t bm_psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t bm_psci_smc(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);

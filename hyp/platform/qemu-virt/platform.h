@@ -15,6 +15,22 @@
 #define PLAT_PCIE_ECAM_SIZE 0x10000000ull
 #define PLAT_PCIE_PIO	    0x3eff0000ull /* PCI I/O window, 64 KiB */
 #define PLAT_PCIE_PIO_SIZE  0x10000ull
+/* Devices of the machine the hypervisor leaves alone (docs/design.md §2.2). */
+#define PLAT_FLASH	       0x00000000ull /* two pflash banks */
+#define PLAT_FLASH_SIZE	       0x08000000ull
+#define PLAT_GIC_ITS	       0x08080000ull
+#define PLAT_GIC_ITS_SIZE      0x20000ull
+#define PLAT_RTC	       0x09010000ull /* PL031 */
+#define PLAT_FW_CFG	       0x09020000ull /* its DMA interface writes any PA */
+#define PLAT_GPIO	       0x09030000ull /* PL061 */
+#define PLAT_VIRTIO_MMIO       0x0a000000ull /* 32 transports of 0x200 bytes */
+#define PLAT_VIRTIO_MMIO_SIZE  0x4000ull
+#define PLAT_PLATFORM_BUS      0x0c000000ull
+#define PLAT_PLATFORM_BUS_SIZE 0x02000000ull
+#define PLAT_PCIE_MMIO	       0x10000000ull /* 32-bit PCI memory window */
+#define PLAT_PCIE_MMIO_SIZE    0x2eff0000ull
+#define PLAT_PCIE_MMIO_HIGH    0x8000000000ull /* 64-bit PCI memory window (highmem) */
+#define PLAT_PCIE_MMIO_HIGH_SZ 0x8000000000ull
 
 /* RAM ranges read from QEMU's DTB (virt has one). */
 #define PLAT_MAX_RAM_RANGES 4
