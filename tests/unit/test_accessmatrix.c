@@ -94,7 +94,8 @@ static void test_remote_io(void **state)
 	tried(FRONTEND1, 0x0b000000, "rio-ctrl");
 	tried(FRONTEND1, 0x0b018000, "rio-doorbell");
 	tried(FRONTEND2, 0x0b010000, "rio-ctrl");
-	tried(BACKEND, 0x0a003e00, "virtio-mmio");
+	/* the backend's own NIC is QEMU's virtio-mmio transport there (configs/reference.c) */
+	owned(BACKEND, 0x0a003e00, "its devices[1]");
 	owned(FRONTEND1, 0x0a003e00, "its virtio[0] window");
 	assert_int_equal(am_build(&bh_config, BACKEND, &list), 0);
 	for (i = 0; i < list.n; i++) {
