@@ -35,48 +35,6 @@ static struct virtqueue *port_vq(struct console_port *p, bool tx)
 
 /* ---- control queue (device -> driver) ---------------------------------- */
 
-/*
- * Copies between guest buffers and local memory go through the window so
- * that a Device-memory window (uio) only sees aligned accesses.
- */
-static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
-			   const void *buf, size_t len)
-{
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < cnt && done < len; i++) {
-		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-
-		window_write(w, iov[i].iov_base, (const uint8_t *)buf + done, n);
-		done += n;
-	}
-	return done;
-}
-
-static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
-			 size_t skip, void *buf, size_t len)
-{
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < cnt && done < len; i++) {
-		size_t n;
-
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		n = iov[i].iov_len - skip;
-		if (n > len - done)
-			n = len - done;
-		window_read(w, (uint8_t *)buf + done, (const uint8_t *)iov[i].iov_base + skip, n);
-		skip = 0;
-		done += n;
-	}
-	return done;
-}
-
 static bool con_device_mem(const struct virtio_console *con)
 {
 	return con->mmio.win && con->mmio.win->device;
@@ -133,7 +91,7 @@ static void ctrl_flush(struct virtio_console *con)
 		}
 		memcpy(buf, &m->hdr, sizeof(m->hdr));
 		memcpy(buf + sizeof(m->hdr), m->name, m->name_len);
-		len = iov_from_buf(con->mmio.win, c->iov, c->n_in, buf, len);
+		len = window_iov_write(con->mmio.win, c->iov, c->n_in, 0, buf, len);
 		vq_push(vq, c->head, (uint32_t)len);
 		pushed = true;
 		con->ctrl_head = (con->ctrl_head + 1) % CONSOLE_CTRL_PENDING;
@@ -204,7 +162,7 @@ static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
 		return 0;
 	b.iov_len = c->in_len < CONSOLE_BOUNCE_SIZE ? c->in_len : CONSOLE_BOUNCE_SIZE;
 	n = chardev_readv(p->cd, &b, 1);
-	return iov_from_buf(p->con->mmio.win, c->iov + c->n_out, c->n_in, b.iov_base, n);
+	return window_iov_write(p->con->mmio.win, c->iov + c->n_out, c->n_in, 0, b.iov_base, n);
 }
 
 /* Fill one guest RX buffer from the chardev.  Return: true if one was used. */
@@ -292,8 +250,8 @@ static enum tx_result port_tx_bounce(struct console_port *p, struct tx_budget *b
 	while (p->tx_off < c->out_len && b->bytes) {
 		size_t max = b->bytes < CONSOLE_BOUNCE_SIZE ? b->bytes : CONSOLE_BOUNCE_SIZE;
 
-		v.iov_len =
-			iov_to_buf(p->con->mmio.win, c->iov, c->n_out, p->tx_off, v.iov_base, max);
+		v.iov_len = window_iov_read(p->con->mmio.win, c->iov, c->n_out, p->tx_off,
+					    v.iov_base, max);
 		if (!v.iov_len)
 			break;
 		enum tx_result r = tx_account(p, b, v.iov_len, chardev_writev(p->cd, &v, 1));
@@ -507,7 +465,7 @@ static void ctrl_receive(struct virtio_console *con)
 			break;
 		}
 		/* Copy first: the guest may change the buffer under us. */
-		if (iov_to_buf(con->mmio.win, c->iov, c->n_out, 0, &msg, sizeof(msg)) ==
+		if (window_iov_read(con->mmio.win, c->iov, c->n_out, 0, &msg, sizeof(msg)) ==
 		    sizeof(msg))
 			ctrl_handle(con, &msg);
 		else
