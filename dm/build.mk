@@ -56,7 +56,7 @@ $(DM_B)/tests/%: tests/unit/%.c $(DM_SAN_OBJS) $(DM_TFE_OBJ) | $(DM_HOST_BIN)
 		$(DM_SAN_OBJS) $(DM_TFE_OBJ) -pthread $(CMOCKA_LIBS)
 
 # ---- ThreadSanitizer: tests where the model runs on a thread of its own ----
-DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio)
+DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net)
 
 $(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(DM_SRCS) \
 		$(wildcard dm/include/dm/*.h tests/unit/dm_*.h)
