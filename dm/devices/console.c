@@ -48,25 +48,6 @@ static uint8_t *port_bounce(struct console_port *p)
 	return p->bounce;
 }
 
-/*
- * Take the next chain of @vq.  When the ring looks empty, notifications are
- * re-enabled and the ring checked once more (§2.7.10): a chain the driver
- * added meanwhile is taken now, a later one comes with a kick.  One re-check
- * is enough, so a driver flipping avail->idx cannot keep us here.
- * Return: as vq_pop(); on a ring error the device is marked broken (@what).
- */
-static int con_pop(struct virtio_console *con, struct virtqueue *vq, struct vq_chain *c,
-		   const char *what)
-{
-	int r = vq_pop(vq, c);
-
-	if (!r && vq_notify_enable(vq))
-		r = vq_pop(vq, c);
-	if (r < 0)
-		mmio_needs_reset(&con->mmio, what, r);
-	return r;
-}
-
 static void ctrl_flush(struct virtio_console *con)
 {
 	struct virtqueue *vq = mmio_vq(&con->mmio, CONSOLE_CTRL_RXQ);
@@ -79,7 +60,7 @@ static void ctrl_flush(struct virtio_console *con)
 		struct console_ctrl_msg *m = &con->ctrl[con->ctrl_head];
 		uint8_t buf[sizeof(m->hdr) + CONSOLE_NAME_MAX];
 		size_t len = sizeof(m->hdr) + m->name_len;
-		int r = con_pop(con, vq, c, "control receiveq");
+		int r = mmio_vq_pop(&con->mmio, vq, c, "control receiveq");
 
 		if (r < 0)
 			return;
@@ -169,7 +150,7 @@ static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
 static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 {
 	struct vq_chain *c = &p->rx_chain;
-	int r = con_pop(p->con, vq, c, "receiveq");
+	int r = mmio_vq_pop(&p->con->mmio, vq, c, "receiveq");
 	size_t n;
 
 	if (r <= 0) {
@@ -302,7 +283,7 @@ static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_
 	struct vq_chain *c = &p->tx_chain;
 	unsigned int cost;
 
-	if (con_pop(p->con, vq, c, "transmitq") <= 0)
+	if (mmio_vq_pop(&p->con->mmio, vq, c, "transmitq") <= 0)
 		return false;
 	if (c->n_in) {
 		mmio_needs_reset(&p->con->mmio, "transmitq buffer writable", -EINVAL);
@@ -458,7 +439,7 @@ static void ctrl_receive(struct virtio_console *con)
 			mmio_defer(&con->mmio, CONSOLE_CTRL_TXQ);
 			break;
 		}
-		if (con_pop(con, vq, c, "control transmitq") <= 0)
+		if (mmio_vq_pop(&con->mmio, vq, c, "control transmitq") <= 0)
 			break;
 		if (c->n_in) {
 			mmio_needs_reset(&con->mmio, "control buffer writable", -EINVAL);

@@ -27,22 +27,6 @@ static bool net_live(struct virtio_net *n)
 	return mmio_live(&n->mmio);
 }
 
-/*
- * Take the next chain of @vq; when the ring looks empty, re-enable
- * notifications and look once more (§2.7.10), as the console does.
- * Return: as vq_pop(); on a ring error the device is marked broken.
- */
-static int net_pop(struct virtio_net *n, struct virtqueue *vq, struct vq_chain *c, const char *what)
-{
-	int r = vq_pop(vq, c);
-
-	if (!r && vq_notify_enable(vq))
-		r = vq_pop(vq, c);
-	if (r < 0)
-		mmio_needs_reset(&n->mmio, what, r);
-	return r;
-}
-
 /* ---- TX: guest -> backend ------------------------------------------------ */
 
 /* What is left of one handler call's work (NET_TX_BUDGET_*). */
@@ -117,7 +101,7 @@ static bool net_tx_pop(struct virtio_net *n, struct virtqueue *vq, struct net_bu
 	struct vq_chain *c = &n->tx_chain;
 	unsigned int cost;
 
-	if (net_pop(n, vq, c, "transmitq") <= 0)
+	if (mmio_vq_pop(&n->mmio, vq, c, "transmitq") <= 0)
 		return false;
 	if (c->n_in) {
 		mmio_needs_reset(&n->mmio, "transmitq buffer writable", -EINVAL);
@@ -216,7 +200,7 @@ static int net_rx_gather(struct virtio_net *n, struct virtqueue *vq)
 		cap = vq->num;
 	while (n->held_len < need && n->n_held < cap) {
 		struct vq_chain *c = net_held(n, n->n_held);
-		int r = net_pop(n, vq, c, "receiveq");
+		int r = mmio_vq_pop(&n->mmio, vq, c, "receiveq");
 
 		if (r <= 0)
 			return r;
