@@ -388,6 +388,32 @@ void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len)
 	return cookie;
 }
 
+void tfe_desc_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	d->addr = addr;
+	d->len = len;
+	d->flags = flags;
+	d->next = next;
+}
+
+void tfe_vq_publish(struct tfe_vq *vq, uint16_t head, uint16_t delta)
+{
+	vq->avail->ring[vq->avail_idx % vq->num] = head;
+	vq->avail_idx = (uint16_t)(vq->avail_idx + delta);
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_write32(vq->dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->idx);
+}
+
+void tfe_vq_fill_avail(struct tfe_vq *vq, uint16_t head)
+{
+	unsigned int i;
+
+	for (i = 0; i < vq->num; i++)
+		vq->avail->ring[i] = head;
+	vq->avail_idx = (uint16_t)(vq->avail_idx + vq->num);
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+}
+
 /* ---- port ---------------------------------------------------------------- */
 
 int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq, unsigned int txq,

@@ -110,6 +110,16 @@ bool tfe_vq_kick(struct tfe_vq *vq);
 /* Next used buffer's cookie, or NULL (re-arming callbacks race-free). */
 void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len);
 
+/*
+ * Hostile-driver helpers, bypassing the free list: write descriptor @d as
+ * given; publish @head and move avail->idx by @delta (more than one: an
+ * index jump), then notify unconditionally; make the whole avail ring name
+ * @head (one chain offered over and over), without a notify.
+ */
+void tfe_desc_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next);
+void tfe_vq_publish(struct tfe_vq *vq, uint16_t head, uint16_t delta);
+void tfe_vq_fill_avail(struct tfe_vq *vq, uint16_t head);
+
 /* ---- a console port driven as a byte stream ---------------------------- */
 
 #define TFE_PORT_BUFS 64

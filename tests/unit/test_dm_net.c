@@ -666,12 +666,9 @@ static void test_tx_budget(void **state)
 	make_frame(frame, 0, sizeof(frame), 1);
 	memset(tfe_ptr(&d.g.mem, d.g.net.tx_gpa[0]), 0, 12);
 	memcpy(tfe_ptr(&d.g.mem, d.g.net.tx_gpa[0] + 12), frame, sizeof(frame));
-	vq->desc[0] = (struct vring_desc){ d.g.net.tx_gpa[0], 12, VRING_DESC_F_NEXT, 1 };
-	vq->desc[1] = (struct vring_desc){ d.g.net.tx_gpa[0] + 12, sizeof(frame), 0, 0 };
-	for (i = 0; i < vq->num; i++)
-		vq->avail->ring[i] = 0;
-	vq->avail_idx = (uint16_t)(vq->avail_idx + vq->num);
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_desc_set(&vq->desc[0], d.g.net.tx_gpa[0], 12, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&vq->desc[1], d.g.net.tx_gpa[0] + 12, sizeof(frame), 0, 0);
+	tfe_vq_fill_avail(vq, 0);
 	tfe_write32(&d.g.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	assert_int_equal(vq->used->idx, NET_TX_BUDGET_BUFS / 2);
 	assert_true(d.n->mmio.deferred & (1U << NET_TXQ));

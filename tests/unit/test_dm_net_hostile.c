@@ -120,28 +120,9 @@ static void h_teardown(struct hctx *h)
 	munmap(h->area, WIN_SIZE + 2 * GUARD);
 }
 
-static void h_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
-{
-	d->addr = addr;
-	d->len = len;
-	d->flags = flags;
-	d->next = next;
-}
-
 static struct vring_desc *h_desc(struct hctx *h, unsigned int q)
 {
 	return h->dev.vqs[q].desc;
-}
-
-/* Publish descriptor @head on queue @q and notify (kick unconditionally). */
-static void h_publish(struct hctx *h, unsigned int q, uint16_t head, uint16_t idx_delta)
-{
-	struct tfe_vq *vq = &h->dev.vqs[q];
-
-	vq->avail->ring[vq->avail_idx % vq->num] = head;
-	vq->avail_idx = (uint16_t)(vq->avail_idx + idx_delta);
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
-	tfe_write32(&h->dev, VIRTIO_MMIO_QUEUE_NOTIFY, q);
 }
 
 /* A zeroed header at h->buf, the test frame after it; returns its header. */
@@ -157,8 +138,8 @@ static struct virtio_net_hdr_v1 *h_packet(struct hctx *h, size_t len)
 /* One TX chain of header + @len frame bytes in one buffer. */
 static void h_tx(struct hctx *h, size_t len)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, (uint32_t)(HDR + len), 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, (uint32_t)(HDR + len), 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 /* The wire sends @len bytes of the test frame; the loop delivers it. */
@@ -194,14 +175,14 @@ static unsigned int h_wire_got(struct hctx *h, uint8_t *last, size_t *last_len)
 static void c_tx_short(struct hctx *h)
 {
 	h_packet(h, 0);
-	h_set(&h_desc(h, 1)[0], h->buf, 5, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 5, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_empty(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 0, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 0, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_header_only(struct hctx *h)
@@ -230,10 +211,10 @@ static void c_tx_indirect_oversize(struct hctx *h)
 
 	h_packet(h, 100);
 	for (i = 0; i < QSIZE; i++)
-		h_set(&t[i], h->buf, 4096, i + 1 < QSIZE ? VRING_DESC_F_NEXT : 0,
-		      (uint16_t)(i + 1));
-	h_set(&h_desc(h, 1)[0], h->table, 16 * QSIZE, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+		tfe_desc_set(&t[i], h->buf, 4096, i + 1 < QSIZE ? VRING_DESC_F_NEXT : 0,
+			     (uint16_t)(i + 1));
+	tfe_desc_set(&h_desc(h, 1)[0], h->table, 16 * QSIZE, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_needs_csum(struct hctx *h)
@@ -274,114 +255,114 @@ static void c_tx_garbage_fields(struct hctx *h)
 static void c_tx_header_split(struct hctx *h)
 {
 	h_packet(h, 100);
-	h_set(&h_desc(h, 1)[0], h->buf, 1, VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf + 1, 1, VRING_DESC_F_NEXT, 2);
-	h_set(&h_desc(h, 1)[2], h->buf + 2, 10, VRING_DESC_F_NEXT, 3);
-	h_set(&h_desc(h, 1)[3], h->buf + HDR, 100, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 1, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf + 1, 1, VRING_DESC_F_NEXT, 2);
+	tfe_desc_set(&h_desc(h, 1)[2], h->buf + 2, 10, VRING_DESC_F_NEXT, 3);
+	tfe_desc_set(&h_desc(h, 1)[3], h->buf + HDR, 100, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_writable(struct hctx *h)
 {
 	h_packet(h, 100);
-	h_set(&h_desc(h, 1)[0], h->buf, HDR + 100, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, HDR + 100, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_read_after_write(struct hctx *h)
 {
 	h_packet(h, 100);
-	h_set(&h_desc(h, 1)[0], h->buf, HDR, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf + HDR, 100, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, HDR, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf + HDR, 100, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_ind_nested(struct hctx *h)
 {
 	struct vring_desc *t = tfe_ptr(&h->mem, h->table);
 
-	h_set(&t[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
-	h_set(&h_desc(h, 1)[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&t[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_ind_bad_len(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->table, 24, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->table, 24, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_ind_loop(struct hctx *h)
 {
 	struct vring_desc *t = tfe_ptr(&h->mem, h->table);
 
-	h_set(&t[0], h->buf, HDR, VRING_DESC_F_NEXT, 1);
-	h_set(&t[1], h->buf, 100, VRING_DESC_F_NEXT, 0);
-	h_set(&h_desc(h, 1)[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&t[0], h->buf, HDR, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&t[1], h->buf, 100, VRING_DESC_F_NEXT, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], h->table, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_head_oob(struct hctx *h)
 {
-	h_publish(h, 1, QSIZE, 1);
+	tfe_vq_publish(&h->dev.vqs[1], QSIZE, 1);
 }
 
 static void c_tx_avail_jump(struct hctx *h)
 {
 	h_packet(h, 100);
-	h_set(&h_desc(h, 1)[0], h->buf, HDR + 100, 0, 0);
-	h_publish(h, 1, 0, QSIZE + 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, HDR + 100, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, QSIZE + 1);
 }
 
 static void c_tx_outside(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 50, 112, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 50, 112, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_chain_loop(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, HDR, VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf, 100, VRING_DESC_F_NEXT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, HDR, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf, 100, VRING_DESC_F_NEXT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 /* ---- RX cases: buffers are looked at when a frame is waiting ------------ */
 
 static void c_rx_readable(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, 2048, 0, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 2048, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 100);
 }
 
 static void c_rx_shorter_than_header(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, HDR - 1, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, HDR - 1, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 100);
 }
 
 static void c_rx_read_after_write(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, 1024, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 0)[1], h->buf + 1024, 1024, 0, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 1024, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 0)[1], h->buf + 1024, 1024, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 100);
 }
 
 static void c_rx_outside(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], WIN_BASE + WIN_SIZE - 100, 2048, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], WIN_BASE + WIN_SIZE - 100, 2048, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 100);
 }
 
 /* Without MRG_RXBUF one buffer must hold the frame: this one is too small. */
 static void c_rx_too_small_no_mrg(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, HDR + 50, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, HDR + 50, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 100);
 }
 
@@ -396,7 +377,7 @@ static void c_rx_header_sized_buffers(struct hctx *h)
 	unsigned int i;
 
 	for (i = 0; i < QSIZE; i++) {
-		h_set(&h_desc(h, 0)[i], h->buf + 64 * i, HDR, VRING_DESC_F_WRITE, 0);
+		tfe_desc_set(&h_desc(h, 0)[i], h->buf + 64 * i, HDR, VRING_DESC_F_WRITE, 0);
 		vq->avail->ring[i] = (uint16_t)i;
 	}
 	vq->avail_idx = QSIZE;
@@ -408,15 +389,15 @@ static void c_rx_header_sized_buffers(struct hctx *h)
 /* The backend is hostile too: a frame above the MTU, and a runt. */
 static void c_rx_backend_above_mtu(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, 4096, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 4096, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 1500 + ETH_HLEN + NET_VLAN_HLEN + 1);
 }
 
 static void c_rx_backend_runt(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, 4096, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 4096, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	h_wire(h, 5);
 }
 
