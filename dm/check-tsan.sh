@@ -4,7 +4,7 @@
 # race between threads must fail a check.  Exit 0 = no race, all passed.
 set -eu
 cd "$(dirname "$0")/.."
-tests="core console uio"
+tests="core console uio net"
 bins=
 for t in $tests; do
 	bins="$bins build/dm/tsan/test_dm_$t"

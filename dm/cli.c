@@ -39,7 +39,8 @@ struct cli_ctx {
 void dm_cli_usage(void)
 {
 	fputs("Usage: bulkhead-dm [options]\n"
-	      "VirtIO device model of Bulkhead: serves virtio-mmio consoles to frontends.\n"
+	      "VirtIO device model of Bulkhead: serves virtio-mmio consoles and network\n"
+	      "devices to frontends.\n"
 	      "\n"
 	      "Transports (where the frontends' register accesses come from):\n"
 	      "  -transport sim,id=ID,fd=N          test frontend on inherited socket fd N\n"
@@ -59,6 +60,13 @@ void dm_cli_usage(void)
 	      "  -chardev file,id=ID,path=OUT[,input-path=IN][,append=on]\n"
 	      "  -chardev stdio,id=ID[,signal=on]\n"
 	      "\n"
+	      "Network backends (as QEMU's -netdev; one Ethernet frame per message):\n"
+	      "  -netdev tap,id=ID,ifname=NAME      tap interface NAME through /dev/net/tun\n"
+	      "                                     (IFF_TAP|IFF_NO_PI); bridge and link\n"
+	      "                                     state are the system's business\n"
+	      "  -netdev socket,id=ID,path=PATH     connect to a SOCK_SEQPACKET unix socket\n"
+	      "  -netdev socket,id=ID,fd=N          inherited SOCK_SEQPACKET socket\n"
+	      "\n"
 	      "Devices:\n"
 	      "  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
 	      "          [,name=UIO_NAME]\n"
@@ -73,6 +81,11 @@ void dm_cli_usage(void)
 	      "  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
 	      "  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
 	      "      extra ports of a multiport device (/dev/vportNpM, or hvcN)\n"
+	      "  -device virtio-net,netdev=ID[,id=DEV][,mac=52:54:00:12:34:56][,mtu=N]\n"
+	      "          [,transport=ID][,slot=N][,name=UIO_NAME][,iommu_platform=on|off]\n"
+	      "      virtio-mmio network device (receiveq, transmitq; MAC, STATUS, MTU,\n"
+	      "      MRG_RXBUF; no offloads).  mac defaults to a locally administered\n"
+	      "      address derived from name= (or id=); mtu defaults to 1500.\n"
 	      "\n"
 	      "  --stats [--root DIR] [UIO_NAME...] print the remote I/O counters of each\n"
 	      "                                     device (hypervisor's and the models'),\n"
@@ -309,16 +322,15 @@ static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o, const char *id
 #define CLI_CONSOLE_COLS 80
 #define CLI_CONSOLE_ROWS 25
 
-/* Put @con on transport @t at @slot (ULONG_MAX: the next free one). */
-static int cli_console_attach(struct cli_ctx *c, struct cli_opt *o, struct dm_transport *t,
-			      struct virtio_console *con, unsigned long slot, const char *name)
+/* Put device @m on transport @t at @slot (ULONG_MAX: the next free one). */
+static int cli_attach(struct cli_ctx *c, struct cli_opt *o, struct dm_transport *t,
+		      struct virtio_mmio *m, unsigned long slot, const char *name)
 {
 	int err;
 
 	if (slot == ULONG_MAX)
 		slot = t->nslots;
-	err = transport_attach_named(t, (unsigned int)slot, console_mmio(con), name, c->err,
-				     c->errlen);
+	err = transport_attach_named(t, (unsigned int)slot, m, name, c->err, c->errlen);
 	if (err && c->err[0])
 		return err;
 	if (err)
@@ -373,7 +385,7 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	dm->n_consoles++;
 	if (cd)
 		console_add_port(con, 0, cd, true, NULL);
-	return cli_console_attach(c, o, t, con, slot, name);
+	return cli_attach(c, o, t, console_mmio(con), slot, name);
 }
 
 static int cli_port(struct cli_ctx *c, struct cli_opt *o)
@@ -428,8 +440,117 @@ static int cli_port(struct cli_ctx *c, struct cli_opt *o)
 	return 0;
 }
 
+static int cli_netdev(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct netdev_opts no = { .fd = -1 };
+	unsigned long fd = ULONG_MAX;
+	struct netdev *nd;
+	int err;
+
+	snprintf(no.backend, sizeof(no.backend), "%s", o->type);
+	err = cli_str(c, o, "id", no.id, sizeof(no.id)) ?:
+	      cli_str(c, o, "ifname", no.ifname, sizeof(no.ifname)) ?:
+	      cli_str(c, o, "path", no.path, sizeof(no.path)) ?:
+	      cli_uint(c, o, "fd", 0, INT_MAX, &fd) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!no.id[0])
+		return cli_fail(c, "-netdev %s: property 'id' is required", o->type);
+	if (dm->n_netdevs == DM_MAX_OBJECTS)
+		return cli_fail(c, "-netdev %s: too many netdevs", no.id);
+	no.fd = fd == ULONG_MAX ? -1 : (int)fd;
+	nd = netdev_new(&dm->loop, &no, c->err, c->errlen);
+	if (!nd)
+		return -EINVAL;
+	dm->netdevs[dm->n_netdevs++] = nd;
+	return 0;
+}
+
+/* A netdev serves one device, as in QEMU. */
+static int cli_take_netdev(struct cli_ctx *c, struct cli_opt *o, const char *id,
+			   struct netdev **out)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->dm->n_netdevs; i++) {
+		struct netdev *nd = c->dm->netdevs[i];
+
+		if (strcmp(nd->id, id))
+			continue;
+		if (nd->fe.opaque)
+			return cli_fail(c, "%s %s: netdev '%s' is already in use", o->option,
+					o->type, id);
+		*out = nd;
+		return 0;
+	}
+	return cli_fail(c, "%s %s: netdev '%s' not found", o->option, o->type, id);
+}
+
+static int cli_net_opts(struct cli_ctx *c, struct cli_opt *o, struct net_opts *no,
+			unsigned long *slot)
+{
+	const char *mac = cli_get(o, "mac");
+	unsigned long mtu = NET_MTU_DEFAULT;
+	int err;
+
+	err = cli_str(c, o, "id", no->id, sizeof(no->id)) ?:
+	      cli_uint(c, o, "mtu", NET_MTU_MIN, NET_MTU_MAX, &mtu) ?:
+	      cli_uint(c, o, "slot", 0, TRANSPORT_MAX_SLOTS - 1, slot) ?:
+	      cli_bool(c, o, "iommu_platform", &no->access_platform);
+	if (err)
+		return err;
+	no->mtu = (uint16_t)mtu;
+	if (mac && net_parse_mac(mac, no->mac))
+		return cli_fail(c,
+				"-device virtio-net: property 'mac' must be a unicast address "
+				"like 52:54:00:12:34:56, not '%s'",
+				mac);
+	return 0;
+}
+
+static int cli_net(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct net_opts no = { .access_platform = true };
+	const char *nd_id = cli_get(o, "netdev"), *t_id = cli_get(o, "transport");
+	const char *name = cli_get(o, "name"), *mac = cli_get(o, "mac");
+	unsigned long slot = ULONG_MAX;
+	struct netdev *nd = NULL;
+	struct virtio_net *n;
+	struct dm_transport *t;
+	int err;
+
+	snprintf(no.id, sizeof(no.id), "virtio-net%u", dm->n_nets);
+	err = cli_net_opts(c, o, &no, &slot) ?: cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!nd_id)
+		return cli_fail(c, "-device virtio-net: property 'netdev' is required");
+	err = cli_take_netdev(c, o, nd_id, &nd);
+	if (err)
+		return err;
+	t = cli_find_transport(dm, t_id);
+	if (!t)
+		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
+				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
+	/* the uio name is what stays the same for a frontend across configs */
+	if (!mac)
+		net_default_mac(name ? name : no.id, no.mac);
+	if (dm->n_nets == DM_MAX_OBJECTS)
+		return cli_fail(c, "-device %s: too many devices", o->type);
+	n = net_new(&no, nd);
+	if (!n)
+		return -ENOMEM;
+	dm->nets[dm->n_nets++] = n;
+	return cli_attach(c, o, t, net_mmio(n), slot, name);
+}
+
 static int cli_device(struct cli_ctx *c, struct cli_opt *o)
 {
+	if (!strcmp(o->type, "virtio-net"))
+		return cli_net(c, o);
 	if (!strcmp(o->type, "virtio-console") || !strcmp(o->type, "virtio-serial-device"))
 		return cli_console(c, o);
 	if (!strcmp(o->type, "virtserialport") || !strcmp(o->type, "virtconsole"))
@@ -464,6 +585,7 @@ static int cli_pass(struct cli_ctx *c, struct cli_opt *opts, unsigned int n, con
 static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts, unsigned int n)
 {
 	return cli_pass(c, opts, n, "-chardev", false, cli_chardev) ?:
+	       cli_pass(c, opts, n, "-netdev", false, cli_netdev) ?:
 	       cli_pass(c, opts, n, "-transport", false, cli_transport) ?:
 	       cli_pass(c, opts, n, "-device", false, cli_device) ?:
 	       cli_pass(c, opts, n, "-device", true, cli_device);
@@ -486,7 +608,8 @@ static int cli_parse(struct cli_ctx *c, int argc, char **argv, struct cli_opt *o
 			puts("bulkhead-dm 0.1");
 			return DM_CLI_EXIT_OK;
 		}
-		if (strcmp(a, "-chardev") && strcmp(a, "-device") && strcmp(a, "-transport"))
+		if (strcmp(a, "-chardev") && strcmp(a, "-device") && strcmp(a, "-transport") &&
+		    strcmp(a, "-netdev"))
 			return cli_fail(c, "unknown option '%s' (try --help)", a);
 		if (i + 1 >= argc)
 			return cli_fail(c, "option '%s' needs an argument", a);
@@ -542,8 +665,12 @@ void dm_instance_destroy(struct dm_instance *dm)
 		transport_free(dm->transports[i]);
 	for (i = 0; i < dm->n_consoles; i++)
 		console_free(dm->consoles[i]);
+	for (i = 0; i < dm->n_nets; i++)
+		net_free(dm->nets[i]);
 	for (i = 0; i < dm->n_chardevs; i++)
 		chardev_free(dm->chardevs[i]);
+	for (i = 0; i < dm->n_netdevs; i++)
+		netdev_free(dm->netdevs[i]);
 	if (dm->loop_ok)
 		el_fini(&dm->loop);
 	memset(dm, 0, sizeof(*dm));

@@ -83,3 +83,53 @@ void window_write(const struct dm_window *w, void *dst, const void *src, size_t 
 	else
 		memcpy(dst, src, len);
 }
+
+/*
+ * Both go through window_read()/window_write(), so a Device-memory window
+ * (uio) only sees aligned accesses.
+ */
+size_t window_iov_read(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+		       size_t skip, void *buf, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		size_t n;
+
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		n = iov[i].iov_len - skip;
+		if (n > len - done)
+			n = len - done;
+		window_read(w, (uint8_t *)buf + done, (const uint8_t *)iov[i].iov_base + skip, n);
+		skip = 0;
+		done += n;
+	}
+	return done;
+}
+
+size_t window_iov_write(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+			size_t skip, const void *buf, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		size_t n;
+
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		n = iov[i].iov_len - skip;
+		if (n > len - done)
+			n = len - done;
+		window_write(w, (uint8_t *)iov[i].iov_base + skip, (const uint8_t *)buf + done, n);
+		skip = 0;
+		done += n;
+	}
+	return done;
+}

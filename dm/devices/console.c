@@ -47,48 +47,6 @@ static struct virtqueue *port_vq(struct console_port *p, bool tx)
 
 /* ---- control queue (device -> driver) ---------------------------------- */
 
-/*
- * Copies between guest buffers and local memory go through the window so
- * that a Device-memory window (uio) only sees aligned accesses.
- */
-static size_t iov_from_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
-			   const void *buf, size_t len)
-{
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < cnt && done < len; i++) {
-		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-
-		window_write(w, iov[i].iov_base, (const uint8_t *)buf + done, n);
-		done += n;
-	}
-	return done;
-}
-
-static size_t iov_to_buf(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
-			 size_t skip, void *buf, size_t len)
-{
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < cnt && done < len; i++) {
-		size_t n;
-
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		n = iov[i].iov_len - skip;
-		if (n > len - done)
-			n = len - done;
-		window_read(w, (uint8_t *)buf + done, (const uint8_t *)iov[i].iov_base + skip, n);
-		skip = 0;
-		done += n;
-	}
-	return done;
-}
-
 static bool con_device_mem(const struct virtio_console *con)
 {
 	return con->mmio.win && con->mmio.win->device;
@@ -100,25 +58,6 @@ static uint8_t *port_bounce(struct console_port *p)
 	if (!p->bounce)
 		p->bounce = malloc(CONSOLE_BOUNCE_SIZE);
 	return p->bounce;
-}
-
-/*
- * Take the next chain of @vq.  When the ring looks empty, notifications are
- * re-enabled and the ring checked once more (§2.7.10): a chain the driver
- * added meanwhile is taken now, a later one comes with a kick.  One re-check
- * is enough, so a driver flipping avail->idx cannot keep us here.
- * Return: as vq_pop(); on a ring error the device is marked broken (@what).
- */
-static int con_pop(struct virtio_console *con, struct virtqueue *vq, struct vq_chain *c,
-		   const char *what)
-{
-	int r = vq_pop(vq, c);
-
-	if (!r && vq_notify_enable(vq))
-		r = vq_pop(vq, c);
-	if (r < 0)
-		mmio_needs_reset(&con->mmio, what, r);
-	return r;
 }
 
 static void ctrl_flush(struct virtio_console *con)
@@ -133,7 +72,7 @@ static void ctrl_flush(struct virtio_console *con)
 		struct console_ctrl_msg *m = &con->ctrl[con->ctrl_head];
 		uint8_t buf[sizeof(m->hdr) + CONSOLE_NAME_MAX];
 		size_t len = sizeof(m->hdr) + m->name_len;
-		int r = con_pop(con, vq, c, "control receiveq");
+		int r = mmio_vq_pop(&con->mmio, vq, c, "control receiveq");
 
 		if (r < 0)
 			return;
@@ -145,7 +84,7 @@ static void ctrl_flush(struct virtio_console *con)
 		}
 		memcpy(buf, &m->hdr, sizeof(m->hdr));
 		memcpy(buf + sizeof(m->hdr), m->name, m->name_len);
-		len = iov_from_buf(con->mmio.win, c->iov, c->n_in, buf, len);
+		len = window_iov_write(con->mmio.win, c->iov, c->n_in, 0, buf, len);
 		vq_push(vq, c->head, (uint32_t)len);
 		pushed = true;
 		con->ctrl_head = (con->ctrl_head + 1) % CONSOLE_CTRL_PENDING;
@@ -216,14 +155,14 @@ static size_t port_rx_read(struct console_port *p, const struct vq_chain *c)
 		return 0;
 	b.iov_len = c->in_len < CONSOLE_BOUNCE_SIZE ? c->in_len : CONSOLE_BOUNCE_SIZE;
 	n = chardev_readv(p->cd, &b, 1);
-	return iov_from_buf(p->con->mmio.win, c->iov + c->n_out, c->n_in, b.iov_base, n);
+	return window_iov_write(p->con->mmio.win, c->iov + c->n_out, c->n_in, 0, b.iov_base, n);
 }
 
 /* Fill one guest RX buffer from the chardev.  Return: true if one was used. */
 static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 {
 	struct vq_chain *c = &p->rx_chain;
-	int r = con_pop(p->con, vq, c, "receiveq");
+	int r = mmio_vq_pop(&p->con->mmio, vq, c, "receiveq");
 	uint64_t pos;
 	size_t n;
 
@@ -323,8 +262,8 @@ static enum tx_result port_tx_bounce(struct console_port *p, struct tx_budget *b
 	while (p->tx_off < c->out_len && b->bytes) {
 		size_t max = b->bytes < CONSOLE_BOUNCE_SIZE ? b->bytes : CONSOLE_BOUNCE_SIZE;
 
-		v.iov_len =
-			iov_to_buf(p->con->mmio.win, c->iov, c->n_out, p->tx_off, v.iov_base, max);
+		v.iov_len = window_iov_read(p->con->mmio.win, c->iov, c->n_out, p->tx_off,
+					    v.iov_base, max);
 		if (!v.iov_len)
 			break;
 		enum tx_result r = tx_account(p, b, v.iov_len, chardev_writev(p->cd, &v, 1));
@@ -375,7 +314,7 @@ static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_
 	struct vq_chain *c = &p->tx_chain;
 	unsigned int cost;
 
-	if (con_pop(p->con, vq, c, "transmitq") <= 0)
+	if (mmio_vq_pop(&p->con->mmio, vq, c, "transmitq") <= 0)
 		return false;
 	if (c->n_in) {
 		mmio_needs_reset(&p->con->mmio, "transmitq buffer writable", -EINVAL);
@@ -539,14 +478,14 @@ static void ctrl_receive(struct virtio_console *con)
 			mmio_defer(&con->mmio, CONSOLE_CTRL_TXQ);
 			break;
 		}
-		if (con_pop(con, vq, c, "control transmitq") <= 0)
+		if (mmio_vq_pop(&con->mmio, vq, c, "control transmitq") <= 0)
 			break;
 		if (c->n_in) {
 			mmio_needs_reset(&con->mmio, "control buffer writable", -EINVAL);
 			break;
 		}
 		/* Copy first: the guest may change the buffer under us. */
-		if (iov_to_buf(con->mmio.win, c->iov, c->n_out, 0, &msg, sizeof(msg)) ==
+		if (window_iov_read(con->mmio.win, c->iov, c->n_out, 0, &msg, sizeof(msg)) ==
 		    sizeof(msg))
 			ctrl_handle(con, &msg);
 		else

@@ -120,6 +120,17 @@ void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err)
 		mmio_raise(m, VIRTIO_MMIO_INT_CONFIG);
 }
 
+int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c, const char *what)
+{
+	int r = vq_pop(vq, c);
+
+	if (!r && vq_notify_enable(vq))
+		r = vq_pop(vq, c);
+	if (r < 0)
+		mmio_needs_reset(m, what, r);
+	return r;
+}
+
 void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq)
 {
 	if (vq_need_notify(vq))

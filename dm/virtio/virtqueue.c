@@ -281,18 +281,32 @@ void vq_unpop(struct virtqueue *vq)
 	vq->last_avail--;
 }
 
-void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
+/* Two separate 32-bit stores: never merged into one (Device memory). */
+static void vq_put_used(struct virtqueue *vq, uint16_t idx, uint32_t head, uint32_t len)
 {
-	struct vring_used_elem *e;
+	struct vring_used_elem *e = &vq->used->ring[idx % vq->num];
 
-	if (!vq->ready)
-		return;
-	e = &vq->used->ring[vq->used_idx % vq->num];
-	/* Two separate 32-bit stores: never merged into one (Device memory). */
 	*(volatile uint32_t *)&e->id = htole32(head);
 	*(volatile uint32_t *)&e->len = htole32(len);
-	vq->used_idx++;
-	/* §2.7.8: the element must be visible before the index. */
+}
+
+void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
+{
+	struct vring_used_elem e = { .id = head, .len = len };
+
+	vq_push_n(vq, &e, 1);
+}
+
+void vq_push_n(struct virtqueue *vq, const struct vring_used_elem *e, unsigned int n)
+{
+	unsigned int i;
+
+	if (!vq->ready || !n)
+		return;
+	for (i = 0; i < n; i++)
+		vq_put_used(vq, (uint16_t)(vq->used_idx + i), e[i].id, e[i].len);
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
+	/* §2.7.8: the elements must be visible before the index. */
 	__atomic_store_n(&vq->used->idx, htole16(vq->used_idx), __ATOMIC_RELEASE);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * In-process device model for tests: the real objects (sim transport,
- * socket chardevs, consoles) run their event loop on a thread; the test
- * talks to them only through the sim socket and the chardev sockets.
+ * socket chardevs, consoles, socket netdevs, virtio-net) run their event
+ * loop on a thread; the test talks to them only through the sim socket,
+ * the chardev sockets and the netdevs' peer sockets.
  */
 #ifndef DM_FIXTURE_H
 #define DM_FIXTURE_H
@@ -15,6 +16,8 @@
 
 #include "dm/chardev.h"
 #include "dm/console.h"
+#include "dm/net.h"
+#include "dm/netdev.h"
 #include "dm/transport.h"
 #include "dm_test_frontend.h"
 
@@ -31,6 +34,11 @@ struct dm_fixture {
 	unsigned int n_cd;
 	struct virtio_console *con[FX_MAX_DEV];
 	unsigned int n_con;
+	struct netdev *nd[FX_MAX_DEV];
+	int peer[FX_MAX_DEV]; /* the other end of each netdev: the "wire" */
+	struct virtio_net *net[FX_MAX_DEV];
+	unsigned int n_net;
+	unsigned int n_slots;
 	struct tfe_link link;
 };
 
@@ -93,9 +101,38 @@ static inline struct virtio_console *fx_console(struct dm_fixture *fx, unsigned 
 		return NULL;
 	if (cd_idx >= 0)
 		console_add_port(con, 0, fx->cd[cd_idx], true, NULL);
-	transport_attach(fx->t, fx->n_con, console_mmio(con));
+	transport_attach(fx->t, fx->n_slots++, console_mmio(con));
 	fx->con[fx->n_con++] = con;
 	return con;
+}
+
+/*
+ * A virtio-net device on the next slot, its -netdev socket on one end of
+ * a SOCK_SEQPACKET pair; the test holds the other (fx->peer[i]).
+ */
+static inline struct virtio_net *fx_net(struct dm_fixture *fx, const struct net_opts *o)
+{
+	struct netdev_opts no = { .backend = "socket" };
+	unsigned int i = fx->n_net;
+	char err[256];
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return NULL;
+	snprintf(no.id, sizeof(no.id), "nd%u", i);
+	no.fd = sv[0];
+	fx->nd[i] = netdev_new(&fx->loop, &no, err, sizeof(err));
+	if (!fx->nd[i]) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	fx->peer[i] = sv[1];
+	fx->net[i] = net_new(o, fx->nd[i]);
+	if (!fx->net[i])
+		return NULL;
+	transport_attach(fx->t, fx->n_slots++, net_mmio(fx->net[i]));
+	fx->n_net++;
+	return fx->net[i];
 }
 
 static inline int fx_start(struct dm_fixture *fx)
@@ -103,16 +140,29 @@ static inline int fx_start(struct dm_fixture *fx)
 	return pthread_create(&fx->thread, NULL, fx_thread, fx);
 }
 
+/* Stop the model (it stops when its frontend goes away); objects stay for inspection. */
+static inline void fx_stop(struct dm_fixture *fx)
+{
+	if (fx->sv[0] < 0)
+		return;
+	close(fx->sv[0]);
+	fx->sv[0] = -1;
+	pthread_join(fx->thread, NULL);
+}
+
 static inline void fx_fini(struct dm_fixture *fx)
 {
 	unsigned int i;
 
-	/* The model stops when its frontend goes away. */
-	close(fx->sv[0]);
-	pthread_join(fx->thread, NULL);
+	fx_stop(fx);
 	transport_free(fx->t);
 	for (i = 0; i < fx->n_con; i++)
 		console_free(fx->con[i]);
+	for (i = 0; i < fx->n_net; i++) {
+		net_free(fx->net[i]);
+		netdev_free(fx->nd[i]);
+		close(fx->peer[i]);
+	}
 	for (i = 0; i < fx->n_cd; i++)
 		chardev_free(fx->cd[i]);
 	el_fini(&fx->loop);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
 
 #include "dm_test_frontend.h"
 
@@ -387,6 +388,32 @@ void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len)
 	return cookie;
 }
 
+void tfe_desc_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	d->addr = addr;
+	d->len = len;
+	d->flags = flags;
+	d->next = next;
+}
+
+void tfe_vq_publish(struct tfe_vq *vq, uint16_t head, uint16_t delta)
+{
+	vq->avail->ring[vq->avail_idx % vq->num] = head;
+	vq->avail_idx = (uint16_t)(vq->avail_idx + delta);
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	tfe_write32(vq->dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->idx);
+}
+
+void tfe_vq_fill_avail(struct tfe_vq *vq, uint16_t head)
+{
+	unsigned int i;
+
+	for (i = 0; i < vq->num; i++)
+		vq->avail->ring[i] = head;
+	vq->avail_idx = (uint16_t)(vq->avail_idx + vq->num);
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+}
+
 /* ---- port ---------------------------------------------------------------- */
 
 int tfe_port_init(struct tfe_port *p, struct tfe_dev *d, unsigned int rxq, unsigned int txq,
@@ -479,6 +506,160 @@ size_t tfe_port_poll_rx(struct tfe_port *p, void (*sink)(void *ctx, const uint8_
 	if (reposted)
 		tfe_vq_kick(p->rx);
 	return total;
+}
+
+/* ---- virtio-net ------------------------------------------------------------ */
+
+int tfe_net_init(struct tfe_net *n, struct tfe_dev *d, uint32_t rx_buf_size, unsigned int rx_bufs,
+		 uint32_t tx_buf_size)
+{
+	unsigned int i;
+
+	memset(n, 0, sizeof(*n));
+	n->dev = d;
+	n->rx = &d->vqs[0];
+	n->tx = &d->vqs[1];
+	n->rx_buf_size = rx_buf_size;
+	n->tx_buf_size = tx_buf_size;
+	n->mrg = d->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	n->indirect = d->features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+	for (i = 0; i < TFE_NET_BUFS; i++) {
+		n->rx_gpa[i] = tfe_alloc(d->mem, rx_buf_size, 64);
+		n->tx_gpa[i] = tfe_alloc(d->mem, tx_buf_size, 64);
+		n->rx_free[i] = (uint8_t)(TFE_NET_BUFS - 1 - i);
+		n->tx_free[i] = (uint8_t)i;
+	}
+	n->n_rx_free = n->n_tx_free = TFE_NET_BUFS;
+	if (tfe_net_post_rx(n, rx_bufs) != rx_bufs)
+		return -ENOSPC;
+	return 0;
+}
+
+static bool tfe_net_post_one(struct tfe_net *n)
+{
+	struct tfe_buf b;
+	unsigned int i;
+
+	if (!n->n_rx_free || !n->rx->num_free)
+		return false;
+	i = n->rx_free[--n->n_rx_free];
+	b.gpa = n->rx_gpa[i];
+	b.len = n->rx_buf_size;
+	if (tfe_vq_add(n->rx, NULL, 0, &b, 1, (void *)(uintptr_t)(i + 1), false) < 0) {
+		n->rx_free[n->n_rx_free++] = (uint8_t)i;
+		return false;
+	}
+	return true;
+}
+
+unsigned int tfe_net_post_rx(struct tfe_net *n, unsigned int count)
+{
+	unsigned int done = 0;
+
+	while (done < count && tfe_net_post_one(n))
+		done++;
+	if (done)
+		tfe_vq_kick(n->rx);
+	return done;
+}
+
+int tfe_net_send(struct tfe_net *n, const void *frame, size_t len)
+{
+	const uint32_t hlen = sizeof(struct virtio_net_hdr_v1);
+	unsigned int slot, nb = 0, layout = n->sent % 4;
+	struct tfe_buf b[4];
+	uint64_t gpa;
+
+	if (!n->n_tx_free || n->tx->num_free < 4 || hlen + len > n->tx_buf_size)
+		return -ENOSPC;
+	slot = n->tx_free[--n->n_tx_free];
+	gpa = n->tx_gpa[slot];
+	memset(tfe_ptr(n->dev->mem, gpa), 0, hlen);
+	memcpy(tfe_ptr(n->dev->mem, gpa + hlen), frame, len);
+	if (layout == 0) {
+		b[nb++] = (struct tfe_buf){ gpa, (uint32_t)(hlen + len) };
+	} else {
+		if (layout == 2) {
+			/* §5.1.6.6: no assumption about framing, not even the header */
+			b[nb++] = (struct tfe_buf){ gpa, 5 };
+			b[nb++] = (struct tfe_buf){ gpa + 5, hlen - 5 };
+		} else {
+			b[nb++] = (struct tfe_buf){ gpa, hlen };
+		}
+		b[nb++] = (struct tfe_buf){ gpa + hlen, (uint32_t)len };
+	}
+	if (tfe_vq_add(n->tx, b, nb, NULL, 0, (void *)(uintptr_t)(slot + 1),
+		       layout == 3 && n->indirect) < 0) {
+		n->tx_free[n->n_tx_free++] = (uint8_t)slot;
+		return -ENOSPC;
+	}
+	n->sent++;
+	return 0;
+}
+
+unsigned int tfe_net_reap_tx(struct tfe_net *n)
+{
+	unsigned int done = 0;
+	uint32_t len;
+	void *c;
+
+	while ((c = tfe_vq_get(n->tx, &len))) {
+		n->tx_free[n->n_tx_free++] = (uint8_t)((uintptr_t)c - 1);
+		done++;
+	}
+	return done;
+}
+
+/* Copy one used receive buffer out and give it back to the free list. */
+static long tfe_net_take(struct tfe_net *n, uint8_t *dst, size_t room, size_t skip, uint32_t *len)
+{
+	void *c = tfe_vq_get(n->rx, len);
+	unsigned int i;
+
+	if (!c)
+		return -EAGAIN;
+	i = (unsigned int)((uintptr_t)c - 1);
+	n->rx_free[n->n_rx_free++] = (uint8_t)i;
+	if (*len > n->rx_buf_size || *len < skip || *len - skip > room)
+		return -EIO;
+	memcpy(dst, (uint8_t *)tfe_ptr(n->dev->mem, n->rx_gpa[i]) + skip, *len - skip);
+	return (long)(*len - skip);
+}
+
+long tfe_net_recv(struct tfe_net *n, void *buf, size_t len, unsigned int *nbufs)
+{
+	const uint32_t hlen = sizeof(struct virtio_net_hdr_v1);
+	struct virtio_net_hdr_v1 hdr;
+	uint16_t used = n->rx->last_used;
+	struct vring_used_elem e;
+	size_t got = 0;
+	unsigned int i, num, slot;
+	uint32_t blen;
+	long r;
+
+	if (__atomic_load_n(&n->rx->used->idx, __ATOMIC_ACQUIRE) == used)
+		return -EAGAIN;
+	/* the header is in the first buffer: peek at it before taking it */
+	e = n->rx->used->ring[used % n->rx->num];
+	if (e.id >= n->rx->num || !n->rx->cookie[e.id])
+		return -EIO;
+	slot = (unsigned int)((uintptr_t)n->rx->cookie[e.id] - 1);
+	memcpy(&hdr, tfe_ptr(n->dev->mem, n->rx_gpa[slot]), hlen);
+	num = hdr.num_buffers;
+	if (!num || (!n->mrg && num != 1))
+		return -EIO;
+	for (i = 0; i < num; i++) {
+		r = tfe_net_take(n, (uint8_t *)buf + got, len - got, i ? 0 : hlen, &blen);
+		if (r < 0)
+			return -EIO; /* a buffer of the frame is missing: not all at once */
+		/* §5.1.6.4: every buffer but the last is filled completely */
+		if (i + 1 < num && blen != n->rx_buf_size)
+			return -EIO;
+		got += (size_t)r;
+	}
+	*nbufs = num;
+	tfe_net_post_rx(n, num);
+	return (long)got;
 }
 
 /* ---- streams ---------------------------------------------------------------- */

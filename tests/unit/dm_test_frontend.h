@@ -110,6 +110,16 @@ bool tfe_vq_kick(struct tfe_vq *vq);
 /* Next used buffer's cookie, or NULL (re-arming callbacks race-free). */
 void *tfe_vq_get(struct tfe_vq *vq, uint32_t *len);
 
+/*
+ * Hostile-driver helpers, bypassing the free list: write descriptor @d as
+ * given; publish @head and move avail->idx by @delta (more than one: an
+ * index jump), then notify unconditionally; make the whole avail ring name
+ * @head (one chain offered over and over), without a notify.
+ */
+void tfe_desc_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next);
+void tfe_vq_publish(struct tfe_vq *vq, uint16_t head, uint16_t delta);
+void tfe_vq_fill_avail(struct tfe_vq *vq, uint16_t head);
+
 /* ---- a console port driven as a byte stream ---------------------------- */
 
 #define TFE_PORT_BUFS 64
@@ -133,6 +143,40 @@ unsigned int tfe_port_reap_tx(struct tfe_port *p);
 /* Deliver every used RX buffer to @sink, re-post them; returns bytes. */
 size_t tfe_port_poll_rx(struct tfe_port *p, void (*sink)(void *ctx, const uint8_t *d, size_t n),
 			void *ctx);
+
+/* ---- a virtio-net queue pair driven frame by frame (Linux virtio_net) --- */
+
+#define TFE_NET_BUFS 64
+
+struct tfe_net {
+	struct tfe_dev *dev;
+	struct tfe_vq *rx, *tx;
+	uint32_t rx_buf_size, tx_buf_size;
+	bool mrg, indirect;
+	uint64_t rx_gpa[TFE_NET_BUFS], tx_gpa[TFE_NET_BUFS];
+	uint8_t rx_free[TFE_NET_BUFS], tx_free[TFE_NET_BUFS];
+	unsigned int n_rx_free, n_tx_free;
+	unsigned int sent; /* picks the next TX chain layout */
+};
+
+/* Queues 0 (receiveq) and 1 (transmitq) must be set up; posts @rx_bufs. */
+int tfe_net_init(struct tfe_net *n, struct tfe_dev *d, uint32_t rx_buf_size, unsigned int rx_bufs,
+		 uint32_t tx_buf_size);
+/* Post up to @count more receive buffers and kick; returns how many. */
+unsigned int tfe_net_post_rx(struct tfe_net *n, unsigned int count);
+/*
+ * Queue one frame behind a zeroed virtio_net_hdr_v1, in one of four chain
+ * layouts in turn (one buffer; header apart; header split in two; indirect).
+ * Returns 0 or -ENOSPC.
+ */
+int tfe_net_send(struct tfe_net *n, const void *frame, size_t len);
+unsigned int tfe_net_reap_tx(struct tfe_net *n);
+/*
+ * Take one received frame into @buf (reposting its buffers): its length,
+ * -EAGAIN when none is there, -EIO when the device broke §5.1.6.4 (bad
+ * num_buffers, a missing or short buffer, more than @len).
+ */
+long tfe_net_recv(struct tfe_net *n, void *buf, size_t len, unsigned int *nbufs);
 
 /* ---- 2-way stream harness: frontend port <-> chardev socket client ---- */
 

@@ -26,6 +26,9 @@
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
+#include <linux/virtio_net.h>
+
+#include "dm/net.h"
 
 #include "dm_test_frontend.h"
 
@@ -191,6 +194,9 @@ static void test_help(void **state)
 	assert_non_null(strstr(out, "-device virtio-console,chardev=ID"));
 	assert_non_null(strstr(out, "virtserialport"));
 	assert_non_null(strstr(out, "-transport sim"));
+	assert_non_null(strstr(out, "-netdev tap,id=ID,ifname=NAME"));
+	assert_non_null(strstr(out, "-netdev socket,id=ID,path=PATH"));
+	assert_non_null(strstr(out, "-device virtio-net,netdev=ID"));
 	assert_string_equal(err, "");
 	free(out);
 	free(err);
@@ -262,6 +268,67 @@ static void test_bad_options(void **state)
 	expect_error(a10, true, "'path'");
 	expect_error(a11, true, "'vc9'");
 	expect_error(a12, false, "--help");
+}
+
+/* -netdev and -device virtio-net: every error names what is wrong. */
+static void test_bad_net_options(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char nd[160];
+	int ls;
+	const char *b1[] = { "-transport", "sim,fd=3",
+			     "-netdev",	   "tap,id=n0,ifname=bad/name",
+			     "-device",	   "virtio-net,netdev=n0",
+			     NULL };
+	const char *b2[] = { "-transport", "sim,fd=3", "-netdev", "socket,id=n0", NULL };
+	const char *b3[] = { "-transport", "sim,fd=3", "-netdev",
+			     "socket,id=n0,path=/nonexistent/net.sock", NULL };
+	const char *b4[] = { "-transport", "sim,fd=3", "-device", "virtio-net", NULL };
+	const char *b5[] = { "-transport", "sim,fd=3", "-device", "virtio-net,netdev=nope", NULL };
+	const char *b6[] = { "-transport", "sim,fd=3", "-netdev",
+			     nd,	   "-device",  "virtio-net,netdev=n0,mac=01:00:5e:00:00:01",
+			     NULL };
+	const char *b7[] = { "-transport", "sim,fd=3", "-netdev",
+			     nd,	   "-device",  "virtio-net,netdev=n0,mtu=40",
+			     NULL };
+	const char *b8[] = { "-transport", "sim,fd=3", "-netdev", "tap,id=n0", NULL };
+	const char *b9[] = { "-transport", "sim,fd=3",
+			     "-netdev",	   nd,
+			     "-device",	   "virtio-net,netdev=n0",
+			     "-device",	   "virtio-net,netdev=n0",
+			     NULL };
+	const char *b10[] = { "-transport", "sim,fd=3", "-netdev", "vde,id=n0", NULL };
+	const char *b11[] = { "-transport", "sim,fd=3", "-netdev", "socket,path=/x", NULL };
+	const char *b12[] = { "-transport", "sim,fd=3", "-netdev", "socket,id=n0,fd=2", NULL };
+	const char *b13[] = { "-transport", "sim,fd=3", "-netdev",
+			      nd,	    "-device",	"virtio-net,netdev=n0,speed=10",
+			      NULL };
+
+	(void)state;
+	/* a peer for the devices' netdev: connecting needs no accept */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/dm-test-%d-nd.sock", (int)getpid());
+	snprintf(nd, sizeof(nd), "socket,id=n0,path=%s", sa.sun_path);
+	unlink(sa.sun_path);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 16), 0);
+	/* /dev/net/tun missing, or TUNSETIFF refusing the name: both name it */
+	expect_error(b1, true, "-netdev tap,id=n0: ");
+	expect_error(b2, true, "'path' and 'fd'");
+	expect_error(b3, true, "path '/nonexistent/net.sock'");
+	expect_error(b4, true, "'netdev' is required");
+	expect_error(b5, true, "netdev 'nope' not found");
+	expect_error(b6, true, "'mac'");
+	expect_error(b7, true, "'mtu'");
+	expect_error(b8, true, "'ifname' is required");
+	expect_error(b9, true, "netdev 'n0' is already in use");
+	expect_error(b10, true, "'vde'");
+	expect_error(b11, true, "'id' is required");
+	expect_error(b12, true, "fd 2 is not a SOCK_SEQPACKET socket");
+	expect_error(b13, true, "'speed'");
+	close(ls);
+	unlink(sa.sun_path);
 }
 
 /* ---- through the real binary ------------------------------------------- */
@@ -801,6 +868,82 @@ static void test_sim_path(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/* Frames both ways through the binary, its -netdev socket on our listener. */
+static void test_net_socket_path(void **state)
+{
+	const uint64_t want = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+			      (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_NET_F_MAC) |
+			      (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char arg[160];
+	const char *args[] = { "-transport", "sim,fd=3", "-netdev",
+			       arg,	     "-device",	 "virtio-net,netdev=n0,id=vnet7",
+			       NULL };
+	uint8_t frame[600], buf[2048], mac[ETH_ALEN], want_mac[ETH_ALEN];
+	struct pollfd pfd;
+	struct guest g;
+	struct tfe_net n;
+	struct proc p;
+	unsigned int i, nbufs;
+	int ls, wire;
+	long r;
+
+	(void)state;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/dm-test-%d-net.sock", (int)getpid());
+	snprintf(arg, sizeof(arg), "socket,id=n0,path=%s", sa.sun_path);
+	unlink(sa.sun_path);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	spawn(&p, args, true);
+	pfd = (struct pollfd){ .fd = ls, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	wire = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(wire >= 0);
+	tfe_link_init(&g.link, p.sim);
+	assert_int_equal(tfe_mem_init(&g.mem, 0x20000000ULL, 4ULL << 20), 0);
+	assert_int_equal(tfe_link_attach(&g.link, 0, &g.mem), 0);
+	tfe_dev_init(&g.dev, &g.link, 0, NULL, &g.mem);
+	assert_int_equal(tfe_probe(&g.dev, want), 0);
+	assert_int_equal(g.dev.device_id, 1); /* VIRTIO_ID_NET */
+	assert_int_equal(tfe_vq_setup(&g.dev, 0, 64), 0);
+	assert_int_equal(tfe_vq_setup(&g.dev, 1, 64), 0);
+	tfe_driver_ok(&g.dev);
+	assert_int_equal(tfe_net_init(&n, &g.dev, 1536, 16, 1536), 0);
+	/* no mac=: the address derived from the device's name */
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = (uint8_t)tfe_read(&g.dev, VIRTIO_MMIO_CONFIG + i, 1);
+	net_default_mac("vnet7", want_mac);
+	assert_memory_equal(mac, want_mac, ETH_ALEN);
+	for (i = 0; i < 20; i++) {
+		tfe_random(frame, sizeof(frame), i);
+		assert_int_equal(tfe_net_send(&n, frame, sizeof(frame) - i), 0);
+		tfe_vq_kick(n.tx);
+		pfd = (struct pollfd){ .fd = wire, .events = POLLIN };
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+		assert_int_equal(recv(wire, buf, sizeof(buf), 0), (ssize_t)(sizeof(frame) - i));
+		assert_memory_equal(buf, frame, sizeof(frame) - i);
+		tfe_net_reap_tx(&n);
+		tfe_random(frame, sizeof(frame), 100 + i);
+		assert_int_equal(send(wire, frame, sizeof(frame) - i, 0),
+				 (ssize_t)(sizeof(frame) - i));
+		while ((r = tfe_net_recv(&n, buf, sizeof(buf), &nbufs)) == -EAGAIN)
+			tfe_link_poll(&g.link, 100);
+		assert_int_equal(r, (long)(sizeof(frame) - i));
+		assert_memory_equal(buf, frame, sizeof(frame) - i);
+		tfe_ack_irq(&g.dev);
+	}
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	close(wire);
+	close(ls);
+	unlink(sa.sun_path);
+	tfe_mem_fini(&g.mem);
+}
+
 /* The frontend dies with a read outstanding: exit, don't spin. */
 static void test_frontend_dies_mid_read(void **state)
 {
@@ -827,6 +970,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_bad_net_options),
 		cmocka_unit_test(test_pty_both_ways),
 		cmocka_unit_test(test_pty_writer_leaves_bytes_queued),
 		cmocka_unit_test(test_several_devices_and_ports),
@@ -837,6 +981,7 @@ int main(void)
 		cmocka_unit_test(test_pty_both_ways_polled),
 		cmocka_unit_test(test_pty_tx_without_reader_polled),
 		cmocka_unit_test(test_sim_path),
+		cmocka_unit_test(test_net_socket_path),
 		cmocka_unit_test(test_frontend_dies_mid_read),
 	};
 

@@ -112,28 +112,9 @@ static void h_teardown(struct hctx *h)
 	munmap(h->area, WIN_SIZE + 2 * GUARD);
 }
 
-/* Publish descriptor @head on queue @q and notify (kick unconditionally). */
-static void h_publish(struct hctx *h, unsigned int q, uint16_t head, uint16_t idx_delta)
-{
-	struct tfe_vq *vq = &h->dev.vqs[q];
-
-	vq->avail->ring[vq->avail_idx % vq->num] = head;
-	vq->avail_idx = (uint16_t)(vq->avail_idx + idx_delta);
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
-	tfe_write32(&h->dev, VIRTIO_MMIO_QUEUE_NOTIFY, q);
-}
-
 static struct vring_desc *h_desc(struct hctx *h, unsigned int q)
 {
 	return h->dev.vqs[q].desc;
-}
-
-static void h_set(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
-{
-	d->addr = addr;
-	d->len = len;
-	d->flags = flags;
-	d->next = next;
 }
 
 /* Indirect table placed in the window after the data buffer. */
@@ -147,32 +128,32 @@ static struct vring_desc *h_table(struct hctx *h, uint64_t *gpa)
 
 static void c_avail_jump(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4, 0, 0);
-	h_publish(h, 1, 0, QSIZE + 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, QSIZE + 1);
 }
 
 static void c_head_oob(struct hctx *h)
 {
-	h_publish(h, 1, QSIZE, 1);
+	tfe_vq_publish(&h->dev.vqs[1], QSIZE, 1);
 }
 
 static void c_next_oob(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_NEXT, QSIZE);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_NEXT, QSIZE);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_chain_loop(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf, 4, VRING_DESC_F_NEXT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf, 4, VRING_DESC_F_NEXT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_self_loop(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[3], h->buf, 4, VRING_DESC_F_NEXT, 3);
-	h_publish(h, 1, 3, 1);
+	tfe_desc_set(&h_desc(h, 1)[3], h->buf, 4, VRING_DESC_F_NEXT, 3);
+	tfe_vq_publish(&h->dev.vqs[1], 3, 1);
 }
 
 static void c_ind_bad_len(struct hctx *h)
@@ -180,8 +161,8 @@ static void c_ind_bad_len(struct hctx *h)
 	uint64_t t;
 
 	h_table(h, &t);
-	h_set(&h_desc(h, 1)[0], t, 24, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 24, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_zero_len(struct hctx *h)
@@ -189,8 +170,8 @@ static void c_ind_zero_len(struct hctx *h)
 	uint64_t t;
 
 	h_table(h, &t);
-	h_set(&h_desc(h, 1)[0], t, 0, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 0, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_nested(struct hctx *h)
@@ -198,9 +179,9 @@ static void c_ind_nested(struct hctx *h)
 	uint64_t t;
 	struct vring_desc *tab = h_table(h, &t);
 
-	h_set(&tab[0], t, 32, VRING_DESC_F_INDIRECT, 0);
-	h_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&tab[0], t, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_with_next(struct hctx *h)
@@ -208,10 +189,10 @@ static void c_ind_with_next(struct hctx *h)
 	uint64_t t;
 	struct vring_desc *tab = h_table(h, &t);
 
-	h_set(&tab[0], h->buf, 4, 0, 0);
-	h_set(&h_desc(h, 1)[0], t, 16, VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&tab[0], h->buf, 4, 0, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 16, VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_too_long(struct hctx *h)
@@ -219,8 +200,8 @@ static void c_ind_too_long(struct hctx *h)
 	uint64_t t;
 
 	h_table(h, &t);
-	h_set(&h_desc(h, 1)[0], t, 16 * (QSIZE + 1), VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 16 * (QSIZE + 1), VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_loop(struct hctx *h)
@@ -228,10 +209,10 @@ static void c_ind_loop(struct hctx *h)
 	uint64_t t;
 	struct vring_desc *tab = h_table(h, &t);
 
-	h_set(&tab[0], h->buf, 4, VRING_DESC_F_NEXT, 1);
-	h_set(&tab[1], h->buf, 4, VRING_DESC_F_NEXT, 0);
-	h_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&tab[0], h->buf, 4, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&tab[1], h->buf, 4, VRING_DESC_F_NEXT, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_next_oob(struct hctx *h)
@@ -239,15 +220,15 @@ static void c_ind_next_oob(struct hctx *h)
 	uint64_t t;
 	struct vring_desc *tab = h_table(h, &t);
 
-	h_set(&tab[0], h->buf, 4, VRING_DESC_F_NEXT, 2);
-	h_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&tab[0], h->buf, 4, VRING_DESC_F_NEXT, 2);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_outside(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 16, 32, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 16, 32, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ind_buf_outside(struct hctx *h)
@@ -255,51 +236,51 @@ static void c_ind_buf_outside(struct hctx *h)
 	uint64_t t;
 	struct vring_desc *tab = h_table(h, &t);
 
-	h_set(&tab[0], WIN_BASE + WIN_SIZE, 1, 0, 0);
-	h_set(&h_desc(h, 1)[0], t, 16, VRING_DESC_F_INDIRECT, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&tab[0], WIN_BASE + WIN_SIZE, 1, 0, 0);
+	tfe_desc_set(&h_desc(h, 1)[0], t, 16, VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_addr_past_end(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE, 1, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE, 1, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_len_past_end(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 2, 4, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], WIN_BASE + WIN_SIZE - 2, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_addr_wraps(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], 0xfffffffffffffff0ULL, 0x20, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], 0xfffffffffffffff0ULL, 0x20, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_addr_below(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], WIN_BASE - 16, 16, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], WIN_BASE - 16, 16, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_huge_len(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 0xffffffffU, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 0xffffffffU, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_tx_writable(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_WRITE, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_rx_readable(struct hctx *h)
 {
-	h_set(&h_desc(h, 0)[0], h->buf, 4, 0, 0);
-	h_publish(h, 0, 0, 1);
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
 	/* RX chains are only parsed when input is pending: port opened? */
 	h->con->ports[0].rx_starved = false;
 	{
@@ -313,9 +294,9 @@ static void c_rx_readable(struct hctx *h)
 
 static void c_read_after_write(struct hctx *h)
 {
-	h_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
-	h_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
-	h_publish(h, 1, 0, 1);
+	tfe_desc_set(&h_desc(h, 1)[0], h->buf, 4, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&h_desc(h, 1)[1], h->buf, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
 static void c_ctrl_bad_port(struct hctx *h)
@@ -325,14 +306,14 @@ static void c_ctrl_bad_port(struct hctx *h)
 	m->id = 9;
 	m->event = VIRTIO_CONSOLE_PORT_READY;
 	m->value = 1;
-	h_set(&h_desc(h, 3)[0], h->buf, sizeof(*m), 0, 0);
-	h_publish(h, 3, 0, 1);
+	tfe_desc_set(&h_desc(h, 3)[0], h->buf, sizeof(*m), 0, 0);
+	tfe_vq_publish(&h->dev.vqs[3], 0, 1);
 }
 
 static void c_ctrl_short(struct hctx *h)
 {
-	h_set(&h_desc(h, 3)[0], h->buf, 3, 0, 0);
-	h_publish(h, 3, 0, 1);
+	tfe_desc_set(&h_desc(h, 3)[0], h->buf, 3, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[3], 0, 1);
 }
 
 static void c_ctrl_unknown_event(struct hctx *h)
@@ -342,8 +323,8 @@ static void c_ctrl_unknown_event(struct hctx *h)
 	m->id = 0;
 	m->event = 77;
 	m->value = 1;
-	h_set(&h_desc(h, 3)[0], h->buf, sizeof(*m), 0, 0);
-	h_publish(h, 3, 0, 1);
+	tfe_desc_set(&h_desc(h, 3)[0], h->buf, sizeof(*m), 0, 0);
+	tfe_vq_publish(&h->dev.vqs[3], 0, 1);
 }
 
 static void c_notify_bad_queue(struct hctx *h)
@@ -542,8 +523,8 @@ static void test_broken_device_stays_quiet(void **state)
 	c_head_oob(&h);
 	assert_true(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
 	irqs = h.irqs;
-	h_set(&h_desc(&h, 1)[1], h.buf, 4, 0, 0);
-	h_publish(&h, 1, 1, 1);
+	tfe_desc_set(&h_desc(&h, 1)[1], h.buf, 4, 0, 0);
+	tfe_vq_publish(&h.dev.vqs[1], 1, 1);
 	assert_int_equal(h.irqs, irqs);
 	h_teardown(&h);
 }
@@ -647,17 +628,6 @@ static void test_no_window(void **state)
 
 /* ---- fairness: every queue handler runs under a budget ------------------ */
 
-/* The whole avail ring names descriptor @head (one chain offered over and over). */
-static void h_fill_avail(struct tfe_vq *vq, uint16_t head)
-{
-	unsigned int i;
-
-	for (i = 0; i < vq->num; i++)
-		vq->avail->ring[i] = head;
-	vq->avail_idx = (uint16_t)(vq->avail_idx + vq->num);
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
-}
-
 static uint16_t h_used_idx(struct hctx *h, unsigned int q)
 {
 	return __atomic_load_n(&h->dev.vqs[q].used->idx, __ATOMIC_ACQUIRE);
@@ -680,9 +650,9 @@ static void test_tx_chain_budget(void **state)
 	h_setup(&h, 1);
 	h_probe_size(&h, true, qsize);
 	vq = &h.dev.vqs[1];
-	h_set(&vq->desc[0], h.buf, 0, VRING_DESC_F_NEXT, 1);
-	h_set(&vq->desc[1], h.buf, 0, 0, 0);
-	h_fill_avail(vq, 0);
+	tfe_desc_set(&vq->desc[0], h.buf, 0, VRING_DESC_F_NEXT, 1);
+	tfe_desc_set(&vq->desc[1], h.buf, 0, 0, 0);
+	tfe_vq_fill_avail(vq, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	assert_int_equal(h_used_idx(&h, 1), CONSOLE_TX_BUDGET_BUFS / 2);
 	assert_true(h.m->deferred & (1ULL << 1));
@@ -717,9 +687,10 @@ static void test_tx_byte_budget(void **state)
 	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
 	tab = tfe_ptr(&h.mem, t);
 	for (i = 0; i < n; i++)
-		h_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0, (uint16_t)(i + 1));
-	h_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
-	h_publish(&h, 1, 0, 1);
+		tfe_desc_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0,
+			     (uint16_t)(i + 1));
+	tfe_desc_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h.dev.vqs[1], 0, 1);
 	assert_int_equal(h.con->ports[0].tx_bytes, CONSOLE_TX_BUDGET_BYTES);
 	assert_int_equal(h_used_idx(&h, 1), 0);
 	assert_true(h.m->deferred);
@@ -748,8 +719,8 @@ static void test_ctrl_budget(void **state)
 	msg->id = 0;
 	msg->event = VIRTIO_CONSOLE_PORT_OPEN;
 	msg->value = 1;
-	h_set(&vq->desc[0], h.buf, sizeof(*msg), 0, 0);
-	h_fill_avail(vq, 0);
+	tfe_desc_set(&vq->desc[0], h.buf, sizeof(*msg), 0, 0);
+	tfe_vq_fill_avail(vq, 0);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_NOTIFY, 3);
 	assert_int_equal(h_used_idx(&h, 3), CONSOLE_CTRL_BUDGET);
 	while (h.m->deferred && turns++ < qsize)
@@ -775,7 +746,7 @@ static void test_buffers_before_queue_ready(void **state)
 	vq = &h.dev.vqs[1];
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_SEL, 1);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 0);
-	h_set(&vq->desc[0], h.buf, 4, 0, 0);
+	tfe_desc_set(&vq->desc[0], h.buf, 4, 0, 0);
 	vq->avail->ring[0] = 0;
 	vq->avail_idx = 1;
 	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
@@ -805,8 +776,8 @@ static const struct mmio_host_ops h_lazy_ops = { .irq_raise = irq_cb, .lazy = la
 /* Publish one 4-byte TX chain at descriptor @d and notify. */
 static void h_tx_one(struct hctx *h, uint16_t d)
 {
-	h_set(&h_desc(h, 1)[d], h->buf, 4, 0, 0);
-	h_publish(h, 1, d, 1);
+	tfe_desc_set(&h_desc(h, 1)[d], h->buf, 4, 0, 0);
+	tfe_vq_publish(&h->dev.vqs[1], d, 1);
 }
 
 /*

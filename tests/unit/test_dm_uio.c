@@ -11,7 +11,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <linux/virtio_config.h>
@@ -19,6 +22,8 @@
 
 #include "dm/chardev.h"
 #include "dm/console.h"
+#include "dm/net.h"
+#include "dm/netdev.h"
 #include "dm/transport.h"
 #include "dm/uio_state.h"
 #include "dm_uio_hv.h"
@@ -42,6 +47,8 @@ struct udm {
 	struct chardev *cd[UDM_MAX];
 	struct virtio_console *con[UDM_MAX];
 	unsigned int n;
+	struct netdev *nd; /* a virtio-net device, if any */
+	struct virtio_net *net;
 };
 
 static void *udm_thread(void *arg)
@@ -126,6 +133,8 @@ static void udm_fini(struct udm *u)
 		console_free(u->con[i]);
 		chardev_free(u->cd[i]);
 	}
+	net_free(u->net);
+	netdev_free(u->nd);
 	el_fini(&u->loop);
 }
 
@@ -549,6 +558,174 @@ static void test_restart_mid_stream(void **state)
 	udm_fini(&u);
 	hvm_fini(&hv);
 	free(data);
+}
+
+/* ---- virtio-net restarted mid-stream --------------------------------------- */
+
+#define NET_FEATURES                                                                               \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM) |                       \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |               \
+	 (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU) | \
+	 (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+
+/*
+ * A model serving virtio-net "fe1-net" on a -netdev socket connected to
+ * the test's listener @ls; returns the test's end of the wire.
+ */
+static int unet_start(struct udm *u, struct hvm *hv, int ls, const char *path)
+{
+	struct netdev_opts no = { .backend = "socket", .id = "n0", .fd = -1 };
+	struct net_opts o = { .id = "fe1-net", .mtu = 1500, .access_platform = true };
+	char err[256];
+	int wire;
+
+	udm_init(u, hv->root);
+	snprintf(no.path, sizeof(no.path), "%s", path);
+	u->nd = netdev_new(&u->loop, &no, err, sizeof(err));
+	assert_non_null(u->nd);
+	wire = accept4(ls, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	assert_true(wire >= 0);
+	net_default_mac(o.id, o.mac);
+	u->net = net_new(&o, u->nd);
+	assert_non_null(u->net);
+	if (transport_attach_named(u->t, 0, net_mmio(u->net), "fe1-net", err, sizeof(err)))
+		fail_msg("attach: %s", err);
+	udm_start(u);
+	return wire;
+}
+
+/* Frame @seq: 60..1514 bytes, the sequence number first. */
+static size_t unet_frame(uint8_t *f, uint32_t seq, uint32_t salt)
+{
+	size_t len = 60 + (seq * 2654435761U) % (1514 - 60 + 1);
+
+	tfe_random(f, len, seq * 31 + salt);
+	memcpy(f, &seq, sizeof(seq));
+	return len;
+}
+
+/* Check the frames waiting on the wire, from sequence @seq on; returns how many. */
+static unsigned int wire_take(int wire, unsigned int seq)
+{
+	uint8_t want[2048], buf[2048];
+	unsigned int n = 0;
+	ssize_t r;
+
+	while ((r = recv(wire, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		size_t len = unet_frame(want, seq + n, 1);
+
+		assert_int_equal(r, (ssize_t)len);
+		assert_memory_equal(buf, want, len);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The model is stopped (its state goes to the state page) and a new one
+ * attaches, three times, while frames flow both ways over a Device-memory
+ * window; each direction's frames arrive once and in order.  The wire
+ * sends its next frame only when the guest has the last one, so none sits
+ * in a connection that dies with a model (frames queued in a backend while
+ * no model runs are the backend's to lose, like a tap's).
+ */
+static void test_net_restart_mid_stream(void **state)
+{
+	const unsigned int frames = 2000;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint8_t want[2048], buf[2048];
+	unsigned int tx_sent = 0, tx_got = 0, rx_sent = 0, rx_got = 0, restarts = 0, nbufs;
+	unsigned long seen = 0;
+	struct tfe_link link;
+	struct tfe_dev dev;
+	struct tfe_net n;
+	struct hvm hv;
+	struct udm u;
+	int ls, wire;
+	long r;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-net", GUEST_BASE, GUEST_SIZE));
+	hv.dev[0].ctrl->device_id = VIRTIO_ID_NET;
+	assert_int_equal(hvm_start(&hv), 0);
+	sock_path(sa.sun_path, sizeof(sa.sun_path), "wire");
+	unlink(sa.sun_path);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	wire = unet_start(&u, &hv, ls, sa.sun_path);
+	tfe_link_init(&link, hv.fe_sock);
+	tfe_dev_init(&dev, &link, 0, NULL, &hv.dev[0].mem);
+	assert_int_equal(tfe_probe(&dev, NET_FEATURES), 0);
+	assert_int_equal(dev.device_id, VIRTIO_ID_NET);
+	assert_int_equal(tfe_vq_setup(&dev, 0, 128), 0);
+	assert_int_equal(tfe_vq_setup(&dev, 1, 128), 0);
+	tfe_driver_ok(&dev);
+	assert_int_equal(tfe_net_init(&n, &dev, 1536, TFE_NET_BUFS, 1536), 0);
+	while (tx_got < frames || rx_got < frames) {
+		struct pollfd p[2] = { { .fd = wire, .events = POLLIN },
+				       { .fd = link.sock, .events = POLLIN } };
+		bool queued = false;
+
+		if (link.irqs[0] != seen) {
+			seen = link.irqs[0];
+			tfe_ack_irq(&dev);
+		}
+		tfe_net_reap_tx(&n);
+		while (tx_sent < frames) {
+			size_t len = unet_frame(want, tx_sent, 1);
+
+			if (tfe_net_send(&n, want, len))
+				break;
+			tx_sent++;
+			queued = true;
+		}
+		if (queued)
+			tfe_vq_kick(n.tx);
+		while ((r = tfe_net_recv(&n, buf, sizeof(buf), &nbufs)) != -EAGAIN) {
+			size_t len = unet_frame(want, rx_got, 2);
+
+			assert_int_equal(r, (long)len);
+			assert_memory_equal(buf, want, len);
+			rx_got++;
+		}
+		tx_got += wire_take(wire, tx_got);
+		if (restarts < 3 && tx_got > (restarts + 1) * frames / 4 && rx_sent == rx_got) {
+			udm_fini(&u);
+			restarts++;
+			/* what the old model sent is still in the connection */
+			tx_got += wire_take(wire, tx_got);
+			close(wire);
+			wire = unet_start(&u, &hv, ls, sa.sun_path);
+			continue;
+		}
+		if (rx_sent == rx_got && rx_sent < frames) {
+			size_t len = unet_frame(want, rx_sent, 2);
+
+			assert_int_equal(send(wire, want, len, 0), (ssize_t)len);
+			rx_sent++;
+		}
+		poll(p, 2, 20);
+		if (p[1].revents & POLLIN)
+			tfe_link_drain(&link);
+	}
+	assert_int_equal(restarts, 3);
+	assert_int_equal(tfe_status(&dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	assert_int_equal(hv.dev[0].cnt.rejected, 0);
+	/* the last model's counters include its predecessors' (read once it stopped) */
+	el_stop(&u.loop);
+	pthread_join(u.thread, NULL);
+	u.running = false;
+	assert_int_equal(u.net->c.tx_packets, frames);
+	assert_int_equal(u.net->c.rx_packets, frames);
+	report(&hv.dev[0], "net restart");
+	udm_fini(&u);
+	close(wire);
+	close(ls);
+	unlink(sa.sun_path);
+	hvm_fini(&hv);
 }
 
 /* ---- hostile control region ---------------------------------------------- */
@@ -1134,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_tx_chain_larger_than_bounce),
 		cmocka_unit_test(test_late_attach_serves_backlog),
 		cmocka_unit_test(test_restart_mid_stream),
+		cmocka_unit_test(test_net_restart_mid_stream),
 		cmocka_unit_test(test_bad_magic_at_attach),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_backlog_one_doorbell),

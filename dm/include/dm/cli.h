@@ -5,6 +5,8 @@
  *   -chardev pty|socket|file|stdio,id=C,...
  *   -device virtio-console,chardev=C[,transport=T][,slot=N][,max_ports=N]...
  *   -device virtserialport|virtconsole,bus=D,chardev=C[,name=S][,nr=N]
+ *   -netdev tap,id=N,ifname=I | socket,id=N,path=P|fd=F
+ *   -device virtio-net,netdev=N[,mac=M][,mtu=U][,transport=T][,slot=N]...
  */
 #ifndef DM_CLI_H
 #define DM_CLI_H
@@ -14,6 +16,8 @@
 #include "dm/chardev.h"
 #include "dm/console.h"
 #include "dm/event_loop.h"
+#include "dm/net.h"
+#include "dm/netdev.h"
 #include "dm/transport.h"
 
 #define DM_MAX_OBJECTS 32
@@ -28,6 +32,10 @@ struct dm_instance {
 	struct virtio_console *consoles[DM_MAX_OBJECTS];
 	char console_ids[DM_MAX_OBJECTS][32];
 	unsigned int n_consoles;
+	struct netdev *netdevs[DM_MAX_OBJECTS];
+	unsigned int n_netdevs;
+	struct virtio_net *nets[DM_MAX_OBJECTS];
+	unsigned int n_nets;
 };
 
 enum { DM_CLI_RUN = 0, DM_CLI_EXIT_OK = 1 };
@@ -44,7 +52,7 @@ int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err, size_
  * dm_instance_destroy() - free what dm_cli_build() created
  *
  * Transports go first (uio saves each device's state for the next model),
- * then devices, then chardevs.
+ * then devices, then chardevs and netdevs.
  */
 void dm_instance_destroy(struct dm_instance *dm);
 

@@ -165,6 +165,18 @@ struct virtqueue *mmio_vq(struct virtio_mmio *m, unsigned int q);
  */
 void mmio_needs_reset(struct virtio_mmio *m, const char *why, int err);
 
+/**
+ * mmio_vq_pop() - take the next chain of @vq for a device's queue handler
+ *
+ * When the ring looks empty, notifications are re-enabled and the ring
+ * checked once more (§2.7.10): a chain the driver added meanwhile is taken
+ * now, a later one comes with a kick.  One re-check is enough, so a driver
+ * flipping avail->idx cannot keep the device here.
+ * Return: as vq_pop(); on a ring error the device is marked broken, @what
+ * naming the queue in the log line.
+ */
+int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c, const char *what);
+
 /** mmio_used_notify() - buffers were used on @vq; interrupt if needed. */
 void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq);
 

@@ -123,6 +123,15 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len);
 uint32_t vq_used_len(const struct virtqueue *vq, uint16_t idx);
 
 /**
+ * vq_push_n() - return @n chains with one used->idx update
+ *
+ * For a packet spread over several buffers (virtio-net MRG_RXBUF, virtio
+ * v1.2 §5.1.6.4): the driver reads num_buffers in the first one and takes
+ * the others at once, so it must see all of them or none.
+ */
+void vq_push_n(struct virtqueue *vq, const struct vring_used_elem *e, unsigned int n);
+
+/**
  * vq_need_notify() - must the driver be interrupted for pushed buffers?
  *
  * With EVENT_IDX the answer is recorded: the next call only looks at

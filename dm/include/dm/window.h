@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/uio.h>
 
 struct dm_window {
 	uint64_t base; /* guest-physical address of map[0] */
@@ -50,6 +51,23 @@ void window_read(const struct dm_window *w, void *dst, const void *src, size_t l
 
 /** window_write() - copy @len bytes into the window (see window_read()). */
 void window_write(const struct dm_window *w, void *dst, const void *src, size_t len);
+
+/**
+ * window_iov_read() - copy out of guest buffers, skipping their first @skip bytes
+ * @iov: buffers as vq_pop() gathered them (host pointers into the window)
+ *
+ * Copy first, then validate: the guest may change its buffers under us.
+ * Return: bytes copied (less than @len when the buffers end first).
+ */
+size_t window_iov_read(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+		       size_t skip, void *buf, size_t len);
+
+/**
+ * window_iov_write() - copy into guest buffers, from offset @skip in them
+ * Return: bytes copied (less than @len when the buffers end first).
+ */
+size_t window_iov_write(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+			size_t skip, const void *buf, size_t len);
 
 /**
  * window_ptr() - translate a guest range into a host pointer

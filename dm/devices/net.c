@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-net (virtio v1.2 §5.1) with VIRTIO_NET_F_MAC, STATUS, MTU and
+ * MRG_RXBUF, one queue pair and no control queue.
+ *
+ * Data path: a TX chain is a struct virtio_net_hdr_v1 and one frame
+ * (§5.1.6.2), copied out of guest memory once, validated, and handed to
+ * the backend as one message.  An RX frame is read from the backend only
+ * when the popped guest buffers can hold the largest frame (§5.1.6.3,
+ * §5.1.6.4), then copied in behind its header and all its buffers are
+ * returned with one used index update.  Every payload byte is copied once
+ * in user space, through the device's buffer: the same code for normal and
+ * Device-memory windows, and the guest cannot change a frame after it was
+ * checked.
+ */
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm/net.h"
+
+static bool net_live(struct virtio_net *n)
+{
+	return mmio_live(&n->mmio);
+}
+
+/* ---- TX: guest -> backend ------------------------------------------------ */
+
+/* What is left of one handler call's work (NET_TX_BUDGET_*). */
+struct net_budget {
+	unsigned int bufs;
+	size_t bytes;
+};
+
+static void net_tx_drop(struct virtio_net *n, const char *why, size_t len)
+{
+	n->c.tx_dropped++;
+	dm_log_rl(&n->mmio.rl, "%s: TX frame dropped: %s (chain of %zu bytes)", n->mmio.name, why,
+		  len);
+}
+
+/*
+ * Check the header and the frame length of the held chain, copy the frame
+ * out.  Return: its length, or 0 when it was dropped (counted).
+ */
+static size_t net_tx_take(struct virtio_net *n)
+{
+	const struct vq_chain *c = &n->tx_chain;
+	struct virtio_net_hdr_v1 hdr;
+	size_t len;
+
+	if (c->out_len < NET_HDR_LEN) {
+		net_tx_drop(n, "shorter than the header", c->out_len);
+		return 0;
+	}
+	/* copy first: the guest may change the header under us */
+	window_iov_read(n->mmio.win, c->iov, c->n_out, 0, &hdr, sizeof(hdr));
+	/*
+	 * §5.1.6.2: without CSUM negotiated the driver does not set
+	 * NEEDS_CSUM, without HOST_TSO4/6 or UFO gso_type is NONE; other flag bits
+	 * are ignored (§5.1.6.2.2), and so are hdr_len, gso_size, the csum
+	 * fields and num_buffers, which mean nothing without those features.
+	 */
+	if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		net_tx_drop(n, "NEEDS_CSUM without VIRTIO_NET_F_CSUM", c->out_len);
+		return 0;
+	}
+	if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		net_tx_drop(n, "GSO without VIRTIO_NET_F_HOST_TSO*", c->out_len);
+		return 0;
+	}
+	len = c->out_len - NET_HDR_LEN;
+	if (len < ETH_HLEN || len > n->frame_max) {
+		net_tx_drop(n, len < ETH_HLEN ? "runt frame" : "frame above the MTU", c->out_len);
+		return 0;
+	}
+	window_iov_read(n->mmio.win, c->iov, c->n_out, NET_HDR_LEN, n->buf, len);
+	return len;
+}
+
+/* Send the held chain's frame.  Return: false if the backend is full. */
+static bool net_tx_send(struct virtio_net *n)
+{
+	size_t len = net_tx_take(n);
+
+	if (!len)
+		return true;
+	if (netdev_send(n->nd, n->buf, len) == -EAGAIN)
+		return false; /* copied again when write_ready comes */
+	n->c.tx_packets++;
+	n->c.tx_bytes += len;
+	return true;
+}
+
+/* Pop the next TX chain.  Return: true if one is held now. */
+static bool net_tx_pop(struct virtio_net *n, struct virtqueue *vq, struct net_budget *b)
+{
+	struct vq_chain *c = &n->tx_chain;
+	unsigned int cost;
+
+	if (mmio_vq_pop(&n->mmio, vq, c, "transmitq") <= 0)
+		return false;
+	if (c->n_in) {
+		mmio_needs_reset(&n->mmio, "transmitq buffer writable", -EINVAL);
+		return false;
+	}
+	n->tx_held = true;
+	/* every chain costs one buffer at least: zero-length ones are bounded too */
+	cost = c->n_out ? c->n_out : 1;
+	b->bufs -= cost < b->bufs ? cost : b->bufs;
+	b->bytes -= c->out_len < b->bytes ? c->out_len : b->bytes;
+	return true;
+}
+
+/*
+ * Send TX chains until the ring is empty, the backend is full or the
+ * budget is spent; in the last case the rest is deferred to a later loop
+ * turn, so a frontend that refills its ring as fast as we drain it gets
+ * its share and no more.  A frame goes whole or not at all.
+ */
+static void net_tx(struct virtio_net *n)
+{
+	struct virtio_mmio *m = &n->mmio;
+	struct virtqueue *vq = mmio_vq(m, NET_TXQ);
+	struct net_budget b = { NET_TX_BUDGET_BUFS, NET_TX_BUDGET_BYTES };
+	bool pushed = false;
+
+	if (!vq || !net_live(n) || n->tx_blocked)
+		return;
+	while (!m->broken) {
+		if (!n->tx_held) {
+			if (!b.bufs || !b.bytes) {
+				mmio_defer(m, NET_TXQ);
+				break;
+			}
+			if (!net_tx_pop(n, vq, &b))
+				break;
+		}
+		if (!net_tx_send(n)) {
+			n->tx_blocked = true;
+			break;
+		}
+		n->tx_held = false;
+		/* §2.7.8: len counts bytes written into the buffer: none. */
+		vq_push(vq, n->tx_chain.head, 0);
+		pushed = true;
+	}
+	if (pushed)
+		mmio_used_notify(m, vq);
+}
+
+/* The backend can take frames again (or lost its peer: they are dropped). */
+static void net_tx_resume(void *opaque)
+{
+	struct virtio_net *n = opaque;
+
+	if (!n->tx_blocked)
+		return;
+	n->tx_blocked = false;
+	net_tx(n);
+}
+
+/* ---- RX: backend -> guest ------------------------------------------------ */
+
+static bool net_rx_can(struct virtio_net *n)
+{
+	return net_live(n) && !n->rx_starved && n->nd->fd >= 0 && mmio_vq(&n->mmio, NET_RXQ);
+}
+
+static void net_rx_update(struct virtio_net *n)
+{
+	netdev_read_enable(n->nd, net_rx_can(n));
+}
+
+static struct vq_chain *net_held(struct virtio_net *n, unsigned int i)
+{
+	return &n->rx_held[(n->held_first + i) % NET_RX_HELD];
+}
+
+static void net_held_forget(struct virtio_net *n)
+{
+	n->held_first = n->n_held = 0;
+	n->held_len = 0;
+}
+
+/*
+ * Pop receive chains until they can hold the largest frame (with
+ * MRG_RXBUF; one chain without, §5.1.6.3) or no more may be held.
+ * Return: 1 ready, 0 the ring ran dry, negative: the device is broken.
+ */
+static int net_rx_gather(struct virtio_net *n, struct virtqueue *vq)
+{
+	size_t need = n->mrg ? NET_HDR_LEN + n->frame_max : 1;
+	unsigned int cap = n->mrg ? NET_RX_HELD : 1;
+
+	if (cap > vq->num)
+		cap = vq->num;
+	while (n->held_len < need && n->n_held < cap) {
+		struct vq_chain *c = net_held(n, n->n_held);
+		int r = mmio_vq_pop(&n->mmio, vq, c, "receiveq");
+
+		if (r <= 0)
+			return r;
+		if (c->n_out) {
+			mmio_needs_reset(&n->mmio, "receiveq buffer device-readable", -EINVAL);
+			return -EINVAL;
+		}
+		/* §5.1.6.3.1: each buffer holds a header at least */
+		if (c->in_len < NET_HDR_LEN) {
+			mmio_needs_reset(&n->mmio, "receiveq buffer shorter than the header",
+					 -EINVAL);
+			return -EINVAL;
+		}
+		n->n_held++;
+		n->held_len += c->in_len;
+	}
+	return 1;
+}
+
+static void net_rx_drop(struct virtio_net *n, const char *why, size_t len)
+{
+	n->c.rx_dropped++;
+	dm_log_rl(&n->mmio.rl, "%s: RX frame of %zu bytes dropped: %s", n->mmio.name, len, why);
+}
+
+/*
+ * Copy header + frame (n->buf, @total bytes) into as many held chains as it
+ * takes, filling each but the last (§5.1.6.4), and return them all at once.
+ * Return: false if the held chains cannot hold it.
+ */
+static bool net_rx_deliver(struct virtio_net *n, struct virtqueue *vq, size_t total)
+{
+	struct vring_used_elem used[NET_RX_HELD];
+	struct virtio_net_hdr_v1 hdr = { 0 };
+	size_t room = 0, off = 0;
+	unsigned int k, i;
+
+	for (k = 0; k < n->n_held && room < total; k++)
+		room += net_held(n, k)->in_len;
+	if (room < total)
+		return false;
+	/* §5.1.6.4: num_buffers is 1 unless MRG_RXBUF spreads the frame */
+	hdr.num_buffers = htole16((uint16_t)k);
+	memcpy(n->buf, &hdr, sizeof(hdr));
+	for (i = 0; i < k; i++) {
+		const struct vq_chain *c = net_held(n, i);
+		size_t len = window_iov_write(n->mmio.win, c->iov + c->n_out, c->n_in, 0,
+					      n->buf + off, total - off);
+
+		used[i].id = c->head;
+		used[i].len = (uint32_t)len;
+		off += len;
+		n->held_len -= c->in_len;
+	}
+	vq_push_n(vq, used, k);
+	n->held_first = (n->held_first + k) % NET_RX_HELD;
+	n->n_held -= k;
+	return true;
+}
+
+/*
+ * One frame from the backend into the guest.
+ * Return: true if a frame was taken (delivered or dropped), false to stop.
+ */
+static bool net_rx_one(struct virtio_net *n, struct virtqueue *vq, bool *pushed)
+{
+	int r = net_rx_gather(n, vq);
+	ssize_t len;
+
+	if (r <= 0) {
+		/* no guest buffers: leave the frames in the backend */
+		n->rx_starved = !r;
+		return false;
+	}
+	len = netdev_recv(n->nd, n->buf + NET_HDR_LEN, NET_FRAME_BUF);
+	if (len < 0)
+		return false;
+	if ((size_t)len < ETH_HLEN || (size_t)len > n->frame_max) {
+		net_rx_drop(n, (size_t)len < ETH_HLEN ? "runt" : "above the MTU", (size_t)len);
+		return true;
+	}
+	if (!net_rx_deliver(n, vq, NET_HDR_LEN + (size_t)len)) {
+		net_rx_drop(n, "guest buffers too small", (size_t)len);
+		return true;
+	}
+	n->c.rx_packets++;
+	n->c.rx_bytes += (size_t)len;
+	*pushed = true;
+	return true;
+}
+
+/* The backend has frames: take a bounded batch (fairness), then come back. */
+static void net_rx_pump(void *opaque)
+{
+	struct virtio_net *n = opaque;
+	unsigned int budget;
+	bool pushed = false;
+
+	for (budget = NET_RX_BUDGET; budget && net_rx_can(n); budget--)
+		if (!net_rx_one(n, mmio_vq(&n->mmio, NET_RXQ), &pushed))
+			break;
+	if (pushed)
+		mmio_used_notify(&n->mmio, mmio_vq(&n->mmio, NET_RXQ));
+	net_rx_update(n);
+}
+
+static void net_link(void *opaque, bool up)
+{
+	struct virtio_net *n = opaque;
+
+	n->config.status = htole16(up ? VIRTIO_NET_S_LINK_UP : 0);
+	/* §5.1.4.2: a status change is a configuration change */
+	mmio_config_changed(&n->mmio);
+	net_rx_update(n);
+}
+
+/* ---- virtio_dev_ops -------------------------------------------------------- */
+
+static int net_features_ok(void *dev, uint64_t features)
+{
+	struct virtio_net *n = dev;
+
+	n->mrg = features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	return 0;
+}
+
+static void net_driver_ok(void *dev)
+{
+	struct virtio_net *n = dev;
+
+	n->rx_starved = false;
+	net_tx(n);
+	net_rx_update(n);
+}
+
+static void net_notify(void *dev, unsigned int q)
+{
+	struct virtio_net *n = dev;
+
+	if (q == NET_TXQ) {
+		net_tx(n);
+		return;
+	}
+	n->rx_starved = false;
+	net_rx_update(n);
+}
+
+static void net_reset(void *dev)
+{
+	struct virtio_net *n = dev;
+
+	n->tx_held = n->tx_blocked = false;
+	n->rx_starved = false;
+	n->mrg = false;
+	net_held_forget(n);
+	netdev_read_enable(n->nd, false);
+}
+
+/*
+ * Restorable state (dm/mmio.h "state"): what the rings do not say.  Chains
+ * popped and not returned are popped again by the next model: a TX frame
+ * the backend had not taken is sent then (whole), one it had taken is sent
+ * once more; an RX frame is written and returned in one call, so none is
+ * half delivered.  The MAC is kept to refuse a model that would change the
+ * frontend's address under it.
+ */
+struct net_saved {
+	uint8_t mac[ETH_ALEN];
+	uint16_t flags; /* reserved, 0 */
+	struct net_counters c;
+};
+
+_Static_assert(sizeof(struct net_saved) == 8 + 6 * 8, "net_saved has no holes");
+
+static size_t net_save(void *dev, void *buf, size_t len)
+{
+	struct virtio_net *n = dev;
+	struct net_saved st;
+
+	if (len < sizeof(st))
+		return 0;
+	memset(&st, 0, sizeof(st));
+	memcpy(st.mac, n->config.mac, ETH_ALEN);
+	st.c = n->c;
+	memcpy(buf, &st, sizeof(st));
+	return sizeof(st);
+}
+
+static int net_load(void *dev, const void *buf, size_t len)
+{
+	struct virtio_net *n = dev;
+	struct net_saved st;
+
+	if (len != sizeof(st))
+		return -EINVAL;
+	memcpy(&st, buf, sizeof(st));
+	if (st.flags || memcmp(st.mac, n->config.mac, ETH_ALEN))
+		return -EINVAL;
+	n->c = st.c;
+	return 0;
+}
+
+static const struct virtio_dev_ops net_ops = {
+	.features_ok = net_features_ok,
+	.driver_ok = net_driver_ok,
+	.notify = net_notify,
+	.reset = net_reset,
+	.save = net_save,
+	.load = net_load,
+};
+
+static uint64_t net_features(const struct net_opts *o)
+{
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+		     (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_NET_F_MAC) |
+		     (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU) |
+		     (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+
+	if (o->access_platform)
+		f |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	return f;
+}
+
+struct virtio_net *net_new(const struct net_opts *o, struct netdev *nd)
+{
+	struct netdev_fe fe = {
+		.read_ready = net_rx_pump,
+		.write_ready = net_tx_resume,
+		.link = net_link,
+	};
+	struct virtio_net *n;
+
+	if (!nd || o->mtu < NET_MTU_MIN || o->mtu > NET_MTU_MAX || (o->mac[0] & 1))
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->rx_held = calloc(NET_RX_HELD, sizeof(*n->rx_held));
+	n->buf = malloc(NET_HDR_LEN + NET_FRAME_BUF);
+	if (!n->rx_held || !n->buf)
+		goto err;
+	n->nd = nd;
+	n->frame_max = (size_t)o->mtu + ETH_HLEN + NET_VLAN_HLEN;
+	memcpy(n->config.mac, o->mac, ETH_ALEN);
+	n->config.status = htole16(nd->link_up ? VIRTIO_NET_S_LINK_UP : 0);
+	n->config.max_virtqueue_pairs = htole16(1);
+	n->config.mtu = htole16(o->mtu);
+	if (mmio_init(&n->mmio, o->id[0] ? o->id : "virtio-net", VIRTIO_ID_NET, &net_ops, n,
+		      NET_NQUEUES, NET_QUEUE_SIZE, net_features(o), (const uint8_t *)&n->config,
+		      NET_CONFIG_LEN))
+		goto err;
+	/* Under a restricted DMA pool the window is all the device sees. */
+	if (o->access_platform)
+		n->mmio.required_features |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	fe.opaque = n;
+	netdev_set_fe(nd, &fe);
+	return n;
+err:
+	free(n->buf);
+	free(n->rx_held);
+	free(n);
+	return NULL;
+}
+
+void net_free(struct virtio_net *n)
+{
+	if (!n)
+		return;
+	netdev_read_enable(n->nd, false);
+	netdev_set_fe(n->nd, &(struct netdev_fe){ 0 });
+	mmio_fini(&n->mmio);
+	free(n->buf);
+	free(n->rx_held);
+	free(n);
+}
+
+/* FNV-1a of the name: stable across runs and builds. */
+void net_default_mac(const char *name, uint8_t mac[ETH_ALEN])
+{
+	uint64_t h = 14695981039346656037ULL;
+	unsigned int i;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 1099511628211ULL;
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	/* IEEE 802: bit 0 of the first octet is group, bit 1 local */
+	mac[0] = (uint8_t)((mac[0] & ~1U) | 2U);
+}
+
+int net_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
+{
+	unsigned int i;
+
+	/* exactly xx:xx:xx:xx:xx:xx, no signs, blanks or 0x that sscanf allows */
+	if (strlen(s) != 3 * ETH_ALEN - 1)
+		return -EINVAL;
+	for (i = 0; i < 3 * ETH_ALEN - 1; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = (uint8_t)strtoul(s + 3 * i, NULL, 16);
+	return (mac[0] & 1) ? -EINVAL : 0;
+}
