@@ -73,6 +73,13 @@ def host_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def host_cpu_load(pid, seconds):
+    """The share of one host CPU process @pid uses over the next @seconds."""
+    c0, t0 = host_cpu_seconds(pid), time.monotonic()
+    time.sleep(seconds)
+    return (host_cpu_seconds(pid) - c0) / (time.monotonic() - t0)
+
+
 class Console:
     """One guest console reached through a connected unix socket.
 

@@ -43,13 +43,19 @@ def tags(vm):
     return f"F{n}UP", f"B{n}DN"
 
 
+def shells_raw_hvc(q):
+    """The backend's shell and the frontends', whose hvc0 is open raw on fd 3
+    before any byte arrives."""
+    sh = vm_shells(q)
+    fes = {vm: sh[vm] for vm in DEVICES}
+    for fe in fes.values():
+        open_hvc(fe)
+    return sh["backend"], fes
+
+
 def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
     with boot_reference(ctx) as q:
-        sh = vm_shells(q)
-        be = sh["backend"]
-        fes = {vm: sh[vm] for vm in DEVICES}
-        for fe in fes.values():
-            open_hvc(fe)
+        be, fes = shells_raw_hvc(q)
         kill_dm(be)
         args = ""
         for vm, name in DEVICES.items():
@@ -114,11 +120,7 @@ def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
 
 def test_soak_both_frontends_both_ways(ctx):
     with boot_reference(ctx) as q:
-        sh = vm_shells(q)
-        be = sh["backend"]
-        fes = {vm: sh[vm] for vm in DEVICES}
-        for fe in fes.values():
-            open_hvc(fe)
+        be, fes = shells_raw_hvc(q)
         log = be.run("cat /run/bulkhead-dm.log")
         ptys = {vm: re.search(rf"redirected to (/dev/pts/\d+) \(label {name}\)", log)
                 for vm, name in DEVICES.items()}

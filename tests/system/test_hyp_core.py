@@ -5,11 +5,10 @@ config expects (configs/test-*.c), then reads the consoles: UART0 carries the
 hypervisor log and the first VM, the pci-serial "ser1" the second VM.
 """
 
-import os
 import re
 import time
 
-from harness import Qemu, check
+from harness import Qemu, check, host_cpu_load
 
 VM0_PA = 0x50000000
 VM1_PA = 0x52000000
@@ -189,18 +188,10 @@ def test_image_beyond_ram_stops_only_that_vm(ctx):
         check("panic" not in u0.output().lower(), "the hypervisor went down:\n" + u0.output())
 
 
-def _cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def test_idle_guest_and_off_vcpu_do_not_spin(ctx):
     """A guest in WFI, a vCPU never started and two unused CPUs: QEMU stays near idle."""
     with boot(ctx, "test-idle", [("idle", VM0_PA)], serials=(), smp=4) as q:
         q.con("uart0").expect(r"idle: sleeping in wfi", timeout=20)
         time.sleep(0.5)
-        c0, t0 = _cpu_seconds(q.proc.pid), time.monotonic()
-        time.sleep(3)
-        c1, t1 = _cpu_seconds(q.proc.pid), time.monotonic()
-        load = (c1 - c0) / (t1 - t0)
+        load = host_cpu_load(q.proc.pid, 3)
         check(load < 0.10, f"QEMU used {load:.0%} of a CPU while every vCPU was idle")

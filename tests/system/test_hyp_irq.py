@@ -8,11 +8,10 @@ Images: build/hyp/test-irq-*/bulkhead.bin (configs/test-irq-*.c) with
 build/guest/baremetal/irq_*.bin loaded where the config expects them.
 """
 
-import os
 import re
 import time
 
-from harness import Qemu, TestFailure, check
+from harness import Qemu, TestFailure, check, host_cpu_load
 
 VM0_PA = 0x50000000
 VM1_PA = 0x52000000
@@ -107,12 +106,6 @@ def test_uart_rx_irq_reaches_owner_only(ctx):
         no_stop(u0.output())
 
 
-def _cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def test_stopped_vm_with_pending_irqs_does_not_spin(ctx):
     """A VM stopped with PPI 27 and an SGI pending in its LRs: its pCPU sleeps."""
     with boot(ctx, "test-irq-fault", [("irq_fault", VM0_PA), ("idle", VM1_PA)],
@@ -122,10 +115,7 @@ def test_stopped_vm_with_pending_irqs_does_not_spin(ctx):
         u0.expect(r"irq_fault: timer fired, faulting now", timeout=20)
         u0.expect(r"bulkhead: vm faulty stopped", timeout=20)
         time.sleep(0.5)
-        c0, t0 = _cpu_seconds(q.proc.pid), time.monotonic()
-        time.sleep(3)
-        c1, t1 = _cpu_seconds(q.proc.pid), time.monotonic()
-        load = (c1 - c0) / (t1 - t0)
+        load = host_cpu_load(q.proc.pid, 3)
         check(load < 0.10, f"QEMU used {load:.0%} of a CPU after the VM stopped")
         check("FAIL" not in u0.output(), u0.output())
         check(q.running(), "the machine went off although sleepy still runs")

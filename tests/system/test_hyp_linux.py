@@ -13,15 +13,9 @@ tools/dtgen (build/dt/test-linux/).
 
 import time
 
-from harness import Qemu, Shell, TestFailure, dt_loaders, dt_smp, host_cpu_seconds
+from harness import Qemu, Shell, TestFailure, dt_loaders, dt_smp, host_cpu_load
 
 CONFIG = "test-linux"
-
-
-def _cpu_load(pid, seconds):
-    c0, t0 = host_cpu_seconds(pid), time.monotonic()
-    time.sleep(seconds)
-    return (host_cpu_seconds(pid) - c0) / (time.monotonic() - t0)
 
 
 def test_linux_vm_boots_smp_and_powers_off(ctx):
@@ -45,7 +39,7 @@ def test_linux_vm_boots_smp_and_powers_off(ctx):
             raise TestFailure(f"no UART interrupt line:\n{out}")
         # an idle Linux VM (WFI trapped, timer-driven wake-ups) costs ~no host CPU
         time.sleep(1)
-        load = _cpu_load(q.proc.pid, 3)
+        load = host_cpu_load(q.proc.pid, 3)
         if load > 0.10:
             raise TestFailure(f"QEMU used {load:.0%} of a CPU while Linux was idle")
         con.send_line("poweroff -f")
