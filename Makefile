@@ -58,11 +58,13 @@ system-test: deps
 # Figures, not pass/fail: device model throughput on the host, then the reference
 # system against QEMU's own virtconsole side by side (remote I/O, boot time, idle
 # CPU; BENCH_RUNS boots of each, default 3): table, $(BUILD)/bench/rio.json and
-# rio.svg (docs/performance.md).
+# rio.svg (docs/performance.md); last the hypervisor's own boot time
+# ($(BUILD)/bench/hyp-boot.json, docs/hypervisor.md).
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory bench-dm
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 
 # Both frontends stream both ways through the reference system's ptys for
 # SOAK_SECONDS (default 600; make test runs the same test for 60 s), every
