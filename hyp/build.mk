@@ -26,10 +26,11 @@ $(HYP_OUT)/$(1)/config.o: configs/$(1).c $(HYP_OUT)/$(1)/cfgcheck.ok
 	@mkdir -p $(HYP_OUT)/$(1)
 	$(CROSS_CC) $(HYP_CFLAGS) $(DEPFLAGS) -c configs/$(1).c -o $(HYP_OUT)/$(1)/config.o
 
-# the checker names the VM and the field; its failure stops the build
+# the checker names the VM and the field; its failure stops the build.  It
+# also writes the config's memory map for tests and scripts (layout).
 $(HYP_OUT)/$(1)/cfgcheck.ok: $(BUILD)/tools/cfgcheck/$(1)/cfgcheck
 	@mkdir -p $(HYP_OUT)/$(1)
-	$(BUILD)/tools/cfgcheck/$(1)/cfgcheck
+	$(BUILD)/tools/cfgcheck/$(1)/cfgcheck --layout $(HYP_OUT)/$(1)/layout
 	@touch $(HYP_OUT)/$(1)/cfgcheck.ok
 
 $(HYP_OUT)/$(1)/bulkhead.elf: $(HYP_OBJS) $(HYP_OUT)/$(1)/config.o $(HYP_LDS)

@@ -20,18 +20,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from harness import Ctx, Qemu  # noqa: E402
+from harness import Ctx, boot_baremetal  # noqa: E402
 
 CONFIG = "test-two-vms"
-# where configs/test-two-vms.c puts alpha's and beta's RAM (they run in place)
-VM_PA = (0x50000000, 0x52000000)
 
 
 def one_run(ctx, i):
-    hello = ctx.out("guest", "baremetal", "hello.bin")
-    q = Qemu(ctx, kernel=ctx.out("hyp", CONFIG, "bulkhead.bin"), smp=2, mem="1G",
-             consoles=["uart0"], pci_serials=["ser1"], loaders=[(hello, pa) for pa in VM_PA],
-             name=f"boot-{i}")
+    q = boot_baremetal(ctx, CONFIG, ["hello", "hello"], serials=["ser1"], name=f"boot-{i}")
     t0 = time.monotonic()
     with q:
         u0 = q.con("uart0")

@@ -66,6 +66,63 @@ def dt_smp(ctx, config):
         return int(f.read())
 
 
+class Layout:
+    """A config's memory map as tools/cfgcheck wrote it (BUILD/hyp/CONFIG/layout,
+    docs/config.md "Layout file"): addresses and INTIDs come from the config,
+    never retyped in a test."""
+
+    def __init__(self, ctx, config):
+        self.vms, self.mem, self.images, self.devices, self.virtio = {}, {}, {}, {}, {}
+        with open(ctx.out("hyp", config, "layout")) as f:
+            for line in f:
+                w = line.split()
+                if w[0] == "vm":
+                    self.vms[w[1]] = self._fields(w[2:])
+                elif w[0] in ("mem", "image"):
+                    getattr(self, "mem" if w[0] == "mem" else "images")[(w[1], int(w[2]))] = \
+                        self._fields(w[3:])
+                elif w[0] == "device":
+                    self.devices[(w[1], w[2])] = self._fields(w[3:])
+                elif w[0] == "virtio":
+                    self.virtio[w[1]] = self._fields(w[2:])
+
+    @staticmethod
+    def _fields(words):
+        out = {}
+        for k, v in zip(words[::2], words[1::2]):
+            try:
+                out[k] = int(v, 0)
+            except ValueError:
+                out[k] = v
+        return out
+
+    def entry_pa(self, vm):
+        """Where @vm's first instruction is in host-physical memory."""
+        return self.vms[vm]["entry_pa"]
+
+    def load_pa(self, vm):
+        """Where QEMU loads @vm's program: the source of its kernel image if the
+        config copies one (BH_IMAGE_KERNEL = 1), else where it runs in place."""
+        for (name, _), img in self.images.items():
+            if name == vm and img["kind"] == 1:
+                return img["load_pa"]
+        return self.entry_pa(vm)
+
+    def loaders(self, ctx, programs):
+        """(file, address) pairs placing bare-metal guest @programs (names in
+        BUILD/guest/baremetal/, one per VM in config order, None for none)."""
+        return [(ctx.out("guest", "baremetal", f"{p}.bin"), self.load_pa(vm))
+                for vm, p in zip(self.vms, programs) if p]
+
+
+def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu"):
+    """QEMU running @config's hypervisor with bare-metal guest @programs placed
+    where the config wants them (Layout.loaders()), UART0 and @serials."""
+    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
+                consoles=["uart0"], pci_serials=list(serials),
+                loaders=Layout(ctx, config).loaders(ctx, programs), name=name)
+
+
 def host_cpu_seconds(pid):
     """User + system CPU seconds a host process has used (proc(5) stat fields 14, 15)."""
     with open(f"/proc/{pid}/stat") as f:

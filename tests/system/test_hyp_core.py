@@ -8,22 +8,14 @@ hypervisor log and the first VM, the pci-serial "ser1" the second VM.
 import re
 import time
 
-from harness import Qemu, check, host_cpu_load
+from harness import boot_baremetal, check, host_cpu_load
 
-VM0_PA = 0x50000000
-VM1_PA = 0x52000000
-
-
-def boot(ctx, config, images, serials=("ser1",), smp=2, mem="1G"):
-    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
-                consoles=["uart0"], pci_serials=list(serials),
-                loaders=[(ctx.out("guest", "baremetal", f"{img}.bin"), pa) for img, pa in images])
 
 
 
 def test_two_vms_print_side_by_side(ctx):
     """alpha on CPU 0 prints on UART0, beta on CPU 1 on pci-serial; both power off."""
-    with boot(ctx, "test-two-vms", [("hello", VM0_PA), ("hello", VM1_PA)]) as q:
+    with boot_baremetal(ctx, "test-two-vms", ["hello", "hello"], serials=("ser1",)) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         u0.expect(r"bulkhead: config \"test-two-vms\": 2 VMs", timeout=20)
         u0.expect(r"vm0 hello, el1", timeout=20)
@@ -55,7 +47,7 @@ def test_two_vms_print_side_by_side(ctx):
 
 def test_rogue_write_stops_only_offender(ctx):
     """rogue stores outside its memory: stopped with one log line; alpha goes on."""
-    with boot(ctx, "test-fault", [("hello", VM0_PA), ("rogue", VM1_PA)],
+    with boot_baremetal(ctx, "test-fault", ["hello", "rogue"],
               serials=("ser1", "ser2")) as q:
         u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
         s1.expect(r"rogue: writing 0x60000000", timeout=20)
@@ -76,7 +68,7 @@ def test_rogue_write_stops_only_offender(ctx):
 
 def test_canary_read_stops_thief(ctx):
     """thief reads the victim's PA as an IPA: stopped, never sees the canary."""
-    with boot(ctx, "test-canary", [("canary", VM0_PA), ("canary", VM1_PA)],
+    with boot_baremetal(ctx, "test-canary", ["canary", "canary"],
               serials=("ser1", "ser2")) as q:
         u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
         s2.expect(r"victim: canary 0x5ca1ab1ec0ffee42 placed", timeout=20)
@@ -91,7 +83,7 @@ def test_canary_read_stops_thief(ctx):
 
 def test_psci_cpu_on_second_vcpu(ctx):
     """A 2-vCPU VM: PSCI VERSION/FEATURES, CPU_ON, ALREADY_ON/INVALID, AFFINITY_INFO, CPU_OFF."""
-    with boot(ctx, "test-smp", [("smp", VM0_PA)], serials=()) as q:
+    with boot_baremetal(ctx, "test-smp", ["smp"], serials=()) as q:
         u0 = q.con("uart0")
         u0.expect(r"smp: psci version 0x10001, features\(CPU_ON\) 0, smc version 0x10001",
                   timeout=20)
@@ -111,7 +103,7 @@ def test_psci_cpu_on_second_vcpu(ctx):
 
 def test_fault_stops_every_vcpu_of_the_vm(ctx):
     """vCPU 0 faults while vCPU 1 prints: both stop; the other VM goes on."""
-    with boot(ctx, "test-smp-fault", [("smp", VM0_PA), ("hello", VM1_PA)], smp=3,
+    with boot_baremetal(ctx, "test-smp-fault", ["smp", "hello"], smp=3,
               serials=("ser1", "ser2")) as q:
         u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
         s2.expect(r"smp: cpu1 alive 3\b", timeout=20)
@@ -128,7 +120,7 @@ def test_fault_stops_every_vcpu_of_the_vm(ctx):
 
 def test_unsupported_sysreg_stops_only_offender(ctx):
     """rogue writes ICC_SGI0R_EL1 (trapped, not emulated): stopped; alpha goes on."""
-    with boot(ctx, "test-fault-sysreg", [("hello", VM0_PA), ("rogue", VM1_PA)],
+    with boot_baremetal(ctx, "test-fault-sysreg", ["hello", "rogue"],
               serials=("ser1", "ser2")) as q:
         u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
         s1.expect(r"rogue: writing ICC_SGI0R_EL1", timeout=20)
@@ -142,7 +134,7 @@ def test_unsupported_sysreg_stops_only_offender(ctx):
 
 def test_system_reset_restarts_only_that_vm(ctx):
     """SYSTEM_RESET: phoenix restarts from a fresh image copy; bystander keeps ticking."""
-    with boot(ctx, "test-reset", [("reset", 0x58000000), ("hello", VM1_PA)]) as q:
+    with boot_baremetal(ctx, "test-reset", ["reset", "hello"], serials=("ser1",)) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         u0.expect(r"reset: first life, data=2, resetting", timeout=20)
         before = s1.output().count("vm1 tick")
@@ -160,7 +152,7 @@ def test_cpu_on_racing_system_reset_starts_nothing(ctx):
     """configs/test-reset-race.c: 30 resets of a 3-vCPU VM while one vCPU calls
     CPU_ON for another: no vCPU started by a CPU_ON of one life runs in the
     next (the hypervisor refuses CPU_ON once a reset has begun)."""
-    with boot(ctx, "test-reset-race", [("reset_race", 0x58000000)], serials=(), smp=3) as q:
+    with boot_baremetal(ctx, "test-reset-race", ["reset_race"], serials=(), smp=3) as q:
         u0 = q.con("uart0")
         u0.expect(r"reset_race: life 1", timeout=20)
         m = u0.expect(r"reset_race: lives=(\d+) strays=(\d+) hammer_runs=(\d+)", timeout=120)
@@ -178,7 +170,7 @@ def test_image_beyond_ram_stops_only_that_vm(ctx):
     """QEMU started with RAM that ends before phoenix's image source (0x58000000;
     -m 320M: RAM 0x40000000-0x54000000): phoenix is not started, with one line,
     before anything is copied; the bystander runs to its end."""
-    with boot(ctx, "test-reset", [("hello", VM1_PA)], mem="320M") as q:
+    with boot_baremetal(ctx, "test-reset", [None, "hello"], mem="320M", serials=("ser1",)) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         u0.expect(r"bulkhead: vm phoenix not started: images\[0\] load_pa is not in RAM",
                   timeout=20)
@@ -190,7 +182,7 @@ def test_image_beyond_ram_stops_only_that_vm(ctx):
 
 def test_idle_guest_and_off_vcpu_do_not_spin(ctx):
     """A guest in WFI, a vCPU never started and two unused CPUs: QEMU stays near idle."""
-    with boot(ctx, "test-idle", [("idle", VM0_PA)], serials=(), smp=4) as q:
+    with boot_baremetal(ctx, "test-idle", ["idle"], serials=(), smp=4) as q:
         q.con("uart0").expect(r"idle: sleeping in wfi", timeout=20)
         time.sleep(0.5)
         load = host_cpu_load(q.proc.pid, 3)

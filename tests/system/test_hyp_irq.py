@@ -11,16 +11,8 @@ build/guest/baremetal/irq_*.bin loaded where the config expects them.
 import re
 import time
 
-from harness import Qemu, TestFailure, check, host_cpu_load
+from harness import TestFailure, boot_baremetal, check, host_cpu_load
 
-VM0_PA = 0x50000000
-VM1_PA = 0x52000000
-
-
-def boot(ctx, config, images, serials=(), smp=2):
-    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem="1G",
-                consoles=["uart0"], pci_serials=list(serials),
-                loaders=[(ctx.out("guest", "baremetal", f"{img}.bin"), pa) for img, pa in images])
 
 
 
@@ -30,7 +22,7 @@ def no_stop(text):
 
 def test_vtimer_rate(ctx):
     """100 Hz of CNTV for 2 s of counter time: 200 PPI 27 interrupts +-20%."""
-    with boot(ctx, "test-irq-timer", [("irq_timer", VM0_PA)], smp=1) as q:
+    with boot_baremetal(ctx, "test-irq-timer", ["irq_timer"], smp=1) as q:
         u0 = q.con("uart0")
         u0.expect(r"irq_timer: start", timeout=20)
         m = u0.expect(r"irq_timer: ticks=(\d+) expected=(\d+) other=(\d+)", timeout=30)
@@ -47,7 +39,7 @@ def test_vtimer_rate(ctx):
 def test_cpu_on_and_sgi_ping_pong(ctx):
     """vCPU 0 starts vCPU 1 (PSCI CPU_ON); 200 SGI round trips, one IRM broadcast,
     then a burst of 7 SGIs: more pending than the 4 list registers."""
-    with boot(ctx, "test-irq-sgi", [("irq_sgi", VM0_PA)]) as q:
+    with boot_baremetal(ctx, "test-irq-sgi", ["irq_sgi"]) as q:
         u0 = q.con("uart0")
         u0.expect(r"irq_sgi: cpu1 up", timeout=20)
         m = u0.expect(r"irq_sgi: rounds=(\d+) pings=(\d+) pongs=(\d+) bad=(\d+) bcast=(\d+) "
@@ -83,7 +75,7 @@ def _wait_rx(con, want, timeout=20):
 
 def test_uart_rx_irq_reaches_owner_only(ctx):
     """VM a owns UART0 (INTID 33), VM b the pci-serial (INTID 36)."""
-    with boot(ctx, "test-irq-uart", [("irq_uart", VM0_PA), ("irq_uart", VM1_PA)],
+    with boot_baremetal(ctx, "test-irq-uart", ["irq_uart", "irq_uart"],
               serials=["ser1"]) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         u0.expect(r"irq_uart: ready intid=33", timeout=20)
@@ -108,7 +100,7 @@ def test_uart_rx_irq_reaches_owner_only(ctx):
 
 def test_stopped_vm_with_pending_irqs_does_not_spin(ctx):
     """A VM stopped with PPI 27 and an SGI pending in its LRs: its pCPU sleeps."""
-    with boot(ctx, "test-irq-fault", [("irq_fault", VM0_PA), ("idle", VM1_PA)],
+    with boot_baremetal(ctx, "test-irq-fault", ["irq_fault", "idle"],
               serials=["ser1"]) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         s1.expect(r"idle: sleeping in wfi", timeout=20)

@@ -10,14 +10,12 @@ import re
 import time
 
 from consoles import CONSOLES, answers, boot_reference, vm_shells
-from harness import Shell, check
+from harness import Layout, Shell, check
 
 CONFIG = "reference"
 # console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
 VCPUS = {"backend": 2, "frontend1": 1, "frontend2": 1}
 BOOT_TIMEOUT = 120
-# A physical address of the backend's RAM (configs/reference.c BACKEND_PA).
-BACKEND_PA = 0x50000000
 
 
 def silent(q, label, vm, wait=3.0):
@@ -84,14 +82,15 @@ def test_frontend2_devmem_of_unmapped_ipa_is_stopped(ctx):
     stage 2 maps nothing there (no IPA of a VM reaches another VM's RAM), so
     this is an access to an unmapped IPA, not to the backend's memory: it is
     stopped with one log line naming that IPA; the others go on."""
+    backend_pa = Layout(ctx, CONFIG).mem[("backend", 0)]["pa"]
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         answers(sh["frontend2"], "frontend2")
-        q.con("serial2").send_line(f"devmem {BACKEND_PA:#x} 32")
+        q.con("serial2").send_line(f"devmem {backend_pa:#x} 32")
         m = q.con("uart0").expect(
             r"bulkhead: vm frontend2 stopped: (.*?) esr=0x([0-9a-f]+) far=0x[0-9a-f]+ "
             r"ipa=0x([0-9a-f]+) pc=0x[0-9a-f]+", timeout=30)
-        check(int(m.group(3), 16) == BACKEND_PA, f"wrong IPA in {m.group(0)!r}")
+        check(int(m.group(3), 16) == backend_pa, f"wrong IPA in {m.group(0)!r}")
         silent(q, "serial2", "frontend2")
         answers(sh["backend"], "backend")
         answers(sh["frontend1"], "frontend1")

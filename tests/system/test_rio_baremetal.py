@@ -9,19 +9,14 @@ and must be stopped without seeing anything.
 
 import re
 
-from harness import Qemu, check
+from harness import Layout, boot_baremetal, check
 
-BACK_PA = 0x50000000
-FRONT_PA = 0x52000000
-WINDOW_END = 0x20000000 + 0x100000
+PROGRAMS = ["rio_backend", "rio_frontend"]  # rback, rfront
 
 
 
 def boot(ctx):
-    return Qemu(ctx, kernel=ctx.out("hyp", "test-rio", "bulkhead.bin"), smp=2, mem="1G",
-                consoles=["uart0"], pci_serials=["ser1"],
-                loaders=[(ctx.out("guest", "baremetal", "rio_backend.bin"), BACK_PA),
-                         (ctx.out("guest", "baremetal", "rio_frontend.bin"), FRONT_PA)])
+    return boot_baremetal(ctx, "test-rio", PROGRAMS, serials=["ser1"])
 
 
 def counters(text):
@@ -62,7 +57,8 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
         # the rogue read: stopped at the first byte past the window, saw nothing
         m3 = u0.expect(r"bulkhead: vm rback stopped: access outside its memory "
                        r"esr=0x[0-9a-f]+ far=0x[0-9a-f]+ ipa=0x([0-9a-f]+) pc=", timeout=30)
-        check(int(m3.group(1), 16) == WINDOW_END, f"wrong IPA: {m3.group(0)}")
+        window = Layout(ctx, "test-rio").mem[("rback", 1)]
+        check(int(m3.group(1), 16) == window["ipa"] + window["size"], f"wrong IPA: {m3.group(0)}")
         check("SAW" not in u0.output(), "the backend read frontend memory")
         code = q.wait_exit(timeout=20)
         check(code == 0, f"QEMU exit code {code}")
@@ -74,10 +70,7 @@ def test_rio_frontend_reset_abandons_waiting_read(ctx):
     """configs/test-rio-abandon.c: vCPU 1 of the frontend waits on a read nobody
     answers yet, vCPU 0 resets the VM: the read is abandoned (its pCPU parks),
     its late answer is retired and ignored, and the second life runs clean."""
-    with Qemu(ctx, kernel=ctx.out("hyp", "test-rio-abandon", "bulkhead.bin"), smp=3, mem="1G",
-              consoles=["uart0"], pci_serials=["ser1"],
-              loaders=[(ctx.out("guest", "baremetal", "rio_backend.bin"), BACK_PA),
-                       (ctx.out("guest", "baremetal", "rio_frontend.bin"), FRONT_PA)]) as q:
+    with boot_baremetal(ctx, "test-rio-abandon", PROGRAMS, serials=["ser1"], smp=3) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
         s1.expect(r"rio_frontend: life 1", timeout=20)
         s1.expect(r"rio_frontend: cpu1 reading", timeout=20)
