@@ -52,7 +52,10 @@ unit-test: deps
 	@$(PYTHON) tests/run.py -k "$(T)" --unit $(UNIT_TESTS) --check $(CHECK_CMDS)
 
 system-test: deps
-	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
+	@$(MAKE) --no-print-directory run-system-tests
+
+.PHONY: run-system-tests
+run-system-tests: $(SYSTEM_TEST_DEPS)
 	@$(PYTHON) tests/run.py -k "$(T)" --system $(SYSTEM_TESTS)
 
 # Figures, not pass/fail: device model throughput on the host, then the reference
@@ -72,7 +75,10 @@ bench: deps
 SOAK_SECONDS ?= 600
 soak: deps
 	@$(MAKE) --no-print-directory build-all
-	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS)
+	@$(MAKE) --no-print-directory run-soak
+
+.PHONY: run-soak
+run-soak: $(SYSTEM_TEST_DEPS)
 	@BH_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) tests/run.py -k test_soak --system $(SYSTEM_TESTS)
 
 # Every fuzz target for longer (FUZZ_SECONDS each, default 600) than the 60 s of `make test`.
