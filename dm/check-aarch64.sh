@@ -3,7 +3,9 @@
 # same CLI/pty/file/stdio tests as the host build, under qemu-aarch64.
 set -eu
 cd "$(dirname "$0")/.."
-bin=build/dm/aarch64/bulkhead-dm
-test=build/dm/tests/test_dm_cli
+# the build directory make uses (make test BUILD=out)
+out=${BUILD:-build}
+bin=$out/dm/aarch64/bulkhead-dm
+test=$out/dm/tests/test_dm_cli
 [ -x "$bin" ] && [ -x "$test" ] || make -s "$bin" "$test" >/dev/null
 DM_TEST_WRAPPER=qemu-aarch64 DM_TEST_BIN="$bin" exec "$test"

@@ -4,10 +4,12 @@
 # race between threads must fail a check.  Exit 0 = no race, all passed.
 set -eu
 cd "$(dirname "$0")/.."
+# the build directory make uses (make test BUILD=out)
+out=${BUILD:-build}
 tests="core console uio net"
 bins=
 for t in $tests; do
-	bins="$bins build/dm/tsan/test_dm_$t"
+	bins="$bins $out/dm/tsan/test_dm_$t"
 done
 # shellcheck disable=SC2086
 make -s $bins >/dev/null

@@ -3,19 +3,21 @@
 # parser and register file, the default) or net (the virtio-net device).
 # Used by `make test` (CHECK_CMDS dm-fuzz, dm-fuzz-net) and `make fuzz`
 # (600 s each).  Exit 0 = no finding.  Crash inputs land in
-# build/dm/fuzz/artifacts/.
+# BUILD/dm/fuzz/artifacts/.
 set -eu
 cd "$(dirname "$0")/../.."
+# the build directory make uses (make test BUILD=out)
+out=${BUILD:-build}
 secs=${FUZZ_SECONDS:-60}
 target=${1:-virtqueue}
 case "$target" in
-virtqueue) corpus=build/dm/fuzz/corpus seeds=dm/fuzz/seeds ;;
-net) corpus=build/dm/fuzz/corpus-net seeds=dm/fuzz/seeds-net ;;
+virtqueue) corpus=$out/dm/fuzz/corpus seeds=dm/fuzz/seeds ;;
+net) corpus=$out/dm/fuzz/corpus-net seeds=dm/fuzz/seeds-net ;;
 *) echo "run-fuzz.sh: unknown target '$target' (virtqueue or net)" >&2; exit 2 ;;
 esac
-bin=build/dm/fuzz/fuzz_$target
+bin=$out/dm/fuzz/fuzz_$target
 [ -x "$bin" ] || make -s "$bin" >/dev/null
-mkdir -p "$corpus" build/dm/fuzz/artifacts
+mkdir -p "$corpus" $out/dm/fuzz/artifacts
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=16384 -print_final_stats=1 \
-	-artifact_prefix=build/dm/fuzz/artifacts/ "$corpus" "$seeds"
+	-artifact_prefix=$out/dm/fuzz/artifacts/ "$corpus" "$seeds"
