@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "matrix.h"
 
 #define BACKEND	  0
@@ -156,7 +157,7 @@ static void test_attempts_clear_of_own_map(void **state)
 	unsigned int vm, i, j, k;
 
 	(void)state;
-	for (vm = 0; vm < am_nr_vms(&bh_config); vm++) {
+	for (vm = 0; vm < cfg_nr_vms(&bh_config); vm++) {
 		const struct bh_vm_config *c = &bh_config.vms[vm];
 
 		assert_int_equal(am_build(&bh_config, vm, &list), 0);
@@ -177,7 +178,7 @@ static void test_attempts_clear_of_own_map(void **state)
 					     p->addr - c->devices[k].ipa < c->devices[k].size);
 		}
 	}
-	assert_int_equal(am_build(&bh_config, am_nr_vms(&bh_config), &list), -EINVAL);
+	assert_int_equal(am_build(&bh_config, cfg_nr_vms(&bh_config), &list), -EINVAL);
 }
 
 int main(void)

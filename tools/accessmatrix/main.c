@@ -74,10 +74,10 @@ static int write_matrix(const char *path)
 		"# try VM KIND ADDRESS WHAT: an access that must stop VM\n"
 		"# own VM KIND ADDRESS WHAT [WINDOW]: reaches VM's own WINDOW, not WHAT\n",
 		AM_CONFIG_NAME);
-	for (vm = 0; !ret && vm < am_nr_vms(&bh_config); vm++)
+	for (vm = 0; !ret && vm < cfg_nr_vms(&bh_config); vm++)
 		ret = write_vm(f, vm, &tries, &owns);
 	fprintf(f, "# %u attempts over %u VMs, %u addresses inside the VM's own windows\n", tries,
-		am_nr_vms(&bh_config), owns);
+		cfg_nr_vms(&bh_config), owns);
 	/* make never sees half a file: write, then rename */
 	if (fclose(f) || ret || rename(tmp, path)) {
 		remove(tmp);

@@ -32,20 +32,6 @@ struct ctx {
 	struct am_list *list;
 };
 
-unsigned int am_nr_vms(const struct bh_config *cfg)
-{
-	unsigned int n = 0;
-
-	while (n < BH_MAX_VMS && cfg->vms[n].name)
-		n++;
-	return n;
-}
-
-static unsigned int nr_vcpus(const struct bh_vm_config *vm)
-{
-	return (unsigned int)__builtin_popcountll(vm->cpus);
-}
-
 static uint64_t gicd_ipa(const struct bh_vm_config *vm)
 {
 	return vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
@@ -94,7 +80,7 @@ static void own_collect(struct ctx *c)
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
 		own_add(c, vm->devices[i].ipa, vm->devices[i].size, "its devices[%u]", i);
 	own_add(c, gicd_ipa(vm), BH_GICD_SIZE, "its vGICD");
-	own_add(c, gicr_ipa(vm), nr_vcpus(vm) * BH_GICR_STRIDE, "its vGICR");
+	own_add(c, gicr_ipa(vm), cfg_nr_vcpus(vm) * BH_GICR_STRIDE, "its vGICR");
 	for (i = 0; i < BH_MAX_VIRTIO && c->cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *v = &c->cfg->virtio[i];
 
@@ -256,7 +242,7 @@ static void targets_shmem(struct ctx *c)
 		if (maps_shmem(&cfg->vms[c->vm], s, &ipa))
 			continue;
 		target(c, "shmem", sh->pa, sh->size, "shmem[%u] %s at its PA", s, sh->name);
-		for (q = 0; q < am_nr_vms(cfg); q++)
+		for (q = 0; q < cfg_nr_vms(cfg); q++)
 			if (maps_shmem(&cfg->vms[q], s, &ipa))
 				target(c, "shmem", ipa, sh->size, "shmem[%u] %s at vm \"%s\"'s IPA",
 				       s, sh->name, cfg->vms[q].name);
@@ -305,7 +291,7 @@ static void targets_gic(struct ctx *c)
 	unsigned int q, cpu;
 
 	target(c, "gicd", BH_GICD_IPA_DEFAULT, BH_GICD_SIZE, "the GIC distributor");
-	for (q = 0; q < am_nr_vms(c->cfg); q++)
+	for (q = 0; q < cfg_nr_vms(c->cfg); q++)
 		used |= c->cfg->vms[q].cpus;
 	for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
 		if (!(used & (1ull << cpu)))
@@ -317,7 +303,7 @@ static void targets_gic(struct ctx *c)
 			target(c, "gicr", BH_GICR_IPA_DEFAULT + cpu * BH_GICR_STRIDE,
 			       BH_GICR_STRIDE, "GICR frames of CPU %u", cpu);
 	}
-	target(c, "gicr", gicr_ipa(vm) + nr_vcpus(vm) * BH_GICR_STRIDE, BH_GICR_STRIDE,
+	target(c, "gicr", gicr_ipa(vm) + cfg_nr_vcpus(vm) * BH_GICR_STRIDE, BH_GICR_STRIDE,
 	       "GICR frames after its own vCPUs'");
 }
 
@@ -364,7 +350,7 @@ static void targets_hyp(struct ctx *c)
 	target(c, "platform", PLAT_VIRTIO_MMIO, PLAT_VIRTIO_MMIO_SIZE,
 	       "QEMU's virtio-mmio transports");
 	target(c, "platform", PLAT_PLATFORM_BUS, PLAT_PLATFORM_BUS_SIZE, "the platform bus");
-	for (q = 0; q < am_nr_vms(cfg); q++) {
+	for (q = 0; q < cfg_nr_vms(cfg); q++) {
 		const struct bh_vm_config *vm = &cfg->vms[q];
 
 		for (i = 0; i < BH_MAX_IMAGES && vm->images[i].size; i++)
@@ -401,7 +387,7 @@ int am_build(const struct bh_config *cfg, unsigned int vm, struct am_list *list)
 	static struct ctx c;
 	unsigned int q;
 
-	if (vm >= am_nr_vms(cfg))
+	if (vm >= cfg_nr_vms(cfg))
 		return -EINVAL;
 	memset(&c, 0, sizeof(c));
 	memset(list, 0, sizeof(*list));
@@ -409,7 +395,7 @@ int am_build(const struct bh_config *cfg, unsigned int vm, struct am_list *list)
 	c.vm = vm;
 	c.list = list;
 	own_collect(&c);
-	for (q = 0; q < am_nr_vms(cfg); q++)
+	for (q = 0; q < cfg_nr_vms(cfg); q++)
 		if (q != vm)
 			targets_vm(&c, q);
 	targets_shmem(&c);

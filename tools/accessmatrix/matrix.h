@@ -67,12 +67,4 @@ struct am_list {
  */
 int am_build(const struct bh_config *cfg, unsigned int vm, struct am_list *list);
 
-/**
- * am_nr_vms() - VMs in @cfg
- * @cfg: the configuration
- *
- * Return: the index of the first VM without a name.
- */
-unsigned int am_nr_vms(const struct bh_config *cfg);
-
 #endif /* ACCESSMATRIX_MATRIX_H */

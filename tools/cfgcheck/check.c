@@ -54,7 +54,7 @@ static const char *vm_name(const struct bh_vm_config *vm)
 	return vm->name ? vm->name : "?";
 }
 
-static unsigned int nr_vms(const struct bh_config *cfg)
+unsigned int cfg_nr_vms(const struct bh_config *cfg)
 {
 	unsigned int n = 0;
 
@@ -63,7 +63,7 @@ static unsigned int nr_vms(const struct bh_config *cfg)
 	return n;
 }
 
-static unsigned int nr_vcpus(const struct bh_vm_config *vm)
+unsigned int cfg_nr_vcpus(const struct bh_vm_config *vm)
 {
 	return (unsigned int)__builtin_popcountll(vm->cpus);
 }
@@ -96,7 +96,7 @@ static void check_cpus(struct checker *c)
 	const struct bh_config *cfg = c->cfg;
 	unsigned int i, j, cpu;
 
-	for (i = 0; i < nr_vms(cfg); i++) {
+	for (i = 0; i < cfg_nr_vms(cfg); i++) {
 		const struct bh_vm_config *vm = &cfg->vms[i];
 
 		if (!vm->cpus)
@@ -142,7 +142,7 @@ static void check_ipa_layout(struct checker *c, const struct bh_vm_config *vm)
 	r[n].size = BH_GICD_SIZE;
 	snprintf(r[n++].what, sizeof(r[0].what), "gicd_ipa");
 	r[n].base = gicr;
-	r[n].size = BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1);
+	r[n].size = BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1);
 	snprintf(r[n++].what, sizeof(r[0].what), "gicr_ipa");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
@@ -338,7 +338,7 @@ static void check_irqs(struct checker *c)
 	const struct bh_config *cfg = c->cfg;
 	unsigned int v, i, w, j;
 
-	for (v = 0; v < nr_vms(cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(cfg); v++) {
 		const struct bh_vm_config *vm = &cfg->vms[v];
 
 		for (i = 0; i < BH_MAX_IRQS && vm->irqs[i]; i++) {
@@ -396,7 +396,7 @@ static void check_pa_overlaps(struct checker *c)
 			     "pa");
 		add_range(r, &n, cfg->shmem[i].pa, cfg->shmem[i].size, "shmem[%u]", i);
 	}
-	for (v = 0; v < nr_vms(cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(cfg); v++) {
 		const struct bh_vm_config *vm = &cfg->vms[v];
 
 		for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
@@ -421,7 +421,7 @@ static void check_image_sources(struct checker *c)
 	const struct bh_config *cfg = c->cfg;
 	unsigned int v, i, w, j;
 
-	for (v = 0; v < nr_vms(cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(cfg); v++) {
 		const struct bh_vm_config *vm = &cfg->vms[v];
 
 		for (i = 0; i < BH_MAX_IMAGES && vm->images[i].size; i++) {
@@ -437,7 +437,7 @@ static void check_image_sources(struct checker *c)
 				     "the hypervisor or QEMU's DTB",
 				     vm_name(vm), i, (unsigned long long)img->load_pa,
 				     (unsigned long long)img->size);
-			for (w = 0; w < nr_vms(cfg); w++)
+			for (w = 0; w < cfg_nr_vms(cfg); w++)
 				for (j = 0; j < BH_MAX_MEM_REGIONS && cfg->vms[w].mem[j].size;
 				     j++) {
 					const struct bh_mem_region *o = &cfg->vms[w].mem[j];
@@ -491,7 +491,7 @@ static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base, uint64
 		}
 	if (overlaps(base, size, gicd, BH_GICD_SIZE))
 		return "gicd_ipa";
-	if (overlaps(base, size, gicr, BH_GICR_STRIDE * (nr_vcpus(vm) ? nr_vcpus(vm) : 1)))
+	if (overlaps(base, size, gicr, BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1)))
 		return "gicr_ipa";
 	return NULL;
 }
@@ -567,7 +567,7 @@ static void check_virtio_frontend(struct checker *c, unsigned int i)
 	if (bw && (bw->flags & BH_MEM_EXEC))
 		fail(c, "vm \"%s\": virtio[%u].shmem: the backend's window must not be executable",
 		     vm_name(be), i);
-	for (v = 0; v < nr_vms(cfg); v++)
+	for (v = 0; v < cfg_nr_vms(cfg); v++)
 		if (v != d->frontend && v != d->backend &&
 		    shared_region(&cfg->vms[v], d->shmem, &nf))
 			fail(c, "vm \"%s\": mem: maps shmem %u, the window of virtio[%u]",
@@ -660,7 +660,7 @@ static void check_virtio(struct checker *c)
 	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *d = &cfg->virtio[i];
 
-		if (d->frontend >= nr_vms(cfg) || d->backend >= nr_vms(cfg) ||
+		if (d->frontend >= cfg_nr_vms(cfg) || d->backend >= cfg_nr_vms(cfg) ||
 		    d->frontend == d->backend) {
 			fail(c, "virtio[%u]: frontend %u / backend %u: not two different VMs", i,
 			     d->frontend, d->backend);
@@ -672,8 +672,8 @@ static void check_virtio(struct checker *c)
 		check_virtio_frontend(c, i);
 		check_virtio_backend(c, i);
 		for (j = 0; j < i; j++)
-			if (cfg->virtio[j].frontend < nr_vms(cfg) &&
-			    cfg->virtio[j].backend < nr_vms(cfg))
+			if (cfg->virtio[j].frontend < cfg_nr_vms(cfg) &&
+			    cfg->virtio[j].backend < cfg_nr_vms(cfg))
 				check_virtio_pair(c, i, j);
 	}
 }
@@ -687,10 +687,10 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 		fail(&c, "magic: not BH_CONFIG_MAGIC (config built against another config.h?)");
 		return c.errors;
 	}
-	if (!nr_vms(cfg))
+	if (!cfg_nr_vms(cfg))
 		fail(&c, "vms: no VM");
 	check_cpus(&c);
-	for (v = 0; v < nr_vms(cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(cfg); v++) {
 		if (cfg->vms[v].flags & ~BH_VM_DMA_TRUSTED)
 			fail(&c, "vm \"%s\": flags: 0x%x has unknown bits", vm_name(&cfg->vms[v]),
 			     cfg->vms[v].flags);

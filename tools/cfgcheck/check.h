@@ -48,4 +48,10 @@ typedef void (*cfg_report_fn)(void *ctx, const char *msg);
  */
 int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx);
 
+/** cfg_nr_vms() - the VMs of @cfg (those before the first without a name) */
+unsigned int cfg_nr_vms(const struct bh_config *cfg);
+
+/** cfg_nr_vcpus() - the vCPUs of @vm: one per CPU of its mask */
+unsigned int cfg_nr_vcpus(const struct bh_vm_config *vm);
+
 #endif /* CFGCHECK_CHECK_H */

@@ -49,15 +49,6 @@ static const char *kind_name(uint32_t kind)
 	return "?";
 }
 
-static unsigned int nr_vms(const struct bh_config *cfg)
-{
-	unsigned int n = 0;
-
-	while (n < BH_MAX_VMS && cfg->vms[n].name)
-		n++;
-	return n;
-}
-
 static unsigned int nr_images(const struct bh_vm_config *vm)
 {
 	unsigned int n = 0;
@@ -112,7 +103,7 @@ int dtgen_vm_index(const struct bh_config *cfg, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_vms(cfg); i++)
+	for (i = 0; i < cfg_nr_vms(cfg); i++)
 		if (!strcmp(cfg->vms[i].name, name))
 			return (int)i;
 	return -1;
@@ -120,7 +111,7 @@ int dtgen_vm_index(const struct bh_config *cfg, const char *name)
 
 int dtgen_vm_has_dt(const struct bh_config *cfg, unsigned int vm)
 {
-	return vm < nr_vms(cfg) && find_image(&cfg->vms[vm], BH_IMAGE_DTB);
+	return vm < cfg_nr_vms(cfg) && find_image(&cfg->vms[vm], BH_IMAGE_DTB);
 }
 
 unsigned int dtgen_nr_pcpus(const struct bh_config *cfg)
@@ -128,7 +119,7 @@ unsigned int dtgen_nr_pcpus(const struct bh_config *cfg)
 	uint64_t all = 0;
 	unsigned int v;
 
-	for (v = 0; v < nr_vms(cfg); v++)
+	for (v = 0; v < cfg_nr_vms(cfg); v++)
 		all |= cfg->vms[v].cpus;
 	return all ? 64u - (unsigned int)__builtin_clzll(all) : 0;
 }
@@ -192,7 +183,7 @@ int dtgen_bind(struct dtgen *g, const char *spec, uint64_t size)
 		fail(g, "--image %s: no vm \"%s\" in config \"%s\"", spec, vmname, g->cfg->name);
 		return -EINVAL;
 	}
-	for (v = 0; v < nr_vms(g->cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(g->cfg); v++) {
 		const struct bh_vm_config *vm = &g->cfg->vms[v];
 
 		if (!wild && strcmp(vm->name, vmname))
@@ -217,7 +208,7 @@ int dtgen_check_files(struct dtgen *g, int need_dtb)
 	int before = g->errors;
 	unsigned int v, i;
 
-	for (v = 0; v < nr_vms(g->cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(g->cfg); v++) {
 		const struct bh_vm_config *vm = &g->cfg->vms[v];
 
 		for (i = 0; i < nr_images(vm); i++) {
@@ -342,11 +333,6 @@ static void dts_spi(struct dts *d, uint32_t intid)
 
 /* ------------------------------------------------------------ nodes */
 
-static unsigned int nr_vcpus(const struct bh_vm_config *vm)
-{
-	return (unsigned int)__builtin_popcountll(vm->cpus);
-}
-
 static uint64_t vm_gicd(const struct bh_vm_config *vm)
 {
 	return vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
@@ -457,7 +443,7 @@ static void node_cpus(struct dtgen *g, struct dts *d, unsigned int v)
 	dts_open(d, NULL, "cpus", 0, false);
 	dts_u32(d, "#address-cells", 1);
 	dts_u32(d, "#size-cells", 0);
-	for (n = 0; n < nr_vcpus(vm); n++) {
+	for (n = 0; n < cfg_nr_vcpus(vm); n++) {
 		dts_open(d, NULL, "cpu", n, true);
 		dts_str(g, d, "device_type", "cpu");
 		dts_str(g, d, "compatible", "arm,armv8");
@@ -499,7 +485,7 @@ static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	const struct bh_vm_config *vm = &g->cfg->vms[v];
 	uint64_t gicr = vm_gicr(vm);
-	uint64_t gicr_size = BH_GICR_STRIDE * nr_vcpus(vm);
+	uint64_t gicr_size = BH_GICR_STRIDE * cfg_nr_vcpus(vm);
 
 	dts_open(d, "gic", "interrupt-controller", vm_gicd(vm), true);
 	dts_str(g, d, "compatible", "arm,gic-v3");
@@ -823,7 +809,7 @@ int dtgen_write_dts(struct dtgen *g, unsigned int v, FILE *out)
 	int before = g->errors;
 	unsigned int i;
 
-	if (v >= nr_vms(g->cfg) || !dtgen_vm_has_dt(g->cfg, v)) {
+	if (v >= cfg_nr_vms(g->cfg) || !dtgen_vm_has_dt(g->cfg, v)) {
 		fail(g, "vm %u: has no DTB image", v);
 		return -EINVAL;
 	}
@@ -936,7 +922,7 @@ int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out)
 	unsigned int v, i;
 	int n = 0;
 
-	for (v = 0; v < nr_vms(g->cfg); v++) {
+	for (v = 0; v < cfg_nr_vms(g->cfg); v++) {
 		const struct bh_vm_config *vm = &g->cfg->vms[v];
 
 		for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
