@@ -88,13 +88,15 @@ void window_write(const struct dm_window *w, void *dst, const void *src, size_t 
  * Both go through window_read()/window_write(), so a Device-memory window
  * (uio) only sees aligned accesses.
  */
-size_t window_iov_read(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
-		       size_t skip, void *buf, size_t len)
+/* Walk @iov after @skip bytes, copying up to @len bytes out of (or into) @buf. */
+static size_t window_iov_copy(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+			      size_t skip, uint8_t *buf, size_t len, bool to_iov)
 {
 	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < cnt && done < len; i++) {
+		uint8_t *base = iov[i].iov_base;
 		size_t n;
 
 		if (skip >= iov[i].iov_len) {
@@ -104,32 +106,25 @@ size_t window_iov_read(const struct dm_window *w, const struct iovec *iov, unsig
 		n = iov[i].iov_len - skip;
 		if (n > len - done)
 			n = len - done;
-		window_read(w, (uint8_t *)buf + done, (const uint8_t *)iov[i].iov_base + skip, n);
+		if (to_iov)
+			window_write(w, base + skip, buf + done, n);
+		else
+			window_read(w, buf + done, base + skip, n);
 		skip = 0;
 		done += n;
 	}
 	return done;
 }
 
+size_t window_iov_read(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
+		       size_t skip, void *buf, size_t len)
+{
+	return window_iov_copy(w, iov, cnt, skip, buf, len, false);
+}
+
 size_t window_iov_write(const struct dm_window *w, const struct iovec *iov, unsigned int cnt,
 			size_t skip, const void *buf, size_t len)
 {
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < cnt && done < len; i++) {
-		size_t n;
-
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		n = iov[i].iov_len - skip;
-		if (n > len - done)
-			n = len - done;
-		window_write(w, (uint8_t *)iov[i].iov_base + skip, (const uint8_t *)buf + done, n);
-		skip = 0;
-		done += n;
-	}
-	return done;
+	/* window_iov_copy() only reads @buf when it writes the iov */
+	return window_iov_copy(w, iov, cnt, skip, (uint8_t *)(uintptr_t)buf, len, true);
 }
