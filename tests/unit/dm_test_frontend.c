@@ -775,6 +775,26 @@ int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n, in
 	}
 }
 
+void tfe_stream_init(struct tfe_stream *s, struct tfe_port *port, size_t bytes, uint32_t seed)
+{
+	uint8_t *to_host = malloc(bytes), *to_guest = malloc(bytes);
+
+	tfe_random(to_host, bytes, seed);
+	tfe_random(to_guest, bytes, seed + 1000);
+	s->port = port;
+	s->to_host = to_host;
+	s->to_host_len = bytes;
+	s->to_guest = to_guest;
+	s->to_guest_len = bytes;
+}
+
+void tfe_stream_fini(struct tfe_stream *s)
+{
+	close(s->client);
+	free((void *)s->to_host);
+	free((void *)s->to_guest);
+}
+
 int tfe_unix_connect(const char *path, int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

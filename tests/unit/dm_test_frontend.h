@@ -192,6 +192,10 @@ struct tfe_stream {
 
 /* Run all streams to completion; 0, or -ETIMEDOUT / -EIO. */
 int tfe_streams_run(struct tfe_link *l, struct tfe_stream *s, unsigned int n, int timeout_ms);
+/* @bytes of random data each way (seeds @seed and @seed + 1000) through @port. */
+void tfe_stream_init(struct tfe_stream *s, struct tfe_port *port, size_t bytes, uint32_t seed);
+/* Free what tfe_stream_init() allocated and close the client. */
+void tfe_stream_fini(struct tfe_stream *s);
 
 int tfe_unix_connect(const char *path, int timeout_ms);
 void tfe_random(uint8_t *buf, size_t len, uint32_t seed);

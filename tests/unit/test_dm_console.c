@@ -52,7 +52,6 @@ static void run_streams(unsigned int ndev, size_t bytes)
 	struct dm_fixture fx;
 	struct guest *g = calloc(ndev, sizeof(*g));
 	struct tfe_stream s[FX_MAX_DEV] = { 0 };
-	uint8_t *data[FX_MAX_DEV][2];
 	unsigned int i;
 
 	assert_non_null(g);
@@ -80,15 +79,7 @@ static void run_streams(unsigned int ndev, size_t bytes)
 		assert_false(g[i].dev.features & (1ULL << VIRTIO_CONSOLE_F_MULTIPORT));
 		assert_int_equal(tfe_port_init(&g[i].port, &g[i].dev, 0, 1, 4096), 0);
 		g[i].port.indirect = true;
-		data[i][0] = malloc(bytes);
-		data[i][1] = malloc(bytes);
-		tfe_random(data[i][0], bytes, 1 + i);
-		tfe_random(data[i][1], bytes, 100 + i);
-		s[i].port = &g[i].port;
-		s[i].to_host = data[i][0];
-		s[i].to_host_len = bytes;
-		s[i].to_guest = data[i][1];
-		s[i].to_guest_len = bytes;
+		tfe_stream_init(&s[i], &g[i].port, bytes, 1 + i);
 	}
 	assert_int_equal(tfe_streams_run(&fx.link, s, ndev, 50000), 0);
 	print_message("# %u device(s): %zu bytes to host, %zu to guest each, %lu kicks\n", ndev,
@@ -98,9 +89,7 @@ static void run_streams(unsigned int ndev, size_t bytes)
 		assert_int_equal(s[i].guest_got, bytes);
 		assert_int_equal(s[i].mismatches, 0);
 		assert_int_equal(tfe_status(&g[i].dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
-		close(s[i].client);
-		free(data[i][0]);
-		free(data[i][1]);
+		tfe_stream_fini(&s[i]);
 	}
 	fx_fini(&fx);
 	for (i = 0; i < ndev; i++)

@@ -219,7 +219,6 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	struct fe f[HVM_MAX_DEV];
 	struct tfe_stream s[HVM_MAX_DEV] = { 0 };
 	struct uio_state_hdr h;
-	uint8_t *data[HVM_MAX_DEV][2];
 	unsigned int i;
 	uint64_t t0;
 
@@ -241,15 +240,7 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	for (i = 0; i < ndev; i++) {
 		s[i].client = client_connect(hv.dev[i].name);
 		fe_up(&hv, &link, &f[i], i);
-		data[i][0] = malloc(bytes);
-		data[i][1] = malloc(bytes);
-		tfe_random(data[i][0], bytes, 7 + i);
-		tfe_random(data[i][1], bytes, 70 + i);
-		s[i].port = &f[i].port;
-		s[i].to_host = data[i][0];
-		s[i].to_host_len = bytes;
-		s[i].to_guest = data[i][1];
-		s[i].to_guest_len = bytes;
+		tfe_stream_init(&s[i], &f[i].port, bytes, 7 + i);
 	}
 	t0 = now_ns();
 	assert_int_equal(tfe_streams_run(&link, s, ndev, 60000), 0);
@@ -270,9 +261,7 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 		assert_int_equal(hist_total(&h.pickup), h.requests);
 		assert_int_equal(hist_total(&h.service), h.requests);
 		report(&hv.dev[i], "streams");
-		close(s[i].client);
-		free(data[i][0]);
-		free(data[i][1]);
+		tfe_stream_fini(&s[i]);
 	}
 	for (i = 0; i < procs; i++)
 		udm_fini(&u[i]);
