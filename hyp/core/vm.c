@@ -13,14 +13,12 @@
 #include "psci.h"
 #include "rio_dev.h"
 #include "pt.h"
+#include "s2.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
 
-/* Stage-2 tables for all VMs: 1 MiB, 256 tables (one VM with a few
- * regions needs 3-6). */
-#define S2_POOL_PAGES 256
-#define VMPIDR_RES1   (1ull << 31)
+#define VMPIDR_RES1 (1ull << 31)
 #define VTCR_GUEST                                                                            \
 	(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | VTCR_SH0_IS | VTCR_ORGN0_WB | VTCR_IRGN0_WB | \
 	 VTCR_SL0_L1 | VTCR_T0SZ(64 - PT_IPA_BITS))
@@ -29,43 +27,9 @@ struct pcpu pcpus[BH_MAX_CPUS];
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
 
-static uint8_t s2_pool[S2_POOL_PAGES][PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
-static unsigned int s2_pool_used;
-static spinlock_t s2_pool_lock;
-
 void guest_enter(struct regs *frame) __attribute__((noreturn));
 void cpu_reenter_loop(uint64_t sp) __attribute__((noreturn));
 extern uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE];
-
-static void *s2_alloc(void *ctx)
-{
-	void *p = NULL;
-
-	UNUSED(ctx);
-	spin_lock(&s2_pool_lock);
-	if (s2_pool_used < S2_POOL_PAGES)
-		p = s2_pool[s2_pool_used++];
-	spin_unlock(&s2_pool_lock);
-	return p; /* .bss: already zero */
-}
-
-static uint64_t s2_to_pa(void *ctx, void *va)
-{
-	UNUSED(ctx);
-	return (uint64_t)(uintptr_t)va; /* EL2 maps RAM 1:1 */
-}
-
-static void *s2_to_va(void *ctx, uint64_t pa)
-{
-	UNUSED(ctx);
-	return (void *)(uintptr_t)pa;
-}
-
-static const struct pt_ops s2_ops = {
-	.alloc = s2_alloc,
-	.to_pa = s2_to_pa,
-	.to_va = s2_to_va,
-};
 
 /**
  * pcpu_setup() - per-CPU pointer and frame, called from entry.S
@@ -79,87 +43,6 @@ void pcpu_setup(unsigned int cpu)
 	p->id = cpu;
 	p->frame = (struct regs *)(pcpu_stacks[cpu] + PCPU_STACK_SIZE) - 1;
 	sysreg_write(tpidr_el2, (uint64_t)p);
-}
-
-int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa)
-{
-	return pt_lookup(&s2_ops, vm->s2_root, ipa, pa, NULL, NULL);
-}
-
-static uint64_t vm_region_pa(const struct bh_config *cfg, const struct bh_mem_region *m)
-{
-	if (m->flags & BH_MEM_SHARED)
-		return cfg->shmem[m->shmem].pa;
-	if (m->flags & BH_MEM_FIXED_PA)
-		return m->pa;
-	return m->ipa;
-}
-
-static uint64_t vm_region_attrs(uint32_t flags)
-{
-	uint64_t a = S2_MEMATTR_NORMAL_WB | S2_SH_IS | S2_AF;
-
-	if (flags & BH_MEM_READ)
-		a |= S2_AP_R;
-	if (flags & BH_MEM_WRITE)
-		a |= S2_AP_W;
-	if (!(flags & BH_MEM_EXEC))
-		a |= S2_XN;
-	return a;
-}
-
-/*
- * A backend sees the control region of every device it serves (read/write,
- * never executable); its doorbell pages and the frontends' virtio-mmio
- * windows stay unmapped so that every access traps (hyp/core/rio.c).
- */
-static int vm_map_rio(struct vm *vm, const struct bh_config *cfg)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
-		if (cfg->virtio[i].backend != vm->id)
-			continue;
-		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa, rio_ctrl_pa(i),
-			     BH_RIO_CTRL_SIZE, vm_region_attrs(BH_MEM_RW));
-		if (ret) {
-			hyp_log("bulkhead: vm %s: virtio[%u].ctrl_ipa cannot be mapped (%d)\n",
-				vm->cfg->name, i, ret);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++) {
-		const struct bh_mem_region *m = &c->mem[i];
-
-		ret = pt_map(&s2_ops, vm->s2_root, m->ipa, vm_region_pa(cfg, m), m->size,
-			     vm_region_attrs(m->flags));
-		if (ret) {
-			hyp_log("bulkhead: vm %s: mem[%u] cannot be mapped (%d)\n", c->name, i,
-				ret);
-			return ret;
-		}
-	}
-	for (i = 0; i < BH_MAX_DEVICES && c->devices[i].size; i++) {
-		const struct bh_device *d = &c->devices[i];
-
-		ret = pt_map(&s2_ops, vm->s2_root, d->ipa, d->pa, d->size, S2_DEVICE_RW);
-		if (ret) {
-			hyp_log("bulkhead: vm %s: devices[%u] cannot be mapped (%d)\n", c->name, i,
-				ret);
-			return ret;
-		}
-	}
-	return vm_map_rio(vm, cfg);
 }
 
 /*
@@ -484,15 +367,6 @@ static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
 		if (vm->vcpus[i].mpidr == (mpidr & MPIDR_AFF_MASK))
 			return &vm->vcpus[i];
 	return NULL;
-}
-
-static bool vm_ipa_is_exec(const struct vm *vm, uint64_t ipa)
-{
-	uint64_t pa, attrs;
-
-	if (pt_lookup(&s2_ops, vm->s2_root, ipa, &pa, &attrs, NULL))
-		return false;
-	return !(attrs & S2_XN);
 }
 
 int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context)

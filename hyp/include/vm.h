@@ -185,7 +185,4 @@ void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
 bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa);
 int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val);
 
-/* Translate a VM's IPA for the hypervisor (identity-mapped EL2). */
-int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa);
-
 #endif /* HYP_VM_H */
