@@ -3,11 +3,10 @@
  * VMs built from the configuration, and their life cycle: start, PSCI
  * CPU_ON/OFF, SYSTEM_OFF/RESET, and stop after a fault.
  */
-#include "cache.h"
-#include "fdt.h"
 #include "gic.h"
 #include "hstring.h"
 #include "hyp.h"
+#include "image.h"
 #include "log.h"
 #include "platform.h"
 #include "psci.h"
@@ -43,34 +42,6 @@ void pcpu_setup(unsigned int cpu)
 	p->id = cpu;
 	p->frame = (struct regs *)(pcpu_stacks[cpu] + PCPU_STACK_SIZE) - 1;
 	sysreg_write(tpidr_el2, (uint64_t)p);
-}
-
-/*
- * Copy images whose loader address is not where the VM's memory puts them
- * (see struct bh_image).  In-place images are left alone.
- */
-static int vm_load_images(struct vm *vm)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-
-	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++) {
-		const struct bh_image *img = &c->images[i];
-		uint64_t first, last;
-
-		if (vm_ipa_to_pa(vm, img->ipa, &first) ||
-		    vm_ipa_to_pa(vm, img->ipa + img->size - 1, &last) ||
-		    last - first != img->size - 1) {
-			hyp_log("bulkhead: vm %s: images[%u] outside its memory\n", c->name, i);
-			return -EINVAL;
-		}
-		if (first == img->load_pa)
-			continue;
-		memcpy((void *)(uintptr_t)first, (const void *)(uintptr_t)img->load_pa, img->size);
-		/* the guest starts with caches off: make the copy visible */
-		dcache_clean_range(first, img->size);
-	}
-	return 0;
 }
 
 static int vm_setup_vgic(struct vm *vm)
@@ -144,38 +115,6 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 	if (!ret)
 		ret = vm_setup_vgic(vm);
 	return ret;
-}
-
-static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa, uint64_t size)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (pa >= ram[i].base && size <= ram[i].size &&
-		    pa - ram[i].base <= ram[i].size - size)
-			return true;
-	return false;
-}
-
-/* One VM against the RAM QEMU reports: its memory and image sources. */
-static const char *vm_ram_problem(const struct vm *vm, const struct fdt_range *ram, int n,
-				  char *buf, size_t len)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-
-	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
-		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]), c->mem[i].size)) {
-			hyp_snprintf(buf, len, "mem[%u] is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++)
-		if (!ram_contains(ram, n, c->images[i].load_pa, c->images[i].size)) {
-			hyp_snprintf(buf, len,
-				     "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	return NULL;
 }
 
 int vm_create_all(const struct bh_config *cfg, const struct fdt_range *ram, int n)
