@@ -10,7 +10,6 @@
 #include "log.h"
 #include "platform.h"
 #include "psci.h"
-#include "rio_dev.h"
 #include "pt.h"
 #include "s2.h"
 #include "sysreg.h"
@@ -281,21 +280,6 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 	__atomic_store_n(&vm->state, VM_BROKEN, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 	hyp_log("bulkhead: vm %s not started: %s\n", vm->cfg->name, reason);
-}
-
-bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa)
-{
-	return vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa) ||
-	       rio_is_emulated(vm, ipa);
-}
-
-int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val)
-{
-	struct vm *vm = v->vm;
-
-	if (vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa))
-		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write, val);
-	return rio_mmio(v, ipa, size, write, val);
 }
 
 static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)

@@ -15,6 +15,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_mmio.h"
 
 _Static_assert(offsetof(struct regs, x[30]) == REGS_X30, "regs layout");
 _Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
