@@ -3,6 +3,7 @@
  * VMs built from the configuration, and their life cycle: start, PSCI
  * CPU_ON/OFF, SYSTEM_OFF/RESET, and stop after a fault.
  */
+#include "entry.h"
 #include "gic.h"
 #include "hstring.h"
 #include "hyp.h"
@@ -25,15 +26,10 @@ struct pcpu pcpus[BH_MAX_CPUS];
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
 
-void guest_enter(struct regs *frame) __attribute__((noreturn));
-void cpu_reenter_loop(uint64_t sp) __attribute__((noreturn));
-extern uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE];
-
 /**
  * pcpu_setup() - per-CPU pointer and frame, called from entry.S
  * @cpu: logical CPU index
  */
-void pcpu_setup(unsigned int cpu);
 void pcpu_setup(unsigned int cpu)
 {
 	struct pcpu *p = &pcpus[cpu];
