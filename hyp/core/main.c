@@ -14,8 +14,6 @@
 #include "rio_dev.h"
 #include "vm.h"
 
-uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE] __attribute__((aligned(16)));
-
 static void hyp_start_secondaries(unsigned int self)
 {
 	unsigned int cpu;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMs, vCPUs and physical CPUs.
+ * VMs and their vCPUs (hyp/core/vm.c); physical CPUs are in pcpu.h.
  *
  * Static partitioning: every vCPU is pinned to one pCPU for its whole life
  * and every pCPU runs at most one vCPU, so no EL1 state is ever switched;
@@ -11,6 +11,7 @@
 
 #include <bulkhead/config.h>
 #include "hyp.h"
+#include "pcpu.h"
 #include "regs.h"
 #include "spinlock.h"
 #include "vgic.h"
@@ -102,31 +103,8 @@ struct vm {
 	struct vgic_dist vgic;
 };
 
-/**
- * struct pcpu - per physical CPU state (TPIDR_EL2 points here)
- * @id:     logical CPU index
- * @vcpu:   the vCPU pinned here, NULL if none
- * @frame:  guest register frame at the top of this CPU's stack
- * @online: has reached its wait loop
- */
-struct pcpu {
-	unsigned int id;
-	struct vcpu *vcpu;
-	struct regs *frame;
-	uint32_t online;
-};
-
-extern struct pcpu pcpus[BH_MAX_CPUS];
 extern struct vm vms[BH_MAX_VMS];
 extern unsigned int nr_vms;
-
-static inline struct pcpu *this_pcpu(void)
-{
-	struct pcpu *p;
-
-	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
-	return p;
-}
 
 struct fdt_range;
 
@@ -144,12 +122,6 @@ void vm_print_table(void);
 
 /* Boot vCPU 0 of every runnable VM (marks it ON_PENDING). */
 void vm_start_all(void);
-
-/* The per-pCPU wait/enter loop; never returns. */
-void pcpu_loop(void) __attribute__((noreturn));
-
-/* Give up the current trap and go back to pcpu_loop(). */
-void pcpu_park(void) __attribute__((noreturn));
 
 /**
  * vm_stop() - stop a VM after a fault it caused; logs one line
