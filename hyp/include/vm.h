@@ -138,10 +138,8 @@ void vm_check_all_off(void);
 /* Boot-time failure (before any vCPU ran): the VM never starts. */
 void vm_mark_broken(struct vm *vm, const char *reason);
 
-/* PSCI operations, scoped to @self's VM; return PSCI status codes. */
-int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context);
-void vm_cpu_off(struct vcpu *self) __attribute__((noreturn));
-int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level);
+/* PSCI SYSTEM_OFF and SYSTEM_RESET of @self's VM (the calls on one vCPU
+ * are in vcpu_psci.h). */
 void vm_system_off(struct vcpu *self) __attribute__((noreturn));
 void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
 
