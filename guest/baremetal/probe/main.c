@@ -16,7 +16,7 @@
  *   'q'  PSCI SYSTEM_OFF of this VM
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "probe.h"
 
 #define RX_MAX 16
