@@ -14,13 +14,13 @@
  *   canary  CPU 3, PL011 UART0:       makes none, answers until the end
  *
  * Every VM runs guest/baremetal/probe at PROBE_LINK_IPA, in place where its
- * image was loaded, and gets its attempt (lib/probe.h) as a copied raw
+ * image was loaded, and gets its attempt (lib/bm_probe.h) as a copied raw
  * image.  UART0 carries the hypervisor's log, and the canary speaks on it
  * only when asked, so no stop line is ever interleaved with guest output.
  * QEMU: -smp 4, two pci-serials, the images from build/dt/test-matrix/loaders.
  */
 #include "configs/test-layout.h"
-#include "guest/baremetal/lib/probe.h"
+#include "guest/baremetal/lib/bm_probe.h"
 
 /* VM n's RAM (where its image is loaded), and its attempt's pristine copy
  * in free RAM after the shared window, outside every VM. */

@@ -11,7 +11,7 @@ BM_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align -Iguest/baremetal/lib -Ihyp
 BM_LIB_OBJS := $(patsubst %,$(BM_OUT)/obj/%.o,$(BM_LIB_SRCS))
 BM_TESTS    := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guest/baremetal/*/*.c)))))
 BM_LINK_ADDR ?= 0x40000000
-# The cross-VM access probe lives clear of QEMU's RAM (PROBE_LINK_IPA, lib/probe.h).
+# The cross-VM access probe lives clear of QEMU's RAM (PROBE_LINK_IPA, lib/bm_probe.h).
 BM_LINK_ADDR_probe := 0x80000000
 
 $(BM_OUT)/obj/%.c.o: %.c

@@ -4,6 +4,7 @@
  * console, GIC, PCI UART pages, VMs from the config, partition table,
  * remote-I/O devices, secondary CPUs through PSCI CPU_ON, then every CPU enters pcpu_loop().
  */
+#include "entry.h"
 #include "fdt.h"
 #include "gic.h"
 #include "hyp.h"
@@ -12,13 +13,6 @@
 #include "psci.h"
 #include "rio_dev.h"
 #include "vm.h"
-
-uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE] __attribute__((aligned(16)));
-
-extern char secondary_entry[];
-
-void hyp_main(uint64_t dtb);
-void hyp_secondary_main(unsigned int cpu);
 
 static void hyp_start_secondaries(unsigned int self)
 {

@@ -1,194 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * VMs built from the configuration, and their life cycle: start, PSCI
- * CPU_ON/OFF, SYSTEM_OFF/RESET, and stop after a fault.
+ * VMs built from the configuration (vCPUs, stage 2, images, vGIC) and
+ * their life cycle: start, stop after a fault, and PSCI SYSTEM_OFF and
+ * SYSTEM_RESET, which end or restart the whole VM.
  */
-#include "cache.h"
-#include "fdt.h"
 #include "gic.h"
-#include "hstring.h"
 #include "hyp.h"
+#include "image.h"
 #include "log.h"
-#include "platform.h"
+#include "pcpu.h"
 #include "psci.h"
-#include "rio_dev.h"
-#include "pt.h"
+#include "s2.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
 
-/* Stage-2 tables for all VMs: 1 MiB, 256 tables (one VM with a few
- * regions needs 3-6). */
-#define S2_POOL_PAGES 256
-#define VMPIDR_RES1   (1ull << 31)
-#define VTCR_GUEST                                                                            \
-	(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | VTCR_SH0_IS | VTCR_ORGN0_WB | VTCR_IRGN0_WB | \
-	 VTCR_SL0_L1 | VTCR_T0SZ(64 - PT_IPA_BITS))
-
-struct pcpu pcpus[BH_MAX_CPUS];
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
-
-static uint8_t s2_pool[S2_POOL_PAGES][PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
-static unsigned int s2_pool_used;
-static spinlock_t s2_pool_lock;
-
-void guest_enter(struct regs *frame) __attribute__((noreturn));
-void cpu_reenter_loop(uint64_t sp) __attribute__((noreturn));
-extern uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE];
-
-static void *s2_alloc(void *ctx)
-{
-	void *p = NULL;
-
-	UNUSED(ctx);
-	spin_lock(&s2_pool_lock);
-	if (s2_pool_used < S2_POOL_PAGES)
-		p = s2_pool[s2_pool_used++];
-	spin_unlock(&s2_pool_lock);
-	return p; /* .bss: already zero */
-}
-
-static uint64_t s2_to_pa(void *ctx, void *va)
-{
-	UNUSED(ctx);
-	return (uint64_t)(uintptr_t)va; /* EL2 maps RAM 1:1 */
-}
-
-static void *s2_to_va(void *ctx, uint64_t pa)
-{
-	UNUSED(ctx);
-	return (void *)(uintptr_t)pa;
-}
-
-static const struct pt_ops s2_ops = {
-	.alloc = s2_alloc,
-	.to_pa = s2_to_pa,
-	.to_va = s2_to_va,
-};
-
-/**
- * pcpu_setup() - per-CPU pointer and frame, called from entry.S
- * @cpu: logical CPU index
- */
-void pcpu_setup(unsigned int cpu);
-void pcpu_setup(unsigned int cpu)
-{
-	struct pcpu *p = &pcpus[cpu];
-
-	p->id = cpu;
-	p->frame = (struct regs *)(pcpu_stacks[cpu] + PCPU_STACK_SIZE) - 1;
-	sysreg_write(tpidr_el2, (uint64_t)p);
-}
-
-int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa)
-{
-	return pt_lookup(&s2_ops, vm->s2_root, ipa, pa, NULL, NULL);
-}
-
-static uint64_t vm_region_pa(const struct bh_config *cfg, const struct bh_mem_region *m)
-{
-	if (m->flags & BH_MEM_SHARED)
-		return cfg->shmem[m->shmem].pa;
-	if (m->flags & BH_MEM_FIXED_PA)
-		return m->pa;
-	return m->ipa;
-}
-
-static uint64_t vm_region_attrs(uint32_t flags)
-{
-	uint64_t a = S2_MEMATTR_NORMAL_WB | S2_SH_IS | S2_AF;
-
-	if (flags & BH_MEM_READ)
-		a |= S2_AP_R;
-	if (flags & BH_MEM_WRITE)
-		a |= S2_AP_W;
-	if (!(flags & BH_MEM_EXEC))
-		a |= S2_XN;
-	return a;
-}
-
-/*
- * A backend sees the control region of every device it serves (read/write,
- * never executable); its doorbell pages and the frontends' virtio-mmio
- * windows stay unmapped so that every access traps (hyp/core/rio.c).
- */
-static int vm_map_rio(struct vm *vm, const struct bh_config *cfg)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
-		if (cfg->virtio[i].backend != vm->id)
-			continue;
-		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa, rio_ctrl_pa(i),
-			     BH_RIO_CTRL_SIZE, vm_region_attrs(BH_MEM_RW));
-		if (ret) {
-			hyp_log("bulkhead: vm %s: virtio[%u].ctrl_ipa cannot be mapped (%d)\n",
-				vm->cfg->name, i, ret);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-static int vm_map_all(struct vm *vm, const struct bh_config *cfg)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++) {
-		const struct bh_mem_region *m = &c->mem[i];
-
-		ret = pt_map(&s2_ops, vm->s2_root, m->ipa, vm_region_pa(cfg, m), m->size,
-			     vm_region_attrs(m->flags));
-		if (ret) {
-			hyp_log("bulkhead: vm %s: mem[%u] cannot be mapped (%d)\n", c->name, i,
-				ret);
-			return ret;
-		}
-	}
-	for (i = 0; i < BH_MAX_DEVICES && c->devices[i].size; i++) {
-		const struct bh_device *d = &c->devices[i];
-
-		ret = pt_map(&s2_ops, vm->s2_root, d->ipa, d->pa, d->size, S2_DEVICE_RW);
-		if (ret) {
-			hyp_log("bulkhead: vm %s: devices[%u] cannot be mapped (%d)\n", c->name, i,
-				ret);
-			return ret;
-		}
-	}
-	return vm_map_rio(vm, cfg);
-}
-
-/*
- * Copy images whose loader address is not where the VM's memory puts them
- * (see struct bh_image).  In-place images are left alone.
- */
-static int vm_load_images(struct vm *vm)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-
-	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++) {
-		const struct bh_image *img = &c->images[i];
-		uint64_t first, last;
-
-		if (vm_ipa_to_pa(vm, img->ipa, &first) ||
-		    vm_ipa_to_pa(vm, img->ipa + img->size - 1, &last) ||
-		    last - first != img->size - 1) {
-			hyp_log("bulkhead: vm %s: images[%u] outside its memory\n", c->name, i);
-			return -EINVAL;
-		}
-		if (first == img->load_pa)
-			continue;
-		memcpy((void *)(uintptr_t)first, (const void *)(uintptr_t)img->load_pa, img->size);
-		/* the guest starts with caches off: make the copy visible */
-		dcache_clean_range(first, img->size);
-	}
-	return 0;
-}
 
 static int vm_setup_vgic(struct vm *vm)
 {
@@ -261,38 +89,6 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 	if (!ret)
 		ret = vm_setup_vgic(vm);
 	return ret;
-}
-
-static bool ram_contains(const struct fdt_range *ram, int n, uint64_t pa, uint64_t size)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (pa >= ram[i].base && size <= ram[i].size &&
-		    pa - ram[i].base <= ram[i].size - size)
-			return true;
-	return false;
-}
-
-/* One VM against the RAM QEMU reports: its memory and image sources. */
-static const char *vm_ram_problem(const struct vm *vm, const struct fdt_range *ram, int n,
-				  char *buf, size_t len)
-{
-	const struct bh_vm_config *c = vm->cfg;
-	unsigned int i;
-
-	for (i = 0; i < BH_MAX_MEM_REGIONS && c->mem[i].size; i++)
-		if (!ram_contains(ram, n, vm_region_pa(&bh_config, &c->mem[i]), c->mem[i].size)) {
-			hyp_snprintf(buf, len, "mem[%u] is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	for (i = 0; i < BH_MAX_IMAGES && c->images[i].size; i++)
-		if (!ram_contains(ram, n, c->images[i].load_pa, c->images[i].size)) {
-			hyp_snprintf(buf, len,
-				     "images[%u] load_pa is not in RAM (QEMU -m too small?)", i);
-			return buf;
-		}
-	return NULL;
 }
 
 int vm_create_all(const struct bh_config *cfg, const struct fdt_range *ram, int n)
@@ -384,12 +180,6 @@ void vm_start_all(void)
 	}
 }
 
-static void vcpu_kick(struct vcpu *v)
-{
-	if (v->pcpu != this_pcpu()->id)
-		gic_send_sgi(v->pcpu, GIC_SGI_KICK);
-}
-
 void vm_check_all_off(void)
 {
 	unsigned int i;
@@ -461,99 +251,6 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 	hyp_log("bulkhead: vm %s not started: %s\n", vm->cfg->name, reason);
 }
 
-bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa)
-{
-	return vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa) ||
-	       rio_is_emulated(vm, ipa);
-}
-
-int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val)
-{
-	struct vm *vm = v->vm;
-
-	if (vgic_is_gicd(&vm->vgic, ipa) || vgic_is_gicr(&vm->vgic, ipa))
-		return vgic_mmio_access(&vm->vgic, &v->vgic, ipa, size, write, val);
-	return rio_mmio(v, ipa, size, write, val);
-}
-
-static struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].mpidr == (mpidr & MPIDR_AFF_MASK))
-			return &vm->vcpus[i];
-	return NULL;
-}
-
-static bool vm_ipa_is_exec(const struct vm *vm, uint64_t ipa)
-{
-	uint64_t pa, attrs;
-
-	if (pt_lookup(&s2_ops, vm->s2_root, ipa, &pa, &attrs, NULL))
-		return false;
-	return !(attrs & S2_XN);
-}
-
-int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context)
-{
-	struct vm *vm = self->vm;
-	struct vcpu *t = vm_find_vcpu(vm, mpidr);
-	int64_t ret = PSCI_SUCCESS;
-
-	if (!t)
-		return PSCI_INVALID_PARAMETERS;
-	if (!vm_ipa_is_exec(vm, entry))
-		return PSCI_INVALID_ADDRESS;
-	spin_lock(&vm->lock);
-	/*
-	 * A SYSTEM_RESET in progress has turned every vCPU off and is about to
-	 * reload the VM: a CPU_ON that reaches the lock after that (its caller
-	 * is being stopped too) must not start a vCPU that would run on into
-	 * the restarted VM.  PSCI (Arm DEN 0022) lets CPU_ON fail with
-	 * INTERNAL_FAILURE.
-	 */
-	if (vm->resetting || vm->state != VM_RUNNING || self->state != VCPU_ON) {
-		ret = PSCI_INTERNAL_FAILURE;
-	} else if (t->state == VCPU_ON) {
-		ret = PSCI_ALREADY_ON;
-	} else if (t->state == VCPU_ON_PENDING) {
-		ret = PSCI_ON_PENDING;
-	} else {
-		t->entry = entry;
-		t->context = context;
-		__atomic_store_n(&t->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
-	}
-	spin_unlock(&vm->lock);
-	if (ret == PSCI_SUCCESS)
-		vcpu_kick(t);
-	return ret;
-}
-
-void vm_cpu_off(struct vcpu *self)
-{
-	spin_lock(&self->vm->lock);
-	__atomic_store_n(&self->state, VCPU_OFF, __ATOMIC_RELEASE);
-	spin_unlock(&self->vm->lock);
-	pcpu_park();
-}
-
-int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level)
-{
-	struct vcpu *t = vm_find_vcpu(self->vm, mpidr);
-
-	if (!t || level != 0)
-		return PSCI_INVALID_PARAMETERS;
-	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
-	case VCPU_ON:
-		return PSCI_AFFINITY_ON;
-	case VCPU_ON_PENDING:
-		return PSCI_AFFINITY_ON_PENDING;
-	default:
-		return PSCI_AFFINITY_OFF;
-	}
-}
-
 void vm_system_off(struct vcpu *self)
 {
 	if (vm_end(self->vm, VM_OFF))
@@ -617,68 +314,4 @@ void vm_system_reset(struct vcpu *self)
 	spin_unlock(&vm->lock);
 	vcpu_kick(boot);
 	pcpu_park();
-}
-
-/* Load the pCPU's EL2 controls for its vCPU and enter it. */
-static void vcpu_enter(struct vcpu *v)
-{
-	struct regs *r = this_pcpu()->frame;
-	struct vm *vm = v->vm;
-
-	spin_lock(&vm->lock);
-	if (v->state != VCPU_ON_PENDING || vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
-		return;
-	}
-	memset(r, 0, sizeof(*r));
-	r->x[0] = v->context;
-	r->elr = v->entry;
-	r->spsr = SPSR_GUEST_ENTRY;
-	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_RELEASE);
-	__atomic_store_n(&v->in_guest, 1, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-
-	/* a fresh EL1: MMU off, timers off (Linux booting.rst §4) */
-	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
-	sysreg_write(cntv_ctl_el0, 0);
-	sysreg_write(cntp_ctl_el0, 0);
-	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
-	sysreg_write(vmpidr_el2, v->mpidr | VMPIDR_RES1);
-	sysreg_write(vtcr_el2, VTCR_GUEST);
-	sysreg_write(vttbr_el2, vm->vttbr);
-	sysreg_write(cptr_el2, CPTR_EL2_RES1);
-	sysreg_write(hstr_el2, 0);
-	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK);
-	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	sysreg_write(cntvoff_el2, 0);
-	sysreg_write(hcr_el2, HCR_GUEST);
-	isb();
-	/* drop whatever an earlier life of this VMID left in the TLBs */
-	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");
-	vgic_flush_lrs(&v->vgic);
-	guest_enter(r);
-}
-
-void pcpu_park(void)
-{
-	cpu_reenter_loop((uint64_t)(uintptr_t)this_pcpu()->frame);
-}
-
-void pcpu_loop(void)
-{
-	struct pcpu *p = this_pcpu();
-	struct vcpu *v = p->vcpu;
-
-	__atomic_store_n(&p->online, 1, __ATOMIC_RELEASE);
-	if (v) {
-		__atomic_store_n(&v->in_guest, 0, __ATOMIC_RELEASE);
-		sev();
-	}
-	for (;;) {
-		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING)
-			vcpu_enter(v);
-		/* Sleep until a kick (SGI) or an interrupt for the vCPU. */
-		wfi();
-		gic_handle_irq(v ? &v->vgic : NULL);
-	}
 }

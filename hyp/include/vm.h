@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMs, vCPUs and physical CPUs.
+ * VMs and their vCPUs (hyp/core/vm.c); physical CPUs are in pcpu.h.
  *
  * Static partitioning: every vCPU is pinned to one pCPU for its whole life
  * and every pCPU runs at most one vCPU, so no EL1 state is ever switched;
@@ -11,6 +11,7 @@
 
 #include <bulkhead/config.h>
 #include "hyp.h"
+#include "pcpu.h"
 #include "regs.h"
 #include "spinlock.h"
 #include "vgic.h"
@@ -102,31 +103,8 @@ struct vm {
 	struct vgic_dist vgic;
 };
 
-/**
- * struct pcpu - per physical CPU state (TPIDR_EL2 points here)
- * @id:     logical CPU index
- * @vcpu:   the vCPU pinned here, NULL if none
- * @frame:  guest register frame at the top of this CPU's stack
- * @online: has reached its wait loop
- */
-struct pcpu {
-	unsigned int id;
-	struct vcpu *vcpu;
-	struct regs *frame;
-	uint32_t online;
-};
-
-extern struct pcpu pcpus[BH_MAX_CPUS];
 extern struct vm vms[BH_MAX_VMS];
 extern unsigned int nr_vms;
-
-static inline struct pcpu *this_pcpu(void)
-{
-	struct pcpu *p;
-
-	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
-	return p;
-}
 
 struct fdt_range;
 
@@ -145,12 +123,6 @@ void vm_print_table(void);
 /* Boot vCPU 0 of every runnable VM (marks it ON_PENDING). */
 void vm_start_all(void);
 
-/* The per-pCPU wait/enter loop; never returns. */
-void pcpu_loop(void) __attribute__((noreturn));
-
-/* Give up the current trap and go back to pcpu_loop(). */
-void pcpu_park(void) __attribute__((noreturn));
-
 /**
  * vm_stop() - stop a VM after a fault it caused; logs one line
  * @vm:     the offender
@@ -166,26 +138,9 @@ void vm_check_all_off(void);
 /* Boot-time failure (before any vCPU ran): the VM never starts. */
 void vm_mark_broken(struct vm *vm, const char *reason);
 
-/* PSCI operations, scoped to @self's VM; return PSCI status codes. */
-int64_t vm_cpu_on(struct vcpu *self, uint64_t mpidr, uint64_t entry, uint64_t context);
-void vm_cpu_off(struct vcpu *self) __attribute__((noreturn));
-int64_t vm_affinity_info(struct vcpu *self, uint64_t mpidr, uint64_t level);
+/* PSCI SYSTEM_OFF and SYSTEM_RESET of @self's VM (the calls on one vCPU
+ * are in vcpu_psci.h). */
 void vm_system_off(struct vcpu *self) __attribute__((noreturn));
 void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
-
-/**
- * vm_mmio_is_emulated() / vm_mmio_emulate() - trapped MMIO windows of a VM
- *
- * The emulated GICD and GICR frames, and remote I/O (hyp/core/rio.c): a
- * frontend's virtio-mmio windows and a backend's doorbell pages.
- * vm_mmio_emulate() returns 0, -ENOENT (not an emulated window), -EINVAL
- * (an access the device does not allow) or -EINTR (the vCPU was stopped
- * while the access waited: abandon it).
- */
-bool vm_mmio_is_emulated(struct vm *vm, uint64_t ipa);
-int vm_mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val);
-
-/* Translate a VM's IPA for the hypervisor (identity-mapped EL2). */
-int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa);
 
 #endif /* HYP_VM_H */

@@ -22,7 +22,7 @@ LINUX_CONFIG = "reference"
 # UART) at once, then mfront and mback when told; the canary makes none.
 BM_ORDER = ("mplain", "mfront", "mback")
 BM_CONSOLE = {"mback": "ser1", "mfront": "ser2", "canary": "uart0"}
-# struct probe_attempt (guest/baremetal/lib/probe.h)
+# struct probe_attempt (guest/baremetal/lib/bm_probe.h)
 PROBE_MAGIC = 0x45424F52
 PROBE_MODES = {"read": 1, "write": 2}
 PROBE_VALUE = 0x0BADC0DE

@@ -26,7 +26,7 @@ DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
 	'frontend2:kernel=$(BUILD)/guest/baremetal/rio_hostile.bin'
 DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
 # the access matrix on bare metal: the probe in every VM, each with its attempt
-# (guest/baremetal/lib/probe.h); the placeholders hold none, and
+# (guest/baremetal/lib/bm_probe.h); the placeholders hold none, and
 # tests/system/test_isolation_matrix.py loads its own files in their place
 MATRIX_VMS := mback mfront mplain canary
 MATRIX_ATTEMPTS := $(foreach v,$(MATRIX_VMS),$(BUILD)/matrix/test-matrix/$(v).attempt)

@@ -432,8 +432,9 @@ static void node_memory(struct dtgen *g, struct dts *d, unsigned int v)
 }
 
 /*
- * vCPU n is presented with MPIDR_EL1.Aff0 = n (hyp/core/vm.c sets VMPIDR_EL2
- * to the vCPU index); cpus.yaml wants reg = the MPIDR affinity bits.
+ * vCPU n is presented with MPIDR_EL1.Aff0 = n (hyp/core/vm.c makes it the
+ * vCPU index, hyp/core/pcpu.c loads it into VMPIDR_EL2); cpus.yaml wants
+ * reg = the MPIDR affinity bits.
  */
 static void node_cpus(struct dtgen *g, struct dts *d, unsigned int v)
 {

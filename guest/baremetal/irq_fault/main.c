@@ -9,7 +9,7 @@
  * taken back: tests/system/test_hyp_irq.py measures QEMU's CPU time.
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "timer.h"
 
 #define FORBIDDEN_IPA 0x60000000ull

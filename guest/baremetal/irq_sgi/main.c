@@ -14,7 +14,7 @@
  *   irq_sgi: done
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 
 #define SGI_PING	      1
 #define SGI_PONG	      2

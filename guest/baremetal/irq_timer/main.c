@@ -11,7 +11,7 @@
  *   irq_timer: done
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "timer.h"
 
 #define RATE_HZ 100

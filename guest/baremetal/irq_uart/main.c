@@ -11,7 +11,7 @@
  * A 'q' received ends the test (PSCI SYSTEM_OFF of this VM).
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 
 #define RX_MAX 32
 

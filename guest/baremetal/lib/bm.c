@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Bare-metal guest runtime: console, PSCI, counter, start-up glue. */
 #include "bm.h"
+#include "bm_entry.h"
 
 /* PL011 (Arm DDI 0183) */
 #define PL011_DR      0x00
@@ -26,10 +27,6 @@ uint64_t bm_boot_arg;
 uint64_t bm_entry_count;
 uint8_t bm_stacks[BM_MAX_CPUS + 1][BM_STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t bm_print_lock;
-
-void bm_start(uint64_t arg, uint64_t entry_count);
-void bm_secondary_start(uint64_t context);
-void bm_fault(uint64_t esr, uint64_t elr, uint64_t far);
 
 void bm_putc(char c)
 {
@@ -162,8 +159,6 @@ int64_t bm_psci_smc(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 			   "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
-
-extern char bm_secondary_entry[];
 
 int64_t bm_cpu_on(uint64_t mpidr, uint64_t context)
 {

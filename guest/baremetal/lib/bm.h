@@ -15,8 +15,7 @@
 #include <stdint.h>
 #include "bmarg.h"
 
-#define BM_MAX_CPUS   4
-#define BM_STACK_SIZE 0x2000
+#define BM_MAX_CPUS 4
 
 /* PSCI (Arm DEN 0022) */
 #define BM_PSCI_VERSION	      0x84000000u

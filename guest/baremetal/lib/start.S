@@ -4,7 +4,7 @@
  * config's x0; other vCPUs enter bm_secondary_entry through PSCI CPU_ON
  * with x0 = the context id.  MMU and caches stay off.
  */
-#define BM_STACK_SIZE	0x2000
+#include "bm_entry.h"
 
 	.section .text.start, "ax"
 	.globl	_start

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * probe: makes the one access of the cross-VM access matrix that the test
- * put at PROBE_ATTEMPT_IPA (lib/probe.h, docs/isolation.md); the
+ * put at PROBE_ATTEMPT_IPA (lib/bm_probe.h, docs/isolation.md); the
  * hypervisor must stop the VM on it.
  *
  * Without a UART it makes the access at once.  With one (the test
@@ -16,8 +16,8 @@
  *   'q'  PSCI SYSTEM_OFF of this VM
  */
 #include "bm.h"
-#include "gic.h"
-#include "probe.h"
+#include "bm_gic.h"
+#include "bm_probe.h"
 
 #define RX_MAX 16
 

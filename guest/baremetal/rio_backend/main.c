@@ -22,7 +22,7 @@
  */
 #include <bulkhead/rio.h>
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "rio_test.h"
 
 #define NR_REGS (BH_RIO_MMIO_SIZE / 4)

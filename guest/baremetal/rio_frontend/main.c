@@ -26,7 +26,7 @@
  *   rio_frontend: done errors=<n>
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "rio_test.h"
 
 #define BACKLOG	      100 /* more than the ring (64): waits for space */

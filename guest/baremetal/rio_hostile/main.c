@@ -24,7 +24,7 @@
  *   rio_hostile: flood <variant> used <n>   (after each variant's quota of chains)
  */
 #include "bm.h"
-#include "gic.h"
+#include "bm_gic.h"
 #include "rio_test.h"
 
 /* virtio v1.2 §4.2.2 MMIO device register layout */

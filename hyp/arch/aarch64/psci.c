@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * PSCI: calls to QEMU's firmware (smc conduit) and the guest-facing
- * emulation (Arm DEN 0022 §5).  Every operation acts on the calling VM
- * only: CPU_ON can start only that VM's vCPUs, SYSTEM_OFF/RESET end or
+ * emulation (Arm DEN 0022 §5): the decoding of a guest's call here, its
+ * back-end in hyp/core/vcpu_psci.c (CPU_ON/OFF, AFFINITY_INFO) or
+ * hyp/core/vm.c (SYSTEM_OFF/RESET).  Every operation acts on the calling
+ * VM only: CPU_ON can start only that VM's vCPUs, SYSTEM_OFF/RESET end or
  * restart only that VM.
  */
 #include "hyp.h"
 #include "psci.h"
+#include "vcpu_psci.h"
 #include "vm.h"
 
 int64_t psci_fw_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)

@@ -7,6 +7,7 @@
  * VM with one log line; the other VMs never notice.
  */
 #include <stddef.h>
+#include "entry.h"
 #include "esr.h"
 #include "gic.h"
 #include "hyp.h"
@@ -15,6 +16,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_mmio.h"
 
 _Static_assert(offsetof(struct regs, x[30]) == REGS_X30, "regs layout");
 _Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
@@ -103,7 +105,6 @@ static void trap_sysreg(struct vcpu *vcpu, struct regs *r, uint64_t esr)
  * trap_guest_sync() - synchronous exception from a guest
  * @r: the saved frame; changes are restored on return
  */
-void trap_guest_sync(struct regs *r);
 void trap_guest_sync(struct regs *r)
 {
 	struct vcpu *vcpu = this_pcpu()->vcpu;
@@ -151,7 +152,6 @@ void trap_guest_sync(struct regs *r)
 }
 
 /** trap_guest_irq() - physical IRQ/FIQ taken while a guest ran */
-void trap_guest_irq(struct regs *r);
 void trap_guest_irq(struct regs *r)
 {
 	struct vcpu *vcpu = this_pcpu()->vcpu;
@@ -167,7 +167,6 @@ void trap_guest_irq(struct regs *r)
 }
 
 /** trap_guest_serror() - asynchronous external abort caused by a guest */
-void trap_guest_serror(struct regs *r);
 void trap_guest_serror(struct regs *r)
 {
 	struct vcpu *vcpu = this_pcpu()->vcpu;
@@ -175,14 +174,12 @@ void trap_guest_serror(struct regs *r)
 	trap_stop(vcpu, r, "SError", sysreg_read(esr_el2), 0);
 }
 
-void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far);
 void trap_el2_fault(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	hyp_panic("EL2 %s esr=0x%llx elr=0x%llx far=0x%llx\n", esr_ec_name(esr_ec(esr)),
 		  (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
 }
 
-void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far);
 void trap_el2_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	hyp_panic("unexpected EL2 exception esr=0x%llx elr=0x%llx far=0x%llx\n",

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * GICv3 for bare-metal test guests at EL1; see gic.h.  Register offsets:
+ * GICv3 for bare-metal test guests at EL1; see bm_gic.h.  Register offsets:
  * IHI0069 §12.9 (GICD), §12.10-12.11 (GICR), §12.2 (ICC system registers).
  */
-#include "gic.h"
+#include "bm_gic.h"
 #include "timer.h"
 
 #define GICD_CTLR	0x0000

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical CPUs (hyp/core/pcpu.c).  Each runs at most one vCPU, pinned to
+ * it for its whole life, so no EL1 state is ever switched; a pCPU without
+ * a runnable vCPU waits in WFI for a kick (SGI).
+ */
+#ifndef HYP_PCPU_H
+#define HYP_PCPU_H
+
+#include <bulkhead/config.h>
+#include "hyp.h"
+#include "regs.h"
+
+struct vcpu;
+
+/**
+ * struct pcpu - per physical CPU state (TPIDR_EL2 points here)
+ * @id:     logical CPU index
+ * @vcpu:   the vCPU pinned here, NULL if none
+ * @frame:  guest register frame at the top of this CPU's stack
+ * @online: has reached its wait loop
+ */
+struct pcpu {
+	unsigned int id;
+	struct vcpu *vcpu;
+	struct regs *frame;
+	uint32_t online;
+};
+
+extern struct pcpu pcpus[BH_MAX_CPUS];
+
+static inline struct pcpu *this_pcpu(void)
+{
+	struct pcpu *p;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+	return p;
+}
+
+/* The per-pCPU wait/enter loop; never returns. */
+void pcpu_loop(void) __attribute__((noreturn));
+
+/* Give up the current trap and go back to pcpu_loop(). */
+void pcpu_park(void) __attribute__((noreturn));
+
+/**
+ * vcpu_kick() - send a kick SGI to @v's pCPU, unless that is this CPU, so
+ * that it leaves the guest or its WFI and looks at @v's state again
+ */
+void vcpu_kick(struct vcpu *v);
+
+#endif /* HYP_PCPU_H */
