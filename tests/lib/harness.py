@@ -187,7 +187,11 @@ class Console:
                 self._cond.wait(min(left, 0.5))
 
     def expect(self, pattern, timeout=30):
-        """Wait until `pattern` (regex) appears after the cursor; return the match."""
+        """Wait until `pattern` (regex) appears after the cursor; return the match.
+
+        The match is taken as soon as the text so far satisfies it: a pattern
+        that ends in a variable-length group (`(\\d+)`) must say what follows
+        it (`\\r?\\n`, `(?=\\D)`), or "30" on its way is read as "3"."""
         rx = re.compile(pattern) if isinstance(pattern, str) else pattern
 
         def ready():

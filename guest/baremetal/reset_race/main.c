@@ -16,7 +16,8 @@
 #include "bm.h"
 
 #define LIVES	       30
-#define SETTLE_US      20000 /* strays of the last reset show up meanwhile */
+#define SETTLE_US      20000   /* strays of the last reset show up meanwhile */
+#define HAMMER_WAIT_US 5000000 /* a loaded host may run vCPU 1 late */
 #define HAMMER_MPIDR   1ull
 #define TARGET_MPIDR   2ull
 #define CTX_HAMMER     1ull
@@ -47,7 +48,8 @@ void bm_secondary_main(uint64_t context)
 int main(uint64_t arg)
 {
 	volatile struct race_state *st = STATE;
-	uint64_t life = ++st->life, runs = st->target_runs;
+	uint64_t life = ++st->life, runs = st->target_runs, hammers = st->hammer_runs;
+	uint64_t waited;
 
 	(void)arg;
 	if (life == 1)
@@ -67,7 +69,13 @@ int main(uint64_t arg)
 			  (unsigned long long)life);
 		return 1;
 	}
-	/* a different moment in the hammer's loop each life */
+	/*
+	 * The race needs the hammer running: wait for it, so that on a loaded
+	 * host every life races (the test checks hammer_runs == lives)...
+	 */
+	for (waited = 0; st->hammer_runs == hammers && waited < HAMMER_WAIT_US; waited += 100)
+		bm_delay_us(100);
+	/* ...then reset at a different moment in the hammer's loop each life */
 	bm_delay_us(2000 + 97 * life);
 	bm_psci(BM_PSCI_SYSTEM_RESET, 0, 0, 0);
 	bm_printf("reset_race: FAIL SYSTEM_RESET returned\n");
