@@ -61,7 +61,7 @@ def test_cpu_on_and_sgi_ping_pong(ctx):
 def _reports(text):
     """(intid, bytes) for every 'irq_uart: irq=N rx=HEX' line."""
     return [(int(i), bytes.fromhex(h))
-            for i, h in re.findall(r"irq_uart: irq=(\d+) rx=([0-9a-f]*)", text)]
+            for i, h in re.findall(r"irq_uart: irq=(\d+) rx=([0-9a-f]*)\r?\n", text)]
 
 
 def _wait_rx(con, want, timeout=20):
