@@ -91,10 +91,12 @@ def test_uart_rx_irq_reaches_owner_only(ctx):
         check(b and all(i == 36 for i, _ in b), f"VM b saw other interrupts: {b}")
         check(b"B" not in b"".join(x for _, x in a), f"VM a received b's bytes: {a}")
         check(b"A" not in b"".join(x for _, x in b), f"VM b received a's bytes: {b}")
-        u0.send(b"q")
+        # one after the other: b's power-off line goes to UART0 too
         s1.send(b"q")
-        u0.expect(r"irq_uart: done", timeout=10)
         s1.expect(r"irq_uart: done", timeout=10)
+        u0.expect(r"bulkhead: vm b powered off\r?\n", timeout=10)
+        u0.send(b"q")
+        u0.expect(r"irq_uart: done", timeout=10)
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         no_stop(u0.output())
 
