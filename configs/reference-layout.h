@@ -60,6 +60,18 @@
 #define VIRTIO_ID_CONSOLE  3 /* virtio v1.2 §5 */
 
 /*
+ * Each frontend's virtio-net (docs/running.md, "Networking"): the transport
+ * below its console, where QEMU would put its own second virtio device
+ * (transport 30), in the same 16 MiB window and restricted DMA pool as the
+ * console.  The backend serves it as remote-I/O device 2 + n - 1 of
+ * frontend n (BE_CTRL, BE_DOORBELL, BE_VIRTIO_INTID after the consoles').
+ */
+#define FE_NET_MMIO   0x0a003c00ull
+#define FE_NET_INTID  78
+#define BE_NET(n)     (1 + (n)) /* remote-I/O index of frontend n's net */
+#define VIRTIO_ID_NET 1		/* virtio v1.2 §5 */
+
+/*
  * The backend's NIC (docs/config.md, "DMA-capable devices"): QEMU's
  * virtio-net-device, which takes the highest virtio-mmio transport (31 at
  * 0x0a003e00, INTID 79; docs/design.md §2.2).  The backend gets the 4 KiB

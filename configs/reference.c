@@ -7,6 +7,10 @@
  *   frontend1  1 vCPU on CPU 2, 128 MiB, first pci-serial (I/O page 1, INTID 36)
  *   frontend2  1 vCPU on CPU 3, 128 MiB, second pci-serial (I/O page 2, INTID 37)
  *
+ * Each frontend has two remote-I/O devices served by the backend's device
+ * model, in one shared window: a virtio-console (its hvc0) and a
+ * virtio-net (its eth0, bridged with the NIC in the backend).
+ *
  * The memory map is in configs/reference-layout.h.  Every VM sees its RAM
  * at IPA 0x40000000 (like QEMU virt) and its images inside it.  The images are *copied* from their
  * pristine copies at boot and on the VM's own SYSTEM_RESET (struct bh_image), so a VM that reboots
@@ -26,7 +30,7 @@ const struct bh_config bh_config = {
 			.entry = GUEST_KERNEL,
 			.x0 = GUEST_DTB,
 			.bootargs = "console=ttyAMA0 panic=-1 bulkhead.name=backend "
-				    "bulkhead.sshd=eth0",
+				    "bulkhead.sshd=br0:10.0.2.15",
 			/*
 			 * Trusted for memory isolation: its NIC is a bus master
 			 * with no IOMMU in front of it (BH_DEV_DMA), which can
@@ -61,7 +65,8 @@ const struct bh_config bh_config = {
 			.cpus = 0x4,
 			.entry = GUEST_KERNEL,
 			.x0 = GUEST_DTB,
-			.bootargs = "console=ttyS0 panic=-1 bulkhead.name=frontend1",
+			.bootargs = "console=ttyS0 panic=-1 bulkhead.name=frontend1 "
+				    "bulkhead.sshd=eth0:10.0.2.16",
 			.mem = {
 				{ .ipa = GUEST_RAM, .size = FRONTEND_RAM,
 				  .pa = FRONTEND1_PA,
@@ -82,7 +87,8 @@ const struct bh_config bh_config = {
 			.cpus = 0x8,
 			.entry = GUEST_KERNEL,
 			.x0 = GUEST_DTB,
-			.bootargs = "console=ttyS0 panic=-1 bulkhead.name=frontend2",
+			.bootargs = "console=ttyS0 panic=-1 bulkhead.name=frontend2 "
+				    "bulkhead.sshd=eth0:10.0.2.17",
 			.mem = {
 				{ .ipa = GUEST_RAM, .size = FRONTEND_RAM,
 				  .pa = FRONTEND2_PA,
@@ -115,5 +121,17 @@ const struct bh_config bh_config = {
 		  .intid = FE_VIRTIO_INTID, .shmem = 1,
 		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(1),
 		  .ctrl_ipa = BE_CTRL(1), .doorbell_ipa = BE_DOORBELL(1) },
+		{ .name = "net-frontend1", .device_id = VIRTIO_ID_NET,
+		  .frontend = 1, .mmio_ipa = FE_NET_MMIO,
+		  .intid = FE_NET_INTID, .shmem = 0,
+		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(BE_NET(1)),
+		  .ctrl_ipa = BE_CTRL(BE_NET(1)),
+		  .doorbell_ipa = BE_DOORBELL(BE_NET(1)) },
+		{ .name = "net-frontend2", .device_id = VIRTIO_ID_NET,
+		  .frontend = 2, .mmio_ipa = FE_NET_MMIO,
+		  .intid = FE_NET_INTID, .shmem = 1,
+		  .backend = 0, .backend_intid = BE_VIRTIO_INTID(BE_NET(2)),
+		  .ctrl_ipa = BE_CTRL(BE_NET(2)),
+		  .doorbell_ipa = BE_DOORBELL(BE_NET(2)) },
 	},
 };

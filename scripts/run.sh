@@ -6,10 +6,12 @@
 #   frontend2  console = a pty, announced by QEMU as "(label serial2)"
 #
 # Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
-# terminal; the backend also by `ssh -p 5555 root@localhost` (its NIC, scripts/qemu-nic.sh).
+# terminal; by ssh (scripts/qemu-nic.sh): `ssh -p 5555 root@localhost` the backend (its NIC),
+# -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend).
 # Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
 # docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead; SSH_PORT=N
-# forwards the host's 127.0.0.1:N instead of 5555.
+# forwards the host's 127.0.0.1:N, N+1, ... (one per VM) instead of 5555, 5556, ...;
+# SSH_PORTS="A B C" names each VM's port.
 set -eu
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -29,13 +31,23 @@ while read -r addr file; do
 	set -- "$@" -device "loader,file=$file,addr=$addr,force-raw=on"
 done <"$loaders"
 # the NIC the config passes through, if any; its arguments hold no white space
-nic=$(scripts/qemu-nic.sh "$build/dt/$config" "${SSH_PORT:-5555}")
+# one port per VM of $build/dt/$config/vms; those that serve ssh get a forward
+ports=${SSH_PORTS:-}
+if [ -z "$ports" ]; then
+	port=${SSH_PORT:-5555}
+	while read -r _vm; do
+		ports="$ports $port"
+		port=$((port + 1))
+	done <"$build/dt/$config/vms"
+fi
+# shellcheck disable=SC2086
+nic=$(scripts/qemu-nic.sh "$build/dt/$config" $ports)
 # shellcheck disable=SC2086
 set -- "$@" $nic
 
 echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
 echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
-[ -z "$nic" ] || echo "ssh into the backend: ssh -p ${SSH_PORT:-5555} root@localhost (no password)"
+[ -z "$nic" ] || echo "ssh logs in as root with no password (docs/running.md, \"Networking\")."
 exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
 	-smp "$smp" -m 1G -nographic -nic none \
 	-kernel "$hyp" \

@@ -14,6 +14,8 @@ CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
 LABELS = {vm: label for label, vm in CONSOLES.items()}
 # frontend -> the uio name of its console (configs/reference.c .virtio[].name)
 DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
+# frontend -> the uio name of its virtio-net; guest/rio/rc.local's tap is tap-FRONTEND
+NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
 
@@ -68,12 +70,16 @@ def kill_dm(be, pidfile="/run/bulkhead-dm.pid"):
     be.run(f"kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
 
 
-def start_dm(be, vms, tag, chardev="pty"):
+def start_dm(be, vms, tag, chardev="pty", nets=()):
     """One model serving the consoles of @vms, its log in /tmp/dm-TAG.log and
     pid in /tmp/dm-TAG.pid.  chardev "pty": return {vm: /dev/pts/N};
     "file": frontend N's output goes to /tmp/outN, its input comes from the
-    FIFO /tmp/inN (held open by the backend shell); return the log."""
+    FIFO /tmp/inN (held open by the backend shell); return the log.  It also
+    serves the virtio-net of @nets, on the bridged taps /etc/rc.local made."""
     args, setup = [], []
+    for vm in nets:
+        args.append(f"-netdev tap,id=n{vm[-1]},ifname=tap-{vm} "
+                    f"-device virtio-net,netdev=n{vm[-1]},transport=u,name={NETS[vm]}")
     for vm in vms:
         n = vm[-1]
         if chardev == "pty":
@@ -90,9 +96,9 @@ def start_dm(be, vms, tag, chardev="pty"):
     be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
            f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
     log = be.run(f"cat /tmp/dm-{tag}.log")
-    for vm in vms:
-        check(re.search(rf"uio {DEVICES[vm]} \(uio\d\): attached", log),
-              f"model {tag} did not attach {DEVICES[vm]}:\n{log}")
+    for name in [DEVICES[vm] for vm in vms] + [NETS[vm] for vm in nets]:
+        check(re.search(rf"uio {name} \(uio\d\): attached", log),
+              f"model {tag} did not attach {name}:\n{log}")
     if chardev != "pty":
         return log
     ptys = {f"frontend{m.group(2)}": m.group(1)

@@ -291,9 +291,9 @@ class Qemu:
     virtconsoles: QEMU's own virtio-serial-device with one virtconsole per name
     loaders:      (file, address) pairs placed with -device loader,force-raw=on
     nic:          a build/dt/CONFIG directory: the NIC its config passes through, as
-                  `make run` gives it (scripts/qemu-nic.sh), forwarded from a free port of
-                  127.0.0.1 to the guest's port 22; that port is self.ssh_port (None if the
-                  config has no NIC)
+                  `make run` gives it (scripts/qemu-nic.sh), with a free port of 127.0.0.1
+                  forwarded to port 22 of each VM that serves ssh: self.ssh_ports
+                  {vm: port}, self.ssh_port the backend's (None if the config has no NIC)
     """
 
     def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
@@ -324,16 +324,20 @@ class Qemu:
         for path, addr in loaders:
             args += ["-device", f"loader,file={self._path(path)},addr={addr:#x},force-raw=on"]
         self.ssh_port = None
+        self.ssh_ports = {}
         if nic:
-            port = free_port()
-            r = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic), str(port)],
-                               capture_output=True, text=True)
+            with open(os.path.join(self._path(nic), "vms")) as f:
+                ports = {vm: free_port() for vm in f.read().split()}
+            r = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic),
+                                *map(str, ports.values())], capture_output=True, text=True)
             if r.returncode:
                 raise TestFailure(r.stderr.strip())
             nic_args = r.stdout.split()
             if nic_args:
                 args += nic_args
-                self.ssh_port = port
+                self.ssh_ports = {vm: p for vm, p in ports.items()
+                                  if f"hostfwd=tcp:127.0.0.1:{p}-" in r.stdout}
+                self.ssh_port = self.ssh_ports.get("backend")
         args += list(extra)
         self.args = args
         self.proc = None

@@ -3,7 +3,7 @@
 The backend's console is the terminal; QEMU itself announces the frontends'
 ptys as `char device redirected to /dev/pts/N (label serialN)`; each pty
 reaches its frontend's shell; the ssh command run.sh prints reaches the
-backend (on a free port instead of 5555: SSH_PORT); Ctrl-a x quits.
+backend (on free ports instead of 5555-5557: SSH_PORTS); Ctrl-a x quits.
 """
 
 import os
@@ -65,15 +65,16 @@ class Tty:
 def test_make_run_consoles_and_quit(ctx):
     os.makedirs(ctx.logdir, exist_ok=True)
     master, slave = pty.openpty()
-    port = free_port()
+    ports = [free_port() for _ in range(3)]  # one per VM of the reference config
+    port = ports[0]
     proc = subprocess.Popen([os.path.join(ctx.root, "scripts", "run.sh")], cwd=ctx.root,
-                            env=dict(os.environ, SSH_PORT=str(port)),
+                            env=dict(os.environ, SSH_PORTS=" ".join(map(str, ports))),
                             stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
     os.close(slave)
     term = Tty(master, "terminal", ctx.logdir)
     ptys = []
     try:
-        term.expect(rf"ssh into the backend: ssh -p {port} root@localhost", 30)
+        term.expect(rf"ssh into backend: ssh -p {port} root@localhost", 30)
         found = {}
         for _ in range(2):
             m = term.expect(r"char device redirected to (/dev/pts/\d+) \(label (serial[12])\)", 30)

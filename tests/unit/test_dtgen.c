@@ -436,6 +436,58 @@ static void test_virtio_nodes(void **state)
 				       "uio_pdrv_genirq.of_id=generic-uio\";"));
 }
 
+/* occurrences of @needle in f->dts */
+static int dts_count(const struct fixture *f, const char *needle)
+{
+	const char *p = f->dts;
+	int n = 0;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void assert_dtc_accepts(const struct fixture *f);
+
+/*
+ * A console and a virtio-net of one frontend in one window (as in
+ * configs/reference.c): one memory node and one pool, named by both
+ * devices; the backend gets one uio node per device, both mapping it.
+ */
+static void test_virtio_two_devices_one_window(void **state)
+{
+	struct fixture *f = *state;
+
+	test_virtio_nodes(state);
+	f->cfg.virtio[1] = f->cfg.virtio[0];
+	f->cfg.virtio[1].name = "net-front";
+	f->cfg.virtio[1].device_id = 1;
+	f->cfg.virtio[1].mmio_ipa = 0x0a003c00;
+	f->cfg.virtio[1].intid = 78;
+	f->cfg.virtio[1].backend_intid = 81;
+	f->cfg.virtio[1].ctrl_ipa = 0x0b010000;
+	f->cfg.virtio[1].doorbell_ipa = 0x0b018000;
+	assert_int_equal(init_bound(f), 0);
+
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_int_equal(dts_count(f, "memory@20000000 {"), 1);
+	assert_int_equal(dts_count(f, "restricted-dma@20000000 {"), 1);
+	assert_has(f, "virtio_mmio@a003c00 {");
+	assert_has(f, "interrupts = <0 46 1>;");
+	assert_int_equal(dts_count(f, "memory-region = <&virtio_pool0>;"), 2);
+	assert_null(strstr(f->dts, "virtio_pool1"));
+	assert_dtc_accepts(f);
+
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "linux,uio-name = \"net-front\";");
+	assert_has(f, "reg = <0x0 0xb010000 0x0 0x2000>, <0x0 0xb018000 0x0 0x1000>, "
+		      "<0x0 0x20000000 0x0 0x1000000>;");
+	assert_has(f, "interrupts = <0 49 1>;");
+	assert_dtc_accepts(f);
+}
+
 /* dtc accepts f->dts (skipped without dtc, like test_dts_compiles) */
 static void assert_dtc_accepts(const struct fixture *f)
 {
@@ -556,6 +608,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nr_pcpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_without_dtb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtio_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_two_devices_one_window, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dma_device_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_dma_device, setup, teardown),
 	};

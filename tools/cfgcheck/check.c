@@ -612,8 +612,14 @@ static void check_virtio_pair(struct checker *c, unsigned int i, unsigned int j)
 
 	if (a->name && b->name && !strcmp(a->name, b->name))
 		fail(c, "virtio[%u].name: \"%s\" is also virtio[%u]'s", i, a->name, j);
-	if (a->shmem == b->shmem)
-		fail(c, "virtio[%u].shmem: %u is also virtio[%u]'s window", i, a->shmem, j);
+	/*
+	 * Devices of one frontend and one backend may share a window: it is
+	 * the frontend's one restricted DMA pool, and the backend sees nothing
+	 * more of the frontend through two devices than through one.
+	 */
+	if (a->shmem == b->shmem && (a->frontend != b->frontend || a->backend != b->backend))
+		fail(c, "virtio[%u].shmem: %u is also virtio[%u]'s window, of another VM pair", i,
+		     a->shmem, j);
 	if (a->frontend == b->frontend) {
 		if (overlaps(a->mmio_ipa, BH_RIO_MMIO_SIZE, b->mmio_ipa, BH_RIO_MMIO_SIZE))
 			fail(c, "vm \"%s\": virtio[%u].mmio_ipa: overlaps virtio[%u]'s", fe, i, j);

@@ -627,6 +627,23 @@ static const struct bh_mem_region *virtio_window(const struct bh_vm_config *vm, 
 }
 
 /*
+ * The first virtio[] entry of @v's frontend devices with @dev's window: the
+ * window's memory node and pool are written once, under that entry's index,
+ * and every device of the window names that pool (cfg_check() lets only
+ * devices of one frontend and one backend share a window).
+ */
+static unsigned int virtio_pool_index(const struct bh_config *cfg, unsigned int dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev; i++)
+		if (cfg->virtio[i].frontend == cfg->virtio[dev].frontend &&
+		    cfg->virtio[i].shmem == cfg->virtio[dev].shmem)
+			return i;
+	return dev;
+}
+
+/*
  * Frontend: each window is RAM of the VM (in /memory: the restricted pool
  * must be in the linear map, so no no-map) reserved as a
  * "restricted-dma-pool" that the "virtio,mmio" node names in memory-region:
@@ -649,11 +666,13 @@ static void node_virtio_frontend(struct dtgen *g, struct dts *d, unsigned int v)
 			fail(g, "vm \"%s\": virtio[%u]: no shared window", vm->name, i);
 			return;
 		}
+		n++;
+		if (virtio_pool_index(cfg, i) != i)
+			continue;
 		dts_open(d, NULL, "memory", w->ipa, true);
 		dts_str(g, d, "device_type", "memory");
 		dts_reg(d, w->ipa, w->size);
 		dts_close(d);
-		n++;
 	}
 	if (!n)
 		return;
@@ -666,7 +685,7 @@ static void node_virtio_frontend(struct dtgen *g, struct dts *d, unsigned int v)
 		dts_str(g, d, "compatible", "virtio,mmio");
 		dts_reg(d, dev->mmio_ipa, BH_RIO_MMIO_SIZE);
 		dts_spi_edge(d, dev->intid);
-		dts_line(d, "memory-region = <&virtio_pool%u>;", i);
+		dts_line(d, "memory-region = <&virtio_pool%u>;", virtio_pool_index(cfg, i));
 		/*
 		 * No dma-coherent: the backend sees the window only as Device
 		 * memory (uio maps are uncached), so the frontend must not
@@ -732,7 +751,8 @@ static void dts_pool(struct dtgen *g, struct dts *d, bool *open, const char *lab
 
 /*
  * /reserved-memory: one "restricted-dma-pool" per frontend window of
- * remote I/O (virtio_poolN, N = the virtio[] index) and per DMA-capable
+ * remote I/O (virtio_poolN, N = the first virtio[] index with that window,
+ * virtio_pool_index()) and per DMA-capable
  * device's pool (dev_poolN, N = the devices[] index).  Each is also RAM of
  * the VM (a memory node): the pool must be in the linear map.
  */
@@ -747,7 +767,7 @@ static void node_reserved(struct dtgen *g, struct dts *d, unsigned int v)
 	for (i = 0; i < nr_virtio(cfg); i++) {
 		const struct bh_mem_region *w = virtio_window(vm, cfg->virtio[i].shmem);
 
-		if (cfg->virtio[i].frontend != v || !w)
+		if (cfg->virtio[i].frontend != v || !w || virtio_pool_index(cfg, i) != i)
 			continue;
 		snprintf(label, sizeof(label), "virtio_pool%u", i);
 		dts_pool(g, d, &open, label, w);
