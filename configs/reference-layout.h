@@ -23,6 +23,7 @@
 #define BULKHEAD_REFERENCE_LAYOUT_H
 
 #include <bulkhead/config.h>
+#include "configs/qemu-virt.h"
 
 #define MiB 0x100000ull
 
@@ -94,15 +95,6 @@
 #define GUEST_INITRD (GUEST_RAM + 32 * MiB)
 #define GUEST_DTB    (GUEST_RAM + 40 * MiB)
 
-#define UART0	    0x09000000ull
-#define UART0_INTID 33
-/* Platform code: pci-serial n gets I/O page n + 1 (docs/design.md §2.3). */
-#define PCI_SERIAL0	0x3eff1000ull
-#define PCI_SERIAL1	0x3eff2000ull
-#define PCI_SLOT1_INTID 36
-#define PCI_SLOT2_INTID 37
-#define UART_PAGE	0x1000ull
-
 #define LINUX_IMAGES(n)                               \
 	{                                             \
 		{ .kind = BH_IMAGE_KERNEL,            \
@@ -117,6 +109,69 @@
 			  .load_pa = PRISTINE_DTB(n), \
 			  .ipa = GUEST_DTB,           \
 			  .size = DTB_MAX },          \
+	}
+
+/*
+ * The shapes of the reference VMs, for configs/reference.c and the configs
+ * that vary it (configs/test-rio-hostile.c): designated initializers, so a
+ * config still writes out what it is about.
+ */
+
+/* A Linux VM of the reference system; @n: its slot of pristine images. */
+#define REF_LINUX_VM(vm_name, cpu_mask, n, args)                                     \
+	.name = vm_name, .cpus = (cpu_mask), .entry = GUEST_KERNEL, .x0 = GUEST_DTB, \
+	.bootargs = "panic=-1 bulkhead.name=" vm_name " " args, .images = LINUX_IMAGES(n)
+
+/* .mem[]: @bytes of RAM at GUEST_RAM, placed at @ram_pa. */
+#define REF_RAM(bytes, ram_pa)                                     \
+	{                                                          \
+		.ipa = GUEST_RAM, .size = (bytes), .pa = (ram_pa), \
+		.flags = BH_MEM_RWX | BH_MEM_FIXED_PA              \
+	}
+
+/* .mem[]: frontend @k's (1 or 2) shared window, as the backend maps it. */
+#define REF_BE_WINDOW(k)                                                                         \
+	{                                                                                        \
+		.ipa = BE_WINDOW((k)-1), .size = SHMEM_SIZE, .flags = BH_MEM_RW | BH_MEM_SHARED, \
+		.shmem = (k)-1                                                                   \
+	}
+
+/* .mem[]: frontend @k's shared window, as the frontend maps it. */
+#define REF_FE_WINDOW(k)                                                                  \
+	{                                                                                 \
+		.ipa = FE_WINDOW, .size = SHMEM_SIZE, .flags = BH_MEM_RW | BH_MEM_SHARED, \
+		.shmem = (k)-1                                                            \
+	}
+
+/* A frontend: @k (1 or 2) on CPU k + 1, its RAM at @ram_pa, pci-serial k its console. */
+#define REF_FRONTEND(k, ram_pa, args)                                         \
+	REF_LINUX_VM("frontend" #k, 0x2ull << (k), k, "console=ttyS0 " args), \
+		.mem = { REF_RAM(FRONTEND_RAM, ram_pa), REF_FE_WINDOW(k) },   \
+		.devices = { VIRT_DEV_PCI_SERIAL(k) }, .irqs = { VIRT_PCI_SERIAL_INTID(k) }
+
+/* .shmem[]: the two frontends' windows. */
+#define REF_SHMEM                                                                  \
+	{ .name = "virtio-frontend1", .pa = SHMEM_FE1_PA, .size = SHMEM_SIZE },    \
+	{                                                                          \
+		.name = "virtio-frontend2", .pa = SHMEM_FE2_PA, .size = SHMEM_SIZE \
+	}
+
+/* .virtio[]: frontend @k's console, remote-I/O device k - 1 of the backend. */
+#define REF_CONSOLE(k)                                                                             \
+	{                                                                                          \
+		.name = "console-frontend" #k, .device_id = VIRTIO_ID_CONSOLE, .frontend = (k),    \
+		.mmio_ipa = FE_VIRTIO_MMIO, .intid = FE_VIRTIO_INTID, .shmem = (k)-1,              \
+		.backend = 0, .backend_intid = BE_VIRTIO_INTID((k)-1), .ctrl_ipa = BE_CTRL((k)-1), \
+		.doorbell_ipa = BE_DOORBELL((k)-1)                                                 \
+	}
+
+/* .virtio[]: frontend @k's virtio-net, in the same window as its console. */
+#define REF_NET(k)                                                                            \
+	{                                                                                     \
+		.name = "net-frontend" #k, .device_id = VIRTIO_ID_NET, .frontend = (k),       \
+		.mmio_ipa = FE_NET_MMIO, .intid = FE_NET_INTID, .shmem = (k)-1, .backend = 0, \
+		.backend_intid = BE_VIRTIO_INTID(BE_NET(k)), .ctrl_ipa = BE_CTRL(BE_NET(k)),  \
+		.doorbell_ipa = BE_DOORBELL(BE_NET(k))                                        \
 	}
 
 #endif /* BULKHEAD_REFERENCE_LAYOUT_H */

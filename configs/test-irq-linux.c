@@ -37,8 +37,8 @@ const struct bh_config bh_config = {
 				{ .kind = BH_IMAGE_INITRD, .load_pa = VM_PA + INITRD_OFF,
 				  .ipa = VM_IPA + INITRD_OFF, .size = 0x1000000 },
 			},
-			.devices = { TEST_DEV_UART0 },
-			.irqs = { TEST_UART0_INTID },
+			.devices = { VIRT_DEV_UART0 },
+			.irqs = { VIRT_UART0_INTID },
 		},
 	},
 };

@@ -17,13 +17,13 @@ const struct bh_config bh_config = {
 			.name = "a",
 			.cpus = 0x1,
 			TEST_BM_IN_PLACE(TEST_VM0_PA),
-			TEST_BM_ON_UART0(TEST_UART0_INTID),
+			TEST_BM_ON_UART0(VIRT_UART0_INTID),
 		},
 		{
 			.name = "b",
 			.cpus = 0x2,
 			TEST_BM_IN_PLACE(TEST_VM1_PA),
-			TEST_BM_ON_PCI_SERIAL(1, TEST_PCI_SERIAL_INTID(1)),
+			TEST_BM_ON_PCI_SERIAL(1, VIRT_PCI_SERIAL_INTID(1)),
 		},
 	},
 };

@@ -21,6 +21,7 @@
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
 #include "guest/baremetal/lib/rio_test.h"
+#include "configs/qemu-virt.h"
 #include "hyp/platform/qemu-virt/platform.h"
 
 /* ------------------------------------------------ host-physical RAM */
@@ -33,19 +34,6 @@
 
 /* Bytes reserved for a bare-metal test image (they are a few KiB). */
 #define TEST_BM_IMAGE_SIZE 0x100000ull
-
-/* ------------------------------------- UARTs (docs/design.md §2.3) */
-
-#define TEST_UART0	 PLAT_UART0_BASE
-#define TEST_UART0_INTID 33 /* QEMU virt: UART0 is SPI 1 */
-
-/*
- * pci-serial k (1 or 2, "ser1"/"ser2" in the tests, "serialk" in the
- * configs): the platform code gives it I/O page k of the PCI I/O window;
- * it sits in PCI slot k, whose INTA is INTID 35 + k.
- */
-#define TEST_PCI_SERIAL(k)	 (PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE((k)-1))
-#define TEST_PCI_SERIAL_INTID(k) (35 + (k))
 
 /* ------------------------------------------------ array elements */
 
@@ -63,20 +51,6 @@
 		.size = TEST_BM_IMAGE_SIZE                                          \
 	}
 
-/* .devices[]: UART0 passed through 1:1. */
-#define TEST_DEV_UART0                                                                      \
-	{                                                                                   \
-		.name = "uart0", .kind = BH_DEV_PL011, .ipa = TEST_UART0, .pa = TEST_UART0, \
-		.size = BH_PAGE_SIZE, .intid = TEST_UART0_INTID                             \
-	}
-
-/* .devices[]: pci-serial @k (a literal 1 or 2) passed through 1:1. */
-#define TEST_DEV_PCI_SERIAL(k)                                                                    \
-	{                                                                                         \
-		.name = "serial" #k, .kind = BH_DEV_NS16550, .ipa = TEST_PCI_SERIAL(k),           \
-		.pa = TEST_PCI_SERIAL(k), .size = BH_PAGE_SIZE, .intid = TEST_PCI_SERIAL_INTID(k) \
-	}
-
 /* ------------------------------------------------ VM fields */
 
 /* A bare-metal guest running in place: its image was loaded at @vm_pa. */
@@ -85,13 +59,13 @@
 
 /* Prints on UART0, which it owns; @param is the test parameter in x0. */
 #define TEST_BM_ON_UART0(param)                                                          \
-	.x0 = BM_ARG(BM_UART_PL011, TEST_UART0, (param)), .devices = { TEST_DEV_UART0 }, \
-	.irqs = { TEST_UART0_INTID }
+	.x0 = BM_ARG(BM_UART_PL011, VIRT_UART0, (param)), .devices = { VIRT_DEV_UART0 }, \
+	.irqs = { VIRT_UART0_INTID }
 
 /* Prints on pci-serial @k (a literal 1 or 2), which it owns. */
 #define TEST_BM_ON_PCI_SERIAL(k, param)                             \
-	.x0 = BM_ARG(BM_UART_NS16550, TEST_PCI_SERIAL(k), (param)), \
-	.devices = { TEST_DEV_PCI_SERIAL(k) }, .irqs = { TEST_PCI_SERIAL_INTID(k) }
+	.x0 = BM_ARG(BM_UART_NS16550, VIRT_PCI_SERIAL(k), (param)), \
+	.devices = { VIRT_DEV_PCI_SERIAL(k) }, .irqs = { VIRT_PCI_SERIAL_INTID(k) }
 
 /* ------------------------------------------------ remote I/O tests */
 
@@ -154,7 +128,7 @@
 #define TEST_BROKEN_ALPHA                                                    \
 	{                                                                    \
 		.name = "alpha", .cpus = 0x1, TEST_BM_IN_PLACE(TEST_VM0_PA), \
-		.irqs = { TEST_UART0_INTID },                                \
+		.irqs = { VIRT_UART0_INTID },                                \
 	}
 
 #endif /* CONFIGS_TEST_LAYOUT_H */

@@ -46,8 +46,8 @@ const struct bh_config bh_config = {
 				  .ipa = LINUX_IPA + DTB_OFF,
 				  .size = 0x00010000 },
 			},
-			.devices = { TEST_DEV_UART0 },
-			.irqs = { TEST_UART0_INTID },
+			.devices = { VIRT_DEV_UART0 },
+			.irqs = { VIRT_UART0_INTID },
 		},
 	},
 };

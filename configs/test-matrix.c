@@ -59,7 +59,7 @@ const struct bh_config bh_config = {
 			.entry = PROBE_LINK_IPA,
 			.mem = { MATRIX_PROBE_RAM(0), TEST_RIO_WINDOW_MEM },
 			.images = MATRIX_PROBE_IMAGES(0),
-			TEST_BM_ON_PCI_SERIAL(1, TEST_PCI_SERIAL_INTID(1)),
+			TEST_BM_ON_PCI_SERIAL(1, VIRT_PCI_SERIAL_INTID(1)),
 		},
 		{
 			.name = "mfront",
@@ -67,7 +67,7 @@ const struct bh_config bh_config = {
 			.entry = PROBE_LINK_IPA,
 			.mem = { MATRIX_PROBE_RAM(1), TEST_RIO_WINDOW_MEM },
 			.images = MATRIX_PROBE_IMAGES(1),
-			TEST_BM_ON_PCI_SERIAL(2, TEST_PCI_SERIAL_INTID(2)),
+			TEST_BM_ON_PCI_SERIAL(2, VIRT_PCI_SERIAL_INTID(2)),
 		},
 		{
 			.name = "mplain",
@@ -86,7 +86,7 @@ const struct bh_config bh_config = {
 			.entry = PROBE_LINK_IPA,
 			.mem = { MATRIX_PROBE_RAM(3) },
 			.images = MATRIX_PROBE_IMAGES(3),
-			TEST_BM_ON_UART0(TEST_UART0_INTID),
+			TEST_BM_ON_UART0(VIRT_UART0_INTID),
 		},
 	},
 	.shmem = { TEST_RIO_SHMEM },

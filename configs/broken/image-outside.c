@@ -20,7 +20,7 @@ const struct bh_config bh_config = {
 				  /* the last 512 KiB of its RAM: 1 MiB does not fit */
 				  .ipa = BM_LINK_IPA + 0xf80000, .size = TEST_BM_IMAGE_SIZE },
 			},
-			.irqs = { TEST_PCI_SERIAL_INTID(1) },
+			.irqs = { VIRT_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

@@ -14,7 +14,7 @@ const struct bh_config bh_config = {
 			.name = "beta",
 			.cpus = 0x2,
 			TEST_BM_IN_PLACE(TEST_VM1_PA),
-			.irqs = { TEST_UART0_INTID /* alpha's */ },
+			.irqs = { VIRT_UART0_INTID /* alpha's */ },
 		},
 	},
 };

@@ -20,7 +20,7 @@ const struct bh_config bh_config = {
 				  .flags = BH_MEM_RWX | BH_MEM_FIXED_PA },
 			},
 			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
-			.irqs = { TEST_PCI_SERIAL_INTID(1) },
+			.irqs = { VIRT_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

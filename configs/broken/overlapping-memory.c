@@ -14,7 +14,7 @@ const struct bh_config bh_config = {
 			.name = "beta",
 			.cpus = 0x2,
 			TEST_BM_IN_PLACE(TEST_VM0_PA + 0x800000 /* inside alpha's RAM */),
-			.irqs = { TEST_PCI_SERIAL_INTID(1) },
+			.irqs = { VIRT_PCI_SERIAL_INTID(1) },
 		},
 	},
 };

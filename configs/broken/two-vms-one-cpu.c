@@ -14,7 +14,7 @@ const struct bh_config bh_config = {
 			.name = "beta",
 			.cpus = 0x1 /* alpha's CPU 0 */,
 			TEST_BM_IN_PLACE(TEST_VM1_PA),
-			.irqs = { TEST_PCI_SERIAL_INTID(1) },
+			.irqs = { VIRT_PCI_SERIAL_INTID(1) },
 		},
 	},
 };
