@@ -122,6 +122,11 @@ int rio_init(const struct bh_config *cfg)
 		if (!win)
 			return -EINVAL;
 		rio_ring_init(&d->ring, &rio_ctrl_mem[i].ctrl, c->device_id, win->ipa, win->size);
+		/* a backend that will never start serves nothing (rio_backend_ended()) */
+		if (__atomic_load_n(&d->backend->state, __ATOMIC_ACQUIRE) == VM_BROKEN) {
+			d->dead = true;
+			rio_ctrl_mem[i].ctrl.state = BH_RIO_STATE_BROKEN;
+		}
 		d->lat.freq = sysreg_read(cntfrq_el0);
 		rio_ctrl_mem[i].ctrl.lat = d->lat;
 		/* the zeroed region, state page included, out to memory */
@@ -211,6 +216,8 @@ static int rio_wait_space(struct rio_dev *d, struct vcpu *v)
 	bool counted = false;
 
 	while (rio_ring_full(&d->ring)) {
+		if (d->dead)
+			return -ENODEV;
 		if (!counted) {
 			d->ring.cnt.ring_full_waits++;
 			counted = true;
@@ -300,6 +307,12 @@ static bool rio_waits(uint64_t off, bool write)
 	return !write || off == VIRTIO_MMIO_QUEUE_NOTIFY;
 }
 
+/* A dead device (rio_backend_ended()) reads as all-ones, like a missing one. */
+static uint64_t rio_dead_value(unsigned int size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
 static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigned int size,
 			bool write, uint64_t *val)
 {
@@ -311,6 +324,12 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		return -EINVAL;
 	spin_lock(&d->lock);
 	d->ring.cnt.traps++;
+	if (d->dead) {
+		spin_unlock(&d->lock);
+		if (!write)
+			*val = rio_dead_value(size);
+		return 0;
+	}
 	if (rio_isr_local(d, off, size, write, val)) {
 		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
@@ -321,7 +340,9 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 	if (ret) {
 		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
-		return ret;
+		if (ret == -ENODEV && !write)
+			*val = rio_dead_value(size);
+		return ret == -ENODEV ? 0 : ret;
 	}
 	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id, now);
 	if (write)
@@ -416,6 +437,29 @@ out:
 		vgic_inject(&d->frontend->vgic, d->cfg->intid, 0);
 	rio_kick_mask(c.kick);
 	return 0;
+}
+
+void rio_backend_ended(const struct vm *vm)
+{
+	unsigned int i, slot;
+
+	for (i = 0; i < nr_rio_devs; i++) {
+		struct rio_retire_ctx c = { .dev = &rio_devs[i], .now = rio_now() };
+		struct rio_dev *d = c.dev;
+
+		if (d->backend != vm)
+			continue;
+		spin_lock(&d->lock);
+		d->dead = true;
+		d->ring.ctrl->state = BH_RIO_STATE_BROKEN;
+		rio_ctrl_clean(&d->ring.ctrl->state, sizeof(d->ring.ctrl->state));
+		/* every waiting read gets all-ones, every waiting notify returns */
+		for (slot = 0; slot < BH_RIO_RING_SIZE; slot++)
+			rio_retire_one(&c, slot, true, ~0ull);
+		c.kick |= d->space_waiters;
+		spin_unlock(&d->lock);
+		rio_kick_mask(c.kick);
+	}
 }
 
 int rio_mmio(struct vcpu *v, uint64_t ipa, unsigned int size, bool write, uint64_t *val)

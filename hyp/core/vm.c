@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pcpu.h"
 #include "psci.h"
+#include "rio_dev.h"
 #include "s2.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -227,6 +228,8 @@ static bool vm_end(struct vm *vm, uint32_t state)
 
 static void vm_end_finish(struct vm *vm)
 {
+	/* the frontends it served lose their devices, not their vCPUs */
+	rio_backend_ended(vm);
 	gic_release_irqs(&vm->vgic);
 	vm_check_all_off();
 	if (vm_is_current(vm))
@@ -249,6 +252,7 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 	__atomic_store_n(&vm->state, VM_BROKEN, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 	hyp_log("bulkhead: vm %s not started: %s\n", vm->cfg->name, reason);
+	rio_backend_ended(vm);
 }
 
 void vm_system_off(struct vcpu *self)

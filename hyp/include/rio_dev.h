@@ -41,6 +41,7 @@ struct rio_dev {
 	uint32_t isr;
 	struct bh_rio_lat_hyp lat;
 	uint32_t log_budget;
+	bool dead; /* its backend VM ended: nothing will ever answer */
 };
 
 /**
@@ -59,6 +60,16 @@ int rio_init(const struct bh_config *cfg);
  * @i: index in bh_config.virtio
  */
 uint64_t rio_ctrl_pa(unsigned int i);
+
+/**
+ * rio_backend_ended() - @vm stopped, powered off or never started
+ *
+ * Every device it served is dead from now on (docs/protocol.md, "A backend
+ * that ends"): the frontend vCPUs waiting on it resume with all-ones, and
+ * later accesses complete at once (reads all-ones, writes dropped), so a
+ * frontend loses its devices but never hangs in the hypervisor.
+ */
+void rio_backend_ended(const struct vm *vm);
 
 /** rio_is_emulated() - is @ipa a remote-I/O window or doorbell of @vm? */
 bool rio_is_emulated(const struct vm *vm, uint64_t ipa);

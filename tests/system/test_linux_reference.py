@@ -77,6 +77,27 @@ def test_poweroff_frontend1_stops_only_it(ctx):
         check(out.strip() == "2", f"backend lost a CPU: {out!r}")
 
 
+def test_backend_poweroff_frontends_lose_devices_not_vcpus(ctx):
+    """`poweroff -f` in the backend while frontend1 keeps its network busy:
+    the devices the backend served are dead (docs/protocol.md, "A backend
+    that ends"), but no frontend vCPU waits for it: both frontends answer."""
+    with boot_reference(ctx) as q:
+        sh = vm_shells(q)
+        sh["frontend1"].run("(while true; do ping -c 1 -W 1 10.0.2.15; done >/dev/null 2>&1 &)")
+        sh["frontend2"].run("(while true; do ping -c 1 -W 1 10.0.2.16; done >/dev/null 2>&1 &)")
+        time.sleep(2)
+        q.con("uart0").send_line("poweroff -f")
+        q.con("uart0").expect(r"bulkhead: vm backend powered off", timeout=30)
+        time.sleep(3)  # the pings go on at a dead device meanwhile
+        for vm in ("frontend1", "frontend2"):
+            answers(sh[vm], vm)
+            out = sh[vm].run("cat /sys/class/net/eth0/operstate; echo probe-$((6 * 7))")
+            check("probe-42" in out, f"{vm} did not run a command: {out!r}")
+        check(q.running(), "QEMU exited: the whole machine went down")
+        check(not re.search(r"bulkhead: vm frontend\d (stopped|reset|powered off)",
+                            q.con("uart0").output()), "a frontend went down with the backend")
+
+
 def test_frontend2_devmem_of_unmapped_ipa_is_stopped(ctx):
     """frontend2 reads, with devmem, the IPA equal to the backend's RAM PA.  Its
     stage 2 maps nothing there (no IPA of a VM reaches another VM's RAM), so
