@@ -42,6 +42,17 @@ def vm_shells(q, vms=tuple(LABELS), timeout=BOOT_TIMEOUT):
     return {vm: vm_shell(q, vm, timeout) for vm in vms}
 
 
+def ssh_ready(sh, vm):
+    """Wait until @vm's /etc/rc.d/sshd has its lease and serves ssh (guest/net/rc.sshd).
+    Until then a VM's network is busy on its own (DHCP), so a test that stops the backend
+    must wait for this: a frontend that sends a packet while no model serves its
+    virtio-net waits in the hypervisor (docs/running.md, "Networking")."""
+    try:
+        wait_for(sh, "grep -q 'sshd: dropbear on' /run/sshd.log", timeout=BOOT_TIMEOUT)
+    except TestFailure:
+        raise TestFailure(f"{vm}: ssh did not start:\n" + sh.run("cat /run/sshd.log")) from None
+
+
 def answers(sh, vm):
     """@vm runs a command through its own console."""
     out = sh.run("echo alive-$(hostname)", timeout=30)

@@ -11,18 +11,10 @@ import os
 import re
 import socket
 
-from consoles import BOOT_TIMEOUT, answers, boot_reference, check, vm_shells, wait_for
+from consoles import BOOT_TIMEOUT, answers, boot_reference, check, ssh_ready, vm_shells
 from harness import TestFailure, ssh
 
 MIB = 1 << 20
-
-def ssh_up(be):
-    """Wait until the backend's /etc/rc.d/sshd has a lease and started dropbear."""
-    try:
-        wait_for(be, "grep -q 'sshd: dropbear on' /run/sshd.log", timeout=120)
-    except TestFailure:
-        raise TestFailure("dropbear did not start:\n" + be.run("cat /run/sshd.log")) from None
-
 
 def test_ssh_into_backend(ctx):
     """ssh from the host's loopback runs commands in the backend; 8 MiB cross the NIC intact
@@ -36,7 +28,7 @@ def test_ssh_into_backend(ctx):
         check(re.search(r"vm0 backend .* trusted-for-DMA", log) and
               re.search(r"dev .* pa 0x000a003000 nic intid 79 DMA-without-IOMMU", log),
               "the partition table does not show the backend's DMA-capable NIC")
-        ssh_up(be)
+        ssh_ready(be, "backend")
 
         out = ssh(ctx, q.ssh_port, "echo ran-in-$(hostname) as $(id -u)").decode()
         check("ran-in-backend as 0" in out, f"ssh did not reach a root shell in the backend: "
@@ -76,13 +68,13 @@ def test_backend_reboot_keeps_its_nic(ctx):
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         be = sh["backend"]
-        ssh_up(be)
+        ssh_ready(be, "backend")
         ssh(ctx, q.ssh_port, "touch /tmp/old-kernel")
         sh["frontend1"].run("touch /tmp/before-backend-reboot")
         q.con("uart0").send_line("reboot -f")
         q.con("uart0").expect(r"bulkhead: backend up in", timeout=BOOT_TIMEOUT)
         be.wait_prompt(r"backend# ", timeout=30)
-        ssh_up(be)
+        ssh_ready(be, "backend")
         # the new kernel answers: its tmpfs lost the old one's marker
         out = ssh(ctx, q.ssh_port, "hostname; ls /tmp/old-kernel 2>&1; true").decode()
         check(out.startswith("backend") and "No such file" in out,
@@ -101,7 +93,7 @@ def test_backend_network_is_restricted(ctx):
         port = lst.getsockname()[1]
         with boot_reference(ctx) as q:
             be = vm_shells(q)["backend"]
-            ssh_up(be)
+            ssh_ready(be, "backend")
             # a connection that got through would idle: timeout ends nc either way
             be.run(f"timeout 10 nc 10.0.2.2 {port} </dev/null; echo nc-rc=$?", check=False)
             # nc has finished: had its connection reached the host, it would be queued here

@@ -10,20 +10,12 @@ Everything the host side does stays on 127.0.0.1.
 import socket
 import time
 
-from consoles import (BOOT_TIMEOUT, MIB, answers, boot_reference, check, kill_dm, start_dm,
+from consoles import (MIB, answers, boot_reference, check, kill_dm, ssh_ready, start_dm,
                       vm_shells, wait_for)
-from harness import TestFailure, ssh
+from harness import ssh
 
 VMS = ("backend", "frontend1", "frontend2")
 ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
-
-
-def ssh_up(sh, vm):
-    """Wait until @vm's /etc/rc.d/sshd has its lease and serves ssh."""
-    try:
-        wait_for(sh, "grep -q 'sshd: dropbear on' /run/sshd.log", timeout=BOOT_TIMEOUT)
-    except TestFailure:
-        raise TestFailure(f"{vm}: ssh did not start:\n" + sh.run("cat /run/sshd.log")) from None
 
 
 def host_banner(port):
@@ -41,7 +33,7 @@ def test_ssh_into_every_vm(ctx):
         sh = vm_shells(q)
         check(set(q.ssh_ports) == set(VMS), f"forwards for {q.ssh_ports}, want all of {VMS}")
         for vm in VMS:
-            ssh_up(sh[vm], vm)
+            ssh_ready(sh[vm], vm)
         for vm in VMS:
             out = ssh(ctx, q.ssh_ports[vm], "echo in-$(hostname); ip -4 addr").decode()
             check(f"in-{vm}" in out, f"port {q.ssh_ports[vm]} did not reach {vm}: {out!r}")
@@ -80,7 +72,7 @@ def test_frontend_to_frontend_through_model_restart(ctx):
         sh = vm_shells(q)
         be, f1, f2 = sh["backend"], sh["frontend1"], sh["frontend2"]
         for vm in VMS:
-            ssh_up(sh[vm], vm)
+            ssh_ready(sh[vm], vm)
         for fe in (f1, f2):
             fe.run("touch /tmp/before-restart")
         up = {vm: float(sh[vm].run("cut -d' ' -f1 /proc/uptime")) for vm in ("frontend1",

@@ -13,7 +13,7 @@ import os
 import re
 import struct
 
-from consoles import LABELS, answers, boot_reference, vm_shells
+from consoles import LABELS, answers, boot_reference, ssh_ready, vm_shells
 from harness import Qemu, TestFailure, check, dt_loaders, dt_smp
 
 BM_CONFIG = "test-matrix"
@@ -176,6 +176,8 @@ def linux_boot(ctx, n, plan):
     ctx.logdir = os.path.join(ctx.logdir, f"boot-{n}")
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
+        for vm in LINUX_ORDER:
+            ssh_ready(sh[vm], vm)  # each network settled before a VM may stop
         running = list(LINUX_ORDER)
         for vm in LINUX_ORDER:
             if vm not in plan:

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The frontends' network, side by side with QEMU's own virtio-net (`make bench`;
+docs/performance.md, "Network").
+
+  scripts/bench-net.py [RUNS]   (after `make all`; default 3, or $BENCH_RUNS)
+
+Boots RUNS times each of
+  bulkhead  the reference system (configs/reference.c): frontend1's eth0 is a
+            remote-I/O virtio-net served by bulkhead-dm in the backend on a tap,
+            bridged with the backend's NIC (docs/running.md, "Networking")
+  native    the same kernel and initramfs without the hypervisor: two QEMUs of
+            one vCPU each with QEMU's own virtio-net-device, the first also on
+            the user network (restrict=on, ssh forwarded from the host like the
+            reference system's), joined by a `-netdev socket` link between them
+and measures, from frontend1 (native: the first QEMU's guest):
+  - TCP throughput, 16 MiB from tmpfs with busybox nc, timed by busybox `time`
+    around the sender (it ends when the receiver has closed, so after the last
+    byte arrived): to the backend, to frontend2 (native: to the other guest);
+  - to the host: `ssh -p PORT root@127.0.0.1 cat /tmp/tx` timed on the host (the
+    user network lets no guest connect to the host; ssh goes the other way);
+  - round trip: busybox `ping -A` (adaptive: the next request when the reply is
+    in), 50 requests, the average; to the host: to the user network's gateway
+    10.0.2.2, which QEMU itself answers.
+Prints a table of the medians with the ratios Bulkhead/native; writes every run to
+$BUILD/bench/net.json.
+"""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+
+import consoles  # noqa: E402
+from harness import Ctx, Qemu, Shell, check, free_port, ssh  # noqa: E402
+
+MIB = consoles.MIB
+SIZE_MIB = 16
+PINGS = 50
+TIME_RX = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
+PING_RX = re.compile(r"round-trip min/avg/max = [\d.]+/([\d.]+)/[\d.]+ ms")
+PATHS = [("backend", "frontend -> backend"), ("peer", "frontend -> frontend"),
+         ("host", "frontend -> host")]
+
+
+def seconds(out):
+    m = TIME_RX.search(out)
+    check(m, f"no `time` output in {out!r}")
+    return int(m.group(1)) * 60 + float(m.group(2))
+
+
+def tcp_mibs(src, dst, addr, port):
+    """MiB/s of SIZE_MIB MiB from @src's /tmp/tx to @dst's nc on @addr:@port."""
+    # busybox nc ends when its peer half-closes: the receiver's stdin stays open
+    dst.run(f"((sleep 600 | nc -l -p {port} >/dev/null) >/dev/null 2>&1 &); sleep 1")
+    out = src.run(f"time nc {addr} {port} </tmp/tx 2>&1", timeout=600)
+    return SIZE_MIB / seconds(out)
+
+
+def rtt_ms(src, addr):
+    out = src.run(f"ping -A -q -c {PINGS} {addr}", timeout=120)
+    m = PING_RX.search(out)
+    check(m, f"no ping summary: {out!r}")
+    return float(m.group(1))
+
+
+def host_mibs(ctx, port):
+    t0 = time.monotonic()
+    got = ssh(ctx, port, "cat /tmp/tx", timeout=600)
+    secs = time.monotonic() - t0
+    check(len(got) == SIZE_MIB * MIB, f"ssh cat: {len(got)} bytes")
+    return SIZE_MIB / secs
+
+
+def measure(ctx, src, peers, ssh_port):
+    """@peers: {"backend"|"peer": (shell, address)}."""
+    r = {}
+    src.run(f"head -c {SIZE_MIB * MIB} /dev/urandom >/tmp/tx")
+    for key, (sh, addr) in peers.items():
+        r[f"{key}_mibs"] = tcp_mibs(src, sh, addr, 5001)
+        r[f"{key}_rtt_ms"] = rtt_ms(src, addr)
+    r["host_mibs"] = host_mibs(ctx, ssh_port)
+    r["host_rtt_ms"] = rtt_ms(src, "10.0.2.2")
+    return r
+
+
+def bulkhead_run(ctx):
+    with consoles.boot_reference(ctx, name="bench-net-bulkhead") as q:
+        sh = consoles.vm_shells(q)
+        for vm in sh:
+            consoles.ssh_ready(sh[vm], vm)
+        return measure(ctx, sh["frontend1"], {"backend": (sh["backend"], "10.0.2.15"),
+                                               "peer": (sh["frontend2"], "10.0.2.17")},
+                       q.ssh_ports["frontend1"])
+
+
+def native_qemu(ctx, n, net):
+    return Qemu(ctx, kernel=ctx.out("guest", "Image"),
+                initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
+                append=f"console=ttyAMA0 bulkhead.name=guest{n}"
+                       + (" bulkhead.sshd=eth0:10.0.2.15" if n == 1 else ""),
+                smp=1, mem="256M", name=f"bench-net-native{n}",
+                extra=["-global", "virtio-mmio.force-legacy=false", *net])
+
+
+def native_shell(q, n):
+    q.con("uart0").expect(rf"bulkhead: guest{n} up", timeout=consoles.BOOT_TIMEOUT)
+    sh = Shell(q.con("uart0"))
+    sh.wait_prompt(rf"guest{n}# ", timeout=30)
+    return sh
+
+
+def native_run(ctx):
+    link, port = free_port(), free_port()
+    # QEMU's own virtio-net for both paths: the user network (as the reference
+    # system's NIC) and a socket link to the second guest.  The device added last
+    # takes the lower transport, which Linux probes first: the user network is eth0.
+    net1 = ["-netdev", f"socket,id=l,listen=127.0.0.1:{link}",
+            "-device", "virtio-net-device,netdev=l",
+            "-netdev", f"user,id=u,restrict=on,hostfwd=tcp:127.0.0.1:{port}-10.0.2.15:22",
+            "-device", "virtio-net-device,netdev=u"]
+    net2 = ["-netdev", f"socket,id=l,connect=127.0.0.1:{link}",
+            "-device", "virtio-net-device,netdev=l"]
+    with native_qemu(ctx, 1, net1) as q1:
+        s1 = native_shell(q1, 1)
+        with native_qemu(ctx, 2, net2) as q2:
+            s2 = native_shell(q2, 2)
+            consoles.ssh_ready(s1, "guest1")
+            s1.run("ip addr add 10.0.3.1/24 dev eth1; ip link set eth1 up")
+            s2.run("ip addr add 10.0.3.2/24 dev eth0; ip link set eth0 up; "
+                   "ip link set lo up")
+            s1.run("ping -c 3 10.0.3.2 >/dev/null", timeout=60)
+            return measure(ctx, s1, {"peer": (s2, "10.0.3.2")}, port)
+
+
+def table(runs):
+    med = {side: {k: statistics.median(r[k] for r in runs[side]) for k in runs[side][0]}
+           for side in runs}
+    lines = ["| path | Bulkhead MiB/s | native MiB/s | ratio | Bulkhead RTT ms | "
+             "native RTT ms | ratio |", "|---|---|---|---|---|---|---|"]
+    for key, what in PATHS:
+        b, n = med["bulkhead"], med["native"]
+        nm, nr = n.get(f"{key}_mibs"), n.get(f"{key}_rtt_ms")
+        if key == "backend":  # native has no backend: the VM-to-VM link is the peer's
+            nm, nr = n["peer_mibs"], n["peer_rtt_ms"]
+        lines.append(f"| {what} | {b[key + '_mibs']:.2f} | {nm:.2f} | "
+                     f"{b[key + '_mibs'] / nm:.2f} | {b[key + '_rtt_ms']:.2f} | {nr:.2f} | "
+                     f"{b[key + '_rtt_ms'] / nr:.1f} |")
+    return "\n".join(lines)
+
+
+def main():
+    runs_n = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_RUNS", 3))
+    ctx = Ctx("bench-net")
+    runs = {"bulkhead": [], "native": []}
+    for i in range(runs_n):
+        for side, fn in (("bulkhead", bulkhead_run), ("native", native_run)):
+            r = fn(ctx)
+            print(f"# run {i + 1} {side}: " + " ".join(f"{k}={v:.2f}" for k, v in r.items()),
+                  flush=True)
+            runs[side].append(r)
+    out = ctx.out("bench")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "net.json"), "w") as f:
+        json.dump({"runs": runs, "load": os.getloadavg()}, f, indent=1)
+    print(table(runs))
+    print(f"(medians of {runs_n}; ratio of throughput Bulkhead/native, of RTT Bulkhead/native;"
+          f" load average {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
