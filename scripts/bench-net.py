@@ -22,7 +22,7 @@ and measures, from frontend1 (native: the first QEMU's guest):
     in), 50 requests, the average; to the host: to the user network's gateway
     10.0.2.2, which QEMU itself answers.
 Prints a table of the medians with the ratios Bulkhead/native; writes every run to
-$BUILD/bench/net.json.
+$BUILD/bench/net.json and draws the throughputs to $BUILD/bench/net.svg.
 """
 
 import json
@@ -35,7 +35,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import benchplot  # noqa: E402
 import consoles  # noqa: E402
 from harness import Ctx, Qemu, Shell, check, free_port, ssh  # noqa: E402
 
@@ -154,6 +156,17 @@ def table(runs):
     return "\n".join(lines)
 
 
+def plot(runs, out_path):
+    """The median TCP throughputs, Bulkhead against native (SVG)."""
+    med = {side: {k: statistics.median(r[k] for r in runs[side]) for k in runs[side][0]}
+           for side in runs}
+    native = dict(med["native"], backend_mibs=med["native"]["peer_mibs"])
+    benchplot.clustered_bars(
+        [(f"{what} (MiB/s)", med["bulkhead"][f"{key}_mibs"], native[f"{key}_mibs"])
+         for key, what in PATHS],
+        "Network: Bulkhead vs QEMU native virtio-net, TCP (median, log scale)", out_path)
+
+
 def main():
     runs_n = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_RUNS", 3))
     ctx = Ctx("bench-net")
@@ -169,6 +182,7 @@ def main():
     with open(os.path.join(out, "net.json"), "w") as f:
         json.dump({"runs": runs, "load": os.getloadavg()}, f, indent=1)
     print(table(runs))
+    plot(runs, os.path.join(out, "net.svg"))
     print(f"(medians of {runs_n}; ratio of throughput Bulkhead/native, of RTT Bulkhead/native;"
           f" load average {os.getloadavg()[0]:.1f})")
 

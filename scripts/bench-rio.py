@@ -40,7 +40,9 @@ import tty
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import benchplot  # noqa: E402
 import consoles  # noqa: E402
 from harness import Ctx, Qemu, Shell, TestFailure, check, host_cpu_seconds  # noqa: E402
 
@@ -506,38 +508,16 @@ def markdown(doc):
 
 
 def plot(json_path, out_path):
-    """Bulkhead vs native throughput, from the JSON, with gnuplot (SVG)."""
+    """Bulkhead vs native throughput, from the JSON (SVG)."""
     with open(json_path) as f:
         rows = [r for r in json.load(f)["metrics"] if r["kind"] == "rate"]
-    systems = [(col, name, colour) for col, (s, name, colour) in
-               enumerate((("bulkhead", "Bulkhead", "#c0392b"), ("native", "QEMU native", "#2e86c1")), 2)
-               if all(r[s]["median"] for r in rows)]
-    if not systems:
-        print(f"plot: nothing measured in every row of {json_path}")
+    if not any(r["bulkhead"]["median"] and r["native"]["median"] for r in rows):
+        print(f"plot: nothing measured on both sides in {json_path}")
         return
-    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
-        for r in rows:
-            label = f"{r['what']} ({r['unit']})".replace('"', "'")
-            dat.write(f'"{label}" {r["bulkhead"]["median"] or 0} {r["native"]["median"] or 0}\n')
-    lines = [f"'{dat.name if i == 0 else ''}' using {col}{':xtic(1)' if i == 0 else ''} "
-             f"title '{name}' lc rgb '{colour}'" for i, (col, name, colour) in enumerate(systems)]
-    script = f"""
-set terminal svg size 1000,520 dynamic font 'sans,11'
-set output '{out_path}'
-set title 'Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)'
-set style data histogram
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set grid ytics
-set xtics rotate by -25 scale 0 font ',9'
-set key top right
-plot {', '.join(lines)}
-"""
-    try:
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
-    finally:
-        os.unlink(dat.name)
+    benchplot.clustered_bars(
+        [(f"{r['what']} ({r['unit']})", r["bulkhead"]["median"], r["native"]["median"])
+         for r in rows],
+        "Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)", out_path)
 
 
 def main():
