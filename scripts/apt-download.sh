@@ -7,6 +7,10 @@ arch=$1 pkg=$2 dest=$3
 root="$(dirname "$0")"
 cache=$("$root/cache-dir.sh")/apt-$arch
 mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$dest"
+# One at a time per cache: the configuration, lists and status below are
+# shared, and APT's own locking is off (Debug::NoLocking, no root needed).
+exec 9>"$cache/.lock"
+flock 9
 
 conf="$cache/apt.conf"
 cat >"$conf" <<CONF
