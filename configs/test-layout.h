@@ -131,4 +131,16 @@
 		.irqs = { VIRT_UART0_INTID },                                \
 	}
 
+/*
+ * VM 1 "beta" of configs/broken/dma-*.c: a bare-metal VM owning the NIC,
+ * whose pool is its mem[1]; each file adds the VM fields it is about (its
+ * .mem with that pool, .flags) as the arguments.
+ */
+#define TEST_BROKEN_NIC_BETA(...)                                                          \
+	{                                                                                  \
+		.name = "beta", .cpus = 0x2, .entry = BM_LINK_IPA,                         \
+		.images = { TEST_BM_KERNEL(TEST_VM1_PA) }, .devices = { TEST_DEV_NIC(1) }, \
+		.irqs = { TEST_NIC_INTID }, __VA_ARGS__                                    \
+	}
+
 #endif /* CONFIGS_TEST_LAYOUT_H */

@@ -12,20 +12,13 @@ const struct bh_config bh_config = {
 	.name = "broken-dma-pool-not-identity",
 	.vms = {
 		TEST_BROKEN_ALPHA,
-		{
-			.name = "beta",
-			.cpus = 0x2,
+		TEST_BROKEN_NIC_BETA(
 			.flags = BH_VM_DMA_TRUSTED,
-			.entry = BM_LINK_IPA,
 			.mem = {
 				TEST_BM_RAM(TEST_VM1_PA),
 				{ .ipa = TEST_NIC_POOL_PA, .size = TEST_NIC_POOL_SIZE,
 				  .pa = TEST_NIC_POOL_PA + 0x1000000 /* not the IPA */,
 				  .flags = BH_MEM_RW | BH_MEM_FIXED_PA },
-			},
-			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
-			.devices = { TEST_DEV_NIC(1) },
-			.irqs = { TEST_NIC_INTID },
-		},
+			}),
 	},
 };

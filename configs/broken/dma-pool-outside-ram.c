@@ -12,19 +12,12 @@ const struct bh_config bh_config = {
 	.name = "broken-dma-pool-outside-ram",
 	.vms = {
 		TEST_BROKEN_ALPHA,
-		{
-			.name = "beta",
-			.cpus = 0x2,
+		TEST_BROKEN_NIC_BETA(
 			.flags = BH_VM_DMA_TRUSTED,
-			.entry = BM_LINK_IPA,
 			.mem = {
 				TEST_BM_RAM(TEST_VM1_PA),
 				{ .ipa = 0x20000000 /* not RAM */, .size = TEST_NIC_POOL_SIZE,
 				  .flags = BH_MEM_RW },
-			},
-			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
-			.devices = { TEST_DEV_NIC(1) },
-			.irqs = { TEST_NIC_INTID },
-		},
+			}),
 	},
 };

@@ -11,19 +11,12 @@ const struct bh_config bh_config = {
 	.name = "broken-dma-pool-overlaps-vm",
 	.vms = {
 		TEST_BROKEN_ALPHA,
-		{
-			.name = "beta",
-			.cpus = 0x2,
+		TEST_BROKEN_NIC_BETA(
 			.flags = BH_VM_DMA_TRUSTED,
-			.entry = BM_LINK_IPA,
 			.mem = {
 				TEST_BM_RAM(TEST_VM1_PA),
 				{ .ipa = TEST_VM0_PA /* alpha's RAM */, .size = TEST_NIC_POOL_SIZE,
 				  .flags = BH_MEM_RW },
-			},
-			.images = { TEST_BM_KERNEL(TEST_VM1_PA) },
-			.devices = { TEST_DEV_NIC(1) },
-			.irqs = { TEST_NIC_INTID },
-		},
+			}),
 	},
 };
