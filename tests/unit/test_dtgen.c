@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "cfg_fixture.h"
 #include "dtgen.h"
 
 #define RAM_IPA	   0x40000000ull
@@ -534,19 +536,7 @@ static void test_dma_device_nodes(void **state)
 					       .backend_intid = 80,
 					       .ctrl_ipa = 0x0b000000,
 					       .doorbell_ipa = 0x0b008000 };
-	front->flags = BH_VM_DMA_TRUSTED;
-	front->mem[2] =
-		(struct bh_mem_region){ .ipa = 0x72000000, .size = 16 * MiB, .flags = BH_MEM_RW };
-	front->devices[1] = (struct bh_device){ .name = "nic",
-						.kind = BH_DEV_VIRTIO_MMIO,
-						.ipa = 0x0a003000,
-						.pa = 0x0a003000,
-						.size = 0x1000,
-						.intid = 78,
-						.flags = BH_DEV_DMA,
-						.mmio_offset = 0xc00,
-						.dma_pool = 2 };
-	front->irqs[1] = 78;
+	cfg_fixture_nic(front, 0xc00, 78);
 	assert_int_equal(init_bound(f), 0);
 
 	assert_int_equal(write_dts(f, 1), 0);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cfg_fixture.h"
+
 #include "check.h"
 
 /* The checker's reference: a config needs a definition of bh_config. */
@@ -489,19 +491,7 @@ static void test_virtio_two_devices_one_window(void **state)
 static void good_nic(struct bh_config *c)
 {
 	good(c);
-	c->vms[0].flags = BH_VM_DMA_TRUSTED;
-	c->vms[0].mem[2] =
-		(struct bh_mem_region){ .ipa = 0x72000000, .size = 0x1000000, .flags = BH_MEM_RW };
-	c->vms[0].devices[1] = (struct bh_device){ .name = "nic",
-						   .kind = BH_DEV_VIRTIO_MMIO,
-						   .ipa = 0x0a003000,
-						   .pa = 0x0a003000,
-						   .size = 0x1000,
-						   .intid = 79,
-						   .flags = BH_DEV_DMA,
-						   .mmio_offset = 0xe00,
-						   .dma_pool = 2 };
-	c->vms[0].irqs[1] = 79;
+	cfg_fixture_nic(&c->vms[0], 0xe00, 79);
 }
 
 static void test_dma_device_valid(void **state)
