@@ -97,7 +97,8 @@ struct bh_rio_counters {
 	uint64_t rejected;	  /* hostile or malformed backend writes refused */
 	uint64_t ring_full_waits; /* frontend accesses that waited for ring space */
 	uint64_t isr_local;	  /* InterruptStatus/ACK answered by the hypervisor */
-	uint64_t reserved[6];
+	uint64_t polled;	  /* requests a polling device model took: no interrupt */
+	uint64_t reserved[5];
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");
@@ -152,6 +153,17 @@ static inline unsigned int bh_rio_lat_bucket(uint64_t ticks, uint64_t freq)
 	return b;
 }
 
+/*
+ * bh_rio_ctrl.polling: the device model is watching req_prod, so the
+ * hypervisor publishes new requests without the backend interrupt.  The
+ * lost wake-up is closed by the same order on both sides (a Dekker pair,
+ * docs/protocol.md "Polling"): the hypervisor stores req_prod, barrier,
+ * then loads polling; the model stores polling = 0, barrier, then loads
+ * req_prod once more.  Any other value than BH_RIO_POLLING means "not
+ * polling": a hostile or torn value costs an interrupt, never a request.
+ */
+#define BH_RIO_POLLING 1u
+
 /* bh_rio_ctrl.state */
 #define BH_RIO_STATE_OK	    0u
 #define BH_RIO_STATE_BROKEN 1u /* the hypervisor stopped serving this device */
@@ -169,6 +181,7 @@ static inline unsigned int bh_rio_lat_bucket(uint64_t ticks, uint64_t freq)
  *                    (re)attaches starts at max(req_done, resp_prod) when valid
  * @state:            BH_RIO_STATE_*
  * @resp_prod:        requests answered so far, strictly in order (device model)
+ * @polling:          BH_RIO_POLLING while the device model polls (device model)
  * @counters:         see struct bh_rio_counters
  * @req:              the request ring
  * @resp:             read results, by slot (device model)
@@ -192,7 +205,8 @@ struct bh_rio_ctrl {
 	uint32_t reserved0[5];
 	/* device-model-written: a cache line of its own */
 	uint32_t resp_prod;
-	uint32_t reserved1[15];
+	uint32_t polling;
+	uint32_t reserved1[14];
 	/* hypervisor-written */
 	struct bh_rio_counters counters;
 	struct bh_rio_req req[BH_RIO_RING_SIZE];
@@ -206,6 +220,7 @@ struct bh_rio_ctrl {
 
 _Static_assert(offsetof(struct bh_rio_ctrl, req_prod) == 0x20, "req_prod at 0x20");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp_prod) == 0x40, "resp_prod at 0x40");
+_Static_assert(offsetof(struct bh_rio_ctrl, polling) == 0x44, "polling at 0x44");
 _Static_assert(offsetof(struct bh_rio_ctrl, counters) == 0x80, "counters at 0x80");
 _Static_assert(offsetof(struct bh_rio_ctrl, req) == 0x100, "ring at 0x100");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) == 0x900, "responses at 0x900");
@@ -217,6 +232,8 @@ _Static_assert(BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(req_prod) &&
 		       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(counters) &&
 		       BH_RIO_LINE_OF(resp_prod) != BH_RIO_LINE_OF(reserved0[4]),
 	       "resp_prod shares no cache line with hypervisor-written fields");
+_Static_assert(BH_RIO_LINE_OF(polling) == BH_RIO_LINE_OF(resp_prod),
+	       "polling lies in the device model's line");
 _Static_assert(offsetof(struct bh_rio_ctrl, resp) % BH_RIO_CACHE_LINE == 0 &&
 		       sizeof(((struct bh_rio_ctrl *)0)->req) % BH_RIO_CACHE_LINE == 0,
 	       "the responses start on a cache line after the request ring");
