@@ -47,10 +47,13 @@ void dm_cli_usage(void)
 	      "  -transport sim,id=ID,path=PATH     test frontend listening on unix socket\n"
 	      "                                     (SOCK_SEQPACKET, see "
 	      "dm/include/dm/sim_proto.h)\n"
-	      "  -transport uio,id=ID[,root=DIR]    hypervisor remote I/O: each device names\n"
+	      "  -transport uio,id=ID[,root=DIR][,poll=US]\n"
+	      "                                     hypervisor remote I/O: each device names\n"
 	      "                                     its uio node (/sys/class/uio/uioN/name)\n"
 	      "                                     with name=; root= prefixes /sys and /dev\n"
-	      "                                     (host tests)\n"
+	      "                                     (host tests); after work, watch the rings\n"
+	      "                                     for up to US microseconds (adaptive,\n"
+	      "                                     default 256, 0 = never poll)\n"
 	      "\n"
 	      "Character devices (as QEMU's -chardev):\n"
 	      "  -chardev pty,id=ID                 prints 'char device redirected to\n"
@@ -255,7 +258,7 @@ static int cli_transport(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
 	struct transport_opts to = { .fd = -1 };
-	unsigned long fd = ULONG_MAX;
+	unsigned long fd = ULONG_MAX, poll = ULONG_MAX;
 	struct dm_transport *t;
 	int err;
 
@@ -265,10 +268,13 @@ static int cli_transport(struct cli_ctx *c, struct cli_opt *o)
 	      cli_uint(c, o, "fd", 0, INT_MAX, &fd) ?:
 	      cli_str(c, o, "path", to.path, sizeof(to.path)) ?:
 	      cli_str(c, o, "root", to.root, sizeof(to.root)) ?:
+	      cli_uint(c, o, "poll", 0, TRANSPORT_POLL_MAX_US, &poll) ?:
 	      cli_check_unused(c, o);
 	if (err)
 		return err;
 	to.fd = fd == ULONG_MAX ? -1 : (int)fd;
+	/* poll=0 asks for no polling; unset is the transport's default */
+	to.poll_us = poll == ULONG_MAX ? 0 : poll ? (long)poll : -1;
 	if (dm->n_transports == DM_MAX_OBJECTS)
 		return cli_fail(c, "-transport %s: too many transports", to.id);
 	t = transport_new(&dm->loop, &to, c->err, c->errlen);

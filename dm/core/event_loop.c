@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * One epoll loop per process.  Level-triggered: a handler that cannot make
- * progress must drop its interest (el_set(.., 0)) instead of spinning.
+ * progress must drop its interest (el_set(.., 0)) instead of spinning.  A
+ * poller that wants to look again keeps the loop from sleeping; each one
+ * bounds that itself (dm/event_loop.h).
  */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -36,6 +39,7 @@ int el_init(struct event_loop *loop)
 	int err;
 
 	__atomic_store_n(&loop->stop, false, __ATOMIC_RELAXED);
+	memset(loop->pollers, 0, sizeof(loop->pollers));
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0)
 		return -errno;
@@ -109,13 +113,50 @@ int el_run_once(struct event_loop *loop, int timeout_ms)
 	return n;
 }
 
+int el_add_poller(struct event_loop *loop, struct el_poller *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < EL_MAX_POLLERS; i++) {
+		if (!loop->pollers[i]) {
+			loop->pollers[i] = p;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void el_del_poller(struct event_loop *loop, struct el_poller *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < EL_MAX_POLLERS; i++)
+		if (loop->pollers[i] == p)
+			loop->pollers[i] = NULL;
+}
+
+/* Every poller once.  Return: true if one of them wants to look again. */
+static bool el_poll(struct event_loop *loop, bool dispatched)
+{
+	bool again = false;
+	unsigned int i;
+
+	for (i = 0; i < EL_MAX_POLLERS; i++)
+		if (loop->pollers[i] && loop->pollers[i]->poll(loop->pollers[i], dispatched))
+			again = true;
+	return again;
+}
+
 int el_run(struct event_loop *loop)
 {
+	int timeout = -1;
+
 	while (!__atomic_load_n(&loop->stop, __ATOMIC_ACQUIRE)) {
-		int ret = el_run_once(loop, -1);
+		int ret = el_run_once(loop, timeout);
 
 		if (ret < 0)
 			return ret;
+		timeout = el_poll(loop, ret > 0) ? 0 : -1;
 	}
 	return 0;
 }

@@ -421,8 +421,9 @@ struct dm_transport *sim_transport_new(struct event_loop *loop, const struct tra
 	unsigned int i;
 	int fd = o->fd;
 
-	if (o->root[0]) {
-		snprintf(err, errlen, "-transport sim: 'root' is for uio");
+	if (o->root[0] || o->poll_us) {
+		snprintf(err, errlen, "-transport sim: '%s' is for uio",
+			 o->root[0] ? "root" : "poll");
 		return NULL;
 	}
 	if (fd < 0 && !o->path[0]) {

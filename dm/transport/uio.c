@@ -19,6 +19,12 @@
  * pgprot_noncached): every access here is naturally aligned and of a fixed
  * width, and the shared window is used in window device mode.
  *
+ * After work the model polls for a bounded, adaptive while (uio_poll()):
+ * it watches req_prod and every queue's avail idx, and tells the
+ * hypervisor so (bh_rio_ctrl.polling) and the drivers too (notifications
+ * suppressed), so that a frontend streaming into it costs neither a trap
+ * nor a backend interrupt per chain.  docs/protocol.md "Polling".
+ *
  * The control region is written by the hypervisor, which the model trusts
  * no more than a guest: bad magic, a request index running away, garbage
  * offsets or sizes are logged (rate-limited) and never crash the model.
@@ -42,6 +48,16 @@ _Static_assert(UIO_JOURNAL_SIZE == MMIO_MAX_QUEUES * sizeof(uint64_t),
 _Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are aligned");
 
 #define UIO_BATCH 256 /* requests per wakeup and device, for fairness */
+/*
+ * Polling window: grows from UIO_POLL_MIN_US, doubling, while the model is
+ * woken again within the largest window of going to sleep (polling would
+ * have caught it), halves after a round that found nothing, and is never
+ * more than the transport's poll= (UIO_POLL_DEFAULT_US; at most
+ * TRANSPORT_POLL_MAX_US), so an idle model
+ * costs nothing and a busy one at most that much spinning per burst.
+ */
+#define UIO_POLL_MIN_US	    16
+#define UIO_POLL_DEFAULT_US 256
 
 struct uio_transport;
 
@@ -56,6 +72,7 @@ struct uio_slot {
 	struct dm_window win;	   /* map 2, frontend addresses */
 	uint32_t cursor;	   /* next request to handle */
 	bool started, stopped;
+	bool polled; /* in the current polling round (bh_rio_ctrl.polling set) */
 	bool in_batch, notify;
 	bool notify_owed;	    /* raised outside a batch, not rung yet */
 	bool save_owed;		    /* deferred work moved the rings */
@@ -75,11 +92,27 @@ struct uio_transport {
 	struct el_handler lazy_h;
 	bool lazy_armed;
 	struct uio_slot *slots[TRANSPORT_MAX_SLOTS];
+	/* polling (uio_poll()); times in uio_counter() ticks */
+	struct el_poller poller;
+	uint64_t poll_max;    /* poll=, 0: never poll */
+	uint64_t poll_window; /* now, 0 .. poll_max */
+	uint64_t t_work;      /* the round's last work */
+	uint64_t t_sleep;     /* when the loop last went to sleep */
+	bool polling, poll_hit;
 };
 
 static struct uio_transport *to_uio(struct dm_transport *t)
 {
 	return (struct uio_transport *)t;
+}
+
+static void uio_barrier(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dsb sy" : : : "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
 }
 
 static void uio_kick(struct uio_transport *t)
@@ -90,12 +123,29 @@ static void uio_kick(struct uio_transport *t)
 		dm_log("uio transport %s: eventfd write failed", t->base.id);
 }
 
+/*
+ * Tell the hypervisor whether we watch req_prod (bulkhead/rio.h
+ * BH_RIO_POLLING).  Clearing is followed by a full barrier: the caller's
+ * next look at req_prod must not be made before the hypervisor can see the
+ * flag clear (the Dekker pair of docs/protocol.md "Polling").  DSB, not
+ * DMB: the map is Device memory, outer shareable, and the other side
+ * cleans the line by hand.
+ */
+static void uio_slot_set_polling(struct uio_slot *s, bool on)
+{
+	s->polled = on;
+	__atomic_store_n(&s->ctrl->polling, on ? BH_RIO_POLLING : 0, __ATOMIC_RELAXED);
+	if (!on)
+		uio_barrier();
+}
+
 static void uio_slot_stop(struct uio_slot *s, const char *why)
 {
 	if (s->stopped)
 		return;
 	dm_log("uio %s (%s): %s: no longer served", s->u.name, s->u.node, why);
 	s->stopped = true;
+	uio_slot_set_polling(s, false);
 	el_set(s->t->base.loop, &s->h, 0);
 }
 
@@ -155,6 +205,8 @@ static int uio_slot_start(struct uio_slot *s)
 	int err;
 
 	s->started = true;
+	/* a predecessor killed while it polled left the flag set */
+	uio_slot_set_polling(s, false);
 	/*
 	 * Enable the interrupt first: an interrupt taken before this model
 	 * opened the node left it masked (uio_pdrv_genirq disables it in its
@@ -190,6 +242,8 @@ static int uio_slot_start(struct uio_slot *s)
 		s->stats.requests = h.requests;
 		s->stats.batches = h.batches;
 		s->stats.doorbells = h.doorbells;
+		s->stats.polls = h.polls;
+		s->stats.poll_hits = h.poll_hits;
 		s->stats.attaches = h.attaches;
 		s->stats.pickup = h.pickup;
 		s->stats.service = h.service;
@@ -390,12 +444,168 @@ static bool uio_resume(struct uio_slot *s)
 	return more;
 }
 
+/* ---- polling ------------------------------------------------------------- */
+
+static uint64_t uio_us(const struct uio_transport *t, uint64_t us)
+{
+	return us * (t->freq / 1000000u ? t->freq / 1000000u : 1);
+}
+
+/*
+ * Woken by a request while asleep: had we polled long enough, no interrupt
+ * was needed (grow the window); woken only after the largest window, polling
+ * would have been spent for nothing (shrink it).  As KVM's halt polling.
+ */
+static void uio_poll_adapt(struct uio_transport *t)
+{
+	uint64_t min = uio_us(t, UIO_POLL_MIN_US), slept;
+
+	if (t->polling || !t->poll_max)
+		return;
+	slept = uio_counter() - t->t_sleep;
+	if (slept <= t->poll_max)
+		t->poll_window = t->poll_window ? t->poll_window * 2 : min;
+	else
+		t->poll_window /= 2;
+	if (t->poll_window > t->poll_max)
+		t->poll_window = t->poll_max;
+	if (t->poll_window < min)
+		t->poll_window = 0;
+}
+
+static bool uio_slot_live(const struct uio_slot *s)
+{
+	return s && s->started && !s->stopped;
+}
+
+/* Flags up and notifications off on every live device. */
+static void uio_poll_begin(struct uio_transport *t)
+{
+	unsigned int i;
+
+	t->polling = true;
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		struct uio_slot *s = t->slots[i];
+
+		if (!uio_slot_live(s))
+			continue;
+		uio_slot_set_polling(s, true);
+		mmio_poll_begin(s->dev);
+		s->stats.polls++;
+	}
+}
+
+/* One look at every device's requests and queues.  Return: found work. */
+static bool uio_poll_slot(struct uio_slot *s)
+{
+	unsigned int n;
+
+	if (!uio_slot_live(s) || !s->polled)
+		return false;
+	if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor) {
+		if (uio_serve(s))
+			uio_kick(s->t);
+		return true;
+	}
+	s->in_batch = true; /* what the device raises goes with one doorbell */
+	s->notify = false;
+	n = mmio_poll(s->dev);
+	s->in_batch = false;
+	if (!n)
+		return false;
+	s->stats.poll_hits += n;
+	s->save_owed = true;
+	if (s->notify) {
+		s->notify_owed = true;
+		if (uio_serve(s))
+			uio_kick(s->t);
+	}
+	return true;
+}
+
+/*
+ * Flags down, notifications on, then one more look at everything (the
+ * re-check of the Dekker pair: a request published before the hypervisor
+ * could see the flag clear, or a chain added before the driver could see
+ * notifications on, is found here).  Return: true if something was.
+ */
+static bool uio_poll_end(struct uio_transport *t)
+{
+	bool more = false;
+	unsigned int i;
+
+	t->polling = false;
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		struct uio_slot *s = t->slots[i];
+
+		if (!s || !s->polled)
+			continue;
+		uio_slot_set_polling(s, false); /* with its barrier */
+		if (mmio_poll_end(s->dev))
+			more = true;
+		if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor)
+			more = true;
+		/* what polled work moved, for a successor */
+		if (s->save_owed && !s->stopped)
+			uio_state_save(s);
+		s->save_owed = false;
+	}
+	return more;
+}
+
+/*
+ * The event loop's poller (dm/event_loop.h): after work, keep looking for
+ * more until poll_window has passed without any, then go back to sleeping
+ * on the interrupt.  Return: true to be called again without sleeping.
+ */
+static bool uio_poll(struct el_poller *p, bool dispatched)
+{
+	struct uio_transport *t =
+		(struct uio_transport *)((char *)p - offsetof(struct uio_transport, poller));
+	uint64_t now = uio_counter();
+	bool work = dispatched;
+	unsigned int i;
+
+	if (!t->polling) {
+		if (!dispatched || !t->poll_window) {
+			t->t_sleep = now;
+			return false;
+		}
+		uio_poll_begin(t);
+		t->poll_hit = false;
+		t->t_work = now;
+	}
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		if (uio_poll_slot(t->slots[i])) {
+			work = true;
+			t->poll_hit = true;
+		}
+	}
+	if (work)
+		t->t_work = now;
+	if (now - t->t_work < t->poll_window)
+		return true;
+	if (uio_poll_end(t)) {
+		/* found in the re-check: poll on, it is busy */
+		uio_poll_begin(t);
+		t->t_work = now;
+		return true;
+	}
+	if (!t->poll_hit)
+		t->poll_window /= 2; /* a round for nothing */
+	if (t->poll_window < uio_us(t, UIO_POLL_MIN_US))
+		t->poll_window = 0;
+	t->t_sleep = uio_counter();
+	return false;
+}
+
 static void uio_slot_cb(struct el_handler *h, uint32_t events)
 {
 	struct uio_slot *s = (struct uio_slot *)((char *)h - offsetof(struct uio_slot, h));
 	int r;
 
 	(void)events;
+	uio_poll_adapt(s->t);
 	r = uio_dev_irq_ack(&s->u);
 	if (r < 0) {
 		uio_slot_stop(s, "interrupt read failed");
@@ -568,13 +778,19 @@ static void uio_destroy(struct dm_transport *bt)
 		if (!s)
 			continue;
 		/* a clean exit leaves the freshest state for the next model */
-		if (s->started && !s->stopped)
+		if (s->started && !s->stopped) {
+			if (s->polled) {
+				uio_slot_set_polling(s, false);
+				mmio_poll_end(s->dev);
+			}
 			uio_state_save(s);
+		}
 		el_set(bt->loop, &s->h, 0);
 		mmio_attach(s->dev, NULL, NULL, NULL);
 		uio_dev_close(&s->u);
 		free(s);
 	}
+	el_del_poller(bt->loop, &t->poller);
 	el_set(bt->loop, &t->kick_h, 0);
 	close(t->kick_fd);
 	el_set(bt->loop, &t->lazy_h, 0);
@@ -605,6 +821,10 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 	t->base.ops = &uio_ops;
 	t->base.loop = loop;
 	t->freq = uio_counter_freq();
+	t->poll_max = o->poll_us < 0
+			      ? 0
+			      : uio_us(t, o->poll_us ? (uint64_t)o->poll_us : UIO_POLL_DEFAULT_US);
+	t->poller.poll = uio_poll;
 	snprintf(t->base.id, sizeof(t->base.id), "%s", o->id);
 	snprintf(t->root, sizeof(t->root), "%s", o->root);
 	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -619,7 +839,16 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 		snprintf(err, errlen, "-transport uio: timerfd: %s", strerror(errno));
 		goto err_lazy;
 	}
+	if (el_add_poller(loop, &t->poller)) {
+		snprintf(err, errlen, "-transport uio: more than %u polling transports",
+			 EL_MAX_POLLERS);
+		goto err_poller;
+	}
 	return &t->base;
+err_poller:
+	el_set(loop, &t->lazy_h, 0);
+	close(t->lazy_fd);
+	t->lazy_fd = -1;
 err_lazy:
 	if (t->lazy_fd >= 0)
 		close(t->lazy_fd);

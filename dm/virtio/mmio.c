@@ -124,7 +124,8 @@ int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c,
 {
 	int r = vq_pop(vq, c);
 
-	if (!r && vq_notify_enable(vq))
+	/* a polling transport finds new chains itself (mmio_poll_begin()) */
+	if (!r && !m->polled && vq_notify_enable(vq))
 		r = vq_pop(vq, c);
 	if (r < 0)
 		mmio_needs_reset(m, what, r);
@@ -167,6 +168,64 @@ void mmio_lazy_flush(struct virtio_mmio *m)
 		/* the driver's used_event now: a polling driver moved it past */
 		mmio_used_notify(m, &m->vqs[q]);
 	}
+}
+
+void mmio_poll_begin(struct virtio_mmio *m)
+{
+	unsigned int q;
+
+	m->polled = true;
+	for (q = 0; q < m->nqueues; q++) {
+		struct virtqueue *vq = &m->vqs[q];
+
+		if (!vq->ready)
+			continue;
+		/* chains left unconsumed on purpose (RX) get one look: cheap */
+		vq->poll_seen = vq->last_avail;
+		vq_notify_disable(vq);
+	}
+}
+
+static void mmio_write_notify(struct virtio_mmio *m, uint32_t val);
+
+unsigned int mmio_poll(struct virtio_mmio *m)
+{
+	unsigned int q, n = 0;
+
+	if (!m->polled)
+		return 0;
+	for (q = 0; q < m->nqueues && !m->broken; q++) {
+		struct virtqueue *vq = &m->vqs[q];
+		uint16_t idx;
+
+		if (!vq->ready)
+			continue;
+		idx = vq_avail_idx(vq);
+		if (idx == vq->poll_seen)
+			continue;
+		vq->poll_seen = idx;
+		mmio_write_notify(m, q);
+		n++;
+	}
+	return n;
+}
+
+bool mmio_poll_end(struct virtio_mmio *m)
+{
+	bool moved = false;
+	unsigned int q;
+
+	if (!m->polled)
+		return false;
+	m->polled = false;
+	/* each enable publishes avail_event, then a full barrier (virtqueue.c) */
+	for (q = 0; q < m->nqueues; q++)
+		if (m->vqs[q].ready)
+			vq_notify_enable(&m->vqs[q]);
+	for (q = 0; q < m->nqueues; q++)
+		if (m->vqs[q].ready && vq_avail_idx(&m->vqs[q]) != m->vqs[q].poll_seen)
+			moved = true;
+	return moved;
 }
 
 uint32_t mmio_isr_take(struct virtio_mmio *m)

@@ -362,9 +362,17 @@ bool vq_notify_enable(struct virtqueue *vq)
 
 void vq_notify_disable(struct virtqueue *vq)
 {
-	if (!vq->ready || vq->event_idx)
-		return; /* with EVENT_IDX a stale avail_event does it */
-	*(volatile uint16_t *)&vq->used->flags = htole16(VRING_USED_F_NO_NOTIFY);
+	if (!vq->ready)
+		return;
+	if (vq->event_idx)
+		*(volatile uint16_t *)vq_avail_event(vq) = htole16((uint16_t)(vq->last_avail - 1));
+	else
+		*(volatile uint16_t *)&vq->used->flags = htole16(VRING_USED_F_NO_NOTIFY);
+}
+
+uint16_t vq_avail_idx(struct virtqueue *vq)
+{
+	return vq->ready ? vq_load16_acquire(&vq->avail->idx) : 0;
 }
 
 bool vq_has_avail(struct virtqueue *vq)

@@ -227,7 +227,12 @@ static inline uint32_t hvm_publish(struct hvm_dev *d, uint64_t off, uint64_t val
 		d->cnt.posted_writes++;
 	else
 		d->cnt.reads++;
-	hvm_fire(d);
+	/* hyp/core/rio.c: store req_prod, full barrier, then load polling */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&d->ctrl->polling, __ATOMIC_RELAXED) == BH_RIO_POLLING)
+		d->cnt.polled++;
+	else
+		hvm_fire(d);
 	hvm_mirror(d);
 	return seq;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The single epoll loop of a device model process.  Handlers are embedded in
- * the objects that own the file descriptors; nothing is polled or spun.
+ * the objects that own the file descriptors.  Nothing spins unless a poller
+ * (struct el_poller) asks for it, and then only for as long as it says:
+ * the uio transport watches its rings for a bounded while after work
+ * (dm/transport/uio.c, docs/protocol.md "Polling").
  */
 #ifndef DM_EVENT_LOOP_H
 #define DM_EVENT_LOOP_H
@@ -19,8 +22,22 @@ struct el_handler {
 	bool added;
 };
 
+#define EL_MAX_POLLERS 4
+
+/**
+ * struct el_poller - work the loop looks for between its epoll rounds
+ * @poll: called after every dispatch round, @dispatched = whether that
+ *        round ran a handler; return true to be called again without the
+ *        loop sleeping (epoll_wait() with a zero timeout), false to let it
+ *        sleep.  It must bound its own polling.
+ */
+struct el_poller {
+	bool (*poll)(struct el_poller *p, bool dispatched);
+};
+
 struct event_loop {
 	int epfd;
+	struct el_poller *pollers[EL_MAX_POLLERS];
 	int wake_fd; /* eventfd: el_stop() from another thread */
 	struct el_handler wake_h;
 	bool stop; /* atomic: written by el_stop() from any thread */
@@ -49,6 +66,15 @@ int el_set(struct event_loop *loop, struct el_handler *h, uint32_t events);
 
 /** el_run_once() - wait up to @timeout_ms (-1 forever) and dispatch. */
 int el_run_once(struct event_loop *loop, int timeout_ms);
+
+/**
+ * el_add_poller() - have @p called after every dispatch round
+ * Return: 0, or -ENOSPC with EL_MAX_POLLERS already registered.
+ */
+int el_add_poller(struct event_loop *loop, struct el_poller *p);
+
+/** el_del_poller() - stop calling @p (not registered: nothing happens). */
+void el_del_poller(struct event_loop *loop, struct el_poller *p);
 
 /** el_run() - dispatch until el_stop(). */
 int el_run(struct event_loop *loop);

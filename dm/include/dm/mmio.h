@@ -77,6 +77,7 @@ struct virtio_mmio {
 	const struct mmio_host_ops *host;
 	void *host_opaque;
 	bool lazy_pending; /* some queue has vq->lazy set */
+	bool polled;	   /* between mmio_poll_begin() and mmio_poll_end() */
 	/*
 	 * Queues whose handler stopped at its budget with work left: the
 	 * transport calls mmio_resume() on a later event-loop turn, and a
@@ -195,6 +196,33 @@ void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq);
 
 /** mmio_lazy_flush() - decide every notification mmio_used_notify_lazy() put off. */
 void mmio_lazy_flush(struct virtio_mmio *m);
+
+/**
+ * mmio_poll_begin() - the transport watches this device's rings for a while
+ *
+ * Notifications are suppressed on every queue (vq_notify_disable()) and
+ * mmio_vq_pop() no longer asks for them when a ring runs empty, so chains
+ * the driver adds meanwhile cost it no QueueNotify: mmio_poll() finds them.
+ */
+void mmio_poll_begin(struct virtio_mmio *m);
+
+/**
+ * mmio_poll() - handle every queue whose avail idx moved since the last look,
+ * as if the driver had written its index to QueueNotify
+ * Return: how many queues had moved.
+ */
+unsigned int mmio_poll(struct virtio_mmio *m);
+
+/**
+ * mmio_poll_end() - back to notifications
+ *
+ * Asks for them on every queue again, then looks once more (virtio v1.2
+ * §2.7.10: a chain added before the driver could see the request is found
+ * here, one added after it is notified).
+ * Return: true if a queue moved since the last mmio_poll(): poll again
+ * (mmio_poll_begin(), mmio_poll()).
+ */
+bool mmio_poll_end(struct virtio_mmio *m);
 
 /**
  * mmio_isr_take() - the InterruptStatus bits raised since the last call

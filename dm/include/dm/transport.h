@@ -19,8 +19,9 @@
 #include "dm/event_loop.h"
 #include "dm/mmio.h"
 
-#define TRANSPORT_ID_MAX    32
-#define TRANSPORT_MAX_SLOTS 16
+#define TRANSPORT_ID_MAX      32
+#define TRANSPORT_MAX_SLOTS   16
+#define TRANSPORT_POLL_MAX_US 10000 /* -transport uio,poll= */
 
 struct dm_transport;
 
@@ -31,6 +32,7 @@ struct transport_opts {
 	int fd;		/* sim: inherited socket, or -1 */
 	char path[108]; /* sim: unix socket to connect to */
 	char root[128]; /* uio: prefix of /sys and /dev (tests) */
+	long poll_us;	/* uio: longest polling window in us; 0 default, < 0 never */
 };
 
 struct dm_transport_ops {

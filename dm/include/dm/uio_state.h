@@ -28,7 +28,7 @@
 #define UIO_RECORD_MAX	   UIO_JOURNAL_OFFSET
 
 #define UIO_STATE_MAGIC	  0x54534d44u /* "DMST" little-endian */
-#define UIO_STATE_VERSION 3u
+#define UIO_STATE_VERSION 4u
 #define UIO_ROOT_MAX	  128
 
 /**
@@ -38,16 +38,20 @@
  * @cursor:   requests handled when it was written
  * @attaches: device models that attached so far
  * @requests, @batches, @doorbells: the models' own counters (cumulative)
+ * @polls:    polling rounds begun (docs/protocol.md "Polling")
+ * @poll_hits: queues found moved by polling: QueueNotifies the driver did
+ *            not need to send
  * @pickup, @service: the models' latency histograms (struct bh_rio_lat in
  *            bulkhead/rio.h: trap to pick-up, pick-up to answer)
  */
 struct uio_state_hdr {
 	uint32_t magic, version, len, csum, cursor, attaches;
 	uint64_t requests, batches, doorbells;
+	uint64_t polls, poll_hits;
 	struct bh_rio_hist pickup, service;
 };
 
-_Static_assert(sizeof(struct uio_state_hdr) == 48 + 2 * sizeof(struct bh_rio_hist),
+_Static_assert(sizeof(struct uio_state_hdr) == 64 + 2 * sizeof(struct bh_rio_hist),
 	       "uio_state_hdr has no holes");
 
 /*

@@ -64,7 +64,8 @@ struct virtqueue {
 	uint16_t signalled_used; /* used_idx when we last notified */
 	bool signalled_valid;
 	bool event_idx, indirect;
-	bool lazy; /* a notification put off by mmio_used_notify_lazy() */
+	bool lazy;	    /* a notification put off by mmio_used_notify_lazy() */
+	uint16_t poll_seen; /* avail->idx at the last look of a polling model */
 
 	const struct dm_window *win;
 	struct dm_ratelimit *rl;
@@ -149,10 +150,20 @@ bool vq_notify_peek(struct virtqueue *vq);
  */
 bool vq_notify_enable(struct virtqueue *vq);
 
-/** vq_notify_disable() - we are busy; the driver need not notify. */
+/**
+ * vq_notify_disable() - we are watching the ring; the driver need not notify
+ *
+ * With EVENT_IDX avail_event is put one behind the next chain (§2.7.10: the
+ * driver notifies only when its new avail idx passes avail_event), so no
+ * add crosses it until the index wraps; without it, VRING_USED_F_NO_NOTIFY
+ * (§2.7.7.2).  Either way a hint: a driver may still notify.
+ */
 void vq_notify_disable(struct virtqueue *vq);
 
 /** vq_has_avail() - does the driver have unconsumed chains? (no checks) */
 bool vq_has_avail(struct virtqueue *vq);
+
+/** vq_avail_idx() - the driver's avail->idx now (0 if not ready; no checks) */
+uint16_t vq_avail_idx(struct virtqueue *vq);
 
 #endif
