@@ -6,6 +6,7 @@
  * bounds that itself (dm/event_loop.h).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -157,6 +158,14 @@ int el_run(struct event_loop *loop)
 		if (ret < 0)
 			return ret;
 		timeout = el_poll(loop, ret > 0) ? 0 : -1;
+		/*
+		 * Polling, give way to anything runnable on this CPU: the
+		 * work our own writes queued here (a pty's flush to its
+		 * reader runs in a kworker bound to the writer's CPU) would
+		 * otherwise wait for the scheduler's tick.
+		 */
+		if (!timeout)
+			sched_yield();
 	}
 	return 0;
 }

@@ -362,8 +362,11 @@ static void port_tx(struct console_port *p)
 			break;
 		}
 		r = port_tx_write(p, &b);
-		if (r == TX_SLOW)
+		if (r == TX_SLOW) {
 			p->tx_blocked = true;
+			/* its driver spins for the buffer: let it sleep in its kick */
+			mmio_backpressure(m, vq);
+		}
 		if (r == TX_BUDGET)
 			mmio_defer(m, vq->index);
 		if (r != TX_DONE)

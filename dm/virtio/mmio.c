@@ -124,8 +124,10 @@ int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c,
 {
 	int r = vq_pop(vq, c);
 
+	if (r > 0 && vq->kick_credit)
+		vq->kick_credit--;
 	/* a polling transport finds new chains itself (mmio_poll_begin()) */
-	if (!r && !m->polled && vq_notify_enable(vq))
+	if (!r && (!m->polled || vq->kick_credit) && vq_notify_enable(vq))
 		r = vq_pop(vq, c);
 	if (r < 0)
 		mmio_needs_reset(m, what, r);
@@ -182,8 +184,17 @@ void mmio_poll_begin(struct virtio_mmio *m)
 			continue;
 		/* chains left unconsumed on purpose (RX) get one look: cheap */
 		vq->poll_seen = vq->last_avail;
-		vq_notify_disable(vq);
+		if (!vq->kick_credit)
+			vq_notify_disable(vq);
 	}
+}
+
+void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	(void)m;
+	vq->kick_credit = MMIO_KICK_CREDIT;
+	/* the device resumes by itself when its backend drains: no re-check */
+	vq_notify_enable(vq);
 }
 
 static void mmio_write_notify(struct virtio_mmio *m, uint32_t val);

@@ -63,6 +63,7 @@ void vq_reset(struct virtqueue *vq)
 	vq->last_avail = vq->used_idx = vq->signalled_used = 0;
 	vq->signalled_valid = false;
 	vq->lazy = false;
+	vq->poll_seen = vq->kick_credit = 0;
 	vq->event_idx = vq->indirect = false;
 	vq->win = NULL;
 }

@@ -206,6 +206,25 @@ void mmio_lazy_flush(struct virtio_mmio *m);
  */
 void mmio_poll_begin(struct virtio_mmio *m);
 
+/*
+ * Chains a queue's driver keeps notifying after mmio_backpressure() (16 MiB
+ * of a console's 2 KiB tty chunks).
+ */
+#define MMIO_KICK_CREDIT 8192
+
+/**
+ * mmio_backpressure() - @vq's backend could not take a chain at once
+ *
+ * For a driver that spins until its buffer is used (Linux's virtio_console
+ * in __send_to_port(), interrupts off): while the model polls, notifications
+ * are off and that spinning costs the host a CPU for as long as the backend
+ * is slow, which under emulation is the very CPU the backend's reader
+ * needs.  So the queue asks for notifications again for its next
+ * MMIO_KICK_CREDIT chains: the driver's QueueNotify then makes its vCPU
+ * wait in the hypervisor (docs/protocol.md) instead of spinning in the guest.
+ */
+void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq);
+
 /**
  * mmio_poll() - handle every queue whose avail idx moved since the last look,
  * as if the driver had written its index to QueueNotify

@@ -64,8 +64,9 @@ struct virtqueue {
 	uint16_t signalled_used; /* used_idx when we last notified */
 	bool signalled_valid;
 	bool event_idx, indirect;
-	bool lazy;	    /* a notification put off by mmio_used_notify_lazy() */
-	uint16_t poll_seen; /* avail->idx at the last look of a polling model */
+	bool lazy;	      /* a notification put off by mmio_used_notify_lazy() */
+	uint16_t poll_seen;   /* avail->idx at the last look of a polling model */
+	uint16_t kick_credit; /* chains the driver still notifies while polled */
 
 	const struct dm_window *win;
 	struct dm_ratelimit *rl;
