@@ -58,6 +58,12 @@ _Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are a
  */
 #define UIO_POLL_MIN_US	    16
 #define UIO_POLL_DEFAULT_US 256
+/*
+ * Two looks further apart than this: the model's vCPU did not run (the
+ * host or the backend's scheduler gave its CPU to someone else), and a
+ * driver spinning for its buffer meanwhile burnt a CPU for nothing.
+ */
+#define UIO_POLL_STALL_US 2000
 
 struct uio_transport;
 
@@ -98,6 +104,7 @@ struct uio_transport {
 	uint64_t poll_window; /* now, 0 .. poll_max */
 	uint64_t t_work;      /* the round's last work */
 	uint64_t t_sleep;     /* when the loop last went to sleep */
+	uint64_t t_look;      /* the round's previous look */
 	bool polling, poll_hit;
 };
 
@@ -244,6 +251,7 @@ static int uio_slot_start(struct uio_slot *s)
 		s->stats.doorbells = h.doorbells;
 		s->stats.polls = h.polls;
 		s->stats.poll_hits = h.poll_hits;
+		s->stats.poll_stalls = h.poll_stalls;
 		s->stats.attaches = h.attaches;
 		s->stats.pickup = h.pickup;
 		s->stats.service = h.service;
@@ -323,11 +331,6 @@ static bool uio_serve(struct uio_slot *s)
 		return false;
 	s->in_batch = true;
 	s->notify = false;
-	/*
-	 * New requests mean the frontend ran since we put its notifications
-	 * off: decide them now, with its current used_event (dm/mmio.h).
-	 */
-	mmio_lazy_flush(s->dev);
 	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
 	if (prod - s->cursor > BH_RIO_RING_SIZE) {
 		s->in_batch = false;
@@ -554,6 +557,25 @@ static bool uio_poll_end(struct uio_transport *t)
 }
 
 /*
+ * The round stalled: every polled driver notifies again for a while
+ * (mmio_poll_starved()), so that it sleeps in the hypervisor rather than
+ * spinning for a model that is not running.
+ */
+static void uio_poll_starved(struct uio_transport *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		struct uio_slot *s = t->slots[i];
+
+		if (uio_slot_live(s) && s->polled) {
+			mmio_poll_starved(s->dev);
+			s->stats.poll_stalls++;
+		}
+	}
+}
+
+/*
  * The event loop's poller (dm/event_loop.h): after work, keep looking for
  * more until poll_window has passed without any, then go back to sleeping
  * on the interrupt.  Return: true to be called again without sleeping.
@@ -574,7 +596,10 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 		uio_poll_begin(t);
 		t->poll_hit = false;
 		t->t_work = now;
+	} else if (now - t->t_look > uio_us(t, UIO_POLL_STALL_US)) {
+		uio_poll_starved(t);
 	}
+	t->t_look = now;
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (uio_poll_slot(t->slots[i])) {
 			work = true;
@@ -656,9 +681,24 @@ static void uio_lazy_cb(struct el_handler *h, uint32_t events)
 	if (read(t->lazy_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		return;
 	t->lazy_armed = false;
-	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++)
-		if (t->slots[i] && t->slots[i]->dev->lazy_pending && uio_serve(t->slots[i]))
+	/*
+	 * Not earlier, at the frontend's next request: that may be the very
+	 * QueueNotify it now sleeps in, made before it could reclaim the
+	 * buffer, and the interrupt would be moot (docs/protocol.md "Polling").
+	 */
+	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
+		struct uio_slot *s = t->slots[i];
+
+		if (!s || !s->dev->lazy_pending || s->stopped || !s->started)
+			continue;
+		s->in_batch = true; /* the interrupt goes with the doorbell below */
+		s->notify = false;
+		mmio_lazy_flush(s->dev);
+		s->in_batch = false;
+		s->notify_owed |= s->notify;
+		if (uio_serve(s))
 			uio_kick(t);
+	}
 }
 
 /* ---- attach / detach ------------------------------------------------------ */

@@ -142,6 +142,12 @@ int vq_restore(struct virtqueue *vq, const struct dm_window *win, uint64_t featu
 		return -EINVAL;
 	}
 	vq->last_avail = vq->used_idx;
+	/*
+	 * A model killed while it polled left notifications suppressed
+	 * (vq_notify_disable()): ask for them again, or this queue's driver
+	 * would never notify us.
+	 */
+	vq_notify_enable(vq);
 	return 0;
 }
 

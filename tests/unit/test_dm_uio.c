@@ -549,6 +549,78 @@ static void test_restart_mid_stream(void **state)
 	free(data);
 }
 
+/*
+ * A model killed while it polled leaves notifications suppressed in guest
+ * memory (avail_event one behind, vq_notify_disable()) and the polling flag
+ * set in the control region.  The next model must undo both, or the driver
+ * never notifies it and the hypervisor never interrupts it: the stream
+ * stalls.  The first model is stopped cleanly; the test then writes what a
+ * SIGKILL in the middle of a polling round would have left.
+ */
+static void test_restart_after_killed_poller(void **state)
+{
+	const size_t len = 2U << 20;
+	struct hvm hv;
+	struct udm u;
+	struct tfe_link link;
+	struct fe f;
+	struct tx_arg a = { 0 };
+	size_t got = 0, bad = 0;
+	uint8_t *data = malloc(len);
+	bool restarted = false;
+	uint64_t deadline;
+	pthread_t th;
+	int client;
+
+	(void)state;
+	tfe_random(data, len, 13);
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	client = udm_restart(&u, &hv);
+	tfe_link_init(&link, hv.fe_sock);
+	fe_up(&hv, &link, &f, 0);
+	a.link = &link;
+	a.f = &f;
+	a.data = data;
+	a.len = len;
+	assert_int_equal(pthread_create(&th, NULL, tx_thread, &a), 0);
+	deadline = now_ns() + 60ULL * 1000000000ULL;
+	while (got < len) {
+		client_read(client, data, len, &got, &bad, 100);
+		if (!restarted && got > len / 3) {
+			struct tfe_vq *tx = f.port.tx;
+			uint16_t *avail_event =
+				(uint16_t *)((uint8_t *)tx->used + 4 + 8U * tx->num);
+
+			udm_fini(&u);
+			restarted = true;
+			while (!client_read(client, data, len, &got, &bad, 2000))
+				;
+			close(client);
+			/* what vq_notify_disable() writes (§2.7.10: avail_event) */
+			__atomic_store_n(avail_event, (uint16_t)(le16toh(tx->used->idx) - 1),
+					 __ATOMIC_RELEASE);
+			__atomic_store_n(&hv.dev[0].ctrl->polling, BH_RIO_POLLING,
+					 __ATOMIC_RELEASE);
+			client = udm_restart(&u, &hv);
+		}
+		assert_int_equal(bad, 0);
+		if (now_ns() > deadline)
+			fail_msg("stream stalled at %zu of %zu bytes after the restart", got, len);
+	}
+	pthread_join(th, NULL);
+	assert_true(a.done);
+	assert_int_equal(got, len);
+	assert_true(restarted);
+	assert_int_equal(hv.dev[0].cnt.rejected, 0);
+	report(&hv.dev[0], "restart after a killed poller");
+	close(client);
+	udm_fini(&u);
+	hvm_fini(&hv);
+	free(data);
+}
+
 /* ---- virtio-net restarted mid-stream --------------------------------------- */
 
 #define NET_FEATURES                                                                               \
@@ -1300,6 +1372,7 @@ int main(void)
 		cmocka_unit_test(test_tx_chain_larger_than_bounce),
 		cmocka_unit_test(test_late_attach_serves_backlog),
 		cmocka_unit_test(test_restart_mid_stream),
+		cmocka_unit_test(test_restart_after_killed_poller),
 		cmocka_unit_test(test_net_restart_mid_stream),
 		cmocka_unit_test(test_bad_magic_at_attach),
 		cmocka_unit_test(test_hostile_requests),

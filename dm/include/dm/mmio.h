@@ -111,8 +111,7 @@ void mmio_fini(struct virtio_mmio *m);
  * @irq_raise: raise the frontend interrupt (NULL: none)
  * @defer:     call mmio_resume() on a later event-loop turn (NULL: the caller
  *             drives mmio_resume() itself)
- * @lazy:      call mmio_lazy_flush() soon: before the frontend's next request
- *             is handled and within MMIO_LAZY_US at the latest (NULL: used
+ * @lazy:      call mmio_lazy_flush() within MMIO_LAZY_US (NULL: used
  *             notifications are never put off)
  */
 struct mmio_host_ops {
@@ -224,6 +223,13 @@ void mmio_poll_begin(struct virtio_mmio *m);
  * wait in the hypervisor (docs/protocol.md) instead of spinning in the guest.
  */
 void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq);
+
+/**
+ * mmio_poll_starved() - mmio_backpressure() on every queue: the polling
+ * model itself is not getting a CPU (its transport saw a long gap between
+ * two looks), so no driver should spin waiting for it
+ */
+void mmio_poll_starved(struct virtio_mmio *m);
 
 /**
  * mmio_poll() - handle every queue whose avail idx moved since the last look,
