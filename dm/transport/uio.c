@@ -58,12 +58,6 @@ _Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are a
  */
 #define UIO_POLL_MIN_US	    16
 #define UIO_POLL_DEFAULT_US 256
-/*
- * Two looks further apart than this: the model's vCPU did not run (the
- * host or the backend's scheduler gave its CPU to someone else), and a
- * driver spinning for its buffer meanwhile burnt a CPU for nothing.
- */
-#define UIO_POLL_STALL_US 2000
 
 struct uio_transport;
 
@@ -104,7 +98,6 @@ struct uio_transport {
 	uint64_t poll_window; /* now, 0 .. poll_max */
 	uint64_t t_work;      /* the round's last work */
 	uint64_t t_sleep;     /* when the loop last went to sleep */
-	uint64_t t_look;      /* the round's previous look */
 	bool polling, poll_hit;
 };
 
@@ -251,7 +244,6 @@ static int uio_slot_start(struct uio_slot *s)
 		s->stats.doorbells = h.doorbells;
 		s->stats.polls = h.polls;
 		s->stats.poll_hits = h.poll_hits;
-		s->stats.poll_stalls = h.poll_stalls;
 		s->stats.attaches = h.attaches;
 		s->stats.pickup = h.pickup;
 		s->stats.service = h.service;
@@ -557,25 +549,6 @@ static bool uio_poll_end(struct uio_transport *t)
 }
 
 /*
- * The round stalled: every polled driver notifies again for a while
- * (mmio_poll_starved()), so that it sleeps in the hypervisor rather than
- * spinning for a model that is not running.
- */
-static void uio_poll_starved(struct uio_transport *t)
-{
-	unsigned int i;
-
-	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
-		struct uio_slot *s = t->slots[i];
-
-		if (uio_slot_live(s) && s->polled) {
-			mmio_poll_starved(s->dev);
-			s->stats.poll_stalls++;
-		}
-	}
-}
-
-/*
  * The event loop's poller (dm/event_loop.h): after work, keep looking for
  * more until poll_window has passed without any, then go back to sleeping
  * on the interrupt.  Return: true to be called again without sleeping.
@@ -596,10 +569,7 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 		uio_poll_begin(t);
 		t->poll_hit = false;
 		t->t_work = now;
-	} else if (now - t->t_look > uio_us(t, UIO_POLL_STALL_US)) {
-		uio_poll_starved(t);
 	}
-	t->t_look = now;
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (uio_poll_slot(t->slots[i])) {
 			work = true;

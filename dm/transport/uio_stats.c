@@ -23,8 +23,7 @@ static void uio_stats_line(FILE *out, const char *name, const char *node,
 		"doorbells=%llu completions=%llu frontend_irqs=%llu rejected=%llu "
 		"ring_full_waits=%llu isr_local=%llu polled=%llu req_prod=%u req_done=%u "
 		"resp_prod=%u state=%s dm_requests=%llu dm_batches=%llu dm_doorbells=%llu "
-		"dm_attaches=%u dm_polls=%llu dm_poll_hits=%llu dm_poll_stalls=%llu "
-		"requests_per_doorbell=%.1f\n",
+		"dm_attaches=%u dm_polls=%llu dm_poll_hits=%llu requests_per_doorbell=%.1f\n",
 		name, node, (unsigned long long)c->traps, (unsigned long long)c->posted_writes,
 		(unsigned long long)c->reads, (unsigned long long)c->backend_irqs,
 		(unsigned long long)c->doorbells, (unsigned long long)c->completions,
@@ -34,7 +33,7 @@ static void uio_stats_line(FILE *out, const char *name, const char *node,
 		ctl->state == BH_RIO_STATE_BROKEN ? "broken" : "ok",
 		(unsigned long long)h->requests, (unsigned long long)h->batches,
 		(unsigned long long)h->doorbells, h->attaches, (unsigned long long)h->polls,
-		(unsigned long long)h->poll_hits, (unsigned long long)h->poll_stalls,
+		(unsigned long long)h->poll_hits,
 		h->doorbells ? (double)h->requests / (double)h->doorbells : 0.0);
 }
 

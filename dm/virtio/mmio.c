@@ -197,15 +197,6 @@ void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq)
 	vq_notify_enable(vq);
 }
 
-void mmio_poll_starved(struct virtio_mmio *m)
-{
-	unsigned int q;
-
-	for (q = 0; q < m->nqueues; q++)
-		if (m->vqs[q].ready)
-			mmio_backpressure(m, &m->vqs[q]);
-}
-
 static void mmio_write_notify(struct virtio_mmio *m, uint32_t val);
 
 unsigned int mmio_poll(struct virtio_mmio *m)

@@ -57,6 +57,7 @@ struct console_port {
 	 */
 	bool tx_held;
 	bool tx_blocked;
+	uint64_t tx_blocked_ns; /* CLOCK_MONOTONIC when the chardev pushed back */
 	size_t tx_off;
 	uint64_t tx_skip; /* restored: bytes of the next chain already sent (journal) */
 	uint8_t *bounce;  /* device-mode copies (window_read/write) */

@@ -225,13 +225,6 @@ void mmio_poll_begin(struct virtio_mmio *m);
 void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq);
 
 /**
- * mmio_poll_starved() - mmio_backpressure() on every queue: the polling
- * model itself is not getting a CPU (its transport saw a long gap between
- * two looks), so no driver should spin waiting for it
- */
-void mmio_poll_starved(struct virtio_mmio *m);
-
-/**
  * mmio_poll() - handle every queue whose avail idx moved since the last look,
  * as if the driver had written its index to QueueNotify
  * Return: how many queues had moved.

@@ -41,19 +41,17 @@
  * @polls:    polling rounds begun (docs/protocol.md "Polling")
  * @poll_hits: queues found moved by polling: QueueNotifies the driver did
  *            not need to send
- * @poll_stalls: rounds in which the model itself did not run for a while
- *            (its drivers were asked to notify again)
  * @pickup, @service: the models' latency histograms (struct bh_rio_lat in
  *            bulkhead/rio.h: trap to pick-up, pick-up to answer)
  */
 struct uio_state_hdr {
 	uint32_t magic, version, len, csum, cursor, attaches;
 	uint64_t requests, batches, doorbells;
-	uint64_t polls, poll_hits, poll_stalls;
+	uint64_t polls, poll_hits;
 	struct bh_rio_hist pickup, service;
 };
 
-_Static_assert(sizeof(struct uio_state_hdr) == 72 + 2 * sizeof(struct bh_rio_hist),
+_Static_assert(sizeof(struct uio_state_hdr) == 64 + 2 * sizeof(struct bh_rio_hist),
 	       "uio_state_hdr has no holes");
 
 /*
