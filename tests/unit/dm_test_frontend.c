@@ -340,7 +340,8 @@ bool tfe_vq_kick(struct tfe_vq *vq)
 		uint16_t event;
 
 		/* avail_event follows the used ring (§2.7.8) */
-		event = *(volatile uint16_t *)((volatile uint8_t *)vq->used + 4 + 8U * vq->num);
+		event = __atomic_load_n((uint16_t *)((uint8_t *)vq->used + 4 + 8U * vq->num),
+					__ATOMIC_RELAXED);
 		need = vring_need_event(event, vq->avail_idx, vq->kicked);
 	} else {
 		need = !(*(volatile uint16_t *)&vq->used->flags & VRING_USED_F_NO_NOTIFY);
