@@ -44,9 +44,11 @@
  * RIO_T_BE_POLL / RIO_T_FE_RACE hand-off through the shared window: the
  * backend stores RIO_T_SYNC_ARMED once its polling word holds the hostile
  * RIO_T_HOSTILE_POLLING, the frontend then makes one read, and waits for
- * RIO_T_SYNC_GO before the race.
+ * RIO_T_SYNC_GO before the race.  In the race it stores each operation's
+ * number in RIO_T_WIN_ANNOUNCE just before the operation.
  */
 #define RIO_T_WIN_SYNC	      0x8 /* offset in the window (0 is the frontend's) */
+#define RIO_T_WIN_ANNOUNCE    0xc /* the frontend's next operation, stored before it */
 #define RIO_T_SYNC_ARMED      0x41524d44u
 #define RIO_T_SYNC_GO	      0x474f2121u
 #define RIO_T_HOSTILE_POLLING 0xdeadbeefu /* not BH_RIO_POLLING: "not polling" */

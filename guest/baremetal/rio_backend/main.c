@@ -19,7 +19,12 @@
  *                   on the SPI.  Between its last look and the flag going
  *                   down it lingers a pseudo-random while, as a model
  *                   deciding to stop does: a request published then gets no
- *                   SPI, only the re-check can find it.
+ *                   SPI, only the re-check can find it.  Every other round
+ *                   "chases" the frontend: it ends as soon as the frontend
+ *                   announces its next access in the shared window, and the
+ *                   flag goes down a pseudo-random few hundred ns later,
+ *                   while that access is on its way through the hypervisor:
+ *                   the hypervisor's side of the race, hit too.
  *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_backend: serving
@@ -49,12 +54,18 @@
 
 /*
  * RIO_T_BE_POLL: a round polls 0..POLL_MAX_US, the way out lingers
- * 0..LINGER_MAX_US; both drawn anew each round so that the boundary moves
- * against the frontend's requests (RIO_T_FE_RACE: gaps of 0..40 us).
+ * 0..LINGER_MAX_US, or after an announcement 0..CHASE_MAX_TURNS turns of an
+ * empty loop (spin_turns()), drawn anew each round so that the boundary
+ * moves against the frontend's requests (RIO_T_FE_RACE: gaps of 0..40 us)
+ * and, chasing, across the hypervisor's handling of one: under TCG a turn
+ * is about 1.7 ns and the access is stamped (bh_rio_req.t_trap) 0.8-1.5 us
+ * after its announcement is seen, so 0..1535 turns span it.
  */
-#define POLL_MAX_US   64
-#define LINGER_MAX_US 8
-#define STALL_S	      5
+#define POLL_MAX_US	64
+#define LINGER_MAX_US	8
+#define CHASE_MAX_TURNS 1535
+#define ROUND_TURNS	16
+#define STALL_S		5
 
 /* RIO_T_BE_POLL: where each request was served (docs/protocol.md "Polling") */
 struct poll_stats {
@@ -189,6 +200,13 @@ static void spin_ticks(uint64_t ticks)
 		;
 }
 
+/* Finer than spin_ticks(): a turn of an empty loop is a few ns under TCG. */
+static void spin_turns(uint32_t turns)
+{
+	while (turns--)
+		__asm__ volatile("" : : : "memory");
+}
+
 /*
  * Sleep until the backend SPI.  The virtual timer wakes us every STALL_S
  * to see whether requests wait in the ring meanwhile: with the flag down,
@@ -244,17 +262,32 @@ static void hostile_polling(struct fake_dev *d)
 	*sync = RIO_T_SYNC_GO;
 }
 
-/* One polling round of @len ticks: flag up, serve whatever comes. */
-static void poll_round(struct fake_dev *d, struct poll_stats *st, uint64_t len)
+static uint32_t announced(void)
+{
+	return *(volatile uint32_t *)(uintptr_t)(RIO_T_WINDOW + RIO_T_WIN_ANNOUNCE);
+}
+
+/*
+ * One polling round of @len ticks: flag up, serve whatever comes.  With
+ * @chase, it ends as soon as the frontend announces its next access.  The
+ * counter is read only every ROUND_TURNS turns: it is the slow part of a
+ * turn under TCG, and a turn is how late the announcement is seen.
+ * Return: true if the round ended on an announcement.
+ */
+static bool poll_round(struct fake_dev *d, struct poll_stats *st, uint64_t len, bool chase)
 {
 	uint64_t end = bm_counter() + len;
+	uint32_t seen = announced(), turn = 0;
 
 	st->rounds++;
 	d->ctrl->polling = BH_RIO_POLLING;
 	do {
 		if (pending(d))
 			st->served_polling += serve(d);
-	} while (!d->done && bm_counter() < end);
+		if (chase && announced() != seen)
+			return true;
+	} while (!d->done && (++turn % ROUND_TURNS || bm_counter() < end));
+	return false;
 }
 
 /*
@@ -306,7 +339,9 @@ static void poll_account(struct fake_dev *d, struct poll_stats *st, uint32_t in_
 static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 {
 	uint64_t poll_max = us_to_ticks(POLL_MAX_US), linger_max = us_to_ticks(LINGER_MAX_US);
-	uint32_t seed = 1, n, in_loop;
+	uint32_t seed = 1, n, in_loop, linger;
+	uint64_t len;
+	bool chase;
 
 	gic_enable_irq(BM_TIMER_VIRT_PPI);
 	hostile_polling(d);
@@ -314,11 +349,16 @@ static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 	while (!d->done) {
 		in_loop = st->served_polling;
 		seed = RIO_T_LCG(seed);
-		poll_round(d, st, (seed >> 8) % (poll_max + 1));
-		in_loop = st->served_polling - in_loop;
-		/* past the last look: what is published now gets no SPI */
+		chase = seed & 0x100;
+		len = (seed >> 9) % (poll_max + 1);
 		seed = RIO_T_LCG(seed);
-		spin_ticks((seed >> 8) % (linger_max + 1));
+		linger = seed >> 8;
+		/* past the last look: what is published now gets no SPI */
+		if (poll_round(d, st, len, chase))
+			spin_turns(linger % (CHASE_MAX_TURNS + 1));
+		else
+			spin_ticks(linger % (linger_max + 1));
+		in_loop = st->served_polling - in_loop;
 		n = poll_end(d);
 		poll_account(d, st, in_loop, n);
 		if (n) {

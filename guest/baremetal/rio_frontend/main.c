@@ -23,10 +23,11 @@
  * pseudo-random gaps of 0..RACE_GAP_MAX_US, so that requests land in every
  * phase of the backend's polling, on its way out of it too: round trips
  * (write, read back), lone reads, posted writes, QueueNotifies (the vCPU
- * waits for the model, then takes the SPI the model raised).  Every read
- * is checked against what was last written.  A lost wake-up of the backend
- * leaves this vCPU waiting in the hypervisor for good: the test sees the
- * progress lines stop.
+ * waits for the model, then takes the SPI the model raised), each announced
+ * in the shared window just before it (RIO_T_WIN_ANNOUNCE: the backend may
+ * end a polling round on it).  Every read is checked against what was last
+ * written.  A lost wake-up of the backend leaves this vCPU waiting in the
+ * hypervisor for good: the test sees the progress lines stop.
  *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_frontend: life <n>
@@ -36,6 +37,7 @@
  *   rio_frontend: <n> reads in <us> us
  *   rio_frontend: race <n>/<total> in <us> us                 (RACE, every RACE_PROGRESS)
  *   rio_frontend: race reads=<n> posted=<n> notifies=<n>      (RACE)
+ *   rio_frontend: race ok                                     (RACE)
  *   rio_frontend: done errors=<n>
  */
 #include "bm.h"
@@ -242,6 +244,9 @@ static void race_op(struct race *r, uint32_t i)
 {
 	uint32_t x = race_rand(r);
 	unsigned int k = (x >> 4) % NR_SCRATCH;
+
+	/* a chasing backend ends its polling round on this (rio_test.h) */
+	wr32(RIO_T_WINDOW + RIO_T_WIN_ANNOUNCE, i);
 
 	switch (x & 3) {
 	case 0: /* round trip: the read also orders after the write */
