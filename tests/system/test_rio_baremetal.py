@@ -112,9 +112,9 @@ def test_rio_polling_model_loses_no_wakeup(ctx):
     pseudo-random length with sleeping on its SPI, the way docs/protocol.md
     "Polling" prescribes (flag down, DSB, one more look, then WFI), and
     lingers after its last look so that requests also land while the flag is
-    still up but nobody looks any more (every other round it ends a few
-    hundred ns after the frontend announces an access, so that the flag also
-    goes down while the hypervisor handles it); the frontend makes 150000
+    still up but nobody looks any more (every other round it ends 0-2.6 us
+    after the frontend announces an access, so that the flag also goes down
+    while the hypervisor handles it); the frontend makes 150000
     accesses after pseudo-random gaps.  Every read comes back right, none
     waits for ever (a lost wake-up would), and each way of being served
     happened many times.  Before that, a hostile polling word (0xdeadbeef)

@@ -22,7 +22,7 @@
  *                   SPI, only the re-check can find it.  Every other round
  *                   "chases" the frontend: it ends as soon as the frontend
  *                   announces its next access in the shared window, and the
- *                   flag goes down a pseudo-random few hundred ns later,
+ *                   flag goes down a pseudo-random 0-2.6 us later,
  *                   while that access is on its way through the hypervisor:
  *                   the hypervisor's side of the race, hit too.
  *
