@@ -4,15 +4,15 @@ guest/baremetal/rio_backend serves a fake register file through the request
 ring, waiting on its "requests pending" SPI.  The backend starts 1 s late, so
 the frontend's first accesses wait in the hypervisor (backlog, ring full); at
 the end the backend reads the frontend address just past the shared window
-and must be stopped without seeing anything.
+and must be stopped without seeing anything.  configs/test-rio-poll.c runs the
+same pair with a backend that polls (docs/protocol.md "Polling").
 """
 
 import re
 
-from harness import Layout, boot_baremetal, check
+from harness import Layout, TestFailure, boot_baremetal, check
 
 PROGRAMS = ["rio_backend", "rio_frontend"]  # rback, rfront
-
 
 
 def boot(ctx):
@@ -49,6 +49,7 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
         check(c["isr_local"] == 7, f"InterruptStatus not answered locally: {c}")
         check(c["reads"] >= 200 and c["posted"] >= 100 + 300, f"too few requests: {c}")
         check(c["irqs"] == c["traps"] - c["isr_local"], f"one backend interrupt per request: {c}")
+        check(c["polled"] == 0, f"requests polled, but this backend never polls: {c}")
         check(c["rejected"] == 4, f"hostile doorbells not all rejected: {c}")
         m2 = re.search(r"requests=(\d+) batches=(\d+) max_batch=(\d+) isr_forwarded=(\d+)",
                        u0.output())
@@ -90,3 +91,83 @@ def test_rio_frontend_reset_abandons_waiting_read(ctx):
         out = s1.output()
         check("FAIL" not in out, "frontend failure:\n" + out)
         check(not re.search(r"bulkhead: vm \S+ stopped", u0.output()), "a VM was stopped")
+
+
+def fields(line):
+    """{name: int} of the name=<n> words of @line."""
+    return {k: int(v, 0) for k, v in re.findall(r"(\w+)=(0x[0-9a-f]+|\d+)", line)}
+
+
+def expect_or(con, pattern, timeout, why, backend):
+    """con.expect(), failing with @why and the backend's last words (its
+    "no interrupt for 5 s with requests pending" line names a lost wake-up)."""
+    try:
+        return con.expect(pattern, timeout=timeout)
+    except TestFailure as e:
+        raise TestFailure(f"{why}\n{e}\nbackend (UART0):\n{backend.output()[-1000:]}") from None
+
+
+def test_rio_polling_model_loses_no_wakeup(ctx):
+    """configs/test-rio-poll.c: the backend alternates polling rounds of
+    pseudo-random length with sleeping on its SPI, the way docs/protocol.md
+    "Polling" prescribes (flag down, DSB, one more look, then WFI), and
+    lingers after its last look so that requests also land while the flag is
+    still up but nobody looks any more (every other round it ends 0-2.6 us
+    after the frontend announces an access, so that the flag also goes down
+    while the hypervisor handles it); the frontend makes 150000
+    accesses after pseudo-random gaps.  Every read comes back right, none
+    waits for ever (a lost wake-up would), and each way of being served
+    happened many times.  Before that, a hostile polling word (0xdeadbeef)
+    still gets the backend its SPI."""
+    with boot_baremetal(ctx, "test-rio-poll", PROGRAMS, serials=["ser1"]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        s1.expect(r"rio_frontend: start", timeout=20)
+        u0.expect(r"rio_backend: serving", timeout=20)
+        h = fields(expect_or(u0, r"rio_backend: polling=0xdeadbeef [^\n]*polled=\d+\r?\n", 30,
+                             "no SPI while the polling word held 0xdeadbeef: the hypervisor "
+                             "took a value other than BH_RIO_POLLING for polling", u0).group(0))
+        check(h["requests"] == 1 and h["irqs"] == 1 and h["polled"] == 0,
+              f"a polling word of 0xdeadbeef must mean 'not polling' (an SPI): {h}")
+        # progress lines: a lost wake-up stops them (the frontend waits in EL2)
+        while True:
+            m = expect_or(s1, r"rio_frontend: race (\d+)/(\d+) in \d+ us", 60,
+                          "the frontend stopped making progress: a request nobody served "
+                          "(lost wake-up)", u0)
+            total = int(m.group(2))
+            if m.group(1) == m.group(2):
+                break
+        fe = fields(s1.expect(r"rio_frontend: race reads=[^\n]*notifies=\d+\r?\n",
+                              timeout=30).group(0))
+        s1.expect(r"rio_frontend: race ok", timeout=30)
+        s1.expect(r"rio_frontend: done errors=0", timeout=30)
+        p = fields(u0.expect(r"rio_backend: poll rounds=[^\n]*empty_irqs=\d+\r?\n",
+                             timeout=30).group(0))
+        c = counters(u0.expect(r"rio_backend: hyp traps=[^\n]*rejected=\d+\r?\n",
+                               timeout=30).group(0))
+        u0.expect(r"rio_backend: done", timeout=30)
+        code = q.wait_exit(timeout=20)
+        print(f"rio polling: frontend {fe}; backend {p}; hypervisor {c}")
+        check(code == 0, f"QEMU exit code {code}")
+        check(fe["notifies"] >= total // 8 and fe["reads"] >= total // 4,
+              f"too few blocking accesses: {fe}")
+        check(c["traps"] == c["posted"] + c["reads"] + c["isr_local"],
+              f"traps != posted + reads + isr_local: {c}")
+        check(c["irqs"] + c["polled"] == c["traps"] - c["isr_local"],
+              f"each request either raised the SPI or was polled: {c}")
+        served = p["served_polling"] + p["served_recheck"] + p["served_irq"]
+        # + the hostile check's request, served before the rounds
+        check(served + h["requests"] == c["traps"] - c["isr_local"],
+              f"the backend served {served} + {h['requests']} requests: {p}, {c}")
+        # a polled request has no SPI: only a look while the flag is up or the
+        # re-check after it went down may find it, never the drain after an
+        # SPI (that would be a lost wake-up, rescued by a later request)
+        check(c["polled"] <= p["served_polling"] + p["served_recheck"],
+              f"polled requests found only after an SPI: {p}, {c}")
+        # the same per polling round, from the hypervisor's exact count (poll_account())
+        check(p["lost"] == 0, f"requests without SPI that no look of the model found: {p}")
+        check(c["polled"] >= 500, f"the hypervisor hardly ever saw the model polling: {c}")
+        check(c["irqs"] >= 500, f"the model hardly ever slept: {c}")
+        check(p["served_irq"] >= 500, f"hardly any request served after an SPI: {p}")
+        # requests that came in the window, without SPI, and only the re-check found
+        check(p["caught"] >= 100,
+              f"hardly any request arrived just as the model stopped polling: {p}")

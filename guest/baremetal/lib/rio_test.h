@@ -34,8 +34,26 @@
 /* Backend modes (BM_ARG parameter bits) */
 #define RIO_T_BE_LATE  0x1 /* serve only after a delay: backlog */
 #define RIO_T_BE_ROGUE 0x2 /* at the end, read past its window */
+#define RIO_T_BE_POLL  0x4 /* alternate polling and sleeping (bh_rio_ctrl.polling) */
 
 /* Frontend modes */
 #define RIO_T_FE_ABANDON 0x1 /* first life: reset with a read waiting */
+#define RIO_T_FE_RACE	 0x2 /* requests at random moments, for RIO_T_BE_POLL */
+
+/*
+ * RIO_T_BE_POLL / RIO_T_FE_RACE hand-off through the shared window: the
+ * backend stores RIO_T_SYNC_ARMED once its polling word holds the hostile
+ * RIO_T_HOSTILE_POLLING, the frontend then makes one read, and waits for
+ * RIO_T_SYNC_GO before the race.  In the race it stores each operation's
+ * number in RIO_T_WIN_ANNOUNCE just before the operation.
+ */
+#define RIO_T_WIN_SYNC	      0x8 /* offset in the window (0 is the frontend's) */
+#define RIO_T_WIN_ANNOUNCE    0xc /* the frontend's next operation, stored before it */
+#define RIO_T_SYNC_ARMED      0x41524d44u
+#define RIO_T_SYNC_GO	      0x474f2121u
+#define RIO_T_HOSTILE_POLLING 0xdeadbeefu /* not BH_RIO_POLLING: "not polling" */
+
+/* Both sides' pseudo-random numbers: an LCG (Numerical Recipes' constants). */
+#define RIO_T_LCG(x) ((uint32_t)(x)*1664525u + 1013904223u)
 
 #endif /* BM_RIO_TEST_H */

@@ -17,12 +17,27 @@
  * (PSCI SYSTEM_RESET): the hypervisor must abandon that read, retire its
  * late answer into the void, and serve the second life normally.
  *
+ * With RIO_T_FE_RACE, against a RIO_T_BE_POLL backend, instead of 1-7: one
+ * read while the backend's polling word holds a hostile value (hand-off
+ * through the shared window, rio_test.h), then RACE_OPS operations after
+ * pseudo-random gaps of 0..RACE_GAP_MAX_US, so that requests land in every
+ * phase of the backend's polling, on its way out of it too: round trips
+ * (write, read back), lone reads, posted writes, QueueNotifies (the vCPU
+ * waits for the model, then takes the SPI the model raised), each announced
+ * in the shared window just before it (RIO_T_WIN_ANNOUNCE: the backend may
+ * end a polling round on it).  Every read is checked against what was last
+ * written.  A lost wake-up of the backend leaves this vCPU waiting in the
+ * hypervisor for good: the test sees the progress lines stop.
+ *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_frontend: life <n>
  *   rio_frontend: resetting with a read pending       (ABANDON, first life)
  *   rio_frontend: start
  *   rio_frontend: magic ok / backlog ok / roundtrip ok / order ok / irq ok / isr ok
  *   rio_frontend: <n> reads in <us> us
+ *   rio_frontend: race <n>/<total> in <us> us                 (RACE, every RACE_PROGRESS)
+ *   rio_frontend: race reads=<n> posted=<n> notifies=<n>      (RACE)
+ *   rio_frontend: race ok                                     (RACE)
  *   rio_frontend: done errors=<n>
  */
 #include "bm.h"
@@ -38,6 +53,11 @@
 
 #define ABANDON_WAIT_US 300000
 #define CPU1_MPIDR	1ull
+
+#define RACE_OPS	150000 /* about 10 s under TCG on a quiet machine */
+#define RACE_PROGRESS	10000
+#define RACE_GAP_MAX_US 40
+#define FAIL_PRINTS	10 /* then only counted */
 
 static unsigned int errors;
 /* in .data, not .bss: an in-place image keeps it across SYSTEM_RESET */
@@ -57,8 +77,8 @@ static void expect(const char *what, uint32_t got, uint32_t want)
 {
 	if (got == want)
 		return;
-	errors++;
-	bm_printf("rio_frontend: FAIL %s: 0x%x, want 0x%x\n", what, got, want);
+	if (errors++ < FAIL_PRINTS)
+		bm_printf("rio_frontend: FAIL %s: 0x%x, want 0x%x\n", what, got, want);
 }
 
 /* "<what> ok" only if no check failed since @errs (the count before it). */
@@ -173,6 +193,107 @@ static void time_reads(void)
 	bm_printf("rio_frontend: %u reads in %llu us\n", TIMED_READS, (unsigned long long)us);
 }
 
+/* ---- RIO_T_FE_RACE --------------------------------------------------------- */
+
+struct race {
+	uint32_t seed;
+	uint32_t regs[NR_SCRATCH]; /* what each scratch register was last written */
+	uint32_t reads, posted, notifies;
+};
+
+/* The backend's hand-off word in the shared window (rio_test.h). */
+static void race_wait_sync(uint32_t want)
+{
+	while (rd32(RIO_T_WINDOW + RIO_T_WIN_SYNC) != want)
+		;
+}
+
+static uint32_t race_rand(struct race *r)
+{
+	r->seed = RIO_T_LCG(r->seed);
+	return r->seed >> 8; /* the low bits of an LCG cycle short */
+}
+
+/* 0..RACE_GAP_MAX_US of busy waiting, none at all one time in four. */
+static void race_gap(struct race *r)
+{
+	uint32_t x = race_rand(r);
+	uint64_t end;
+
+	if (!(x & 3))
+		return;
+	end = bm_counter() + (x >> 2) % (RACE_GAP_MAX_US * bm_counter_freq() / 1000000 + 1);
+	while (bm_counter() < end)
+		;
+}
+
+static void race_write(struct race *r, unsigned int k, uint32_t v)
+{
+	r->regs[k] = v;
+	wr(RIO_T_REG_SCRATCH + 4 * k, v);
+	r->posted++;
+}
+
+static void race_read(struct race *r, unsigned int k)
+{
+	expect("race read", rd(RIO_T_REG_SCRATCH + 4 * k), r->regs[k]);
+	r->reads++;
+}
+
+static void race_op(struct race *r, uint32_t i)
+{
+	uint32_t x = race_rand(r);
+	unsigned int k = (x >> 4) % NR_SCRATCH;
+
+	/* a chasing backend ends its polling round on this (rio_test.h) */
+	wr32(RIO_T_WINDOW + RIO_T_WIN_ANNOUNCE, i);
+
+	switch (x & 3) {
+	case 0: /* round trip: the read also orders after the write */
+		race_write(r, k, x ^ i);
+		race_gap(r);
+		race_read(r, k);
+		break;
+	case 1: /* a read alone */
+		race_read(r, k);
+		break;
+	case 2: /* a posted write alone */
+		race_write(r, k, x + i);
+		break;
+	default: /* QueueNotify: waits for the model, which raises our SPI */
+		if (!notify_and_wait(0))
+			r->notifies++;
+		break;
+	}
+}
+
+static void test_race(void)
+{
+	static struct race r = { .seed = 7 };
+	uint64_t t0 = bm_counter();
+	unsigned int k, errs = errors;
+	uint32_t i;
+
+	gic_set_edge(RIO_T_FE_INTID, 1);
+	gic_enable_irq(RIO_T_FE_INTID);
+	race_wait_sync(RIO_T_SYNC_ARMED);
+	expect("magic", rd(RIO_T_REG_MAGIC), RIO_T_MAGIC_VALUE);
+	race_wait_sync(RIO_T_SYNC_GO);
+	for (k = 0; k < NR_SCRATCH; k++)
+		race_write(&r, k, ~k);
+	for (i = 1; i <= RACE_OPS; i++) {
+		race_gap(&r);
+		race_op(&r, i);
+		if (i % RACE_PROGRESS == 0)
+			bm_printf("rio_frontend: race %u/%u in %llu us\n", i, RACE_OPS,
+				  (unsigned long long)((bm_counter() - t0) * 1000000 /
+						       bm_counter_freq()));
+	}
+	bm_printf("rio_frontend: race reads=%u posted=%u notifies=%u\n", r.reads, r.posted,
+		  r.notifies);
+	passed("race", errs);
+}
+
 /* vCPU 1 of the first life: a read that waits until the VM is reset */
 void bm_secondary_main(uint64_t context)
 {
@@ -210,12 +331,16 @@ int main(uint64_t arg)
 	}
 	/* something the backend can only see through the shared window */
 	*(volatile uint64_t *)(uintptr_t)RIO_T_WINDOW = 0x5a5aa5a5c0ffee00ull;
-	test_backlog_and_magic();
-	test_roundtrip();
-	test_order();
-	test_irq();
-	test_isr();
-	time_reads();
+	if (BM_ARG_PARAM(arg) & RIO_T_FE_RACE) {
+		test_race();
+	} else {
+		test_backlog_and_magic();
+		test_roundtrip();
+		test_order();
+		test_irq();
+		test_isr();
+		time_reads();
+	}
 	wr(RIO_T_REG_DONE, 1);
 	bm_printf("rio_frontend: done errors=%u\n", errors);
 	wait_final_irq();
