@@ -380,7 +380,8 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		d->ring.cnt.polled++;
 	else
 		d->ring.cnt.backend_irqs++;
-	rio_ctrl_publish(d, -1);
+	rio_ring_sync_counters(&d->ring);
+	rio_ctrl_clean(&d->ring.ctrl->counters, sizeof(d->ring.ctrl->counters));
 	spin_unlock(&d->lock);
 	if (!polled)
 		rio_raise_backend(d);
