@@ -10,6 +10,8 @@ started and, for each OPTIONS in turn, starts a model with both consoles on
 ptys and measures from frontend1, a `cat` in the backend reading its pty:
 
   text   `seq 1 3000 >/dev/hvc0`, cooked (lines/s)
+  in     the backend writes `seq 1 30000` into the pty, frontend1 reads it
+         from cooked hvc0 (lines/s)
   raw    4 MiB of random bytes written raw to hvc0 (MiB/s)
   echo   bh-echo in the backend against a `cat <&3 >&3` on hvc0 (median, p99)
 
@@ -31,13 +33,14 @@ from harness import Ctx  # noqa: E402
 MIB = 1 << 20
 RAW_MIB = 4
 LINES = 3000
+LINES_IN = 30000
 ECHOES = 1000
 PTY_RX = re.compile(r"(/dev/pts/\d+) \(label p1\)")
 
 
 def seconds(out):
     m = re.search(r"real\s+(?:(\d+)m\s*)?([\d.]+)s", out)
-    return int(m.group(1) or 0) * 60 + float(m.group(2))
+    return max(int(m.group(1) or 0) * 60 + float(m.group(2)), 0.01)
 
 
 def delta(a, b, keys, per):
@@ -67,6 +70,11 @@ def measure(be, fe, opts, tag):
     s0 = stats()
     text = LINES / seconds(fe.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
     time.sleep(0.5)
+    si = stats()
+    fe.run(f"(read -r x; time head -n {LINES_IN - 1} >/dev/null) <&3 2>/tmp/tm & echo $! >/tmp/tm.pid")
+    be.run(f"seq 1 {LINES_IN} >&5", timeout=120)
+    lines_in = (LINES_IN - 1) / seconds(fe.run("wait $(cat /tmp/tm.pid); cat /tmp/tm", timeout=120))
+    so = stats()
     fe.run("stty raw -echo <&3")
     s1 = stats()
     raw = RAW_MIB / seconds(fe.run(f"time sh -c 'for i in $(seq {RAW_MIB}); do cat /tmp/r >&3; done'",
@@ -80,6 +88,7 @@ def measure(be, fe, opts, tag):
     fe.run("kill $(pidof cat) 2>/dev/null; true")
     print(f"== -transport uio,id=u,{opts}")
     print(f"text  {text:.0f} lines/s; per 1000 lines: {delta(s0, s1, KEYS, LINES / 1000)}")
+    print(f"in    {lines_in:.0f} lines/s; per 1000 lines: {delta(si, so, KEYS, LINES_IN / 1000)}")
     print(f"raw   {raw:.2f} MiB/s; per MiB: {delta(s1, s2, KEYS, RAW_MIB)}")
     print(f"echo  {echo}; per echo: {delta(s3, s4, KEYS, ECHOES)}")
     print(be.run("bulkhead-dm --latency console-frontend1"), flush=True)
