@@ -30,8 +30,11 @@
 
 #define RIO_LOG_BUDGET 16
 
+#define RIO_SPIN_US 40
+
 static struct rio_dev rio_devs[BH_MAX_VIRTIO];
 static unsigned int nr_rio_devs;
+static uint64_t rio_spin_ticks; /* RIO_SPIN_US in counter ticks */
 
 /* The control regions: hypervisor memory mapped into each backend. */
 static union {
@@ -128,6 +131,7 @@ int rio_init(const struct bh_config *cfg)
 			rio_ctrl_mem[i].ctrl.state = BH_RIO_STATE_BROKEN;
 		}
 		d->lat.freq = sysreg_read(cntfrq_el0);
+		rio_spin_ticks = d->lat.freq / 1000000u * RIO_SPIN_US;
 		rio_ctrl_mem[i].ctrl.lat = d->lat;
 		/* the zeroed region, state page included, out to memory */
 		dcache_clean_inval_range(rio_ctrl_pa(i), BH_RIO_CTRL_SIZE);
@@ -264,9 +268,26 @@ static void rio_lat_read(struct rio_dev *d, const struct vcpu *v)
 	rio_ctrl_clean(&c->lat, sizeof(c->lat));
 }
 
-/* Wait for read @seq; the doorbell fills in v->rio_value. */
-static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq, uint64_t *val)
+/*
+ * A polling model answers within microseconds: look for the answer that
+ * long before going to sleep, because waking from WFI (a kick SGI) costs
+ * more than that, under emulation tens of microseconds.  Bounded, and only
+ * when the model said it polls (rio_backend_polls()).
+ */
+static void rio_spin_for_answer(const struct vcpu *v)
 {
+	uint64_t t0 = rio_now(), budget = rio_spin_ticks;
+
+	while (!__atomic_load_n(&v->rio_done, __ATOMIC_ACQUIRE) && rio_now() - t0 < budget)
+		__asm__ volatile("yield" : : : "memory");
+}
+
+/* Wait for read @seq; the doorbell fills in v->rio_value. */
+static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq, uint64_t *val,
+			 bool polled)
+{
+	if (polled)
+		rio_spin_for_answer(v);
 	for (;;) {
 		spin_lock(&d->lock);
 		if (__atomic_load_n(&v->rio_done, __ATOMIC_ACQUIRE)) {
@@ -387,7 +408,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		rio_raise_backend(d);
 	if (!rio_waits(off, write))
 		return 0;
-	return rio_wait_read(d, v, (uint32_t)seq, write ? &(uint64_t){ 0 } : val);
+	return rio_wait_read(d, v, (uint32_t)seq, write ? &(uint64_t){ 0 } : val, polled);
 }
 
 struct rio_retire_ctx {
