@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dm/console.h"
 
@@ -342,14 +341,6 @@ static bool port_tx_pop(struct console_port *p, struct virtqueue *vq, struct tx_
 /* A chardev that held a chain this long is a slow reader (port_tx_resume()). */
 #define CONSOLE_SLOW_PEER_US 1000
 
-static uint64_t console_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Move TX chains to the chardev until the ring is empty, the chardev is
  * full or the budget is spent; in the last case the rest is deferred to a
@@ -376,7 +367,7 @@ static void port_tx(struct console_port *p)
 		r = port_tx_write(p, &b);
 		if (r == TX_SLOW) {
 			p->tx_blocked = true;
-			p->tx_blocked_ns = console_now_ns();
+			p->tx_blocked_ns = dm_now_ns();
 		}
 		if (r == TX_BUDGET)
 			mmio_defer(m, vq->index);
@@ -409,7 +400,7 @@ static void port_tx_resume(void *opaque)
 	 * slow is better served with the driver sleeping in its kick
 	 * (dm/mmio.h).  A short push-back (a burst of lines) is not.
 	 */
-	if (console_now_ns() - p->tx_blocked_ns >= CONSOLE_SLOW_PEER_US * 1000ull)
+	if (dm_now_ns() - p->tx_blocked_ns >= CONSOLE_SLOW_PEER_US * 1000ull)
 		mmio_backpressure(&p->con->mmio, port_vq(p, true));
 	port_tx(p);
 }

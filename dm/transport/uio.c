@@ -423,19 +423,40 @@ static const struct mmio_host_ops uio_host_ops = {
 	.lazy = uio_lazy,
 };
 
+static bool uio_slot_live(const struct uio_slot *s)
+{
+	return s && s->started && !s->stopped;
+}
+
+/*
+ * Device work outside a request batch (deferred work, a polled queue, a
+ * put-off notification): the interrupts it raises go with the next doorbell.
+ */
+static void uio_work_begin(struct uio_slot *s)
+{
+	s->in_batch = true;
+	s->notify = false;
+}
+
+/* Return: true if the work raised the device's interrupt. */
+static bool uio_work_end(struct uio_slot *s)
+{
+	s->in_batch = false;
+	s->notify_owed |= s->notify;
+	return s->notify;
+}
+
 /* One turn of the device's deferred work.  Return: true if more is left. */
 static bool uio_resume(struct uio_slot *s)
 {
 	bool more;
 
-	if (s->stopped || !s->started || !s->dev->deferred)
+	if (!uio_slot_live(s) || !s->dev->deferred)
 		return false;
 	s->save_owed = true;
-	s->in_batch = true; /* its interrupts go with the doorbell that follows */
-	s->notify = false;
+	uio_work_begin(s);
 	more = mmio_resume(s->dev);
-	s->in_batch = false;
-	s->notify_owed |= s->notify;
+	uio_work_end(s);
 	return more;
 }
 
@@ -451,26 +472,22 @@ static uint64_t uio_us(const struct uio_transport *t, uint64_t us)
  * was needed (grow the window); woken only after the largest window, polling
  * would have been spent for nothing (shrink it).  As KVM's halt polling.
  */
-static void uio_poll_adapt(struct uio_transport *t)
+static void uio_poll_window_set(struct uio_transport *t, uint64_t w)
 {
-	uint64_t min = uio_us(t, UIO_POLL_MIN_US), slept;
-
-	if (t->polling || !t->poll_max)
-		return;
-	slept = uio_counter() - t->t_sleep;
-	if (slept <= t->poll_max)
-		t->poll_window = t->poll_window ? t->poll_window * 2 : min;
-	else
-		t->poll_window /= 2;
-	if (t->poll_window > t->poll_max)
-		t->poll_window = t->poll_max;
-	if (t->poll_window < min)
-		t->poll_window = 0;
+	if (w > t->poll_max)
+		w = t->poll_max;
+	t->poll_window = w < uio_us(t, UIO_POLL_MIN_US) ? 0 : w;
 }
 
-static bool uio_slot_live(const struct uio_slot *s)
+static void uio_poll_adapt(struct uio_transport *t)
 {
-	return s && s->started && !s->stopped;
+	if (t->polling || !t->poll_max)
+		return;
+	if (uio_counter() - t->t_sleep <= t->poll_max)
+		uio_poll_window_set(t, t->poll_window ? t->poll_window * 2
+						      : uio_us(t, UIO_POLL_MIN_US));
+	else
+		uio_poll_window_set(t, t->poll_window / 2);
 }
 
 /* Flags up and notifications off on every live device. */
@@ -502,19 +519,14 @@ static bool uio_poll_slot(struct uio_slot *s)
 			uio_kick(s->t);
 		return true;
 	}
-	s->in_batch = true; /* what the device raises goes with one doorbell */
-	s->notify = false;
+	uio_work_begin(s);
 	n = mmio_poll(s->dev);
-	s->in_batch = false;
+	if (uio_work_end(s) && uio_serve(s))
+		uio_kick(s->t);
 	if (!n)
 		return false;
 	s->stats.poll_hits += n;
 	s->save_owed = true;
-	if (s->notify) {
-		s->notify_owed = true;
-		if (uio_serve(s))
-			uio_kick(s->t);
-	}
 	return true;
 }
 
@@ -587,9 +599,7 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 		return true;
 	}
 	if (!t->poll_hit)
-		t->poll_window /= 2; /* a round for nothing */
-	if (t->poll_window < uio_us(t, UIO_POLL_MIN_US))
-		t->poll_window = 0;
+		uio_poll_window_set(t, t->poll_window / 2); /* a round for nothing */
 	t->t_sleep = uio_counter();
 	return false;
 }
@@ -659,13 +669,11 @@ static void uio_lazy_cb(struct el_handler *h, uint32_t events)
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		struct uio_slot *s = t->slots[i];
 
-		if (!s || !s->dev->lazy_pending || s->stopped || !s->started)
+		if (!uio_slot_live(s) || !s->dev->lazy_pending)
 			continue;
-		s->in_batch = true; /* the interrupt goes with the doorbell below */
-		s->notify = false;
+		uio_work_begin(s);
 		mmio_lazy_flush(s->dev);
-		s->in_batch = false;
-		s->notify_owed |= s->notify;
+		uio_work_end(s);
 		if (uio_serve(s))
 			uio_kick(t);
 	}
@@ -857,8 +865,6 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 	return &t->base;
 err_poller:
 	el_set(loop, &t->lazy_h, 0);
-	close(t->lazy_fd);
-	t->lazy_fd = -1;
 err_lazy:
 	if (t->lazy_fd >= 0)
 		close(t->lazy_fd);

@@ -109,6 +109,7 @@ int rio_init(const struct bh_config *cfg)
 {
 	unsigned int i;
 
+	rio_spin_ticks = sysreg_read(cntfrq_el0) / 1000000u * RIO_SPIN_US;
 	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *c = &cfg->virtio[i];
 		struct rio_dev *d = &rio_devs[i];
@@ -131,7 +132,6 @@ int rio_init(const struct bh_config *cfg)
 			rio_ctrl_mem[i].ctrl.state = BH_RIO_STATE_BROKEN;
 		}
 		d->lat.freq = sysreg_read(cntfrq_el0);
-		rio_spin_ticks = d->lat.freq / 1000000u * RIO_SPIN_US;
 		rio_ctrl_mem[i].ctrl.lat = d->lat;
 		/* the zeroed region, state page included, out to memory */
 		dcache_clean_inval_range(rio_ctrl_pa(i), BH_RIO_CTRL_SIZE);
