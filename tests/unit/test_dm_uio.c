@@ -493,60 +493,99 @@ static int udm_restart(struct udm *u, struct hvm *hv)
 	return fd;
 }
 
-static void test_restart_mid_stream(void **state)
-{
-	const size_t len = 4U << 20;
+/*
+ * One frontend streaming @len bytes guest -> host through console "fe1-console"
+ * served by a model the test stops and restarts under it.
+ */
+struct restart_run {
 	struct hvm hv;
 	struct udm u;
 	struct tfe_link link;
 	struct fe f;
-	struct tx_arg a = { 0 };
-	size_t got = 0, bad = 0;
-	uint8_t *data = malloc(len);
-	unsigned int restarts = 0;
+	struct tx_arg a;
+	uint8_t *data;
+	size_t len, got, bad;
 	pthread_t th;
 	int client;
+};
+
+static void restart_run_start(struct restart_run *r, size_t len, unsigned int seed)
+{
+	memset(r, 0, sizeof(*r));
+	r->len = len;
+	r->data = malloc(len);
+	assert_non_null(r->data);
+	tfe_random(r->data, len, seed);
+	assert_int_equal(hvm_init(&r->hv), 0);
+	assert_non_null(hvm_add(&r->hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&r->hv), 0);
+	r->client = udm_restart(&r->u, &r->hv);
+	tfe_link_init(&r->link, r->hv.fe_sock);
+	fe_up(&r->hv, &r->link, &r->f, 0);
+	r->a.link = &r->link;
+	r->a.f = &r->f;
+	r->a.data = r->data;
+	r->a.len = len;
+	assert_int_equal(pthread_create(&r->th, NULL, tx_thread, &r->a), 0);
+}
+
+/* Read what has arrived; false if nothing did within @timeout_ms. */
+static bool restart_run_read(struct restart_run *r, int timeout_ms)
+{
+	return client_read(r->client, r->data, r->len, &r->got, &r->bad, timeout_ms);
+}
+
+/* Stop the model and take what it had written; the frontend waits meanwhile. */
+static void restart_run_stop_model(struct restart_run *r)
+{
+	udm_fini(&r->u);
+	/* what the old model wrote is still in the socket */
+	while (!restart_run_read(r, 2000))
+		;
+	close(r->client);
+}
+
+/* The stream is over: the frontend's sender returns. */
+static void restart_run_join(struct restart_run *r)
+{
+	pthread_join(r->th, NULL);
+	assert_true(r->a.done);
+}
+
+static void restart_run_finish(struct restart_run *r, const char *what)
+{
+	assert_int_equal(r->got, r->len);
+	assert_int_equal(r->bad, 0);
+	assert_int_equal(r->hv.dev[0].cnt.rejected, 0);
+	report(&r->hv.dev[0], what);
+	close(r->client);
+	udm_fini(&r->u);
+	hvm_fini(&r->hv);
+	free(r->data);
+}
+
+static void test_restart_mid_stream(void **state)
+{
+	struct restart_run r;
+	unsigned int restarts = 0;
 
 	(void)state;
-	tfe_random(data, len, 11);
-	assert_int_equal(hvm_init(&hv), 0);
-	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	assert_int_equal(hvm_start(&hv), 0);
-	client = udm_restart(&u, &hv);
-	tfe_link_init(&link, hv.fe_sock);
-	fe_up(&hv, &link, &f, 0);
-	a.link = &link;
-	a.f = &f;
-	a.data = data;
-	a.len = len;
-	assert_int_equal(pthread_create(&th, NULL, tx_thread, &a), 0);
-	while (got < len) {
-		client_read(client, data, len, &got, &bad, 100);
+	restart_run_start(&r, 4U << 20, 11);
+	while (r.got < r.len) {
+		restart_run_read(&r, 100);
 		/* kill the model three times in the middle of the stream */
-		if (restarts < 3 && got > (restarts + 1) * (len / 4)) {
-			udm_fini(&u);
+		if (restarts < 3 && r.got > (restarts + 1) * (r.len / 4)) {
+			restart_run_stop_model(&r);
 			restarts++;
-			/* what the old model wrote is still in the socket */
-			while (!client_read(client, data, len, &got, &bad, 2000))
-				;
-			close(client);
 			usleep(50 * 1000); /* the frontend waits meanwhile */
-			client = udm_restart(&u, &hv);
+			r.client = udm_restart(&r.u, &r.hv);
 		}
-		assert_int_equal(bad, 0);
+		assert_int_equal(r.bad, 0);
 	}
-	pthread_join(th, NULL);
-	assert_true(a.done);
-	assert_int_equal(got, len);
-	assert_int_equal(bad, 0);
+	restart_run_join(&r);
 	assert_int_equal(restarts, 3);
-	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
-	assert_int_equal(hv.dev[0].cnt.rejected, 0);
-	report(&hv.dev[0], "restart");
-	close(client);
-	udm_fini(&u);
-	hvm_fini(&hv);
-	free(data);
+	assert_int_equal(tfe_status(&r.f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	restart_run_finish(&r, "restart");
 }
 
 /*
@@ -559,66 +598,37 @@ static void test_restart_mid_stream(void **state)
  */
 static void test_restart_after_killed_poller(void **state)
 {
-	const size_t len = 2U << 20;
-	struct hvm hv;
-	struct udm u;
-	struct tfe_link link;
-	struct fe f;
-	struct tx_arg a = { 0 };
-	size_t got = 0, bad = 0;
-	uint8_t *data = malloc(len);
+	struct restart_run r;
 	bool restarted = false;
 	uint64_t deadline;
-	pthread_t th;
-	int client;
 
 	(void)state;
-	tfe_random(data, len, 13);
-	assert_int_equal(hvm_init(&hv), 0);
-	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	assert_int_equal(hvm_start(&hv), 0);
-	client = udm_restart(&u, &hv);
-	tfe_link_init(&link, hv.fe_sock);
-	fe_up(&hv, &link, &f, 0);
-	a.link = &link;
-	a.f = &f;
-	a.data = data;
-	a.len = len;
-	assert_int_equal(pthread_create(&th, NULL, tx_thread, &a), 0);
+	restart_run_start(&r, 2U << 20, 13);
 	deadline = now_ns() + 60ULL * 1000000000ULL;
-	while (got < len) {
-		client_read(client, data, len, &got, &bad, 100);
-		if (!restarted && got > len / 3) {
-			struct tfe_vq *tx = f.port.tx;
+	while (r.got < r.len) {
+		restart_run_read(&r, 100);
+		if (!restarted && r.got > r.len / 3) {
+			struct tfe_vq *tx = r.f.port.tx;
 			uint16_t *avail_event =
 				(uint16_t *)((uint8_t *)tx->used + 4 + 8U * tx->num);
 
-			udm_fini(&u);
+			restart_run_stop_model(&r);
 			restarted = true;
-			while (!client_read(client, data, len, &got, &bad, 2000))
-				;
-			close(client);
 			/* what vq_notify_disable() writes (§2.7.10: avail_event) */
 			__atomic_store_n(avail_event, (uint16_t)(le16toh(tx->used->idx) - 1),
 					 __ATOMIC_RELEASE);
-			__atomic_store_n(&hv.dev[0].ctrl->polling, BH_RIO_POLLING,
+			__atomic_store_n(&r.hv.dev[0].ctrl->polling, BH_RIO_POLLING,
 					 __ATOMIC_RELEASE);
-			client = udm_restart(&u, &hv);
+			r.client = udm_restart(&r.u, &r.hv);
 		}
-		assert_int_equal(bad, 0);
+		assert_int_equal(r.bad, 0);
 		if (now_ns() > deadline)
-			fail_msg("stream stalled at %zu of %zu bytes after the restart", got, len);
+			fail_msg("stream stalled at %zu of %zu bytes after the restart", r.got,
+				 r.len);
 	}
-	pthread_join(th, NULL);
-	assert_true(a.done);
-	assert_int_equal(got, len);
+	restart_run_join(&r);
 	assert_true(restarted);
-	assert_int_equal(hv.dev[0].cnt.rejected, 0);
-	report(&hv.dev[0], "restart after a killed poller");
-	close(client);
-	udm_fini(&u);
-	hvm_fini(&hv);
-	free(data);
+	restart_run_finish(&r, "restart after a killed poller");
 }
 
 /* ---- virtio-net restarted mid-stream --------------------------------------- */
