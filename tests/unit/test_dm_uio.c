@@ -426,7 +426,7 @@ struct tx_arg {
 	struct fe *f;
 	const uint8_t *data;
 	size_t len, queued;
-	volatile bool done;
+	bool done; /* set by the frontend thread, read by the test: __atomic */
 };
 
 /* Frontend: send @len bytes guest->host, taking interrupts like Linux. */
@@ -455,7 +455,7 @@ static void *tx_thread(void *arg)
 			tfe_vq_kick(p->tx);
 		tfe_link_poll(a->link, 20);
 	}
-	a->done = true;
+	__atomic_store_n(&a->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1101,7 +1101,7 @@ struct kill_fe {
 	size_t len, queued;
 	uint8_t *got; /* what the guest received */
 	size_t got_len;
-	volatile bool done;
+	bool done; /* set by the frontend thread, read by the test: __atomic */
 };
 
 static void kill_sink(void *ctx, const uint8_t *d, size_t n)
@@ -1140,7 +1140,7 @@ static void *kill_fe_thread(void *arg)
 		tfe_port_poll_rx(p, kill_sink, k);
 		tfe_link_poll(k->link, 1);
 	}
-	k->done = true;
+	__atomic_store_n(&k->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1205,7 +1205,7 @@ static void test_binary_killed_at_random_files_exact(void **state)
 	k.f = &f;
 	assert_int_equal(pthread_create(&th, NULL, kill_fe_thread, &k), 0);
 	srand(7);
-	for (kills = 0; kills < KILLS && !k.done; kills++) {
+	for (kills = 0; kills < KILLS && !__atomic_load_n(&k.done, __ATOMIC_ACQUIRE); kills++) {
 		int status;
 
 		/* anywhere: inside a batch, a write, between the two */
