@@ -64,6 +64,7 @@ METRICS = [
     ("idle_cpu_pct", "idle host CPU, whole system", "% of a CPU", "cost"),
     ("text_g2h_lps", "text frontend->pty, cooked", "lines/s", "rate"),
     ("text_g2h_lost_pct", "  bytes lost on the way", "%", "count"),
+    ("text_g2h_cores", "  host CPUs busy meanwhile (of 2)", "CPUs", "cost"),
     ("text_h2g_lps", "text pty->frontend, cooked", "lines/s", "rate"),
     ("pty_g2h_mibs", "raw frontend->pty", "MiB/s", "rate"),
     ("pty_g2h_lost_pct", "  bytes lost on the way", "%", "count"),
@@ -141,6 +142,17 @@ class Cpu:
         return host_cpu_seconds(self.pid) - self.t0
 
 
+class Busy:
+    """Host CPUs some processes kept busy on average since this object was made."""
+
+    def __init__(self, *pids):
+        self.cpus0 = [Cpu(p) for p in pids]
+        self.w0 = time.monotonic()
+
+    def cpus(self):
+        return sum(c.seconds() for c in self.cpus0) / (time.monotonic() - self.w0)
+
+
 def idle_cpu_pct(q):
     time.sleep(2)  # the last prompt's timers settle
     cpu, t0 = Cpu(q.proc.pid), time.monotonic()
@@ -200,8 +212,9 @@ def bulkhead_run(ctx, i):
         fe.run(f"exec 3<>/dev/hvc0; stty -echo <&3; head -c {MiB} /dev/urandom >/tmp/r")
         time.sleep(0.5)  # the model notices the pty's reader (200 ms poll)
 
-        base = consoles.out_size(be, "1")
+        base, busy = consoles.out_size(be, "1"), Busy(pid)
         s = seconds(fe.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
+        r["text_g2h_cores"] = busy.cpus()
         consoles.wait_out_size(be, "1", base + text_bytes(eol=b"\r\n"))
         r["text_g2h_lps"] = LINES / s
         r["text_g2h_lost_pct"] = lost(consoles.out_size(be, "1") - base, text_bytes(eol=b"\r\n"))
@@ -382,8 +395,10 @@ def native_run(ctx, i):
 
             # QEMU's virtconsole drops what the pty does not take at once (no
             # back-pressure to the guest, virtio-console.c): count what arrived
-            base, want = pty.got, text_bytes(eol=b"\r\n")
+            # the pty's reader is a thread of ours: its CPU counts too
+            base, want, busy = pty.got, text_bytes(eol=b"\r\n"), Busy(pid, os.getpid())
             s = seconds(sh.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
+            r["text_g2h_cores"] = busy.cpus()
             got = pty.wait_quiet() - base
             r["text_g2h_lps"], r["text_g2h_lost_pct"] = LINES * got / want / s, lost(got, want)
 

@@ -16,7 +16,10 @@ ptys and measures from frontend1, a `cat` in the backend reading its pty:
   echo   bh-echo in the backend against a `cat <&3 >&3` on hvc0 (median, p99)
 
 with the model's `--stats` counters around each (per 1000 lines, per MiB, per
-echo) and its `--latency` breakdown at the end.  Not a benchmark (one boot, no
+echo), the host CPU each of QEMU's threads used during `text` (% of one
+host CPU; vCPU threads are "CPU N/TCG", reference config: backend CPU 0-1,
+frontend1 CPU 2, frontend2 CPU 3) and the model's `--latency` breakdown at
+the end.  Not a benchmark (one boot, no
 native reference: that is `make bench`); a way to see what one option does,
 as docs/performance.md quotes it.  Default: `poll=256 poll=0`.
 """
@@ -28,7 +31,7 @@ import time
 sys.path.insert(0, __file__.rsplit("/scripts/", 1)[0] + "/tests/lib")
 
 import consoles  # noqa: E402
-from harness import Ctx  # noqa: E402
+from harness import Ctx, host_thread_cpu_seconds  # noqa: E402
 
 MIB = 1 << 20
 RAW_MIB = 4
@@ -61,14 +64,23 @@ def start_model(be, opts, tag):
     return m.group(1)
 
 
-def measure(be, fe, opts, tag):
+def threads_busy(pid, before, seconds):
+    """% of a host CPU each of @pid's threads used since @before."""
+    now = host_thread_cpu_seconds(pid)
+    return " ".join(f"{k} {100 * (v - before.get(k, 0)) / seconds:.0f}%"
+                    for k, v in sorted(now.items()) if v - before.get(k, 0) >= 0.01)
+
+
+def measure(q, be, fe, opts, tag):
     stats = lambda: consoles.stats(be, "console-frontend1")  # noqa: E731
     pty = start_model(be, opts, tag)
     be.run(f"exec 5<>{pty}; rm -f /tmp/out1; (cat <&5 >/tmp/out1 &)")
     time.sleep(0.5)
     fe.run("stty -raw -echo <&3")
     s0 = stats()
+    th0, w0 = host_thread_cpu_seconds(q.proc.pid), time.monotonic()
     text = LINES / seconds(fe.run(f"time sh -c 'seq 1 {LINES} >&3'", timeout=300))
+    busy = threads_busy(q.proc.pid, th0, time.monotonic() - w0)
     time.sleep(0.5)
     si = stats()
     fe.run(f"(read -r x; time head -n {LINES_IN - 1} >/dev/null) <&3 2>/tmp/tm & echo $! >/tmp/tm.pid")
@@ -87,7 +99,8 @@ def measure(be, fe, opts, tag):
     s4 = stats()
     fe.run("kill $(pidof cat) 2>/dev/null; true")
     print(f"== -transport uio,id=u,{opts}")
-    print(f"text  {text:.0f} lines/s; per 1000 lines: {delta(s0, s1, KEYS, LINES / 1000)}")
+    print(f"text  {text:.0f} lines/s; per 1000 lines: {delta(s0, si, KEYS, LINES / 1000)}")
+    print(f"      host CPU meanwhile: {busy}")
     print(f"in    {lines_in:.0f} lines/s; per 1000 lines: {delta(si, so, KEYS, LINES_IN / 1000)}")
     print(f"raw   {raw:.2f} MiB/s; per MiB: {delta(s1, s2, KEYS, RAW_MIB)}")
     print(f"echo  {echo}; per echo: {delta(s3, s4, KEYS, ECHOES)}")
@@ -107,7 +120,7 @@ def main():
         fe.run(f"exec 3<>/dev/hvc0; stty -echo <&3; head -c {MIB} /dev/urandom >/tmp/r")
         consoles.kill_dm(be)
         for i, opts in enumerate(variants):
-            measure(be, fe, opts, f"x{i}")
+            measure(q, be, fe, opts, f"x{i}")
         consoles.no_trouble(q)
 
 

@@ -130,6 +130,23 @@ def host_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def host_thread_cpu_seconds(pid):
+    """User + system CPU seconds per thread name of host process @pid (threads
+    of one name summed): QEMU started by Qemu names its vCPU threads
+    "CPU N/TCG" (-name debug-threads=on)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
 def host_cpu_load(pid, seconds):
     """The share of one host CPU process @pid uses over the next @seconds."""
     c0, t0 = host_cpu_seconds(pid), time.monotonic()
@@ -304,7 +321,8 @@ class Qemu:
         self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
         self._labels = []
         args = [QEMU, "-M", MACHINE, "-cpu", cpu, "-smp", str(smp), "-m", mem,
-                "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot"]
+                "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
+                "-name", f"{name},debug-threads=on"]
         if kernel:
             args += ["-kernel", self._path(kernel)]
         if initrd:
