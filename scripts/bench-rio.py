@@ -48,7 +48,7 @@ from harness import Ctx, Qemu, Shell, TestFailure, check, host_cpu_seconds  # no
 
 MiB = consoles.MIB
 LINES = 3000                  # `seq 1 LINES` from the frontend
-LINES_IN = 30000              # `seq 1 LINES_IN` into the frontend (3000: ~20 ms, 2 ticks of `time`)
+LINES_IN = 30000              # lines 1..LINES_IN into the frontend (3000: ~20 ms, 2 ticks of `time`)
 MIB_BULKHEAD = 8              # MiB per timed raw transfer (10 ms `time` resolution)
 MIB_NATIVE = 64
 IDLE_SECONDS = 10
@@ -219,8 +219,11 @@ def bulkhead_run(ctx, i):
         r["text_g2h_lps"] = LINES / s
         r["text_g2h_lost_pct"] = lost(consoles.out_size(be, "1") - base, text_bytes(eol=b"\r\n"))
 
+        # the lines written as native writes them: formatted beforehand,
+        # then in large writes (busybox cat), not one write per line
+        be.run(f"seq 1 {LINES_IN} >/tmp/lines")
         fe.run(timed_read(3, lines=LINES_IN))
-        be.run(f"seq 1 {LINES_IN} >&5", timeout=120)
+        be.run("cat /tmp/lines >&5", timeout=120)
         r["text_h2g_lps"] = (LINES_IN - 1) / timed_read_done(fe)
 
         fe.run("stty raw -echo <&3")
