@@ -79,18 +79,30 @@ static uint64_t rio_now(void)
 }
 
 /*
- * Mirror the counters and put what EL2 wrote out to memory: request @seq's
- * slot (if >= 0), the indices, the counters.  Called with @d->lock held.
+ * Put the ring out to memory: request @seq's slot (if >= 0), then the
+ * indices; the clean ends with DSB SY.  Called with @d->lock held.
  */
-static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
+static void rio_ctrl_publish_ring(struct rio_dev *d, int64_t seq)
 {
 	struct bh_rio_ctrl *c = d->ring.ctrl;
 
-	rio_ring_sync_counters(&d->ring);
 	if (seq >= 0)
 		rio_ctrl_clean(&c->req[(uint32_t)seq % BH_RIO_RING_SIZE], sizeof(c->req[0]));
 	rio_ctrl_clean(&c->req_prod, BH_RIO_CACHE_LINE);
-	rio_ctrl_clean(&c->counters, sizeof(c->counters));
+}
+
+/* Mirror the counters into the control region and out to memory (lock held). */
+static void rio_ctrl_publish_counters(struct rio_dev *d)
+{
+	rio_ring_sync_counters(&d->ring);
+	rio_ctrl_clean(&d->ring.ctrl->counters, sizeof(d->ring.ctrl->counters));
+}
+
+/* Everything EL2 wrote: rio_ctrl_publish_ring(), then the counters. */
+static void rio_ctrl_publish(struct rio_dev *d, int64_t seq)
+{
+	rio_ctrl_publish_ring(d, seq);
+	rio_ctrl_publish_counters(d);
 }
 
 /* The region of @vm that maps shmem @idx, or NULL. */
@@ -196,7 +208,7 @@ static void rio_raise_backend(struct rio_dev *d)
 
 /*
  * Is the device model polling req_prod (bulkhead/rio.h BH_RIO_POLLING)?
- * Called after rio_ctrl_publish() put the new req_prod out to memory: its
+ * Called after rio_ctrl_publish_ring() put the new req_prod out to memory: its
  * clean ends with DSB SY, so the store is visible to the model before the
  * load below is made, and the model does the mirror image (store polling =
  * 0, DSB SY, load req_prod).  Either it still sees polling set and will
@@ -394,15 +406,17 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
 	}
-	/* in memory before the backend's interrupt (or its poll): it reads uncached */
-	rio_ctrl_publish(d, seq);
+	/*
+	 * In memory before the backend's interrupt (or its poll): it reads
+	 * uncached.  The counters follow once we know which it was.
+	 */
+	rio_ctrl_publish_ring(d, seq);
 	polled = rio_backend_polls(d);
 	if (polled)
 		d->ring.cnt.polled++;
 	else
 		d->ring.cnt.backend_irqs++;
-	rio_ring_sync_counters(&d->ring);
-	rio_ctrl_clean(&d->ring.ctrl->counters, sizeof(d->ring.ctrl->counters));
+	rio_ctrl_publish_counters(d);
 	spin_unlock(&d->lock);
 	if (!polled)
 		rio_raise_backend(d);
