@@ -311,6 +311,30 @@ static bool uio_ctrl_sane(struct uio_slot *s)
 	return true;
 }
 
+static bool uio_slot_live(const struct uio_slot *s)
+{
+	return s && s->started && !s->stopped;
+}
+
+/*
+ * Device work, a request batch or work outside one (deferred work, a polled
+ * queue, a put-off notification): the interrupts it raises go with the
+ * doorbell that follows, not one each.
+ */
+static void uio_work_begin(struct uio_slot *s)
+{
+	s->in_batch = true;
+	s->notify = false;
+}
+
+/* End of work outside a batch.  Return: true if it raised the interrupt. */
+static bool uio_work_end(struct uio_slot *s)
+{
+	s->in_batch = false;
+	s->notify_owed |= s->notify;
+	return s->notify;
+}
+
 /* Drain up to UIO_BATCH requests.  Return: true if more are waiting. */
 static bool uio_serve(struct uio_slot *s)
 {
@@ -321,8 +345,7 @@ static bool uio_serve(struct uio_slot *s)
 		return false;
 	if (!s->started && uio_slot_start(s))
 		return false;
-	s->in_batch = true;
-	s->notify = false;
+	uio_work_begin(s);
 	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
 	if (prod - s->cursor > BH_RIO_RING_SIZE) {
 		s->in_batch = false;
@@ -422,29 +445,6 @@ static const struct mmio_host_ops uio_host_ops = {
 	.defer = uio_defer,
 	.lazy = uio_lazy,
 };
-
-static bool uio_slot_live(const struct uio_slot *s)
-{
-	return s && s->started && !s->stopped;
-}
-
-/*
- * Device work outside a request batch (deferred work, a polled queue, a
- * put-off notification): the interrupts it raises go with the next doorbell.
- */
-static void uio_work_begin(struct uio_slot *s)
-{
-	s->in_batch = true;
-	s->notify = false;
-}
-
-/* Return: true if the work raised the device's interrupt. */
-static bool uio_work_end(struct uio_slot *s)
-{
-	s->in_batch = false;
-	s->notify_owed |= s->notify;
-	return s->notify;
-}
 
 /* One turn of the device's deferred work.  Return: true if more is left. */
 static bool uio_resume(struct uio_slot *s)
@@ -796,7 +796,7 @@ static void uio_destroy(struct dm_transport *bt)
 		if (!s)
 			continue;
 		/* a clean exit leaves the freshest state for the next model */
-		if (s->started && !s->stopped) {
+		if (uio_slot_live(s)) {
 			if (s->polled) {
 				uio_slot_set_polling(s, false);
 				mmio_poll_end(s->dev);
