@@ -331,17 +331,20 @@ int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 	return head;
 }
 
+uint16_t *tfe_vq_avail_event(struct tfe_vq *vq)
+{
+	/* it follows the used ring (§2.7.8) */
+	return (uint16_t *)((uint8_t *)vq->used + 4 + 8U * vq->num);
+}
+
 bool tfe_vq_kick(struct tfe_vq *vq)
 {
 	bool need;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (vq->event_idx) {
-		uint16_t event;
+		uint16_t event = __atomic_load_n(tfe_vq_avail_event(vq), __ATOMIC_RELAXED);
 
-		/* avail_event follows the used ring (§2.7.8) */
-		event = __atomic_load_n((uint16_t *)((uint8_t *)vq->used + 4 + 8U * vq->num),
-					__ATOMIC_RELAXED);
 		need = vring_need_event(event, vq->avail_idx, vq->kicked);
 	} else {
 		need = !(*(volatile uint16_t *)&vq->used->flags & VRING_USED_F_NO_NOTIFY);

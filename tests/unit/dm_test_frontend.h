@@ -105,6 +105,8 @@ uint32_t tfe_ack_irq(struct tfe_dev *d);
 /* Add a chain; returns head or -ENOSPC. */
 int tfe_vq_add(struct tfe_vq *vq, const struct tfe_buf *out, unsigned int n_out,
 	       const struct tfe_buf *in, unsigned int n_in, void *cookie, bool indirect);
+/* The device's avail_event word in the used ring (EVENT_IDX, little-endian). */
+uint16_t *tfe_vq_avail_event(struct tfe_vq *vq);
 /* Kick if the device asked for it (EVENT_IDX / NO_NOTIFY). */
 bool tfe_vq_kick(struct tfe_vq *vq);
 /* Next used buffer's cookie, or NULL (re-arming callbacks race-free). */

@@ -609,14 +609,12 @@ static void test_restart_after_killed_poller(void **state)
 		restart_run_read(&r, 100);
 		if (!restarted && r.got > r.len / 3) {
 			struct tfe_vq *tx = r.f.port.tx;
-			uint16_t *avail_event =
-				(uint16_t *)((uint8_t *)tx->used + 4 + 8U * tx->num);
 
 			restart_run_stop_model(&r);
 			restarted = true;
 			/* what vq_notify_disable() writes (§2.7.10: avail_event) */
-			__atomic_store_n(avail_event, (uint16_t)(le16toh(tx->used->idx) - 1),
-					 __ATOMIC_RELEASE);
+			__atomic_store_n(tfe_vq_avail_event(tx),
+					 (uint16_t)(le16toh(tx->used->idx) - 1), __ATOMIC_RELEASE);
 			__atomic_store_n(&r.hv.dev[0].ctrl->polling, BH_RIO_POLLING,
 					 __ATOMIC_RELEASE);
 			r.client = udm_restart(&r.u, &r.hv);

@@ -195,12 +195,17 @@ uint64_t bm_counter_freq(void)
 	return bm_read_sysreg(cntfrq_el0);
 }
 
-void bm_delay_us(uint64_t us)
+void bm_delay_ticks(uint64_t ticks)
 {
-	uint64_t end = bm_counter() + us * bm_counter_freq() / 1000000;
+	uint64_t end = bm_counter() + ticks;
 
 	while (bm_counter() < end)
 		;
+}
+
+void bm_delay_us(uint64_t us)
+{
+	bm_delay_ticks(us * bm_counter_freq() / 1000000);
 }
 
 __attribute__((weak)) void bm_irq_handler(void)

@@ -61,6 +61,8 @@ unsigned int bm_cpu_id(void);
 /* Generic timer counter (CNTVCT_EL0) and its frequency. */
 uint64_t bm_counter(void);
 uint64_t bm_counter_freq(void);
+/* Spin for @ticks of the counter, or for @us microseconds. */
+void bm_delay_ticks(uint64_t ticks);
 void bm_delay_us(uint64_t us);
 
 /*

@@ -192,15 +192,7 @@ static uint64_t us_to_ticks(uint64_t us)
 	return us * bm_counter_freq() / 1000000;
 }
 
-static void spin_ticks(uint64_t ticks)
-{
-	uint64_t end = bm_counter() + ticks;
-
-	while (bm_counter() < end)
-		;
-}
-
-/* Finer than spin_ticks(): a turn of an empty loop is a few ns under TCG. */
+/* Finer than bm_delay_ticks(): a turn of an empty loop is a few ns under TCG. */
 static void spin_turns(uint32_t turns)
 {
 	while (turns--)
@@ -357,7 +349,7 @@ static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 		if (poll_round(d, st, len, chase))
 			spin_turns(linger % (CHASE_MAX_TURNS + 1));
 		else
-			spin_ticks(linger % (linger_max + 1));
+			bm_delay_ticks(linger % (linger_max + 1));
 		in_loop = st->served_polling - in_loop;
 		n = poll_end(d);
 		poll_account(d, st, in_loop, n);
