@@ -44,7 +44,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from harness import Ctx, Qemu, Shell, TestFailure, check, host_cpu_seconds  # noqa: E402
+from harness import Ctx, TestFailure, check, host_cpu_seconds  # noqa: E402
 
 MiB = consoles.MIB
 LINES = 3000                  # `seq 1 LINES` from the frontend
@@ -377,14 +377,9 @@ def native_run(ctx, i):
     rnd = os.urandom(MiB)
     pty = fifo = None
     try:
-        with Qemu(ctx, kernel=ctx.out("guest", "Image"),
-                  initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
-                  append="console=ttyAMA0 bulkhead.name=guest", smp=2, mem="512M",
-                  extra=extra, name=name) as q:
+        with consoles.boot_bare(ctx, name=name, extra=extra) as q:
             t0 = time.monotonic()
-            q.con("uart0").expect(r"bulkhead: guest up", timeout=consoles.BOOT_TIMEOUT)
-            sh = Shell(q.con("uart0"))
-            sh.wait_prompt("guest# ", timeout=30)
+            sh = consoles.bare_shell(q)
             r["boot_s"] = time.monotonic() - t0
             r["idle_cpu_pct"] = idle_cpu_pct(q)
             pid = q.proc.pid

@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, __file__.rsplit("/scripts/", 1)[0] + "/tests/lib")
 
 import consoles  # noqa: E402
-from harness import Ctx, Qemu, Shell  # noqa: E402
+from harness import Ctx  # noqa: E402
 
 JOBS = [
     ("seq 1 100000 >/dev/null", "seq 1 100000 >/dev/null"),
@@ -49,14 +49,8 @@ def main():
     which = sys.argv[1:] or ["native", "bulkhead"]
     ctx = Ctx("guest-speed")
     if "native" in which:
-        with Qemu(ctx, kernel=ctx.out("guest", "Image"),
-                  initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
-                  append="console=ttyAMA0 bulkhead.name=guest", smp=2, mem="512M",
-                  name="guest-speed-native") as q:
-            q.con("uart0").expect(r"bulkhead: guest up", timeout=consoles.BOOT_TIMEOUT)
-            sh = Shell(q.con("uart0"))
-            sh.wait_prompt("guest# ", timeout=30)
-            run(sh, "native")
+        with consoles.boot_bare(ctx, name="guest-speed-native") as q:
+            run(consoles.bare_shell(q), "native")
     if "bulkhead" in which:
         with consoles.boot_reference(ctx, name="guest-speed-bulkhead") as q:
             sh = consoles.vm_shells(q)

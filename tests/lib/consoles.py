@@ -29,6 +29,23 @@ def boot_reference(ctx, config="reference", name="qemu"):
                 loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), name=name)
 
 
+def boot_bare(ctx, name="qemu", extra=()):
+    """QEMU running the guest kernel and shell initramfs without the
+    hypervisor, `-smp 2` and 512 MiB: the native side of the benchmarks."""
+    return Qemu(ctx, kernel=ctx.out("guest", "Image"),
+                initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
+                append="console=ttyAMA0 bulkhead.name=guest", smp=2, mem="512M",
+                extra=extra, name=name)
+
+
+def bare_shell(q, timeout=BOOT_TIMEOUT):
+    """Wait for boot_bare()'s guest and its prompt on UART0; return its Shell."""
+    q.con("uart0").expect(r"bulkhead: guest up", timeout=timeout)
+    sh = Shell(q.con("uart0"))
+    sh.wait_prompt("guest# ", timeout=30)
+    return sh
+
+
 def vm_shell(q, vm, timeout=BOOT_TIMEOUT):
     """Wait for @vm's boot line and prompt on its console; return its Shell."""
     q.con(LABELS[vm]).expect(rf"bulkhead: {vm} up in", timeout=timeout)
