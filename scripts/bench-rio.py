@@ -52,6 +52,7 @@ LINES_IN = 30000              # lines 1..LINES_IN into the frontend (3000: ~20 m
 MIB_BULKHEAD = 8              # MiB per timed raw transfer (10 ms `time` resolution)
 MIB_NATIVE = 64
 IDLE_SECONDS = 10
+IDLE_SETTLE_SECONDS = 10      # the guests' boot tail after the last prompt is no idling
 RTT_ROUNDS = 1000
 PROBE_RX = re.compile(r"(echo|timerlat): n=\d+ median_us=([\d.]+)")
 TIME_RX = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
@@ -154,7 +155,7 @@ class Busy:
 
 
 def idle_cpu_pct(q):
-    time.sleep(2)  # the last prompt's timers settle
+    time.sleep(IDLE_SETTLE_SECONDS)
     cpu, t0 = Cpu(q.proc.pid), time.monotonic()
     time.sleep(IDLE_SECONDS)
     return 100.0 * cpu.seconds() / (time.monotonic() - t0)
@@ -559,7 +560,7 @@ def main():
                                   capture_output=True, text=True).stdout.split("\n")[0],
            "runs_wanted": args.runs, "loadavg_start": os.getloadavg(),
            "sizes": {"lines": LINES, "lines_in": LINES_IN, "mib_bulkhead": MIB_BULKHEAD, "mib_native": MIB_NATIVE,
-                     "idle_s": IDLE_SECONDS, "echo_rounds": RTT_ROUNDS},
+                     "idle_s": IDLE_SECONDS, "idle_settle_s": IDLE_SETTLE_SECONDS, "echo_rounds": RTT_ROUNDS},
            "runs": {"bulkhead": [], "native": []}, "errors": []}
     systems = [("bulkhead", bulkhead_run), ("native", native_run)]
     for i in range(args.runs):
