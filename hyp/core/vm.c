@@ -2,7 +2,8 @@
 /*
  * VMs built from the configuration (vCPUs, stage 2, images, vGIC) and
  * their life cycle: start, stop after a fault, and PSCI SYSTEM_OFF and
- * SYSTEM_RESET, which end or restart the whole VM.
+ * SYSTEM_RESET, which end or restart the whole VM (what a fault or
+ * SYSTEM_OFF leads to is the VM's policy, hyp/core/vm_policy.c).
  */
 #include "gic.h"
 #include "hyp.h"
@@ -15,6 +16,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_policy.h"
 
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
@@ -89,6 +91,7 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 		ret = vm_load_images(vm);
 	if (!ret)
 		ret = vm_setup_vgic(vm);
+	vm_wdt_reset(vm);
 	return ret;
 }
 
@@ -257,6 +260,7 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 
 void vm_system_off(struct vcpu *self)
 {
+	vm_policy_off(self);
 	if (vm_end(self->vm, VM_OFF))
 		hyp_log("bulkhead: vm %s powered off\n", self->vm->cfg->name);
 	vm_end_finish(self->vm);
@@ -306,6 +310,7 @@ void vm_system_reset(struct vcpu *self)
 	hyp_log("bulkhead: vm %s reset\n", vm->cfg->name);
 	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
+	vm_wdt_reset(vm);
 	if (vm_load_images(vm) || vm_setup_vgic(vm)) {
 		vm_stop(vm, "reset failed", 0, 0, 0, 0);
 		pcpu_park();

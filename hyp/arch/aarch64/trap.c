@@ -3,8 +3,9 @@
  * Exits from guests (vectors.S) and their dispatch by exception class
  * (ESR_EL2.EC, Arm ARM D17.2.37).
  *
- * Policy: anything a guest does that Bulkhead does not emulate stops that
- * VM with one log line; the other VMs never notice.
+ * Anything a guest does that Bulkhead does not emulate is a fault of that
+ * VM, handled by its policy (hyp/core/vm_policy.c: stopped with one log
+ * line, restarted, or handed the abort); the other VMs never notice.
  */
 #include <stddef.h>
 #include "entry.h"
@@ -17,6 +18,7 @@
 #include "vgic.h"
 #include "vm.h"
 #include "vm_mmio.h"
+#include "vm_policy.h"
 
 _Static_assert(offsetof(struct regs, x[30]) == REGS_X30, "regs layout");
 _Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
@@ -25,10 +27,23 @@ _Static_assert(sizeof(struct regs) == REGS_SIZE, "regs layout");
 
 #define INSN_SIZE 4
 
+static void trap_fault(struct vcpu *vcpu, struct regs *r, const char *why, uint64_t esr,
+		       uint64_t ipa, bool abort)
+{
+	const struct vm_fault f = { .why = why,
+				    .esr = esr,
+				    .far = sysreg_read(far_el2),
+				    .ipa = ipa,
+				    .pc = r->elr,
+				    .abort = abort };
+
+	vm_fault(vcpu, r, &f);
+}
+
 static void trap_stop(struct vcpu *vcpu, struct regs *r, const char *why, uint64_t esr,
 		      uint64_t ipa)
 {
-	vm_stop(vcpu->vm, why, esr, sysreg_read(far_el2), ipa, r->elr);
+	trap_fault(vcpu, r, why, esr, ipa, false);
 }
 
 /*
@@ -57,11 +72,12 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 
 	esr_decode_dabt(esr, &d);
 	if (!vm_mmio_is_emulated(vcpu->vm, ipa)) {
-		trap_stop(vcpu, r,
-			  (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION
-				  ? "access not permitted"
-				  : "access outside its memory",
-			  esr, ipa);
+		/* nothing answers there: on hardware, an external abort */
+		trap_fault(vcpu, r,
+			   (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION
+				   ? "access not permitted"
+				   : "access outside its memory",
+			   esr, ipa, true);
 		return;
 	}
 	/* no syndrome (e.g. LDP), cache maintenance or a walk: not emulated */
@@ -138,13 +154,15 @@ void trap_guest_sync(struct regs *r)
 		trap_dabt(vcpu, r, esr);
 		break;
 	case ESR_EC_IABT_LOW:
-		trap_stop(vcpu, r, "instruction fetch outside its memory", esr,
-			  esr_hpfar_to_ipa(sysreg_read(hpfar_el2), sysreg_read(far_el2)));
+		trap_fault(vcpu, r, "instruction fetch outside its memory", esr,
+			   esr_hpfar_to_ipa(sysreg_read(hpfar_el2), sysreg_read(far_el2)), true);
 		break;
 	default:
 		trap_stop(vcpu, r, esr_ec_name(esr_ec(esr)), esr, 0);
 		break;
 	}
+	/* the EL2 timer may have fired in a wait (rio, WFI) */
+	pcpu_timer_work();
 	/* a kick during a WFI may mean "your VM was stopped or reset" */
 	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
 		pcpu_park();
@@ -160,6 +178,7 @@ void trap_guest_irq(struct regs *r)
 	vcpu->stats.irq++;
 	vgic_sync_lrs(&vcpu->vgic);
 	gic_handle_irq(&vcpu->vgic);
+	pcpu_timer_work();
 	/* a kick may mean "your VM was stopped or reset" */
 	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
 		pcpu_park();

@@ -15,6 +15,7 @@
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
+#include "pcpu.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "sysreg.h"
@@ -164,7 +165,7 @@ static int gic_wake_redist(uint64_t rd)
 
 static void gic_init_private(unsigned int cpu)
 {
-	uint32_t enable = GIC_HYP_SGIS_MASK | (1u << GIC_PPI_MAINT);
+	uint32_t enable = GIC_HYP_SGIS_MASK | (1u << GIC_PPI_MAINT) | (1u << GIC_PPI_HYP_TIMER);
 	unsigned int i;
 
 	wr32(gicr_sgi(cpu, GICR_IGROUPR0), ~0u);
@@ -400,6 +401,12 @@ void gic_handle_irq(struct vgic_cpu *current)
 			/* level-sensitive: silence it before deactivating */
 			vgic_maintenance(current);
 			isb();
+			gic_eoi(iar, true);
+			continue;
+		}
+		if (intid == GIC_PPI_HYP_TIMER) {
+			/* level-sensitive: silence it; the exit acts on it */
+			pcpu_timer_fired();
 			gic_eoi(iar, true);
 			continue;
 		}
