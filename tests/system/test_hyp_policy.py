@@ -115,3 +115,51 @@ def test_abort_injected_and_the_vm_goes_on(ctx):
         check("restarting" not in log and "stopped" not in log, log)
         check([n for n, _ in lives_of(out)] == [1], out)
         bystander_goes_on(s2)
+
+
+def wdt_first_life(s1):
+    """guest/baremetal/wdt's first life: the register model as Linux uses it, WS0 in time."""
+    m = s1.expect(r"wdt: life 1 iidr=0x([0-9a-f]+)/0x([0-9a-f]+) wcs=0x([0-9a-f]+)", timeout=20)
+    # architecture version 1 (48-bit WOR) in both frames; disabled at reset
+    check(int(m.group(1), 16) >> 16 & 0xf == 1 and m.group(1) == m.group(2), m.group(0))
+    check(int(m.group(3), 16) == 0, m.group(0))
+    s1.expect(r"wdt: 5 refreshes, no WS0", timeout=10)
+    m = s1.expect(r"wdt: WS0 after (\d+) us, wcs=0x([0-9a-f]+), wcv-wor=(-?\d+) us", timeout=10)
+    ws0_us, wcs, wcv_us = int(m.group(1)), int(m.group(2), 16), int(m.group(3))
+    # WS0 rises WOR (200 ms) after the last refresh; the timeout refresh moves WCV on by
+    # WOR from there (the refresh trapped a little before the guest read the counter)
+    check(190000 <= ws0_us < 1200000, f"WS0 {ws0_us} us after the last refresh")
+    check(wcs == 0x3, f"WCS after WS0: {wcs:#x}")
+    check(190000 <= wcv_us <= 200000, f"WCV - WOR - last refresh: {wcv_us} us")
+    return int(s1.expect(r"wdt: hanging at (\d+) us", timeout=10).group(1))
+
+
+def test_watchdog_resets_a_hung_vm(ctx):
+    """WS0 is an interrupt; a guest hung with interrupts masked is restarted by WS1 and sees
+    WS1 in its next life; the bystander goes on."""
+    with boot_baremetal(ctx, "test-wdt", ["hello", "wdt"], serials=SERIALS) as q:
+        u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
+        hung = wdt_first_life(s1)
+        m = s1.expect(r"wdt: life 2 at (\d+) us, wcs=0x([0-9a-f]+)", timeout=10)
+        check(int(m.group(2), 16) == 0x4, f"WS1 not seen after the reset: {m.group(0)}")
+        # WS1 one WOR after WS0, itself about when the hang began
+        back = int(m.group(1)) - hung
+        check(back < 1500000, f"restarted {back} us after the hang")
+        s1.expect(r"wdt: after a refresh wcs=0x0\b", timeout=10)
+        log = u0.output()
+        check(re.search(r"bulkhead: vm watched restarting: watchdog expired \(WS1\) .*"
+                        r"\(restart 1 of 2 within 10000 ms, after 0 ms\)", log), log)
+        check("stopped" not in log, log)
+        bystander_goes_on(s2)
+
+
+def test_watchdog_stops_a_hung_vm(ctx):
+    """on_watchdog = stop: the hung guest is stopped with one line naming where it hung."""
+    with boot_baremetal(ctx, "test-wdt-stop", ["hello", "wdt"], serials=SERIALS) as q:
+        u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
+        wdt_first_life(s1)
+        u0.expect(r"bulkhead: vm watched stopped: watchdog expired \(WS1\) esr=0x0 far=0x0 "
+                  r"ipa=0x0 pc=0x4000[0-9a-f]{4}", timeout=10)
+        bystander_goes_on(s2)
+        check("life 2" not in s1.output(), "the stopped VM came back")
+        check(u0.output().count("stopped") == 1, u0.output())
