@@ -12,6 +12,7 @@ from harness import boot_baremetal, check
 PROGRAMS = ["hello", "lives"]
 SERIALS = ("ser1", "ser2")
 HOLE = 0x60000000
+WOR_US = 1000000  # guest/baremetal/wdt: WOR_MS
 
 
 def lives_of(out):
@@ -126,11 +127,13 @@ def wdt_first_life(s1):
     s1.expect(r"wdt: 5 refreshes, no WS0", timeout=10)
     m = s1.expect(r"wdt: WS0 after (\d+) us, wcs=0x([0-9a-f]+), wcv-wor=(-?\d+) us", timeout=10)
     ws0_us, wcs, wcv_us = int(m.group(1)), int(m.group(2), 16), int(m.group(3))
-    # WS0 rises WOR (200 ms) after the last refresh; the timeout refresh moves WCV on by
-    # WOR from there (the refresh trapped a little before the guest read the counter)
-    check(190000 <= ws0_us < 1200000, f"WS0 {ws0_us} us after the last refresh")
+    # WS0 rises WOR (1 s) after the last refresh; the timeout refresh moves WCV on by WOR
+    # from there (the refresh trapped a little before the guest read the counter).  A
+    # vCPU the host does not run for a WOR or more sees WS1 at once: real time, as on
+    # hardware that stalls (tests/system/test_hyp_policy.py runs on a shared machine).
+    check(WOR_US - 10000 <= ws0_us < 2 * WOR_US, f"WS0 {ws0_us} us after the last refresh")
     check(wcs == 0x3, f"WCS after WS0: {wcs:#x}")
-    check(190000 <= wcv_us <= 200000, f"WCV - WOR - last refresh: {wcv_us} us")
+    check(WOR_US - 10000 <= wcv_us <= WOR_US, f"WCV - WOR - last refresh: {wcv_us} us")
     return int(s1.expect(r"wdt: hanging at (\d+) us", timeout=10).group(1))
 
 
@@ -142,9 +145,10 @@ def test_watchdog_resets_a_hung_vm(ctx):
         hung = wdt_first_life(s1)
         m = s1.expect(r"wdt: life 2 at (\d+) us, wcs=0x([0-9a-f]+)", timeout=10)
         check(int(m.group(2), 16) == 0x4, f"WS1 not seen after the reset: {m.group(0)}")
-        # WS1 one WOR after WS0, itself about when the hang began
+        # WS1 one WOR after WS0, which came before the hang began; then the restart (up to
+        # a second late on a loaded machine)
         back = int(m.group(1)) - hung
-        check(back < 1500000, f"restarted {back} us after the hang")
+        check(back < 2 * WOR_US, f"restarted {back} us after the hang")
         s1.expect(r"wdt: after a refresh wcs=0x0\b", timeout=10)
         log = u0.output()
         check(re.search(r"bulkhead: vm watched restarting: watchdog expired \(WS1\) .*"

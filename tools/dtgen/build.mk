@@ -40,6 +40,10 @@ $(MATRIX_ATTEMPTS):
 	@mkdir -p $(dir $@)
 	head -c 16 /dev/zero > $@
 
+# the reference system with frontend1's faults injected as aborts
+DTGEN_CONFIGS += test-linux-policy
+DTGEN_IMAGES_test-linux-policy := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_test-linux-policy := $(DTGEN_DEPS_reference)
 # single Linux VMs of the hypervisor tests
 DTGEN_CONFIGS += test-linux test-irq-linux
 DTGEN_IMAGES_test-linux := $(DTGEN_IMAGES_reference)

@@ -4,7 +4,7 @@
  * says where) as Linux's sbsa_gwdt does, then hangs with its interrupts
  * masked.  Life 1 (its count kept in RAM outside the image):
  *   wdt: life 1 iidr=0x.. wcs=0x..
- *   wdt: 5 refreshes, no WS0                 pinged every WOR/2
+ *   wdt: 5 refreshes, no WS0                 pinged every WOR/2 (WOR 1 s)
  *   wdt: WS0 after <us> us, wcs=0x3          the interrupt, WOR after the last ping
  *   wdt: hanging at <us> us                  DAIF masked, spinning
  * The second signal (WS1) then applies the VM's policy.  Restarted:
@@ -17,7 +17,7 @@
 
 #define WDT_MARK_IPA 0x40800000ull
 #define WDT_MAGIC    0x776474ull /* "wdt" */
-#define WOR_MS	     200
+#define WOR_MS	     1000
 #define PINGS	     5
 
 #define WCS    0x000

@@ -3,8 +3,8 @@
 #ifndef BM_WDT_H
 #define BM_WDT_H
 
-#define WDT_CONTROL 0x0c000000ull
-#define WDT_REFRESH 0x0c010000ull
+#define WDT_CONTROL 0x09100000ull
+#define WDT_REFRESH 0x09110000ull
 #define WDT_INTID   90u /* WS0 */
 
 #endif /* BM_WDT_H */
