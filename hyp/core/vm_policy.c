@@ -58,13 +58,14 @@ static void __attribute__((noreturn)) vm_policy_restart(struct vcpu *self, const
 	struct vm *vm = self->vm;
 	const struct bh_vm_policy *p = &vm->cfg->policy;
 	uint32_t delay_ms = 0;
-	char why[96];
 	int k;
 
 	k = vm_policy_take(vm, &delay_ms);
 	if (k == -EINTR)
 		pcpu_park();
 	if (k < 0) {
+		char why[96];
+
 		/* the fault loop ends here, in the one line vm_stop() prints */
 		hyp_snprintf(why, sizeof(why), "%s, after %u restarts within %u ms", f->why,
 			     p->restart_max, p->restart_window_ms);
