@@ -127,7 +127,7 @@ int el_add_poller(struct event_loop *loop, struct el_poller *p)
 	return -ENOSPC;
 }
 
-void el_del_poller(struct event_loop *loop, struct el_poller *p)
+void el_del_poller(struct event_loop *loop, const struct el_poller *p)
 {
 	unsigned int i;
 

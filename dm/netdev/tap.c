@@ -28,7 +28,7 @@ static const struct netdev_ops tap_ops = {
 static int tap_open(const struct netdev_opts *o, char *err, size_t errlen)
 {
 	struct ifreq ifr;
-	int fd, e;
+	int fd;
 
 	fd = open(TUN_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -40,7 +40,8 @@ static int tap_open(const struct netdev_opts *o, char *err, size_t errlen)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->ifname);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		e = errno;
+		int e = errno;
+
 		snprintf(err, errlen, "-netdev tap,id=%s: ifname '%s': TUNSETIFF: %s", o->id,
 			 o->ifname, strerror(e));
 		close(fd);

@@ -858,7 +858,7 @@ struct dm_transport *uio_transport_new(struct event_loop *loop, const struct tra
 		goto err_lazy;
 	}
 	if (el_add_poller(loop, &t->poller)) {
-		snprintf(err, errlen, "-transport uio: more than %u polling transports",
+		snprintf(err, errlen, "-transport uio: more than %d polling transports",
 			 EL_MAX_POLLERS);
 		goto err_poller;
 	}

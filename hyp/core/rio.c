@@ -368,6 +368,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 			bool write, uint64_t *val)
 {
 	uint64_t now = rio_now();
+	uint64_t discard = 0;
 	bool polled;
 	int64_t seq;
 	int ret;
@@ -422,7 +423,9 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		rio_raise_backend(d);
 	if (!rio_waits(off, write))
 		return 0;
-	return rio_wait_read(d, v, (uint32_t)seq, write ? &(uint64_t){ 0 } : val, polled);
+	if (write)
+		val = &discard; /* a waited-for write's answer carries no value */
+	return rio_wait_read(d, v, (uint32_t)seq, val, polled);
 }
 
 struct rio_retire_ctx {

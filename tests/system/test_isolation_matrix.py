@@ -1,7 +1,8 @@
 """The cross-VM access matrix (docs/isolation.md).
 
-tools/accessmatrix lists, per VM of a config, every address it must not reach
-(build/matrix/CONFIG/targets).  Bare metal (configs/test-matrix.c): the probe
+tools/accessmatrix lists, per VM of a config, the first and last free word of
+every range it must not reach and the words around its own windows
+(build/matrix/CONFIG/targets; docs/isolation.md says why the ends suffice).  Bare metal (configs/test-matrix.c): the probe
 guest in every role makes each of them, read and write; Linux (the reference
 system): `devmem` makes a sample with every kind of target in every VM.  Each
 attempt must stop the offender with exactly one log line naming it and the

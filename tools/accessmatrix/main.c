@@ -33,7 +33,7 @@ static int write_vm(FILE *f, unsigned int vm, unsigned int *tries, unsigned int 
 	unsigned int i;
 
 	if (am_build(&bh_config, vm, &list)) {
-		fprintf(stderr, "%s: error: vm \"%s\": more than %u probes\n", AM_CONFIG_NAME, name,
+		fprintf(stderr, "%s: error: vm \"%s\": more than %d probes\n", AM_CONFIG_NAME, name,
 			AM_MAX_PROBES);
 		return -1;
 	}

@@ -31,7 +31,7 @@ static unsigned long long layout_region_pa(const struct bh_config *cfg,
 {
 	if (m->flags & BH_MEM_SHARED)
 		return (unsigned long long)cfg->shmem[m->shmem].pa;
-	return (unsigned long long)(m->flags & BH_MEM_FIXED_PA ? m->pa : m->ipa);
+	return (unsigned long long)((m->flags & BH_MEM_FIXED_PA) ? m->pa : m->ipa);
 }
 
 /* Where the VM's first instruction is in host-physical memory (0: nowhere). */

@@ -71,10 +71,9 @@ static int add_dir_entries(struct newc_writer *w, const char *root, const char *
 
 static int add_path(struct newc_writer *w, const char *root, const char *rel)
 {
-	char full[4096], target[4096];
+	char full[4096];
 	struct stat st;
 	char *data = NULL;
-	ssize_t n;
 	int ret;
 
 	if ((size_t)snprintf(full, sizeof(full), "%s/%s", root, rel) >= sizeof(full))
@@ -86,7 +85,9 @@ static int add_path(struct newc_writer *w, const char *root, const char *rel)
 		return ret ? ret : add_dir_entries(w, root, rel, full);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		n = readlink(full, target, sizeof(target));
+		char target[4096];
+		ssize_t n = readlink(full, target, sizeof(target));
+
 		if (n < 0 || (size_t)n >= sizeof(target))
 			return n < 0 ? -errno : -ENAMETOOLONG;
 		return newc_add(w, rel, st.st_mode, target, (size_t)n);

@@ -74,7 +74,7 @@ int el_run_once(struct event_loop *loop, int timeout_ms);
 int el_add_poller(struct event_loop *loop, struct el_poller *p);
 
 /** el_del_poller() - stop calling @p (not registered: nothing happens). */
-void el_del_poller(struct event_loop *loop, struct el_poller *p);
+void el_del_poller(struct event_loop *loop, const struct el_poller *p);
 
 /** el_run() - dispatch until el_stop(). */
 int el_run(struct event_loop *loop);

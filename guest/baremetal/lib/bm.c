@@ -70,7 +70,7 @@ void bm_uart_rx_irq_enable(void)
 unsigned int bm_uart_rx(uint8_t *buf, unsigned int max)
 {
 	volatile uint32_t *pl011 = (volatile uint32_t *)BM_ARG_BASE(bm_boot_arg);
-	volatile uint8_t *ns16550 = (volatile uint8_t *)BM_ARG_BASE(bm_boot_arg);
+	const volatile uint8_t *ns16550 = (const volatile uint8_t *)BM_ARG_BASE(bm_boot_arg);
 	unsigned int n = 0;
 
 	switch (BM_ARG_KIND(bm_boot_arg)) {

@@ -331,15 +331,16 @@ static void poll_account(struct fake_dev *d, struct poll_stats *st, uint32_t in_
 static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 {
 	uint64_t poll_max = us_to_ticks(POLL_MAX_US), linger_max = us_to_ticks(LINGER_MAX_US);
-	uint32_t seed = 1, n, in_loop, linger;
-	uint64_t len;
-	bool chase;
+	uint32_t seed = 1;
 
 	gic_enable_irq(BM_TIMER_VIRT_PPI);
 	hostile_polling(d);
 	st->polled = d->ctrl->counters.polled;
 	while (!d->done) {
-		in_loop = st->served_polling;
+		uint32_t in_loop = st->served_polling, n, linger;
+		uint64_t len;
+		bool chase;
+
 		seed = RIO_T_LCG(seed);
 		chase = seed & 0x100;
 		len = (seed >> 9) % (poll_max + 1);

@@ -233,7 +233,8 @@ static uint16_t flood_refill(enum flood_variant v, uint16_t avail_idx)
 {
 	uint64_t base = queue_base(TX_QUEUE);
 	volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(base + 0x1000);
-	volatile uint16_t *used_idx = (volatile uint16_t *)(uintptr_t)(base + 0x2000 + 2);
+	const volatile uint16_t *used_idx =
+		(const volatile uint16_t *)(uintptr_t)(base + 0x2000 + 2);
 	uint16_t target = (uint16_t)(*used_idx + FLOOD_QSIZE);
 
 	while (avail_idx != target) {
@@ -249,8 +250,8 @@ static uint16_t flood_refill(enum flood_variant v, uint16_t avail_idx)
 
 static void flood(void)
 {
-	volatile uint16_t *used_idx =
-		(volatile uint16_t *)(uintptr_t)(queue_base(TX_QUEUE) + 0x2000 + 2);
+	const volatile uint16_t *used_idx =
+		(const volatile uint16_t *)(uintptr_t)(queue_base(TX_QUEUE) + 0x2000 + 2);
 	enum flood_variant v = ZERO_LEN;
 	uint16_t avail_idx = 0, last_used = 0;
 	uint32_t done = 0, next_report = variant_quota[ZERO_LEN], rounds = 0;

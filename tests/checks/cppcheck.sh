@@ -1,0 +1,22 @@
+#!/bin/sh
+# Static analysis of every C file of the product, the guests and the tools
+# (docs/build.md "Checks"): cppcheck's warning, style, performance and
+# portability classes, with every include directory given so that it parses
+# each file whole.  A file it cannot parse (internalAstError, syntaxError)
+# fails the check too: code it does not see is code it does not check.
+# A finding judged wrong is suppressed at its line with
+# "// cppcheck-suppress ID" and a comment saying why.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+command -v cppcheck >/dev/null || { echo "cppcheck missing (scripts/deps.sh installs it)"; exit 1; }
+incs=$(find . -path ./build -prune -o -type d -name include -print | sort | sed 's/^/-I /')
+platforms=$(find hyp/platform -mindepth 1 -maxdepth 1 -type d | sort | sed 's/^/-I /')
+# shellcheck disable=SC2086 # word splitting of the option lists is wanted
+out=$(cppcheck -q --std=c11 --inline-suppr --enable=warning,style,performance,portability \
+	--error-exitcode=1 -D__aarch64__ $incs $platforms -I tests/unit \
+	hyp dm tools guest include 2>&1)
+rc=$?
+findings=$(printf '%s\n' "$out" | grep -cE ':[0-9]+:[0-9]+: (error|warning|style|performance|portability):')
+[ -n "$out" ] && printf '%s\n' "$out"
+echo "cppcheck: $findings finding(s)"
+[ "$rc" -eq 0 ] && [ "$findings" -eq 0 ]
