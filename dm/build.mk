@@ -4,10 +4,11 @@
 DM_SRCS := \
 	dm/core/window.c dm/core/log.c dm/core/event_loop.c \
 	dm/virtio/virtqueue.c dm/virtio/mmio.c \
-	dm/devices/console.c dm/devices/net.c \
+	dm/devices/console.c dm/devices/net.c dm/devices/blk.c \
 	dm/chardev/chardev.c dm/chardev/pty.c dm/chardev/socket.c \
 	dm/chardev/file.c dm/chardev/stdio.c \
 	dm/netdev/netdev.c dm/netdev/tap.c dm/netdev/socket.c \
+	dm/drive/drive.c \
 	dm/transport/transport.c dm/transport/sim.c \
 	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_stats.c \
 	dm/cli.c
