@@ -442,7 +442,9 @@ static void blk_reset(void *dev)
 	struct virtio_blk *b = dev;
 	unsigned int i;
 
+	/* every request still running is of an earlier generation now */
 	b->gen++;
+	b->n_stale = 0;
 	for (i = 0; i < b->n; i++)
 		if (!b->req[(b->first + i) % BLK_INFLIGHT].finished)
 			b->n_stale++;
