@@ -57,7 +57,7 @@ $(DM_B)/tests/%: tests/unit/%.c $(DM_SAN_OBJS) $(DM_TFE_OBJ) | $(DM_HOST_BIN)
 		$(DM_SAN_OBJS) $(DM_TFE_OBJ) -pthread $(CMOCKA_LIBS)
 
 # ---- ThreadSanitizer: tests where the model runs on a thread of its own ----
-DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net)
+DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net blk)
 
 $(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(DM_SRCS) \
 		$(wildcard dm/include/dm/*.h tests/unit/dm_*.h)
@@ -88,6 +88,16 @@ $(DM_FUZZ_NET_BIN): $(DM_FUZZ_NET_SRCS) $(wildcard dm/include/dm/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(DM_FUZZ_NET_SRCS)
 
+DM_FUZZ_BLK_BIN := $(DM_B)/fuzz/fuzz_blk
+DM_FUZZ_BLK_SRCS := dm/fuzz/fuzz_blk.c dm/devices/blk.c dm/drive/drive.c dm/virtio/virtqueue.c \
+	dm/virtio/mmio.c dm/core/window.c dm/core/log.c dm/core/event_loop.c
+
+$(DM_FUZZ_BLK_BIN): $(DM_FUZZ_BLK_SRCS) $(wildcard dm/include/dm/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(DM_FUZZ_BLK_SRCS) -pthread
+
 # ---- benchmark ----
 DM_BENCH_BIN := $(DM_B)/bench/bench_sim
 $(DM_BENCH_BIN): dm/bench/bench_sim.c dm/bench/bench.h tests/unit/dm_test_frontend.c $(DM_HOST_OBJS)
@@ -99,9 +109,10 @@ $(DM_BENCH_BIN): dm/bench/bench_sim.c dm/bench/bench.h tests/unit/dm_test_fronte
 .PHONY: dm dm-tests fuzz fuzz-dm bench-dm
 dm: $(DM_HOST_BIN) $(DM_A64_BIN)
 dm-tests: $(DM_TESTS)
-fuzz-dm: $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN)
+fuzz-dm: $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN) $(DM_FUZZ_BLK_BIN)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh virtqueue
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh net
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh blk
 fuzz: fuzz-dm
 DM_BENCH_UIO_BIN := $(DM_B)/bench/bench_uio
 $(DM_BENCH_UIO_BIN): dm/bench/bench_uio.c dm/bench/bench.h tests/unit/dm_test_frontend.c \
@@ -116,10 +127,12 @@ bench-dm: $(DM_BENCH_BIN) $(DM_BENCH_UIO_BIN)
 	$(DM_BENCH_UIO_BIN)
 
 BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN) \
+	$(DM_FUZZ_BLK_BIN) \
 	$(DM_BENCH_UIO_BIN) $(DM_TSAN_TESTS)
 UNIT_TESTS += $(DM_TESTS)
 # (the escaped blank keeps "run-fuzz.sh net" one word for the test runner's shell)
 CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-fuzz-net=dm/fuzz/run-fuzz.sh\ net \
+	dm-fuzz-blk=dm/fuzz/run-fuzz.sh\ blk \
 	dm-aarch64-cli=dm/check-aarch64.sh \
 	dm-tsan=dm/check-tsan.sh
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)
