@@ -15,9 +15,16 @@
 #include <cmocka.h>
 #include <endian.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
+#include <linux/userfaultfd.h>
+
+#include "dm/chardev.h"
+#include "dm/console.h"
 #include "dm_blk_ctx.h"
 
 static uint32_t cfg32(struct bctx *t, size_t off)
@@ -459,6 +466,174 @@ static void test_image_locked(void **state)
 	bc_teardown(&t);
 }
 
+/* ---- a stalled disk ---------------------------------------------------------- */
+
+struct text {
+	char buf[64];
+	size_t len;
+};
+
+static void text_sink(void *ctx, const uint8_t *d, size_t n)
+{
+	struct text *t = ctx;
+
+	if (t->len + n <= sizeof(t->buf))
+		memcpy(t->buf + t->len, d, n);
+	t->len += n;
+}
+
+struct stall {
+	int uffd;
+	uint8_t *region;
+	size_t len;
+};
+
+/*
+ * The bounce buffers of every request slot, in memory whose first touch
+ * blocks until the test says so (userfaultfd): a pread into them hangs in
+ * the kernel like a read from a disk that stopped answering.  Return:
+ * false where userfaultfd is not allowed (then the test is skipped).
+ */
+static bool stall_begin(struct stall *st, struct virtio_blk *b)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	unsigned int i;
+
+	st->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (st->uffd < 0)
+		return false;
+	assert_int_equal(ioctl(st->uffd, UFFDIO_API, &api), 0);
+	st->len = (size_t)BLK_INFLIGHT * BLK_CHUNK;
+	st->region =
+		mmap(NULL, st->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(st->region != MAP_FAILED);
+	reg.range.start = (uintptr_t)st->region;
+	reg.range.len = st->len;
+	assert_int_equal(ioctl(st->uffd, UFFDIO_REGISTER, &reg), 0);
+	for (i = 0; i < BLK_INFLIGHT; i++)
+		b->req[i].buf = st->region + (size_t)i * BLK_CHUNK;
+	return true;
+}
+
+/* The disk answers again: every page is mapped, the blocked reads go on. */
+static void stall_end(struct stall *st)
+{
+	struct uffdio_zeropage zp = { .range = { (uintptr_t)st->region, st->len } };
+
+	assert_int_equal(ioctl(st->uffd, UFFDIO_ZEROPAGE, &zp), 0);
+}
+
+static void stall_fini(struct stall *st, struct virtio_blk *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLK_INFLIGHT; i++)
+		b->req[i].buf = NULL;
+	munmap(st->region, st->len);
+	close(st->uffd);
+}
+
+/*
+ * A disk that stops answering holds only the drive's threads: a console
+ * served by the same loop keeps moving bytes both ways, and the device
+ * keeps taking requests (they wait); when the disk answers again every
+ * request completes with the right data.
+ */
+static void test_stalled_disk_does_not_stall_console(void **state)
+{
+	struct chardev_opts co = { .backend = "socket", .id = "c0", .server = true };
+	struct console_opts o = { .max_ports = 1, .access_platform = true };
+	static const char ping[] = "ping from the host", pong[] = "pong from the guest";
+	struct virtio_console *con;
+	struct tfe_dev cdev;
+	struct tfe_port port;
+	struct chardev *cd;
+	struct text got = { .len = 0 };
+	unsigned int i, round, slots[12];
+	uint8_t file[4096];
+	struct stall st;
+	struct bctx t;
+	char buf[64], err[256];
+	int client;
+
+	(void)state;
+	bc_setup(&t, false, DRIVE_CACHE_WRITEBACK);
+	if (!stall_begin(&st, t.b)) {
+		print_message("# skipped: userfaultfd not allowed here\n");
+		bc_teardown(&t);
+		return;
+	}
+	bc_probe(&t, BC_FEATURES);
+	/* the console: same loop, same guest memory, its own register file */
+	snprintf(co.path, sizeof(co.path), "/tmp/dm-blk-%d-con.sock", (int)getpid());
+	unlink(co.path);
+	cd = chardev_new(&t.loop, &co, err, sizeof(err));
+	assert_non_null(cd);
+	snprintf(o.id, sizeof(o.id), "vc0");
+	con = console_new(&o);
+	assert_non_null(con);
+	console_add_port(con, 0, cd, true, NULL);
+	mmio_attach(console_mmio(con), &t.win, &bc_host_ops, &t.irqs);
+	tfe_dev_init(&cdev, NULL, 0, console_mmio(con), &t.mem);
+	assert_int_equal(tfe_probe(&cdev, (1ULL << VIRTIO_F_VERSION_1) |
+						  (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+						  (1ULL << VIRTIO_RING_F_EVENT_IDX)),
+			 0);
+	assert_int_equal(tfe_vq_setup(&cdev, 0, 64), 0);
+	assert_int_equal(tfe_vq_setup(&cdev, 1, 64), 0);
+	tfe_driver_ok(&cdev);
+	assert_int_equal(tfe_port_init(&port, &cdev, 0, 1, 1024), 0);
+	client = tfe_unix_connect(co.path, 2000);
+	assert_true(client >= 0);
+
+	/* 12 reads: 4 hang in the drive's threads, 8 wait behind them */
+	for (i = 0; i < 12; i++)
+		assert_true(bc_add(&t, i, VIRTIO_BLK_T_IN, 8ULL * i, t.data + 4096ULL * i, 4096,
+				   true) >= 0);
+	tfe_vq_kick(bc_vq(&t));
+	assert_int_equal(t.b->n, 12);
+	for (round = 0; round < 20; round++) {
+		struct pollfd pfd = { .fd = client, .events = POLLIN };
+
+		uint64_t end = dm_now_ns() + BC_TIMEOUT_MS * 1000000ULL;
+
+		got.len = 0;
+		assert_int_equal(write(client, ping, sizeof(ping) - 1),
+				 (ssize_t)(sizeof(ping) - 1));
+		while (got.len < sizeof(ping) - 1 && dm_now_ns() < end) {
+			el_run_once(&t.loop, 50);
+			tfe_port_poll_rx(&port, text_sink, &got);
+		}
+		assert_int_equal(got.len, sizeof(ping) - 1);
+		assert_memory_equal(got.buf, ping, sizeof(ping) - 1);
+		/* the disk still hangs */
+		assert_int_equal(bc_vq(&t)->used->idx, 0);
+		assert_int_equal(tfe_port_send(&port, pong, sizeof(pong) - 1), sizeof(pong) - 1);
+		tfe_vq_kick(port.tx);
+		el_run_once(&t.loop, 100);
+		assert_int_equal(poll(&pfd, 1, 2000), 1);
+		assert_int_equal(read(client, buf, sizeof(buf)), (ssize_t)(sizeof(pong) - 1));
+		assert_memory_equal(buf, pong, sizeof(pong) - 1);
+		tfe_port_reap_tx(&port);
+	}
+	assert_int_equal(bc_vq(&t)->used->idx, 0);
+	stall_end(&st);
+	assert_int_equal(bc_wait(&t, 12, slots, NULL), 12);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(slots[i], i);
+		assert_int_equal(bc_status(&t, i), VIRTIO_BLK_S_OK);
+		bc_image_read(&t, 4096ULL * i, file, sizeof(file));
+		assert_memory_equal(bc_ptr(&t, t.data + 4096ULL * i), file, sizeof(file));
+	}
+	close(client);
+	console_free(con);
+	chardev_free(cd);
+	unlink(co.path);
+	stall_fini(&st, t.b);
+	bc_teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_restart_in_flight),
 		cmocka_unit_test(test_restore_other_disk),
 		cmocka_unit_test(test_image_locked),
+		cmocka_unit_test(test_stalled_disk_does_not_stall_console),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
