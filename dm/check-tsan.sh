@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 # the build directory make uses (make test BUILD=out)
 out=${BUILD:-build}
-tests="core console uio net"
+tests="core console uio net blk"
 bins=
 for t in $tests; do
 	bins="$bins $out/dm/tsan/test_dm_$t"
