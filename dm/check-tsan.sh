@@ -12,7 +12,7 @@ for t in $tests; do
 	bins="$bins $out/dm/tsan/test_dm_$t"
 done
 # shellcheck disable=SC2086
-make -s $bins >/dev/null
+make -s BUILD="$out" $bins >/dev/null
 for b in $bins; do
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$b"
 done

@@ -18,7 +18,8 @@ blk) corpus=$out/dm/fuzz/corpus-blk seeds=dm/fuzz/seeds-blk ;;
 *) echo "run-fuzz.sh: unknown target '$target' (virtqueue, net or blk)" >&2; exit 2 ;;
 esac
 bin=$out/dm/fuzz/fuzz_$target
-[ -x "$bin" ] || make -s "$bin" >/dev/null
+# always through make: a binary older than its sources would fuzz old code
+make -s BUILD="$out" "$bin" >/dev/null
 mkdir -p "$corpus" $out/dm/fuzz/artifacts
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=16384 -print_final_stats=1 \
