@@ -70,7 +70,6 @@ static int blk_parse_dwz(struct virtio_blk *b, const struct vq_chain *c, size_t 
 			 struct blk_parsed *p)
 {
 	unsigned int i;
-	int st;
 
 	if (!extra_out || extra_out % sizeof(p->seg[0]))
 		return blk_bad(b, VIRTIO_BLK_S_IOERR, "segments not a multiple of 16 bytes",
@@ -95,7 +94,8 @@ static int blk_parse_dwz(struct virtio_blk *b, const struct vq_chain *c, size_t 
 		if (s->num_sectors > BLK_DWZ_SECTORS_MAX)
 			return blk_bad(b, VIRTIO_BLK_S_IOERR, "segment above max_*_sectors",
 				       p->type);
-		st = blk_range(b, s->sector, (uint64_t)s->num_sectors << BLK_SECTOR_BITS, p->type);
+		int st = blk_range(b, s->sector, (uint64_t)s->num_sectors << BLK_SECTOR_BITS,
+				   p->type);
 		if (st)
 			return st;
 	}
