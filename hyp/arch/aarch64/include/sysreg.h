@@ -37,12 +37,13 @@
 #define HCR_FB	   (1ull << 9)	/* broadcast TLB/IC maintenance */
 #define HCR_BSU_IS (1ull << 10) /* barriers upgraded to inner shareable */
 #define HCR_TWI	   (1ull << 13) /* trap WFI */
+#define HCR_TID3   (1ull << 18) /* trap ID register reads (idregs.h) */
 #define HCR_TSC	   (1ull << 19) /* trap SMC */
 #define HCR_RW	   (1ull << 31) /* EL1 is AArch64 */
 
 #define HCR_GUEST                                                                          \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-	 HCR_TSC | HCR_RW)
+	 HCR_TID3 | HCR_TSC | HCR_RW)
 
 /* SCTLR_EL2 (non-VHE) */
 #define SCTLR_EL2_RES1 0x30c50830ull
