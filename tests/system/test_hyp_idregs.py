@@ -5,13 +5,13 @@ authentication, VHE, ...) a guest reads no feature the hypervisor does not give
 it, and an SVE instruction executed anyway is an UNDEF in the guest where the CPU
 has no SVE, or stops only that VM with one log line where the hypervisor traps it.
 
-Image: build/hyp/test-idregs/bulkhead.bin (configs/test-idregs.c) with
-build/guest/baremetal/idregs.bin.
+Images: build/hyp/test-idregs/bulkhead.bin (configs/test-idregs.c) with
+build/guest/baremetal/idregs.bin; the test-linux config for Linux on -cpu max.
 """
 
 import re
 
-from harness import boot_baremetal, check
+from harness import Qemu, Shell, boot_baremetal, check, dt_loaders, dt_smp
 
 HIDDEN = ("sve", "sme", "el2", "mte", "apa", "api", "vh")
 
@@ -48,3 +48,26 @@ def test_idregs_cpu_max(ctx):
         out = u0.output()
         check(out.count("stopped") == 1, f"not one log line:\n{out}")
         check("FAIL" not in out, out)
+
+
+def test_linux_cpu_max(ctx):
+    """Linux on -cpu max, reading every ID register through the trap at boot, comes
+    up on 2 vCPUs with its basic features, lists none of the hidden ones and powers
+    off. (The project's kernel is built without SVE, pointer authentication and MTE
+    support, so it would not use them even if shown: the bare-metal tests above are
+    the ones that see them hidden.)"""
+    config = "test-linux"
+    q = Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
+             mem="1G", cpu="max", consoles=["uart0"], loaders=dt_loaders(ctx, config))
+    with q:
+        con = q.con("uart0")
+        con.expect(r"smp: Brought up 1 node, 2 CPUs", timeout=120)
+        sh = Shell(con)
+        sh.wait_prompt("guest# ", timeout=120)
+        feats = sh.run("grep -m1 Features /proc/cpuinfo").split()
+        check("fp" in feats and "asimd" in feats, f"basic features missing: {feats}")
+        hidden = {"sve", "sve2", "sme", "paca", "pacg", "mte", "mte3"} & set(feats)
+        check(not hidden, f"hidden features shown to Linux: {sorted(hidden)}")
+        con.send_line("poweroff -f")
+        check(q.wait_exit(timeout=60) == 0, "QEMU did not power off cleanly")
+        check("stopped:" not in con.output(), con.output()[-2000:])
