@@ -4,10 +4,11 @@
 DM_SRCS := \
 	dm/core/window.c dm/core/log.c dm/core/event_loop.c \
 	dm/virtio/virtqueue.c dm/virtio/mmio.c \
-	dm/devices/console.c dm/devices/net.c \
+	dm/devices/console.c dm/devices/net.c dm/devices/blk.c \
 	dm/chardev/chardev.c dm/chardev/pty.c dm/chardev/socket.c \
 	dm/chardev/file.c dm/chardev/stdio.c \
 	dm/netdev/netdev.c dm/netdev/tap.c dm/netdev/socket.c \
+	dm/drive/drive.c \
 	dm/transport/transport.c dm/transport/sim.c \
 	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_stats.c \
 	dm/cli.c
@@ -56,7 +57,7 @@ $(DM_B)/tests/%: tests/unit/%.c $(DM_SAN_OBJS) $(DM_TFE_OBJ) | $(DM_HOST_BIN)
 		$(DM_SAN_OBJS) $(DM_TFE_OBJ) -pthread $(CMOCKA_LIBS)
 
 # ---- ThreadSanitizer: tests where the model runs on a thread of its own ----
-DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net)
+DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net blk)
 
 $(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(DM_SRCS) \
 		$(wildcard dm/include/dm/*.h tests/unit/dm_*.h)
@@ -87,6 +88,16 @@ $(DM_FUZZ_NET_BIN): $(DM_FUZZ_NET_SRCS) $(wildcard dm/include/dm/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(DM_FUZZ_NET_SRCS)
 
+DM_FUZZ_BLK_BIN := $(DM_B)/fuzz/fuzz_blk
+DM_FUZZ_BLK_SRCS := dm/fuzz/fuzz_blk.c dm/devices/blk.c dm/drive/drive.c dm/virtio/virtqueue.c \
+	dm/virtio/mmio.c dm/core/window.c dm/core/log.c dm/core/event_loop.c
+
+$(DM_FUZZ_BLK_BIN): $(DM_FUZZ_BLK_SRCS) $(wildcard dm/include/dm/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(DM_FUZZ_BLK_SRCS) -pthread
+
 # ---- benchmark ----
 DM_BENCH_BIN := $(DM_B)/bench/bench_sim
 $(DM_BENCH_BIN): dm/bench/bench_sim.c dm/bench/bench.h tests/unit/dm_test_frontend.c $(DM_HOST_OBJS)
@@ -98,9 +109,10 @@ $(DM_BENCH_BIN): dm/bench/bench_sim.c dm/bench/bench.h tests/unit/dm_test_fronte
 .PHONY: dm dm-tests fuzz fuzz-dm bench-dm
 dm: $(DM_HOST_BIN) $(DM_A64_BIN)
 dm-tests: $(DM_TESTS)
-fuzz-dm: $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN)
+fuzz-dm: $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN) $(DM_FUZZ_BLK_BIN)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh virtqueue
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh net
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} dm/fuzz/run-fuzz.sh blk
 fuzz: fuzz-dm
 DM_BENCH_UIO_BIN := $(DM_B)/bench/bench_uio
 $(DM_BENCH_UIO_BIN): dm/bench/bench_uio.c dm/bench/bench.h tests/unit/dm_test_frontend.c \
@@ -115,10 +127,12 @@ bench-dm: $(DM_BENCH_BIN) $(DM_BENCH_UIO_BIN)
 	$(DM_BENCH_UIO_BIN)
 
 BUILD_ALL += $(DM_HOST_BIN) $(DM_A64_BIN) $(DM_TESTS) $(DM_FUZZ_BIN) $(DM_FUZZ_NET_BIN) \
+	$(DM_FUZZ_BLK_BIN) \
 	$(DM_BENCH_UIO_BIN) $(DM_TSAN_TESTS)
 UNIT_TESTS += $(DM_TESTS)
 # (the escaped blank keeps "run-fuzz.sh net" one word for the test runner's shell)
 CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-fuzz-net=dm/fuzz/run-fuzz.sh\ net \
+	dm-fuzz-blk=dm/fuzz/run-fuzz.sh\ blk \
 	dm-aarch64-cli=dm/check-aarch64.sh \
 	dm-tsan=dm/check-tsan.sh
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)

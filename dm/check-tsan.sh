@@ -6,13 +6,13 @@ set -eu
 cd "$(dirname "$0")/.."
 # the build directory make uses (make test BUILD=out)
 out=${BUILD:-build}
-tests="core console uio net"
+tests="core console uio net blk"
 bins=
 for t in $tests; do
 	bins="$bins $out/dm/tsan/test_dm_$t"
 done
 # shellcheck disable=SC2086
-make -s $bins >/dev/null
+make -s BUILD="$out" $bins >/dev/null
 for b in $bins; do
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$b"
 done

@@ -70,6 +70,15 @@ void dm_cli_usage(void)
 	      "  -netdev socket,id=ID,path=PATH     connect to a SOCK_SEQPACKET unix socket\n"
 	      "  -netdev socket,id=ID,fd=N          inherited SOCK_SEQPACKET socket\n"
 	      "\n"
+	      "Block backends (as QEMU's -drive; raw images only):\n"
+	      "  -drive file=PATH,id=ID[,readonly=on][,cache=writeback|writethrough|none]\n"
+	      "                                     the image file (or block device), locked\n"
+	      "                                     against a second user; cache= as QEMU:\n"
+	      "                                     writeback (default) and none report a\n"
+	      "                                     volatile cache that FLUSH writes out,\n"
+	      "                                     writethrough syncs every write, none\n"
+	      "                                     uses O_DIRECT\n"
+	      "\n"
 	      "Devices:\n"
 	      "  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
 	      "          [,name=UIO_NAME]\n"
@@ -89,6 +98,10 @@ void dm_cli_usage(void)
 	      "      virtio-mmio network device (receiveq, transmitq; MAC, STATUS, MTU,\n"
 	      "      MRG_RXBUF; no offloads).  mac defaults to a locally administered\n"
 	      "      address derived from name= (or id=); mtu defaults to 1500.\n"
+	      "  -device virtio-blk,drive=ID[,id=DEV][,serial=S][,transport=ID][,slot=N]\n"
+	      "          [,name=UIO_NAME][,iommu_platform=on|off]\n"
+	      "      virtio-mmio block device on a -drive (FLUSH, CONFIG_WCE, DISCARD,\n"
+	      "      WRITE_ZEROES, GET_ID: serial, up to 20 bytes, default the drive's id).\n"
 	      "\n"
 	      "  --stats [--root DIR] [UIO_NAME...] print the remote I/O counters of each\n"
 	      "                                     device (hypervisor's and the models'),\n"
@@ -125,16 +138,24 @@ static int cli_fail(struct cli_ctx *c, const char *fmt, ...)
 
 static int cli_split(struct cli_ctx *c, struct cli_opt *o, const char *option, const char *arg)
 {
-	char *tok, *save = NULL, *eq;
+	char *tok, *save = NULL, *eq, *next;
 
 	o->option = option;
 	o->buf = strdup(arg);
 	if (!o->buf)
 		return -ENOMEM;
-	o->type = strtok_r(o->buf, ",", &save);
-	if (!o->type || strchr(o->type, '='))
-		return cli_fail(c, "%s %s: first item must be the type", option, arg);
-	while ((tok = strtok_r(NULL, ",", &save))) {
+	next = o->buf;
+	/* QEMU's -drive is all properties; the others begin with a type */
+	if (!strcmp(option, "-drive")) {
+		o->type = (char *)"drive";
+	} else {
+		o->type = strtok_r(o->buf, ",", &save);
+		if (!o->type || strchr(o->type, '='))
+			return cli_fail(c, "%s %s: first item must be the type", option, arg);
+		next = NULL;
+	}
+	while ((tok = strtok_r(next, ",", &save))) {
+		next = NULL;
 		if (o->nprops == CLI_MAX_PROPS)
 			return cli_fail(c, "%s %s: too many properties", option, o->type);
 		eq = strchr(tok, '=');
@@ -553,8 +574,105 @@ static int cli_net(struct cli_ctx *c, struct cli_opt *o)
 	return cli_attach(c, o, t, net_mmio(n), slot, name);
 }
 
+static int cli_drive(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct drive_opts dopt = { .cache = DRIVE_CACHE_WRITEBACK };
+	const char *cache = cli_get(o, "cache"), *format = cli_get(o, "format");
+	const char *iface = cli_get(o, "if");
+	struct drive *d;
+	int err;
+
+	err = cli_str(c, o, "id", dopt.id, sizeof(dopt.id)) ?:
+	      cli_str(c, o, "file", dopt.file, sizeof(dopt.file)) ?:
+	      cli_bool(c, o, "readonly", &dopt.readonly) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!dopt.id[0])
+		return cli_fail(c, "-drive: property 'id' is required");
+	if (!dopt.file[0])
+		return cli_fail(c, "-drive %s: property 'file' is required", dopt.id);
+	if (cache && drive_cache_parse(cache, &dopt.cache))
+		return cli_fail(
+			c, "-drive %s: cache must be writeback, writethrough or none, not '%s'",
+			dopt.id, cache);
+	if (format && strcmp(format, "raw"))
+		return cli_fail(c, "-drive %s: format '%s' (only raw images)", dopt.id, format);
+	if (iface && strcmp(iface, "none"))
+		return cli_fail(c, "-drive %s: if='%s' (only none: give -device virtio-blk)",
+				dopt.id, iface);
+	if (dm->n_drives == DM_MAX_OBJECTS)
+		return cli_fail(c, "-drive %s: too many drives", dopt.id);
+	d = drive_new(&dm->loop, &dopt, c->err, c->errlen);
+	if (!d)
+		return -EINVAL;
+	dm->drives[dm->n_drives++] = d;
+	return 0;
+}
+
+/* A drive serves one device, as in QEMU. */
+static int cli_take_drive(struct cli_ctx *c, struct cli_opt *o, const char *id, struct drive **out)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->dm->n_drives; i++) {
+		struct drive *d = c->dm->drives[i];
+
+		if (strcmp(d->id, id))
+			continue;
+		if (d->owner)
+			return cli_fail(c, "%s %s: drive '%s' is already in use", o->option,
+					o->type, id);
+		*out = d;
+		return 0;
+	}
+	return cli_fail(c, "%s %s: drive '%s' not found", o->option, o->type, id);
+}
+
+static int cli_blk(struct cli_ctx *c, struct cli_opt *o)
+{
+	struct dm_instance *dm = c->dm;
+	struct blk_opts bo = { .access_platform = true };
+	const char *d_id = cli_get(o, "drive"), *t_id = cli_get(o, "transport");
+	const char *name = cli_get(o, "name");
+	unsigned long slot = ULONG_MAX;
+	struct dm_transport *t;
+	struct virtio_blk *b;
+	struct drive *d = NULL;
+	int err;
+
+	snprintf(bo.id, sizeof(bo.id), "virtio-blk%u", dm->n_blks);
+	err = cli_str(c, o, "id", bo.id, sizeof(bo.id)) ?:
+	      cli_str(c, o, "serial", bo.serial, sizeof(bo.serial)) ?:
+	      cli_uint(c, o, "slot", 0, TRANSPORT_MAX_SLOTS - 1, &slot) ?:
+	      cli_bool(c, o, "iommu_platform", &bo.access_platform) ?:
+	      cli_check_unused(c, o);
+	if (err)
+		return err;
+	if (!d_id)
+		return cli_fail(c, "-device %s: property 'drive' is required", o->type);
+	err = cli_take_drive(c, o, d_id, &d);
+	if (err)
+		return err;
+	t = cli_find_transport(dm, t_id);
+	if (!t)
+		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
+				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
+	if (dm->n_blks == DM_MAX_OBJECTS)
+		return cli_fail(c, "-device %s: too many devices", o->type);
+	b = blk_new(&bo, d);
+	if (!b)
+		return -ENOMEM;
+	dm->blks[dm->n_blks++] = b;
+	return cli_attach(c, o, t, blk_mmio(b), slot, name);
+}
+
 static int cli_device(struct cli_ctx *c, struct cli_opt *o)
 {
+	/* virtio-blk-device is QEMU's name for it on virtio-mmio */
+	if (!strcmp(o->type, "virtio-blk") || !strcmp(o->type, "virtio-blk-device"))
+		return cli_blk(c, o);
 	if (!strcmp(o->type, "virtio-net"))
 		return cli_net(c, o);
 	if (!strcmp(o->type, "virtio-console") || !strcmp(o->type, "virtio-serial-device"))
@@ -592,6 +710,7 @@ static int cli_build_all(struct cli_ctx *c, struct cli_opt *opts, unsigned int n
 {
 	return cli_pass(c, opts, n, "-chardev", false, cli_chardev) ?:
 	       cli_pass(c, opts, n, "-netdev", false, cli_netdev) ?:
+	       cli_pass(c, opts, n, "-drive", false, cli_drive) ?:
 	       cli_pass(c, opts, n, "-transport", false, cli_transport) ?:
 	       cli_pass(c, opts, n, "-device", false, cli_device) ?:
 	       cli_pass(c, opts, n, "-device", true, cli_device);
@@ -615,7 +734,7 @@ static int cli_parse(struct cli_ctx *c, int argc, char **argv, struct cli_opt *o
 			return DM_CLI_EXIT_OK;
 		}
 		if (strcmp(a, "-chardev") && strcmp(a, "-device") && strcmp(a, "-transport") &&
-		    strcmp(a, "-netdev"))
+		    strcmp(a, "-netdev") && strcmp(a, "-drive"))
 			return cli_fail(c, "unknown option '%s' (try --help)", a);
 		if (i + 1 >= argc)
 			return cli_fail(c, "option '%s' needs an argument", a);
@@ -673,10 +792,14 @@ void dm_instance_destroy(struct dm_instance *dm)
 		console_free(dm->consoles[i]);
 	for (i = 0; i < dm->n_nets; i++)
 		net_free(dm->nets[i]);
+	for (i = 0; i < dm->n_blks; i++)
+		blk_free(dm->blks[i]);
 	for (i = 0; i < dm->n_chardevs; i++)
 		chardev_free(dm->chardevs[i]);
 	for (i = 0; i < dm->n_netdevs; i++)
 		netdev_free(dm->netdevs[i]);
+	for (i = 0; i < dm->n_drives; i++)
+		drive_free(dm->drives[i]);
 	if (dm->loop_ok)
 		el_fini(&dm->loop);
 	memset(dm, 0, sizeof(*dm));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run a fuzz target for FUZZ_SECONDS (default 60): virtqueue (the ring
-# parser and register file, the default) or net (the virtio-net device).
-# Used by `make test` (CHECK_CMDS dm-fuzz, dm-fuzz-net) and `make fuzz`
+# parser and register file, the default), net (the virtio-net device) or
+# blk (the virtio-blk device and its request parser).
+# Used by `make test` (CHECK_CMDS dm-fuzz, dm-fuzz-net, dm-fuzz-blk) and `make fuzz`
 # (600 s each).  Exit 0 = no finding.  Crash inputs land in
 # BUILD/dm/fuzz/artifacts/.
 set -eu
@@ -13,10 +14,12 @@ target=${1:-virtqueue}
 case "$target" in
 virtqueue) corpus=$out/dm/fuzz/corpus seeds=dm/fuzz/seeds ;;
 net) corpus=$out/dm/fuzz/corpus-net seeds=dm/fuzz/seeds-net ;;
-*) echo "run-fuzz.sh: unknown target '$target' (virtqueue or net)" >&2; exit 2 ;;
+blk) corpus=$out/dm/fuzz/corpus-blk seeds=dm/fuzz/seeds-blk ;;
+*) echo "run-fuzz.sh: unknown target '$target' (virtqueue, net or blk)" >&2; exit 2 ;;
 esac
 bin=$out/dm/fuzz/fuzz_$target
-[ -x "$bin" ] || make -s "$bin" >/dev/null
+# always through make: a binary older than its sources would fuzz old code
+make -s BUILD="$out" "$bin" >/dev/null
 mkdir -p "$corpus" $out/dm/fuzz/artifacts
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=16384 -print_final_stats=1 \

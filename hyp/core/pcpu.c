@@ -76,7 +76,7 @@ static void vcpu_enter(struct vcpu *v)
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	sysreg_write(hstr_el2, 0);
 	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK);
-	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	sysreg_write(cnthctl_el2, CNTHCTL_GUEST);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(hcr_el2, HCR_GUEST);
 	isb();

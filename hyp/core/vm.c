@@ -34,8 +34,11 @@ static int vm_setup_vgic(struct vm *vm)
 		struct vcpu *v = &vm->vcpus[i];
 
 		ret = vgic_cpu_init(&vm->vgic, &v->vgic, i, v->pcpu, v->mpidr);
+		/* both EL1 timers of the pCPU belong to its vCPU */
 		if (!ret)
 			ret = gic_assign_irq(GIC_PPI_VTIMER, &vm->vgic, &v->vgic);
+		if (!ret)
+			ret = gic_assign_irq(GIC_PPI_PTIMER, &vm->vgic, &v->vgic);
 	}
 	for (i = 0; !ret && i < BH_MAX_IRQS && c->irqs[i]; i++) {
 		ret = gic_assign_irq(c->irqs[i], &vm->vgic, &vm->vcpus[0].vgic);

@@ -115,11 +115,13 @@ class Layout:
                 for vm, p in zip(self.vms, programs) if p]
 
 
-def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu"):
+def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu",
+                   cpu="cortex-a53"):
     """QEMU running @config's hypervisor with bare-metal guest @programs placed
-    where the config wants them (Layout.loaders()), UART0 and @serials."""
+    where the config wants them (Layout.loaders()), UART0 and @serials, on CPU
+    model @cpu."""
     return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
-                consoles=["uart0"], pci_serials=list(serials),
+                cpu=cpu, consoles=["uart0"], pci_serials=list(serials),
                 loaders=Layout(ctx, config).loaders(ctx, programs), name=name)
 
 

@@ -26,6 +26,7 @@
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
+#include <linux/virtio_blk.h>
 #include <linux/virtio_net.h>
 
 #include "dm/net.h"
@@ -944,6 +945,137 @@ static void test_net_socket_path(void **state)
 	tfe_mem_fini(&g.mem);
 }
 
+/* -drive and -device virtio-blk: every error names what is wrong. */
+static void test_bad_blk_options(void **state)
+{
+	char img[96], d0[160], lock[160];
+	const char *c1[] = { "-transport", "sim,fd=3", "-drive", "file=/nonexistent/x.img,id=d0",
+			     NULL };
+	const char *c2[] = {
+		"-transport", "sim,fd=3", "-drive", d0, "-device", "virtio-blk", NULL
+	};
+	const char *c3[] = { "-transport", "sim,fd=3", "-device", "virtio-blk,drive=nope", NULL };
+	const char *c4[] = { "-transport", "sim,fd=3", "-drive", "file=/x.img", NULL };
+	const char *c5[] = { "-transport", "sim,fd=3", "-drive", "id=d0", NULL };
+	const char *c6[] = { "-transport", "sim,fd=3", "-drive", lock, NULL };
+	const char *c7[] = { "-transport", "sim,fd=3", "-drive", d0, "-drive", d0, NULL };
+	const char *c8[] = { "-transport", "sim,fd=3",
+			     "-drive",	   d0,
+			     "-device",	   "virtio-blk,drive=d0",
+			     "-device",	   "virtio-blk,drive=d0",
+			     NULL };
+	const char *c9[] = { "-transport", "sim,fd=3",
+			     "-drive",	   d0,
+			     "-device",	   "virtio-blk,drive=d0,serial=123456789012345678901",
+			     NULL };
+	const char *c10[] = { "-transport", "sim,fd=3", "-drive",
+			      d0,	    "-device",	"virtio-blk,drive=d0,queue-size=4",
+			      NULL };
+	int fd;
+
+	(void)state;
+	snprintf(img, sizeof(img), "/tmp/dm-test-%d.img", (int)getpid());
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	snprintf(d0, sizeof(d0), "file=%s,id=d0", img);
+	expect_error(c1, true, "-drive d0: '/nonexistent/x.img': cannot open");
+	expect_error(c2, true, "'drive' is required");
+	expect_error(c3, true, "drive 'nope' not found");
+	expect_error(c4, true, "'id' is required");
+	expect_error(c5, true, "-drive d0: property 'file' is required");
+	snprintf(lock, sizeof(lock), "file=%s,id=d0,cache=unsafe", img);
+	expect_error(c6, true, "'unsafe'");
+	snprintf(lock, sizeof(lock), "file=%s,id=d0,format=qcow2", img);
+	expect_error(c6, true, "'qcow2'");
+	snprintf(lock, sizeof(lock), "file=%s,id=d0,aio=native", img);
+	expect_error(c6, true, "'aio'");
+	/* the image is locked: a second drive on it (another model) is refused */
+	expect_error(c7, true, "in use by another process");
+	expect_error(c8, true, "drive 'd0' is already in use");
+	expect_error(c9, true, "'serial' is too long");
+	expect_error(c10, true, "'queue-size'");
+	assert_int_equal(ftruncate(fd, 100), 0);
+	expect_error(c2, true, "smaller than one 512-byte sector");
+	close(fd);
+	unlink(img);
+}
+
+static uint8_t blk_req(struct guest *g, uint64_t base, uint32_t type, uint64_t sector, uint32_t len)
+{
+	struct virtio_blk_outhdr h = { .type = type, .sector = sector };
+	struct tfe_buf b[3] = { { base, 16 }, { base + 4096, len }, { base + 16, 1 } };
+	uint32_t used;
+	void *c;
+
+	memcpy(tfe_ptr(&g->mem, base), &h, sizeof(h));
+	*(uint8_t *)tfe_ptr(&g->mem, base + 16) = 0xee;
+	if (type == VIRTIO_BLK_T_OUT)
+		assert_true(tfe_vq_add(&g->dev.vqs[0], b, 2, b + 2, 1, g, false) >= 0);
+	else if (len)
+		assert_true(tfe_vq_add(&g->dev.vqs[0], b, 1, b + 1, 2, g, false) >= 0);
+	else
+		assert_true(tfe_vq_add(&g->dev.vqs[0], b, 1, b + 2, 1, g, false) >= 0);
+	tfe_vq_kick(&g->dev.vqs[0]);
+	while (!(c = tfe_vq_get(&g->dev.vqs[0], &used)))
+		assert_true(tfe_link_poll(&g->link, 5000) >= 0);
+	tfe_ack_irq(&g->dev);
+	return *(uint8_t *)tfe_ptr(&g->mem, base + 16);
+}
+
+/* virtio-blk through the binary: its I/O threads, the image written and read, GET_ID. */
+static void test_blk_through_binary(void **state)
+{
+	char img[96], d0[160];
+	const char *args[] = { "-transport", "sim,fd=3", "-drive",
+			       d0,	     "-device",	 "virtio-blk,drive=d0,serial=cli-disk",
+			       NULL };
+	uint8_t data[8192], back[8192];
+	uint64_t base = 0x20000000ULL + (2ULL << 20);
+	struct guest g;
+	struct proc p;
+	int fd;
+
+	(void)state;
+	snprintf(img, sizeof(img), "/tmp/dm-test-%d-blk.img", (int)getpid());
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	snprintf(d0, sizeof(d0), "file=%s,id=d0", img);
+	spawn(&p, args, true);
+	tfe_link_init(&g.link, p.sim);
+	assert_int_equal(tfe_mem_init(&g.mem, 0x20000000ULL, 4ULL << 20), 0);
+	assert_int_equal(tfe_link_attach(&g.link, 0, &g.mem), 0);
+	tfe_dev_init(&g.dev, &g.link, 0, NULL, &g.mem);
+	assert_int_equal(tfe_probe(&g.dev, (1ULL << VIRTIO_F_VERSION_1) |
+						   (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+						   (1ULL << VIRTIO_BLK_F_FLUSH)),
+			 0);
+	assert_int_equal(g.dev.device_id, 2); /* VIRTIO_ID_BLOCK */
+	/* capacity: 1 MiB in 512-byte sectors */
+	assert_int_equal(tfe_read32(&g.dev, VIRTIO_MMIO_CONFIG), 2048);
+	assert_int_equal(tfe_vq_setup(&g.dev, 0, 64), 0);
+	tfe_driver_ok(&g.dev);
+	tfe_random(data, sizeof(data), 8);
+	memcpy(tfe_ptr(&g.mem, base + 4096), data, sizeof(data));
+	assert_int_equal(blk_req(&g, base, VIRTIO_BLK_T_OUT, 40, sizeof(data)), VIRTIO_BLK_S_OK);
+	assert_int_equal(blk_req(&g, base, VIRTIO_BLK_T_FLUSH, 0, 0), VIRTIO_BLK_S_OK);
+	assert_int_equal(pread(fd, back, sizeof(back), 40 * 512), (ssize_t)sizeof(back));
+	assert_memory_equal(back, data, sizeof(data));
+	memset(tfe_ptr(&g.mem, base + 4096), 0, sizeof(data));
+	assert_int_equal(blk_req(&g, base, VIRTIO_BLK_T_IN, 40, sizeof(data)), VIRTIO_BLK_S_OK);
+	assert_memory_equal(tfe_ptr(&g.mem, base + 4096), data, sizeof(data));
+	assert_int_equal(blk_req(&g, base, VIRTIO_BLK_T_GET_ID, 0, 20), VIRTIO_BLK_S_OK);
+	assert_memory_equal(tfe_ptr(&g.mem, base + 4096), "cli-disk\0\0\0\0\0\0\0\0\0\0\0", 20);
+	close(p.sim);
+	p.sim = -1;
+	assert_int_equal(reap(&p, 5000), 0);
+	close_proc(&p);
+	close(fd);
+	unlink(img);
+	tfe_mem_fini(&g.mem);
+}
+
 /* The frontend dies with a read outstanding: exit, don't spin. */
 static void test_frontend_dies_mid_read(void **state)
 {
@@ -971,6 +1103,8 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_bad_net_options),
+		cmocka_unit_test(test_bad_blk_options),
+		cmocka_unit_test(test_blk_through_binary),
 		cmocka_unit_test(test_pty_both_ways),
 		cmocka_unit_test(test_pty_writer_leaves_bytes_queued),
 		cmocka_unit_test(test_several_devices_and_ports),

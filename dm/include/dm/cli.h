@@ -7,14 +7,18 @@
  *   -device virtserialport|virtconsole,bus=D,chardev=C[,name=S][,nr=N]
  *   -netdev tap,id=N,ifname=I | socket,id=N,path=P|fd=F
  *   -device virtio-net,netdev=N[,mac=M][,mtu=U][,transport=T][,slot=N]...
+ *   -drive file=F,id=D[,readonly=on][,cache=writeback|writethrough|none]
+ *   -device virtio-blk,drive=D[,serial=S][,transport=T][,slot=N]...
  */
 #ifndef DM_CLI_H
 #define DM_CLI_H
 
 #include <stddef.h>
 
+#include "dm/blk.h"
 #include "dm/chardev.h"
 #include "dm/console.h"
+#include "dm/drive.h"
 #include "dm/event_loop.h"
 #include "dm/net.h"
 #include "dm/netdev.h"
@@ -36,6 +40,10 @@ struct dm_instance {
 	unsigned int n_netdevs;
 	struct virtio_net *nets[DM_MAX_OBJECTS];
 	unsigned int n_nets;
+	struct drive *drives[DM_MAX_OBJECTS];
+	unsigned int n_drives;
+	struct virtio_blk *blks[DM_MAX_OBJECTS];
+	unsigned int n_blks;
 };
 
 enum { DM_CLI_RUN = 0, DM_CLI_EXIT_OK = 1 };
@@ -52,7 +60,7 @@ int dm_cli_build(struct dm_instance *dm, int argc, char **argv, char *err, size_
  * dm_instance_destroy() - free what dm_cli_build() created
  *
  * Transports go first (uio saves each device's state for the next model),
- * then devices, then chardevs and netdevs.
+ * then devices, then chardevs, netdevs and drives.
  */
 void dm_instance_destroy(struct dm_instance *dm);
 

@@ -12,6 +12,7 @@
 #include "esr.h"
 #include "gic.h"
 #include "hyp.h"
+#include "idregs.h"
 #include "log.h"
 #include "psci.h"
 #include "sysreg.h"
@@ -104,6 +105,14 @@ static void trap_sysreg(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 	struct esr_sysreg s;
 
 	esr_decode_sysreg(esr, &s);
+	if (s.read && idreg_is_trapped(esr_sysreg_enc(&s))) {
+		uint32_t enc = esr_sysreg_enc(&s);
+		uint64_t hw = idreg_is_known(enc) ? idreg_hw_read(enc) : 0;
+
+		regs_set(r, s.rt, idreg_sanitize(enc, hw));
+		r->elr += INSN_SIZE;
+		return;
+	}
 	switch (esr_sysreg_enc(&s)) {
 	case SYSREG_ICC_SGI1R_EL1:
 		if (s.read)
