@@ -14,6 +14,16 @@ GUEST_EXTRA_shell += $(GUEST_DROPBEAR):/ guest/net/rc.sshd:/etc/rc.d/sshd \
 	guest/net/sshd-gate:/etc/sshd-gate
 $(BUILD)/guest/initramfs-shell.cpio.gz: $(GUEST_DROPBEAR)/usr/sbin/dropbear $(GUEST_NET_FILES)
 
+# fdb-pin: the one bridge forwarding entry busybox cannot make (guest/rio/rc.local).
+GUEST_FDB_PIN := $(BUILD)/guest/net/fdb-pin
+$(GUEST_FDB_PIN): guest/net/fdb-pin.c
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(LINUX_STATIC_CFLAGS) $(DEPFLAGS) -o $@ $< $(LINUX_STATIC_LDFLAGS)
+GUEST_EXTRA_shell += $(GUEST_FDB_PIN):/usr/sbin/fdb-pin
+$(BUILD)/guest/initramfs-shell.cpio.gz: $(GUEST_FDB_PIN)
+BUILD_ALL += $(GUEST_FDB_PIN)
+-include $(GUEST_FDB_PIN).d
+
 # The client side: the build's own key and the authorized keys, checked at every make (a key
 # the user adds is authorized by the next one; the file changes only when its content does).
 SSH_DIR := $(BUILD)/ssh

@@ -109,11 +109,32 @@ def as_gateway(fe, addr):
     return out
 
 
+def gateway_pinned(be):
+    """The backend's neighbour entry for the gateway is QEMU's MAC, and permanent."""
+    arp = be.run(f"grep '^{GATEWAY} ' /proc/net/arp; true")
+    # flags 0x6: complete and permanent (ATF_COM | ATF_PERM)
+    check(GATEWAY_MAC in arp and " 0x6 " in arp,
+          f"the backend's entry for the gateway is not QEMU's, pinned: {arp!r}")
+
+
+def bridge_port_of(be, mac):
+    """The bridge port number br0's forwarding table has for @mac (None if it has none):
+    /sys/class/net/br0/brforward, 16-byte records (struct __fdb_entry, linux/if_bridge.h:
+    the MAC, port_no, is_local, ageing timer, port_hi)."""
+    raw = bytes(int(b, 16) for b in be.run("od -An -v -tx1 /sys/class/net/br0/brforward").split())
+    for off in range(0, len(raw) - 15, 16):
+        rec = raw[off:off + 16]
+        if ":".join(f"{b:02x}" for b in rec[:6]) == mac:
+            return rec[6] | rec[12] << 8
+    return None
+
+
 def test_ssh_frontend_taking_the_gateway_address_gets_nothing(ctx):
     """frontend1 takes the address the host's forwards come from (10.0.2.2) and connects to
     port 22 of the backend and of frontend2 from it: no banner, let alone a shell.  The
-    backend's entry for the gateway stays QEMU's; the frontends cannot reach each other at
-    all, the backend and the host's forwards they can.  The same attempt does get the
+    backend's entry for the gateway stays QEMU's, and so does the bridge's for QEMU's MAC
+    when frontend1 sends from that MAC; the frontends cannot reach each other at all, the
+    backend and the host's forwards they can.  The same attempt does get the
     backend's banner once its gateway entry is no longer fixed: the attempt is a real one.
     Afterwards ssh works as before."""
     with boot_reference(ctx) as q:
@@ -135,15 +156,38 @@ def test_ssh_frontend_taking_the_gateway_address_gets_nothing(ctx):
                               check=False)
             check("reach" not in out, f"{src} reaches {dst} through the bridge")
 
+        gateway_pinned(be)
         f1.run(f"ip addr add {GATEWAY}/32 dev eth0")
         for dst in ("backend", "frontend2"):
             out = as_gateway(f1, ADDR[dst])
             check("end" in out and "SSH" not in out,
                   f"frontend1 as {GATEWAY} got an ssh banner from {dst}: {out!r}")
-        arp = be.run(f"grep '^{GATEWAY} ' /proc/net/arp")
-        # flags 0x6: complete and permanent (ATF_COM | ATF_PERM)
-        check(GATEWAY_MAC in arp and " 0x6 " in arp,
-              f"the backend's entry for the gateway moved: {arp!r}")
+        gateway_pinned(be)
+
+        # frames from QEMU's own MAC out of frontend1's tap leave the bridge's entry for that
+        # MAC on the NIC, where the backend pinned it (fdb-pin, guest/rio/rc.local)
+        nic_port = int(be.run("cat /sys/class/net/eth0/brport/port_no"), 16)
+        check(bridge_port_of(be, GATEWAY_MAC) == nic_port,
+              f"the bridge has QEMU's MAC on port {bridge_port_of(be, GATEWAY_MAC)}")
+        mac1 = f1.run("cat /sys/class/net/eth0/address").strip()
+
+        def send_from(mac):
+            f1.run(f"ip link set eth0 address {mac}; "
+                   f"ping -c 3 -W 1 {ADDR['backend']} >/dev/null; "
+                   f"ip link set eth0 address {mac1}", timeout=60, check=False)
+
+        send_from(GATEWAY_MAC)
+        check(bridge_port_of(be, GATEWAY_MAC) == nic_port,
+              f"frontend1 moved QEMU's MAC to port {bridge_port_of(be, GATEWAY_MAC)}")
+        # the same from frontend2's MAC, which nobody pinned, does move it: the frames went out
+        mac2 = sh["frontend2"].run("cat /sys/class/net/eth0/address").strip()
+        send_from(mac2)
+        f1_port = int(be.run("cat /sys/class/net/tap-frontend1/brport/port_no"), 16)
+        check(bridge_port_of(be, mac2) == f1_port,
+              f"frontend2's MAC sent from frontend1 is on port {bridge_port_of(be, mac2)}, "
+              f"not frontend1's {f1_port}")
+        be.run("ip neigh flush dev br0")  # the backend's entries for the frontends: their MACs
+        sh["frontend2"].run(f"ping -c 1 -W 5 {ADDR['backend']} >/dev/null", timeout=30)
 
         be.run(f"arp -i br0 -d {GATEWAY}")
         out = as_gateway(f1, ADDR["backend"])
