@@ -7,7 +7,8 @@
 #
 # Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
 # terminal; by ssh (scripts/qemu-nic.sh): `ssh -p 5555 root@localhost` the backend (its NIC),
-# -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend).
+# -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend), with
+# the user's own key, or `ssh -i build/ssh/id_ed25519 ...` for a user who has none.
 # Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
 # docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead; SSH_PORT=N
 # forwards the host's 127.0.0.1:N, N+1, ... (one per VM) instead of 5555, 5556, ...;
@@ -40,6 +41,14 @@ if [ -z "$ports" ]; then
 		port=$((port + 1))
 	done <"$build/dt/$config/vms"
 fi
+# Who may log in (scripts/ssh-client.sh, docs/running.md "Who may log in"): the user's own
+# ~/.ssh/id_*.pub, which ssh offers by itself, and the build's key, which it must be told.
+if ls "${HOME:-/nonexistent}"/.ssh/id_*.pub >/dev/null 2>&1; then
+	SSH_IDENTITY=""
+else
+	SSH_IDENTITY="$(cd "$build" && pwd)/ssh/id_ed25519"
+fi
+export SSH_IDENTITY
 # shellcheck disable=SC2086
 nic=$(scripts/qemu-nic.sh "$build/dt/$config" $ports)
 # shellcheck disable=SC2086
@@ -47,7 +56,7 @@ set -- "$@" $nic
 
 echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
 echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
-[ -z "$nic" ] || echo "ssh logs in as root with no password (docs/running.md, \"Networking\")."
+[ -z "$nic" ] || echo "ssh logs in as root with a key only (docs/running.md, \"Who may log in\")."
 exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
 	-smp "$smp" -m 1G -nographic -nic none \
 	-kernel "$hyp" \

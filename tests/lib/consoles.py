@@ -70,6 +70,16 @@ def ssh_ready(sh, vm):
         raise TestFailure(f"{vm}: ssh did not start:\n" + sh.run("cat /run/sshd.log")) from None
 
 
+# What a user reads as an error on a console: a tool's complaint, a failure, a usage text.
+ERROR_RX = re.compile(r"error|invalid|fail|can't|cannot|not found|no such|usage:|unknown",
+                      re.IGNORECASE)
+
+
+def boot_error_lines(text):
+    """The lines of console output @text a user would take for an error."""
+    return [line.strip() for line in text.splitlines() if ERROR_RX.search(line)]
+
+
 def answers(sh, vm):
     """@vm runs a command through its own console."""
     out = sh.run("echo alive-$(hostname)", timeout=30)

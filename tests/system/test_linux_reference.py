@@ -84,7 +84,7 @@ def test_backend_poweroff_frontends_lose_devices_not_vcpus(ctx):
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         sh["frontend1"].run("(while true; do ping -c 1 -W 1 10.0.2.15; done >/dev/null 2>&1 &)")
-        sh["frontend2"].run("(while true; do ping -c 1 -W 1 10.0.2.16; done >/dev/null 2>&1 &)")
+        sh["frontend2"].run("(while true; do ping -c 1 -W 1 10.0.2.2; done >/dev/null 2>&1 &)")
         time.sleep(2)
         q.con("uart0").send_line("poweroff -f")
         q.con("uart0").expect(r"bulkhead: vm backend powered off", timeout=30)
