@@ -9,7 +9,8 @@ DM_SRCS := \
 	dm/chardev/file.c dm/chardev/stdio.c \
 	dm/netdev/netdev.c dm/netdev/tap.c dm/netdev/socket.c \
 	dm/transport/transport.c dm/transport/sim.c \
-	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_stats.c \
+	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_state.c \
+	dm/transport/uio_stats.c \
 	dm/cli.c
 
 DM_INC := -Idm/include -Iinclude

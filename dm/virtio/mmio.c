@@ -697,6 +697,18 @@ static int mmio_state_queues(struct virtio_mmio *m, const uint8_t *p)
 	return 0;
 }
 
+void mmio_state_lost(struct virtio_mmio *m)
+{
+	mmio_reset(m);
+	m->broken = true;
+	m->status = VIRTIO_CONFIG_S_NEEDS_RESET;
+	/*
+	 * §2.1.2 asks for the notification when DRIVER_OK is set; whether it
+	 * is, nobody knows now.  A driver still probing ignores it.
+	 */
+	mmio_raise(m, VIRTIO_MMIO_INT_CONFIG);
+}
+
 int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;

@@ -327,4 +327,13 @@ size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len);
  */
 int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len);
 
+/**
+ * mmio_state_lost() - the saved state of a device that was in use cannot be
+ * trusted: start with DEVICE_NEEDS_RESET set (virtio v1.2 §2.1.2, §4.2.2
+ * Status bit 64) and a configuration change interrupt, so that the driver,
+ * wherever it was, resets the device instead of talking to one that forgot
+ * it.  Call after mmio_attach().
+ */
+void mmio_state_lost(struct virtio_mmio *m);
+
 #endif
