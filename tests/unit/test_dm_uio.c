@@ -826,6 +826,17 @@ static void test_bad_magic_at_attach(void **state)
 	assert_non_null(strstr(err, "window"));
 	/* a second model for a served device is refused */
 	hv.dev[0].ctrl->shm_size = GUEST_SIZE;
+	/* a device whose state would not fit the state page's slot */
+	{
+		struct console_opts o = { .max_ports = 20, .access_platform = true };
+		struct virtio_console *big = console_new(&o);
+
+		assert_int_equal(transport_attach_named(u.t, 7, console_mmio(big), "fe1-console",
+							err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "'fe1-console': the device's state does not fit"));
+		console_free(big);
+	}
 	udm_chardev(&u, "fe1-console");
 	assert_int_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
 	{
