@@ -58,6 +58,13 @@ _Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are a
  */
 #define UIO_POLL_MIN_US	    16
 #define UIO_POLL_DEFAULT_US 256
+/*
+ * A round that keeps finding work ends after this many times poll= all the
+ * same, and the next one begins only when a backend interrupt wakes the
+ * model: a frontend that keeps it busy pays a trap per round (its
+ * QueueNotify, once notifications are back on) instead of nothing.
+ */
+#define UIO_POLL_ROUND_WINDOWS 16
 
 struct uio_transport;
 
@@ -95,8 +102,10 @@ struct uio_transport {
 	uint64_t poll_max;    /* poll=, 0: never poll */
 	uint64_t poll_window; /* now, 0 .. poll_max */
 	uint64_t t_work;      /* the round's last work */
+	uint64_t t_round;     /* when the round began */
 	uint64_t t_sleep;     /* when the loop last went to sleep */
 	bool polling, poll_hit;
+	bool capped; /* the last round hit its cap: none until an interrupt */
 };
 
 static struct uio_transport *to_uio(struct dm_transport *t)
@@ -531,12 +540,13 @@ static bool uio_poll_slot(struct uio_slot *s)
  * Flags down, notifications on, then one more look at everything (the
  * re-check of the Dekker pair: a request published before the hypervisor
  * could see the flag clear, or a chain added before the driver could see
- * notifications on, is found here).  Return: true if something was.
+ * notifications on, is found here and served at once).  Return: true if it
+ * found work (requests, or chains taken).
  */
 static bool uio_poll_end(struct uio_transport *t)
 {
 	bool more = false;
-	unsigned int i;
+	unsigned int i, n;
 
 	t->polling = false;
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
@@ -545,14 +555,19 @@ static bool uio_poll_end(struct uio_transport *t)
 		if (!s || !s->polled)
 			continue;
 		uio_slot_set_polling(s, false); /* with its barrier */
-		if (mmio_poll_end(s->dev))
+		uio_work_begin(s);
+		n = mmio_poll_end(s->dev) ? mmio_poll_last(s->dev) : 0;
+		uio_work_end(s);
+		if (n) {
+			s->stats.poll_hits += n;
+			s->save_owed = true; /* what polled work moved, for a successor */
 			more = true;
+		}
 		if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor)
 			more = true;
-		/* what polled work moved, for a successor */
-		if (s->save_owed && !s->stopped)
-			uio_state_save(s);
-		s->save_owed = false;
+		/* the requests, the interrupts raised, the state page */
+		if (uio_serve(s))
+			uio_kick(t);
 	}
 	return more;
 }
@@ -567,17 +582,18 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 	struct uio_transport *t =
 		(struct uio_transport *)((char *)p - offsetof(struct uio_transport, poller));
 	uint64_t now = uio_counter();
-	bool work = dispatched;
+	bool work = dispatched, capped;
 	unsigned int i;
 
 	if (!t->polling) {
-		if (!dispatched || !t->poll_window) {
+		if (!dispatched || !t->poll_window || t->capped) {
 			t->t_sleep = now;
 			return false;
 		}
 		uio_poll_begin(t);
 		t->poll_hit = false;
 		t->t_work = now;
+		t->t_round = now;
 	}
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (uio_poll_slot(t->slots[i])) {
@@ -587,14 +603,16 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 	}
 	if (work)
 		t->t_work = now;
-	if (now - t->t_work < t->poll_window)
+	capped = now - t->t_round >= UIO_POLL_ROUND_WINDOWS * t->poll_max;
+	if (now - t->t_work < t->poll_window && !capped)
 		return true;
-	if (uio_poll_end(t)) {
+	if (uio_poll_end(t) && !capped) {
 		/* found in the re-check: poll on, it is busy */
 		uio_poll_begin(t);
 		t->t_work = now;
 		return true;
 	}
+	t->capped = capped;
 	if (!t->poll_hit)
 		uio_poll_window_set(t, t->poll_window / 2); /* a round for nothing */
 	t->t_sleep = uio_counter();
@@ -608,6 +626,7 @@ static void uio_slot_cb(struct el_handler *h, uint32_t events)
 
 	(void)events;
 	uio_poll_adapt(s->t);
+	s->t->capped = false; /* a frontend trapped: polling may pay again */
 	r = uio_dev_irq_ack(&s->u);
 	if (r < 0) {
 		uio_slot_stop(s, "interrupt read failed");

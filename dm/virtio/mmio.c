@@ -184,6 +184,8 @@ void mmio_poll_begin(struct virtio_mmio *m)
 			continue;
 		/* chains left unconsumed on purpose (RX) get one look: cheap */
 		vq->poll_seen = vq->last_avail;
+		vq->poll_idle = 0;
+		vq->poll_off = false;
 		if (!vq->kick_credit)
 			vq_notify_disable(vq);
 	}
@@ -199,26 +201,57 @@ void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq)
 
 static void mmio_write_notify(struct virtio_mmio *m, uint32_t val);
 
+/*
+ * The index moved and the handler took nothing: receive buffers kept for
+ * data that has not come, or a driver moving its index for nothing.  After
+ * MMIO_POLL_IDLE_MAX such looks in a round the queue is left alone until
+ * the next round, its notifications back on: a driver that wants it served
+ * notifies (a trap that makes its own vCPU wait, docs/protocol.md), and a
+ * driver flipping its index costs the model nothing more.
+ */
+static void mmio_poll_idle(struct virtqueue *vq)
+{
+	if (++vq->poll_idle < MMIO_POLL_IDLE_MAX)
+		return;
+	vq->poll_off = true;
+	vq_notify_enable(vq);
+}
+
+/* One look at @vq.  Return: the chains its handler took. */
+static unsigned int mmio_poll_queue(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	uint16_t idx, before;
+
+	/* deferred work is already scheduled; the loop counts it when it runs */
+	if (!vq->ready || (m->deferred & (1ULL << vq->index)))
+		return 0;
+	idx = vq_avail_idx(vq);
+	if (idx == vq->poll_seen)
+		return 0;
+	vq->poll_seen = idx;
+	before = vq->last_avail;
+	mmio_write_notify(m, vq->index);
+	return (uint16_t)(vq->last_avail - before);
+}
+
 unsigned int mmio_poll(struct virtio_mmio *m)
 {
-	unsigned int q, n = 0;
+	unsigned int q, n, chains = 0;
 
 	if (!m->polled)
 		return 0;
 	for (q = 0; q < m->nqueues && !m->broken; q++) {
 		struct virtqueue *vq = &m->vqs[q];
-		uint16_t idx;
+		uint16_t seen = vq->poll_seen;
 
-		if (!vq->ready)
+		if (vq->poll_off)
 			continue;
-		idx = vq_avail_idx(vq);
-		if (idx == vq->poll_seen)
-			continue;
-		vq->poll_seen = idx;
-		mmio_write_notify(m, q);
-		n++;
+		n = mmio_poll_queue(m, vq);
+		chains += n;
+		if (!n && vq->ready && vq->poll_seen != seen)
+			mmio_poll_idle(vq);
 	}
-	return n;
+	return chains;
 }
 
 bool mmio_poll_end(struct virtio_mmio *m)
@@ -237,6 +270,15 @@ bool mmio_poll_end(struct virtio_mmio *m)
 		if (m->vqs[q].ready && vq_avail_idx(&m->vqs[q]) != m->vqs[q].poll_seen)
 			moved = true;
 	return moved;
+}
+
+unsigned int mmio_poll_last(struct virtio_mmio *m)
+{
+	unsigned int q, chains = 0;
+
+	for (q = 0; q < m->nqueues && !m->broken; q++)
+		chains += mmio_poll_queue(m, &m->vqs[q]);
+	return chains;
 }
 
 uint32_t mmio_isr_take(struct virtio_mmio *m)

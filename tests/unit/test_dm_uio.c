@@ -268,6 +268,102 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	hvm_fini(&hv);
 }
 
+struct flipper {
+	struct tfe_vq *vq;
+	bool stop; /* __atomic */
+	unsigned long flips;
+};
+
+/* A hostile driver: flips its receive avail->idx back and forth for ever. */
+static void *flipper_thread(void *arg)
+{
+	struct flipper *fl = arg;
+
+	while (!__atomic_load_n(&fl->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&fl->vq->avail->idx,
+				 (uint16_t)(fl->vq->avail_idx - (fl->flips & 1)), __ATOMIC_RELEASE);
+		fl->flips++;
+	}
+	__atomic_store_n(&fl->vq->avail->idx, fl->vq->avail_idx, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static double thread_cpu_s(pthread_t th)
+{
+	struct timespec ts;
+	clockid_t cid;
+
+	assert_int_equal(pthread_getcpuclockid(th, &cid), 0);
+	assert_int_equal(clock_gettime(cid, &ts), 0);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Frontend 2 flips its receive index for ever beside frontend 1's stream
+ * through the same model.  Polling counts chains taken, so once frontend 1
+ * is done the model goes back to sleep: the flipping costs it (almost) no
+ * CPU, where counting index movement as work kept it spinning for good.
+ */
+static void test_flipped_index_costs_model_nothing(void **state)
+{
+	struct flipper fl = { 0 };
+	struct tfe_stream s = { 0 };
+	struct tfe_link link;
+	struct fe f[2];
+	pthread_t th;
+	struct hvm hv;
+	struct udm u;
+	struct uio_state_hdr h0, h1;
+	double cpu0, cpu;
+	unsigned int i;
+	uint32_t st;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_non_null(hvm_add(&hv, "fe2-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	udm_add(&u, "fe2-console");
+	udm_start(&u);
+	tfe_link_init(&link, hv.fe_sock);
+	s.client = client_connect("fe1-console");
+	fe_up(&hv, &link, &f[0], 0);
+	fe_up(&hv, &link, &f[1], 1);
+	fl.vq = f[1].port.rx;
+	assert_int_equal(pthread_create(&th, NULL, flipper_thread, &fl), 0);
+	tfe_stream_init(&s, &f[0].port, 1U << 20, 41);
+	assert_int_equal(tfe_streams_run(&link, &s, 1, 60000), 0);
+	assert_int_equal(s.mismatches, 0);
+	/* register reads in a row: the model is woken soon after it slept, so it polls */
+	for (i = 0; i < 500; i++)
+		assert_int_equal(tfe_status(&f[0].dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	/* frontend 1 is done; only the flipping goes on */
+	usleep(50 * 1000);
+	cpu0 = thread_cpu_s(u.thread);
+	usleep(1000 * 1000);
+	cpu = thread_cpu_s(u.thread) - cpu0;
+	__atomic_store_n(&fl.stop, true, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	state_hdr(&hv.dev[0], &h0);
+	state_hdr(&hv.dev[1], &h1);
+	print_message("# frontend 2 flipped its receive index %lu times during %llu polling "
+		      "rounds: %llu chains found; the model used %.1f ms of CPU in the 1 s after "
+		      "frontend 1 stopped\n",
+		      fl.flips, (unsigned long long)h0.polls, (unsigned long long)h1.poll_hits,
+		      cpu * 1e3);
+	assert_true(h0.polls >= 5);
+	assert_int_equal(h1.poll_hits, 0);
+	assert_true(cpu < 0.1);
+	/* flipping between two legal values is no ring misuse */
+	st = tfe_status(&f[1].dev);
+	assert_int_equal(st & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	tfe_stream_fini(&s);
+	udm_fini(&u);
+	hvm_fini(&hv);
+}
+
 static void test_port0_both_ways(void **state)
 {
 	(void)state;
@@ -1528,6 +1624,7 @@ int main(void)
 		cmocka_unit_test(test_bad_magic_at_attach),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_backlog_one_doorbell),
+		cmocka_unit_test(test_flipped_index_costs_model_nothing),
 		cmocka_unit_test(test_state_page),
 		cmocka_unit_test(test_binary_killed_and_restarted),
 		cmocka_unit_test(test_binary_killed_at_random_files_exact),

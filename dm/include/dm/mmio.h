@@ -224,10 +224,23 @@ void mmio_poll_begin(struct virtio_mmio *m);
  */
 void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq);
 
+/*
+ * Looks in one polling round that may find a queue's index moved with
+ * nothing for its handler to take before the queue is left alone
+ * (mmio_poll()): the first look of a round at receive buffers the device
+ * keeps for later is one.
+ */
+#define MMIO_POLL_IDLE_MAX 2
+
 /**
  * mmio_poll() - handle every queue whose avail idx moved since the last look,
  * as if the driver had written its index to QueueNotify
- * Return: how many queues had moved.
+ *
+ * Work is what the handlers took, not the index moving: a queue whose
+ * index moved MMIO_POLL_IDLE_MAX times in a round without a chain taken
+ * (receive buffers waiting for data, a driver flipping its index) gets its
+ * notifications back and no further look until mmio_poll_begin().
+ * Return: the chains the handlers took.
  */
 unsigned int mmio_poll(struct virtio_mmio *m);
 
@@ -237,10 +250,17 @@ unsigned int mmio_poll(struct virtio_mmio *m);
  * Asks for them on every queue again, then looks once more (virtio v1.2
  * §2.7.10: a chain added before the driver could see the request is found
  * here, one added after it is notified).
- * Return: true if a queue moved since the last mmio_poll(): poll again
- * (mmio_poll_begin(), mmio_poll()).
+ * Return: true if a queue moved since the last mmio_poll(): handle it with
+ * mmio_poll_last() (or poll again).
  */
 bool mmio_poll_end(struct virtio_mmio *m);
+
+/**
+ * mmio_poll_last() - after mmio_poll_end(): handle every queue that moved
+ * since the last look, notifications on
+ * Return: the chains the handlers took.
+ */
+unsigned int mmio_poll_last(struct virtio_mmio *m);
 
 /**
  * mmio_isr_take() - the InterruptStatus bits raised since the last call
