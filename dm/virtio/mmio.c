@@ -446,13 +446,29 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 	}
 }
 
+/*
+ * §4.2.2: writing 0 to QueueReady stops the queue; we forget its state, and
+ * so does the device: a chain it held (popped, not yet used) belongs to the
+ * old ring, and pushing it later would write a stale head into whatever
+ * ring the driver sets up next (the per-queue reset of §2.6.1 retires
+ * them the same way).  Work deferred for it goes too.
+ */
+static void mmio_queue_reset(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	bool was_ready = vq->ready;
+
+	m->deferred &= ~(1ULL << vq->index);
+	vq_reset(vq);
+	if (was_ready && m->ops->queue_reset)
+		m->ops->queue_reset(m->dev, vq->index);
+}
+
 static void mmio_write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, uint32_t val)
 {
 	int err;
 
 	if (!val) {
-		/* §4.2.2: writing 0 stops the queue (we forget its state). */
-		vq_reset(vq);
+		mmio_queue_reset(m, vq);
 		return;
 	}
 	if (vq->ready)

@@ -702,6 +702,52 @@ static void test_tx_byte_budget(void **state)
 	h_teardown(&h);
 }
 
+/*
+ * A queue reset (QueueReady = 0) while the port holds a partly written
+ * transmit chain (stopped at its byte budget): the chain and its deferred
+ * work go with the old ring; the ring set up afterwards gets no stale
+ * used entry and its own chain is written from its first byte.
+ */
+static void test_queue_reset_drops_held_chain(void **state)
+{
+	const uint32_t piece = 64 << 10, n = QSIZE;
+	struct vring_desc *tab;
+	struct tfe_vq *vq;
+	uint64_t data, t;
+	struct hctx h;
+	unsigned int i;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	data = tfe_alloc(&h.mem, piece, 64);
+	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
+	tab = tfe_ptr(&h.mem, t);
+	for (i = 0; i < n; i++)
+		tfe_desc_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0,
+			     (uint16_t)(i + 1));
+	tfe_desc_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h.dev.vqs[1], 0, 1);
+	assert_true(h.con->ports[0].tx_held);
+	assert_true(h.m->deferred);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_SEL, 1);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 0);
+	assert_false(h.con->ports[0].tx_held);
+	assert_false(h.m->deferred);
+	assert_int_equal(tfe_vq_setup(&h.dev, 1, QSIZE), 0);
+	vq = &h.dev.vqs[1];
+	mmio_resume(h.m);
+	assert_int_equal(vq->used->idx, 0);
+	/* a 4-byte chain on the new ring: written whole, used once */
+	h.con->ports[0].tx_bytes = 0;
+	tfe_desc_set(&vq->desc[0], h.buf, 4, 0, 0);
+	tfe_vq_publish(vq, 0, 1);
+	assert_int_equal(vq->used->idx, 1);
+	assert_int_equal(h.con->ports[0].tx_bytes, 4);
+	assert_int_equal(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	h_teardown(&h);
+}
+
 /* The control transmitq too: a flood of PORT_OPEN messages is budgeted. */
 static void test_ctrl_budget(void **state)
 {
@@ -926,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_buffers_before_queue_ready),
 		cmocka_unit_test(test_tx_notify_lazy),
 		cmocka_unit_test(test_poll_counts_chains),
+		cmocka_unit_test(test_queue_reset_drops_held_chain),
 	};
 
 	dm_log_set_quiet(1);

@@ -42,6 +42,8 @@ struct virtio_mmio;
  * @driver_ok:   DRIVER_OK was set
  * @notify:      QueueNotify for ready queue @q
  * @reset:       device reset (Status = 0 or a NEEDS_RESET recovery)
+ * @queue_reset: queue @q is reset (QueueReady = 0): forget every chain of
+ *               it the device holds (optional)
  * @config_write: driver write into the config space (optional)
  * @save:        write the device's restorable state into @buf (optional),
  *               return its length (0 = nothing / does not fit)
@@ -52,6 +54,7 @@ struct virtio_dev_ops {
 	void (*driver_ok)(void *dev);
 	void (*notify)(void *dev, unsigned int q);
 	void (*reset)(void *dev);
+	void (*queue_reset)(void *dev, unsigned int q);
 	void (*config_write)(void *dev, uint32_t off, uint32_t size, uint32_t val);
 	size_t (*save)(void *dev, void *buf, size_t len);
 	int (*load)(void *dev, const void *buf, size_t len);
