@@ -202,23 +202,24 @@ void uio_rec_apply(struct uio_rec *r)
 
 	for (i = 0; i < r->nplan; i++) {
 		const struct uio_rec_store *s = &r->plan[i];
+		bool commit_word = s->word % UIO_SLOT_WORDS == 0;
 
-		if (s->word % UIO_SLOT_WORDS || !s->val) {
+		if (commit_word && s->val) {
 			/*
-			 * A body word, or a slot emptied: plain stores, each
-			 * ordered after the emptying of its slot's commit word
-			 * by the release fence that follows that one.
+			 * The commit, after every word of its record: release,
+			 * pairs with the acquire load in uio_rec_slot().
 			 */
-			r->page[s->word] = s->val;
-			if (!s->val && s->word % UIO_SLOT_WORDS == 0)
-				__atomic_thread_fence(__ATOMIC_RELEASE);
+			__atomic_store_n(&r->page[s->word], s->val, __ATOMIC_RELEASE);
 			continue;
 		}
+		r->page[s->word] = s->val;
 		/*
-		 * The commit: after every word of its record (release; pairs
-		 * with the acquire load in uio_rec_slot()).
+		 * A slot emptied: before any of its words changes (release
+		 * fence: orders this store before the stores that follow; pairs
+		 * with the same acquire load).
 		 */
-		__atomic_store_n(&r->page[s->word], s->val, __ATOMIC_RELEASE);
+		if (commit_word)
+			__atomic_thread_fence(__ATOMIC_RELEASE);
 	}
 }
 
