@@ -126,8 +126,11 @@ int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c,
 
 	if (r > 0 && vq->kick_credit)
 		vq->kick_credit--;
-	/* a polling transport finds new chains itself (mmio_poll_begin()) */
-	if (!r && (!m->polled || vq->kick_credit) && vq_notify_enable(vq))
+	/*
+	 * A polling transport finds new chains itself (mmio_poll_begin()),
+	 * except on a queue it no longer looks at (mmio_poll_idle()).
+	 */
+	if (!r && (!m->polled || vq->kick_credit || vq->poll_off) && vq_notify_enable(vq))
 		r = vq_pop(vq, c);
 	if (r < 0)
 		mmio_needs_reset(m, what, r);
