@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -1163,6 +1164,8 @@ static pid_t dm_spawn_with(const char *root, const char *chardev)
 	snprintf(carg, sizeof(carg), "%s,id=c0", chardev);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed test must not leave the model holding the runner's pipe */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ, "-chardev", carg, "-device",
 		      "virtio-console,chardev=c0,transport=t0,name=fe1-console", (char *)NULL);
 		_exit(127);
