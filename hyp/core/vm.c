@@ -291,9 +291,11 @@ static void vm_wait_parked(struct vm *vm, const struct vcpu *self)
 }
 
 /*
- * Restart the VM: every vCPU stops, images that have a pristine copy
- * outside the VM are copied again, the vGIC is reset and vCPU 0 enters at
- * the configured entry.  In-place images are not reloaded (QEMU put them
+ * Restart the VM: every vCPU stops, its remote-I/O devices are reset
+ * (rio_frontend_reset(): the device model is done with the old life before
+ * the new one runs), images that have a pristine copy outside the VM are
+ * copied again, the vGIC is reset and vCPU 0 enters at the configured
+ * entry.  In-place images are not reloaded (QEMU put them
  * there once): such a guest must cope with its own leftovers.
  */
 void vm_system_reset(struct vcpu *self)
@@ -314,6 +316,8 @@ void vm_system_reset(struct vcpu *self)
 	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
 	vm_wdt_reset(vm);
+	/* the model must stop writing into the old life's chains first */
+	rio_frontend_reset(vm, self);
 	if (vm_load_images(vm) || vm_setup_vgic(vm)) {
 		vm_stop(vm, "reset failed", 0, 0, 0, 0);
 		pcpu_park();

@@ -18,6 +18,16 @@ DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
+# A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
+# shell, guest/roles/shell/init) dies ("Attempted to kill init") the next time it runs and
+# panic=-1 resets the VM (PSCI SYSTEM_RESET).  It runs when one of its children exits: the
+# console shell, but also any orphan it adopted, such as /etc/rc.d/sshd's job ending after
+# its lease, at any instant.  So send it with the shell's exit on one line
+# (`send_line(KILL_INIT + "; exit")`) and wait for nothing in between: a Shell.run() of it
+# alone waits for an end marker the panicking kernel may never print.
+KILL_INIT = ("set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
+             "dd if=/dev/zero of=/proc/1/mem bs=4096 seek=$((0x$r / 4096)) "
+             "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
 
 
 def boot_reference(ctx, config="reference", name="qemu"):
