@@ -67,6 +67,17 @@
 	.x0 = BM_ARG(BM_UART_NS16550, VIRT_PCI_SERIAL(k), (param)), \
 	.devices = { VIRT_DEV_PCI_SERIAL(k) }, .irqs = { VIRT_PCI_SERIAL_INTID(k) }
 
+/*
+ * A whole VM: "bystander" on CPU 0 ticks forever on pci-serial 2 (hello),
+ * beside a VM whose faults, restarts or watchdog a test provokes; it must
+ * not notice them.
+ */
+#define TEST_BM_BYSTANDER                                                        \
+	{                                                                        \
+		.name = "bystander", .cpus = 0x1, TEST_BM_IN_PLACE(TEST_VM0_PA), \
+		TEST_BM_ON_PCI_SERIAL(2, 0x800 /* hello: forever */),            \
+	}
+
 /* ------------------------------------------------ remote I/O tests */
 
 /*

@@ -13,12 +13,7 @@ const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "test-wdt",
 	.vms = {
-		{
-			.name = "bystander",
-			.cpus = 0x1,
-			TEST_BM_IN_PLACE(TEST_VM0_PA),
-			TEST_BM_ON_PCI_SERIAL(2, 0x800 /* hello: forever */),
-		},
+		TEST_BM_BYSTANDER,
 		{
 			.name = "watched",
 			.cpus = 0x2,
