@@ -4,7 +4,7 @@
 # behind /etc/sshd-gate (connections from the host's forwards only).
 # In the shell role's initramfs (all VMs share it); only a VM whose bootargs ask runs it.
 GUEST_DROPBEAR := $(BUILD)/guest/dropbear
-$(GUEST_DROPBEAR)/usr/sbin/dropbear: scripts/dropbear.sh scripts/apt-download.sh
+$(GUEST_DROPBEAR)/usr/sbin/dropbear: scripts/dropbear.sh scripts/elf-libs.sh scripts/apt-download.sh
 	scripts/dropbear.sh $(GUEST_DROPBEAR)
 
 GUEST_NET_FILES := guest/net/rc.sshd guest/net/udhcpc.script guest/net/sshd-gate
