@@ -10,8 +10,8 @@ import os
 import tempfile
 import time
 
-from consoles import (MIB, answers, boot_reference, check, kill_dm, start_dm, vm_shell,
-                      vm_shells, wait_for)
+from consoles import (BOOT_TIMEOUT, MIB, answers, boot_reference, check, kill_dm, start_dm,
+                      vm_shell, vm_shells, wait_for)
 
 FRONTENDS = ("frontend1", "frontend2")
 
@@ -49,8 +49,9 @@ def check_frontend1(f1, want):
 def test_frontend_data_survives_reboot_model_kill_and_restart(ctx):
     """frontend1 writes to its /data and syncs; the data is there again after (a) its own
     `reboot -f`, (b) the blk model's `kill -9` and restart (a copy and sync running across
-    it completes, no frontend reboots) and (c) a second boot of the whole machine on the
-    same host image file (the first one killed, a power cut).  frontend2's disk holds none
+    it completes, no frontend reboots), (d) the backend's `reboot -f` and (c) a second
+    boot of the whole machine on the same host image file (the first one killed, a power
+    cut).  frontend2's disk holds none
     of it: not in its /data, nowhere on its /dev/vda."""
     token = f"bulkhead-frontend1-{os.getpid()}-{int(time.time())}"
     with tempfile.TemporaryDirectory(prefix="bh-disk-") as tmp:
@@ -96,6 +97,15 @@ def test_frontend_data_survives_reboot_model_kill_and_restart(ctx):
             check_frontend1(f1, want)
             check("frontend2-own" in f2.run("cat /data/own"), "frontend2 lost its file")
             answers(be, "backend")
+
+            # (d) the backend reboots (its disk mounted, its models killed with it): its
+            # rc.local serves the same images again, the frontends never rebooted
+            q.con("uart0").send_line("reboot -f")
+            q.con("uart0").expect(r"bulkhead: backend up in", timeout=BOOT_TIMEOUT)
+            be.wait_prompt(r"backend# ", timeout=30)
+            data_mount(be, "backend", "a002e00")
+            check(float(f1.run("cut -d' ' -f1 /proc/uptime")) > up1, "frontend1 rebooted")
+            check_frontend1(f1, want)
 
         # (c) a second boot of the whole machine on the same image file
         with boot_reference(ctx, disk=disk, name="qemu2") as q:
