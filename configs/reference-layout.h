@@ -176,6 +176,72 @@
 		.mem = { REF_RAM(FRONTEND_RAM, ram_pa), REF_FE_WINDOW(k) },   \
 		.devices = { VIRT_DEV_PCI_SERIAL(k) }, .irqs = { VIRT_PCI_SERIAL_INTID(k) }
 
+/*
+ * The backend of the reference system: CPUs 0-1, UART0 and the NIC.  Trusted
+ * for memory isolation: its NIC is a bus master with no IOMMU in front of
+ * it (BH_DEV_DMA), which can reach all physical memory.
+ */
+#define REF_BACKEND \
+	REF_LINUX_VM("backend", 0x3, 0, "console=ttyAMA0 bulkhead.sshd=br0:10.0.2.15"),        \
+		.flags = BH_VM_DMA_TRUSTED,                                                    \
+		.mem = {                                                                       \
+			REF_RAM(BACKEND_RAM, BACKEND_PA),                                      \
+			REF_BE_WINDOW(1),                                                      \
+			REF_BE_WINDOW(2),                                                      \
+			[BACKEND_NIC_POOL] = { .ipa = NIC_POOL,                                \
+					       .size = NIC_POOL_SIZE,                          \
+					       .flags = BH_MEM_RW },                           \
+			[BACKEND_DISK_POOL] = { .ipa = DISK_POOL,                              \
+						.size = DISK_POOL_SIZE,                        \
+						.flags = BH_MEM_RW },                          \
+		},                                                                             \
+		.devices = {                                                                   \
+			VIRT_DEV_UART0,                                                        \
+			{ .name = "nic",                                                       \
+			  .kind = BH_DEV_VIRTIO_MMIO,                                          \
+			  .ipa = NIC_PAGE,                                                     \
+			  .pa = NIC_PAGE,                                                      \
+			  .size = BH_PAGE_SIZE,                                                \
+			  .mmio_offset = NIC_MMIO_OFFSET,                                      \
+			  .intid = NIC_INTID,                                                  \
+			  .flags = BH_DEV_DMA,                                                 \
+			  .dma_pool = BACKEND_NIC_POOL },                                      \
+			{ .name = "disk",                                                      \
+			  .kind = BH_DEV_VIRTIO_MMIO,                                          \
+			  .ipa = DISK_PAGE,                                                    \
+			  .pa = DISK_PAGE,                                                     \
+			  .size = BH_PAGE_SIZE,                                                \
+			  .mmio_offset = DISK_MMIO_OFFSET,                                     \
+			  .intid = DISK_INTID,                                                 \
+			  .flags = BH_DEV_DMA,                                                 \
+			  .dma_pool = BACKEND_DISK_POOL },                                     \
+		},                                                                             \
+		.irqs = { VIRT_UART0_INTID, NIC_INTID, DISK_INTID }
+
+/*
+ * A frontend's SBSA Generic Watchdog (docs/config.md, "Watchdog"): its two
+ * frames where the frontends have nothing else, WS0 on a virtual SPI above
+ * the remote-I/O ones.  Linux's sbsa_gwdt drives it, busybox `watchdog`
+ * keeps it fed.
+ */
+#define FE_WDT_CONTROL 0x09100000ull
+#define FE_WDT_REFRESH 0x09110000ull
+#define FE_WDT_INTID   90
+#define REF_FE_WATCHDOG                              \
+	.watchdog = { .control_ipa = FE_WDT_CONTROL, \
+		      .refresh_ipa = FE_WDT_REFRESH, \
+		      .intid = FE_WDT_INTID }
+
+/*
+ * A frontend's policy: @on_fault, and a hang its watchdog sees restarts it,
+ * at most 5 times a minute (docs/config.md, "Restart policy").
+ */
+#define REF_FE_POLICY(fault)                          \
+	.policy = { .on_fault = (fault),              \
+		    .on_watchdog = BH_ACTION_RESTART, \
+		    .restart_max = 5,                 \
+		    .restart_window_ms = 60000 }
+
 /* .shmem[]: the two frontends' windows. */
 #define REF_SHMEM                                                                  \
 	{ .name = "virtio-frontend1", .pa = SHMEM_FE1_PA, .size = SHMEM_SIZE },    \

@@ -7,6 +7,8 @@
  *              the disk (virtio-blk on transport 23, INTID 71; the frontends' images)
  *   frontend1  1 vCPU on CPU 2, 128 MiB, first pci-serial (I/O page 1, INTID 36)
  *   frontend2  1 vCPU on CPU 3, 128 MiB, second pci-serial (I/O page 2, INTID 37)
+ *              each frontend has an SBSA watchdog; a hang it sees restarts the
+ *              frontend, a fault stops it
  *
  * Each frontend has three remote-I/O devices served by the backend's device
  * model, in one shared window: a virtio-console (its hvc0), a virtio-net
@@ -26,39 +28,18 @@ const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "reference",
 	.vms = {
+		{ REF_BACKEND },
+		/* a fault stops a frontend, a hang its watchdog sees restarts it */
 		{
-			REF_LINUX_VM("backend", 0x3, 0,
-				     "console=ttyAMA0 bulkhead.sshd=br0:10.0.2.15"),
-			/*
-			 * Trusted for memory isolation: its NIC and disk are bus
-			 * masters with no IOMMU in front of them (BH_DEV_DMA),
-			 * which can reach all physical memory.
-			 */
-			.flags = BH_VM_DMA_TRUSTED,
-			.mem = {
-				REF_RAM(BACKEND_RAM, BACKEND_PA),
-				REF_BE_WINDOW(1),
-				REF_BE_WINDOW(2),
-				[BACKEND_NIC_POOL] = { .ipa = NIC_POOL, .size = NIC_POOL_SIZE,
-						       .flags = BH_MEM_RW },
-				[BACKEND_DISK_POOL] = { .ipa = DISK_POOL, .size = DISK_POOL_SIZE,
-							.flags = BH_MEM_RW },
-			},
-			.devices = {
-				VIRT_DEV_UART0,
-				{ .name = "nic", .kind = BH_DEV_VIRTIO_MMIO,
-				  .ipa = NIC_PAGE, .pa = NIC_PAGE, .size = BH_PAGE_SIZE,
-				  .mmio_offset = NIC_MMIO_OFFSET, .intid = NIC_INTID,
-				  .flags = BH_DEV_DMA, .dma_pool = BACKEND_NIC_POOL },
-				{ .name = "disk", .kind = BH_DEV_VIRTIO_MMIO,
-				  .ipa = DISK_PAGE, .pa = DISK_PAGE, .size = BH_PAGE_SIZE,
-				  .mmio_offset = DISK_MMIO_OFFSET, .intid = DISK_INTID,
-				  .flags = BH_DEV_DMA, .dma_pool = BACKEND_DISK_POOL },
-			},
-			.irqs = { VIRT_UART0_INTID, NIC_INTID, DISK_INTID },
+			REF_FRONTEND(1, FRONTEND1_PA, "bulkhead.sshd=eth0:10.0.2.16"),
+			REF_FE_WATCHDOG,
+			REF_FE_POLICY(BH_ACTION_STOP),
 		},
-		{ REF_FRONTEND(1, FRONTEND1_PA, "bulkhead.sshd=eth0:10.0.2.16") },
-		{ REF_FRONTEND(2, FRONTEND2_PA, "bulkhead.sshd=eth0:10.0.2.17") },
+		{
+			REF_FRONTEND(2, FRONTEND2_PA, "bulkhead.sshd=eth0:10.0.2.17"),
+			REF_FE_WATCHDOG,
+			REF_FE_POLICY(BH_ACTION_STOP),
+		},
 	},
 	.shmem = { REF_SHMEM },
 	/* the device model finds them by name: /sys/class/uio/uioN/name */

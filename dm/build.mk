@@ -10,7 +10,8 @@ DM_SRCS := \
 	dm/netdev/netdev.c dm/netdev/tap.c dm/netdev/socket.c \
 	dm/drive/drive.c \
 	dm/transport/transport.c dm/transport/sim.c \
-	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_stats.c \
+	dm/transport/uio.c dm/transport/uio_dev.c dm/transport/uio_state.c \
+	dm/transport/uio_stats.c \
 	dm/cli.c
 
 DM_INC := -Idm/include -Iinclude

@@ -51,10 +51,12 @@ HYP_UT_INC   := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
 HYP_UT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_hyp_*.c))
 HYP_UT_SRCS_test_hyp_pt  := hyp/arch/aarch64/pt.c
 HYP_UT_SRCS_test_hyp_esr := hyp/arch/aarch64/esr.c
+HYP_UT_SRCS_test_hyp_idregs := hyp/arch/aarch64/idregs.c
 HYP_UT_SRCS_test_hyp_printf := hyp/core/printf.c
 HYP_UT_SRCS_test_hyp_fdt := hyp/core/fdt.c
 HYP_UT_SRCS_test_hyp_rio := hyp/core/rio_ring.c
 HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c
+HYP_UT_SRCS_test_hyp_watchdog := hyp/core/sbsa_gwdt.c hyp/core/restart_limit.c
 HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))
 
 define HYP_UT_RULE

@@ -3,12 +3,14 @@
 # (docs/running.md, "ssh into the backend"; docs/build.md, "Guest images"):
 #
 #   usr/sbin/dropbear                 Debian's arm64 dropbear-bin (dynamically linked)
+#   usr/bin/dropbearkey               its key tool: the build runs it under qemu-user to make
+#                                     each VM's host key (scripts/ssh-dt.sh), a guest to
+#                                     show its key's fingerprint (dropbearkey -y)
 #   lib/ld-linux-aarch64.so.1,
-#   lib/aarch64-linux-gnu/*.so.*      exactly the libraries it needs (DT_NEEDED, transitively)
-#   etc/dropbear/dropbear_ed25519_host_key
-#                                     generated here, at build time, by dropbearkey run under
-#                                     qemu-user; kept while OUTDIR exists, so the host's
-#                                     known_hosts entry stays valid across rebuilds
+#   lib/aarch64-linux-gnu/*.so.*      exactly the libraries they need (DT_NEEDED, transitively)
+#
+# No host key: the initramfs is shared by all VMs, so each VM's own key comes with its device
+# tree (docs/running.md, "Who may log in").
 #
 # The packages come through the private APT configuration (scripts/apt-download.sh), like
 # busybox; the host's dpkg state is never touched.
@@ -19,6 +21,7 @@ cache=$("$root/scripts/cache-dir.sh")
 # dropbear-bin and its Depends: closure in bookworm (apt-cache depends); a library missing
 # here makes scripts/elf-libs.sh fail, naming it.
 pkgs="dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g"
+
 sysroot=$(mktemp -d)
 trap 'rm -rf "$sysroot"' EXIT
 for p in $pkgs; do
@@ -27,22 +30,18 @@ done
 
 stage="$out.tmp"
 rm -rf "$stage"
-mkdir -p "$stage/usr/sbin" "$stage/etc/dropbear"
+mkdir -p "$stage/usr/sbin" "$stage/usr/bin"
 cp "$sysroot/usr/sbin/dropbear" "$stage/usr/sbin/dropbear"
-"$root/scripts/elf-libs.sh" "$sysroot" "$stage" usr/sbin/dropbear
-# Proof that the set is complete: the binary runs (under qemu-user) with only these files.
+cp "$sysroot/usr/bin/dropbearkey" "$stage/usr/bin/dropbearkey"
+"$root/scripts/elf-libs.sh" "$sysroot" "$stage" usr/sbin/dropbear usr/bin/dropbearkey
+# Proof that the set is complete: the binaries run (under qemu-user) with only these files.
 qemu-aarch64 -L "$stage" "$stage/usr/sbin/dropbear" -V 2>&1 | grep -q 'Dropbear' || {
 	echo "dropbear.sh: the staged dropbear does not run" >&2
 	exit 1
 }
-
-key=etc/dropbear/dropbear_ed25519_host_key
-if [ -f "$out/$key" ]; then
-	cp "$out/$key" "$stage/$key"
-else
-	qemu-aarch64 -L "$sysroot" "$sysroot/usr/bin/dropbearkey" -t ed25519 -f "$stage/$key" \
-		>/dev/null 2>&1
-fi
-chmod 600 "$stage/$key"
+qemu-aarch64 -L "$stage" "$stage/usr/bin/dropbearkey" 2>&1 | grep -q 'Usage' || {
+	echo "dropbear.sh: the staged dropbearkey does not run" >&2
+	exit 1
+}
 rm -rf "$out"
 mv "$stage" "$out"

@@ -17,12 +17,16 @@ recipe=1
 key=$( (cat "$fragment"; echo "recipe $recipe") | sha256sum | cut -c1-16)-$(basename "$deb" .deb | sed 's/^linux-source-6.1_//')
 dir="$cache/kernel/$key"
 
-# One build at a time per cache: a second make waits here, then finds the Image.
+# One build at a time per cache: a second make waits here, then finds the Image.  A
+# cached Image needs no lock (its directory appears whole, by rename, below), so a build
+# of another fragment never holds up a make whose kernel is already there.
 mkdir -p "$cache/kernel"
-exec 9>"$cache/kernel/.lock"
-if ! flock -n 9; then
-	echo "kernel: another build holds $cache/kernel/.lock, waiting"
-	flock 9
+if [ ! -f "$dir/Image" ]; then
+	exec 9>"$cache/kernel/.lock"
+	if ! flock -n 9; then
+		echo "kernel: another build holds $cache/kernel/.lock, waiting"
+		flock 9
+	fi
 fi
 
 if [ ! -f "$dir/Image" ]; then

@@ -20,9 +20,10 @@
 # outside routes, no DNS, no connection to the host); the only ways in are the forwards from
 # the host's 127.0.0.1: the n-th PORT goes to port 22 of the n-th VM of DTDIR/vms if that VM's
 # bootargs serve ssh (bulkhead.sshd=IFACE:ADDR, guest/net/rc.sshd), at ADDR, the address it
-# asks QEMU's DHCP server for.  The frontends reach this network through the backend's
-# bridge (docs/running.md, "Networking").  The ssh command for each such VM goes to stderr
-# ("ssh into VM: ssh -p PORT root@localhost"), for run.sh to show.  iommu_platform=on offers
+# puts on IFACE.  The frontends reach this network through the backend's bridge
+# (docs/running.md, "Networking").  The ssh command for each such VM goes to stderr
+# ("ssh into VM: ssh -p PORT root@localhost", with `-i $SSH_IDENTITY` if that is set), for
+# run.sh to show.  iommu_platform=on offers
 # VIRTIO_F_ACCESS_PLATFORM (virtio v1.2 §6), so Linux drives each device through the DMA API
 # and its restricted-dma-pool; that needs a modern (non-legacy) transport.
 set -eu
@@ -47,7 +48,7 @@ forwards() {
 			exit 1
 		fi
 		fwd="$fwd,hostfwd=tcp:127.0.0.1:$port-$addr:22"
-		echo "ssh into $vm: ssh -p $port root@localhost" >&2
+		echo "ssh into $vm: ssh${SSH_IDENTITY:+ -i $SSH_IDENTITY} -p $port root@localhost" >&2
 	done <"$dir/vms"
 	echo "$fwd"
 }

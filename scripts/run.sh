@@ -7,7 +7,8 @@
 #
 # Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
 # terminal; by ssh (scripts/qemu-devices.sh): `ssh -p 5555 root@localhost` the backend (its NIC),
-# -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend).
+# -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend), with
+# the user's own key, or `ssh -i build/ssh/id_ed25519 ...` for a user who has none.
 # The backend's disk, which holds the frontends' /data, is the image file
 # ~/.local/share/bulkhead/CONFIG-disk.img ($XDG_DATA_HOME, or DISK=FILE), kept across
 # `make clean` and new clones; delete it (with QEMU stopped) to start afresh.
@@ -43,6 +44,14 @@ if [ -z "$ports" ]; then
 		port=$((port + 1))
 	done <"$build/dt/$config/vms"
 fi
+# Who may log in (scripts/ssh-client.sh, docs/running.md "Who may log in"): the user's own
+# ~/.ssh/id_*.pub, which ssh offers by itself, and the build's key, which it must be told.
+if ls "${HOME:-/nonexistent}"/.ssh/id_*.pub >/dev/null 2>&1; then
+	SSH_IDENTITY=""
+else
+	SSH_IDENTITY="$(cd "$build" && pwd)/ssh/id_ed25519"
+fi
+export SSH_IDENTITY
 disk=${DISK:-${XDG_DATA_HOME:-$HOME/.local/share}/bulkhead/$config-disk.img}
 # shellcheck disable=SC2086
 devices=$(scripts/qemu-devices.sh "$build/dt/$config" "$disk" $ports)
@@ -55,7 +64,7 @@ EOF
 echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
 echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
 case "$devices" in
-*virtio-net-device*) echo "ssh logs in as root with no password (docs/running.md, \"Networking\")." ;;
+*virtio-net-device*) echo "ssh logs in as root with a key only (docs/running.md, \"Who may log in\")." ;;
 esac
 case "$devices" in
 *virtio-blk-device*) echo "The backend's disk (the frontends' /data): $disk" ;;

@@ -107,7 +107,7 @@ static int bench_once(const uint8_t *data, size_t len, bool to_host, bool to_gue
 	t = bench_now_s() - t0;
 	close(s.client);
 	model_down(&m);
-	memcpy(&h, (uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET, sizeof(h));
+	uio_rec_peek((uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET, &h);
 	res->mbs = (double)(s.client_got + s.guest_got) / t / 1e6;
 	res->traps_per_mib =
 		(double)hv.dev[0].cnt.traps / ((double)(s.client_got + s.guest_got) / (1 << 20));

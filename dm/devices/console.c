@@ -562,6 +562,28 @@ static void console_notify(void *dev, unsigned int q)
 	}
 }
 
+/* Queue @q was reset: a chain of it the port held belongs to a ring that is gone. */
+static void console_queue_reset(void *dev, unsigned int q)
+{
+	struct virtio_console *con = dev;
+	struct console_port *p;
+	unsigned int id;
+
+	if (q == CONSOLE_CTRL_RXQ || q == CONSOLE_CTRL_TXQ)
+		return; /* no chain is held across calls there */
+	id = q < 2 ? 0 : q / 2 - 1;
+	if (id >= con->max_ports)
+		return;
+	p = &con->ports[id];
+	if (q & 1) {
+		p->tx_held = p->tx_blocked = false;
+		p->tx_skip = 0;
+		return;
+	}
+	p->rx_starved = false;
+	port_rx_update(p);
+}
+
 static void console_reset(void *dev)
 {
 	struct virtio_console *con = dev;
@@ -705,6 +727,7 @@ static const struct virtio_dev_ops console_ops = {
 	.driver_ok = console_driver_ok,
 	.notify = console_notify,
 	.reset = console_reset,
+	.queue_reset = console_queue_reset,
 	.save = console_save,
 	.load = console_load,
 };

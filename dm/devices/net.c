@@ -85,11 +85,15 @@ static size_t net_tx_take(struct virtio_net *n)
 static bool net_tx_send(struct virtio_net *n)
 {
 	size_t len = net_tx_take(n);
+	int err;
 
 	if (!len)
 		return true;
-	if (netdev_send(n->nd, n->buf, len) == -EAGAIN)
+	err = netdev_send(n->nd, n->buf, len);
+	if (err == -EAGAIN)
 		return false; /* copied again when write_ready comes */
+	if (err)
+		return true; /* lost: the netdev's tx_lost counts it, not tx_packets */
 	n->c.tx_packets++;
 	n->c.tx_bytes += len;
 	return true;
@@ -348,6 +352,22 @@ static void net_notify(void *dev, unsigned int q)
 	net_rx_update(n);
 }
 
+/* Queue @q was reset: its held chains belong to a ring that is gone. */
+static void net_queue_reset(void *dev, unsigned int q)
+{
+	struct virtio_net *n = dev;
+
+	if (q == NET_TXQ) {
+		n->tx_held = n->tx_blocked = false;
+		return;
+	}
+	if (q == NET_RXQ) {
+		n->rx_starved = false;
+		net_held_forget(n);
+		net_rx_update(n);
+	}
+}
+
 static void net_reset(void *dev)
 {
 	struct virtio_net *n = dev;
@@ -408,6 +428,7 @@ static const struct virtio_dev_ops net_ops = {
 	.driver_ok = net_driver_ok,
 	.notify = net_notify,
 	.reset = net_reset,
+	.queue_reset = net_queue_reset,
 	.save = net_save,
 	.load = net_load,
 };

@@ -169,7 +169,7 @@ int netdev_send(struct netdev *nd, const void *buf, size_t len)
 
 	if (nd->fd < 0) {
 		nd->tx_lost++;
-		return 0;
+		return -ENOTCONN;
 	}
 	n = send(nd->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && errno == ENOTSOCK)
@@ -189,5 +189,5 @@ int netdev_send(struct netdev *nd, const void *buf, size_t len)
 		  n < 0 ? errno : 0);
 	if (n < 0 && (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN))
 		netdev_peer_gone(nd);
-	return 0;
+	return -ENOTCONN;
 }

@@ -58,6 +58,13 @@ _Static_assert(UIO_JOURNAL_OFFSET % BH_RIO_CACHE_LINE == 0, "journal words are a
  */
 #define UIO_POLL_MIN_US	    16
 #define UIO_POLL_DEFAULT_US 256
+/*
+ * A round that keeps finding work ends after this many times poll= all the
+ * same, and the next one begins only when a backend interrupt wakes the
+ * model: a frontend that keeps it busy pays a trap per round (its
+ * QueueNotify, once notifications are back on) instead of nothing.
+ */
+#define UIO_POLL_ROUND_WINDOWS 16
 
 struct uio_transport;
 
@@ -67,18 +74,16 @@ struct uio_slot {
 	struct virtio_mmio *dev;
 	struct uio_dev u;
 	struct el_handler h;
-	struct bh_rio_ctrl *ctrl;  /* map 0: Device memory */
-	struct dm_window ctrl_win; /* device-mode view of map 0 */
-	struct dm_window win;	   /* map 2, frontend addresses */
-	uint32_t cursor;	   /* next request to handle */
+	struct bh_rio_ctrl *ctrl; /* map 0: Device memory */
+	struct dm_window win;	  /* map 2, frontend addresses */
+	uint32_t cursor;	  /* next request to handle */
 	bool started, stopped;
 	bool polled; /* in the current polling round (bh_rio_ctrl.polling set) */
 	bool in_batch, notify;
 	bool notify_owed;	    /* raised outside a batch, not rung yet */
 	bool save_owed;		    /* deferred work moved the rings */
 	struct uio_state_hdr stats; /* our counters, kept across restarts */
-	uint8_t rec[UIO_RECORD_MAX];
-	size_t rec_len;
+	struct uio_rec rec;	    /* the state page's record */
 	struct dm_ratelimit rl;
 };
 
@@ -97,8 +102,10 @@ struct uio_transport {
 	uint64_t poll_max;    /* poll=, 0: never poll */
 	uint64_t poll_window; /* now, 0 .. poll_max */
 	uint64_t t_work;      /* the round's last work */
+	uint64_t t_round;     /* when the round began */
 	uint64_t t_sleep;     /* when the loop last went to sleep */
 	bool polling, poll_hit;
+	bool capped; /* the last round hit its cap: none until an interrupt */
 };
 
 static struct uio_transport *to_uio(struct dm_transport *t)
@@ -151,39 +158,19 @@ static void uio_slot_stop(struct uio_slot *s, const char *why)
 
 /* ---- state page ---------------------------------------------------------- */
 
+/* Save the device and our counters, crash-consistently (struct uio_rec). */
 static void uio_state_save(struct uio_slot *s)
 {
-	struct uio_state_hdr *h = (struct uio_state_hdr *)s->rec;
-	size_t len;
+	size_t len = mmio_state_save(s->dev, uio_rec_payload(&s->rec), UIO_RECORD_MAX);
 
-	len = mmio_state_save(s->dev, s->rec + sizeof(*h), UIO_RECORD_MAX - sizeof(*h));
 	if (!len) {
+		/* uio_attach() checked that it fits; a successor will not trust the page */
 		dm_log_rl(&s->rl, "uio %s: device state does not fit", s->u.name);
 		return;
 	}
-	*h = s->stats;
-	h->magic = UIO_STATE_MAGIC;
-	h->version = UIO_STATE_VERSION;
-	h->len = (uint32_t)len;
-	h->cursor = s->cursor;
-	h->csum = 0;
-	h->csum = uio_state_csum(s->rec, sizeof(*h) + len);
-	window_write(&s->ctrl_win, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET, s->rec,
-		     sizeof(*h) + len);
-}
-
-/* Return: 0 and @h filled with a valid record in s->rec, or -EINVAL. */
-static int uio_state_read(struct uio_slot *s, struct uio_state_hdr *h)
-{
-	window_read(&s->ctrl_win, s->rec, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET, UIO_RECORD_MAX);
-	memcpy(h, s->rec, sizeof(*h));
-	if (h->magic != UIO_STATE_MAGIC || h->version != UIO_STATE_VERSION ||
-	    h->len > UIO_RECORD_MAX - sizeof(*h))
-		return -EINVAL;
-	((struct uio_state_hdr *)s->rec)->csum = 0; /* summed as 0 */
-	if (uio_state_csum(s->rec, sizeof(*h) + h->len) != h->csum)
-		return -EINVAL;
-	return 0;
+	s->stats.cursor = s->cursor;
+	uio_rec_plan(&s->rec, &s->stats, len);
+	uio_rec_apply(&s->rec);
 }
 
 /* free-running indices: is @x in [lo, hi] (modulo 2^32)? */
@@ -193,16 +180,55 @@ static bool uio_between(uint32_t lo, uint32_t x, uint32_t hi)
 }
 
 /*
- * Attach: restore the device from the state page if it holds a valid
- * record, and start at max(req_done, resp_prod, saved cursor), each
- * validated against req_prod.
+ * Take over the device from the state page.  A page where nothing was ever
+ * committed means no request was answered from a saved state: a fresh
+ * device is exact.  A record that is whole, fits the device and was saved
+ * at a cursor in [resp_prod, req_prod] is restored, and draining goes on
+ * after it.  Anything else was saved by someone, so the driver may be
+ * anywhere up to DRIVER_OK: tell it (mmio_state_lost()) rather than pose
+ * as a fresh device it no longer talks to.  Return: true if restored.
+ */
+static bool uio_state_restore(struct uio_slot *s, uint32_t prod)
+{
+	const struct uio_state_hdr *h;
+	const char *why = "";
+	int err;
+
+	switch (uio_rec_pick(&s->rec, &why)) {
+	case UIO_REC_NONE:
+		return false;
+	case UIO_REC_UNTRUSTED:
+		break;
+	case UIO_REC_FOUND:
+		h = uio_rec_hdr(&s->rec);
+		if (!uio_between(s->cursor, h->cursor, prod)) {
+			why = "its request cursor lies outside [resp_prod, req_prod]";
+			break;
+		}
+		err = mmio_state_load(s->dev, uio_rec_data(&s->rec), h->len);
+		if (err) {
+			why = "the device rejects it";
+			break;
+		}
+		s->stats = *h;
+		s->cursor = h->cursor;
+		return true;
+	}
+	uio_rec_distrust(&s->rec);
+	dm_log("uio %s: state page: %s: device needs reset", s->u.name, why);
+	mmio_state_lost(s->dev);
+	return false;
+}
+
+/*
+ * Attach: restore the device from the state page, and start at
+ * max(req_done, resp_prod, saved cursor), each validated against req_prod.
  */
 static int uio_slot_start(struct uio_slot *s)
 {
 	struct bh_rio_ctrl *c = s->ctrl;
 	uint32_t prod, done, resp;
-	struct uio_state_hdr h;
-	int err;
+	bool restored;
 
 	s->started = true;
 	/* a predecessor killed while it polled left the flag set */
@@ -229,30 +255,10 @@ static int uio_slot_start(struct uio_slot *s)
 		s->cursor = resp;
 	mmio_journal_attach(s->dev, (volatile uint64_t *)((uint8_t *)c + BH_RIO_STATE_OFFSET +
 							  UIO_JOURNAL_OFFSET));
-	err = uio_state_read(s, &h);
-	if (!err) {
-		err = mmio_state_load(s->dev, s->rec + sizeof(h), h.len);
-		if (err)
-			dm_log("uio %s: saved device state rejected (errno %d): fresh device",
-			       s->u.name, -err);
-	} else if (h.magic) {
-		dm_log("uio %s: state page holds no valid record: fresh device", s->u.name);
-	}
-	if (!err) {
-		s->stats.requests = h.requests;
-		s->stats.batches = h.batches;
-		s->stats.doorbells = h.doorbells;
-		s->stats.polls = h.polls;
-		s->stats.poll_hits = h.poll_hits;
-		s->stats.attaches = h.attaches;
-		s->stats.pickup = h.pickup;
-		s->stats.service = h.service;
-		if (uio_between(s->cursor, h.cursor, prod))
-			s->cursor = h.cursor;
-	}
+	restored = uio_state_restore(s, prod);
 	s->stats.attaches++;
 	dm_log("uio %s (%s): attached, serving from request %u (%u pending)%s", s->u.name,
-	       s->u.node, s->cursor, prod - s->cursor, err ? "" : ", device state restored");
+	       s->u.node, s->cursor, prod - s->cursor, restored ? ", device state restored" : "");
 	return 0;
 }
 
@@ -534,12 +540,13 @@ static bool uio_poll_slot(struct uio_slot *s)
  * Flags down, notifications on, then one more look at everything (the
  * re-check of the Dekker pair: a request published before the hypervisor
  * could see the flag clear, or a chain added before the driver could see
- * notifications on, is found here).  Return: true if something was.
+ * notifications on, is found here and served at once).  Return: true if it
+ * found work (requests, or chains taken).
  */
 static bool uio_poll_end(struct uio_transport *t)
 {
 	bool more = false;
-	unsigned int i;
+	unsigned int i, n;
 
 	t->polling = false;
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
@@ -548,14 +555,19 @@ static bool uio_poll_end(struct uio_transport *t)
 		if (!s || !s->polled)
 			continue;
 		uio_slot_set_polling(s, false); /* with its barrier */
-		if (mmio_poll_end(s->dev))
+		uio_work_begin(s);
+		n = mmio_poll_end(s->dev) ? mmio_poll_last(s->dev) : 0;
+		uio_work_end(s);
+		if (n) {
+			s->stats.poll_hits += n;
+			s->save_owed = true; /* what polled work moved, for a successor */
 			more = true;
+		}
 		if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor)
 			more = true;
-		/* what polled work moved, for a successor */
-		if (s->save_owed && !s->stopped)
-			uio_state_save(s);
-		s->save_owed = false;
+		/* the requests, the interrupts raised, the state page */
+		if (uio_serve(s))
+			uio_kick(t);
 	}
 	return more;
 }
@@ -570,17 +582,18 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 	struct uio_transport *t =
 		(struct uio_transport *)((char *)p - offsetof(struct uio_transport, poller));
 	uint64_t now = uio_counter();
-	bool work = dispatched;
+	bool work = dispatched, capped;
 	unsigned int i;
 
 	if (!t->polling) {
-		if (!dispatched || !t->poll_window) {
+		if (!dispatched || !t->poll_window || t->capped) {
 			t->t_sleep = now;
 			return false;
 		}
 		uio_poll_begin(t);
 		t->poll_hit = false;
 		t->t_work = now;
+		t->t_round = now;
 	}
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		if (uio_poll_slot(t->slots[i])) {
@@ -590,14 +603,16 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 	}
 	if (work)
 		t->t_work = now;
-	if (now - t->t_work < t->poll_window)
+	capped = now - t->t_round >= UIO_POLL_ROUND_WINDOWS * t->poll_max;
+	if (now - t->t_work < t->poll_window && !capped)
 		return true;
-	if (uio_poll_end(t)) {
+	if (uio_poll_end(t) && !capped) {
 		/* found in the re-check: poll on, it is busy */
 		uio_poll_begin(t);
 		t->t_work = now;
 		return true;
 	}
+	t->capped = capped;
 	if (!t->poll_hit)
 		uio_poll_window_set(t, t->poll_window / 2); /* a round for nothing */
 	t->t_sleep = uio_counter();
@@ -611,6 +626,7 @@ static void uio_slot_cb(struct el_handler *h, uint32_t events)
 
 	(void)events;
 	uio_poll_adapt(s->t);
+	s->t->capped = false; /* a frontend trapped: polling may pay again */
 	r = uio_dev_irq_ack(&s->u);
 	if (r < 0) {
 		uio_slot_stop(s, "interrupt read failed");
@@ -708,6 +724,14 @@ static int uio_slot_check(struct uio_slot *s, char *err, size_t errlen)
 			 s->u.map[BH_RIO_MAP_WINDOW].len);
 		return -EPROTO;
 	}
+	/* a record this device cannot save would leave the page stale */
+	if (!mmio_state_save(s->dev, uio_rec_payload(&s->rec), UIO_RECORD_MAX)) {
+		snprintf(err, errlen,
+			 "uio device '%s': the device's state does not fit a state page slot "
+			 "(%zu bytes): give it fewer ports",
+			 s->u.name, (size_t)UIO_RECORD_MAX);
+		return -EINVAL;
+	}
 	window_init(&s->win, base, size, s->u.map[BH_RIO_MAP_WINDOW].ptr);
 	window_set_device(&s->win, true);
 	return 0;
@@ -739,8 +763,7 @@ static int uio_slot_open(struct uio_slot *s, const char *root, const char *name,
 		}
 	}
 	s->ctrl = s->u.map[BH_RIO_MAP_CTRL].ptr;
-	window_init(&s->ctrl_win, 0, BH_RIO_CTRL_SIZE, s->ctrl);
-	window_set_device(&s->ctrl_win, true);
+	uio_rec_init(&s->rec, (uint8_t *)s->ctrl + BH_RIO_STATE_OFFSET);
 	return uio_slot_check(s, err, errlen);
 }
 

@@ -126,8 +126,11 @@ int mmio_vq_pop(struct virtio_mmio *m, struct virtqueue *vq, struct vq_chain *c,
 
 	if (r > 0 && vq->kick_credit)
 		vq->kick_credit--;
-	/* a polling transport finds new chains itself (mmio_poll_begin()) */
-	if (!r && (!m->polled || vq->kick_credit) && vq_notify_enable(vq))
+	/*
+	 * A polling transport finds new chains itself (mmio_poll_begin()),
+	 * except on a queue it no longer looks at (mmio_poll_idle()).
+	 */
+	if (!r && (!m->polled || vq->kick_credit || vq->poll_off) && vq_notify_enable(vq))
 		r = vq_pop(vq, c);
 	if (r < 0)
 		mmio_needs_reset(m, what, r);
@@ -184,6 +187,8 @@ void mmio_poll_begin(struct virtio_mmio *m)
 			continue;
 		/* chains left unconsumed on purpose (RX) get one look: cheap */
 		vq->poll_seen = vq->last_avail;
+		vq->poll_idle = 0;
+		vq->poll_off = false;
 		if (!vq->kick_credit)
 			vq_notify_disable(vq);
 	}
@@ -199,26 +204,57 @@ void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq)
 
 static void mmio_write_notify(struct virtio_mmio *m, uint32_t val);
 
+/*
+ * The index moved and the handler took nothing: receive buffers kept for
+ * data that has not come, or a driver moving its index for nothing.  After
+ * MMIO_POLL_IDLE_MAX such looks in a round the queue is left alone until
+ * the next round, its notifications back on: a driver that wants it served
+ * notifies (a trap that makes its own vCPU wait, docs/protocol.md), and a
+ * driver flipping its index costs the model nothing more.
+ */
+static void mmio_poll_idle(struct virtqueue *vq)
+{
+	if (++vq->poll_idle < MMIO_POLL_IDLE_MAX)
+		return;
+	vq->poll_off = true;
+	vq_notify_enable(vq);
+}
+
+/* One look at @vq.  Return: the chains its handler took. */
+static unsigned int mmio_poll_queue(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	uint16_t idx, before;
+
+	/* deferred work is already scheduled; the loop counts it when it runs */
+	if (!vq->ready || (m->deferred & (1ULL << vq->index)))
+		return 0;
+	idx = vq_avail_idx(vq);
+	if (idx == vq->poll_seen)
+		return 0;
+	vq->poll_seen = idx;
+	before = vq->last_avail;
+	mmio_write_notify(m, vq->index);
+	return (uint16_t)(vq->last_avail - before);
+}
+
 unsigned int mmio_poll(struct virtio_mmio *m)
 {
-	unsigned int q, n = 0;
+	unsigned int q, n, chains = 0;
 
 	if (!m->polled)
 		return 0;
 	for (q = 0; q < m->nqueues && !m->broken; q++) {
 		struct virtqueue *vq = &m->vqs[q];
-		uint16_t idx;
+		uint16_t seen = vq->poll_seen;
 
-		if (!vq->ready)
+		if (vq->poll_off)
 			continue;
-		idx = vq_avail_idx(vq);
-		if (idx == vq->poll_seen)
-			continue;
-		vq->poll_seen = idx;
-		mmio_write_notify(m, q);
-		n++;
+		n = mmio_poll_queue(m, vq);
+		chains += n;
+		if (!n && vq->ready && vq->poll_seen != seen)
+			mmio_poll_idle(vq);
 	}
-	return n;
+	return chains;
 }
 
 bool mmio_poll_end(struct virtio_mmio *m)
@@ -237,6 +273,15 @@ bool mmio_poll_end(struct virtio_mmio *m)
 		if (m->vqs[q].ready && vq_avail_idx(&m->vqs[q]) != m->vqs[q].poll_seen)
 			moved = true;
 	return moved;
+}
+
+unsigned int mmio_poll_last(struct virtio_mmio *m)
+{
+	unsigned int q, chains = 0;
+
+	for (q = 0; q < m->nqueues && !m->broken; q++)
+		chains += mmio_poll_queue(m, &m->vqs[q]);
+	return chains;
 }
 
 uint32_t mmio_isr_take(struct virtio_mmio *m)
@@ -404,13 +449,29 @@ static void mmio_write_status(struct virtio_mmio *m, uint32_t val)
 	}
 }
 
+/*
+ * §4.2.2: writing 0 to QueueReady stops the queue; we forget its state, and
+ * so does the device: a chain it held (popped, not yet used) belongs to the
+ * old ring, and pushing it later would write a stale head into whatever
+ * ring the driver sets up next (the per-queue reset of §2.6.1 retires
+ * them the same way).  Work deferred for it goes too.
+ */
+static void mmio_queue_reset(struct virtio_mmio *m, struct virtqueue *vq)
+{
+	bool was_ready = vq->ready;
+
+	m->deferred &= ~(1ULL << vq->index);
+	vq_reset(vq);
+	if (was_ready && m->ops->queue_reset)
+		m->ops->queue_reset(m->dev, vq->index);
+}
+
 static void mmio_write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, uint32_t val)
 {
 	int err;
 
 	if (!val) {
-		/* §4.2.2: writing 0 stops the queue (we forget its state). */
-		vq_reset(vq);
+		mmio_queue_reset(m, vq);
 		return;
 	}
 	if (vq->ready)
@@ -695,6 +756,18 @@ static int mmio_state_queues(struct virtio_mmio *m, const uint8_t *p)
 			return err;
 	}
 	return 0;
+}
+
+void mmio_state_lost(struct virtio_mmio *m)
+{
+	mmio_reset(m);
+	m->broken = true;
+	m->status = VIRTIO_CONFIG_S_NEEDS_RESET;
+	/*
+	 * §2.1.2 asks for the notification when DRIVER_OK is set; whether it
+	 * is, nobody knows now.  A driver still probing ignores it.
+	 */
+	mmio_raise(m, VIRTIO_MMIO_INT_CONFIG);
 }
 
 int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len)

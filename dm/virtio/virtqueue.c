@@ -64,6 +64,8 @@ void vq_reset(struct virtqueue *vq)
 	vq->signalled_valid = false;
 	vq->lazy = false;
 	vq->poll_seen = vq->kick_credit = 0;
+	vq->poll_idle = 0;
+	vq->poll_off = false;
 	vq->event_idx = vq->indirect = false;
 	vq->win = NULL;
 }

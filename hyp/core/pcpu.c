@@ -8,6 +8,7 @@
 #include "gic.h"
 #include "hstring.h"
 #include "hyp.h"
+#include "hyp_timer.h"
 #include "pcpu.h"
 #include "pt.h"
 #include "sysreg.h"
@@ -33,6 +34,9 @@ void pcpu_setup(unsigned int cpu)
 	p->id = cpu;
 	p->frame = (struct regs *)(pcpu_stacks[cpu] + PCPU_STACK_SIZE) - 1;
 	sysreg_write(tpidr_el2, (uint64_t)p);
+	/* its reset state is UNKNOWN (D17.10.13) */
+	hyp_timer_disarm();
+	p->timer_cval = UINT64_MAX;
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -56,6 +60,7 @@ static void vcpu_enter(struct vcpu *v)
 	r->x[0] = v->context;
 	r->elr = v->entry;
 	r->spsr = SPSR_GUEST_ENTRY;
+	v->not_before = 0;
 	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->in_guest, 1, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
@@ -71,7 +76,7 @@ static void vcpu_enter(struct vcpu *v)
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	sysreg_write(hstr_el2, 0);
 	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK);
-	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	sysreg_write(cnthctl_el2, CNTHCTL_GUEST);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(hcr_el2, HCR_GUEST);
 	isb();
@@ -79,6 +84,53 @@ static void vcpu_enter(struct vcpu *v)
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");
 	vgic_flush_lrs(&v->vgic);
 	guest_enter(r);
+}
+
+static bool vcpu_start_due(const struct vcpu *v, uint64_t now)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING &&
+	       now >= v->not_before;
+}
+
+void pcpu_timer_update(void)
+{
+	struct pcpu *p = this_pcpu();
+	struct vcpu *v = p->vcpu;
+	uint64_t now = hyp_counter();
+	uint64_t next = UINT64_MAX;
+
+	if (v && v->id == 0) {
+		next = vm_wdt_poll(v, now);
+		/* one in the past fires at once: the loop then enters */
+		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING &&
+		    v->not_before && v->not_before < next)
+			next = v->not_before;
+	}
+	p->timer_fired = false;
+	if (next == p->timer_cval)
+		return;
+	p->timer_cval = next;
+	if (next == UINT64_MAX)
+		hyp_timer_disarm();
+	else
+		hyp_timer_arm(next);
+}
+
+void pcpu_timer_fired(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	hyp_timer_disarm();
+	p->timer_cval = UINT64_MAX;
+	p->timer_fired = true;
+}
+
+void pcpu_timer_work(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	if (p->timer_fired)
+		pcpu_timer_update();
 }
 
 void pcpu_park(void)
@@ -97,8 +149,10 @@ void pcpu_loop(void)
 		sev();
 	}
 	for (;;) {
-		if (v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING)
+		if (v && vcpu_start_due(v, hyp_counter()))
 			vcpu_enter(v);
+		/* the watchdog, and a start held back by a restart's back-off */
+		pcpu_timer_update();
 		/* Sleep until a kick (SGI) or an interrupt for the vCPU. */
 		wfi();
 		gic_handle_irq(v ? &v->vgic : NULL);

@@ -224,6 +224,26 @@ static bool rio_backend_polls(struct rio_dev *d)
 	return __atomic_load_n(&c->polling, __ATOMIC_RELAXED) == BH_RIO_POLLING;
 }
 
+/*
+ * Request @seq out to memory, with @d->lock held: in memory before the
+ * backend's interrupt (or its poll), as it reads uncached; the counters
+ * follow once we know which it was.  Return: true if the model polls
+ * (no interrupt needed), else the caller raises it after the unlock.
+ */
+static bool rio_publish_request(struct rio_dev *d, int64_t seq)
+{
+	bool polled;
+
+	rio_ctrl_publish_ring(d, seq);
+	polled = rio_backend_polls(d);
+	if (polled)
+		d->ring.cnt.polled++;
+	else
+		d->ring.cnt.backend_irqs++;
+	rio_ctrl_publish_counters(d);
+	return polled;
+}
+
 static bool rio_vcpu_running(const struct vcpu *v)
 {
 	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON;
@@ -407,17 +427,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
 	}
-	/*
-	 * In memory before the backend's interrupt (or its poll): it reads
-	 * uncached.  The counters follow once we know which it was.
-	 */
-	rio_ctrl_publish_ring(d, seq);
-	polled = rio_backend_polls(d);
-	if (polled)
-		d->ring.cnt.polled++;
-	else
-		d->ring.cnt.backend_irqs++;
-	rio_ctrl_publish_counters(d);
+	polled = rio_publish_request(d, seq);
 	spin_unlock(&d->lock);
 	if (!polled)
 		rio_raise_backend(d);
@@ -486,7 +496,7 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool
 		if (rio_ring_complete(&d->ring, resp, rio_retire_one, &c) < 0)
 			rio_reject(d, "resp_prod out of range", resp, done);
 		else if (d->ring.done != done)
-			c.kick |= d->space_waiters;
+			c.kick |= d->space_waiters | d->reset_waiters;
 	}
 	/* the bits first: the handler the interrupt runs reads them */
 	d->isr |= (uint32_t)(kick & BH_RIO_KICK_ISR_MASK) >> BH_RIO_KICK_ISR_SHIFT;
@@ -520,9 +530,81 @@ void rio_backend_ended(const struct vm *vm)
 		/* every waiting read gets all-ones, every waiting notify returns */
 		for (slot = 0; slot < BH_RIO_RING_SIZE; slot++)
 			rio_retire_one(&c, slot, true, ~0ull);
-		c.kick |= d->space_waiters;
+		c.kick |= d->space_waiters | d->reset_waiters;
 		spin_unlock(&d->lock);
 		rio_kick_mask(c.kick);
+	}
+}
+
+/*
+ * One step of @d's reset for the frontend's pCPU @bit, with @d->lock held:
+ * queue Status = 0 once there is room, then watch for its retirement.
+ * Return: true while the reset is pending; *@raise says whether the
+ * backend needs its interrupt (after the unlock).
+ */
+static bool rio_reset_step(struct rio_dev *d, uint32_t bit, bool *raise)
+{
+	int64_t seq;
+
+	*raise = false;
+	if (!d->reset_pending)
+		return false;
+	if (!d->dead && !d->reset_queued) {
+		seq = rio_ring_push(&d->ring, VIRTIO_MMIO_STATUS, sizeof(uint32_t), true, 0,
+				    BH_RIO_VCPU_HYP, rio_now());
+		if (seq < 0) {
+			/* the old life filled the ring: its requests go first */
+			d->space_waiters |= bit;
+			return true;
+		}
+		d->space_waiters &= ~bit;
+		d->reset_seq = (uint32_t)seq;
+		d->reset_queued = true;
+		d->ring.cnt.resets++;
+		*raise = !rio_publish_request(d, seq);
+	}
+	if (!d->dead && !rio_seq_retired(&d->ring, d->reset_seq)) {
+		d->reset_waiters |= bit;
+		return true;
+	}
+	/* done (or dead: nothing will answer); no InterruptStatus of the old life */
+	d->isr = 0;
+	d->reset_pending = d->reset_queued = false;
+	d->space_waiters &= ~bit;
+	d->reset_waiters &= ~bit;
+	return false;
+}
+
+void rio_frontend_reset(struct vm *vm, struct vcpu *self)
+{
+	uint32_t bit = 1u << self->pcpu;
+	unsigned int i, left;
+	bool raise;
+
+	for (i = 0; i < nr_rio_devs; i++) {
+		struct rio_dev *d = &rio_devs[i];
+
+		if (d->frontend != vm)
+			continue;
+		spin_lock(&d->lock);
+		d->reset_pending = true;
+		spin_unlock(&d->lock);
+	}
+	for (;;) {
+		left = 0;
+		for (i = 0; i < nr_rio_devs; i++) {
+			struct rio_dev *d = &rio_devs[i];
+
+			spin_lock(&d->lock);
+			left += rio_reset_step(d, bit, &raise);
+			spin_unlock(&d->lock);
+			if (raise)
+				rio_raise_backend(d);
+		}
+		if (!left)
+			return;
+		/* a doorbell that retires requests kicks us (reset_waiters) */
+		rio_sleep(self);
 	}
 }
 

@@ -2,7 +2,8 @@
 /*
  * VMs built from the configuration (vCPUs, stage 2, images, vGIC) and
  * their life cycle: start, stop after a fault, and PSCI SYSTEM_OFF and
- * SYSTEM_RESET, which end or restart the whole VM.
+ * SYSTEM_RESET, which end or restart the whole VM (what a fault or
+ * SYSTEM_OFF leads to is the VM's policy, hyp/core/vm_policy.c).
  */
 #include "gic.h"
 #include "hyp.h"
@@ -15,6 +16,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_policy.h"
 
 struct vm vms[BH_MAX_VMS];
 unsigned int nr_vms;
@@ -32,8 +34,11 @@ static int vm_setup_vgic(struct vm *vm)
 		struct vcpu *v = &vm->vcpus[i];
 
 		ret = vgic_cpu_init(&vm->vgic, &v->vgic, i, v->pcpu, v->mpidr);
+		/* both EL1 timers of the pCPU belong to its vCPU */
 		if (!ret)
 			ret = gic_assign_irq(GIC_PPI_VTIMER, &vm->vgic, &v->vgic);
+		if (!ret)
+			ret = gic_assign_irq(GIC_PPI_PTIMER, &vm->vgic, &v->vgic);
 	}
 	for (i = 0; !ret && i < BH_MAX_IRQS && c->irqs[i]; i++) {
 		ret = gic_assign_irq(c->irqs[i], &vm->vgic, &vm->vcpus[0].vgic);
@@ -89,6 +94,7 @@ static int vm_create(struct vm *vm, const struct bh_config *cfg)
 		ret = vm_load_images(vm);
 	if (!ret)
 		ret = vm_setup_vgic(vm);
+	vm_wdt_reset(vm);
 	return ret;
 }
 
@@ -257,6 +263,7 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 
 void vm_system_off(struct vcpu *self)
 {
+	vm_policy_off(self);
 	if (vm_end(self->vm, VM_OFF))
 		hyp_log("bulkhead: vm %s powered off\n", self->vm->cfg->name);
 	vm_end_finish(self->vm);
@@ -284,9 +291,11 @@ static void vm_wait_parked(struct vm *vm, const struct vcpu *self)
 }
 
 /*
- * Restart the VM: every vCPU stops, images that have a pristine copy
- * outside the VM are copied again, the vGIC is reset and vCPU 0 enters at
- * the configured entry.  In-place images are not reloaded (QEMU put them
+ * Restart the VM: every vCPU stops, its remote-I/O devices are reset
+ * (rio_frontend_reset(): the device model is done with the old life before
+ * the new one runs), images that have a pristine copy outside the VM are
+ * copied again, the vGIC is reset and vCPU 0 enters at the configured
+ * entry.  In-place images are not reloaded (QEMU put them
  * there once): such a guest must cope with its own leftovers.
  */
 void vm_system_reset(struct vcpu *self)
@@ -306,6 +315,9 @@ void vm_system_reset(struct vcpu *self)
 	hyp_log("bulkhead: vm %s reset\n", vm->cfg->name);
 	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
+	vm_wdt_reset(vm);
+	/* the model must stop writing into the old life's chains first */
+	rio_frontend_reset(vm, self);
 	if (vm_load_images(vm) || vm_setup_vgic(vm)) {
 		vm_stop(vm, "reset failed", 0, 0, 0, 0);
 		pcpu_park();

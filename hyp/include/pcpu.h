@@ -19,12 +19,17 @@ struct vcpu;
  * @vcpu:   the vCPU pinned here, NULL if none
  * @frame:  guest register frame at the top of this CPU's stack
  * @online: has reached its wait loop
+ * @timer_cval:  what its EL2 timer is armed for, UINT64_MAX if nothing
+ * @timer_fired: the timer's interrupt came and was silenced; the next exit
+ *               looks at what was due (pcpu_timer_work())
  */
 struct pcpu {
 	unsigned int id;
 	struct vcpu *vcpu;
 	struct regs *frame;
 	uint32_t online;
+	uint64_t timer_cval;
+	bool timer_fired;
 };
 
 extern struct pcpu pcpus[BH_MAX_CPUS];
@@ -42,6 +47,22 @@ void pcpu_loop(void) __attribute__((noreturn));
 
 /* Give up the current trap and go back to pcpu_loop(). */
 void pcpu_park(void) __attribute__((noreturn));
+
+/**
+ * pcpu_timer_update() - act on what is due on this pCPU, then arm its EL2
+ * timer for the next deadline
+ *
+ * The deadlines are those of the vCPU 0 pinned here: its VM's watchdog
+ * (vm_wdt_poll(), which may restart or stop the VM and then does not
+ * return) and the back-off of a pending start (struct vcpu.not_before).
+ */
+void pcpu_timer_update(void);
+
+/* From the timer's interrupt (PPI 26): silence it, leave the work to an exit. */
+void pcpu_timer_fired(void);
+
+/* At an exit or in the wait loop: pcpu_timer_update() if the timer fired. */
+void pcpu_timer_work(void);
 
 /**
  * vcpu_kick() - send a kick SGI to @v's pCPU, unless that is this CPU, so

@@ -25,6 +25,10 @@ struct vcpu;
  * @ring:       request ring and counters
  * @waiter:     vCPU blocked on the read in each slot, NULL if none
  * @space_waiters: pCPU mask of frontend vCPUs waiting for a free slot
+ * @reset_waiters: pCPU mask of a resetting frontend waiting for @reset_seq
+ * @reset_seq:  the Status = 0 request rio_frontend_reset() queued
+ * @reset_pending: rio_frontend_reset() has not seen this device reset yet
+ * @reset_queued: ... and @reset_seq is in the ring
  * @isr:        the frontend's InterruptStatus (include/bulkhead/rio.h:
  *              set by doorbells, read and acknowledged here)
  * @lat:        the hypervisor's latency histograms (mirrored like counters)
@@ -38,6 +42,10 @@ struct rio_dev {
 	struct rio_ring ring;
 	struct vcpu *waiter[BH_RIO_RING_SIZE];
 	uint32_t space_waiters;
+	uint32_t reset_waiters;
+	uint32_t reset_seq;
+	bool reset_pending;
+	bool reset_queued;
 	uint32_t isr;
 	struct bh_rio_lat_hyp lat;
 	uint32_t log_budget;
@@ -70,6 +78,20 @@ uint64_t rio_ctrl_pa(unsigned int i);
  * frontend loses its devices but never hangs in the hypervisor.
  */
 void rio_backend_ended(const struct vm *vm);
+
+/**
+ * rio_frontend_reset() - reset @vm's devices before its new life runs
+ * @vm:   a frontend VM that resets (PSCI SYSTEM_RESET, a panic)
+ * @self: the vCPU doing the reset; its pCPU waits here in WFI
+ *
+ * Queues Status = 0 for every device @vm sees, behind what its old life
+ * left in the ring, and returns once the device model has handled each
+ * (or the device is dead): a function-level reset, after which the model
+ * holds no chain of the old life and writes nothing more into the window
+ * the new kernel allocates from (docs/protocol.md, "A frontend that
+ * resets").  Like a frontend's read, it waits as long as no model answers.
+ */
+void rio_frontend_reset(struct vm *vm, struct vcpu *self);
 
 /** rio_is_emulated() - is @ipa a remote-I/O window or doorbell of @vm? */
 bool rio_is_emulated(const struct vm *vm, uint64_t ipa);

@@ -13,8 +13,10 @@
 #include "hyp.h"
 #include "pcpu.h"
 #include "regs.h"
+#include "restart_limit.h"
 #include "spinlock.h"
 #include "vgic.h"
+#include "vm_wdt.h"
 
 enum vcpu_state {
 	VCPU_OFF = 0,	 /* waits for PSCI CPU_ON (or VM reset) */
@@ -59,6 +61,8 @@ struct vcpu_stats {
  * @rio_value: remote I/O: its value (written before @rio_done)
  * @rio_t_trap, @rio_t_answer: remote I/O: the counter at that read's trap
  *             and at the doorbell that answered it (latency breakdown)
+ * @not_before: the counter value before which a pending start does not
+ *             enter (the back-off of a restart by policy, under vm->lock)
  * @vgic:      the vCPU's redistributor and list-register state
  */
 struct vcpu {
@@ -74,6 +78,7 @@ struct vcpu {
 	uint32_t rio_done;
 	uint64_t rio_value;
 	uint64_t rio_t_trap, rio_t_answer;
+	uint64_t not_before;
 	struct vgic_cpu vgic;
 };
 
@@ -89,6 +94,8 @@ struct vcpu {
  * @s2_root:    level-1 stage-2 table
  * @vttbr:      VTTBR_EL2 value (VMID | table)
  * @vgic:       the emulated distributor
+ * @restarts:   recent restarts by policy (the limit; under @lock)
+ * @wdt:        its watchdog, if the config gives it one
  */
 struct vm {
 	const struct bh_vm_config *cfg;
@@ -101,6 +108,8 @@ struct vm {
 	uint64_t *s2_root;
 	uint64_t vttbr;
 	struct vgic_dist vgic;
+	struct restart_limit restarts;
+	struct vm_wdt wdt;
 };
 
 extern struct vm vms[BH_MAX_VMS];

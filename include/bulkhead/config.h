@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define BH_CONFIG_MAGIC 0x4248434647000003ull /* "BHCFG" v3 (DMA-capable devices) */
+#define BH_CONFIG_MAGIC 0x4248434647000004ull /* "BHCFG" v4 (restart policy, watchdog) */
 
 #define BH_MAX_VMS	   4
 #define BH_MAX_CPUS	   8 /* physical CPUs the hypervisor manages */
@@ -235,6 +235,73 @@ struct bh_virtio {
  */
 #define BH_VM_DMA_TRUSTED (1u << 0)
 
+/* ---------------------------------------------------------------- policy */
+
+/* What the hypervisor does with a VM on an event (struct bh_vm_policy). */
+enum bh_vm_action {
+	BH_ACTION_STOP = 0, /* the VM stays stopped (or off), one log line */
+	BH_ACTION_RESTART,  /* restarted as by PSCI SYSTEM_RESET, within the limit */
+	BH_ACTION_INJECT,   /* .on_fault only: the abort the hardware would give */
+};
+
+/* Bounds tools/cfgcheck enforces on struct bh_vm_policy. */
+#define BH_RESTART_MAX_LIMIT	  16	  /* restarts the limiter remembers */
+#define BH_RESTART_WINDOW_MS_MAX  3600000 /* one hour */
+#define BH_RESTART_DELAY_MS_MAX	  10000
+#define BH_RESTART_BACKOFF_MS_MAX 60000 /* the doubled delay stops growing here */
+
+/**
+ * struct bh_vm_policy - what happens when a VM faults, powers off or hangs
+ * @on_fault:    a fault the hypervisor does not emulate (an access outside
+ *               its memory, an unsupported system register, an SError):
+ *               BH_ACTION_STOP (the default), BH_ACTION_RESTART, or
+ *               BH_ACTION_INJECT: a stage-2 abort becomes a synchronous
+ *               external abort at the guest's EL1, as on hardware (a fault
+ *               that has no such abort restarts the VM instead)
+ * @on_off:      PSCI SYSTEM_OFF: BH_ACTION_STOP (the default) or RESTART
+ * @on_watchdog: the watchdog's second signal (WS1): STOP or RESTART
+ * @restart_max: with any RESTART: at most this many restarts (1..
+ *               BH_RESTART_MAX_LIMIT) within @restart_window_ms; the next
+ *               one stops the VM instead, with one log line
+ * @restart_window_ms: that window, 1..BH_RESTART_WINDOW_MS_MAX
+ * @restart_delay_ms:  back-off: the k-th restart within the window waits
+ *               @restart_delay_ms << (k - 1) (at most
+ *               BH_RESTART_BACKOFF_MS_MAX) before the VM runs again;
+ *               0..BH_RESTART_DELAY_MS_MAX, 0 = no wait
+ *
+ * A guest's own PSCI SYSTEM_RESET is a reboot it asked for: always done,
+ * never counted.  docs/config.md, "Restart policy".
+ */
+struct bh_vm_policy {
+	uint32_t on_fault;
+	uint32_t on_off;
+	uint32_t on_watchdog;
+	uint32_t restart_max;
+	uint32_t restart_window_ms;
+	uint32_t restart_delay_ms;
+};
+
+/* ---------------------------------------------------------------- watchdog */
+
+/* Each frame of the SBSA Generic Watchdog is one 4 KiB page (Arm BSA). */
+#define BH_WDT_FRAME_SIZE BH_PAGE_SIZE
+
+/**
+ * struct bh_watchdog - an Arm SBSA Generic Watchdog the hypervisor emulates
+ * @control_ipa: IPA of its control frame (WCS, WOR, WCV); 0 = no watchdog
+ * @refresh_ipa: IPA of its refresh frame (WRR)
+ * @intid:       the virtual SPI of its first signal (WS0), 32..287
+ *
+ * Neither frame is mapped: every access traps.  The second signal (WS1)
+ * applies bh_vm_policy.on_watchdog.  DT: "arm,sbsa-gwdt" (docs/config.md,
+ * "Watchdog").
+ */
+struct bh_watchdog {
+	uint64_t control_ipa;
+	uint64_t refresh_ipa;
+	uint32_t intid;
+};
+
 /**
  * struct bh_vm_config - one static partition
  * @name:     VM name (logs, DT); NULL ends the VM list
@@ -252,6 +319,8 @@ struct bh_virtio {
  * @irqs:     passed-through physical SPIs (INTID 32..1019), 0 ends; they are
  *            routed to the pCPU of vCPU 0 and injected with HW=1
  * @flags:    BH_VM_* flags (BH_VM_DMA_TRUSTED)
+ * @policy:   what a fault, SYSTEM_OFF or the watchdog does (zero: stop)
+ * @watchdog: its SBSA Generic Watchdog, if .control_ipa is set
  */
 struct bh_vm_config {
 	const char *name;
@@ -266,6 +335,8 @@ struct bh_vm_config {
 	struct bh_device devices[BH_MAX_DEVICES];
 	uint32_t irqs[BH_MAX_IRQS];
 	uint32_t flags;
+	struct bh_vm_policy policy;
+	struct bh_watchdog watchdog;
 };
 
 /**

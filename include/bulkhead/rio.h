@@ -55,6 +55,13 @@ enum bh_rio_dir {
 	BH_RIO_WRITE = 1,
 };
 
+/*
+ * @vcpu of a request the hypervisor queued itself: the Status = 0 write that
+ * resets a device when its frontend VM resets (docs/protocol.md, "A frontend
+ * that resets").
+ */
+#define BH_RIO_VCPU_HYP 0xffffu
+
 /**
  * struct bh_rio_req - one trapped frontend access (written by the hypervisor)
  * @offset: from the base of the virtio-mmio window, < BH_RIO_MMIO_SIZE
@@ -62,7 +69,7 @@ enum bh_rio_dir {
  * @seq:    free-running request number; slot = seq % BH_RIO_RING_SIZE
  * @dir:    enum bh_rio_dir
  * @size:   access size in bytes: 1, 2, 4 or 8
- * @vcpu:   frontend vCPU that made the access (for logs)
+ * @vcpu:   frontend vCPU that made the access (for logs), or BH_RIO_VCPU_HYP
  * @t_trap: the counter when the frontend's access trapped (CNTPCT at EL2;
  *          every VM reads the same value as CNTVCT, CNTVOFF_EL2 = 0), for
  *          the latency breakdown (struct bh_rio_lat)
@@ -98,7 +105,8 @@ struct bh_rio_counters {
 	uint64_t ring_full_waits; /* frontend accesses that waited for ring space */
 	uint64_t isr_local;	  /* InterruptStatus/ACK answered by the hypervisor */
 	uint64_t polled;	  /* requests a polling device model took: no interrupt */
-	uint64_t reserved[5];
+	uint64_t resets;	  /* device resets queued for a frontend that reset */
+	uint64_t reserved[4];
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");

@@ -20,6 +20,16 @@ NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
+# A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
+# shell, guest/roles/shell/init) dies ("Attempted to kill init") the next time it runs and
+# panic=-1 resets the VM (PSCI SYSTEM_RESET).  It runs when one of its children exits: the
+# console shell, but also any orphan it adopted, such as /etc/rc.d/sshd's job ending after
+# its lease, at any instant.  So send it with the shell's exit on one line
+# (`send_line(KILL_INIT + "; exit")`) and wait for nothing in between: a Shell.run() of it
+# alone waits for an end marker the panicking kernel may never print.
+KILL_INIT = ("set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
+             "dd if=/dev/zero of=/proc/1/mem bs=4096 seek=$((0x$r / 4096)) "
+             "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
 
 
 def boot_reference(ctx, config="reference", name="qemu", disk=None):
@@ -72,6 +82,16 @@ def ssh_ready(sh, vm):
         wait_for(sh, "grep -q 'sshd: dropbear on' /run/sshd.log", timeout=BOOT_TIMEOUT)
     except TestFailure:
         raise TestFailure(f"{vm}: ssh did not start:\n" + sh.run("cat /run/sshd.log")) from None
+
+
+# What a user reads as an error on a console: a tool's complaint, a failure, a usage text.
+ERROR_RX = re.compile(r"error|invalid|fail|can't|cannot|not found|no such|usage:|unknown",
+                      re.IGNORECASE)
+
+
+def boot_error_lines(text):
+    """The lines of console output @text a user would take for an error."""
+    return [line.strip() for line in text.splitlines() if ERROR_RX.search(line)]
 
 
 def answers(sh, vm):

@@ -115,11 +115,13 @@ class Layout:
                 for vm, p in zip(self.vms, programs) if p]
 
 
-def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu"):
+def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu",
+                   cpu="cortex-a53"):
     """QEMU running @config's hypervisor with bare-metal guest @programs placed
-    where the config wants them (Layout.loaders()), UART0 and @serials."""
+    where the config wants them (Layout.loaders()), UART0 and @serials, on CPU
+    model @cpu."""
     return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
-                consoles=["uart0"], pci_serials=list(serials),
+                cpu=cpu, consoles=["uart0"], pci_serials=list(serials),
                 loaders=Layout(ctx, config).loaders(ctx, programs), name=name)
 
 
@@ -278,17 +280,31 @@ def free_port():
 
 
 # What `ssh -p 5555 root@localhost` is in docs/running.md, made non-interactive: a throwaway
-# known_hosts, and no prompt ever (root logs in without a password).
+# known_hosts, and no prompt ever (keys only, no password: BatchMode).
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "ConnectTimeout=30",
             "-o", "LogLevel=ERROR"]
 
 
-def ssh(ctx, port, cmd, stdin=None, timeout=120, tty=False):
-    """Run @cmd (None: a login shell) in a guest through ssh to 127.0.0.1:@port, on a
-    pty if @tty; return its stdout (bytes)."""
+def ssh_key(ctx):
+    """The build's own key (scripts/ssh-client.sh), authorized in every VM that serves ssh."""
+    return ctx.out("ssh", "id_ed25519")
+
+
+def ssh_argv(ctx, port, identity=None):
+    """The ssh command line up to the destination, to 127.0.0.1:@port with @identity: None
+    the build's key, a path that key alone, "" the keys ssh offers by itself."""
+    if identity is None:
+        identity = ssh_key(ctx)
+    ident = ["-i", identity, "-o", "IdentitiesOnly=yes"] if identity else []
     known = os.path.join(ctx.logdir, "known_hosts")
-    argv = ["ssh", "-p", str(port), "-o", f"UserKnownHostsFile={known}", *SSH_OPTS,
-            *(["-tt"] if tty else []), "root@127.0.0.1", *([cmd] if cmd else [])]
+    return ["ssh", "-p", str(port), *ident, "-o", f"UserKnownHostsFile={known}", *SSH_OPTS]
+
+
+def ssh(ctx, port, cmd, stdin=None, timeout=120, tty=False, identity=None):
+    """Run @cmd (None: a login shell) in a guest through ssh to 127.0.0.1:@port as root with
+    @identity (ssh_argv()), on a pty if @tty; return its stdout (bytes)."""
+    argv = [*ssh_argv(ctx, port, identity), *(["-tt"] if tty else []), "root@127.0.0.1",
+            *([cmd] if cmd else [])]
     try:
         r = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdin=None if stdin is not None else subprocess.DEVNULL,

@@ -1,6 +1,8 @@
 """vGICv3 with bare-metal guests under QEMU.
 
 - virtual timer PPI 27 at the programmed rate (+-20%), counters readable at EL1
+- the EL1 physical timer PPI 30 likewise; level-sensitive timer PPIs pending only while
+  their line is high (disabled while firing, then cancelled), ISPENDR taken once
 - a 2-vCPU VM starts vCPU 1 with PSCI CPU_ON and the two exchange SGIs
 - a passed-through UART's RX interrupt reaches the VM that owns it, no other
 
@@ -35,6 +37,36 @@ def test_vtimer_rate(ctx):
         u0.expect(r"irq_timer: done", timeout=5)
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         no_stop(u0.output())
+
+
+def test_level_timers(ctx):
+    """The EL1 physical timer (PPI 30) at 100 Hz; for PPIs 27 and 30 a timer that fires
+    while its interrupt is disabled (or after it was forwarded) and is cancelled is pending
+    only while its line is high and never taken on re-enable; an ISPENDR write is taken once."""
+    with boot_baremetal(ctx, "test-irq-timer", ["irq_level"], smp=1) as q:
+        u0 = q.con("uart0")
+        u0.expect(r"irq_level: start", timeout=20)
+        m = u0.expect(r"irq_level: ptimer ticks=(\d+) expected=(\d+) other=(\d+)(?=\D)",
+                      timeout=30)
+        ticks, expected, other = (int(g) for g in m.groups())
+        check(abs(ticks - expected) <= expected // 5,
+              f"{ticks} physical timer interrupts, expected {expected} +-20%")
+        check(other == 0, f"{other} unexpected interrupts")
+        u0.expect(r"irq_level: done", timeout=30)
+        out = u0.output()
+        no_stop(out)
+        for ppi in (27, 30):
+            for case in ("disabled", "forwarded"):
+                m = re.search(rf"irq_level: ppi={ppi} case={case} high=(\d) low=(\d) extra=(\d+)",
+                              out)
+                check(m, f"no PPI {ppi} {case} report:\n{out}")
+                check(m.group(0).endswith("high=1 low=0 extra=0"),
+                      f"PPI {ppi} {case}: want pending while high only, nothing on "
+                      f"re-enable: {m.group(0)}")
+            m = re.search(rf"irq_level: ppi={ppi} sw taken=(\d+) after=(\d)", out)
+            check(m and m.group(1) == "1" and m.group(2) == "0",
+                  f"PPI {ppi}: an ISPENDR write must be taken once: {m and m.group(0)}")
+        check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
 
 
 def test_cpu_on_and_sgi_ping_pong(ctx):

@@ -3,7 +3,8 @@
 The backend's console is the terminal; QEMU itself announces the frontends'
 ptys as `char device redirected to /dev/pts/N (label serialN)`; each pty
 reaches its frontend's shell; the ssh command run.sh prints reaches the
-backend (on free ports instead of 5555-5557: SSH_PORTS); Ctrl-a x quits.
+backend (on free ports instead of 5555-5557: SSH_PORTS); nothing on the terminal
+reads as an error; Ctrl-a x quits.
 """
 
 import os
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import time
 
+from consoles import boot_error_lines
 from harness import TestFailure, free_port, ssh
 
 CTRL_A = b"\x01"
@@ -74,7 +76,9 @@ def test_make_run_consoles_and_quit(ctx):
     term = Tty(master, "terminal", ctx.logdir)
     ptys = []
     try:
-        term.expect(rf"ssh into backend: ssh -p {port} root@localhost", 30)
+        # with `-i KEY` when the user has no key of their own (scripts/run.sh)
+        m = term.expect(rf"ssh into backend: ssh( -i (\S+))? -p {port} root@localhost", 30)
+        identity = m.group(2).decode() if m.group(2) else ""
         found = {}
         for _ in range(2):
             m = term.expect(r"char device redirected to (/dev/pts/\d+) \(label (serial[12])\)", 30)
@@ -88,7 +92,7 @@ def test_make_run_consoles_and_quit(ctx):
         term.send(b"until grep -q 'sshd: dropbear on' /run/sshd.log; do sleep 0.3; done; "
                   b"echo sshd-$((6 * 7))\n")
         term.expect(r"sshd-42", 120)
-        out = ssh(ctx, port, "hostname").decode()
+        out = ssh(ctx, port, "hostname", identity=identity).decode()
         if out.strip() != "backend":
             raise TestFailure(f"ssh -p {port} root@localhost reached {out!r}, not the backend")
         for label, vm in (("serial1", "frontend1"), ("serial2", "frontend2")):
@@ -100,6 +104,10 @@ def test_make_run_consoles_and_quit(ctx):
             t.expect(rf"{vm}# ", 120)
             t.send(b"echo from-$(hostname)\n")
             t.expect(rf"\nfrom-{vm}\r*\n", 30)
+        with open(os.path.join(ctx.logdir, "terminal.log"), "rb") as f:
+            bad = boot_error_lines(f.read().decode("latin-1"))
+        if bad:
+            raise TestFailure("the make run terminal at boot:\n" + "\n".join(bad))
         term.send(CTRL_A + b"x")
         try:
             code = proc.wait(timeout=15)

@@ -12,12 +12,32 @@ sha256 equal, while the attacker goes on being served too.
 """
 
 import re
+import time
 
 from consoles import boot_reference, check, mib_each_way
 from harness import Shell
 
 CONFIG = "test-rio-hostile"
 BOOT_TIMEOUT = 180
+USER_HZ = 100  # /proc/PID/stat's utime and stime unit
+
+
+def next_line(con, pattern, timeout):
+    """The match of @pattern in the first such line @con prints from now on."""
+    n = len(re.findall(pattern, con.output()))
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = re.findall(pattern, con.output())
+        if len(found) > n:
+            return found[n]
+        time.sleep(0.1)
+    check(False, f"no new /{pattern}/ within {timeout} s")
+
+
+def cpu_ticks(be, pid):
+    """utime + stime of @pid in the backend, in USER_HZ ticks."""
+    f = be.run(f"cat /proc/{pid}/stat").rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
 
 
 def test_hostile_frontend_broken_linux_frontend_served(ctx):
@@ -66,6 +86,17 @@ def test_hostile_frontend_broken_linux_frontend_served(ctx):
         echo = be.run(f"bh-echo -n 100 {pts}", timeout=120)
         check(re.search(r"echo: n=100 median_us=", echo), f"echo probe failed: {echo}")
         print(f"# frontend1 {echo.strip()} (attacker flooding)")
+        # the attacker flips its receive index for 10 s, its transmit ring
+        # empty and frontend1 idle: what that costs the device model
+        pid = be.run("pidof bulkhead-dm").strip()
+        next_line(s2, r"rio_hostile: rx-flip start", 900)
+        c0, t0 = cpu_ticks(be, pid), time.monotonic()
+        flips = next_line(s2, r"rio_hostile: rx-flip end flips (\d+)\r?\n", 60)
+        c1, t1 = cpu_ticks(be, pid), time.monotonic()
+        share = (c1 - c0) / USER_HZ / (t1 - t0)
+        print(f"# attacker flipped its receive index {flips} times in {t1 - t0:.1f} s: "
+              f"the device model used {100 * share:.1f}% of a backend CPU meanwhile")
+        check(share < 0.2, f"flipping cost the model {100 * share:.1f}% of a CPU")
         st = be.run("bulkhead-dm --stats")
         check(re.search(r"console-frontend1 \(uio\d\): traps=\d+.*state=ok", st), st)
         hyp = q.con("uart0").output()

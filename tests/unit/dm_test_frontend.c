@@ -677,9 +677,16 @@ static void tfe_stream_sink(void *ctx, const uint8_t *d, size_t n)
 	s->guest_got += n;
 }
 
+/*
+ * Done when both sides have every byte and the device has returned every
+ * transmit chain: a model killed after its write to the chardev but before
+ * it returned the chain resends that write (docs/device-model.md "Restart"),
+ * so a stream whose last chain is still out is not finished yet.
+ */
 static bool tfe_stream_done(const struct tfe_stream *s)
 {
-	return s->client_got >= s->to_host_len && s->guest_got >= s->to_guest_len;
+	return s->client_got >= s->to_host_len && s->guest_got >= s->to_guest_len &&
+	       s->port->n_tx_free == TFE_PORT_BUFS;
 }
 
 static bool tfe_stream_step(struct tfe_stream *s)

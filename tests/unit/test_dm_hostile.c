@@ -702,6 +702,52 @@ static void test_tx_byte_budget(void **state)
 	h_teardown(&h);
 }
 
+/*
+ * A queue reset (QueueReady = 0) while the port holds a partly written
+ * transmit chain (stopped at its byte budget): the chain and its deferred
+ * work go with the old ring; the ring set up afterwards gets no stale
+ * used entry and its own chain is written from its first byte.
+ */
+static void test_queue_reset_drops_held_chain(void **state)
+{
+	const uint32_t piece = 64 << 10, n = QSIZE;
+	struct vring_desc *tab;
+	struct tfe_vq *vq;
+	uint64_t data, t;
+	struct hctx h;
+	unsigned int i;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	data = tfe_alloc(&h.mem, piece, 64);
+	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
+	tab = tfe_ptr(&h.mem, t);
+	for (i = 0; i < n; i++)
+		tfe_desc_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0,
+			     (uint16_t)(i + 1));
+	tfe_desc_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h.dev.vqs[1], 0, 1);
+	assert_true(h.con->ports[0].tx_held);
+	assert_true(h.m->deferred);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_SEL, 1);
+	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_READY, 0);
+	assert_false(h.con->ports[0].tx_held);
+	assert_false(h.m->deferred);
+	assert_int_equal(tfe_vq_setup(&h.dev, 1, QSIZE), 0);
+	vq = &h.dev.vqs[1];
+	mmio_resume(h.m);
+	assert_int_equal(vq->used->idx, 0);
+	/* a 4-byte chain on the new ring: written whole, used once */
+	h.con->ports[0].tx_bytes = 0;
+	tfe_desc_set(&vq->desc[0], h.buf, 4, 0, 0);
+	tfe_vq_publish(vq, 0, 1);
+	assert_int_equal(vq->used->idx, 1);
+	assert_int_equal(h.con->ports[0].tx_bytes, 4);
+	assert_int_equal(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	h_teardown(&h);
+}
+
 /* The control transmitq too: a flood of PORT_OPEN messages is budgeted. */
 static void test_ctrl_budget(void **state)
 {
@@ -826,6 +872,74 @@ static void test_tx_notify_lazy(void **state)
 	h_teardown(&h);
 }
 
+/* Add @n chains of one @len-byte buffer at @addr to @vq without a kick. */
+static void h_publish_quiet(struct tfe_vq *vq, uint64_t addr, uint32_t len, uint16_t flags,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t head = (uint16_t)(vq->avail_idx % vq->num);
+
+		tfe_desc_set(&vq->desc[head], addr, len, flags, 0);
+		vq->avail->ring[vq->avail_idx % vq->num] = head;
+		vq->avail_idx++;
+	}
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+}
+
+/*
+ * Polling counts chains taken, not index movement: receive buffers waiting
+ * for data are no work, a driver flipping its receive index gets at most
+ * MMIO_POLL_IDLE_MAX looks a round and then its notifications back, and
+ * transmit chains count one each, also those the final re-check finds.
+ */
+static void test_poll_counts_chains(void **state)
+{
+	struct tfe_vq *rx, *tx;
+	unsigned int i, work = 0;
+	struct hctx h;
+
+	(void)state;
+	h_setup(&h, 1);
+	h_probe(&h, true);
+	rx = &h.dev.vqs[0];
+	tx = &h.dev.vqs[1];
+	mmio_poll_begin(h.m);
+	assert_int_equal(*tfe_vq_avail_event(rx), 0xffff); /* notifications off */
+	/* receive buffers, no data from the chardev: looked at, not work */
+	h_publish_quiet(rx, h.buf, 64, VRING_DESC_F_WRITE, 8);
+	assert_int_equal(mmio_poll(h.m), 0);
+	/* a driver flipping its index: 1000 looks, none is work */
+	for (i = 0; i < 1000; i++) {
+		__atomic_store_n(&rx->avail->idx, (uint16_t)(rx->avail_idx - (i & 1)),
+				 __ATOMIC_RELEASE);
+		work += mmio_poll(h.m);
+	}
+	print_message("# a flipped receive index: %u of 1000 looks counted as work\n", work);
+	assert_int_equal(work, 0);
+	/* left alone after MMIO_POLL_IDLE_MAX looks: notifications back on */
+	assert_int_equal(*tfe_vq_avail_event(rx), 0);
+	assert_int_equal(tfe_status(&h.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	__atomic_store_n(&rx->avail->idx, rx->avail_idx, __ATOMIC_RELEASE);
+	/* transmit chains: one each */
+	h_publish_quiet(tx, h.buf, 4, 0, 3);
+	assert_int_equal(mmio_poll(h.m), 3);
+	assert_int_equal(mmio_poll(h.m), 0);
+	/* added just before the round ends: found by the re-check, taken */
+	h_publish_quiet(tx, h.buf, 4, 0, 2);
+	assert_true(mmio_poll_end(h.m));
+	assert_int_equal(mmio_poll_last(h.m), 2);
+	assert_int_equal(h_used_idx(&h, 1), 5);
+	assert_false(mmio_poll_end(h.m));
+	/* the next round looks at the receive queue again */
+	mmio_poll_begin(h.m);
+	assert_int_equal(*tfe_vq_avail_event(rx), 0xffff);
+	assert_int_equal(mmio_poll(h.m), 0);
+	mmio_poll_end(h.m);
+	h_teardown(&h);
+}
+
 /* A reset forgets deferred work. */
 static void test_reset_drops_deferred(void **state)
 {
@@ -857,6 +971,8 @@ int main(void)
 		cmocka_unit_test(test_reset_drops_deferred),
 		cmocka_unit_test(test_buffers_before_queue_ready),
 		cmocka_unit_test(test_tx_notify_lazy),
+		cmocka_unit_test(test_poll_counts_chains),
+		cmocka_unit_test(test_queue_reset_drops_held_chain),
 	};
 
 	dm_log_set_quiet(1);

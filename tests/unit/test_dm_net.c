@@ -652,6 +652,88 @@ static unsigned int d_drain_wire(struct dnet *d)
  * buffers' worth and defers the rest; a flood of notifies adds nothing;
  * meanwhile another device is served; later turns finish the ring.
  */
+/*
+ * A queue reset (QueueReady = 0) while the device holds a transmit chain
+ * (the wire full): the chain belonged to the old ring.  Once the wire
+ * drains, nothing of it may go out or land in the ring set up afterwards.
+ */
+static void test_queue_reset_drops_held_chain(void **state)
+{
+	int small = 4096;
+	uint8_t frame[1514], *buf;
+	struct tfe_vq *vq;
+	unsigned int i, sent;
+	struct dnet d;
+	uint64_t gpa;
+
+	(void)state;
+	d_setup(&d, 1536, 8);
+	assert_int_equal(setsockopt(d.nd->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	make_frame(frame, 0, sizeof(frame), 5);
+	for (i = 0; i < 200 && !d.n->tx_blocked; i++) {
+		tfe_net_reap_tx(&d.g.net);
+		if (!tfe_net_send(&d.g.net, frame, sizeof(frame)))
+			tfe_vq_kick(d.g.net.tx);
+	}
+	assert_true(d.n->tx_blocked && d.n->tx_held);
+	sent = (unsigned int)d.n->c.tx_packets;
+	/* the driver resets the transmit queue and sets up a new ring */
+	tfe_write32(&d.g.dev, VIRTIO_MMIO_QUEUE_SEL, NET_TXQ);
+	tfe_write32(&d.g.dev, VIRTIO_MMIO_QUEUE_READY, 0);
+	assert_false(d.n->tx_held);
+	assert_int_equal(tfe_vq_setup(&d.g.dev, NET_TXQ, NET_QUEUE_SIZE), 0);
+	/* the wire drains: the old chain is not sent, nor used in the new ring */
+	assert_int_equal(d_drain_wire(&d), sent);
+	el_run_once(&d.loop, 0);
+	vq = &d.g.dev.vqs[NET_TXQ];
+	assert_int_equal(vq->used->idx, 0);
+	assert_int_equal(d_drain_wire(&d), 0);
+	assert_int_equal(d.n->c.tx_packets, sent);
+	/* the new ring carries a frame */
+	gpa = tfe_alloc(&d.g.mem, 12 + 64, 64);
+	buf = tfe_ptr(&d.g.mem, gpa);
+	memset(buf, 0, 12);
+	make_frame(buf + 12, 1, 64, 5);
+	tfe_desc_set(&vq->desc[0], gpa, 12 + 64, 0, 0);
+	tfe_vq_publish(vq, 0, 1);
+	assert_int_equal(vq->used->idx, 1);
+	assert_int_equal(d_drain_wire(&d), 1);
+	assert_false(tfe_status(&d.g.dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	d_teardown(&d);
+}
+
+/*
+ * tx_packets counts frames the netdev sent: after the wire's peer leaves,
+ * frames are lost (the netdev's tx_lost), their chains still returned.
+ */
+static void test_tx_lost_not_counted_sent(void **state)
+{
+	uint8_t frame[64];
+	struct dnet d;
+	unsigned int i;
+
+	(void)state;
+	d_setup(&d, 1536, 8);
+	make_frame(frame, 0, sizeof(frame), 3);
+	assert_int_equal(tfe_net_send(&d.g.net, frame, sizeof(frame)), 0);
+	tfe_vq_kick(d.g.net.tx);
+	assert_int_equal(d_drain_wire(&d), 1);
+	assert_int_equal(d.n->c.tx_packets, 1);
+	close(d.peer);
+	d.peer = -1;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(tfe_net_send(&d.g.net, frame, sizeof(frame)), 0);
+		tfe_vq_kick(d.g.net.tx);
+		el_run_once(&d.loop, 0);
+	}
+	assert_int_equal(d.g.net.tx->used->idx, 4);
+	assert_int_equal(d.nd->tx_lost, 3);
+	assert_int_equal(d.n->c.tx_packets, 1);
+	assert_int_equal(d.n->c.tx_bytes, sizeof(frame));
+	assert_int_equal(d.n->c.tx_dropped, 0);
+	d_teardown(&d);
+}
+
 static void test_tx_budget(void **state)
 {
 	struct dnet d, other;
@@ -826,6 +908,8 @@ int main(void)
 		cmocka_unit_test(test_tx_backpressure),
 		cmocka_unit_test(test_restart_mid_stream),
 		cmocka_unit_test(test_restore_refuses_other_mac),
+		cmocka_unit_test(test_queue_reset_drops_held_chain),
+		cmocka_unit_test(test_tx_lost_not_counted_sent),
 		cmocka_unit_test(test_tx_budget),
 		cmocka_unit_test(test_rx_budget),
 		cmocka_unit_test(test_tap_backend), /* last: its child runs on after a failure */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -171,7 +172,7 @@ static void fe_up(struct hvm *hv, struct tfe_link *l, struct fe *f, unsigned int
 
 static void state_hdr(struct hvm_dev *d, struct uio_state_hdr *h)
 {
-	memcpy(h, (uint8_t *)d->ctrl + BH_RIO_STATE_OFFSET, sizeof(*h));
+	assert_int_equal(uio_rec_peek((uint8_t *)d->ctrl + BH_RIO_STATE_OFFSET, h), 0);
 }
 
 static uint64_t hist_total(const struct bh_rio_hist *h)
@@ -265,6 +266,102 @@ static void run_streams(unsigned int ndev, unsigned int procs, size_t bytes)
 	}
 	for (i = 0; i < procs; i++)
 		udm_fini(&u[i]);
+	hvm_fini(&hv);
+}
+
+struct flipper {
+	struct tfe_vq *vq;
+	bool stop; /* __atomic */
+	unsigned long flips;
+};
+
+/* A hostile driver: flips its receive avail->idx back and forth for ever. */
+static void *flipper_thread(void *arg)
+{
+	struct flipper *fl = arg;
+
+	while (!__atomic_load_n(&fl->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&fl->vq->avail->idx,
+				 (uint16_t)(fl->vq->avail_idx - (fl->flips & 1)), __ATOMIC_RELEASE);
+		fl->flips++;
+	}
+	__atomic_store_n(&fl->vq->avail->idx, fl->vq->avail_idx, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static double thread_cpu_s(pthread_t th)
+{
+	struct timespec ts;
+	clockid_t cid;
+
+	assert_int_equal(pthread_getcpuclockid(th, &cid), 0);
+	assert_int_equal(clock_gettime(cid, &ts), 0);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Frontend 2 flips its receive index for ever beside frontend 1's stream
+ * through the same model.  Polling counts chains taken, so once frontend 1
+ * is done the model goes back to sleep: the flipping costs it (almost) no
+ * CPU, where counting index movement as work kept it spinning for good.
+ */
+static void test_flipped_index_costs_model_nothing(void **state)
+{
+	struct flipper fl = { 0 };
+	struct tfe_stream s = { 0 };
+	struct tfe_link link;
+	struct fe f[2];
+	pthread_t th;
+	struct hvm hv;
+	struct udm u;
+	struct uio_state_hdr h0, h1;
+	double cpu0, cpu;
+	unsigned int i;
+	uint32_t st;
+
+	(void)state;
+	assert_int_equal(hvm_init(&hv), 0);
+	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_non_null(hvm_add(&hv, "fe2-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(&hv), 0);
+	udm_init(&u, hv.root);
+	udm_add(&u, "fe1-console");
+	udm_add(&u, "fe2-console");
+	udm_start(&u);
+	tfe_link_init(&link, hv.fe_sock);
+	s.client = client_connect("fe1-console");
+	fe_up(&hv, &link, &f[0], 0);
+	fe_up(&hv, &link, &f[1], 1);
+	fl.vq = f[1].port.rx;
+	assert_int_equal(pthread_create(&th, NULL, flipper_thread, &fl), 0);
+	tfe_stream_init(&s, &f[0].port, 1U << 20, 41);
+	assert_int_equal(tfe_streams_run(&link, &s, 1, 60000), 0);
+	assert_int_equal(s.mismatches, 0);
+	/* register reads in a row: the model is woken soon after it slept, so it polls */
+	for (i = 0; i < 500; i++)
+		assert_int_equal(tfe_status(&f[0].dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	/* frontend 1 is done; only the flipping goes on */
+	usleep(50 * 1000);
+	cpu0 = thread_cpu_s(u.thread);
+	usleep(1000 * 1000);
+	cpu = thread_cpu_s(u.thread) - cpu0;
+	__atomic_store_n(&fl.stop, true, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	state_hdr(&hv.dev[0], &h0);
+	state_hdr(&hv.dev[1], &h1);
+	print_message("# frontend 2 flipped its receive index %lu times during %llu polling "
+		      "rounds: %llu chains found; the model used %.1f ms of CPU in the 1 s after "
+		      "frontend 1 stopped\n",
+		      fl.flips, (unsigned long long)h0.polls, (unsigned long long)h1.poll_hits,
+		      cpu * 1e3);
+	assert_true(h0.polls >= 5);
+	assert_int_equal(h1.poll_hits, 0);
+	assert_true(cpu < 0.1);
+	/* flipping between two legal values is no ring misuse */
+	st = tfe_status(&f[1].dev);
+	assert_int_equal(st & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	tfe_stream_fini(&s);
+	udm_fini(&u);
 	hvm_fini(&hv);
 }
 
@@ -826,6 +923,17 @@ static void test_bad_magic_at_attach(void **state)
 	assert_non_null(strstr(err, "window"));
 	/* a second model for a served device is refused */
 	hv.dev[0].ctrl->shm_size = GUEST_SIZE;
+	/* a device whose state would not fit the state page's slot */
+	{
+		struct console_opts o = { .max_ports = 20, .access_platform = true };
+		struct virtio_console *big = console_new(&o);
+
+		assert_int_equal(transport_attach_named(u.t, 7, console_mmio(big), "fe1-console",
+							err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "'fe1-console': the device's state does not fit"));
+		console_free(big);
+	}
 	udm_chardev(&u, "fe1-console");
 	assert_int_equal(udm_device(&u, "fe1-console", err, sizeof(err)), 0);
 	{
@@ -942,13 +1050,60 @@ static void test_backlog_one_doorbell(void **state)
 	hvm_fini(&hv);
 }
 
-/* A corrupt state page gives a fresh device; a valid one is restored. */
+/* The slot of the newest record on @page (struct uio_rec). */
+static uint8_t *newest_slot(uint8_t *page)
+{
+	struct uio_rec *r = malloc(sizeof(*r));
+	const char *why;
+	int cur;
+
+	uio_rec_init(r, page);
+	assert_int_equal(uio_rec_pick(r, &why), UIO_REC_FOUND);
+	cur = r->cur;
+	free(r);
+	return page + (size_t)cur * UIO_SLOT_SIZE;
+}
+
+/* A new model on @d; return its device's Status. */
+static uint32_t attach_status(struct hvm *hv, struct hvm_dev *d, struct udm *u)
+{
+	udm_init(u, hv->root);
+	udm_add(u, "fe1-console");
+	pump(u, d);
+	return u->con[0]->mmio.status;
+}
+
+/*
+ * The successor told DEVICE_NEEDS_RESET: Status bit 64 and a configuration
+ * interrupt; after the driver's reset the device works again.
+ */
+static void expect_needs_reset(struct hvm *hv, struct hvm_dev *d, const char *what)
+{
+	struct udm u;
+
+	d->isr = 0;
+	assert_int_equal(attach_status(hv, d, &u), VIRTIO_CONFIG_S_NEEDS_RESET);
+	assert_true(d->isr & VIRTIO_MMIO_INT_CONFIG);
+	print_message("# %s: DEVICE_NEEDS_RESET and a configuration interrupt\n", what);
+	hvm_publish(d, VIRTIO_MMIO_STATUS, 0, BH_RIO_WRITE, 4);
+	hvm_publish(d, VIRTIO_MMIO_STATUS, 3, BH_RIO_WRITE, 4);
+	pump(&u, d);
+	assert_int_equal(u.con[0]->mmio.status, 3);
+	udm_fini(&u);
+}
+
+/*
+ * A valid state page is restored.  One the successor cannot trust (a
+ * flipped byte, a well-checksummed record with bad fields, a record older
+ * than the requests already answered) gives DEVICE_NEEDS_RESET, never a
+ * fresh device posing as the one the driver set up.
+ */
 static void test_state_page(void **state)
 {
+	uint8_t *page, *old = malloc(BH_RIO_STATE_SIZE);
 	struct hvm hv;
 	struct udm u;
 	struct hvm_dev *d;
-	uint8_t *page;
 
 	(void)state;
 	dm_log_set_quiet(1);
@@ -964,39 +1119,35 @@ static void test_state_page(void **state)
 	assert_int_equal(u.con[0]->mmio.status, 3);
 	udm_fini(&u);
 	/* restored */
-	udm_init(&u, hv.root);
-	udm_add(&u, "fe1-console");
-	pump(&u, d);
-	assert_int_equal(u.con[0]->mmio.status, 3);
+	assert_int_equal(attach_status(&hv, d, &u), 3);
 	udm_fini(&u);
-	/* one flipped byte: checksum fails, fresh device */
-	page[sizeof(struct uio_state_hdr) + 16] ^= 0x40;
-	udm_init(&u, hv.root);
-	udm_add(&u, "fe1-console");
-	pump(&u, d);
-	assert_int_equal(u.con[0]->mmio.status, 0);
-	udm_fini(&u);
-	/* garbage with a valid checksum: still validated, fresh device */
+	/* one flipped byte in the newest record */
+	newest_slot(page)[sizeof(struct uio_state_hdr) + 16] ^= 0x40;
+	expect_needs_reset(&hv, d, "a flipped byte");
+	/* garbage with a valid checksum: still validated */
 	{
-		struct uio_state_hdr *h = (struct uio_state_hdr *)page;
-		struct mmio_saved *m = (struct mmio_saved *)(page + sizeof(*h));
+		uint8_t *slot = newest_slot(page);
+		struct uio_state_hdr *h = (struct uio_state_hdr *)slot;
+		struct mmio_saved *m = (struct mmio_saved *)(slot + sizeof(*h));
 
-		udm_init(&u, hv.root);
-		udm_add(&u, "fe1-console");
-		pump(&u, d);
-		hvm_publish(d, VIRTIO_MMIO_STATUS, 3, BH_RIO_WRITE, 4);
-		pump(&u, d);
-		udm_fini(&u);
 		m->status = VIRTIO_CONFIG_S_DRIVER_OK; /* no FEATURES_OK */
 		m->nqueues = 1000;
 		h->csum = 0;
-		h->csum = uio_state_csum(page, sizeof(*h) + h->len);
-		udm_init(&u, hv.root);
-		udm_add(&u, "fe1-console");
-		pump(&u, d);
-		assert_int_equal(u.con[0]->mmio.status, 0);
-		udm_fini(&u);
+		h->csum = uio_state_csum(slot, sizeof(*h) + h->len);
+		expect_needs_reset(&hv, d, "a whole record the device rejects");
 	}
+	/* a record older than what was answered since (a save that was lost) */
+	memcpy(old, page, BH_RIO_STATE_SIZE);
+	assert_int_equal(attach_status(&hv, d, &u), 3);
+	hvm_publish(d, VIRTIO_MMIO_QUEUE_SEL, 0, BH_RIO_WRITE, 4);
+	pump(&u, d);
+	udm_fini(&u);
+	memcpy(page, old, BH_RIO_STATE_SIZE);
+	expect_needs_reset(&hv, d, "a record behind resp_prod");
+	/* the recovered device's record is trusted again */
+	assert_int_equal(attach_status(&hv, d, &u), 3);
+	udm_fini(&u);
+	free(old);
 	hvm_fini(&hv);
 	dm_log_set_quiet(0);
 }
@@ -1013,6 +1164,8 @@ static pid_t dm_spawn_with(const char *root, const char *chardev)
 	snprintf(carg, sizeof(carg), "%s,id=c0", chardev);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed test must not leave the model holding the runner's pipe */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl(DM_HOST_BIN, DM_HOST_BIN, "-transport", targ, "-chardev", carg, "-device",
 		      "virtio-console,chardev=c0,transport=t0,name=fe1-console", (char *)NULL);
 		_exit(127);
@@ -1028,6 +1181,35 @@ static pid_t dm_spawn(const char *root, const char *sock)
 	return dm_spawn_with(root, carg);
 }
 
+static void count_sink(void *ctx, const uint8_t *d, size_t n)
+{
+	(void)d;
+	*(size_t *)ctx += n;
+}
+
+/*
+ * Until the model has accepted @client, it drops what the guest sends (no
+ * peer, docs/device-model.md "Flow control"): one byte from the client,
+ * received by the guest, says it has.
+ */
+static void wait_accepted(struct tfe_link *l, struct fe *f, int client)
+{
+	unsigned long seen = l->irqs[f->dev.slot];
+	size_t got = 0;
+	int waited;
+
+	assert_int_equal(write(client, "s", 1), 1);
+	for (waited = 0; !got && waited < 20000; waited += 10) {
+		if (l->irqs[f->dev.slot] != seen) {
+			seen = l->irqs[f->dev.slot];
+			tfe_ack_irq(&f->dev);
+		}
+		tfe_port_poll_rx(&f->port, count_sink, &got);
+		tfe_link_poll(l, 10);
+	}
+	assert_int_equal(got, 1);
+}
+
 static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock, size_t len,
 			 uint32_t seed)
 {
@@ -1038,7 +1220,7 @@ static void stream_phase(struct tfe_link *l, struct fe *f, const char *sock, siz
 	tfe_random(b, len, seed + 1);
 	s.client = tfe_unix_connect(sock, 5000);
 	assert_true(s.client >= 0);
-	usleep(100 * 1000); /* let the model accept before data flows */
+	wait_accepted(l, f, s.client);
 	s.port = &f->port;
 	s.to_host = a;
 	s.to_host_len = len;
@@ -1159,6 +1341,54 @@ static uint8_t *file_read(const char *path, size_t *len)
 	return buf;
 }
 
+/* Is @pid running or runnable (in the middle of its work, not asleep)? */
+static bool proc_running(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* "pid (comm) S ..." */
+	return p && p[1] == ' ' && p[2] == 'R';
+}
+
+/*
+ * Wait up to @max_us for @pid to be running.  Return: true if it was when
+ * this returned (a kill now lands in the middle of its work).
+ */
+static bool wait_running(pid_t pid, unsigned int max_us)
+{
+	unsigned int waited;
+
+	for (waited = 0; waited < max_us; waited += 50) {
+		if (proc_running(pid))
+			return true;
+		usleep(50);
+	}
+	return proc_running(pid);
+}
+
+/* BH_KILL_SEED, or one from the clock; printed so that a failure can be replayed. */
+static unsigned int kill_seed(void)
+{
+	const char *e = getenv("BH_KILL_SEED");
+	struct timespec ts;
+	unsigned int seed;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	seed = e ? (unsigned int)strtoul(e, NULL, 0)
+		 : (unsigned int)(ts.tv_nsec ^ ts.tv_sec ^ getpid());
+	print_message("# kill seed %u (BH_KILL_SEED=%u replays it)\n", seed, seed);
+	return seed;
+}
+
 /*
  * With an append=on output file and an input file, a model killed at any
  * instant loses and repeats nothing: the journal and the files' lengths say
@@ -1174,7 +1404,7 @@ static void test_binary_killed_at_random_files_exact(void **state)
 	struct hvm hv;
 	struct fe f;
 	size_t out_len;
-	unsigned int kills;
+	unsigned int kills, busy = 0, seed = kill_seed();
 	pthread_t th;
 	FILE *fin;
 	pid_t pid;
@@ -1202,12 +1432,16 @@ static void test_binary_killed_at_random_files_exact(void **state)
 	k.link = &link;
 	k.f = &f;
 	assert_int_equal(pthread_create(&th, NULL, kill_fe_thread, &k), 0);
-	srand(7);
+	srand(seed);
 	for (kills = 0; kills < KILLS && !__atomic_load_n(&k.done, __ATOMIC_ACQUIRE); kills++) {
 		int status;
 
-		/* anywhere: inside a batch, a write, between the two */
+		/*
+		 * At a random instant, once the model is at work (a batch, a
+		 * save, a write, between them), not asleep in epoll_wait().
+		 */
 		usleep((useconds_t)(rand() % 20000));
+		busy += wait_running(pid, 20000);
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		pid = dm_spawn_with(hv.root, carg);
@@ -1217,9 +1451,11 @@ static void test_binary_killed_at_random_files_exact(void **state)
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	written = file_read(out, &out_len);
-	print_message("# %u kills: %zu of %zu bytes to the host file, %zu of %zu to the guest\n",
-		      kills, out_len, len, k.got_len, len);
+	print_message("# %u kills (%u while the model ran): %zu of %zu bytes to the host file, "
+		      "%zu of %zu to the guest\n",
+		      kills, busy, out_len, len, k.got_len, len);
 	assert_true(kills >= KILLS / 2);
+	assert_true(busy >= kills / 2);
 	assert_int_equal(out_len, len);
 	assert_memory_equal(written, k.to_host, len);
 	assert_int_equal(k.got_len, len);
@@ -1336,7 +1572,9 @@ static void test_stats_option(void **state)
 /* --latency prints the four histograms with count, median and p99 bucket. */
 static void test_latency_option(void **state)
 {
-	struct uio_state_hdr *h;
+	struct uio_state_hdr h = { 0 };
+	struct uio_rec *r = malloc(sizeof(*r));
+	const char *why;
 	struct hvm hv;
 	char cmd[512], out[4096];
 	size_t n;
@@ -1345,12 +1583,16 @@ static void test_latency_option(void **state)
 	(void)state;
 	assert_int_equal(hvm_init(&hv), 0);
 	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	h = (struct uio_state_hdr *)((uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET);
-	h->magic = UIO_STATE_MAGIC;
-	h->version = UIO_STATE_VERSION;
-	h->pickup.bucket[3] = 60; /* 8-16 us */
-	h->pickup.bucket[9] = 40; /* 512-1024 us */
-	h->service.bucket[0] = 100;
+	/* a record as a model commits it, with no device state */
+	uio_rec_init(r, (uint8_t *)hv.dev[0].ctrl + BH_RIO_STATE_OFFSET);
+	assert_int_equal(uio_rec_pick(r, &why), UIO_REC_NONE);
+	h.pickup.bucket[3] = 60; /* 8-16 us */
+	h.pickup.bucket[9] = 40; /* 512-1024 us */
+	h.service.bucket[0] = 100;
+	uio_rec_payload(r);
+	assert_true(uio_rec_plan(r, &h, 0) > 0);
+	uio_rec_apply(r);
+	free(r);
 	hv.dev[0].ctrl->lat.read_total.bucket[15] = 1;
 	snprintf(cmd, sizeof(cmd), "%s --latency --root %s fe1-console", DM_HOST_BIN, hv.root);
 	p = popen(cmd, "r");
@@ -1385,6 +1627,7 @@ int main(void)
 		cmocka_unit_test(test_bad_magic_at_attach),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_backlog_one_doorbell),
+		cmocka_unit_test(test_flipped_index_costs_model_nothing),
 		cmocka_unit_test(test_state_page),
 		cmocka_unit_test(test_binary_killed_and_restarted),
 		cmocka_unit_test(test_binary_killed_at_random_files_exact),

@@ -197,6 +197,23 @@ static void test_frontend_nodes(void **state)
 	assert_null(strstr(f->dts, "apb-pclk"));
 }
 
+static void test_watchdog_node(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[1].watchdog = (struct bh_watchdog){ .control_ipa = 0x09100000,
+						       .refresh_ipa = 0x09110000,
+						       .intid = 90 };
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_has(f, "watchdog@9100000 {");
+	assert_has(f, "compatible = \"arm,sbsa-gwdt\";");
+	assert_has(f, "reg = <0x0 0x9100000 0x0 0x1000>, <0x0 0x9110000 0x0 0x1000>;");
+	assert_has(f, "interrupts = <0 58 1>;");
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_null(strstr(f->dts, "sbsa-gwdt"));
+}
+
 static void test_dts_compiles(void **state)
 {
 	struct fixture *f = *state;
@@ -584,6 +601,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watchdog_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dts_compiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_rejected_naming_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),

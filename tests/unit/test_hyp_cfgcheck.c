@@ -132,6 +132,55 @@ static void test_valid(void **state)
 		fail_msg("unexpected: %s", m.text[0]);
 }
 
+/* beta restarts on faults and has a watchdog, as docs/config.md shows */
+static void good_policy(struct bh_config *c)
+{
+	good(c);
+	c->vms[1].policy = (struct bh_vm_policy){ .on_fault = BH_ACTION_INJECT,
+						  .on_off = BH_ACTION_RESTART,
+						  .on_watchdog = BH_ACTION_RESTART,
+						  .restart_max = 5,
+						  .restart_window_ms = 60000,
+						  .restart_delay_ms = 100 };
+	c->vms[1].watchdog = (struct bh_watchdog){ .control_ipa = 0x09100000,
+						   .refresh_ipa = 0x09110000,
+						   .intid = 40 };
+}
+
+static void test_valid_policy_and_watchdog(void **state)
+{
+	struct bh_config c;
+	struct msgs m;
+
+	(void)state;
+	good_policy(&c);
+	m = run(&c);
+	if (m.n)
+		fail_msg("unexpected: %s", m.text[0]);
+}
+
+static void test_watchdog_overlaps_remote_io(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_policy(&c);
+	c.virtio[0] = (struct bh_virtio){ .name = "con",
+					  .frontend = 1,
+					  .backend = 0,
+					  .mmio_ipa = 0x09110e00,
+					  .intid = 41,
+					  .shmem = 0,
+					  .device_id = 3,
+					  .backend_intid = 42,
+					  .ctrl_ipa = 0x0b000000,
+					  .doorbell_ipa = 0x0b008000 };
+	expect_error(&c, "vm \"beta\": watchdog.refresh_ipa: 0x9110000 overlaps virtio[0]");
+	c.virtio[0].mmio_ipa = 0x0a003e00;
+	c.virtio[0].intid = 40;
+	expect_error(&c, "vm \"beta\": watchdog.intid: INTID 40 is already used by the VM");
+}
+
 static void test_cpu_twice(void **state)
 {
 	struct bh_config c;
@@ -616,6 +665,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_valid_policy_and_watchdog),
+		cmocka_unit_test(test_watchdog_overlaps_remote_io),
 		cmocka_unit_test(test_cpu_twice),
 		cmocka_unit_test(test_cpu_missing_or_too_high),
 		cmocka_unit_test(test_pa_overlap),

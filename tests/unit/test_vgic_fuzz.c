@@ -70,6 +70,20 @@ void vgic_hw_irq_route(uint32_t p, unsigned int c)
 	(void)p;
 	(void)c;
 }
+/* the physical pending latch, as the vGIC sets and clears it */
+static bool phys_pending[GIC_MAX_SPI + 1];
+
+bool vgic_hw_irq_pending(uint32_t p, unsigned int c)
+{
+	(void)c;
+	return p <= GIC_MAX_SPI && phys_pending[p];
+}
+void vgic_hw_irq_set_pending(uint32_t p, unsigned int c, bool pending)
+{
+	(void)c;
+	if (p <= GIC_MAX_SPI)
+		phys_pending[p] = pending;
+}
 void vgic_hw_log(const char *fmt, ...)
 {
 	(void)fmt;
@@ -152,6 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(lrs, 0, sizeof(lrs));
 	memset(entered, 0, sizeof(entered));
+	memset(phys_pending, 0, sizeof(phys_pending));
 	if (vgic_dist_init(&dist, NR_VCPUS, GICD_IPA, GICR_IPA))
 		abort();
 	for (v = 0; v < NR_VCPUS; v++)

@@ -324,8 +324,9 @@ static void test_hw_clear_pending_deactivates(void **state)
 	struct vm2 *vm = *state;
 
 	assert_int_equal(vgic_bind_hw(&vm->d, NULL, 40), 0);
+	wr(vm, GICD_IPA + GICD_ISENABLER + 4, 4, 1u << 8);
 	assert_int_equal(vgic_inject(&vm->d, 40, 40), 0);
-	fake.nr_deacts = 0;
+	assert_int_equal(fake.nr_deacts, 0); /* held for the guest */
 	wr(vm, GICD_IPA + GICD_ICPENDR + 4, 4, 1u << 8);
 	assert_int_equal(fake.nr_deacts, 1);
 	assert_int_equal(fake.deacts[0].pintid, 40);

@@ -68,7 +68,7 @@ static void own_add(struct ctx *c, uint64_t base, uint64_t size, const char *fmt
  * What the probing VM's accesses reach without a fault: its stage-2 map
  * (memory, devices, a backend's control regions) and the windows the
  * hypervisor emulates for it (vGICD, its vCPUs' GICR frames, a frontend's
- * virtio-mmio window, a backend's doorbell page).
+ * virtio-mmio window, a backend's doorbell page, its watchdog's frames).
  */
 static void own_collect(struct ctx *c)
 {
@@ -90,6 +90,12 @@ static void own_collect(struct ctx *c)
 			continue;
 		own_add(c, v->ctrl_ipa, BH_RIO_CTRL_SIZE, "its virtio[%u] control region", i);
 		own_add(c, v->doorbell_ipa, BH_RIO_DOORBELL_SIZE, "its virtio[%u] doorbell", i);
+	}
+	if (vm->watchdog.control_ipa) {
+		own_add(c, vm->watchdog.control_ipa, BH_WDT_FRAME_SIZE,
+			"its watchdog control frame");
+		own_add(c, vm->watchdog.refresh_ipa, BH_WDT_FRAME_SIZE,
+			"its watchdog refresh frame");
 	}
 }
 

@@ -649,6 +649,124 @@ static void check_virtio_pair(struct checker *c, unsigned int i, unsigned int j)
 		     be, i, j);
 }
 
+static const char *const action_names[] = { "stop", "restart", "inject" };
+
+/* @field of @vm's policy holds an action; @max is the last it may take. */
+static void check_action(struct checker *c, const struct bh_vm_config *vm, const char *field,
+			 uint32_t action, uint32_t max)
+{
+	if (action > max)
+		fail(c, "vm \"%s\": policy.%s: %u is not one of stop..%s (BH_ACTION_*)",
+		     vm_name(vm), field, action, action_names[max]);
+}
+
+static bool policy_restarts(const struct bh_vm_policy *p)
+{
+	return p->on_fault == BH_ACTION_RESTART || p->on_fault == BH_ACTION_INJECT ||
+	       p->on_off == BH_ACTION_RESTART || p->on_watchdog == BH_ACTION_RESTART;
+}
+
+/*
+ * The restart policy (docs/config.md, "Restart policy").  INJECT restarts
+ * too, for the faults that have no abort to inject, so it needs the limit.
+ */
+static void check_policy(struct checker *c, const struct bh_vm_config *vm)
+{
+	const struct bh_vm_policy *p = &vm->policy;
+
+	check_action(c, vm, "on_fault", p->on_fault, BH_ACTION_INJECT);
+	check_action(c, vm, "on_off", p->on_off, BH_ACTION_RESTART);
+	check_action(c, vm, "on_watchdog", p->on_watchdog, BH_ACTION_RESTART);
+	if (p->on_watchdog != BH_ACTION_STOP && !vm->watchdog.control_ipa)
+		fail(c, "vm \"%s\": policy.on_watchdog: set, but the VM has no watchdog",
+		     vm_name(vm));
+	if (p->restart_delay_ms > BH_RESTART_DELAY_MS_MAX)
+		fail(c, "vm \"%s\": policy.restart_delay_ms: %u is more than %u", vm_name(vm),
+		     p->restart_delay_ms, BH_RESTART_DELAY_MS_MAX);
+	if (!policy_restarts(p))
+		return;
+	if (!p->restart_max || p->restart_max > BH_RESTART_MAX_LIMIT)
+		fail(c, "vm \"%s\": policy.restart_max: %u is not 1..%u (the VM may restart)",
+		     vm_name(vm), p->restart_max, BH_RESTART_MAX_LIMIT);
+	if (!p->restart_window_ms || p->restart_window_ms > BH_RESTART_WINDOW_MS_MAX)
+		fail(c, "vm \"%s\": policy.restart_window_ms: %u is not 1..%u (the VM may restart)",
+		     vm_name(vm), p->restart_window_ms, BH_RESTART_WINDOW_MS_MAX);
+}
+
+/* Does [base, base+size) of @vm touch a remote-I/O window it sees? */
+static const char *rio_user(const struct bh_config *cfg, unsigned int v, uint64_t base,
+			    uint64_t size, char *buf, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
+		const struct bh_virtio *d = &cfg->virtio[i];
+
+		if ((d->frontend == v &&
+		     overlaps(base, size, d->mmio_ipa & ~(BH_PAGE_SIZE - 1), BH_PAGE_SIZE)) ||
+		    (d->backend == v &&
+		     (overlaps(base, size, d->ctrl_ipa, BH_RIO_CTRL_SIZE) ||
+		      overlaps(base, size, d->doorbell_ipa, BH_RIO_DOORBELL_SIZE)))) {
+			snprintf(buf, len, "virtio[%u]", i);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static void check_wdt_frame(struct checker *c, unsigned int v, const char *field, uint64_t ipa)
+{
+	const struct bh_vm_config *vm = &c->cfg->vms[v];
+	const char *user;
+	char buf[32], name[32];
+
+	if (!ipa) {
+		fail(c, "vm \"%s\": watchdog.%s: missing", vm_name(vm), field);
+		return;
+	}
+	snprintf(name, sizeof(name), "watchdog.%s", field);
+	check_window(c, vm_name(vm), name, ipa, BH_WDT_FRAME_SIZE, CFG_IPA_LIMIT, "frame");
+	user = ipa_user(vm, ipa, BH_WDT_FRAME_SIZE, buf, sizeof(buf));
+	if (!user)
+		user = rio_user(c->cfg, v, ipa, BH_WDT_FRAME_SIZE, buf, sizeof(buf));
+	if (user)
+		fail(c, "vm \"%s\": watchdog.%s: 0x%llx overlaps %s", vm_name(vm), field,
+		     (unsigned long long)ipa, user);
+}
+
+/* An intid the VM already receives from remote I/O. */
+static bool vm_has_rio_irq(const struct bh_config *cfg, unsigned int v, uint32_t intid)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++)
+		if ((cfg->virtio[i].frontend == v && cfg->virtio[i].intid == intid) ||
+		    (cfg->virtio[i].backend == v && cfg->virtio[i].backend_intid == intid))
+			return true;
+	return false;
+}
+
+/* The SBSA Generic Watchdog (docs/config.md, "Watchdog"). */
+static void check_watchdog(struct checker *c, unsigned int v)
+{
+	const struct bh_vm_config *vm = &c->cfg->vms[v];
+	const struct bh_watchdog *w = &vm->watchdog;
+
+	if (!w->control_ipa && !w->refresh_ipa && !w->intid)
+		return;
+	check_wdt_frame(c, v, "control_ipa", w->control_ipa);
+	check_wdt_frame(c, v, "refresh_ipa", w->refresh_ipa);
+	if (w->control_ipa && w->control_ipa == w->refresh_ipa)
+		fail(c, "vm \"%s\": watchdog.refresh_ipa: the same page as control_ipa",
+		     vm_name(vm));
+	if (w->intid < CFG_SPI_FIRST || w->intid > CFG_VSPI_LAST)
+		fail(c, "vm \"%s\": watchdog.intid: %u is not a virtual SPI (32..%u)", vm_name(vm),
+		     w->intid, CFG_VSPI_LAST);
+	else if (vm_has_irq(vm, w->intid) || vm_has_rio_irq(c->cfg, v, w->intid))
+		fail(c, "vm \"%s\": watchdog.intid: INTID %u is already used by the VM",
+		     vm_name(vm), w->intid);
+}
+
 static bool printable(const char *s)
 {
 	for (; *s; s++)
@@ -704,6 +822,8 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 		check_devices(&c, &cfg->vms[v]);
 		check_ipa_layout(&c, &cfg->vms[v]);
 		check_images(&c, &cfg->vms[v]);
+		check_policy(&c, &cfg->vms[v]);
+		check_watchdog(&c, v);
 	}
 	check_irqs(&c);
 	check_pa_overlaps(&c);

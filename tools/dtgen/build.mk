@@ -40,6 +40,10 @@ $(MATRIX_ATTEMPTS):
 	@mkdir -p $(dir $@)
 	head -c 16 /dev/zero > $@
 
+# the reference system with frontend1's faults injected as aborts
+DTGEN_CONFIGS += test-linux-policy
+DTGEN_IMAGES_test-linux-policy := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_test-linux-policy := $(DTGEN_DEPS_reference)
 # single Linux VMs of the hypervisor tests
 DTGEN_CONFIGS += test-linux test-irq-linux
 DTGEN_IMAGES_test-linux := $(DTGEN_IMAGES_reference)
@@ -56,11 +60,16 @@ $(DTGEN_OUT)/$(1)/dtgen: configs/$(1).c $(DTGEN_SRCS) tools/dtgen/main.c $(DTGEN
 # One recipe: the VM names are known to the config (dtgen lists them in
 # DIR/vms), not to make.  Every file is replaced by a rename, never deleted
 # first, so a test reading the directory meanwhile sees old or new, not none.
-$(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1))
+# A VM that serves ssh gets its own host key and the authorized keys in its
+# /chosen (scripts/ssh-dt.sh, guest/net/build.mk).
+$(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1)) $(SSH_DT_DEPS)
 	@mkdir -p $(DTGEN_DT)/$(1)
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --dts $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
 	@for vm in $$$$(cat $(DTGEN_DT)/$(1)/vms); do \
-		f=$(DTGEN_DT)/$(1)/$$$$vm; echo "$(DTC) $$$$f.dts"; \
+		f=$(DTGEN_DT)/$(1)/$$$$vm; \
+		scripts/ssh-dt.sh $$$$f.dts $(SSH_HOST_KEYS)/$(1)/$$$$vm $(GUEST_DROPBEAR) \
+			$(SSH_AUTHORIZED) || exit 1; \
+		echo "$(DTC) $$$$f.dts"; \
 		$(DTC) -I dts -O dtb -o $$$$f.dtb.tmp $$$$f.dts && mv -f $$$$f.dtb.tmp $$$$f.dtb || exit 1; \
 	done
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --loaders $(addprefix --image ,$(DTGEN_IMAGES_$(1)))

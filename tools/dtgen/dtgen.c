@@ -555,6 +555,28 @@ static void node_virtio_mmio_device(struct dtgen *g, struct dts *d, unsigned int
 	dts_close(d);
 }
 
+/*
+ * The SBSA Generic Watchdog the hypervisor emulates (docs/config.md,
+ * "Watchdog"; Linux Documentation/devicetree/bindings/watchdog/
+ * arm,sbsa-gwdt.yaml): control frame then refresh frame, and WS0, which the
+ * hypervisor injects once as it rises: edge.
+ */
+static void node_watchdog(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	const struct bh_watchdog *w = &g->cfg->vms[v].watchdog;
+
+	if (!w->control_ipa)
+		return;
+	dts_open(d, NULL, "watchdog", w->control_ipa, true);
+	dts_str(g, d, "compatible", "arm,sbsa-gwdt");
+	dts_line(d, "reg = <0x%x 0x%x 0x%x 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
+		 (uint32_t)(w->control_ipa >> 32), (uint32_t)w->control_ipa, 0u,
+		 (uint32_t)BH_WDT_FRAME_SIZE, (uint32_t)(w->refresh_ipa >> 32),
+		 (uint32_t)w->refresh_ipa, 0u, (uint32_t)BH_WDT_FRAME_SIZE);
+	dts_spi_edge(d, w->intid);
+	dts_close(d);
+}
+
 static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
 {
 	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
@@ -858,6 +880,7 @@ int dtgen_write_dts(struct dtgen *g, unsigned int v, FILE *out)
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
 		node_device(g, &d, v, i);
 	node_virtio(g, &d, v);
+	node_watchdog(g, &d, v);
 	dts_close(&d);
 	return g->errors > before ? -EINVAL : 0;
 }

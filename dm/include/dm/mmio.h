@@ -42,6 +42,8 @@ struct virtio_mmio;
  * @driver_ok:   DRIVER_OK was set
  * @notify:      QueueNotify for ready queue @q
  * @reset:       device reset (Status = 0 or a NEEDS_RESET recovery)
+ * @queue_reset: queue @q is reset (QueueReady = 0): forget every chain of
+ *               it the device holds (optional)
  * @config_write: driver write into the config space (optional)
  * @save:        write the device's restorable state into @buf (optional),
  *               return its length (0 = nothing / does not fit)
@@ -52,6 +54,7 @@ struct virtio_dev_ops {
 	void (*driver_ok)(void *dev);
 	void (*notify)(void *dev, unsigned int q);
 	void (*reset)(void *dev);
+	void (*queue_reset)(void *dev, unsigned int q);
 	void (*config_write)(void *dev, uint32_t off, uint32_t size, uint32_t val);
 	size_t (*save)(void *dev, void *buf, size_t len);
 	int (*load)(void *dev, const void *buf, size_t len);
@@ -224,10 +227,23 @@ void mmio_poll_begin(struct virtio_mmio *m);
  */
 void mmio_backpressure(struct virtio_mmio *m, struct virtqueue *vq);
 
+/*
+ * Looks in one polling round that may find a queue's index moved with
+ * nothing for its handler to take before the queue is left alone
+ * (mmio_poll()): the first look of a round at receive buffers the device
+ * keeps for later is one.
+ */
+#define MMIO_POLL_IDLE_MAX 2
+
 /**
  * mmio_poll() - handle every queue whose avail idx moved since the last look,
  * as if the driver had written its index to QueueNotify
- * Return: how many queues had moved.
+ *
+ * Work is what the handlers took, not the index moving: a queue whose
+ * index moved MMIO_POLL_IDLE_MAX times in a round without a chain taken
+ * (receive buffers waiting for data, a driver flipping its index) gets its
+ * notifications back and no further look until mmio_poll_begin().
+ * Return: the chains the handlers took.
  */
 unsigned int mmio_poll(struct virtio_mmio *m);
 
@@ -237,10 +253,17 @@ unsigned int mmio_poll(struct virtio_mmio *m);
  * Asks for them on every queue again, then looks once more (virtio v1.2
  * §2.7.10: a chain added before the driver could see the request is found
  * here, one added after it is notified).
- * Return: true if a queue moved since the last mmio_poll(): poll again
- * (mmio_poll_begin(), mmio_poll()).
+ * Return: true if a queue moved since the last mmio_poll(): handle it with
+ * mmio_poll_last() (or poll again).
  */
 bool mmio_poll_end(struct virtio_mmio *m);
+
+/**
+ * mmio_poll_last() - after mmio_poll_end(): handle every queue that moved
+ * since the last look, notifications on
+ * Return: the chains the handlers took.
+ */
+unsigned int mmio_poll_last(struct virtio_mmio *m);
 
 /**
  * mmio_isr_take() - the InterruptStatus bits raised since the last call
@@ -326,5 +349,14 @@ size_t mmio_state_save(const struct virtio_mmio *m, void *buf, size_t len);
  * the used index in guest memory (vq_restore()).  Call after mmio_attach().
  */
 int mmio_state_load(struct virtio_mmio *m, const void *buf, size_t len);
+
+/**
+ * mmio_state_lost() - the saved state of a device that was in use cannot be
+ * trusted: start with DEVICE_NEEDS_RESET set (virtio v1.2 §2.1.2, §4.2.2
+ * Status bit 64) and a configuration change interrupt, so that the driver,
+ * wherever it was, resets the device instead of talking to one that forgot
+ * it.  Call after mmio_attach().
+ */
+void mmio_state_lost(struct virtio_mmio *m);
 
 #endif

@@ -95,8 +95,9 @@ ssize_t netdev_recv(struct netdev *nd, void *buf, size_t len);
 /**
  * netdev_send() - send one frame, whole or not at all
  *
- * Return: 0 when it is out or was dropped (no peer: counted in tx_lost),
- * -EAGAIN when the backend is full now (write_ready follows).
+ * Return: 0 when it is out, -EAGAIN when the backend is full now
+ * (write_ready follows), -ENOTCONN when it was lost (no peer, or the
+ * backend refused it or took part of it: counted in tx_lost).
  */
 int netdev_send(struct netdev *nd, const void *buf, size_t len);
 

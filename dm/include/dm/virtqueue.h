@@ -67,6 +67,8 @@ struct virtqueue {
 	bool lazy;	      /* a notification put off by mmio_used_notify_lazy() */
 	uint16_t poll_seen;   /* avail->idx at the last look of a polling model */
 	uint16_t kick_credit; /* chains the driver still notifies while polled */
+	uint8_t poll_idle;    /* looks this round that found it moved, nothing taken */
+	bool poll_off;	      /* not looked at for the rest of the round */
 
 	const struct dm_window *win;
 	struct dm_ratelimit *rl;

@@ -11,6 +11,8 @@
 #define GICD_IGROUPR	0x0080
 #define GICD_ISENABLER	0x0100
 #define GICD_ICENABLER	0x0180
+#define GICD_ISPENDR	0x0200
+#define GICD_ICPENDR	0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ICFGR	0x0c00
 #define GICD_IROUTER	0x6000
@@ -151,6 +153,18 @@ void gic_enable_irq(uint32_t intid)
 void gic_disable_irq(uint32_t intid)
 {
 	wr32(bank(intid) + GICD_ICENABLER + (intid / 32) * 4, 1u << (intid % 32));
+}
+
+int gic_pending(uint32_t intid)
+{
+	return (rd32(bank(intid) + GICD_ISPENDR + (intid / 32) * 4) >> (intid % 32)) & 1;
+}
+
+void gic_set_pending(uint32_t intid, int pending)
+{
+	uint32_t off = pending ? GICD_ISPENDR : GICD_ICPENDR;
+
+	wr32(bank(intid) + off + (intid / 32) * 4, 1u << (intid % 32));
 }
 
 void gic_set_priority(uint32_t intid, uint8_t prio)

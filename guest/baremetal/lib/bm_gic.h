@@ -82,6 +82,9 @@ int gic_init_cpu(void);
 
 void gic_enable_irq(uint32_t intid);
 void gic_disable_irq(uint32_t intid);
+/* ISPENDR bit of @intid (1 = pending); set it (ISPENDR) or clear it (ICPENDR). */
+int gic_pending(uint32_t intid);
+void gic_set_pending(uint32_t intid, int pending);
 void gic_set_priority(uint32_t intid, uint8_t prio);
 /* 1 = edge, 0 = level (SPIs and PPIs) */
 void gic_set_edge(uint32_t intid, int edge);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* EL1 virtual timer and counters (Arm ARM D11.2, D17.9 CNTV_*). */
+/* EL1 virtual and physical timers, counters (Arm ARM D11.2, D17.9 CNTV_*, CNTP_*). */
 #include "timer.h"
 
+/* CNTV_CTL_EL0 and CNTP_CTL_EL0 share the layout */
 #define CNTV_CTL_ENABLE	 (1u << 0)
 #define CNTV_CTL_IMASK	 (1u << 1)
 #define CNTV_CTL_ISTATUS (1u << 2)
@@ -55,4 +56,29 @@ void timer_stop(void)
 int timer_fired(void)
 {
 	return (sysreg_rd(cntv_ctl_el0) & CNTV_CTL_ISTATUS) != 0;
+}
+
+void timer_phys_arm_at(uint64_t cval)
+{
+	sysreg_wr(cntp_cval_el0, cval);
+	sysreg_wr(cntp_ctl_el0, CNTV_CTL_ENABLE);
+	__asm__ volatile("isb" : : : "memory");
+}
+
+void timer_phys_arm_in(uint64_t ticks)
+{
+	sysreg_wr(cntp_tval_el0, ticks);
+	sysreg_wr(cntp_ctl_el0, CNTV_CTL_ENABLE);
+	__asm__ volatile("isb" : : : "memory");
+}
+
+void timer_phys_stop(void)
+{
+	sysreg_wr(cntp_ctl_el0, 0);
+	__asm__ volatile("isb" : : : "memory");
+}
+
+int timer_phys_fired(void)
+{
+	return (sysreg_rd(cntp_ctl_el0) & CNTV_CTL_ISTATUS) != 0;
 }

@@ -15,6 +15,11 @@
  *    keep its request ring full.  None of it is an error, so the model must
  *    bound the work it does for this device per turn of its event loop and
  *    keep serving the other frontend (docs/device-model.md, fairness).
+ *    After each round of those, for FLIP_SECONDS, its transmit ring empty,
+ *    it flips its receive avail->idx back and forth without pause: legal
+ *    values, no chain for the model to take, so a polling model must not
+ *    count it as work (docs/device-model.md "Polling") and must not spend
+ *    the backend's CPU on it.
  *
  * Output (tests/system/test_rio_hostile.py):
  *   rio_hostile: device 3 version 2 features_hi 0x...
@@ -22,6 +27,7 @@
  *   rio_hostile: status 0x<s> needs_reset=<0|1>
  *   rio_hostile: done
  *   rio_hostile: flood <variant> used <n>   (after each variant's quota of chains)
+ *   rio_hostile: rx-flip start / rio_hostile: rx-flip end flips <n>
  */
 #include "bm.h"
 #include "bm_gic.h"
@@ -63,6 +69,7 @@
 
 /* §2.7.5 descriptor flags */
 #define DESC_F_NEXT	1u
+#define DESC_F_WRITE	2u
 #define DESC_F_INDIRECT 4u
 
 #define QSIZE		   8u
@@ -72,6 +79,8 @@
 #define RX_QUEUE	   0u	 /* §5.3.2: port 0 receiveq, transmitq */
 #define TX_QUEUE	   1u
 #define QUEUE_BYTES	   0x3000ull /* desc, avail, used: one page each */
+#define FLIP_SECONDS	   10u
+#define FLIP_BUFS	   16u /* receive buffers posted before flipping */
 
 struct vring_desc {
 	uint64_t addr;
@@ -248,6 +257,44 @@ static uint16_t flood_refill(enum flood_variant v, uint16_t avail_idx)
 	return avail_idx;
 }
 
+/*
+ * Receive buffers posted once (no data ever comes for them), then the
+ * index flipped between its value and one below for FLIP_SECONDS: both
+ * legal, as no buffer was taken.
+ */
+static void rx_flip(void)
+{
+	uint64_t base = queue_base(RX_QUEUE), end, flips = 0;
+	volatile struct vring_desc *desc = (volatile struct vring_desc *)(uintptr_t)base;
+	volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(base + 0x1000);
+	static uint16_t idx;
+	unsigned int i;
+
+	if (!idx) {
+		for (i = 0; i < FLIP_BUFS; i++) {
+			desc[i].addr = FLOOD_DATA;
+			desc[i].len = FLOOD_DATA_LEN;
+			desc[i].flags = DESC_F_WRITE;
+			desc[i].next = 0;
+			avail[2 + i] = (uint16_t)i;
+		}
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		idx = FLIP_BUFS;
+		avail[1] = idx;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		wr(VIRTIO_MMIO_QUEUE_NOTIFY, RX_QUEUE);
+	}
+	bm_printf("rio_hostile: rx-flip start\n");
+	end = bm_counter() + FLIP_SECONDS * bm_counter_freq();
+	while (bm_counter() < end) {
+		avail[1] = (uint16_t)(idx - (flips & 1));
+		flips++;
+	}
+	avail[1] = idx;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	bm_printf("rio_hostile: rx-flip end flips %u\n", (uint32_t)flips);
+}
+
 static void flood(void)
 {
 	const volatile uint16_t *used_idx =
@@ -284,6 +331,8 @@ static void flood(void)
 			wr(VIRTIO_MMIO_QUEUE_NOTIFY, TX_QUEUE);
 		done += (uint16_t)(*used_idx - last_used);
 		last_used = *used_idx;
+		if (v == ZERO_LEN)
+			rx_flip(); /* between two rounds of the variants */
 		flood_descs(v);
 		next_report = done + variant_quota[v];
 	}

@@ -86,6 +86,10 @@ const char *esr_ec_name(uint32_t ec)
 		return "smc";
 	case ESR_EC_SYSREG:
 		return "sysreg";
+	case ESR_EC_SVE:
+		return "sve (not offered)";
+	case ESR_EC_SME:
+		return "sme (not offered)";
 	case ESR_EC_IABT_LOW:
 		return "instruction-abort";
 	case ESR_EC_IABT_CUR:

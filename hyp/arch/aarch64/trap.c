@@ -3,20 +3,23 @@
  * Exits from guests (vectors.S) and their dispatch by exception class
  * (ESR_EL2.EC, Arm ARM D17.2.37).
  *
- * Policy: anything a guest does that Bulkhead does not emulate stops that
- * VM with one log line; the other VMs never notice.
+ * Anything a guest does that Bulkhead does not emulate is a fault of that
+ * VM, handled by its policy (hyp/core/vm_policy.c: stopped with one log
+ * line, restarted, or handed the abort); the other VMs never notice.
  */
 #include <stddef.h>
 #include "entry.h"
 #include "esr.h"
 #include "gic.h"
 #include "hyp.h"
+#include "idregs.h"
 #include "log.h"
 #include "psci.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
 #include "vm_mmio.h"
+#include "vm_policy.h"
 
 _Static_assert(offsetof(struct regs, x[30]) == REGS_X30, "regs layout");
 _Static_assert(offsetof(struct regs, elr) == REGS_ELR, "regs layout");
@@ -25,10 +28,23 @@ _Static_assert(sizeof(struct regs) == REGS_SIZE, "regs layout");
 
 #define INSN_SIZE 4
 
+static void trap_fault(struct vcpu *vcpu, struct regs *r, const char *why, uint64_t esr,
+		       uint64_t ipa, bool abort)
+{
+	const struct vm_fault f = { .why = why,
+				    .esr = esr,
+				    .far = sysreg_read(far_el2),
+				    .ipa = ipa,
+				    .pc = r->elr,
+				    .abort = abort };
+
+	vm_fault(vcpu, r, &f);
+}
+
 static void trap_stop(struct vcpu *vcpu, struct regs *r, const char *why, uint64_t esr,
 		      uint64_t ipa)
 {
-	vm_stop(vcpu->vm, why, esr, sysreg_read(far_el2), ipa, r->elr);
+	trap_fault(vcpu, r, why, esr, ipa, false);
 }
 
 /*
@@ -57,11 +73,12 @@ static void trap_dabt(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 
 	esr_decode_dabt(esr, &d);
 	if (!vm_mmio_is_emulated(vcpu->vm, ipa)) {
-		trap_stop(vcpu, r,
-			  (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION
-				  ? "access not permitted"
-				  : "access outside its memory",
-			  esr, ipa);
+		/* nothing answers there: on hardware, an external abort */
+		trap_fault(vcpu, r,
+			   (d.fsc & ESR_FSC_TYPE_MASK) == ESR_FSC_PERMISSION
+				   ? "access not permitted"
+				   : "access outside its memory",
+			   esr, ipa, true);
 		return;
 	}
 	/* no syndrome (e.g. LDP), cache maintenance or a walk: not emulated */
@@ -88,6 +105,14 @@ static void trap_sysreg(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 	struct esr_sysreg s;
 
 	esr_decode_sysreg(esr, &s);
+	if (s.read && idreg_is_trapped(esr_sysreg_enc(&s))) {
+		uint32_t enc = esr_sysreg_enc(&s);
+		uint64_t hw = idreg_is_known(enc) ? idreg_hw_read(enc) : 0;
+
+		regs_set(r, s.rt, idreg_sanitize(enc, hw));
+		r->elr += INSN_SIZE;
+		return;
+	}
 	switch (esr_sysreg_enc(&s)) {
 	case SYSREG_ICC_SGI1R_EL1:
 		if (s.read)
@@ -138,13 +163,15 @@ void trap_guest_sync(struct regs *r)
 		trap_dabt(vcpu, r, esr);
 		break;
 	case ESR_EC_IABT_LOW:
-		trap_stop(vcpu, r, "instruction fetch outside its memory", esr,
-			  esr_hpfar_to_ipa(sysreg_read(hpfar_el2), sysreg_read(far_el2)));
+		trap_fault(vcpu, r, "instruction fetch outside its memory", esr,
+			   esr_hpfar_to_ipa(sysreg_read(hpfar_el2), sysreg_read(far_el2)), true);
 		break;
 	default:
 		trap_stop(vcpu, r, esr_ec_name(esr_ec(esr)), esr, 0);
 		break;
 	}
+	/* the EL2 timer may have fired in a wait (rio, WFI) */
+	pcpu_timer_work();
 	/* a kick during a WFI may mean "your VM was stopped or reset" */
 	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
 		pcpu_park();
@@ -160,6 +187,7 @@ void trap_guest_irq(struct regs *r)
 	vcpu->stats.irq++;
 	vgic_sync_lrs(&vcpu->vgic);
 	gic_handle_irq(&vcpu->vgic);
+	pcpu_timer_work();
 	/* a kick may mean "your VM was stopped or reset" */
 	if (__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_ON)
 		pcpu_park();

@@ -15,6 +15,7 @@
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
+#include "pcpu.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "sysreg.h"
@@ -164,7 +165,7 @@ static int gic_wake_redist(uint64_t rd)
 
 static void gic_init_private(unsigned int cpu)
 {
-	uint32_t enable = GIC_HYP_SGIS_MASK | (1u << GIC_PPI_MAINT);
+	uint32_t enable = GIC_HYP_SGIS_MASK | (1u << GIC_PPI_MAINT) | (1u << GIC_PPI_HYP_TIMER);
 	unsigned int i;
 
 	wr32(gicr_sgi(cpu, GICR_IGROUPR0), ~0u);
@@ -173,11 +174,7 @@ static void gic_init_private(unsigned int cpu)
 	wr32(gicr_sgi(cpu, GICR_ICACTIVER0), ~0u);
 	for (i = 0; i < GIC_NR_PRIVATE; i += 4)
 		wr32(gicr_sgi(cpu, GICR_IPRIORITYR0 + i), GIC_PRIO_WORD);
-	spin_lock(&gic.lock);
-	for (i = GIC_NR_SGIS; i < GIC_NR_PRIVATE; i++)
-		if (gic.ppi_owner[cpu][i])
-			enable |= 1u << i;
-	spin_unlock(&gic.lock);
+	/* PPIs given to a vCPU stay disabled until its guest enables them. */
 	(void)gic_wait_clear(gic.rd_base[cpu] + GICR_CTLR, GICR_CTLR_RWP);
 	wr32(gicr_sgi(cpu, GICR_ISENABLER0), enable);
 }
@@ -270,6 +267,29 @@ void gic_irq_deactivate(uint32_t intid, unsigned int pcpu)
 	gic_bit_write(pcpu, intid, GICD_ICACTIVER, GICR_ICACTIVER0);
 }
 
+bool gic_irq_pending(uint32_t intid, unsigned int pcpu)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	if (intid >= gic.nr_irqs)
+		return false;
+	if (intid >= GIC_SPI_BASE)
+		return rd32(gicd(GICD_ISPENDR + (intid / 32) * 4)) & bit;
+	if (pcpu < GIC_MAX_CPUS && gic.rd_base[pcpu])
+		return rd32(gicr_sgi(pcpu, GICR_ISPENDR0)) & bit;
+	return false;
+}
+
+void gic_irq_set_pending(uint32_t intid, unsigned int pcpu, bool pending)
+{
+	if (intid >= gic.nr_irqs)
+		return;
+	if (pending)
+		gic_bit_write(pcpu, intid, GICD_ISPENDR, GICR_ISPENDR0);
+	else
+		gic_bit_write(pcpu, intid, GICD_ICPENDR, GICR_ICPENDR0);
+}
+
 void gic_irq_route(uint32_t intid, unsigned int pcpu)
 {
 	if (intid < GIC_SPI_BASE || intid >= gic.nr_irqs || pcpu >= GIC_MAX_CPUS)
@@ -312,14 +332,14 @@ int gic_assign_irq(uint32_t intid, struct vgic_dist *vm, struct vgic_cpu *target
 	ret = vgic_bind_hw(vm, target, intid);
 	if (ret)
 		return ret;
-	if (intid < GIC_SPI_BASE) {
-		/* PPIs stay enabled: the vGIC gates delivery, see vgic.c. */
-		gic_irq_set_enable(intid, cpu, true);
-	} else {
-		/* Disabled until the guest enables it in its distributor. */
-		gic_irq_set_enable(intid, cpu, false);
+	/*
+	 * Disabled until the guest enables it (the vGIC mirrors its enable
+	 * bit): while disabled, the physical GIC keeps the pending state of
+	 * the line instead of the hypervisor acknowledging it for nobody.
+	 */
+	gic_irq_set_enable(intid, cpu, false);
+	if (intid >= GIC_SPI_BASE)
 		gic_irq_route(intid, cpu);
-	}
 	return 0;
 }
 
@@ -400,6 +420,12 @@ void gic_handle_irq(struct vgic_cpu *current)
 			/* level-sensitive: silence it before deactivating */
 			vgic_maintenance(current);
 			isb();
+			gic_eoi(iar, true);
+			continue;
+		}
+		if (intid == GIC_PPI_HYP_TIMER) {
+			/* level-sensitive: silence it; the exit acts on it */
+			pcpu_timer_fired();
 			gic_eoi(iar, true);
 			continue;
 		}

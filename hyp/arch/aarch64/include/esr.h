@@ -23,6 +23,8 @@
 #define ESR_EC_HVC64	0x16
 #define ESR_EC_SMC64	0x17
 #define ESR_EC_SYSREG	0x18
+#define ESR_EC_SVE	0x19 /* CPTR_EL2.TZ: SVE hidden from guests */
+#define ESR_EC_SME	0x1d /* CPTR_EL2.TSM: SME hidden from guests */
 #define ESR_EC_IABT_LOW 0x20
 #define ESR_EC_IABT_CUR 0x21
 #define ESR_EC_PC_ALIGN 0x22

@@ -27,8 +27,8 @@
 /* PPIs of the QEMU virt board (hw/arm/virt.h: ARCH_TIMER_*, GIC_MAINT). */
 #define GIC_PPI_MAINT	  25 /* vGIC maintenance interrupt */
 #define GIC_PPI_HYP_TIMER 26
-#define GIC_PPI_VTIMER	  27
-#define GIC_PPI_PTIMER	  30
+#define GIC_PPI_VTIMER	  27 /* EL1 virtual timer */
+#define GIC_PPI_PTIMER	  30 /* EL1 physical timer */
 
 /* SGIs the hypervisor uses between pCPUs. */
 #define GIC_SGI_KICK	0 /* "re-evaluate your vCPU's LRs" */
@@ -230,7 +230,7 @@ int gic_init_boot(void);
  * @cpu: logical index of the calling CPU (0..GIC_MAX_CPUS-1)
  *
  * Wakes the redistributor matching MPIDR_EL1, enables the kick SGI and the
- * maintenance PPI, applies PPIs already assigned to @cpu, enables the
+ * maintenance PPI (PPIs assigned to a vCPU wait for its guest), enables the
  * system-register interface at EL2 (and for EL1), PMR, Group 1, EOImode=1
  * and the virtual CPU interface (ICH_HCR_EL2.En).  (EL1 counter/timer
  * access, CNTHCTL_EL2/CNTVOFF_EL2, is set by the vCPU entry code.)
@@ -255,7 +255,8 @@ void gic_send_sgi(unsigned int pcpu, unsigned int sgi);
  *
  * The interrupt is injected into the VM with the same INTID and HW=1, so the
  * guest's deactivation deactivates the physical interrupt.  SPIs are
- * routed to @target's pCPU and stay disabled until the guest enables them.
+ * routed to @target's pCPU; SPIs and PPIs stay disabled until the guest
+ * enables them (docs/vgic.md, "Hardware interrupts").
  *
  * Return: 0, -EINVAL for a bad INTID, -EBUSY if already assigned.
  */
@@ -282,6 +283,8 @@ void gic_handle_irq(struct vgic_cpu *current);
 void gic_irq_set_enable(uint32_t intid, unsigned int pcpu, bool enable);
 void gic_irq_deactivate(uint32_t intid, unsigned int pcpu);
 void gic_irq_route(uint32_t intid, unsigned int pcpu);
+bool gic_irq_pending(uint32_t intid, unsigned int pcpu);
+void gic_irq_set_pending(uint32_t intid, unsigned int pcpu, bool pending);
 unsigned int gic_this_cpu(void);
 
 #endif /* BULKHEAD_GIC_H */

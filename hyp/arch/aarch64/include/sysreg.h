@@ -37,12 +37,13 @@
 #define HCR_FB	   (1ull << 9)	/* broadcast TLB/IC maintenance */
 #define HCR_BSU_IS (1ull << 10) /* barriers upgraded to inner shareable */
 #define HCR_TWI	   (1ull << 13) /* trap WFI */
+#define HCR_TID3   (1ull << 18) /* trap ID register reads (idregs.h) */
 #define HCR_TSC	   (1ull << 19) /* trap SMC */
 #define HCR_RW	   (1ull << 31) /* EL1 is AArch64 */
 
 #define HCR_GUEST                                                                          \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-	 HCR_TSC | HCR_RW)
+	 HCR_TID3 | HCR_TSC | HCR_RW)
 
 /* SCTLR_EL2 (non-VHE) */
 #define SCTLR_EL2_RES1 0x30c50830ull
@@ -63,11 +64,12 @@
 #define CPTR_EL2_RES1 0x33ffull
 
 /* CNTHCTL_EL2 (non-VHE, D17.2.27): EL1PCTEN lets EL1 read the physical
- * counter (guests read CNTPCT: Linux's arch timer may); EL1PCEN stays clear so the
- * physical timer, which Bulkhead does not virtualise, traps (and stops the
- * VM) instead of firing PPI 30 into nobody's hands. */
+ * counter, EL1PCEN lets it program the EL1 physical timer (CNTP_*).  Each
+ * vCPU owns its pCPU, so both EL1 timers are the guest's, untrapped; their
+ * PPIs (27, 30) are forwarded with HW=1. */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 #define CNTHCTL_EL1PCEN	 (1ull << 1)
+#define CNTHCTL_GUEST	 (CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
 
 /* MDCR_EL2 (D17.2.87): no debug/PMU traps; HPMN = all counters to EL1.
  * Its reset value is UNKNOWN, so it is always written. */

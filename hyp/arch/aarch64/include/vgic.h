@@ -50,11 +50,19 @@
 #define VGIC_IRQ_ACTIVE	 (1u << 2)
 #define VGIC_IRQ_EDGE	 (1u << 3) /* ICFGR: edge-triggered */
 #define VGIC_IRQ_IN_LR	 (1u << 4) /* loaded by the last flush */
+#define VGIC_IRQ_SW_PEND (1u << 5) /* HW=1: pended through ISPENDR */
 
 /**
  * struct vgic_irq - software state of one virtual interrupt
  * @hw_intid: physical INTID delivered with HW=1, 0 for a virtual-only one
  * @flags:    VGIC_IRQ_*
+ *
+ * For a HW=1 interrupt the physical GIC holds the truth: VGIC_IRQ_PENDING
+ * only means "the hypervisor acknowledged the physical interrupt and owes
+ * it to the guest"; whether it is pending as the guest sees it follows the
+ * physical line (level) unless the guest pended it through ISPENDR
+ * (VGIC_IRQ_SW_PEND) or configured it edge-triggered (docs/vgic.md,
+ * "Hardware interrupts").
  * @priority: GICD_IPRIORITYR byte (lower is more urgent)
  * @target:   receiving vCPU index (SPIs, from @irouter), VGIC_NO_TARGET
  * @irouter:  GICD_IROUTER value as the guest wrote it
@@ -93,6 +101,7 @@ struct vgic_dist;
  * @nr_lrs:    list registers of the hardware
  * @lr_intid:  INTID held by each LR since the last flush
  * @lr_used:   bitmap of LRs written by the last flush
+ * @lr_pending: bitmap of LRs the last flush wrote in the pending state
  * @hcr:       ICH_HCR_EL2 written by the last flush
  * @fresh:     set by vgic_cpu_init(): the first flush on the vCPU's pCPU
  *             also resets the virtual CPU interface (VMCR, active
@@ -110,6 +119,7 @@ struct vgic_cpu {
 	unsigned int nr_lrs;
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	uint32_t lr_used;
+	uint32_t lr_pending;
 	uint32_t hcr;
 	bool fresh;
 	bool lrs_clean;
@@ -250,10 +260,16 @@ int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off,
 int vgic_sgi_write(struct vgic_dist *d, struct vgic_cpu *self, uint64_t icc_sgi1r);
 
 /**
- * vgic_inject() - make SPI @intid pending in the VM (edge semantics)
+ * vgic_inject() - make SPI @intid pending in the VM
  * @d:         the VM's distributor
  * @intid:     SPI INTID (32 .. 32+VGIC_NR_SPIS-1)
  * @hw_pintid: physical INTID to deactivate through HW=1, 0 = virtual only
+ *
+ * A virtual-only interrupt is latched (edge semantics).  A HW=1 one is the
+ * physical interrupt the caller has just acknowledged: if the guest has it
+ * disabled it is not latched but deactivated again, so that the physical
+ * GIC keeps following the line (IHI0069 §4.1.2, level-sensitive
+ * interrupts) and raises it anew once the guest enables it.
  *
  * Safe from any pCPU; kicks the target vCPU's pCPU.
  *
@@ -322,6 +338,10 @@ void vgic_hw_kick(unsigned int pcpu);
 void vgic_hw_irq_enable(uint32_t pintid, unsigned int pcpu, bool enable);
 void vgic_hw_irq_deactivate(uint32_t pintid, unsigned int pcpu);
 void vgic_hw_irq_route(uint32_t pintid, unsigned int pcpu);
+/* GICD_ISPENDR / GICR_ISPENDR0 bit: the pending latch OR a high level line. */
+bool vgic_hw_irq_pending(uint32_t pintid, unsigned int pcpu);
+/* Set (ISPENDR) or clear (ICPENDR) the physical pending latch. */
+void vgic_hw_irq_set_pending(uint32_t pintid, unsigned int pcpu, bool pending);
 /* One hypervisor log line (the caller rate-limits). */
 void vgic_hw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -194,6 +194,7 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int vcpu_id,
 	for (i = 0; i < VGIC_MAX_LRS; i++)
 		c->lr_intid[i] = 0;
 	c->lr_used = 0;
+	c->lr_pending = 0;
 	c->hcr = ICH_HCR_EN;
 	c->fresh = true;
 	c->lrs_clean = false;
@@ -238,6 +239,36 @@ static uint8_t vgic_bitreg_flag(enum vgic_bitreg reg)
 	}
 }
 
+/* Physical CPU whose redistributor holds @irq's physical state. */
+static unsigned int vgic_irq_pcpu(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+				  const struct vgic_irq *irq)
+{
+	struct vgic_cpu *t = vgic_irq_target(d, c, intid, irq);
+
+	return t ? t->pcpu : 0;
+}
+
+/*
+ * Does the virtual pending state of @irq stay set on its own, without the
+ * physical line: virtual-only interrupts, edge-triggered ones and those the
+ * guest pended through ISPENDR (IHI0069 §4.1.2: a level-sensitive
+ * interrupt is pending while its line is asserted or the ISPENDR latch set).
+ */
+static bool vgic_irq_latches(const struct vgic_irq *irq)
+{
+	return !irq->hw_intid || (irq->flags & (VGIC_IRQ_EDGE | VGIC_IRQ_SW_PEND));
+}
+
+static bool vgic_irq_read_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+				  const struct vgic_irq *irq)
+{
+	/* An interrupt in an LR is pending/active there: report it. */
+	if (vgic_irq_latches(irq) && (irq->flags & (VGIC_IRQ_PENDING | VGIC_IRQ_IN_LR)))
+		return true;
+	/* HW=1: the physical GIC has the line and the ISPENDR latch. */
+	return irq->hw_intid && vgic_hw_irq_pending(irq->hw_intid, vgic_irq_pcpu(d, c, intid, irq));
+}
+
 static uint32_t vgic_bits_read(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
 			       enum vgic_bitreg reg)
 {
@@ -247,28 +278,62 @@ static uint32_t vgic_bits_read(struct vgic_dist *d, struct vgic_cpu *c, uint32_t
 
 	for (i = 0; i < 32; i++) {
 		const struct vgic_irq *irq = vgic_irq_get(d, c, first + i);
+		bool set;
 
-		/* An interrupt in an LR is pending/active there: report it. */
-		if (irq && ((irq->flags & flag) ||
-			    (flag == VGIC_IRQ_PENDING && (irq->flags & VGIC_IRQ_IN_LR))))
+		if (!irq)
+			continue;
+		if (reg == VGIC_REG_PENDING)
+			set = vgic_irq_read_pending(d, c, first + i, irq);
+		else
+			set = irq->flags & flag;
+		if (set)
 			val |= 1u << i;
 	}
 	return val;
+}
+
+/*
+ * A HW=1 interrupt the hypervisor acknowledged while the guest has it
+ * disabled is not kept: the physical one is deactivated again (and its
+ * ISPENDR latch or edge handed back to the physical GIC), so its pending
+ * state keeps following the line and it fires anew when the guest enables
+ * it, as on hardware.  Keeping it latched here would deliver a level
+ * interrupt whose line has long dropped.
+ */
+static void vgic_hw_unlatch_disabled(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+				     struct vgic_irq *irq)
+{
+	uint8_t held = VGIC_IRQ_ACTIVE | VGIC_IRQ_IN_LR | VGIC_IRQ_ENABLED;
+	unsigned int pcpu;
+
+	if (!irq->hw_intid || !(irq->flags & VGIC_IRQ_PENDING) || (irq->flags & held))
+		return;
+	pcpu = vgic_irq_pcpu(d, c, intid, irq);
+	irq->flags &= (uint8_t)~VGIC_IRQ_PENDING;
+	if (irq->flags & (VGIC_IRQ_EDGE | VGIC_IRQ_SW_PEND))
+		vgic_hw_irq_set_pending(irq->hw_intid, pcpu, true);
+	vgic_hw_irq_deactivate(irq->hw_intid, pcpu);
+	vgic_irq_changed(d, intid, irq);
 }
 
 /* Side effects on the physical interrupt behind a HW=1 virtual one. */
 static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
 			 struct vgic_irq *irq, uint8_t old)
 {
-	struct vgic_cpu *t = vgic_irq_target(d, c, intid, irq);
-	unsigned int pcpu = t ? t->pcpu : 0;
+	unsigned int pcpu = vgic_irq_pcpu(d, c, intid, irq);
 	uint8_t busy = VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE;
 
 	if (!irq->hw_intid)
 		return;
-	/* Enable is mirrored for SPIs; a PPI stays enabled on its pCPU. */
-	if (intid >= GIC_SPI_BASE && ((old ^ irq->flags) & VGIC_IRQ_ENABLED))
+	/*
+	 * Enable is mirrored (SPIs and PPIs): a disabled interrupt then stays
+	 * pending in the physical GIC for as long as its line is high, and is
+	 * never acknowledged on the guest's behalf.
+	 */
+	if ((old ^ irq->flags) & VGIC_IRQ_ENABLED) {
 		vgic_hw_irq_enable(irq->hw_intid, pcpu, irq->flags & VGIC_IRQ_ENABLED);
+		vgic_hw_unlatch_disabled(d, c, intid, irq);
+	}
 	/*
 	 * The hypervisor acknowledged the physical interrupt when it injected
 	 * it; if the guest now clears it by register instead of deactivating
@@ -276,6 +341,30 @@ static void vgic_bits_hw(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid
 	 * active forever.
 	 */
 	if ((old & busy) && !(irq->flags & busy))
+		vgic_hw_irq_deactivate(irq->hw_intid, pcpu);
+}
+
+/*
+ * ISPENDR/ICPENDR of a HW=1 interrupt act on the physical latch, as on
+ * hardware: a set one is raised by the physical GIC and forwarded like any
+ * other occurrence (so a level line and the latch stay one state); a
+ * cleared one also gives back a physical interrupt the hypervisor held for
+ * the guest, which re-fires if the line is still high.
+ */
+static void vgic_pend_hw(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+			 struct vgic_irq *irq, bool set)
+{
+	unsigned int pcpu = vgic_irq_pcpu(d, c, intid, irq);
+	uint8_t old = irq->flags;
+
+	if (set) {
+		irq->flags |= VGIC_IRQ_SW_PEND;
+		vgic_hw_irq_set_pending(irq->hw_intid, pcpu, true);
+		return;
+	}
+	irq->flags &= (uint8_t) ~(VGIC_IRQ_SW_PEND | VGIC_IRQ_PENDING);
+	vgic_hw_irq_set_pending(irq->hw_intid, pcpu, false);
+	if ((old & VGIC_IRQ_PENDING) && !(irq->flags & VGIC_IRQ_ACTIVE))
 		vgic_hw_irq_deactivate(irq->hw_intid, pcpu);
 }
 
@@ -294,11 +383,15 @@ static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c, uint32_
 		if (!irq || !(val & (1u << i)))
 			continue;
 		old = irq->flags;
-		if (set)
-			irq->flags |= flag;
-		else
-			irq->flags &= (uint8_t)~flag;
-		vgic_bits_hw(d, c, intid, irq, old);
+		if (reg == VGIC_REG_PENDING && irq->hw_intid) {
+			vgic_pend_hw(d, c, intid, irq, set);
+		} else {
+			if (set)
+				irq->flags |= flag;
+			else
+				irq->flags &= (uint8_t)~flag;
+			vgic_bits_hw(d, c, intid, irq, old);
+		}
 		vgic_irq_changed(d, intid, irq);
 		if (old != irq->flags || (irq->flags & VGIC_IRQ_IN_LR))
 			kick |= vgic_cpu_bit(vgic_irq_target(d, c, intid, irq));
@@ -822,6 +915,7 @@ int vgic_inject(struct vgic_dist *d, uint32_t intid, uint32_t hw_pintid)
 	spin_lock(&d->lock);
 	vgic_irq_make_pending(d, irq, hw_pintid);
 	vgic_irq_changed(d, intid, irq);
+	vgic_hw_unlatch_disabled(d, NULL, intid, irq);
 	kick = vgic_cpu_bit(vgic_irq_target(d, NULL, intid, irq));
 	spin_unlock(&d->lock);
 	vgic_kick_mask(kick);
@@ -837,6 +931,7 @@ int vgic_inject_private(struct vgic_cpu *c, uint32_t intid, uint32_t hw_pintid)
 	d = c->dist;
 	spin_lock(&d->lock);
 	vgic_irq_make_pending(d, &c->priv[intid], hw_pintid);
+	vgic_hw_unlatch_disabled(d, c, intid, &c->priv[intid]);
 	spin_unlock(&d->lock);
 	vgic_kick_mask(vgic_cpu_bit(c));
 	return 0;
@@ -959,12 +1054,17 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 		}
 	}
 	c->lr_used = 0;
+	c->lr_pending = 0;
 	for (i = 0; i < c->nr_lrs; i++) {
 		if (i < n) {
-			vgic_hw_write_lr(i, vgic_lr_value(pick[i].irq, pick[i].intid));
+			uint64_t lr = vgic_lr_value(pick[i].irq, pick[i].intid);
+
+			vgic_hw_write_lr(i, lr);
 			vgic_irq_changed(d, pick[i].intid, pick[i].irq);
 			c->lr_intid[i] = pick[i].intid;
 			c->lr_used |= 1u << i;
+			if (lr & ICH_LR_PENDING)
+				c->lr_pending |= 1u << i;
 		} else if (!clean) {
 			vgic_hw_write_lr(i, 0);
 		}
@@ -1005,9 +1105,14 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 		/* OR: an injection while it sat in the LR stays latched. */
 		if (lr & ICH_LR_PENDING)
 			irq->flags |= VGIC_IRQ_PENDING;
+		else if (c->lr_pending & (1u << i))
+			irq->flags &= (uint8_t)~VGIC_IRQ_SW_PEND; /* the guest took it */
 		vgic_irq_changed(d, c->lr_intid[i], irq);
+		/* disabled (by another vCPU) while it sat in the LR */
+		vgic_hw_unlatch_disabled(d, c, c->lr_intid[i], irq);
 	}
 	c->lr_used = 0;
+	c->lr_pending = 0;
 	c->lrs_clean = !c->fresh;
 	if (c->hcr != ICH_HCR_EN) {
 		/* no maintenance interrupt while the vCPU is out */

@@ -107,6 +107,16 @@ void vgic_hw_irq_route(uint32_t pintid, unsigned int pcpu)
 	gic_irq_route(pintid, pcpu);
 }
 
+bool vgic_hw_irq_pending(uint32_t pintid, unsigned int pcpu)
+{
+	return gic_irq_pending(pintid, pcpu);
+}
+
+void vgic_hw_irq_set_pending(uint32_t pintid, unsigned int pcpu, bool pending)
+{
+	gic_irq_set_pending(pintid, pcpu, pending);
+}
+
 void vgic_hw_log(const char *fmt, ...)
 {
 	char line[VGIC_LOG_LINE];

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+/*
+ * BROKEN on purpose: more restarts than the limiter remembers
+ * EXPECT: vm "beta": policy.restart_max: 17 is not 1..16
+ */
+#include "configs/test-layout.h"
+
+const struct bh_config bh_config = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "broken-policy-restart-max-too-big",
+	.vms = {
+		TEST_BROKEN_ALPHA,
+		{
+			.name = "beta",
+			.cpus = 0x2,
+			TEST_BM_IN_PLACE(TEST_VM1_PA),
+			.policy = { .on_off = BH_ACTION_RESTART, .restart_max = 17,
+				    .restart_window_ms = 10000 },
+		},
+	},
+};

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+/*
+ * BROKEN on purpose: the refresh frame inside the VM's RAM
+ * EXPECT: vm "beta": watchdog.refresh_ipa: 0x40010000 overlaps mem[0]
+ */
+#include "configs/test-layout.h"
+
+const struct bh_config bh_config = {
+	.magic = BH_CONFIG_MAGIC,
+	.name = "broken-watchdog-overlaps-memory",
+	.vms = {
+		TEST_BROKEN_ALPHA,
+		{
+			.name = "beta",
+			.cpus = 0x2,
+			TEST_BM_IN_PLACE(TEST_VM1_PA),
+			.watchdog = { .control_ipa = 0x09100000, .refresh_ipa = 0x40010000,
+				      .intid = 40 },
+		},
+	},
+};
