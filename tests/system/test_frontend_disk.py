@@ -83,7 +83,7 @@ def test_frontend_data_survives_reboot_model_kill_and_restart(ctx):
 
             # (b) the blk model is killed while frontend1 copies 8 MiB and syncs, and
             # started again: the copy completes, nothing rebooted, the data is on disk
-            f1.run("head -c 8M /dev/urandom > /tmp/w && touch /tmp/before-kill")
+            f1.run(f"head -c {8 * MIB} /dev/urandom > /tmp/w && touch /tmp/before-kill")
             want["/data/w"] = sha(f1, "/tmp/w")
             up1 = float(f1.run("cut -d' ' -f1 /proc/uptime"))
             f1.run("((cp /tmp/w /data/w && sync && touch /tmp/w.done) >/dev/null 2>&1 &)")
