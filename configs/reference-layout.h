@@ -17,7 +17,8 @@
  *   0x70000000  16 MiB   shared window of frontend1's console (its restricted DMA pool)
  *   0x71000000  16 MiB   shared window of frontend2's console
  *   0x72000000  16 MiB   the backend's NIC DMA pool (identity-mapped)
- *   0x73000000 208 MiB   free
+ *   0x73000000  16 MiB   the backend's disk DMA pool (identity-mapped)
+ *   0x74000000 192 MiB   free
  */
 #ifndef BULKHEAD_REFERENCE_LAYOUT_H
 #define BULKHEAD_REFERENCE_LAYOUT_H
@@ -73,6 +74,17 @@
 #define VIRTIO_ID_NET 1		/* virtio v1.2 §5 */
 
 /*
+ * Each frontend's virtio-blk, its /dev/vda (docs/running.md, "Storage"): the
+ * transport below its net (29), in the same window and pool again.  The
+ * backend serves it as remote-I/O device 4 + n - 1 of frontend n, from an
+ * image file on its own disk.
+ */
+#define FE_BLK_MMIO	0x0a003a00ull
+#define FE_BLK_INTID	77
+#define BE_BLK(n)	(3 + (n)) /* remote-I/O index of frontend n's blk */
+#define VIRTIO_ID_BLOCK 2	  /* virtio v1.2 §5 */
+
+/*
  * The backend's NIC (docs/config.md, "DMA-capable devices"): QEMU's
  * virtio-net-device, which takes the highest virtio-mmio transport (31 at
  * 0x0a003e00, INTID 79; docs/design.md §2.2).  The backend gets the 4 KiB
@@ -87,6 +99,21 @@
 #define NIC_POOL	 0x72000000ull
 #define NIC_POOL_SIZE	 (16 * MiB)
 #define BACKEND_NIC_POOL 3 /* index in the backend's mem[] */
+
+/*
+ * The backend's disk (docs/running.md, "Storage"): QEMU's virtio-blk-device
+ * on transport 23 (0x0a002e00, INTID 48 + 23 = 71), the highest one of the
+ * page below the NIC's: QEMU would put a second device on transport 30, in
+ * the NIC's page, but the stage 2 maps whole pages, and a page of its own
+ * keeps one device per mapping (scripts/qemu-devices.sh asks QEMU for the
+ * transport by its bus name).  Its own 16 MiB identity-mapped DMA pool.
+ */
+#define DISK_PAGE	  0x0a002000ull
+#define DISK_MMIO_OFFSET  0xe00
+#define DISK_INTID	  71
+#define DISK_POOL	  0x73000000ull
+#define DISK_POOL_SIZE	  (16 * MiB)
+#define BACKEND_DISK_POOL 4 /* index in the backend's mem[] */
 
 /* Guest-physical layout, the same in every VM. */
 #define GUEST_RAM 0x40000000ull
@@ -164,6 +191,9 @@
 			[BACKEND_NIC_POOL] = { .ipa = NIC_POOL,                                \
 					       .size = NIC_POOL_SIZE,                          \
 					       .flags = BH_MEM_RW },                           \
+			[BACKEND_DISK_POOL] = { .ipa = DISK_POOL,                              \
+						.size = DISK_POOL_SIZE,                        \
+						.flags = BH_MEM_RW },                          \
 		},                                                                             \
 		.devices = {                                                                   \
 			VIRT_DEV_UART0,                                                        \
@@ -176,8 +206,17 @@
 			  .intid = NIC_INTID,                                                  \
 			  .flags = BH_DEV_DMA,                                                 \
 			  .dma_pool = BACKEND_NIC_POOL },                                      \
+			{ .name = "disk",                                                      \
+			  .kind = BH_DEV_VIRTIO_MMIO,                                          \
+			  .ipa = DISK_PAGE,                                                    \
+			  .pa = DISK_PAGE,                                                     \
+			  .size = BH_PAGE_SIZE,                                                \
+			  .mmio_offset = DISK_MMIO_OFFSET,                                     \
+			  .intid = DISK_INTID,                                                 \
+			  .flags = BH_DEV_DMA,                                                 \
+			  .dma_pool = BACKEND_DISK_POOL },                                     \
 		},                                                                             \
-		.irqs = { VIRT_UART0_INTID, NIC_INTID }
+		.irqs = { VIRT_UART0_INTID, NIC_INTID, DISK_INTID }
 
 /*
  * A frontend's SBSA Generic Watchdog (docs/config.md, "Watchdog"): its two
@@ -226,6 +265,15 @@
 		.mmio_ipa = FE_NET_MMIO, .intid = FE_NET_INTID, .shmem = (k)-1, .backend = 0, \
 		.backend_intid = BE_VIRTIO_INTID(BE_NET(k)), .ctrl_ipa = BE_CTRL(BE_NET(k)),  \
 		.doorbell_ipa = BE_DOORBELL(BE_NET(k))                                        \
+	}
+
+/* .virtio[]: frontend @k's virtio-blk, in the same window as its console. */
+#define REF_BLK(k)                                                                            \
+	{                                                                                     \
+		.name = "blk-frontend" #k, .device_id = VIRTIO_ID_BLOCK, .frontend = (k),     \
+		.mmio_ipa = FE_BLK_MMIO, .intid = FE_BLK_INTID, .shmem = (k)-1, .backend = 0, \
+		.backend_intid = BE_VIRTIO_INTID(BE_BLK(k)), .ctrl_ipa = BE_CTRL(BE_BLK(k)),  \
+		.doorbell_ipa = BE_DOORBELL(BE_BLK(k))                                        \
 	}
 
 #endif /* BULKHEAD_REFERENCE_LAYOUT_H */

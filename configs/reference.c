@@ -2,16 +2,18 @@
 /*
  * The reference system (docs/design.md §1): three Linux VMs.
  *
- *   backend    2 vCPUs on CPUs 0-1, 256 MiB, owns PL011 UART0 (INTID 33) and the NIC
- *              (virtio-net on QEMU's virtio-mmio transport 31, INTID 79; ssh on it)
+ *   backend    2 vCPUs on CPUs 0-1, 256 MiB, owns PL011 UART0 (INTID 33), the NIC
+ *              (virtio-net on QEMU's virtio-mmio transport 31, INTID 79; ssh on it) and
+ *              the disk (virtio-blk on transport 23, INTID 71; the frontends' images)
  *   frontend1  1 vCPU on CPU 2, 128 MiB, first pci-serial (I/O page 1, INTID 36)
  *   frontend2  1 vCPU on CPU 3, 128 MiB, second pci-serial (I/O page 2, INTID 37)
  *              each frontend has an SBSA watchdog; a hang it sees restarts the
  *              frontend, a fault stops it
  *
- * Each frontend has two remote-I/O devices served by the backend's device
- * model, in one shared window: a virtio-console (its hvc0) and a
- * virtio-net (its eth0, bridged with the NIC in the backend).
+ * Each frontend has three remote-I/O devices served by the backend's device
+ * model, in one shared window: a virtio-console (its hvc0), a virtio-net
+ * (its eth0, bridged with the NIC in the backend) and a virtio-blk (its
+ * /dev/vda, an image file on the backend's disk).
  *
  * The memory map is in configs/reference-layout.h.  Every VM sees its RAM
  * at IPA 0x40000000 (like QEMU virt) and its images inside it.  The images are *copied* from their
@@ -41,5 +43,6 @@ const struct bh_config bh_config = {
 	},
 	.shmem = { REF_SHMEM },
 	/* the device model finds them by name: /sys/class/uio/uioN/name */
-	.virtio = { REF_CONSOLE(1), REF_CONSOLE(2), REF_NET(1), REF_NET(2) },
+	.virtio = { REF_CONSOLE(1), REF_CONSOLE(2), REF_NET(1), REF_NET(2), REF_BLK(1),
+		    REF_BLK(2) },
 };

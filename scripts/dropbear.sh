@@ -19,11 +19,8 @@ out=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=$("$root/scripts/cache-dir.sh")
 # dropbear-bin and its Depends: closure in bookworm (apt-cache depends); a library missing
-# here makes the DT_NEEDED walk below fail, naming it.
+# here makes scripts/elf-libs.sh fail, naming it.
 pkgs="dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g"
-readelf=${CROSS_COMPILE:-aarch64-linux-gnu-}readelf
-multiarch=lib/aarch64-linux-gnu
-interp=lib/ld-linux-aarch64.so.1
 
 sysroot=$(mktemp -d)
 trap 'rm -rf "$sysroot"' EXIT
@@ -33,32 +30,10 @@ done
 
 stage="$out.tmp"
 rm -rf "$stage"
-mkdir -p "$stage/usr/sbin" "$stage/usr/bin" "$stage/$multiarch"
+mkdir -p "$stage/usr/sbin" "$stage/usr/bin"
 cp "$sysroot/usr/sbin/dropbear" "$stage/usr/sbin/dropbear"
 cp "$sysroot/usr/bin/dropbearkey" "$stage/usr/bin/dropbearkey"
-cp -L "$sysroot/$interp" "$stage/$interp"
-
-# The libraries, found where the dynamic loader looks for them (its multiarch directories).
-find_lib() {
-	for d in "$multiarch" "usr/$multiarch"; do
-		[ -e "$sysroot/$d/$1" ] && { echo "$sysroot/$d/$1"; return 0; }
-	done
-	echo "dropbear.sh: $1 (needed by dropbear) is in none of: $pkgs" >&2
-	return 1
-}
-todo="$stage/usr/sbin/dropbear $stage/usr/bin/dropbearkey"
-while [ -n "$todo" ]; do
-	next=""
-	for f in $todo; do
-		for lib in $("$readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			# the loader itself is the program interpreter, already in place
-			[ "$lib" = "${interp#lib/}" ] || [ -e "$stage/$multiarch/$lib" ] && continue
-			cp -L "$(find_lib "$lib")" "$stage/$multiarch/$lib"
-			next="$next $stage/$multiarch/$lib"
-		done
-	done
-	todo=$next
-done
+"$root/scripts/elf-libs.sh" "$sysroot" "$stage" usr/sbin/dropbear usr/bin/dropbearkey
 # Proof that the set is complete: the binaries run (under qemu-user) with only these files.
 qemu-aarch64 -L "$stage" "$stage/usr/sbin/dropbear" -V 2>&1 | grep -q 'Dropbear' || {
 	echo "dropbear.sh: the staged dropbear does not run" >&2

@@ -5,7 +5,8 @@
 #   ROLE_DIR/init      becomes /init
 #   ROLE_DIR/rootfs/   is copied over / (optional)
 #   SRC:DEST           extra files (e.g. the device model) copied to DEST; a directory SRC is
-#                      an overlay copied into DEST (e.g. build/guest/dropbear:/)
+#                      an overlay copied into DEST (e.g. build/guest/dropbear:/), whose files
+#                      replace busybox's applet links of the same name (e2fsprogs' mke2fs)
 # busybox provides the shell and tools; its applets are linked in /bin and friends.
 set -eu
 role=$1 busybox=$2 packer=$3 out=$4
@@ -28,7 +29,7 @@ for spec in "$@"; do
 	src=${spec%%:*} dest=${spec#*:}
 	if [ -d "$src" ]; then
 		mkdir -p "$stage/$dest"
-		cp -a "$src/." "$stage/$dest/"
+		cp -a --remove-destination "$src/." "$stage/$dest/"
 		continue
 	fi
 	mkdir -p "$stage/$(dirname "$dest")"

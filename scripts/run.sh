@@ -6,9 +6,12 @@
 #   frontend2  console = a pty, announced by QEMU as "(label serial2)"
 #
 # Reach a frontend with `picocom /dev/pts/N` or `screen /dev/pts/N` from another
-# terminal; by ssh (scripts/qemu-nic.sh): `ssh -p 5555 root@localhost` the backend (its NIC),
+# terminal; by ssh (scripts/qemu-devices.sh): `ssh -p 5555 root@localhost` the backend (its NIC),
 # -p 5556 frontend1 and -p 5557 frontend2 (their virtio-net, bridged in the backend), with
 # the user's own key, or `ssh -i build/ssh/id_ed25519 ...` for a user who has none.
+# The backend's disk, which holds the frontends' /data, is the image file
+# ~/.local/share/bulkhead/CONFIG-disk.img ($XDG_DATA_HOME, or DISK=FILE), kept across
+# `make clean` and new clones; delete it (with QEMU stopped) to start afresh.
 # Quit everything: Ctrl-a x here (Ctrl-a c toggles the QEMU monitor).
 # docs/running.md has the details. CONFIG=NAME boots configs/NAME.c instead; SSH_PORT=N
 # forwards the host's 127.0.0.1:N, N+1, ... (one per VM) instead of 5555, 5556, ...;
@@ -31,7 +34,7 @@ set --
 while read -r addr file; do
 	set -- "$@" -device "loader,file=$file,addr=$addr,force-raw=on"
 done <"$loaders"
-# the NIC the config passes through, if any; its arguments hold no white space
+# the NIC and disk the config passes through, if any, one argument per line;
 # one port per VM of $build/dt/$config/vms; those that serve ssh get a forward
 ports=${SSH_PORTS:-}
 if [ -z "$ports" ]; then
@@ -49,14 +52,23 @@ else
 	SSH_IDENTITY="$(cd "$build" && pwd)/ssh/id_ed25519"
 fi
 export SSH_IDENTITY
+disk=${DISK:-${XDG_DATA_HOME:-$HOME/.local/share}/bulkhead/$config-disk.img}
 # shellcheck disable=SC2086
-nic=$(scripts/qemu-nic.sh "$build/dt/$config" $ports)
-# shellcheck disable=SC2086
-set -- "$@" $nic
+devices=$(scripts/qemu-devices.sh "$build/dt/$config" "$disk" $ports)
+while IFS= read -r arg; do
+	[ -z "$arg" ] || set -- "$@" "$arg"
+done <<EOF
+$devices
+EOF
 
 echo "Bulkhead: config \"$config\" -- backend console below; frontends on the ptys QEMU names."
 echo "Quit: Ctrl-a x.  Reach a frontend: picocom /dev/pts/N (quit picocom: Ctrl-a Ctrl-x)."
-[ -z "$nic" ] || echo "ssh logs in as root with a key only (docs/running.md, \"Who may log in\")."
+case "$devices" in
+*virtio-net-device*) echo "ssh logs in as root with a key only (docs/running.md, \"Who may log in\")." ;;
+esac
+case "$devices" in
+*virtio-blk-device*) echo "The backend's disk (the frontends' /data): $disk" ;;
+esac
 exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
 	-smp "$smp" -m 1G -nographic -nic none \
 	-kernel "$hyp" \

@@ -16,6 +16,8 @@ LABELS = {vm: label for label, vm in CONSOLES.items()}
 DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 # frontend -> the uio name of its virtio-net; guest/rio/rc.local's tap is tap-FRONTEND
 NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
+# frontend -> the uio name of its virtio-blk; guest/rio/rc.local's image is /data/FRONTEND.img
+DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
 # A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
@@ -30,13 +32,15 @@ KILL_INIT = ("set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
              "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
 
 
-def boot_reference(ctx, config="reference", name="qemu"):
+def boot_reference(ctx, config="reference", name="qemu", disk=None):
     """QEMU running @config's hypervisor with the three consoles of the
     reference layout (UART0 and two pci-serial), as `make run` starts it: the
-    NIC the config passes through is forwarded from a free port (q.ssh_port)."""
+    NIC the config passes through is forwarded from a free port (q.ssh_port),
+    its disk is the image file @disk (None: a new temporary one, Qemu)."""
     return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
                 mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), name=name)
+                loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), disk=disk,
+                name=name)
 
 
 def boot_bare(ctx, name="qemu", extra=()):
@@ -118,16 +122,20 @@ def kill_dm(be, pidfile="/run/bulkhead-dm.pid"):
     be.run(f"kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
 
 
-def start_dm(be, vms, tag, chardev="pty", nets=()):
+def start_dm(be, vms, tag, chardev="pty", nets=(), disks=()):
     """One model serving the consoles of @vms, its log in /tmp/dm-TAG.log and
     pid in /tmp/dm-TAG.pid.  chardev "pty": return {vm: /dev/pts/N};
     "file": frontend N's output goes to /tmp/outN, its input comes from the
     FIFO /tmp/inN (held open by the backend shell); return the log.  It also
-    serves the virtio-net of @nets, on the bridged taps /etc/rc.local made."""
+    serves the virtio-net of @nets, on the bridged taps /etc/rc.local made,
+    and the virtio-blk of @disks, on the images /etc/rc.local made."""
     args, setup = [], []
     for vm in nets:
         args.append(f"-netdev tap,id=n{vm[-1]},ifname=tap-{vm} "
                     f"-device virtio-net,netdev=n{vm[-1]},transport=u,name={NETS[vm]}")
+    for vm in disks:
+        args.append(f"-drive file=/data/{vm}.img,id=d{vm[-1]} "
+                    f"-device virtio-blk,drive=d{vm[-1]},transport=u,name={DISKS[vm]}")
     for vm in vms:
         n = vm[-1]
         if chardev == "pty":
@@ -144,7 +152,8 @@ def start_dm(be, vms, tag, chardev="pty", nets=()):
     be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
            f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
     log = be.run(f"cat /tmp/dm-{tag}.log")
-    for name in [DEVICES[vm] for vm in vms] + [NETS[vm] for vm in nets]:
+    for name in [DEVICES[vm] for vm in vms] + [NETS[vm] for vm in nets] + \
+            [DISKS[vm] for vm in disks]:
         check(re.search(rf"uio {name} \(uio\d\): attached", log),
               f"model {tag} did not attach {name}:\n{log}")
     if chardev != "pty":

@@ -323,18 +323,22 @@ class Qemu:
     pci_serials:  one `-device pci-serial` (16550A) per name
     virtconsoles: QEMU's own virtio-serial-device with one virtconsole per name
     loaders:      (file, address) pairs placed with -device loader,force-raw=on
-    nic:          a build/dt/CONFIG directory: the NIC its config passes through, as
-                  `make run` gives it (scripts/qemu-nic.sh), with a free port of 127.0.0.1
-                  forwarded to port 22 of each VM that serves ssh: self.ssh_ports
+    nic:          a build/dt/CONFIG directory: the NIC and disk its config passes through,
+                  as `make run` gives them (scripts/qemu-devices.sh), with a free port of
+                  127.0.0.1 forwarded to port 22 of each VM that serves ssh: self.ssh_ports
                   {vm: port}, self.ssh_port the backend's (None if the config has no NIC)
+    disk:         the disk's image file (created if missing, never removed here); None: a
+                  new one in a temporary directory, removed by stop(); never the one of
+                  `make run`
     """
 
     def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
                  cpu="cortex-a53", consoles=("uart0",), pci_serials=(), virtconsoles=(),
-                 loaders=(), nic=None, extra=(), name="qemu"):
+                 loaders=(), nic=None, disk=None, extra=(), name="qemu"):
         self.ctx = ctx
         self.name = name
         self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
+        self.disk = disk or os.path.join(self._sockdir, "disk.img")
         self._labels = []
         args = [QEMU, "-M", MACHINE, "-cpu", cpu, "-smp", str(smp), "-m", mem,
                 "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
@@ -362,11 +366,12 @@ class Qemu:
         if nic:
             with open(os.path.join(self._path(nic), "vms")) as f:
                 ports = {vm: free_port() for vm in f.read().split()}
-            r = subprocess.run([self._path("scripts/qemu-nic.sh"), self._path(nic),
-                                *map(str, ports.values())], capture_output=True, text=True)
+            r = subprocess.run([self._path("scripts/qemu-devices.sh"), self._path(nic),
+                                self.disk, *map(str, ports.values())], capture_output=True,
+                               text=True)
             if r.returncode:
                 raise TestFailure(r.stderr.strip())
-            nic_args = r.stdout.split()
+            nic_args = r.stdout.splitlines()
             if nic_args:
                 args += nic_args
                 self.ssh_ports = {vm: p for vm, p in ports.items()

@@ -2,7 +2,7 @@
 
 The reference system as `make run` boots it (configs/reference.c): QEMU's virtio-net on the
 user network with restrict=on, passed through to the backend, forwarded from a free port of
-the host's 127.0.0.1 (tests/lib/harness.py, scripts/qemu-nic.sh) to the backend's port 22,
+the host's 127.0.0.1 (tests/lib/harness.py, scripts/qemu-devices.sh) to the backend's port 22,
 where dropbear runs.  Everything the host side does stays on 127.0.0.1.
 """
 

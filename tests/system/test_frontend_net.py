@@ -3,7 +3,7 @@
 
 The reference system as `make run` boots it: every VM asks QEMU's user-network DHCP server for
 its fixed address through the one NIC the backend owns, and a free port of the host's
-127.0.0.1 is forwarded to each VM's ssh (tests/lib/harness.py, scripts/qemu-nic.sh).
+127.0.0.1 is forwarded to each VM's ssh (tests/lib/harness.py, scripts/qemu-devices.sh).
 Everything the host side does stays on 127.0.0.1.
 """
 

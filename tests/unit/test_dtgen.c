@@ -573,7 +573,7 @@ static void test_dma_device_nodes(void **state)
 	assert_non_null(m);
 	assert_int_equal(dtgen_write_virtio_mmio(&f->g, m), 1);
 	fclose(m);
-	assert_string_equal(list, "front 0xa003c00 78\n");
+	assert_string_equal(list, "front nic 0xa003c00 78\n");
 	free(list);
 }
 

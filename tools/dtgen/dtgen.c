@@ -974,7 +974,7 @@ int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out)
 
 			if (dev->kind != BH_DEV_VIRTIO_MMIO)
 				continue;
-			fprintf(out, "%s 0x%llx %u\n", vm->name,
+			fprintf(out, "%s %s 0x%llx %u\n", vm->name, dev->name ? dev->name : "-",
 				(unsigned long long)(dev->pa + dev->mmio_offset), dev->intid);
 			n++;
 		}

@@ -157,9 +157,10 @@ int dtgen_write_loaders(struct dtgen *g, FILE *out);
  * @g:   the run
  * @out: stream
  *
- * One "VM ADDR INTID" line per BH_DEV_VIRTIO_MMIO device of any VM: the
- * physical address of the transport QEMU must put its device on, and its
- * interrupt.  The QEMU command line (scripts/qemu-nic.sh) is built from it.
+ * One "VM NAME ADDR INTID" line per BH_DEV_VIRTIO_MMIO device of any VM:
+ * the device's name (which says what QEMU device it is: "nic", "disk"), the
+ * physical address of the transport QEMU must put it on, and its interrupt.
+ * The QEMU command line (scripts/qemu-devices.sh) is built from it.
  *
  * Return: number of lines.
  */

@@ -9,8 +9,8 @@
  *         (after dtc made DIR/VM.dtb) writes DIR/loaders: "ADDR PATH" per
  *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on", and
  *         DIR/smp: the number of CPUs QEMU must give the machine, and
- *         DIR/virtio-mmio: the QEMU virtio devices passed through ("VM ADDR
- *         INTID" each, empty if none)
+ *         DIR/virtio-mmio: the QEMU virtio devices passed through ("VM NAME
+ *         ADDR INTID" each, empty if none)
  *
  * Errors: "CONFIG: error: MESSAGE" on stderr, exit 1, no output file left.
  */
@@ -142,7 +142,7 @@ static int write_smp(struct dtgen *g, const char *dir)
 	return out_close(f, path, tmp, 1);
 }
 
-/* DIR/virtio-mmio: where QEMU's own virtio devices must be (scripts/qemu-nic.sh) */
+/* DIR/virtio-mmio: where QEMU's own virtio devices must be (scripts/qemu-devices.sh) */
 static int write_virtio_mmio(struct dtgen *g, const char *dir)
 {
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
