@@ -544,14 +544,12 @@ void rio_backend_ended(const struct vm *vm)
  */
 static bool rio_reset_step(struct rio_dev *d, uint32_t bit, bool *raise)
 {
-	int64_t seq;
-
 	*raise = false;
 	if (!d->reset_pending)
 		return false;
 	if (!d->dead && !d->reset_queued) {
-		seq = rio_ring_push(&d->ring, VIRTIO_MMIO_STATUS, sizeof(uint32_t), true, 0,
-				    BH_RIO_VCPU_HYP, rio_now());
+		int64_t seq = rio_ring_push(&d->ring, VIRTIO_MMIO_STATUS, sizeof(uint32_t), true, 0,
+					    BH_RIO_VCPU_HYP, rio_now());
 		if (seq < 0) {
 			/* the old life filled the ring: its requests go first */
 			d->space_waiters |= bit;
@@ -575,10 +573,10 @@ static bool rio_reset_step(struct rio_dev *d, uint32_t bit, bool *raise)
 	return false;
 }
 
-void rio_frontend_reset(struct vm *vm, struct vcpu *self)
+void rio_frontend_reset(const struct vm *vm, struct vcpu *self)
 {
 	uint32_t bit = 1u << self->pcpu;
-	unsigned int i, left;
+	unsigned int i;
 	bool raise;
 
 	for (i = 0; i < nr_rio_devs; i++) {
@@ -591,7 +589,8 @@ void rio_frontend_reset(struct vm *vm, struct vcpu *self)
 		spin_unlock(&d->lock);
 	}
 	for (;;) {
-		left = 0;
+		unsigned int left = 0;
+
 		for (i = 0; i < nr_rio_devs; i++) {
 			struct rio_dev *d = &rio_devs[i];
 

@@ -91,7 +91,7 @@ void rio_backend_ended(const struct vm *vm);
  * the new kernel allocates from (docs/protocol.md, "A frontend that
  * resets").  Like a frontend's read, it waits as long as no model answers.
  */
-void rio_frontend_reset(struct vm *vm, struct vcpu *self);
+void rio_frontend_reset(const struct vm *vm, struct vcpu *self);
 
 /** rio_is_emulated() - is @ipa a remote-I/O window or doorbell of @vm? */
 bool rio_is_emulated(const struct vm *vm, uint64_t ipa);

@@ -268,10 +268,9 @@ static void rx_flip(void)
 	volatile struct vring_desc *desc = (volatile struct vring_desc *)(uintptr_t)base;
 	volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(base + 0x1000);
 	static uint16_t idx;
-	unsigned int i;
 
 	if (!idx) {
-		for (i = 0; i < FLIP_BUFS; i++) {
+		for (unsigned int i = 0; i < FLIP_BUFS; i++) {
 			desc[i].addr = FLOOD_DATA;
 			desc[i].len = FLOOD_DATA_LEN;
 			desc[i].flags = DESC_F_WRITE;
