@@ -23,26 +23,23 @@ def _attrs(u0):
     return found
 
 
-def _rio_works(q):
-    s1 = q.con("ser1")
-    s1.expect(r"rio_frontend: done errors=0", timeout=60)
+def _check(ctx, cpu, headline, expected):
+    """Boot configs/test-rio.c on @cpu: the boot log's @headline and attributes, then
+    the remote-I/O exchange through the shared region."""
+    with boot_baremetal(ctx, "test-rio", ["rio_backend", "rio_frontend"],
+                        serials=["ser1"], cpu=cpu) as q:
+        u0 = q.con("uart0")
+        u0.expect(rf"bulkhead: stage 2: {headline}", timeout=20)
+        a = _attrs(u0)
+        check(a == expected, f"attrs {a}, expected {expected}")
+        q.con("ser1").expect(r"rio_frontend: done errors=0", timeout=60)
 
 
 def test_without_fwb_device_wins(ctx):
-    with boot_baremetal(ctx, "test-rio", ["rio_backend", "rio_frontend"],
-                        serials=["ser1"], cpu="cortex-a53") as q:
-        u0 = q.con("uart0")
-        u0.expect(r"bulkhead: stage 2: no FEAT_S2FWB", timeout=20)
-        a = _attrs(u0)
-        check(a == {"its RAM": DEVICE_nGnRnE, "a shared region": DEVICE_nGnRnE}, f"attrs {a}")
-        _rio_works(q)
+    _check(ctx, "cortex-a53", "no FEAT_S2FWB",
+           {"its RAM": DEVICE_nGnRnE, "a shared region": DEVICE_nGnRnE})
 
 
 def test_with_fwb_shared_regions_normal_write_back(ctx):
-    with boot_baremetal(ctx, "test-rio", ["rio_backend", "rio_frontend"],
-                        serials=["ser1"], cpu="max") as q:
-        u0 = q.con("uart0")
-        u0.expect(r"bulkhead: stage 2: FEAT_S2FWB: shared regions Normal Write-Back", timeout=20)
-        a = _attrs(u0)
-        check(a == {"its RAM": DEVICE_nGnRnE, "a shared region": NORMAL_WB}, f"attrs {a}")
-        _rio_works(q)
+    _check(ctx, "max", "FEAT_S2FWB: shared regions Normal Write-Back",
+           {"its RAM": DEVICE_nGnRnE, "a shared region": NORMAL_WB})
