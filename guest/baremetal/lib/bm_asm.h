@@ -11,6 +11,7 @@
 #define BM_ASM_H
 
 #ifdef __ASSEMBLER__
+/* clang-format off: assembler, not C */
 
 /* One entry of VBAR_EL1's table: 0x80 bytes each (Arm ARM D1.10.2). */
 .macro	vent	label
@@ -60,5 +61,6 @@
 	eret
 .endm
 
+/* clang-format on */
 #endif /* __ASSEMBLER__ */
 #endif /* BM_ASM_H */
