@@ -11,7 +11,8 @@
 #define BM_ASM_H
 
 #ifdef __ASSEMBLER__
-/* clang-format off: assembler, not C */
+/* assembler, not C: */
+/* clang-format off */
 
 /* One entry of VBAR_EL1's table: 0x80 bytes each (Arm ARM D1.10.2). */
 .macro	vent	label
