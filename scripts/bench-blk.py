@@ -20,9 +20,13 @@ POINT for S seconds: 4 KiB random read and write at queue depth 1 and 32, 1 MiB
 sequential read and write at queue depth 4, and fdatasync() after a 4 KiB write
 (its latency).  On Bulkhead it also takes the hypervisor's counters of the
 device (`bulkhead-dm --stats blk-frontend1`) around each point: traps, interrupts
-and doorbells per request.  Prints a table of the medians with the ratios
-Bulkhead/native; writes every run to $BUILD/bench/blk.json and draws the medians
-to $BUILD/bench/blk.svg.
+and doorbells per request, and after the points the backend's own path to the
+image (bh-blkload --buffered on /data/frontend1.img in the backend, the model idle).
+On both sides, per point, how QEMU's vCPU threads fared on the host
+(/proc/PID/task/TID/schedstat): CPUs' worth run, CPUs' worth ready but waiting
+for a host CPU, and the mean wait per wake-up.  Prints a table of the medians
+with the ratios Bulkhead/native and one of where the time goes; writes every
+run to $BUILD/bench/blk.json and draws the medians to $BUILD/bench/blk.svg.
 """
 
 import argparse
@@ -33,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
@@ -40,7 +45,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from harness import Ctx, Qemu, Shell, check  # noqa: E402
+from harness import Ctx, Qemu, Shell, check, host_thread_schedstat  # noqa: E402
 
 REGION = "64m"
 DISK_SIZE = 256 << 20  # a frontend's image (guest/rio/rc.local FRONTEND_DISK_SIZE)
@@ -56,8 +61,19 @@ POINTS = [
     ("fsync", "fsync --bs 4k", "fdatasync after a 4 KiB write", "lat_median_us"),
 ]
 UNITS = {"iops": "IOPS", "mibs": "MiB/s", "lat_median_us": "µs"}
+MIB = consoles.MIB
+TIME_RX = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
 LINE_RX = re.compile(r"^(\w+) bs=\d+ qd=\d+: (.*)$", re.MULTILINE)
 STATS = ("traps", "frontend_irqs", "backend_irqs", "doorbells")
+# The backend's own path to the image, the model idle (what one of its workers does per
+# request, buffered as the model's cache=writeback): key, bh-blkload arguments
+BACKEND_POINTS = [
+    ("be_randread", "randread --bs 4k"),
+    ("be_randwrite", "randwrite --bs 4k"),
+    ("be_seqread", "read --bs 256k"),   # the model moves a request in 256 KiB chunks
+    ("be_seqwrite", "write --bs 256k"),
+    ("be_fsync", "fsync --bs 4k"),
+]
 
 
 def blkload(sh, args, seconds):
@@ -69,21 +85,75 @@ def blkload(sh, args, seconds):
     return {k: float(v) for k, v in (f.split("=") for f in m.group(2).split())}
 
 
-def measure(sh, seconds, stats=None):
+def vcpu_sched(q):
+    """QEMU's vCPU threads' [run ns, wait ns, timeslices], summed."""
+    st = host_thread_schedstat(q.proc.pid)
+    return [sum(v[i] for k, v in st.items() if k.startswith("CPU ")) for i in range(3)]
+
+
+def measure(q, sh, seconds, stats=None):
     """Every POINT on @sh's disk; with @stats (a function returning the device's
-    counters) also the counters per request."""
+    counters) also the counters per request.  Per point also how QEMU's vCPU threads
+    fared on the host: CPUs' worth running, CPUs' worth ready but waiting for a host CPU
+    (others' load), and the mean wait each time one became ready."""
     sh.run(f"umount /data 2>/dev/null; bh-blkload write --bs 1m --qd 4 --size {REGION} "
            f"--count {int(REGION[:-1])} {DEV}", timeout=600)
     r = {}
     for key, args, _, _ in POINTS:
         before = stats() if stats else None
+        s0, t0 = vcpu_sched(q), time.monotonic()
         got = blkload(sh, args, seconds)
+        s1, dt = vcpu_sched(q), time.monotonic() - t0
         for k in ("iops", "mibs", "lat_median_us", "lat_p99_us"):
             r[f"{key}_{k}"] = got[k]
+        r[f"{key}_host_run_cpus"] = (s1[0] - s0[0]) / dt / 1e9
+        r[f"{key}_host_wait_cpus"] = (s1[1] - s0[1]) / dt / 1e9
+        r[f"{key}_host_wait_us"] = (s1[1] - s0[1]) / max(s1[2] - s0[2], 1) / 1e3
         if stats:
             after = stats()
             for k in STATS:
                 r[f"{key}_{k}_per_io"] = (after[k] - before[k]) / max(got["ios"], 1)
+            for k in ("model_loop", "model_worker"):  # ticks are 10 ms
+                r[f"{key}_{k}_us_per_io"] = ((after[f"{k}_ticks"] - before[f"{k}_ticks"]) *
+                                             1e4 / max(got["ios"], 1))
+    return r
+
+
+def model_ticks(be, pid):
+    """CPU ticks (USER_HZ, 100 a second on arm64) the blk model's loop thread (its
+    pid) and its I/O worker threads (the others) have used in the backend."""
+    out = be.run(f"for t in /proc/{pid}/task/*; do echo ${{t##*/}} $(cut -d' ' -f14,15 "
+                 f"$t/stat); done")
+    r = {"model_loop_ticks": 0, "model_worker_ticks": 0}
+    for line in out.split("\n"):
+        w = line.split()
+        if len(w) == 3:
+            r["model_loop_ticks" if int(w[0]) == pid else "model_worker_ticks"] += \
+                int(w[1]) + int(w[2])
+    return r
+
+
+def copy_mibs(sh, mib):
+    """How fast the VM's kernel copies from its page cache to user space (busybox dd
+    of a tmpfs file to /dev/null, timed by `time`): a copy's cost under TCG."""
+    sh.run(f"head -c {mib * MIB} /dev/zero >/tmp/copy")
+    out = sh.run("time dd if=/tmp/copy of=/dev/null bs=1M 2>&1; rm -f /tmp/copy")
+    m = TIME_RX.search(out)
+    check(m, f"no `time` output: {out!r}")
+    return mib / max(int(m.group(1)) * 60 + float(m.group(2)), 0.01)
+
+
+def backend_path(be, seconds):
+    """BACKEND_POINTS in the backend on frontend1's image, buffered, the model idle."""
+    r = {}
+    for key, args in BACKEND_POINTS:
+        out = be.run(f"bh-blkload --buffered {args} --seconds {seconds} --size {REGION} "
+                     f"/data/frontend1.img", timeout=seconds + 120)
+        m = LINE_RX.search(out)
+        check(m, f"no figures from the backend's `bh-blkload {args}`:\n{out}")
+        got = {k: float(v) for k, v in (f.split("=") for f in m.group(2).split())}
+        for k in ("iops", "mibs", "lat_median_us"):
+            r[f"{key}_{k}"] = got[k]
     return r
 
 
@@ -94,9 +164,18 @@ def bulkhead_run(ctx, i, seconds):
             consoles.ssh_ready(sh[vm], vm)
         be = sh["backend"]
         name = consoles.DISKS["frontend1"]
-        return measure(sh["frontend1"], seconds,
-                       lambda: {k: int(v) for k, v in consoles.stats(be, name).items()
-                                if k in STATS})
+        pid = int(be.run("cat /run/bulkhead-dm-blk.pid"))
+
+        def stats():
+            st = {k: int(v) for k, v in consoles.stats(be, name).items() if k in STATS}
+            st.update(model_ticks(be, pid))
+            return st
+
+        r = measure(q, sh["frontend1"], seconds, stats)
+        r.update(backend_path(be, seconds))
+        r["be_copy_mibs"] = copy_mibs(be, 64)
+        r["fe_copy_mibs"] = copy_mibs(sh["frontend1"], 32)
+        return r
 
 
 def native_run(ctx, i, seconds):
@@ -114,7 +193,7 @@ def native_run(ctx, i, seconds):
             q.con("uart0").expect(r"bulkhead: guest up", timeout=consoles.BOOT_TIMEOUT)
             sh = Shell(q.con("uart0"))
             sh.wait_prompt("guest# ", timeout=30)
-            return measure(sh, seconds)
+            return measure(q, sh, seconds)
 
 
 def medians(runs):
@@ -122,26 +201,57 @@ def medians(runs):
             for side, rs in runs.items() if rs}
 
 
+def fmt(v, spec=".1f", unit=""):
+    return "-" if v is None else f"{v:{spec}}{unit}"
+
+
 def table(runs):
+    """The figures: medians, ratios and the targets."""
     med = medians(runs)
     b, n = med.get("bulkhead", {}), med.get("native", {})
-    lines = ["| point | Bulkhead | native | ratio | target | traps/req | irqs/req |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| point | Bulkhead | native | ratio | target |", "|---|---|---|---|---|"]
     for key, _, what, fig in POINTS:
         bv, nv = b.get(f"{key}_{fig}"), n.get(f"{key}_{fig}")
-        unit = UNITS[fig]
         ratio = bv / nv if bv is not None and nv else None
         if fig == "lat_median_us":
-            target = "≤ 2×" + ("" if ratio is None else (" ok" if ratio <= 2 else " MISSED"))
+            target = "≤ 2×" + ("" if ratio is None else (" ok" if ratio <= 2 else " missed"))
         else:
-            target = "≥ 0.5×" + ("" if ratio is None else (" ok" if ratio >= 0.5 else " MISSED"))
-        fmt = (lambda v: "-" if v is None else f"{v:.1f} {unit}")
-        traps = b.get(f"{key}_traps_per_io")
-        irqs = b.get(f"{key}_frontend_irqs_per_io")
-        lines.append(f"| {what} | {fmt(bv)} | {fmt(nv)} | "
-                     f"{'-' if ratio is None else f'{ratio:.2f}'} | {target} | "
-                     f"{'-' if traps is None else f'{traps:.1f}'} | "
-                     f"{'-' if irqs is None else f'{irqs:.2f}'} |")
+            target = "≥ 0.5×" + ("" if ratio is None else (" ok" if ratio >= 0.5 else " missed"))
+        lines.append(f"| {what} | {fmt(bv, unit=' ' + UNITS[fig])} | "
+                     f"{fmt(nv, unit=' ' + UNITS[fig])} | {fmt(ratio, '.2f')} | {target} |")
+    return "\n".join(lines)
+
+
+# point -> the backend's own figure that bounds it (BACKEND_POINTS), and its unit
+BACKEND_OF = {"randread_qd1": ("be_randread", "iops"), "randread_qd32": ("be_randread", "iops"),
+              "randwrite_qd1": ("be_randwrite", "iops"),
+              "randwrite_qd32": ("be_randwrite", "iops"), "seqread": ("be_seqread", "mibs"),
+              "seqwrite": ("be_seqwrite", "mibs"), "fsync": ("be_fsync", "lat_median_us")}
+
+
+def where_table(runs):
+    """Where the time goes: per request on Bulkhead, the host's scheduling of the vCPU
+    threads on both sides, and the backend's own path to the image."""
+    med = medians(runs)
+    b, n = med.get("bulkhead", {}), med.get("native", {})
+    lines = ["| point | traps/req | frontend irqs/req | model loop / workers, backend CPU µs/req | "
+             "vCPUs run / wait (CPUs), Bulkhead | native | "
+             "wait per wake-up µs, Bulkhead / native | backend's own path |",
+             "|---|---|---|---|---|---|---|---|"]
+    for key, _, what, _ in POINTS:
+        be_key, be_fig = BACKEND_OF[key]
+        lines.append(
+            f"| {what} | {fmt(b.get(f'{key}_traps_per_io'))} | "
+            f"{fmt(b.get(f'{key}_frontend_irqs_per_io'), '.2f')} | "
+            f"{fmt(b.get(f'{key}_model_loop_us_per_io'), '.0f')} / "
+            f"{fmt(b.get(f'{key}_model_worker_us_per_io'), '.0f')} | "
+            f"{fmt(b.get(f'{key}_host_run_cpus'), '.2f')} / "
+            f"{fmt(b.get(f'{key}_host_wait_cpus'), '.2f')} | "
+            f"{fmt(n.get(f'{key}_host_run_cpus'), '.2f')} / "
+            f"{fmt(n.get(f'{key}_host_wait_cpus'), '.2f')} | "
+            f"{fmt(b.get(f'{key}_host_wait_us'), '.0f')} / "
+            f"{fmt(n.get(f'{key}_host_wait_us'), '.0f')} | "
+            f"{fmt(b.get(f'{be_key}_{be_fig}'), unit=' ' + UNITS[be_fig])} |")
     return "\n".join(lines)
 
 
@@ -180,10 +290,16 @@ def main():
                    "uptime": subprocess.run(["uptime"], capture_output=True,
                                             text=True).stdout.strip()}, f, indent=1)
     print(table(runs))
+    print()
+    print(where_table(runs))
+    med = medians(runs).get("bulkhead", {})
+    if med:
+        print(f"kernel copy page cache -> user (dd of a tmpfs file): backend "
+              f"{med['be_copy_mibs']:.0f} MiB/s, frontend {med['fe_copy_mibs']:.0f} MiB/s")
     plot(runs, os.path.join(out, "blk.svg"))
     print(f"(medians of {a.runs}, {a.seconds} s a point on the first {REGION} of {DEV}; "
-          f"ratio Bulkhead/native; traps and frontend interrupts per request on Bulkhead; "
-          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})")
+          f"ratio Bulkhead/native; backend's own path: bh-blkload --buffered on the image "
+          f"in the backend, the model idle; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})")
 
 
 if __name__ == "__main__":

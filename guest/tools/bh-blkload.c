@@ -53,7 +53,7 @@ struct load {
 	int fd;
 	uint64_t bs, qd, size, count, seed;
 	unsigned long seconds;
-	bool force, seed_set;
+	bool force, seed_set, buffered;
 	/* the run */
 	aio_context_t ctx;
 	struct slot *slots;
@@ -91,22 +91,23 @@ static void usage(FILE *f)
 		"               misplaced=P corrupt=C; exit status 1 unless every sector is ok\n"
 		"\n"
 		"options (sizes take a k, m or g suffix):\n"
-		"  -b, --bs=BYTES      request size, a multiple of 512 (default 4k; read, write: "
-		"1m)\n"
+		"  -b, --bs=BYTES      request size, a multiple of 512 (default 4k;\n"
+		"                      read, write: 1m)\n"
 		"  -q, --qd=N          requests in flight, 1 to %u (default 1)\n"
 		"  -s, --size=BYTES    the region used (default: the whole device)\n"
 		"  -t, --seconds=S     length of a timed mode (default %d)\n"
 		"  -n, --count=N       requests of a timed mode instead of a time\n"
-		"      --seed=N        pattern seed of stamp, check, verify (default: from the "
-		"clock;\n"
-		"                      check needs it)\n"
-		"  -f, --force         write to a device that is mounted (destroys its file "
-		"system)\n"
+		"      --seed=N        pattern seed of stamp, check, verify (default: from\n"
+		"                      the clock; check needs it)\n"
+		"  -f, --force         write to a device that is mounted (destroys its\n"
+		"                      file system)\n"
+		"  -B, --buffered      without O_DIRECT: through the page cache (AIO then runs\n"
+		"                      each request to its end in io_submit: QD 1 in effect)\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Writing modes destroy what DEVICE holds.  Exit status: 0 done (check: all ok),\n"
-		"1 an I/O error, a stuck device (no completion in %d s) or bad data, 2 bad "
-		"usage.\n",
+		"1 an I/O error, a stuck device (no completion in %d s) or bad data,\n"
+		"2 bad usage.\n",
 		MAX_QD, DEFAULT_SECONDS, WAIT_S);
 }
 
@@ -434,7 +435,8 @@ static int load_open(struct load *l)
 			l->dev, mnt);
 		return 2;
 	}
-	l->fd = open(l->dev, (is_write(l->mode) ? O_RDWR : O_RDONLY) | O_DIRECT);
+	l->fd = open(l->dev,
+		     (is_write(l->mode) ? O_RDWR : O_RDONLY) | (l->buffered ? 0 : O_DIRECT));
 	if (l->fd < 0) {
 		fprintf(stderr, "bh-blkload: %s: %s%s\n", l->dev, strerror(errno),
 			errno == EINVAL ? " (O_DIRECT not supported here?)" : "");
@@ -612,21 +614,22 @@ static int load_options(struct load *l, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "buffered", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, m;
 
 	l->seconds = DEFAULT_SECONDS;
-	while ((c = getopt_long(argc, argv, "b:q:s:t:n:fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:q:s:t:n:fBh", opts, NULL)) != -1) {
 		uint64_t v = 0;
 
 		if (c == 'h') {
 			usage(stdout);
 			exit(0);
 		}
-		if (c == 'f') {
-			l->force = true;
+		if (c == 'f' || c == 'B') {
+			*(c == 'f' ? &l->force : &l->buffered) = true;
 			continue;
 		}
 		if (c == '?')
