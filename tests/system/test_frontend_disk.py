@@ -131,8 +131,10 @@ def test_frontend_disk_verify_blkload(ctx):
     the first 16 MiB of frontend1's /dev/vda, 4 KiB requests 32 in flight in a shuffled
     order, then 1 MiB ones 4 in flight, and reads every sector back through the device
     model: each one holds this pass's data for its own number (none zero, stale from an
-    earlier pass, misplaced or damaged).  It refuses to write the disk while /data is
-    mounted on it, naming the mount; frontend2 and its /data are untouched."""
+    earlier pass, misplaced or damaged).  Then it stamps 64 MiB while the blk model is
+    killed (`kill -9`) and started again: the stamp completes and every sector reads back
+    as stamped.  It refuses to write the disk while /data is mounted on it, naming the
+    mount; frontend2 and its /data are untouched."""
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         f1, f2 = sh["frontend1"], sh["frontend2"]
@@ -147,5 +149,22 @@ def test_frontend_disk_verify_blkload(ctx):
             got = blkload_counts(out, "verify")
             check(got["sectors"] == sectors and got["ok"] == sectors,
                   f"bs={bs} qd={qd}: not every sector read back as written:\n{out}")
+        # the model killed with writes in flight and started again: the stamp completes
+        # and every sector holds it (none lost, none misplaced by a request run twice)
+        be, seed = sh["backend"], os.getpid()
+        f1.run(f"((bh-blkload stamp /dev/vda --qd 8 --size 64m --seed {seed}; echo rc=$?) "
+               ">/tmp/stamp.log 2>&1 &)")
+        time.sleep(1)
+        check("rc=" not in f1.run("cat /tmp/stamp.log"), "the stamp ended before the kill")
+        kill_dm(be, "/run/bulkhead-dm-blk.pid")
+        time.sleep(1)
+        start_dm(be, (), "blk", disks=FRONTENDS)
+        wait_for(f1, "grep -q rc= /tmp/stamp.log", timeout=600)
+        out = f1.run("cat /tmp/stamp.log")
+        check("rc=0" in out, f"the stamp across the kill failed:\n{out}")
+        out = f1.run(f"bh-blkload check /dev/vda --qd 32 --size 64m --seed {seed} 2>&1",
+                     timeout=600, check=False)
+        got = blkload_counts(out, "check")
+        check(got["ok"] == 64 * MIB // 512, f"after the model's restart:\n{out}")
         check("frontend2-own" in f2.run("cat /data/own"), "frontend2 lost its file")
-        answers(sh["backend"], "backend")
+        answers(be, "backend")
