@@ -152,9 +152,11 @@ def test_frontend_disk_verify_blkload(ctx):
         # the model killed with writes in flight and started again: the stamp completes
         # and every sector holds it (none lost, none misplaced by a request run twice)
         be, seed = sh["backend"], os.getpid()
+        writes = int(f1.run("cat /sys/block/vda/stat").split()[4])  # completed writes
         f1.run(f"((bh-blkload stamp /dev/vda --qd 8 --size 64m --seed {seed}; echo rc=$?) "
                ">/tmp/stamp.log 2>&1 &)")
-        time.sleep(1)
+        # 16384 writes take seconds under TCG: kill once 200 are done, among the rest
+        wait_for(f1, f"[ $(awk '{{print $5}}' /sys/block/vda/stat) -gt {writes + 200} ]")
         check("rc=" not in f1.run("cat /tmp/stamp.log"), "the stamp ended before the kill")
         kill_dm(be, "/run/bulkhead-dm-blk.pid")
         time.sleep(1)
