@@ -152,6 +152,23 @@ def host_thread_cpu_seconds(pid):
     return out
 
 
+def host_thread_schedstat(pid):
+    """{thread name: [run ns, runqueue wait ns, timeslices]} of host process @pid
+    (/proc/PID/task/TID/schedstat, threads of one name summed): how long each
+    thread ran, and how long it was ready to run but waited for a host CPU."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                vals = [int(v) for v in f.read().split()[:3]]
+        except (OSError, ValueError):  # the thread ended meanwhile
+            continue
+        out[name] = [a + b for a, b in zip(out.get(name, [0, 0, 0]), vals)]
+    return out
+
+
 def host_cpu_load(pid, seconds):
     """The share of one host CPU process @pid uses over the next @seconds."""
     c0, t0 = host_cpu_seconds(pid), time.monotonic()
