@@ -18,6 +18,8 @@ DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 # frontend -> the uio name of its virtio-blk; guest/rio/rc.local's image is /data/FRONTEND.img
 DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
+# each VM's fixed address on the backend's bridge (configs/reference-layout.h bulkhead.sshd=)
+ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
 # A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
