@@ -212,17 +212,20 @@ def wait_for(sh, cond_cmd, timeout=120):
 def mib_each_way(be, fe, pty, name):
     """1 MiB frontend->backend and backend->frontend through @pty (backend)
     and fd 3 on /dev/hvc0 (frontend, raw), sha256 compared; return the two
-    durations in seconds.  @name is the device's uio name, for --stats."""
+    durations in seconds.  @name is the device's uio name, for --stats.
+    It can be called again: the markers of a call before are removed first."""
     fe.run(f"head -c {MIB} /dev/urandom > /tmp/x")
     be.run(f"head -c {MIB} /dev/urandom > /tmp/y")
     s0 = stats(be, name)
-    be.run(f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
+    be.run(f"rm -f /tmp/x.done; "
+           f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
     t0 = time.monotonic()
     fe.run("cat /tmp/x >&3", timeout=300)
     wait_for(be, "[ -e /tmp/x.done ]", 300)
     up = time.monotonic() - t0
     s1 = stats(be, name)
-    fe.run(f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
+    fe.run(f"rm -f /tmp/y.done; "
+           f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
     t0 = time.monotonic()
     be.run(f"cat /tmp/y > {pty}", timeout=300)
     wait_for(fe, "[ -e /tmp/y.done ]", 300)
