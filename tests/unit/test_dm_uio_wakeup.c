@@ -69,7 +69,7 @@ static struct wk_sched {
 	uint64_t clock;	 /* the model's uio_counter(), ns */
 	uint32_t *sb_at; /* the model's store buffer: one pending store */
 	uint32_t sb_val;
-	unsigned int sb_age, sb_hold; /* steps it has stayed, may stay (WK_NEVER: ever) */
+	unsigned int sb_age, sb_hold; /* steps it has stayed, may stay (WK_NEVER: to a barrier) */
 	struct bh_rio_ctrl *ctrl;     /* the hypervisor's map of it */
 	/* the plan */
 	unsigned int a1, a3;
