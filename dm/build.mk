@@ -43,7 +43,9 @@ $(DM_A64_BIN): $(DM_A64_OBJS)
 	$(CROSS_CC) $(LINUX_STATIC_CFLAGS) -o $@ $^ $(LINUX_STATIC_LDFLAGS)
 
 # ---- unit tests: every test_dm_*.c links the sanitized model + frontend ----
-DM_TEST_SRCS := $(sort $(wildcard tests/unit/test_dm_*.c))
+# (test_dm_uio_wakeup links uio.c built with its hooks instead: below)
+DM_WAKEUP := test_dm_uio_wakeup
+DM_TEST_SRCS := $(filter-out tests/unit/$(DM_WAKEUP).c,$(sort $(wildcard tests/unit/test_dm_*.c)))
 DM_TESTS := $(patsubst tests/unit/%.c,$(DM_B)/tests/%,$(DM_TEST_SRCS))
 DM_TFE_OBJ := $(DM_B)/tests/dm_test_frontend.o
 
@@ -57,14 +59,29 @@ $(DM_B)/tests/%: tests/unit/%.c $(DM_SAN_OBJS) $(DM_TFE_OBJ) | $(DM_HOST_BIN)
 		-DDM_HOST_BIN='"$(DM_HOST_BIN)"' $(DEPFLAGS) -o $@ $< \
 		$(DM_SAN_OBJS) $(DM_TFE_OBJ) -pthread $(CMOCKA_LIBS)
 
+# The lost-wake-up test: the transport's handshake steps call the test
+# (dm/uio_hooks.h), so it links uio.c built with UIO_TEST_HOOKS.
+DM_HOOKED_OBJ := $(DM_B)/hooked/obj/transport/uio.o
+$(DM_HOOKED_OBJ): dm/transport/uio.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DM_INC) -DUIO_TEST_HOOKS $(DEPFLAGS) -c $< -o $@
+
+$(DM_B)/tests/$(DM_WAKEUP): tests/unit/$(DM_WAKEUP).c $(DM_HOOKED_OBJ) $(DM_TFE_OBJ) \
+		$(filter-out $(DM_B)/san/obj/transport/uio.o,$(DM_SAN_OBJS))
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DM_INC) -Itests/unit $(DEPFLAGS) -o $@ $^ \
+		-pthread $(CMOCKA_LIBS)
+DM_TESTS += $(DM_B)/tests/$(DM_WAKEUP)
+
 # ---- ThreadSanitizer: tests where the model runs on a thread of its own ----
-DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net blk)
+DM_TSAN_TESTS := $(patsubst %,$(DM_B)/tsan/test_dm_%,core console uio net blk uio_wakeup)
+$(DM_B)/tsan/$(DM_WAKEUP): DM_TSAN_DEFS := -DUIO_TEST_HOOKS
 
 $(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(DM_SRCS) \
 		$(wildcard dm/include/dm/*.h tests/unit/dm_*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) -Itests/unit \
-		-DDM_HOST_BIN='"$(DM_HOST_BIN)"' -fsanitize=thread -o $@ $< \
+		$(DM_TSAN_DEFS) -DDM_HOST_BIN='"$(DM_HOST_BIN)"' -fsanitize=thread -o $@ $< \
 		tests/unit/dm_test_frontend.c $(DM_SRCS) -pthread $(CMOCKA_LIBS)
 
 # ---- fuzzing (clang libFuzzer) ----
@@ -139,4 +156,4 @@ CHECK_CMDS += dm-fuzz=dm/fuzz/run-fuzz.sh dm-fuzz-net=dm/fuzz/run-fuzz.sh\ net \
 SYSTEM_TEST_DEPS += $(DM_A64_BIN)
 
 -include $(DM_HOST_OBJS:.o=.d) $(DM_SAN_OBJS:.o=.d) $(DM_A64_OBJS:.o=.d) \
-	$(DM_TFE_OBJ:.o=.d) $(DM_TESTS:=.d)
+	$(DM_TFE_OBJ:.o=.d) $(DM_TESTS:=.d) $(DM_HOOKED_OBJ:.o=.d)

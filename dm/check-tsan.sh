@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 # the build directory make uses (make test BUILD=out)
 out=${BUILD:-build}
-tests="core console uio net blk"
+tests="core console uio net blk uio_wakeup"
 bins=
 for t in $tests; do
 	bins="$bins $out/dm/tsan/test_dm_$t"

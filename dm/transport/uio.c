@@ -41,6 +41,7 @@
 #include "bulkhead/rio.h"
 #include "dm/transport.h"
 #include "dm/uio_dev.h"
+#include "dm/uio_hooks.h"
 #include "dm/uio_state.h"
 
 _Static_assert(UIO_JOURNAL_SIZE == MMIO_MAX_QUEUES * sizeof(uint64_t),
@@ -113,12 +114,48 @@ static struct uio_transport *to_uio(struct dm_transport *t)
 	return (struct uio_transport *)t;
 }
 
+/*
+ * The three steps of our side of the Dekker pair (docs/protocol.md
+ * "Polling"), and the clock of the polling rounds: nothing else here
+ * touches req_prod or polling, so that a host test can interpose on each
+ * (dm/uio_hooks.h).
+ */
 static void uio_barrier(void)
 {
-#if defined(__aarch64__)
+#if defined(UIO_TEST_HOOKS)
+	uio_hook_barrier();
+#elif defined(__aarch64__)
 	__asm__ volatile("dsb sy" : : : "memory");
 #else
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+/* req_prod, load-acquire: the requests it publishes were written before it. */
+static uint32_t uio_req_prod(const struct uio_slot *s)
+{
+#ifdef UIO_TEST_HOOKS
+	return uio_hook_load(&s->ctrl->req_prod);
+#else
+	return __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
+#endif
+}
+
+static void uio_polling_store(struct uio_slot *s, uint32_t v)
+{
+#ifdef UIO_TEST_HOOKS
+	uio_hook_store(&s->ctrl->polling, v);
+#else
+	__atomic_store_n(&s->ctrl->polling, v, __ATOMIC_RELAXED);
+#endif
+}
+
+static uint64_t uio_now(void)
+{
+#ifdef UIO_TEST_HOOKS
+	return uio_hook_counter();
+#else
+	return uio_counter();
 #endif
 }
 
@@ -141,7 +178,7 @@ static void uio_kick(struct uio_transport *t)
 static void uio_slot_set_polling(struct uio_slot *s, bool on)
 {
 	s->polled = on;
-	__atomic_store_n(&s->ctrl->polling, on ? BH_RIO_POLLING : 0, __ATOMIC_RELAXED);
+	uio_polling_store(s, on ? BH_RIO_POLLING : 0);
 	if (!on)
 		uio_barrier();
 }
@@ -243,7 +280,7 @@ static int uio_slot_start(struct uio_slot *s)
 		uio_slot_stop(s, "interrupt arm failed");
 		return -EIO;
 	}
-	prod = __atomic_load_n(&c->req_prod, __ATOMIC_ACQUIRE);
+	prod = uio_req_prod(s);
 	done = *(volatile uint32_t *)&c->req_done;
 	resp = *(volatile uint32_t *)&c->resp_prod;
 	if (prod - done > BH_RIO_RING_SIZE) {
@@ -279,7 +316,7 @@ static void uio_lat(struct bh_rio_hist *h, uint64_t from, uint64_t to, uint64_t 
 static void uio_handle(struct uio_slot *s, uint32_t seq)
 {
 	volatile struct bh_rio_req *r = &s->ctrl->req[seq % BH_RIO_RING_SIZE];
-	uint64_t t_pick = uio_counter(), freq = s->t->freq;
+	uint64_t t_pick = uio_now(), freq = s->t->freq;
 	/* each field read once, with its own aligned load */
 	uint64_t off = r->offset, val = r->value, t_trap = r->t_trap;
 	uint32_t rseq = r->seq;
@@ -299,7 +336,7 @@ static void uio_handle(struct uio_slot *s, uint32_t seq)
 	if (dir != BH_RIO_WRITE)
 		*(volatile uint64_t *)&s->ctrl->resp[seq % BH_RIO_RING_SIZE] = res;
 	uio_lat(&s->stats.pickup, t_trap, t_pick, freq);
-	uio_lat(&s->stats.service, t_pick, uio_counter(), freq);
+	uio_lat(&s->stats.service, t_pick, uio_now(), freq);
 }
 
 static bool uio_ctrl_sane(struct uio_slot *s)
@@ -352,7 +389,7 @@ static bool uio_serve(struct uio_slot *s)
 	if (!s->started && uio_slot_start(s))
 		return false;
 	uio_work_begin(s);
-	prod = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
+	prod = uio_req_prod(s);
 	if (prod - s->cursor > BH_RIO_RING_SIZE) {
 		s->in_batch = false;
 		dm_log("uio %s: req_prod %u ran away from %u", s->u.name, prod, s->cursor);
@@ -364,7 +401,7 @@ static bool uio_serve(struct uio_slot *s)
 		s->cursor++;
 		n++;
 		if (s->cursor == prod) {
-			uint32_t p = __atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE);
+			uint32_t p = uio_req_prod(s);
 
 			if (p - s->cursor <= BH_RIO_RING_SIZE)
 				prod = p;
@@ -489,7 +526,7 @@ static void uio_poll_adapt(struct uio_transport *t)
 {
 	if (t->polling || !t->poll_max)
 		return;
-	if (uio_counter() - t->t_sleep <= t->poll_max)
+	if (uio_now() - t->t_sleep <= t->poll_max)
 		uio_poll_window_set(t, t->poll_window ? t->poll_window * 2
 						      : uio_us(t, UIO_POLL_MIN_US));
 	else
@@ -520,7 +557,7 @@ static bool uio_poll_slot(struct uio_slot *s)
 
 	if (!uio_slot_live(s) || !s->polled)
 		return false;
-	if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor) {
+	if (uio_req_prod(s) != s->cursor) {
 		if (uio_serve(s))
 			uio_kick(s->t);
 		return true;
@@ -563,7 +600,7 @@ static bool uio_poll_end(struct uio_transport *t)
 			s->save_owed = true; /* what polled work moved, for a successor */
 			more = true;
 		}
-		if (__atomic_load_n(&s->ctrl->req_prod, __ATOMIC_ACQUIRE) != s->cursor)
+		if (uio_req_prod(s) != s->cursor)
 			more = true;
 		/* the requests, the interrupts raised, the state page */
 		if (uio_serve(s))
@@ -581,7 +618,7 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 {
 	struct uio_transport *t =
 		(struct uio_transport *)((char *)p - offsetof(struct uio_transport, poller));
-	uint64_t now = uio_counter();
+	uint64_t now = uio_now();
 	bool work = dispatched, capped;
 	unsigned int i;
 
@@ -615,7 +652,7 @@ static bool uio_poll(struct el_poller *p, bool dispatched)
 	t->capped = capped;
 	if (!t->poll_hit)
 		uio_poll_window_set(t, t->poll_window / 2); /* a round for nothing */
-	t->t_sleep = uio_counter();
+	t->t_sleep = uio_now();
 	return false;
 }
 

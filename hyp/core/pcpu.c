@@ -11,6 +11,7 @@
 #include "hyp_timer.h"
 #include "pcpu.h"
 #include "pt.h"
+#include "rio_dev.h"
 #include "sysreg.h"
 #include "s2_memtype.h"
 #include "vgic.h"
@@ -95,7 +96,7 @@ void pcpu_timer_update(void)
 	struct pcpu *p = this_pcpu();
 	struct vcpu *v = p->vcpu;
 	uint64_t now = hyp_counter();
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, rio_next;
 
 	if (v && v->id == 0) {
 		next = vm_wdt_poll(v, now);
@@ -104,6 +105,10 @@ void pcpu_timer_update(void)
 		    v->not_before && v->not_before < next)
 			next = v->not_before;
 	}
+	/* frontend interrupts this pCPU held back (docs/protocol.md "Interrupt budget") */
+	rio_next = rio_irq_work(p->id, now);
+	if (rio_next < next)
+		next = rio_next;
 	p->timer_fired = false;
 	if (next == p->timer_cval)
 		return;

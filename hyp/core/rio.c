@@ -23,18 +23,23 @@
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
+#include "pcpu.h"
 #include "rio_dev.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
 
 #define RIO_LOG_BUDGET 16
+/* "coalescing" lines per device: one per storm (rio_irq_raise()) */
+#define RIO_IRQ_LOG_BUDGET 4
 
 #define RIO_SPIN_US 40
 
 static struct rio_dev rio_devs[BH_MAX_VIRTIO];
 static unsigned int nr_rio_devs;
 static uint64_t rio_spin_ticks; /* RIO_SPIN_US in counter ticks */
+static uint64_t rio_irq_window; /* RIO_IRQ_WINDOW_US in counter ticks */
+static uint64_t rio_irq_gap;	/* RIO_IRQ_STORM_GAP_US in counter ticks */
 
 /* The control regions: hypervisor memory mapped into each backend. */
 static union {
@@ -122,6 +127,8 @@ int rio_init(const struct bh_config *cfg)
 	unsigned int i;
 
 	rio_spin_ticks = sysreg_read(cntfrq_el0) / 1000000u * RIO_SPIN_US;
+	rio_irq_window = sysreg_read(cntfrq_el0) / 1000000u * RIO_IRQ_WINDOW_US;
+	rio_irq_gap = sysreg_read(cntfrq_el0) / 1000000u * RIO_IRQ_STORM_GAP_US;
 	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *c = &cfg->virtio[i];
 		struct rio_dev *d = &rio_devs[i];
@@ -133,6 +140,7 @@ int rio_init(const struct bh_config *cfg)
 		d->frontend = &vms[c->frontend];
 		d->backend = &vms[c->backend];
 		d->log_budget = RIO_LOG_BUDGET;
+		d->irq_log_budget = RIO_IRQ_LOG_BUDGET;
 		spin_lock_init(&d->lock);
 		win = rio_shared_region(d->frontend, c->shmem);
 		if (!win)
@@ -468,6 +476,70 @@ static void rio_reject(struct rio_dev *d, const char *what, uint64_t a, uint64_t
 			    (unsigned long long)a, (unsigned long long)b);
 }
 
+static void rio_irq_inject(struct rio_dev *d)
+{
+	if (__atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+		vgic_inject(&d->frontend->vgic, d->cfg->intid, 0);
+}
+
+/*
+ * The frontend's interrupt a doorbell asked for, under the device's budget
+ * (docs/protocol.md "Interrupt budget"): injected now, or held for the end
+ * of the window by this pCPU's EL2 timer (rio_irq_work()), or merged into
+ * the one held.  Never dropped: its InterruptStatus bits are already in
+ * @d->isr, and the held interrupt reports them all.  Called without the lock.
+ */
+static void rio_irq_raise(struct rio_dev *d, uint64_t now)
+{
+	enum rio_irq_verdict v;
+
+	spin_lock(&d->lock);
+	v = rio_irq_admit(&d->irq, now, rio_irq_window, rio_irq_gap, this_pcpu()->id);
+	if (v != RIO_IRQ_INJECT) {
+		d->ring.cnt.irqs_coalesced++;
+		rio_ctrl_publish_counters(d);
+	}
+	spin_unlock(&d->lock);
+	switch (v) {
+	case RIO_IRQ_INJECT:
+		rio_irq_inject(d);
+		break;
+	case RIO_IRQ_HELD_STORM:
+		hyp_log_ratelimited(&d->irq_log_budget,
+				    "bulkhead: rio %s: backend %s raises the frontend's interrupt "
+				    "more than %u times in %u us: coalescing\n",
+				    d->cfg->name ? d->cfg->name : "?", d->backend->cfg->name,
+				    RIO_IRQ_BUDGET, RIO_IRQ_WINDOW_US);
+		pcpu_timer_update();
+		break;
+	case RIO_IRQ_HELD:
+		pcpu_timer_update();
+		break;
+	case RIO_IRQ_MERGED:
+		break;
+	}
+}
+
+uint64_t rio_irq_work(uint32_t cpu, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < nr_rio_devs; i++) {
+		struct rio_dev *d = &rio_devs[i];
+		bool inject;
+
+		spin_lock(&d->lock);
+		inject = d->irq.cpu == cpu && rio_irq_due(&d->irq, now, rio_irq_window);
+		if (d->irq.held && d->irq.cpu == cpu && d->irq.window_end < next)
+			next = d->irq.window_end;
+		spin_unlock(&d->lock);
+		if (inject)
+			rio_irq_inject(d);
+	}
+	return next;
+}
+
 static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool write,
 			uint64_t *val)
 {
@@ -507,8 +579,8 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool
 out:
 	rio_ctrl_publish(d, -1);
 	spin_unlock(&d->lock);
-	if (notify && __atomic_load_n(&d->frontend->state, __ATOMIC_ACQUIRE) == VM_RUNNING)
-		vgic_inject(&d->frontend->vgic, d->cfg->intid, 0);
+	if (notify)
+		rio_irq_raise(d, c.now);
 	rio_kick_mask(c.kick);
 	return 0;
 }

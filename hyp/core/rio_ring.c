@@ -118,3 +118,37 @@ void rio_ring_sync_counters(struct rio_ring *r)
 	for (i = 0; i < sizeof(r->cnt) / sizeof(uint64_t); i++)
 		WRITE_ONCE(dst[i], src[i]);
 }
+
+enum rio_irq_verdict rio_irq_admit(struct rio_irq_budget *b, uint64_t now, uint64_t window,
+				   uint64_t gap, uint32_t cpu)
+{
+	bool storm;
+
+	if (now >= b->window_end) {
+		/* a new window; an interrupt still held goes with this one */
+		b->window_end = now + window;
+		b->used = 0;
+		b->held = false;
+	}
+	if (b->held)
+		return RIO_IRQ_MERGED;
+	if (b->used < RIO_IRQ_BUDGET) {
+		b->used++;
+		return RIO_IRQ_INJECT;
+	}
+	storm = !b->last_hold || now - b->last_hold >= gap;
+	b->held = true;
+	b->cpu = cpu;
+	b->last_hold = now;
+	return storm ? RIO_IRQ_HELD_STORM : RIO_IRQ_HELD;
+}
+
+bool rio_irq_due(struct rio_irq_budget *b, uint64_t now, uint64_t window)
+{
+	if (!b->held || now < b->window_end)
+		return false;
+	b->held = false;
+	b->window_end = now + window;
+	b->used = 1;
+	return true;
+}

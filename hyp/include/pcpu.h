@@ -54,7 +54,9 @@ void pcpu_park(void) __attribute__((noreturn));
  *
  * The deadlines are those of the vCPU 0 pinned here: its VM's watchdog
  * (vm_wdt_poll(), which may restart or stop the VM and then does not
- * return) and the back-off of a pending start (struct vcpu.not_before).
+ * return) and the back-off of a pending start (struct vcpu.not_before);
+ * and, on any pCPU, the frontend interrupts its backend's doorbells had
+ * held back over their budget (rio_irq_work()).
  */
 void pcpu_timer_update(void);
 

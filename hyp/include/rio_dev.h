@@ -33,6 +33,8 @@ struct vcpu;
  *              set by doorbells, read and acknowledged here)
  * @lat:        the hypervisor's latency histograms (mirrored like counters)
  * @log_budget: rate limit for messages about hostile values
+ * @irq:        the frontend interrupts its backend may raise (rio_irq_admit())
+ * @irq_log_budget: rate limit for "coalescing" messages, one per storm
  */
 struct rio_dev {
 	const struct bh_virtio *cfg;
@@ -50,6 +52,8 @@ struct rio_dev {
 	struct bh_rio_lat_hyp lat;
 	uint32_t log_budget;
 	bool dead; /* its backend VM ended: nothing will ever answer */
+	struct rio_irq_budget irq;
+	uint32_t irq_log_budget;
 };
 
 /**
@@ -92,6 +96,20 @@ void rio_backend_ended(const struct vm *vm);
  * resets").  Like a frontend's read, it waits as long as no model answers.
  */
 void rio_frontend_reset(const struct vm *vm, struct vcpu *self);
+
+/**
+ * rio_irq_work() - inject the frontend interrupts held back for pCPU @cpu
+ * @cpu: this pCPU
+ * @now: the counter
+ *
+ * A backend that rang for more frontend interrupts than its budget had the
+ * rest held back for the end of the window (docs/protocol.md "Interrupt
+ * budget"); the pCPU whose doorbell trap held one injects it from its EL2
+ * timer (pcpu_timer_update()).
+ *
+ * Return: the counter value at which the next is due, UINT64_MAX if none.
+ */
+uint64_t rio_irq_work(uint32_t cpu, uint64_t now);
 
 /** rio_is_emulated() - is @ipa a remote-I/O window or doorbell of @vm? */
 bool rio_is_emulated(const struct vm *vm, uint64_t ipa);

@@ -44,6 +44,62 @@ struct rio_ring {
 	struct bh_rio_counters cnt;
 };
 
+/*
+ * The frontend interrupts a backend may raise (docs/protocol.md "Interrupt
+ * budget"): RIO_IRQ_BUDGET per window of RIO_IRQ_WINDOW_US.  One over it is
+ * held back and injected when the window ends; more over it merge into that
+ * one.  The InterruptStatus bits each doorbell sets are kept all the same
+ * (struct rio_dev.isr), so nothing is lost: a storm only arrives as fewer,
+ * later interrupts, the last at most one window after the last doorbell.
+ */
+#define RIO_IRQ_BUDGET	  8u
+#define RIO_IRQ_WINDOW_US 1000u
+/* a hold this long after the last one starts a new storm (one log line each) */
+#define RIO_IRQ_STORM_GAP_US 1000000u
+
+/**
+ * struct rio_irq_budget - one device's interrupt budget
+ * @window_end: counter value at which the current window ends
+ * @last_hold:  counter value of the last interrupt held back (0: never)
+ * @used:       interrupts injected in the current window
+ * @cpu:        the pCPU whose EL2 timer injects the held one
+ * @held:       one interrupt waits for @window_end
+ */
+struct rio_irq_budget {
+	uint64_t window_end;
+	uint64_t last_hold;
+	uint32_t used;
+	uint32_t cpu;
+	bool held;
+};
+
+enum rio_irq_verdict {
+	RIO_IRQ_INJECT,	    /* inject it now */
+	RIO_IRQ_HELD,	    /* held until @window_end: arm a timer for it */
+	RIO_IRQ_HELD_STORM, /* the same, and the first hold of a storm: log it */
+	RIO_IRQ_MERGED,	    /* merged into the one already held */
+};
+
+/**
+ * rio_irq_admit() - a doorbell asks for the frontend's interrupt at @now
+ * @b:      the device's budget
+ * @window: RIO_IRQ_WINDOW_US in counter ticks
+ * @gap:    RIO_IRQ_STORM_GAP_US in counter ticks
+ * @cpu:    the pCPU asking (its timer injects a held interrupt)
+ *
+ * Return: an enum rio_irq_verdict.
+ */
+enum rio_irq_verdict rio_irq_admit(struct rio_irq_budget *b, uint64_t now, uint64_t window,
+				   uint64_t gap, uint32_t cpu);
+
+/**
+ * rio_irq_due() - is the held interrupt due at @now?
+ *
+ * If so it counts as the first of a new window, and the caller injects it.
+ * Return: true to inject now.
+ */
+bool rio_irq_due(struct rio_irq_budget *b, uint64_t now, uint64_t window);
+
 /**
  * rio_ring_init() - zero @ctrl and fill in its identity fields
  * @r:         ring to initialise

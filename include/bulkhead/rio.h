@@ -106,7 +106,8 @@ struct bh_rio_counters {
 	uint64_t isr_local;	  /* InterruptStatus/ACK answered by the hypervisor */
 	uint64_t polled;	  /* requests a polling device model took: no interrupt */
 	uint64_t resets;	  /* device resets queued for a frontend that reset */
-	uint64_t reserved[4];
+	uint64_t irqs_coalesced;  /* frontend interrupts over budget, merged into a later one */
+	uint64_t reserved[3];
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");

@@ -18,6 +18,8 @@ DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 # frontend -> the uio name of its virtio-blk; guest/rio/rc.local's image is /data/FRONTEND.img
 DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
+# each VM's fixed address on the backend's bridge (configs/reference-layout.h bulkhead.sshd=)
+ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
 # A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
@@ -210,17 +212,20 @@ def wait_for(sh, cond_cmd, timeout=120):
 def mib_each_way(be, fe, pty, name):
     """1 MiB frontend->backend and backend->frontend through @pty (backend)
     and fd 3 on /dev/hvc0 (frontend, raw), sha256 compared; return the two
-    durations in seconds.  @name is the device's uio name, for --stats."""
+    durations in seconds.  @name is the device's uio name, for --stats.
+    It can be called again: the markers of a call before are removed first."""
     fe.run(f"head -c {MIB} /dev/urandom > /tmp/x")
     be.run(f"head -c {MIB} /dev/urandom > /tmp/y")
     s0 = stats(be, name)
-    be.run(f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
+    be.run(f"rm -f /tmp/x.done; "
+           f"((head -c {MIB} {pty} > /tmp/x; touch /tmp/x.done) >/dev/null 2>&1 & true); sleep 0.5")
     t0 = time.monotonic()
     fe.run("cat /tmp/x >&3", timeout=300)
     wait_for(be, "[ -e /tmp/x.done ]", 300)
     up = time.monotonic() - t0
     s1 = stats(be, name)
-    fe.run(f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
+    fe.run(f"rm -f /tmp/y.done; "
+           f"((head -c {MIB} <&3 > /tmp/y; touch /tmp/y.done) >/dev/null 2>&1 & true); sleep 0.5")
     t0 = time.monotonic()
     be.run(f"cat /tmp/y > {pty}", timeout=300)
     wait_for(fe, "[ -e /tmp/y.done ]", 300)

@@ -10,12 +10,11 @@ Everything the host side does stays on 127.0.0.1.
 import socket
 import time
 
-from consoles import (MIB, answers, boot_reference, check, kill_dm, ssh_ready, start_dm,
+from consoles import (ADDR, MIB, answers, boot_reference, check, kill_dm, ssh_ready, start_dm,
                       vm_shells, wait_for)
 from harness import ssh
 
 VMS = ("backend", "frontend1", "frontend2")
-ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 
 
 def host_banner(port):

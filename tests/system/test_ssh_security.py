@@ -12,11 +12,11 @@ import gzip
 import os
 import subprocess
 
-from consoles import (LABELS, boot_error_lines, boot_reference, check, ssh_ready, vm_shells)
+from consoles import (ADDR, LABELS, boot_error_lines, boot_reference, check, ssh_ready,
+                      vm_shells)
 from harness import TestFailure, ssh, ssh_argv
 
 VMS = ("backend", "frontend1", "frontend2")
-ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 GATEWAY = "10.0.2.2"
 GATEWAY_MAC = "52:55:0a:00:02:02"  # QEMU's user network: 52:55, then the address
 HOST_KEY = "/etc/dropbear/dropbear_ed25519_host_key"

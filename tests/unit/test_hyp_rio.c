@@ -247,6 +247,70 @@ static void test_counters_mirrored(void **state)
 	assert_memory_equal(&f->mem.ctrl.counters, &f->r.cnt, sizeof(f->r.cnt));
 }
 
+/*
+ * The interrupt budget (docs/protocol.md "Interrupt budget"), with a window
+ * of 1000 ticks: a storm of doorbells, one every tick for 10 windows, gets
+ * RIO_IRQ_BUDGET injections per window and the held one at each window's
+ * end, never more; the last doorbell's interrupt still arrives; one storm,
+ * one log verdict; a quiet second later, a new storm logs again.
+ */
+#define W   1000u
+#define GAP 1000000u
+
+/* The timer's work at every tick up to @until: injections made. */
+static unsigned int irq_timer(struct rio_irq_budget *b, uint64_t *t, uint64_t until)
+{
+	unsigned int n = 0;
+
+	for (; *t < until; (*t)++)
+		n += rio_irq_due(b, *t, W);
+	return n;
+}
+
+static void test_irq_budget_storm(void **state)
+{
+	struct rio_irq_budget b;
+	unsigned int injected = 0, storms = 0, held = 0, w;
+	uint64_t t = 1, last;
+	(void)state;
+
+	memset(&b, 0, sizeof(b));
+	for (; t < 1 + 10 * W; t++) {
+		enum rio_irq_verdict v = rio_irq_admit(&b, t, W, GAP, 3);
+
+		injected += v == RIO_IRQ_INJECT;
+		storms += v == RIO_IRQ_HELD_STORM;
+		held += v == RIO_IRQ_HELD || v == RIO_IRQ_HELD_STORM;
+		/* held: for the timer of the pCPU that rang */
+		assert_true(v == RIO_IRQ_INJECT || (b.held && b.cpu == 3));
+		injected += rio_irq_due(&b, t, W);
+	}
+	last = t - 1;
+	/* never more than the budget per window (10 windows, the held ones counted) */
+	assert_true(injected <= 10 * RIO_IRQ_BUDGET);
+	assert_true(injected >= 9 * RIO_IRQ_BUDGET);
+	assert_int_equal(storms, 1);
+	assert_true(held >= 9);
+	/* the storm ends: the last doorbell's interrupt comes within a window */
+	assert_true(b.held);
+	w = irq_timer(&b, &t, last + W + 1);
+	assert_int_equal(w, 1);
+	assert_false(b.held);
+	/* nothing more is due */
+	assert_int_equal(irq_timer(&b, &t, t + 3 * W), 0);
+	/* quiet: within budget, every doorbell injects at once */
+	t += GAP;
+	for (w = 0; w < RIO_IRQ_BUDGET; w++)
+		assert_int_equal(rio_irq_admit(&b, t + w, W, GAP, 3), RIO_IRQ_INJECT);
+	/* a storm a second after the last: logged again */
+	assert_int_equal(rio_irq_admit(&b, t + w, W, GAP, 3), RIO_IRQ_HELD_STORM);
+	assert_int_equal(rio_irq_admit(&b, t + w + 1, W, GAP, 3), RIO_IRQ_MERGED);
+	/* a doorbell after the window's end takes the held one with it */
+	assert_int_equal(rio_irq_admit(&b, t + W + 5, W, GAP, 3), RIO_IRQ_INJECT);
+	assert_false(b.held);
+	assert_false(rio_irq_due(&b, t + 5 * W, W));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_wraparound, setup, teardown),
 		cmocka_unit_test(test_doorbell_valid),
 		cmocka_unit_test_setup_teardown(test_counters_mirrored, setup, teardown),
+		cmocka_unit_test(test_irq_budget_storm),
 	};
 
 	return cmocka_run_group_tests_name("hyp_rio", tests, NULL, NULL);

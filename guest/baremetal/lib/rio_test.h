@@ -29,7 +29,11 @@
 #define RIO_T_ISR_VRING	  0x1u	/* virtio v1.2 §4.2.2 InterruptStatus bits */
 #define RIO_T_ISR_CONFIG  0x2u
 #define RIO_T_REG_SCRATCH 0x100 /* 0x100..0x1ef: plain storage */
-#define RIO_T_REG_DONE	  0x1fc /* the frontend has finished */
+#define RIO_T_REG_STORM                                                                      \
+	0x1f8		     /* a write of N: N NOTIFY doorbells back to back (ISR bit       \
+				VRING), then a last one (ISR bit CONFIG): an interrupt storm \
+				(docs/protocol.md "Interrupt budget") */
+#define RIO_T_REG_DONE 0x1fc /* the frontend has finished */
 
 /* Backend modes (BM_ARG parameter bits) */
 #define RIO_T_BE_LATE  0x1 /* serve only after a delay: backlog */
@@ -39,6 +43,7 @@
 /* Frontend modes */
 #define RIO_T_FE_ABANDON 0x1 /* first life: reset with a read waiting */
 #define RIO_T_FE_RACE	 0x2 /* requests at random moments, for RIO_T_BE_POLL */
+#define RIO_T_FE_STORM	 0x4 /* work alone, then under RIO_T_REG_STORM */
 
 /*
  * RIO_T_BE_POLL / RIO_T_FE_RACE hand-off through the shared window: the

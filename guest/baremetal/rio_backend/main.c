@@ -26,6 +26,10 @@
  *                   while that access is on its way through the hypervisor:
  *                   the hypervisor's side of the race, hit too.
  *
+ * In every mode a write of N to RIO_T_REG_STORM makes it ring N NOTIFY
+ * doorbells back to back after that batch, then one more with another
+ * InterruptStatus bit (docs/protocol.md "Interrupt budget").
+ *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_backend: serving
  *   rio_backend: window[0] = 0x...        what the frontend wrote there
@@ -88,6 +92,7 @@ struct fake_dev {
 	uint32_t isr_bits; /* InterruptStatus bits for the next NOTIFY */
 	uint32_t isr_seen; /* requests for InterruptStatus/ACK: must be 0 */
 	bool notify, done;
+	uint32_t storm; /* RIO_T_REG_STORM: doorbells to ring after this batch */
 };
 
 static void doorbell(uint32_t val)
@@ -110,7 +115,27 @@ static uint64_t fake_access(struct fake_dev *d, const volatile struct bh_rio_req
 	}
 	if (r->offset == RIO_T_REG_DONE)
 		d->done = true;
+	if (r->offset == RIO_T_REG_STORM)
+		d->storm = (uint32_t)r->value;
 	return 0;
+}
+
+/*
+ * RIO_T_REG_STORM: @n NOTIFY doorbells as fast as we can trap, then the
+ * last one with another InterruptStatus bit, which the frontend must
+ * receive however many the hypervisor coalesced (docs/protocol.md
+ * "Interrupt budget").
+ */
+static void storm(uint32_t n)
+{
+	uint64_t t0 = bm_counter(), us;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_VRING));
+	doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_CONFIG));
+	us = (bm_counter() - t0) * 1000000 / bm_counter_freq();
+	bm_printf("rio_backend: storm rang %u + 1 in %llu us\n", n, (unsigned long long)us);
 }
 
 /*
@@ -147,6 +172,9 @@ static uint32_t serve(struct fake_dev *d)
 	d->isr_bits = 0;
 	if (bell)
 		doorbell(bell);
+	if (d->storm)
+		storm(d->storm);
+	d->storm = 0;
 	return n;
 }
 
@@ -172,11 +200,13 @@ static void print_counters(const struct fake_dev *d)
 	bm_printf("rio_backend: requests=%u batches=%u max_batch=%u isr_forwarded=%u\n",
 		  d->requests, d->batches, d->max_batch, d->isr_seen);
 	bm_printf("rio_backend: hyp traps=%llu posted=%llu reads=%llu isr_local=%llu irqs=%llu "
-		  "doorbells=%llu full_waits=%llu polled=%llu rejected=%llu\n",
+		  "doorbells=%llu full_waits=%llu polled=%llu fe_irqs=%llu coalesced=%llu "
+		  "rejected=%llu\n",
 		  (unsigned long long)c->traps, (unsigned long long)c->posted_writes,
 		  (unsigned long long)c->reads, (unsigned long long)c->isr_local,
 		  (unsigned long long)c->backend_irqs, (unsigned long long)c->doorbells,
 		  (unsigned long long)c->ring_full_waits, (unsigned long long)c->polled,
+		  (unsigned long long)c->frontend_irqs, (unsigned long long)c->irqs_coalesced,
 		  (unsigned long long)c->rejected);
 }
 

@@ -29,6 +29,14 @@
  * written.  A lost wake-up of the backend leaves this vCPU waiting in the
  * hypervisor for good: the test sees the progress lines stop.
  *
+ * With RIO_T_FE_STORM, instead of 1-7: work units (a fixed busy loop) for
+ * STORM_ALONE_US with nothing happening, then a write of STORM_BELLS to
+ * RIO_T_REG_STORM and work units again, taking every interrupt (read
+ * InterruptStatus, ACK it), until the one whose InterruptStatus has the
+ * CONFIG bit of the backend's last doorbell, and STORM_QUIET_US more: how
+ * many interrupts came, how long it took (up to the CONFIG one) and how
+ * much work got done meanwhile, against alone.
+ *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_frontend: life <n>
  *   rio_frontend: resetting with a read pending       (ABANDON, first life)
@@ -38,6 +46,8 @@
  *   rio_frontend: race <n>/<total> in <us> us                 (RACE, every RACE_PROGRESS)
  *   rio_frontend: race reads=<n> posted=<n> notifies=<n>      (RACE)
  *   rio_frontend: race ok                                     (RACE)
+ *   rio_frontend: storm irqs=<n> final=<0|1> us_total=<t> us_storm=<t>
+ *                 units_storm=<n> us_alone=<t> units_alone=<n>    (STORM)
  *   rio_frontend: done errors=<n>
  */
 #include "bm.h"
@@ -58,6 +68,12 @@
 #define RACE_PROGRESS	10000
 #define RACE_GAP_MAX_US 40
 #define FAIL_PRINTS	10 /* then only counted */
+
+#define STORM_BELLS    20000
+#define STORM_ALONE_US 300000
+#define STORM_WAIT_US  20000000 /* the last interrupt, at the latest */
+#define STORM_QUIET_US 20000	/* then 20 budget windows of taking stragglers */
+#define STORM_UNIT     256	/* loop turns per work unit */
 
 static unsigned int errors;
 /* in .data, not .bss: an in-place image keeps it across SYSTEM_RESET */
@@ -294,6 +310,77 @@ static void test_race(void)
 	passed("race", errs);
 }
 
+/* ---- RIO_T_FE_STORM -------------------------------------------------------- */
+
+static void work_unit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORM_UNIT; i++)
+		__asm__ volatile("" : : : "memory");
+}
+
+static uint64_t ticks_to_us(uint64_t t)
+{
+	return t * 1000000 / bm_counter_freq();
+}
+
+/* Take the SPI if it is pending.  Return: its InterruptStatus, 0 if none. */
+static uint32_t storm_irq(unsigned int *irqs)
+{
+	uint32_t iar = gic_ack(), isr;
+
+	if (BM_GIC_INTID(iar) >= BM_GIC_SPURIOUS)
+		return 0;
+	if (BM_GIC_INTID(iar) != RIO_T_FE_INTID) {
+		gic_eoi(iar);
+		return 0;
+	}
+	isr = rd(RIO_T_REG_ISR);
+	wr(RIO_T_REG_ISR_ACK, isr);
+	gic_eoi(iar);
+	(*irqs)++;
+	return isr;
+}
+
+static void test_storm(void)
+{
+	uint64_t freq = bm_counter_freq(), t0, alone, end, storm_t;
+	unsigned int irqs = 0, final = 0;
+	uint64_t units_alone = 0, units = 0;
+
+	gic_set_edge(RIO_T_FE_INTID, 1);
+	gic_enable_irq(RIO_T_FE_INTID);
+	expect("magic", rd(RIO_T_REG_MAGIC), RIO_T_MAGIC_VALUE);
+	t0 = bm_counter();
+	while (bm_counter() - t0 < freq * STORM_ALONE_US / 1000000) {
+		work_unit();
+		units_alone++;
+	}
+	alone = bm_counter() - t0;
+	wr(RIO_T_REG_STORM, STORM_BELLS);
+	t0 = bm_counter();
+	end = t0 + freq * STORM_WAIT_US / 1000000;
+	while (!final && bm_counter() < end) {
+		work_unit();
+		units++;
+		if (storm_irq(&irqs) & RIO_T_ISR_CONFIG)
+			final = 1;
+	}
+	storm_t = bm_counter() - t0;
+	/* one held back may still come: take it here, not as the backend's last */
+	end = bm_counter() + freq * STORM_QUIET_US / 1000000;
+	while (bm_counter() < end)
+		storm_irq(&irqs);
+	bm_printf("rio_frontend: storm irqs=%u final=%u us_total=%llu us_storm=%llu "
+		  "units_storm=%llu us_alone=%llu units_alone=%llu\n",
+		  irqs, final, (unsigned long long)ticks_to_us(bm_counter() - t0),
+		  (unsigned long long)ticks_to_us(storm_t), (unsigned long long)units,
+		  (unsigned long long)ticks_to_us(alone), (unsigned long long)units_alone);
+	if (!final)
+		errors++;
+}
+
 /* vCPU 1 of the first life: a read that waits until the VM is reset */
 void bm_secondary_main(uint64_t context)
 {
@@ -333,6 +420,8 @@ int main(uint64_t arg)
 	*(volatile uint64_t *)(uintptr_t)RIO_T_WINDOW = 0x5a5aa5a5c0ffee00ull;
 	if (BM_ARG_PARAM(arg) & RIO_T_FE_RACE) {
 		test_race();
+	} else if (BM_ARG_PARAM(arg) & RIO_T_FE_STORM) {
+		test_storm();
 	} else {
 		test_backlog_and_magic();
 		test_roundtrip();

@@ -21,6 +21,11 @@
  *    count it as work (docs/device-model.md "Polling") and must not spend
  *    the backend's CPU on it.
  *
+ * 3. Between two flood rounds it reads its UART: a 'p' from the test
+ *    pauses the attack (it sleeps in WFI, woken every PAUSE_TICK_US by its
+ *    timer to look for an 'r'), so that the test can measure what the other
+ *    frontend gets alone and attacked in the same run.
+ *
  * Output (tests/system/test_rio_hostile.py):
  *   rio_hostile: device 3 version 2 features_hi 0x...
  *   rio_hostile: driver ok
@@ -28,10 +33,12 @@
  *   rio_hostile: done
  *   rio_hostile: flood <variant> used <n>   (after each variant's quota of chains)
  *   rio_hostile: rx-flip start / rio_hostile: rx-flip end flips <n>
+ *   rio_hostile: paused / rio_hostile: resumed
  */
 #include "bm.h"
 #include "bm_gic.h"
 #include "rio_test.h"
+#include "timer.h"
 
 /* virtio v1.2 §4.2.2 MMIO device register layout */
 #define VIRTIO_MMIO_MAGIC_VALUE		0x000
@@ -294,6 +301,37 @@ static void rx_flip(void)
 	bm_printf("rio_hostile: rx-flip end flips %u\n", (uint32_t)flips);
 }
 
+/* ---- 3: pause on the test's word ------------------------------------------ */
+
+#define PAUSE_TICK_US	 10000
+#define PAUSE_LOOK_EVERY 16u /* flood rounds between two looks at the UART */
+
+static bool uart_got(char want)
+{
+	uint8_t c;
+
+	while (bm_uart_rx(&c, 1))
+		if (c == (uint8_t)want)
+			return true;
+	return false;
+}
+
+/* 'p' on our UART: sleep (WFI, the timer's tick) until an 'r'. */
+static void pause_if_asked(void)
+{
+	if (!uart_got('p'))
+		return;
+	bm_printf("rio_hostile: paused\n");
+	gic_enable_irq(BM_TIMER_VIRT_PPI);
+	do {
+		timer_arm_in(timer_freq() / (1000000 / PAUSE_TICK_US));
+		gic_eoi(gic_wait());
+		timer_stop();
+	} while (!uart_got('r'));
+	gic_disable_irq(BM_TIMER_VIRT_PPI);
+	bm_printf("rio_hostile: resumed\n");
+}
+
 static void flood(void)
 {
 	const volatile uint16_t *used_idx =
@@ -307,6 +345,8 @@ static void flood(void)
 		unsigned int i, burst = v == NOTIFY_BURST ? FLOOD_BURST : 1;
 		uint16_t u;
 
+		if (!(rounds % PAUSE_LOOK_EVERY))
+			pause_if_asked();
 		avail_idx = flood_refill(v, avail_idx);
 		for (i = 0; i < burst; i++)
 			wr(VIRTIO_MMIO_QUEUE_NOTIFY, TX_QUEUE);
@@ -344,6 +384,10 @@ int main(uint64_t arg)
 
 	(void)arg;
 	bm_printf("rio_hostile: start\n");
+	if (gic_init_dist() || gic_init_cpu()) {
+		bm_printf("rio_hostile: FAIL gic\n");
+		return 1;
+	}
 	ret = handshake(QSIZE, 0);
 	if (ret) {
 		bm_printf("rio_hostile: FAIL handshake %d\n", ret);
