@@ -12,7 +12,8 @@ model's pty.
 import re
 import time
 
-from consoles import BOOT_TIMEOUT, answers, background, boot_reference, open_hvc, vm_shell, wait_for
+from consoles import (BOOT_TIMEOUT, answers, background, boot_reference, open_hvc, stats, vm_shell,
+                      wait_for)
 from harness import TestFailure, check
 
 CONFIG = "test-rio-stall"
@@ -131,6 +132,10 @@ def test_model_never_started_then_stopped(ctx):
         bytes_arrive(be, fe, "frontend1", "cont")
         check(be.run(f"cat /run/{DM}.pid").strip() == pid,
               "the supervisor restarted a model that was only stopped")
+        st = stats(be, "console-frontend1")
+        # the probe's MagicValue, the stopped model's Status: each waited the timeout
+        check(int(st["timeouts"]) >= 2 and int(st["dropped"]) == 0,
+              f"--stats does not show the stalls: {st}")
 
 
 def test_killed_model_restarted_then_left_down(ctx):
