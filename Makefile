@@ -62,13 +62,16 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # system against QEMU's own virtconsole side by side (remote I/O, boot time, idle
 # CPU; BENCH_RUNS boots of each, default 3): table, $(BUILD)/bench/rio.json and
 # rio.svg; then the frontends' network against QEMU's own virtio-net (TCP MiB/s and
-# round trip): table and $(BUILD)/bench/net.json (docs/performance.md); last the
+# round trip): table and $(BUILD)/bench/net.json (docs/performance.md); then their
+# disk against QEMU's own virtio-blk (IOPS, MiB/s, fdatasync latency; blk.json,
+# blk.svg); last the
 # hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json, docs/hypervisor.md).
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory bench-dm
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 
 # Both frontends stream both ways through the reference system's ptys for
@@ -95,7 +98,7 @@ help:
 	@echo "  make unit-test      host unit tests and checks only"
 	@echo "  make system-test    QEMU system tests only"
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
-	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole; frontend network vs QEMU virtio-net (BENCH_RUNS=3)"
+	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole; frontend network vs QEMU virtio-net; disk vs QEMU virtio-blk (BENCH_RUNS=3)"
 	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
 	@echo "  make soak           both frontends stream both ways for SOAK_SECONDS=600, every byte checked"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

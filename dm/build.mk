@@ -69,31 +69,31 @@ $(DM_B)/tsan/test_dm_%: tests/unit/test_dm_%.c tests/unit/dm_test_frontend.c $(D
 
 # ---- fuzzing (clang libFuzzer) ----
 DM_FUZZ_BIN := $(DM_B)/fuzz/fuzz_virtqueue
-DM_FUZZ_SRCS := dm/fuzz/fuzz_virtqueue.c dm/virtio/virtqueue.c \
+DM_FUZZ_SRCS := dm/fuzz/fuzz_virtqueue.c dm/fuzz/fuzz_mmio.c dm/virtio/virtqueue.c \
 	dm/virtio/mmio.c dm/core/window.c dm/core/log.c
 
-$(DM_FUZZ_BIN): $(DM_FUZZ_SRCS) $(wildcard dm/include/dm/*.h)
+$(DM_FUZZ_BIN): $(DM_FUZZ_SRCS) $(wildcard dm/include/dm/*.h dm/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(DM_FUZZ_SRCS)
 
 DM_FUZZ_NET_BIN := $(DM_B)/fuzz/fuzz_net
-DM_FUZZ_NET_SRCS := dm/fuzz/fuzz_net.c dm/devices/net.c dm/netdev/netdev.c dm/netdev/tap.c \
+DM_FUZZ_NET_SRCS := dm/fuzz/fuzz_net.c dm/fuzz/fuzz_mmio.c dm/devices/net.c dm/netdev/netdev.c dm/netdev/tap.c \
 	dm/netdev/socket.c dm/virtio/virtqueue.c dm/virtio/mmio.c dm/core/window.c \
 	dm/core/log.c dm/core/event_loop.c
 
-$(DM_FUZZ_NET_BIN): $(DM_FUZZ_NET_SRCS) $(wildcard dm/include/dm/*.h)
+$(DM_FUZZ_NET_BIN): $(DM_FUZZ_NET_SRCS) $(wildcard dm/include/dm/*.h dm/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(DM_FUZZ_NET_SRCS)
 
 DM_FUZZ_BLK_BIN := $(DM_B)/fuzz/fuzz_blk
-DM_FUZZ_BLK_SRCS := dm/fuzz/fuzz_blk.c dm/devices/blk.c dm/drive/drive.c dm/virtio/virtqueue.c \
+DM_FUZZ_BLK_SRCS := dm/fuzz/fuzz_blk.c dm/fuzz/fuzz_mmio.c dm/devices/blk.c dm/drive/drive.c dm/virtio/virtqueue.c \
 	dm/virtio/mmio.c dm/core/window.c dm/core/log.c dm/core/event_loop.c
 
-$(DM_FUZZ_BLK_BIN): $(DM_FUZZ_BLK_SRCS) $(wildcard dm/include/dm/*.h)
+$(DM_FUZZ_BLK_BIN): $(DM_FUZZ_BLK_SRCS) $(wildcard dm/include/dm/*.h dm/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARNFLAGS) -std=gnu11 -O1 -g -D_GNU_SOURCE $(DM_INC) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -331,6 +331,22 @@ static struct dm_transport *cli_find_transport(struct dm_instance *dm, const cha
 	return NULL;
 }
 
+/*
+ * The transport a -device names (@id from transport=, or NULL for the only
+ * one there is), and room for one more device of its kind (@n of them now).
+ */
+static int cli_take_transport(struct cli_ctx *c, struct cli_opt *o, const char *id, unsigned int n,
+			      struct dm_transport **out)
+{
+	*out = cli_find_transport(c->dm, id);
+	if (!*out)
+		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type, id ? id : "",
+				id ? "" : " (give -transport, or transport=)");
+	if (n == DM_MAX_OBJECTS)
+		return cli_fail(c, "-device %s: too many devices", o->type);
+	return 0;
+}
+
 /* A chardev serves one port; QEMU refuses a second front end too. */
 static int cli_take_chardev(struct cli_ctx *c, struct cli_opt *o, const char *id,
 			    struct chardev **out)
@@ -395,15 +411,12 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 		return cli_fail(c, "-device virtio-console: property 'chardev' is required");
 	if (cd_id && (err = cli_take_chardev(c, o, cd_id, &cd)))
 		return err;
-	t = cli_find_transport(dm, t_id);
-	if (!t)
-		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
-				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
+	err = cli_take_transport(c, o, t_id, dm->n_consoles, &t);
+	if (err)
+		return err;
 	co.max_ports = (unsigned int)max_ports;
 	co.cols = (uint16_t)cols;
 	co.rows = (uint16_t)rows;
-	if (dm->n_consoles == DM_MAX_OBJECTS)
-		return cli_fail(c, "-device %s: too many devices", o->type);
 	con = console_new(&co);
 	if (!con)
 		return -ENOMEM;
@@ -555,18 +568,12 @@ static int cli_net(struct cli_ctx *c, struct cli_opt *o)
 		return err;
 	if (!nd_id)
 		return cli_fail(c, "-device virtio-net: property 'netdev' is required");
-	err = cli_take_netdev(c, o, nd_id, &nd);
+	err = cli_take_netdev(c, o, nd_id, &nd) ?: cli_take_transport(c, o, t_id, dm->n_nets, &t);
 	if (err)
 		return err;
-	t = cli_find_transport(dm, t_id);
-	if (!t)
-		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
-				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
 	/* the uio name is what stays the same for a frontend across configs */
 	if (!mac)
 		net_default_mac(name ? name : no.id, no.mac);
-	if (dm->n_nets == DM_MAX_OBJECTS)
-		return cli_fail(c, "-device %s: too many devices", o->type);
 	n = net_new(&no, nd);
 	if (!n)
 		return -ENOMEM;
@@ -652,15 +659,9 @@ static int cli_blk(struct cli_ctx *c, struct cli_opt *o)
 		return err;
 	if (!d_id)
 		return cli_fail(c, "-device %s: property 'drive' is required", o->type);
-	err = cli_take_drive(c, o, d_id, &d);
+	err = cli_take_drive(c, o, d_id, &d) ?: cli_take_transport(c, o, t_id, dm->n_blks, &t);
 	if (err)
 		return err;
-	t = cli_find_transport(dm, t_id);
-	if (!t)
-		return cli_fail(c, "-device %s: transport '%s' not found%s", o->type,
-				t_id ? t_id : "", t_id ? "" : " (give -transport, or transport=)");
-	if (dm->n_blks == DM_MAX_OBJECTS)
-		return cli_fail(c, "-device %s: too many devices", o->type);
 	b = blk_new(&bo, d);
 	if (!b)
 		return -ENOMEM;

@@ -10,30 +10,14 @@
 #   lib/aarch64-linux-gnu/*.so.*      exactly the libraries they need (DT_NEEDED, transitively)
 #
 # No host key: the initramfs is shared by all VMs, so each VM's own key comes with its device
-# tree (docs/running.md, "Who may log in").
-#
-# The packages come through the private APT configuration (scripts/apt-download.sh), like
-# busybox; the host's dpkg state is never touched.
+# tree (docs/running.md, "Who may log in").  Staged by scripts/deb-overlay.sh.
 set -eu
 out=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=$("$root/scripts/cache-dir.sh")
-# dropbear-bin and its Depends: closure in bookworm (apt-cache depends); a library missing
-# here makes scripts/elf-libs.sh fail, naming it.
+# dropbear-bin and its Depends: closure in bookworm (apt-cache depends)
 pkgs="dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g"
-
-sysroot=$(mktemp -d)
-trap 'rm -rf "$sysroot"' EXIT
-for p in $pkgs; do
-	dpkg-deb -x "$("$root/scripts/apt-download.sh" arm64 "$p" "$cache/debs")" "$sysroot"
-done
-
 stage="$out.tmp"
-rm -rf "$stage"
-mkdir -p "$stage/usr/sbin" "$stage/usr/bin"
-cp "$sysroot/usr/sbin/dropbear" "$stage/usr/sbin/dropbear"
-cp "$sysroot/usr/bin/dropbearkey" "$stage/usr/bin/dropbearkey"
-"$root/scripts/elf-libs.sh" "$sysroot" "$stage" usr/sbin/dropbear usr/bin/dropbearkey
+"$root/scripts/deb-overlay.sh" "$stage" "$pkgs" usr/sbin/dropbear usr/bin/dropbearkey
 # Proof that the set is complete: the binaries run (under qemu-user) with only these files.
 qemu-aarch64 -L "$stage" "$stage/usr/sbin/dropbear" -V 2>&1 | grep -q 'Dropbear' || {
 	echo "dropbear.sh: the staged dropbear does not run" >&2

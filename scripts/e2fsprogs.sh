@@ -7,23 +7,13 @@
 set -eu
 out=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=$("$root/scripts/cache-dir.sh")
 # e2fsprogs' Depends: closure that mke2fs links in bookworm (apt-cache depends)
 pkgs="e2fsprogs libc6 libext2fs2 libcom-err2 libblkid1 libuuid1"
-
-sysroot=$(mktemp -d)
-trap 'rm -rf "$sysroot"' EXIT
-for p in $pkgs; do
-	dpkg-deb -x "$("$root/scripts/apt-download.sh" arm64 "$p" "$cache/debs")" "$sysroot"
-done
-
 stage="$out.tmp"
-rm -rf "$stage"
-mkdir -p "$stage/sbin"
-cp "$sysroot/sbin/mke2fs" "$stage/sbin/mke2fs"
-"$root/scripts/elf-libs.sh" "$sysroot" "$stage" sbin/mke2fs
+"$root/scripts/deb-overlay.sh" "$stage" "$pkgs" sbin/mke2fs
 # Proof that the set is complete: it formats a file (under qemu-user) with only these files.
-img="$sysroot/probe.img"
+img=$(mktemp)
+trap 'rm -f "$img"' EXIT
 truncate -s 8M "$img"
 qemu-aarch64 -L "$stage" "$stage/sbin/mke2fs" -q -F -t ext4 "$img" >/dev/null 2>&1 &&
 	[ "$(od -An -tx1 -j1080 -N2 "$img" | tr -d ' ')" = 53ef ] || {

@@ -33,6 +33,8 @@
 #include "dm/log.h"
 #include "dm/mmio.h"
 
+#include "fuzz_mmio.h"
+
 #define FUZZ_BASE  0x40000000ULL
 #define FUZZ_WIN   (64U << 10)
 #define FUZZ_HEAD  4 /* bytes before the image */
@@ -135,24 +137,8 @@ static uint64_t fuzz_features(uint8_t bits)
 /* Linux's probe, written straight into the register file. */
 static void fuzz_probe(struct virtio_mmio *m, const uint8_t *data)
 {
-	uint64_t feat = fuzz_features(data[1]);
-
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 1);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES, 4, (uint32_t)(feat >> 32));
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES, 4, (uint32_t)feat);
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, 0xb); /* + FEATURES_OK */
-	mmio_write(m, VIRTIO_MMIO_QUEUE_SEL, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_NUM, 4, 1U << (data[2] % 9));
-	mmio_write(m, VIRTIO_MMIO_QUEUE_DESC_LOW, 4, (uint32_t)FUZZ_BASE);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_DESC_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_AVAIL_LOW, 4, (uint32_t)FUZZ_BASE + 0x1000);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_USED_LOW, 4, (uint32_t)FUZZ_BASE + 0x2000);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_USED_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_READY, 4, 1);
+	fuzz_mmio_features(m, fuzz_features(data[1]));
+	fuzz_mmio_queue(m, 0, 1U << (data[2] % 9), FUZZ_BASE, 0x1000);
 	mmio_write(m, VIRTIO_MMIO_STATUS, 4, 0xf); /* + DRIVER_OK */
 }
 
@@ -160,45 +146,27 @@ static void fuzz_ring(struct fuzz_blk *f, struct virtio_blk *b, const uint8_t *d
 		      uint8_t *win)
 {
 	struct virtio_mmio *m = blk_mmio(b);
-	size_t img = size - FUZZ_HEAD, half = img / 2, i;
+	size_t img = size - FUZZ_HEAD, half = img / 2;
 
 	memcpy(win, data + FUZZ_HEAD, half < FUZZ_WIN ? half : FUZZ_WIN);
 	fuzz_probe(m, data);
 	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
 	fuzz_turns(f, b);
-	/* a hostile guest rewrites its rings and requests between kicks */
-	for (i = 0; i < img - half && i < FUZZ_WIN; i++)
-		win[i] ^= data[FUZZ_HEAD + half + i];
+	fuzz_window_rewrite(win, FUZZ_WIN, data + FUZZ_HEAD + half, img - half);
 	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
 	fuzz_turns(f, b);
 }
 
-/* ops of 8 bytes: off(2) size(1) flags(1) value(4) */
+/* register ops (fuzz_mmio.h); flags bit6: the device runs its turns */
 static void fuzz_regs(struct fuzz_blk *f, struct virtio_blk *b, const uint8_t *data, size_t size,
 		      uint8_t *win)
 {
-	struct virtio_mmio *m = blk_mmio(b);
 	size_t i;
+	uint32_t val;
 
-	for (i = FUZZ_HEAD; i + 8 <= size; i += 8) {
-		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % DM_MMIO_WINDOW_SIZE;
-		uint32_t sz = data[i + 2] % 5, val;
-
-		memcpy(&val, data + i + 4, 4);
-		/* address registers: aim into the window most of the time */
-		if ((off & ~0x4U) == VIRTIO_MMIO_QUEUE_DESC_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_AVAIL_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_USED_LOW)
-			val = (off & 4) ? 0 : (uint32_t)FUZZ_BASE + (val % FUZZ_WIN);
-		if (data[i + 3] & 1)
-			mmio_write(m, off, sz, val);
-		else
-			(void)mmio_read(m, off, sz);
-		if (data[i + 3] & 0x80)
-			win[val % FUZZ_WIN] = data[i + 1];
-		if (data[i + 3] & 0x40)
+	for (i = FUZZ_HEAD; i + FUZZ_OP_BYTES <= size; i += FUZZ_OP_BYTES)
+		if (fuzz_mmio_op(blk_mmio(b), data + i, win, FUZZ_WIN, FUZZ_BASE, &val) & 0x40)
 			fuzz_turns(f, b);
-	}
 	fuzz_turns(f, b);
 }
 
@@ -206,16 +174,10 @@ static void fuzz_regs(struct fuzz_blk *f, struct virtio_blk *b, const uint8_t *d
 static void fuzz_state(struct fuzz_blk *f, struct virtio_blk *b, const uint8_t *data, size_t size,
 		       uint8_t *win)
 {
-	struct virtio_mmio *m = blk_mmio(b);
-	size_t len = 4U * data[3], rest;
-
-	if (size < FUZZ_HEAD + len)
+	if (!fuzz_mmio_restore(blk_mmio(b), data + FUZZ_HEAD, size - FUZZ_HEAD, 4U * data[3], win,
+			       FUZZ_WIN))
 		return;
-	rest = size - FUZZ_HEAD - len;
-	memcpy(win, data + FUZZ_HEAD + len, rest < FUZZ_WIN ? rest : FUZZ_WIN);
-	if (mmio_state_load(m, data + FUZZ_HEAD, len) || !mmio_live(m))
-		return;
-	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
+	mmio_write(blk_mmio(b), VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
 	fuzz_turns(f, b);
 }
 

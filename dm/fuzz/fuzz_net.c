@@ -32,6 +32,8 @@
 #include "dm/net.h"
 #include "dm/netdev.h"
 
+#include "fuzz_mmio.h"
+
 #define FUZZ_BASE 0x40000000ULL
 #define FUZZ_WIN  (64U << 10)
 #define FUZZ_HEAD 21 /* bytes before the image */
@@ -127,97 +129,54 @@ static uint64_t fuzz_features(uint8_t bits)
 	return feat;
 }
 
-static void fuzz_queue(struct virtio_mmio *m, unsigned int q, unsigned int log2n, uint32_t base)
-{
-	mmio_write(m, VIRTIO_MMIO_QUEUE_SEL, 4, q);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_NUM, 4, 1U << (log2n % 5));
-	mmio_write(m, VIRTIO_MMIO_QUEUE_DESC_LOW, 4, (uint32_t)FUZZ_BASE + base);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_DESC_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_AVAIL_LOW, 4, (uint32_t)FUZZ_BASE + base + 0x100);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_USED_LOW, 4, (uint32_t)FUZZ_BASE + base + 0x200);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_USED_HIGH, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_QUEUE_READY, 4, 1);
-}
-
 /* Linux's probe, written straight into the register file. */
 static void fuzz_probe(struct virtio_mmio *m, const uint8_t *data)
 {
-	uint64_t feat = fuzz_features(data[1]);
-
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 1);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES, 4, (uint32_t)(feat >> 32));
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 0);
-	mmio_write(m, VIRTIO_MMIO_DRIVER_FEATURES, 4, (uint32_t)feat);
-	mmio_write(m, VIRTIO_MMIO_STATUS, 4, 0xb); /* + FEATURES_OK */
-	fuzz_queue(m, NET_RXQ, data[2], 0);
-	fuzz_queue(m, NET_TXQ, data[3], 0x400);
+	fuzz_mmio_features(m, fuzz_features(data[1]));
+	fuzz_mmio_queue(m, NET_RXQ, 1U << (data[2] % 5), FUZZ_BASE, 0x100);
+	fuzz_mmio_queue(m, NET_TXQ, 1U << (data[3] % 5), FUZZ_BASE + 0x400, 0x100);
 	mmio_write(m, VIRTIO_MMIO_STATUS, 4, 0xf); /* + DRIVER_OK */
 }
 
 static void fuzz_ring(struct fuzz_net *f, const uint8_t *data, size_t size, uint8_t *win)
 {
 	struct virtio_mmio *m = net_mmio(f->n);
-	size_t img = size - FUZZ_HEAD, half = img / 2, i;
+	size_t img = size - FUZZ_HEAD, half = img / 2;
 
 	memcpy(win, data + FUZZ_HEAD, half < FUZZ_WIN ? half : FUZZ_WIN);
 	fuzz_probe(m, data);
 	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, NET_TXQ);
 	fuzz_wire_send(f, data, win);
 	fuzz_turns(f);
-	/* a hostile guest rewrites its rings and buffers between kicks */
-	for (i = 0; i < img - half && i < FUZZ_WIN; i++)
-		win[i] ^= data[FUZZ_HEAD + half + i];
+	fuzz_window_rewrite(win, FUZZ_WIN, data + FUZZ_HEAD + half, img - half);
 	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, NET_RXQ);
 	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, NET_TXQ);
 	fuzz_wire_send(f, data, win + 0x8000);
 	fuzz_turns(f);
 }
 
-/* ops of 8 bytes: off(2) size(1) flags(1) value(4); flags bit6: a frame arrives */
+/* register ops (fuzz_mmio.h); flags bit6: a frame of value % 2048 bytes arrives */
 static void fuzz_regs(struct fuzz_net *f, const uint8_t *data, size_t size, uint8_t *win)
 {
-	struct virtio_mmio *m = net_mmio(f->n);
 	size_t i;
+	uint32_t val;
 
-	for (i = FUZZ_HEAD; i + 8 <= size; i += 8) {
-		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % DM_MMIO_WINDOW_SIZE;
-		uint32_t sz = data[i + 2] % 5, val;
-
-		memcpy(&val, data + i + 4, 4);
-		/* address registers: aim into the window most of the time */
-		if ((off & ~0x4U) == VIRTIO_MMIO_QUEUE_DESC_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_AVAIL_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_USED_LOW)
-			val = (off & 4) ? 0 : (uint32_t)FUZZ_BASE + (val % FUZZ_WIN);
-		if (data[i + 3] & 1)
-			mmio_write(m, off, sz, val);
-		else
-			(void)mmio_read(m, off, sz);
-		if (data[i + 3] & 0x80)
-			win[val % FUZZ_WIN] = data[i + 1];
-		if (data[i + 3] & 0x40) {
-			(void)send(f->peer, win, val % 2048, MSG_DONTWAIT);
-			fuzz_turns(f);
-		}
+	for (i = FUZZ_HEAD; i + FUZZ_OP_BYTES <= size; i += FUZZ_OP_BYTES) {
+		if (!(fuzz_mmio_op(net_mmio(f->n), data + i, win, FUZZ_WIN, FUZZ_BASE, &val) &
+		      0x40))
+			continue;
+		(void)send(f->peer, win, val % 2048, MSG_DONTWAIT);
+		fuzz_turns(f);
 	}
 }
 
 /* A hostile saved state, restored as a restarted model does, then run. */
 static void fuzz_state(struct fuzz_net *f, const uint8_t *data, size_t size, uint8_t *win)
 {
-	struct virtio_mmio *m = net_mmio(f->n);
-	size_t len = 4U * data[2], rest;
-
-	if (size < FUZZ_HEAD + len)
+	if (!fuzz_mmio_restore(net_mmio(f->n), data + FUZZ_HEAD, size - FUZZ_HEAD, 4U * data[2],
+			       win, FUZZ_WIN))
 		return;
-	rest = size - FUZZ_HEAD - len;
-	memcpy(win, data + FUZZ_HEAD + len, rest < FUZZ_WIN ? rest : FUZZ_WIN);
-	if (mmio_state_load(m, data + FUZZ_HEAD, len) || !mmio_live(m))
-		return;
-	mmio_write(m, VIRTIO_MMIO_QUEUE_NOTIFY, 4, NET_TXQ);
+	mmio_write(net_mmio(f->n), VIRTIO_MMIO_QUEUE_NOTIFY, 4, NET_TXQ);
 	fuzz_wire_send(f, data, win);
 	fuzz_turns(f);
 }

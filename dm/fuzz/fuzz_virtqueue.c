@@ -23,6 +23,8 @@
 #include "dm/mmio.h"
 #include "dm/virtqueue.h"
 
+#include "fuzz_mmio.h"
+
 #define FUZZ_BASE      0x40000000ULL
 #define FUZZ_WIN       (64U << 10)
 #define FUZZ_ROUNDS    64
@@ -151,35 +153,19 @@ static int fuzz_dev_init(struct fuzz_dev *d, const struct dm_window *win)
 	return 0;
 }
 
+/* register ops (fuzz_mmio.h) from [3] */
 static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
 {
 	struct dm_window win;
 	struct fuzz_dev d;
+	uint32_t val;
 	size_t i;
 
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
 	if (fuzz_dev_init(&d, &win))
 		return;
-	/* ops of 8 bytes: off(2) size(1) write(1) value(4) */
-	for (i = 3; i + 8 <= size; i += 8) {
-		uint32_t off = (uint32_t)(data[i] | data[i + 1] << 8) % DM_MMIO_WINDOW_SIZE;
-		uint32_t sz = data[i + 2] % 5;
-		uint32_t val;
-
-		memcpy(&val, data + i + 4, 4);
-		/* address registers: aim into the window most of the time */
-		if ((off & ~0x4U) == VIRTIO_MMIO_QUEUE_DESC_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_AVAIL_LOW ||
-		    (off & ~0x4U) == VIRTIO_MMIO_QUEUE_USED_LOW)
-			val = (off & 4) ? 0 : (uint32_t)FUZZ_BASE + (val % FUZZ_WIN);
-		if (data[i + 3] & 1)
-			mmio_write(&d.m, off, sz, val);
-		else
-			(void)mmio_read(&d.m, off, sz);
-		/* a hostile guest rewrites ring memory between accesses */
-		if ((data[i + 3] & 0x80) && size > i + 8)
-			win_mem[val % FUZZ_WIN] = data[i + 1];
-	}
+	for (i = 3; i + FUZZ_OP_BYTES <= size; i += FUZZ_OP_BYTES)
+		(void)fuzz_mmio_op(&d.m, data + i, win_mem, FUZZ_WIN, FUZZ_BASE, &val);
 	mmio_fini(&d.m);
 }
 
@@ -189,18 +175,14 @@ static void fuzz_regs(const uint8_t *data, size_t size, uint8_t *win_mem)
  */
 static void fuzz_state(const uint8_t *data, size_t size, uint8_t *win_mem)
 {
-	size_t len = 4U * data[3];
 	struct dm_window win;
 	struct fuzz_dev d;
 
-	if (size < 4 + len)
-		return;
 	window_init(&win, FUZZ_BASE, FUZZ_WIN, win_mem);
 	window_set_device(&win, data[1] & 4);
-	memcpy(win_mem, data + 4 + len, size - 4 - len < FUZZ_WIN ? size - 4 - len : FUZZ_WIN);
 	if (fuzz_dev_init(&d, &win))
 		return;
-	if (!mmio_state_load(&d.m, data + 4, len) && mmio_live(&d.m)) {
+	if (fuzz_mmio_restore(&d.m, data + 4, size - 4, 4U * data[3], win_mem, FUZZ_WIN)) {
 		unsigned int q;
 
 		for (q = 0; q < FUZZ_NQUEUES; q++)

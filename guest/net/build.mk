@@ -6,7 +6,7 @@
 # the keys that may log in as root come with its device tree (scripts/ssh-dt.sh, run by
 # tools/dtgen/build.mk), from BUILD/ssh (scripts/ssh-client.sh).
 GUEST_DROPBEAR := $(BUILD)/guest/dropbear
-$(GUEST_DROPBEAR)/usr/sbin/dropbear: scripts/dropbear.sh scripts/elf-libs.sh scripts/apt-download.sh
+$(GUEST_DROPBEAR)/usr/sbin/dropbear: scripts/dropbear.sh scripts/deb-overlay.sh scripts/elf-libs.sh scripts/apt-download.sh
 	scripts/dropbear.sh $(GUEST_DROPBEAR)
 
 GUEST_NET_FILES := guest/net/rc.sshd guest/net/sshd-gate

@@ -1,13 +1,15 @@
 # Guest-side measurement probes (static aarch64 Linux programs), in the shell
 # role's initramfs as /usr/bin/bh-*: keystroke echo round trip (bh-echo) and
 # timer-interrupt latency (bh-timerlat), for make bench and the fairness test,
-# and a self-describing stream with a byte-exact checker (bh-stream) for the
-# kill and soak tests.
+# a self-describing stream with a byte-exact checker (bh-stream) for the
+# kill and soak tests, and a block-device load generator and data checker
+# (bh-blkload) for the storage benchmark and test.
 GUEST_TOOLS_OUT  := $(BUILD)/guest/tools
 GUEST_TOOLS      := $(patsubst guest/tools/%.c,%,$(wildcard guest/tools/bh-*.c))
 GUEST_TOOLS_BINS := $(addprefix $(GUEST_TOOLS_OUT)/,$(GUEST_TOOLS))
 
-$(GUEST_TOOLS_OUT)/%: guest/tools/%.c guest/tools/probe.h guest/tools/stream.h
+$(GUEST_TOOLS_OUT)/%: guest/tools/%.c guest/tools/probe.h guest/tools/stream.h \
+		guest/tools/blkpat.h
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(LINUX_STATIC_CFLAGS) $(DEPFLAGS) -o $@ $< $(LINUX_STATIC_LDFLAGS)
 
@@ -20,3 +22,9 @@ $(BUILD)/tests/unit/test_tools_stream: tests/unit/test_tools_stream.c guest/tool
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/tools -o $@ $< $(CMOCKA_LIBS)
 UNIT_TESTS += $(BUILD)/tests/unit/test_tools_stream
+
+# The sector pattern of bh-blkload's check modes on the host, under the sanitizers.
+$(BUILD)/tests/unit/test_tools_blkpat: tests/unit/test_tools_blkpat.c guest/tools/blkpat.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/tools -o $@ $< $(CMOCKA_LIBS)
+UNIT_TESTS += $(BUILD)/tests/unit/test_tools_blkpat

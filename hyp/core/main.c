@@ -12,6 +12,7 @@
 #include "platform.h"
 #include "psci.h"
 #include "rio_dev.h"
+#include "s2_memtype.h"
 #include "vm.h"
 
 static void hyp_start_secondaries(unsigned int self)
@@ -50,6 +51,31 @@ static void hyp_create_vms(uint64_t dtb)
 	vm_create_all(&bh_config, ram, n);
 }
 
+/*
+ * Say which memory type what VMs share gets, as the CPU's own translation
+ * reports it for the first VM with a shared region (s2_memtype.h).
+ */
+static void hyp_report_memtype(void)
+{
+	unsigned int i, m;
+
+	hyp_log("bulkhead: stage 2: %s\n",
+		s2_fwb() ? "FEAT_S2FWB: shared regions Normal Write-Back for every agent"
+			 : "no FEAT_S2FWB: each agent's stage 1 decides (docs/protocol.md)");
+	for (i = 0; i < nr_vms; i++) {
+		const struct bh_vm_config *c = vms[i].cfg;
+
+		if (!vms[i].s2_root)
+			continue;
+		for (m = 0; m < BH_MAX_MEM_REGIONS && c->mem[m].size; m++)
+			if (c->mem[m].flags & BH_MEM_SHARED) {
+				s2_memtype_report(&vms[i], c->mem[0].ipa, "its RAM");
+				s2_memtype_report(&vms[i], c->mem[m].ipa, "a shared region");
+				return;
+			}
+	}
+}
+
 void hyp_main(uint64_t dtb)
 {
 	unsigned int self = plat_cpu_index();
@@ -58,8 +84,10 @@ void hyp_main(uint64_t dtb)
 	if (gic_init_boot())
 		hyp_panic("no GICv3 distributor\n");
 	plat_pci_init();
+	s2_memtype_init();
 	hyp_create_vms(dtb);
 	vm_print_table();
+	hyp_report_memtype();
 	if (rio_init(&bh_config))
 		hyp_panic("config: a virtio device without its VMs or shared window\n");
 	if (gic_init_cpu(self))

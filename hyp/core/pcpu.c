@@ -12,13 +12,11 @@
 #include "pcpu.h"
 #include "pt.h"
 #include "sysreg.h"
+#include "s2_memtype.h"
 #include "vgic.h"
 #include "vm.h"
 
 #define VMPIDR_RES1 (1ull << 31)
-#define VTCR_GUEST                                                                            \
-	(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | VTCR_SH0_IS | VTCR_ORGN0_WB | VTCR_IRGN0_WB | \
-	 VTCR_SL0_L1 | VTCR_T0SZ(64 - PT_IPA_BITS))
 
 struct pcpu pcpus[BH_MAX_CPUS];
 uint8_t pcpu_stacks[BH_MAX_CPUS][PCPU_STACK_SIZE] __attribute__((aligned(16)));
@@ -78,7 +76,7 @@ static void vcpu_enter(struct vcpu *v)
 	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK);
 	sysreg_write(cnthctl_el2, CNTHCTL_GUEST);
 	sysreg_write(cntvoff_el2, 0);
-	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(hcr_el2, HCR_GUEST | s2_hcr_bits());
 	isb();
 	/* drop whatever an earlier life of this VMID left in the TLBs */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");

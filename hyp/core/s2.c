@@ -9,6 +9,7 @@
 #include "pt.h"
 #include "rio_dev.h"
 #include "s2.h"
+#include "s2_memtype.h"
 #include "spinlock.h"
 #include "vm.h"
 
@@ -66,7 +67,10 @@ uint64_t vm_region_pa(const struct bh_config *cfg, const struct bh_mem_region *m
 
 static uint64_t vm_region_attrs(uint32_t flags)
 {
-	uint64_t a = S2_MEMATTR_NORMAL_WB | S2_SH_IS | S2_AF;
+	uint64_t a = S2_SH_IS | S2_AF;
+
+	/* one memory type for every agent of a shared region (s2_memtype.h) */
+	a |= (flags & BH_MEM_SHARED) ? s2_memattr_shared() : s2_memattr_private();
 
 	if (flags & BH_MEM_READ)
 		a |= S2_AP_R;
@@ -91,7 +95,7 @@ static int vm_map_rio(struct vm *vm, const struct bh_config *cfg)
 		if (cfg->virtio[i].backend != vm->id)
 			continue;
 		ret = pt_map(&s2_ops, vm->s2_root, cfg->virtio[i].ctrl_ipa, rio_ctrl_pa(i),
-			     BH_RIO_CTRL_SIZE, vm_region_attrs(BH_MEM_RW));
+			     BH_RIO_CTRL_SIZE, vm_region_attrs(BH_MEM_RW | BH_MEM_SHARED));
 		if (ret) {
 			hyp_log("bulkhead: vm %s: virtio[%u].ctrl_ipa cannot be mapped (%d)\n",
 				vm->cfg->name, i, ret);

@@ -21,6 +21,9 @@ import time
 
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 MACHINE = "virt,virtualization=on,gic-version=3"
+# CPU model of every test that names none: `make test BH_CPU=max` runs the suite on
+# QEMU's most featureful CPU (FEAT_S2FWB, SVE, ...) instead of CI's Cortex-A53.
+CPU = os.environ.get("BH_CPU", "cortex-a53")
 
 _live = []  # every Qemu started and not yet stopped, for cleanup_all()
 
@@ -116,7 +119,7 @@ class Layout:
 
 
 def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu",
-                   cpu="cortex-a53"):
+                   cpu=CPU):
     """QEMU running @config's hypervisor with bare-metal guest @programs placed
     where the config wants them (Layout.loaders()), UART0 and @serials, on CPU
     model @cpu."""
@@ -146,6 +149,23 @@ def host_thread_cpu_seconds(pid):
         except OSError:  # the thread ended meanwhile
             continue
         out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def host_thread_schedstat(pid):
+    """{thread name: [run ns, runqueue wait ns, timeslices]} of host process @pid
+    (/proc/PID/task/TID/schedstat, threads of one name summed): how long each
+    thread ran, and how long it was ready to run but waited for a host CPU."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                vals = [int(v) for v in f.read().split()[:3]]
+        except (OSError, ValueError):  # the thread ended meanwhile
+            continue
+        out[name] = [a + b for a, b in zip(out.get(name, [0, 0, 0]), vals)]
     return out
 
 
@@ -333,7 +353,7 @@ class Qemu:
     """
 
     def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
-                 cpu="cortex-a53", consoles=("uart0",), pci_serials=(), virtconsoles=(),
+                 cpu=CPU, consoles=("uart0",), pci_serials=(), virtconsoles=(),
                  loaders=(), nic=None, disk=None, extra=(), name="qemu"):
         self.ctx = ctx
         self.name = name

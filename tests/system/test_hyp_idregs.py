@@ -29,7 +29,7 @@ def _features(u0):
 
 def test_idregs_cortex_a53(ctx):
     """No SVE on the CPU: the guest's own UNDEF, as on bare hardware."""
-    with boot_baremetal(ctx, "test-idregs", ["idregs"], smp=1) as q:
+    with boot_baremetal(ctx, "test-idregs", ["idregs"], smp=1, cpu="cortex-a53") as q:
         u0 = q.con("uart0")
         _features(u0)
         # EC 0 (unknown reason) in the guest's own vector: ESR bits [31:26] = 0

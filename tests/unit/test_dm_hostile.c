@@ -668,29 +668,38 @@ static void test_tx_chain_budget(void **state)
 }
 
 /*
- * One legal chain of maximal size (an indirect table whose entries all name
- * the same 64 KiB): it is written CONSOLE_TX_BUDGET_BYTES per turn, in
- * order, and completed only when all of it is out.
+ * One legal transmit chain of maximal size: an indirect table of QSIZE
+ * entries that all name the same 64 KiB piece.
+ */
+#define H_MAX_PIECE (64U << 10)
+static void h_publish_max_chain(struct hctx *h)
+{
+	uint64_t data = tfe_alloc(&h->mem, H_MAX_PIECE, 64);
+	uint64_t t = tfe_alloc(&h->mem, QSIZE * sizeof(struct vring_desc), 16);
+	struct vring_desc *tab = tfe_ptr(&h->mem, t);
+	unsigned int i;
+
+	for (i = 0; i < QSIZE; i++)
+		tfe_desc_set(&tab[i], data, H_MAX_PIECE, i + 1 < QSIZE ? VRING_DESC_F_NEXT : 0,
+			     (uint16_t)(i + 1));
+	tfe_desc_set(&h_desc(h, 1)[0], t, QSIZE * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
+	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
+}
+
+/*
+ * One legal chain of maximal size (h_publish_max_chain()): it is written CONSOLE_TX_BUDGET_BYTES
+ * per turn, in order, and completed only when all of it is out.
  */
 static void test_tx_byte_budget(void **state)
 {
-	const uint32_t piece = 64 << 10, n = QSIZE;
+	const uint32_t piece = H_MAX_PIECE, n = QSIZE;
+	unsigned int turns = 0;
 	struct hctx h;
-	struct vring_desc *tab;
-	uint64_t data, t;
-	unsigned int i, turns = 0;
 
 	(void)state;
 	h_setup(&h, 1);
 	h_probe(&h, true);
-	data = tfe_alloc(&h.mem, piece, 64);
-	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
-	tab = tfe_ptr(&h.mem, t);
-	for (i = 0; i < n; i++)
-		tfe_desc_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0,
-			     (uint16_t)(i + 1));
-	tfe_desc_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
-	tfe_vq_publish(&h.dev.vqs[1], 0, 1);
+	h_publish_max_chain(&h);
 	assert_int_equal(h.con->ports[0].tx_bytes, CONSOLE_TX_BUDGET_BYTES);
 	assert_int_equal(h_used_idx(&h, 1), 0);
 	assert_true(h.m->deferred);
@@ -710,24 +719,13 @@ static void test_tx_byte_budget(void **state)
  */
 static void test_queue_reset_drops_held_chain(void **state)
 {
-	const uint32_t piece = 64 << 10, n = QSIZE;
-	struct vring_desc *tab;
 	struct tfe_vq *vq;
-	uint64_t data, t;
 	struct hctx h;
-	unsigned int i;
 
 	(void)state;
 	h_setup(&h, 1);
 	h_probe(&h, true);
-	data = tfe_alloc(&h.mem, piece, 64);
-	t = tfe_alloc(&h.mem, n * sizeof(*tab), 16);
-	tab = tfe_ptr(&h.mem, t);
-	for (i = 0; i < n; i++)
-		tfe_desc_set(&tab[i], data, piece, i + 1 < n ? VRING_DESC_F_NEXT : 0,
-			     (uint16_t)(i + 1));
-	tfe_desc_set(&h_desc(&h, 1)[0], t, n * sizeof(*tab), VRING_DESC_F_INDIRECT, 0);
-	tfe_vq_publish(&h.dev.vqs[1], 0, 1);
+	h_publish_max_chain(&h);
 	assert_true(h.con->ports[0].tx_held);
 	assert_true(h.m->deferred);
 	tfe_write32(&h.dev, VIRTIO_MMIO_QUEUE_SEL, 1);

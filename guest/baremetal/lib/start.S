@@ -4,6 +4,7 @@
  * config's x0; other vCPUs enter bm_secondary_entry through PSCI CPU_ON
  * with x0 = the context id.  MMU and caches stay off.
  */
+#include "bm_asm.h"
 #include "bm_entry.h"
 
 	.section .text.start, "ax"
@@ -57,11 +58,6 @@ bm_hang:
 	b	bm_hang
 
 /* EL1 vectors: IRQs call bm_irq_handler(), the rest bm_fault(). */
-.macro	vent	label
-	.balign	0x80
-	b	\label
-.endm
-
 	.balign	0x800
 bm_vectors:
 	vent	bm_vec_fault
@@ -81,6 +77,7 @@ bm_vectors:
 	vent	bm_vec_fault
 	vent	bm_vec_fault
 
+	.globl	bm_vec_fault	/* lives/vectors.S reports with it too */
 bm_vec_fault:
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
@@ -89,35 +86,6 @@ bm_vec_fault:
 	b	bm_hang
 
 bm_vec_irq:
-	sub	sp, sp, #192
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x29, [sp, #144]
-	mrs	x0, elr_el1
-	mrs	x1, spsr_el1
-	stp	x30, x0, [sp, #160]
-	str	x1, [sp, #176]
+	bm_frame_push
 	bl	bm_irq_handler
-	ldr	x1, [sp, #176]
-	ldp	x30, x0, [sp, #160]
-	msr	spsr_el1, x1
-	msr	elr_el1, x0
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x29, [sp, #144]
-	add	sp, sp, #192
-	eret
+	bm_frame_pop_eret

@@ -48,8 +48,8 @@ static const struct idreg_rule idreg_rules[] = {
 	{ SYSREG_ID_AA64MMFR0_EL1, FIELD(56) },
 	/* VH [11:8], HCX [43:40] */
 	{ SYSREG_ID_AA64MMFR1_EL1, FIELD(8) | FIELD(40) },
-	/* NV [27:24] */
-	{ SYSREG_ID_AA64MMFR2_EL1, FIELD(24) },
+	/* NV [27:24], FWB [43:40] (stage 2 is the hypervisor's) */
+	{ SYSREG_ID_AA64MMFR2_EL1, FIELD(24) | FIELD(40) },
 };
 
 /*

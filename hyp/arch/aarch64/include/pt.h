@@ -31,12 +31,16 @@
 #define S2_MEMATTR_MASK		(0xfull << 2)
 #define S2_MEMATTR_NORMAL_WB	(0xfull << 2) /* Outer WB, Inner WB */
 #define S2_MEMATTR_DEVICE_nGnRE (0x1ull << 2)
-#define S2_AP_R			(1ull << 6)
-#define S2_AP_W			(1ull << 7)
-#define S2_SH_IS		(3ull << 8)
-#define S2_AF			(1ull << 10)
-#define S2_XN			(1ull << 54)
-#define S2_ATTR_MASK		(S2_MEMATTR_MASK | S2_AP_R | S2_AP_W | S2_SH_IS | S2_AF | S2_XN)
+/* With HCR_EL2.FWB (FEAT_S2FWB, D8.6.6): Normal Write-Back whatever stage 1
+ * says, or stage 1's type as it is (Device stays Device). */
+#define S2_MEMATTR_FWB_NORMAL_WB (0x6ull << 2)
+#define S2_MEMATTR_FWB_AS_S1	 (0x7ull << 2)
+#define S2_AP_R			 (1ull << 6)
+#define S2_AP_W			 (1ull << 7)
+#define S2_SH_IS		 (3ull << 8)
+#define S2_AF			 (1ull << 10)
+#define S2_XN			 (1ull << 54)
+#define S2_ATTR_MASK		 (S2_MEMATTR_MASK | S2_AP_R | S2_AP_W | S2_SH_IS | S2_AF | S2_XN)
 
 /* Ready-made attribute sets. */
 #define S2_NORMAL_RWX (S2_MEMATTR_NORMAL_WB | S2_AP_R | S2_AP_W | S2_SH_IS | S2_AF)

@@ -40,6 +40,7 @@
 #define HCR_TID3   (1ull << 18) /* trap ID register reads (idregs.h) */
 #define HCR_TSC	   (1ull << 19) /* trap SMC */
 #define HCR_RW	   (1ull << 31) /* EL1 is AArch64 */
+#define HCR_FWB	   (1ull << 46) /* stage 2 may force the memory type (s2_memtype.h) */
 
 #define HCR_GUEST                                                                          \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
@@ -86,6 +87,9 @@
 #define VTCR_TG0_4K   (0ull << 14)
 #define VTCR_PS_40    (2ull << 16)
 #define VTCR_RES1     (1ull << 31)
+#define VTCR_GUEST                                                                            \
+	(VTCR_RES1 | VTCR_PS_40 | VTCR_TG0_4K | VTCR_SH0_IS | VTCR_ORGN0_WB | VTCR_IRGN0_WB | \
+	 VTCR_SL0_L1 | VTCR_T0SZ(64 - PT_IPA_BITS))
 
 /* TCR_EL2 (non-VHE): same shape for the hypervisor's own stage 1. */
 #define TCR_T0SZ(n)  ((uint64_t)(n) << 0)
