@@ -22,7 +22,7 @@ static void uio_stats_line(FILE *out, const char *name, const char *node,
 		"%s (%s): traps=%llu posted_writes=%llu reads=%llu backend_irqs=%llu "
 		"doorbells=%llu completions=%llu frontend_irqs=%llu rejected=%llu "
 		"ring_full_waits=%llu isr_local=%llu polled=%llu resets=%llu irqs_coalesced=%llu "
-		"req_prod=%u "
+		"timeouts=%llu dropped=%llu req_prod=%u "
 		"req_done=%u resp_prod=%u state=%s dm_requests=%llu dm_batches=%llu "
 		"dm_doorbells=%llu dm_attaches=%u dm_polls=%llu dm_poll_hits=%llu "
 		"requests_per_doorbell=%.1f\n",
@@ -32,7 +32,8 @@ static void uio_stats_line(FILE *out, const char *name, const char *node,
 		(unsigned long long)c->frontend_irqs, (unsigned long long)c->rejected,
 		(unsigned long long)c->ring_full_waits, (unsigned long long)c->isr_local,
 		(unsigned long long)c->polled, (unsigned long long)c->resets,
-		(unsigned long long)c->irqs_coalesced, ctl->req_prod, ctl->req_done, ctl->resp_prod,
+		(unsigned long long)c->irqs_coalesced, (unsigned long long)c->timeouts,
+		(unsigned long long)c->dropped, ctl->req_prod, ctl->req_done, ctl->resp_prod,
 		ctl->state == BH_RIO_STATE_BROKEN ? "broken" : "ok",
 		(unsigned long long)h->requests, (unsigned long long)h->batches,
 		(unsigned long long)h->doorbells, h->attaches, (unsigned long long)h->polls,

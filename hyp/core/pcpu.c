@@ -128,6 +128,23 @@ void pcpu_timer_fired(void)
 	p->timer_fired = true;
 }
 
+void pcpu_timer_wake_by(uint64_t cval)
+{
+	if (cval < this_pcpu()->timer_cval)
+		hyp_timer_arm(cval);
+}
+
+void pcpu_timer_wake_done(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	/* fired: left disarmed, the next exit re-arms it (pcpu_timer_work()) */
+	if (p->timer_fired || p->timer_cval == UINT64_MAX)
+		hyp_timer_disarm();
+	else
+		hyp_timer_arm(p->timer_cval);
+}
+
 void pcpu_timer_work(void)
 {
 	struct pcpu *p = this_pcpu();

@@ -9,6 +9,9 @@
  *   frontend read   queued, then the vCPU's pCPU sleeps in WFI until the
  *                   doorbell that retires the request kicks it (SGI)
  *   ring full       the frontend vCPU sleeps the same way until a slot frees
+ *   no answer       each of those waits ends at the device's timeout: the
+ *                   access completes as for a dead device, and so do the
+ *                   next ones until the model answers again (rio_stall())
  *   doorbell        (backend write trap) retire up to resp_prod, wake the
  *                   readers, and/or inject the frontend's SPI
  *
@@ -29,7 +32,8 @@
 #include "vgic.h"
 #include "vm.h"
 
-#define RIO_LOG_BUDGET 16
+#define RIO_LOG_BUDGET	     16
+#define RIO_STALL_LOG_BUDGET 32 /* 2 lines per time a model stops answering */
 /* "coalescing" lines per device: one per storm (rio_irq_raise()) */
 #define RIO_IRQ_LOG_BUDGET 4
 
@@ -122,6 +126,14 @@ static const struct bh_mem_region *rio_shared_region(const struct vm *vm, uint32
 	return NULL;
 }
 
+/* bh_virtio.timeout_ms (0: the default) in counter ticks. */
+static uint64_t rio_timeout_ticks(const struct bh_virtio *c)
+{
+	uint64_t ms = c->timeout_ms ? c->timeout_ms : BH_RIO_TIMEOUT_MS_DEFAULT;
+
+	return ms * (sysreg_read(cntfrq_el0) / 1000u);
+}
+
 int rio_init(const struct bh_config *cfg)
 {
 	unsigned int i;
@@ -141,6 +153,8 @@ int rio_init(const struct bh_config *cfg)
 		d->backend = &vms[c->backend];
 		d->log_budget = RIO_LOG_BUDGET;
 		d->irq_log_budget = RIO_IRQ_LOG_BUDGET;
+		d->stall_log_budget = RIO_STALL_LOG_BUDGET;
+		d->timeout = rio_timeout_ticks(c);
 		spin_lock_init(&d->lock);
 		win = rio_shared_region(d->frontend, c->shmem);
 		if (!win)
@@ -271,15 +285,151 @@ static void rio_sleep(struct vcpu *v)
 	gic_handle_irq(&v->vgic);
 }
 
-/* Wait, with @d->lock held, until the ring has a free slot. */
-static int rio_wait_space(struct rio_dev *d, struct vcpu *v)
+/*
+ * ---- A device model that does not answer (docs/protocol.md) ----------------
+ *
+ * Every wait for the model ends at the device's timeout, measured on the
+ * counter: the EL2 timer ends the WFI then (pcpu_timer_wake_by()).  The
+ * access completes as a dead device's does (rio_dead_value()), and the
+ * device is stalled: reads complete at once with all-ones and are not
+ * queued, writes are queued while the ring has room (in order, for the
+ * model to find when it is back) and never waited for.  So a model that is
+ * stopped, killed or never started costs a frontend vCPU one timeout, not
+ * one per access.  The first request the model retires afterwards ends the
+ * stall (rio_unstall()).
+ */
+
+/* rio_sleep(), but woken by the EL2 timer at @deadline at the latest. */
+static void rio_sleep_until(struct vcpu *v, uint64_t deadline)
+{
+	pcpu_timer_wake_by(deadline);
+	rio_sleep(v);
+	pcpu_timer_wake_done();
+}
+
+static const char *rio_name(const struct rio_dev *d)
+{
+	return d->cfg->name ? d->cfg->name : "?";
+}
+
+/* The line a stall is told with; @v NULL: the frontend's reset waited. */
+static void rio_log_stall(struct rio_dev *d, const struct vcpu *v)
+{
+	unsigned long long ms = d->timeout / (sysreg_read(cntfrq_el0) / 1000u);
+
+	if (v)
+		hyp_log_ratelimited(
+			&d->stall_log_budget,
+			"bulkhead: rio %s: no answer from the device model in %s for "
+			"%llu ms (%s vcpu %u): served as a dead device until it answers\n",
+			rio_name(d), d->backend->cfg->name, ms, d->frontend->cfg->name, v->id);
+	else
+		hyp_log_ratelimited(
+			&d->stall_log_budget,
+			"bulkhead: rio %s: no answer from the device model in %s for "
+			"%llu ms (%s reset): served as a dead device until it answers\n",
+			rio_name(d), d->backend->cfg->name, ms, d->frontend->cfg->name);
+}
+
+/*
+ * An access of @v (NULL: the frontend's reset) that no model answered in
+ * time: counted, and the device stalled (@d->lock held).
+ * Return: -ETIMEDOUT.
+ */
+static int rio_stall(struct rio_dev *d, const struct vcpu *v)
+{
+	d->ring.cnt.timeouts++;
+	if (!d->stalled) {
+		d->stalled = true;
+		rio_log_stall(d, v);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * A write of a stalled device that does not fit in the ring is lost: the
+ * model's device would no longer be the driver's, so it is reset when the
+ * model answers again (@d->lock held).
+ */
+static void rio_drop_write(struct rio_dev *d)
+{
+	d->ring.cnt.dropped++;
+	d->reset_owed = true;
+}
+
+/*
+ * Queue Status = 0 (virtio v1.2 §4.2.3.1: a device reset) on behalf of
+ * the hypervisor, with @d->lock held; it is counted in `resets`.
+ * Return: 0, or -ENOSPC if the ring is full; *@raise: the backend needs
+ * its interrupt (after the unlock).
+ */
+static int rio_queue_reset(struct rio_dev *d, bool *raise)
+{
+	int64_t seq = rio_ring_push(&d->ring, VIRTIO_MMIO_STATUS, sizeof(uint32_t), true, 0,
+				    BH_RIO_VCPU_HYP, rio_now());
+
+	if (seq < 0)
+		return -ENOSPC;
+	d->reset_seq = (uint32_t)seq;
+	d->ring.cnt.resets++;
+	*raise = !rio_publish_request(d, seq);
+	return 0;
+}
+
+/*
+ * The model retired a request (a doorbell, @d->lock held): a stalled
+ * device is served again.  One whose writes were lost is reset first, so
+ * that the driver finds Status = 0 rather than a device that missed some
+ * of its writes.  *@raise: as rio_queue_reset().
+ */
+static void rio_unstall(struct rio_dev *d, bool *raise)
+{
+	*raise = false;
+	if (!d->stalled)
+		return;
+	d->stalled = false;
+	if (d->reset_owed && !rio_queue_reset(d, raise)) {
+		d->reset_owed = false;
+		d->isr = 0;
+		hyp_log_ratelimited(&d->stall_log_budget,
+				    "bulkhead: rio %s: the device model answers again; writes of "
+				    "%s were lost meanwhile: device reset (Status 0)\n",
+				    rio_name(d), d->frontend->cfg->name);
+		return;
+	}
+	hyp_log_ratelimited(&d->stall_log_budget,
+			    "bulkhead: rio %s: the device model answers again\n", rio_name(d));
+}
+
+/*
+ * The ring has no room for @v's access and nothing will make some in time
+ * (the deadline passed, or the device is stalled): a read completes as a
+ * dead device's, a write is lost (@d->lock held).  Return: -ETIMEDOUT.
+ */
+static int rio_no_space(struct rio_dev *d, const struct vcpu *v, bool write)
+{
+	if (write)
+		rio_drop_write(d);
+	return rio_stall(d, v);
+}
+
+/*
+ * Wait, with @d->lock held, until the ring has a free slot, but not past
+ * @deadline.  A read of a stalled device is not queued at all: nothing
+ * would answer it.
+ */
+static int rio_wait_space(struct rio_dev *d, struct vcpu *v, uint64_t deadline, bool write)
 {
 	uint32_t bit = 1u << v->pcpu;
 	bool counted = false;
 
+	if (d->stalled && !write && !d->dead)
+		return rio_stall(d, v);
 	while (rio_ring_full(&d->ring)) {
 		if (d->dead)
 			return -ENODEV;
+		if (d->stalled || rio_now() >= deadline)
+			return rio_no_space(d, v, write);
 		if (!counted) {
 			d->ring.cnt.ring_full_waits++;
 			counted = true;
@@ -290,7 +440,7 @@ static int rio_wait_space(struct rio_dev *d, struct vcpu *v)
 			spin_lock(&d->lock);
 			return -EINTR;
 		}
-		rio_sleep(v);
+		rio_sleep_until(v, deadline);
 		spin_lock(&d->lock);
 	}
 	return 0;
@@ -322,10 +472,17 @@ static void rio_spin_for_answer(const struct vcpu *v)
 		__asm__ volatile("yield" : : : "memory");
 }
 
-/* Wait for read @seq; the doorbell fills in v->rio_value. */
+/*
+ * Wait for read @seq, at most the device's timeout from its trap; the
+ * doorbell fills in v->rio_value.  Return: 0, -EINTR (the vCPU was stopped)
+ * or -ETIMEDOUT (rio_stall()).
+ */
 static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq, uint64_t *val,
 			 bool polled)
 {
+	uint64_t deadline = v->rio_t_trap + d->timeout;
+	int ret;
+
 	if (polled)
 		rio_spin_for_answer(v);
 	for (;;) {
@@ -336,15 +493,16 @@ static int rio_wait_read(struct rio_dev *d, struct vcpu *v, uint32_t seq, uint64
 			spin_unlock(&d->lock);
 			return 0;
 		}
-		if (!rio_vcpu_running(v)) {
+		if (!rio_vcpu_running(v) || rio_now() >= deadline) {
+			ret = rio_vcpu_running(v) ? rio_stall(d, v) : -EINTR;
 			/* abandoned: a later answer is retired and ignored */
 			if (d->waiter[seq % BH_RIO_RING_SIZE] == v)
 				d->waiter[seq % BH_RIO_RING_SIZE] = NULL;
 			spin_unlock(&d->lock);
-			return -EINTR;
+			return ret;
 		}
 		spin_unlock(&d->lock);
-		rio_sleep(v);
+		rio_sleep_until(v, deadline);
 	}
 }
 
@@ -386,10 +544,26 @@ static bool rio_waits(uint64_t off, bool write)
 	return !write || off == VIRTIO_MMIO_QUEUE_NOTIFY;
 }
 
-/* A dead device (rio_backend_ended()) reads as all-ones, like a missing one. */
+/*
+ * A dead device (rio_backend_ended()) or one whose model does not answer
+ * (rio_stall()) reads as all-ones, like a missing one: MagicValue is then
+ * not "virt", so a probing driver ignores the device (virtio v1.2
+ * §4.2.3.1.1), and Status has DEVICE_NEEDS_RESET and FAILED set (§2.1.2)
+ * for a driver that looks.
+ */
 static uint64_t rio_dead_value(unsigned int size)
 {
 	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/* An access that waited in vain (@ret): done as a dead device's, else @ret. */
+static int rio_unserved(int ret, bool write, unsigned int size, uint64_t *val)
+{
+	if (ret != -ENODEV && ret != -ETIMEDOUT)
+		return ret;
+	if (!write)
+		*val = rio_dead_value(size);
+	return 0;
 }
 
 static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigned int size,
@@ -397,7 +571,7 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 {
 	uint64_t now = rio_now();
 	uint64_t discard = 0;
-	bool polled;
+	bool polled, wait;
 	int64_t seq;
 	int ret;
 
@@ -416,21 +590,21 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 		spin_unlock(&d->lock);
 		return 0;
 	}
-	ret = rio_wait_space(d, v);
+	ret = rio_wait_space(d, v, now + d->timeout, write);
 	d->space_waiters &= ~(1u << v->pcpu);
 	if (ret) {
 		rio_ctrl_publish(d, -1);
 		spin_unlock(&d->lock);
-		if (ret == -ENODEV && !write)
-			*val = rio_dead_value(size);
-		return ret == -ENODEV ? 0 : ret;
+		return rio_unserved(ret, write, size, val);
 	}
 	seq = rio_ring_push(&d->ring, off, size, write, *val, (uint16_t)v->id, now);
 	if (write)
 		d->ring.cnt.posted_writes++;
 	else
 		d->ring.cnt.reads++;
-	if (rio_waits(off, write)) {
+	/* a stalled device's QueueNotify is queued, not waited for */
+	wait = rio_waits(off, write) && !d->stalled;
+	if (wait) {
 		v->rio_t_trap = now;
 		__atomic_store_n(&v->rio_done, 0, __ATOMIC_RELAXED);
 		d->waiter[(uint32_t)seq % BH_RIO_RING_SIZE] = v;
@@ -439,11 +613,12 @@ static int rio_frontend(struct rio_dev *d, struct vcpu *v, uint64_t off, unsigne
 	spin_unlock(&d->lock);
 	if (!polled)
 		rio_raise_backend(d);
-	if (!rio_waits(off, write))
+	if (!wait)
 		return 0;
 	if (write)
 		val = &discard; /* a waited-for write's answer carries no value */
-	return rio_wait_read(d, v, (uint32_t)seq, val, polled);
+	ret = rio_wait_read(d, v, (uint32_t)seq, val, polled);
+	return rio_unserved(ret, write, size, val);
 }
 
 struct rio_retire_ctx {
@@ -544,7 +719,7 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool
 			uint64_t *val)
 {
 	struct rio_retire_ctx c = { .dev = d, .now = rio_now() };
-	bool notify = false;
+	bool notify = false, raise = false;
 	uint64_t kick;
 
 	spin_lock(&d->lock);
@@ -567,8 +742,10 @@ static int rio_doorbell(struct rio_dev *d, uint64_t off, unsigned int size, bool
 
 		if (rio_ring_complete(&d->ring, resp, rio_retire_one, &c) < 0)
 			rio_reject(d, "resp_prod out of range", resp, done);
-		else if (d->ring.done != done)
+		else if (d->ring.done != done) {
 			c.kick |= d->space_waiters | d->reset_waiters;
+			rio_unstall(d, &raise);
+		}
 	}
 	/* the bits first: the handler the interrupt runs reads them */
 	d->isr |= (uint32_t)(kick & BH_RIO_KICK_ISR_MASK) >> BH_RIO_KICK_ISR_SHIFT;
@@ -581,6 +758,8 @@ out:
 	spin_unlock(&d->lock);
 	if (notify)
 		rio_irq_raise(d, c.now);
+	if (raise)
+		rio_raise_backend(d);
 	rio_kick_mask(c.kick);
 	return 0;
 }
@@ -620,23 +799,25 @@ static bool rio_reset_step(struct rio_dev *d, uint32_t bit, bool *raise)
 	if (!d->reset_pending)
 		return false;
 	if (!d->dead && !d->reset_queued) {
-		int64_t seq = rio_ring_push(&d->ring, VIRTIO_MMIO_STATUS, sizeof(uint32_t), true, 0,
-					    BH_RIO_VCPU_HYP, rio_now());
-		if (seq < 0) {
+		if (rio_queue_reset(d, raise)) {
+			if (d->stalled) {
+				/* nothing drains the ring: reset when a model does */
+				d->reset_owed = true;
+				goto done;
+			}
 			/* the old life filled the ring: its requests go first */
 			d->space_waiters |= bit;
 			return true;
 		}
 		d->space_waiters &= ~bit;
-		d->reset_seq = (uint32_t)seq;
 		d->reset_queued = true;
-		d->ring.cnt.resets++;
-		*raise = !rio_publish_request(d, seq);
 	}
-	if (!d->dead && !rio_seq_retired(&d->ring, d->reset_seq)) {
+	/* a stalled device's reset waits in the ring for the next model */
+	if (!d->dead && !d->stalled && !rio_seq_retired(&d->ring, d->reset_seq)) {
 		d->reset_waiters |= bit;
 		return true;
 	}
+done:
 	/* done (or dead: nothing will answer); no InterruptStatus of the old life */
 	d->isr = 0;
 	d->reset_pending = d->reset_queued = false;
@@ -645,9 +826,39 @@ static bool rio_reset_step(struct rio_dev *d, uint32_t bit, bool *raise)
 	return false;
 }
 
+/*
+ * A device of @vm whose reset the model has not answered by @deadline is
+ * stalled (rio_stall()): its reset stays queued, or is owed, for the next
+ * model, and the new life does not wait for it.  Return: the earliest
+ * deadline of those that were waiting (a past one ends the next sleep at
+ * once), UINT64_MAX if none.
+ */
+static uint64_t rio_reset_deadlines(const struct vm *vm, uint64_t start)
+{
+	uint64_t next = UINT64_MAX, now = rio_now();
+	unsigned int i;
+
+	for (i = 0; i < nr_rio_devs; i++) {
+		struct rio_dev *d = &rio_devs[i];
+		uint64_t deadline = start + d->timeout;
+
+		if (d->frontend != vm)
+			continue;
+		spin_lock(&d->lock);
+		if (d->reset_pending && !d->dead && !d->stalled) {
+			if (now >= deadline)
+				rio_stall(d, NULL);
+			next = deadline < next ? deadline : next;
+		}
+		spin_unlock(&d->lock);
+	}
+	return next;
+}
+
 void rio_frontend_reset(const struct vm *vm, struct vcpu *self)
 {
 	uint32_t bit = 1u << self->pcpu;
+	uint64_t start = rio_now();
 	unsigned int i;
 	bool raise;
 
@@ -666,6 +877,8 @@ void rio_frontend_reset(const struct vm *vm, struct vcpu *self)
 		for (i = 0; i < nr_rio_devs; i++) {
 			struct rio_dev *d = &rio_devs[i];
 
+			if (d->frontend != vm)
+				continue; /* another VM's reset is its own */
 			spin_lock(&d->lock);
 			left += rio_reset_step(d, bit, &raise);
 			spin_unlock(&d->lock);
@@ -674,8 +887,12 @@ void rio_frontend_reset(const struct vm *vm, struct vcpu *self)
 		}
 		if (!left)
 			return;
-		/* a doorbell that retires requests kicks us (reset_waiters) */
-		rio_sleep(self);
+		/*
+		 * A doorbell that retires requests kicks us (reset_waiters);
+		 * devices past their deadline are stalled, the next turn
+		 * finishes them.
+		 */
+		rio_sleep_until(self, rio_reset_deadlines(vm, start));
 	}
 }
 

@@ -19,7 +19,7 @@
 #define MiB 0x100000ull
 #define GiB 0x40000000ull
 
-/* errno values (Linux asm-generic/errno-base.h); functions return -E*. */
+/* errno values (Linux asm-generic/errno-base.h, errno.h); functions return -E*. */
 #define EPERM	   1
 #define ENOENT	   2
 #define EINTR	   4
@@ -30,8 +30,10 @@
 #define EEXIST	   17
 #define ENODEV	   19
 #define EINVAL	   22
+#define ENOSPC	   28
 #define ERANGE	   34
 #define ENOSYS	   38
 #define EOPNOTSUPP 95
+#define ETIMEDOUT  110 /* asm-generic/errno.h */
 
 #endif /* HYP_HYP_H */

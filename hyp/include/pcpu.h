@@ -63,6 +63,19 @@ void pcpu_timer_update(void);
 /* From the timer's interrupt (PPI 26): silence it, leave the work to an exit. */
 void pcpu_timer_fired(void);
 
+/**
+ * pcpu_timer_wake_by() - make a WFI on this pCPU end by @cval at the latest
+ * @cval: counter value
+ *
+ * For a wait inside a trap (remote I/O, hyp/core/rio.c): arms the EL2 timer
+ * for @cval if that is earlier than what pcpu_timer_update() armed it for.
+ * A @cval already past fires at once.  Undo with pcpu_timer_wake_done().
+ */
+void pcpu_timer_wake_by(uint64_t cval);
+
+/* After pcpu_timer_wake_by(): the EL2 timer armed for what it was before. */
+void pcpu_timer_wake_done(void);
+
 /* At an exit or in the wait loop: pcpu_timer_update() if the timer fired. */
 void pcpu_timer_work(void);
 

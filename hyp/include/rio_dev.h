@@ -35,6 +35,15 @@ struct vcpu;
  * @log_budget: rate limit for messages about hostile values
  * @irq:        the frontend interrupts its backend may raise (rio_irq_admit())
  * @irq_log_budget: rate limit for "coalescing" messages, one per storm
+ * @timeout:    how long a frontend waits for the model, in counter ticks
+ *              (bh_virtio.timeout_ms)
+ * @stalled:    a wait reached @timeout: the device is served as a dead one
+ *              (reads all-ones, writes queued while there is room) until
+ *              the model retires a request again
+ * @reset_owed: a write was dropped while @stalled: the model's device no
+ *              longer matches the driver's, so it is reset (Status = 0)
+ *              once the model answers again
+ * @stall_log_budget: rate limit for the lines about @stalled
  */
 struct rio_dev {
 	const struct bh_virtio *cfg;
@@ -54,6 +63,10 @@ struct rio_dev {
 	bool dead; /* its backend VM ended: nothing will ever answer */
 	struct rio_irq_budget irq;
 	uint32_t irq_log_budget;
+	uint64_t timeout;
+	bool stalled;
+	bool reset_owed;
+	uint32_t stall_log_budget;
 };
 
 /**
@@ -93,7 +106,10 @@ void rio_backend_ended(const struct vm *vm);
  * (or the device is dead): a function-level reset, after which the model
  * holds no chain of the old life and writes nothing more into the window
  * the new kernel allocates from (docs/protocol.md, "A frontend that
- * resets").  Like a frontend's read, it waits as long as no model answers.
+ * resets").  Like a frontend's read, it waits for the model no longer than
+ * the device's timeout: a device whose reset is not answered by then is
+ * stalled (struct rio_dev), and its reset, still in the ring, is handled
+ * when a model attaches.
  */
 void rio_frontend_reset(const struct vm *vm, struct vcpu *self);
 
@@ -123,7 +139,10 @@ bool rio_is_emulated(const struct vm *vm, uint64_t ipa);
  * @val:   in: the written value; out: the read value
  *
  * A frontend write is queued and returns at once; a read waits (pCPU in
- * WFI) until the backend answers.
+ * WFI) until the backend answers, or the device's timeout passes: then it
+ * completes as for a dead device (all-ones) and so does every access until
+ * the model answers again (docs/protocol.md, "A device model that does not
+ * answer").
  *
  * Return: 0; -ENOENT (not a remote-I/O address), -EINVAL (an access the
  * window does not allow) or -EINTR (the vCPU was stopped while it waited:

@@ -202,6 +202,11 @@ struct bh_device {
  *                 of hypervisor memory, mapped read/write; include/bulkhead/rio.h)
  * @doorbell_ipa:  backend IPA of the doorbell page (BH_RIO_DOORBELL_SIZE,
  *                 never mapped: a write traps)
+ * @timeout_ms:    how long a frontend vCPU waits for the device model (a
+ *                 read, a QueueNotify, ring space, the reset of a rebooting
+ *                 frontend) before the access completes as for a dead device
+ *                 (docs/protocol.md, "A device model that does not answer");
+ *                 0: BH_RIO_TIMEOUT_MS_DEFAULT, at most BH_RIO_TIMEOUT_MS_MAX
  */
 struct bh_virtio {
 	const char *name;
@@ -214,7 +219,18 @@ struct bh_virtio {
 	uint32_t backend_intid;
 	uint64_t ctrl_ipa;
 	uint64_t doorbell_ipa;
+	uint32_t timeout_ms;
 };
+
+/*
+ * bh_virtio.timeout_ms.  The default outlasts a backend's boot up to its
+ * device models on a loaded host (the reference system's frontends probe
+ * their devices about 1 s after they start and wait there for the model),
+ * and a restart of a model that died (its supervisor starts it again within
+ * a second, docs/running.md).
+ */
+#define BH_RIO_TIMEOUT_MS_DEFAULT 30000u
+#define BH_RIO_TIMEOUT_MS_MAX	  600000u
 
 /* ---------------------------------------------------------------- VMs */
 

@@ -107,7 +107,9 @@ struct bh_rio_counters {
 	uint64_t polled;	  /* requests a polling device model took: no interrupt */
 	uint64_t resets;	  /* device resets queued for a frontend that reset */
 	uint64_t irqs_coalesced;  /* frontend interrupts over budget, merged into a later one */
-	uint64_t reserved[3];
+	uint64_t timeouts; /* accesses no model answered in time: done as for a dead device */
+	uint64_t dropped;  /* of those, writes the model will never see */
+	uint64_t reserved[1];
 };
 
 _Static_assert(sizeof(struct bh_rio_counters) == 128, "counters are 128 bytes");

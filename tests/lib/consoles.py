@@ -120,8 +120,11 @@ def stats(be, name):
 
 
 def kill_dm(be, pidfile="/run/bulkhead-dm.pid"):
-    """SIGKILL the model whose pid @pidfile holds (the boot model by default)."""
-    be.run(f"kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
+    """SIGKILL the model whose pid @pidfile holds (the boot model by default),
+    for good: its supervisor (guest/rio/dm-supervise) finds the .down file
+    beside @pidfile and does not start it again."""
+    down = pidfile[:-len(".pid")] + ".down"
+    be.run(f"touch {down}; kill -9 $(cat {pidfile}) 2>/dev/null; sleep 0.5; true")
 
 
 def start_dm(be, vms, tag, chardev="pty", nets=(), disks=()):

@@ -226,3 +226,55 @@ def test_rio_interrupt_storm_coalesced(ctx):
         # hold the backend's vCPU that long) starts another, at most 4 a device
         check(1 <= len(lines) <= min(4, 1 + rang_us // 1000000),
               f"{len(lines)} 'coalescing' lines for a storm of {rang_us} us")
+
+
+def test_rio_model_that_does_not_answer(ctx):
+    """configs/test-rio-deadline.c (timeout 1 s): the backend serves nothing for
+    its first 3 s (a model not started yet), then stops twice when asked (a
+    stopped one).  The frontend's first read completes after the timeout with
+    all-ones and the next at once; a write made meanwhile reaches the model
+    when it serves; writes that do not fit in the ring are lost, so the
+    hypervisor resets the device when the model is back; and a frontend reset
+    while the model is stopped starts the new life after the timeout, which
+    is served once the model is back.  The hypervisor says each step once."""
+    with boot_baremetal(ctx, "test-rio-deadline", PROGRAMS, serials=["ser1"]) as q:
+        u0, s1 = q.con("uart0"), q.con("ser1")
+        s1.expect(r"rio_frontend: life 1", timeout=20)
+        s1.expect(r"rio_frontend: absent read 0xffffffff after \d+ us", timeout=20)
+        u0.expect(r"bulkhead: rio fake-rfront: no answer from the device model in rback for "
+                  r"1000 ms \(rfront vcpu 0\): served as a dead device until it answers",
+                  timeout=20)
+        s1.expect(r"rio_frontend: stalled read 0xffffffff after \d+ us", timeout=20)
+        m = s1.expect(r"rio_frontend: served again after (\d+) tries", timeout=30)
+        check(int(m.group(1)) > 1, f"served at the first try: the model was never absent")
+        u0.expect(r"bulkhead: rio fake-rfront: the device model answers again\r?\n", timeout=20)
+        s1.expect(r"rio_frontend: queued ok", timeout=20)
+        s1.expect(r"rio_frontend: paused read 0xffffffff after \d+ us", timeout=30)
+        s1.expect(r"rio_frontend: served again after \d+ tries", timeout=30)
+        u0.expect(r"bulkhead: rio fake-rfront: the device model answers again; writes of "
+                  r"rfront were lost meanwhile: device reset \(Status 0\)", timeout=20)
+        u0.expect(r"rio_backend: reset by the hypervisor", timeout=20)
+        s1.expect(r"rio_frontend: reset ok", timeout=20)
+        s1.expect(r"rio_frontend: resetting with the model stopped", timeout=20)
+        u0.expect(r"bulkhead: vm rfront reset", timeout=20)
+        u0.expect(r"bulkhead: rio fake-rfront: no answer from the device model in rback for "
+                  r"1000 ms \(rfront reset\)", timeout=20)
+        s1.expect(r"rio_frontend: life 2", timeout=20)
+        m = s1.expect(r"rio_frontend: served again after (\d+) tries", timeout=30)
+        check(int(m.group(1)) > 1, "the new life waited for the model")
+        s1.expect(r"rio_frontend: life 2 ok", timeout=20)
+        s1.expect(r"rio_frontend: done errors=0", timeout=30)
+        h = fields(u0.expect(r"rio_backend: hyp timeouts=\d+ dropped=\d+ resets=\d+\r?\n",
+                             timeout=30).group(0))
+        u0.expect(r"rio_backend: done", timeout=30)
+        code = q.wait_exit(timeout=20)
+        print(f"rio deadline: {h}")
+        check(code == 0, f"QEMU exit code {code}")
+        out = s1.output()
+        check("FAIL" not in out, "frontend failure:\n" + out)
+        check(not re.search(r"bulkhead: vm \S+ stopped", u0.output()), "a VM was stopped")
+        # 100 writes while 1 read and the pause's 2 requests were pending: 37+ lost
+        check(h["dropped"] >= 100 - 64 and h["resets"] == 2,
+              f"lost writes or resets not counted: {h}")
+        check(len(re.findall(r"reset by the hypervisor", u0.output())) == 2,
+              "the model did not see both resets:\n" + u0.output()[-2000:])

@@ -420,6 +420,19 @@ static void test_virtio_window(void **state)
 	expect_error(&c, "virtio[0].mmio_ipa: page of 0x80a0000 is mapped or emulated as gicr_ipa");
 }
 
+/* The wait for a device model is bounded, and not unreasonably. */
+static void test_virtio_timeout(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_virtio(&c);
+	c.virtio[0].timeout_ms = BH_RIO_TIMEOUT_MS_MAX;
+	assert_int_equal(run(&c).n, 0);
+	c.virtio[0].timeout_ms = 700000;
+	expect_error(&c, "virtio[0].timeout_ms: 700000 ms is more than 600000");
+}
+
 static void test_virtio_shared_region(void **state)
 {
 	struct bh_config c;
@@ -682,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_valid),
 		cmocka_unit_test(test_virtio_vms_and_name),
 		cmocka_unit_test(test_virtio_window),
+		cmocka_unit_test(test_virtio_timeout),
 		cmocka_unit_test(test_virtio_shared_region),
 		cmocka_unit_test(test_virtio_backend_fields),
 		cmocka_unit_test(test_virtio_irqs),

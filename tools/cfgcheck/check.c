@@ -540,6 +540,9 @@ static void check_virtio_frontend(struct checker *c, unsigned int i)
 		     "vm \"%s\": virtio[%u].mmio_ipa: page of 0x%llx is mapped or emulated as %s",
 		     vm_name(fe), i, (unsigned long long)d->mmio_ipa, who);
 	check_virtio_irq(c, i, fe, "intid", d->intid);
+	if (d->timeout_ms > BH_RIO_TIMEOUT_MS_MAX)
+		fail(c, "virtio[%u].timeout_ms: %u ms is more than %u", i, d->timeout_ms,
+		     BH_RIO_TIMEOUT_MS_MAX);
 	if (d->shmem >= BH_MAX_SHMEM || !cfg->shmem[d->shmem].size) {
 		fail(c, "virtio[%u]: shmem %u does not exist", i, d->shmem);
 		return;

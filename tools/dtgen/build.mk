@@ -25,6 +25,10 @@ DTGEN_CONFIGS += test-rio-hostile
 DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \
 	'frontend2:kernel=$(BUILD)/guest/baremetal/rio_hostile.bin'
 DTGEN_DEPS_test-rio-hostile := $(DTGEN_DEPS_reference) $(BUILD)/guest/baremetal/rio_hostile.bin
+# remote I/O: device models that stop, die or start late (bulkhead.dm=off)
+DTGEN_CONFIGS += test-rio-stall
+DTGEN_IMAGES_test-rio-stall := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_test-rio-stall := $(DTGEN_DEPS_reference)
 # the access matrix on bare metal: the probe in every VM, each with its attempt
 # (guest/baremetal/lib/bm_probe.h); the placeholders hold none, and
 # tests/system/test_isolation_matrix.py loads its own files in their place

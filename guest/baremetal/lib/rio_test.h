@@ -29,21 +29,32 @@
 #define RIO_T_ISR_VRING	  0x1u	/* virtio v1.2 §4.2.2 InterruptStatus bits */
 #define RIO_T_ISR_CONFIG  0x2u
 #define RIO_T_REG_SCRATCH 0x100 /* 0x100..0x1ef: plain storage */
-#define RIO_T_REG_STORM                                                                      \
-	0x1f8		     /* a write of N: N NOTIFY doorbells back to back (ISR bit       \
-				VRING), then a last one (ISR bit CONFIG): an interrupt storm \
-				(docs/protocol.md "Interrupt budget") */
-#define RIO_T_REG_DONE 0x1fc /* the frontend has finished */
+#define RIO_T_REG_STORM                                                                       \
+	0x1f8		      /* a write of N: N NOTIFY doorbells back to back (ISR bit       \
+				 VRING), then a last one (ISR bit CONFIG): an interrupt storm \
+				 (docs/protocol.md "Interrupt budget") */
+#define RIO_T_REG_PAUSE 0x1f4 /* RIO_T_BE_STALL: a read of it holding N: serve nothing for N ms */
+#define RIO_T_REG_DONE	0x1fc /* the frontend has finished */
 
 /* Backend modes (BM_ARG parameter bits) */
 #define RIO_T_BE_LATE  0x1 /* serve only after a delay: backlog */
 #define RIO_T_BE_ROGUE 0x2 /* at the end, read past its window */
 #define RIO_T_BE_POLL  0x4 /* alternate polling and sleeping (bh_rio_ctrl.polling) */
+#define RIO_T_BE_STALL 0x8 /* start after RIO_T_ABSENT_MS; obey RIO_T_REG_PAUSE */
 
 /* Frontend modes */
 #define RIO_T_FE_ABANDON 0x1 /* first life: reset with a read waiting */
 #define RIO_T_FE_RACE	 0x2 /* requests at random moments, for RIO_T_BE_POLL */
 #define RIO_T_FE_STORM	 0x4 /* work alone, then under RIO_T_REG_STORM */
+#define RIO_T_FE_STALL	 0x8 /* a model that does not answer, for RIO_T_BE_STALL */
+
+/*
+ * configs/test-rio-deadline.c: the device's timeout (bh_virtio.timeout_ms),
+ * and how long its RIO_T_BE_STALL backend serves nothing after it starts
+ * (a model that is not started yet): well past the timeout.
+ */
+#define RIO_T_TIMEOUT_MS 1000u
+#define RIO_T_ABSENT_MS	 3000u
 
 /*
  * RIO_T_BE_POLL / RIO_T_FE_RACE hand-off through the shared window: the

@@ -25,6 +25,10 @@
  *                   flag goes down a pseudo-random 0-2.6 us later,
  *                   while that access is on its way through the hypervisor:
  *                   the hypervisor's side of the race, hit too.
+ *   RIO_T_BE_STALL  a model that does not answer: start serving only after
+ *                   RIO_T_ABSENT_MS (not started yet), and after a read of
+ *                   RIO_T_REG_PAUSE holding N serve nothing for N ms (stopped);
+ *                   Status = 0 clears the register file (a device reset)
  *
  * In every mode a write of N to RIO_T_REG_STORM makes it ring N NOTIFY
  * doorbells back to back after that batch, then one more with another
@@ -41,6 +45,8 @@
  *   rio_backend: requests=<n> batches=<n> max_batch=<n> isr_forwarded=<n>
  *   rio_backend: hyp traps=<n> posted=<n> reads=<n> isr_local=<n> irqs=<n>
  *     doorbells=<n> full_waits=<n> polled=<n> rejected=<n>
+ *   rio_backend: hyp timeouts=<n> dropped=<n> resets=<n>
+ *   rio_backend: pausing <n> ms / rio_backend: reset by the hypervisor (STALL)
  *   rio_backend: reading 0x... (rogue) / rio_backend: done
  * and then one last NOTIFY: the frontend powers off only after it.  A wait
  * for the SPI longer than STALL_S with requests in the ring prints
@@ -91,6 +97,7 @@ struct fake_dev {
 	uint32_t requests, batches, max_batch;
 	uint32_t isr_bits; /* InterruptStatus bits for the next NOTIFY */
 	uint32_t isr_seen; /* requests for InterruptStatus/ACK: must be 0 */
+	uint32_t pause_ms; /* RIO_T_BE_STALL: serve nothing for that long */
 	bool notify, done;
 	uint32_t storm; /* RIO_T_REG_STORM: doorbells to ring after this batch */
 };
@@ -100,15 +107,30 @@ static void doorbell(uint32_t val)
 	wr32(RIO_T_DOORBELL + BH_RIO_DB_KICK, val);
 }
 
+/* Status = 0: a device reset clears the register file (virtio v1.2 §2.4). */
+static void fake_reset(struct fake_dev *d, uint16_t vcpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_REGS; i++)
+		d->regs[i] = 0;
+	if (vcpu == BH_RIO_VCPU_HYP)
+		bm_printf("rio_backend: reset by the hypervisor\n");
+}
+
 static uint64_t fake_access(struct fake_dev *d, const volatile struct bh_rio_req *r)
 {
 	uint32_t idx = (uint32_t)(r->offset / 4) % NR_REGS;
 
 	if (r->offset == RIO_T_REG_ISR || r->offset == RIO_T_REG_ISR_ACK)
 		d->isr_seen++;
+	if (r->dir == BH_RIO_READ && r->offset == RIO_T_REG_PAUSE)
+		d->pause_ms = d->regs[idx]; /* after this batch (pause_if_asked()) */
 	if (r->dir == BH_RIO_READ)
 		return r->offset == RIO_T_REG_MAGIC ? RIO_T_MAGIC_VALUE : d->regs[idx];
 	d->regs[idx] = (uint32_t)r->value;
+	if (r->offset == RIO_T_REG_STATUS && !r->value)
+		fake_reset(d, r->vcpu);
 	if (r->offset == RIO_T_REG_NOTIFY) {
 		d->notify = true;
 		d->isr_bits |= (uint32_t)r->value;
@@ -208,6 +230,9 @@ static void print_counters(const struct fake_dev *d)
 		  (unsigned long long)c->ring_full_waits, (unsigned long long)c->polled,
 		  (unsigned long long)c->frontend_irqs, (unsigned long long)c->irqs_coalesced,
 		  (unsigned long long)c->rejected);
+	bm_printf("rio_backend: hyp timeouts=%llu dropped=%llu resets=%llu\n",
+		  (unsigned long long)c->timeouts, (unsigned long long)c->dropped,
+		  (unsigned long long)c->resets);
 }
 
 /* ---- RIO_T_BE_POLL ------------------------------------------------------- */
@@ -405,15 +430,27 @@ static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 		  st->lost, st->served_irq, st->empty_irqs);
 }
 
+/* A write to RIO_T_REG_PAUSE was served: stop answering that long. */
+static void pause_if_asked(struct fake_dev *d)
+{
+	if (!d->pause_ms)
+		return;
+	bm_printf("rio_backend: pausing %u ms\n", d->pause_ms);
+	bm_delay_us(d->pause_ms * 1000ull);
+	d->pause_ms = 0;
+}
+
 /* Sleep on the SPI, drain, until the frontend is done. */
 static void serve_sleeping(struct fake_dev *d)
 {
 	serve(d); /* the backlog, without waiting */
+	pause_if_asked(d);
 	while (!d->done) {
 		uint32_t iar = gic_wait();
 
 		gic_eoi(iar);
 		serve(d);
+		pause_if_asked(d);
 	}
 }
 
@@ -436,6 +473,8 @@ int main(uint64_t arg)
 	gic_set_edge(RIO_T_BE_INTID, 1);
 	if (mode & RIO_T_BE_LATE)
 		bm_delay_us(LATE_US);
+	if (mode & RIO_T_BE_STALL)
+		bm_delay_us(RIO_T_ABSENT_MS * 1000ull);
 	gic_enable_irq(RIO_T_BE_INTID);
 	bm_printf("rio_backend: serving\n");
 	d->cursor = d->ctrl->req_done;

@@ -36,6 +36,14 @@
  * CONFIG bit of the backend's last doorbell, and STORM_QUIET_US more: how
  * many interrupts came, how long it took (up to the CONFIG one) and how
  * much work got done meanwhile, against alone.
+ * With RIO_T_FE_STALL, against a RIO_T_BE_STALL backend, instead of 1-7: a
+ * model that does not answer (docs/protocol.md, "A device model that does
+ * not answer").  Not started yet: the first read completes after the
+ * timeout with all-ones, the next at once; a write meanwhile is queued and
+ * reaches the model once it serves.  Stopped: the same, and writes that do
+ * not fit in the ring are lost, so the hypervisor resets the device when
+ * the model is back.  Stopped while the frontend resets: the new life starts
+ * after the timeout and is served once the model is back.
  *
  * Output (tests/system/test_rio_baremetal.py):
  *   rio_frontend: life <n>
@@ -48,6 +56,9 @@
  *   rio_frontend: race ok                                     (RACE)
  *   rio_frontend: storm irqs=<n> final=<0|1> us_total=<t> us_storm=<t>
  *                 units_storm=<n> us_alone=<t> units_alone=<n>    (STORM)
+ *   rio_frontend: <what> read 0x<v> after <n> us      (STALL: absent, stalled, paused)
+ *   rio_frontend: served again after <n> tries        (STALL)
+ *   rio_frontend: queued ok / reset ok / life 2 ok     (STALL)
  *   rio_frontend: done errors=<n>
  */
 #include "bm.h"
@@ -381,6 +392,104 @@ static void test_storm(void)
 		errors++;
 }
 
+/* ---- RIO_T_FE_STALL --------------------------------------------------------- */
+
+#define STALL_POLL_US	 20000
+#define STALL_SERVED_MAX 1000 /* tries: 20 s */
+#define STALL_OVERFLOW	 100  /* writes while stalled: more than the ring holds */
+#define ALL_ONES	 0xffffffffu
+
+static uint64_t us_since(uint64_t t0)
+{
+	return (bm_counter() - t0) * 1000000 / bm_counter_freq();
+}
+
+/*
+ * Read @off of a device whose model does not answer: all-ones, and after
+ * at least the timeout if @waits (else at once: less than it).
+ */
+static void stall_read(const char *what, uint64_t off, bool waits)
+{
+	uint64_t t0 = bm_counter(), us;
+	uint32_t v = rd(off);
+
+	us = us_since(t0);
+	bm_printf("rio_frontend: %s read 0x%x after %llu us\n", what, v, (unsigned long long)us);
+	expect(what, v, ALL_ONES);
+	if (waits && us < RIO_T_TIMEOUT_MS * 1000ull)
+		expect("waited the timeout", 0, 1);
+	if (!waits && us >= RIO_T_TIMEOUT_MS * 1000ull)
+		expect("a stalled device answers at once", 0, 1);
+}
+
+/* Poll MagicValue until the model answers it again. */
+static void stall_wait_served(void)
+{
+	unsigned int tries;
+
+	for (tries = 1; tries <= STALL_SERVED_MAX; tries++) {
+		if (rd(RIO_T_REG_MAGIC) == RIO_T_MAGIC_VALUE) {
+			bm_printf("rio_frontend: served again after %u tries\n", tries);
+			return;
+		}
+		bm_delay_us(STALL_POLL_US);
+	}
+	expect("served again", 0, 1);
+}
+
+/* Let the backend stop answering for @ms once it has answered this read. */
+static void stall_pause_backend(uint32_t ms)
+{
+	wr(RIO_T_REG_PAUSE, ms);
+	expect("pause", rd(RIO_T_REG_PAUSE), ms);
+}
+
+static void test_stall(void)
+{
+	unsigned int i, errs = errors;
+
+	/* the model is not started yet */
+	stall_read("absent", RIO_T_REG_MAGIC, true);
+	stall_read("stalled", RIO_T_REG_SCRATCH, false);
+	wr(RIO_T_REG_SCRATCH + 4, 0x5157a11u); /* queued for the model */
+	stall_wait_served();
+	expect("queued write", rd(RIO_T_REG_SCRATCH + 4), 0x5157a11u);
+	passed("queued", errs);
+
+	/* it stops, and more writes come than the ring holds */
+	errs = errors;
+	wr(RIO_T_REG_STATUS, 0xf);
+	wr(RIO_T_REG_SCRATCH, 0x600du);
+	stall_pause_backend(3 * RIO_T_TIMEOUT_MS);
+	stall_read("paused", RIO_T_REG_SCRATCH, true);
+	for (i = 0; i < STALL_OVERFLOW; i++)
+		wr(RIO_T_REG_SCRATCH + 8, i);
+	stall_wait_served();
+	/* some were lost: the hypervisor reset the device after the rest */
+	expect("status after lost writes", rd(RIO_T_REG_STATUS), 0);
+	expect("scratch after lost writes", rd(RIO_T_REG_SCRATCH), 0);
+	passed("reset", errs);
+
+	/* it stops while this VM resets: the new life does not wait for it */
+	stall_pause_backend(3 * RIO_T_TIMEOUT_MS);
+	bm_printf("rio_frontend: resetting with the model stopped\n");
+	bm_psci(BM_PSCI_SYSTEM_RESET, 0, 0, 0);
+	bm_printf("rio_frontend: FAIL SYSTEM_RESET returned\n");
+}
+
+/* The second life of test_stall(): served once the model is back. */
+static void test_stall_life2(void)
+{
+	unsigned int errs = errors;
+
+	/* the backend's last NOTIFY ends wait_final_irq() */
+	gic_set_edge(RIO_T_FE_INTID, 1);
+	gic_enable_irq(RIO_T_FE_INTID);
+	stall_wait_served();
+	expect("status after the VM's reset", rd(RIO_T_REG_STATUS), 0);
+	passed("life 2", errs);
+}
+
 /* vCPU 1 of the first life: a read that waits until the VM is reset */
 void bm_secondary_main(uint64_t context)
 {
@@ -418,7 +527,13 @@ int main(uint64_t arg)
 	}
 	/* something the backend can only see through the shared window */
 	*(volatile uint64_t *)(uintptr_t)RIO_T_WINDOW = 0x5a5aa5a5c0ffee00ull;
-	if (BM_ARG_PARAM(arg) & RIO_T_FE_RACE) {
+	if ((BM_ARG_PARAM(arg) & RIO_T_FE_STALL) && life == 1) {
+		test_stall();
+		return 1;
+	}
+	if (BM_ARG_PARAM(arg) & RIO_T_FE_STALL) {
+		test_stall_life2();
+	} else if (BM_ARG_PARAM(arg) & RIO_T_FE_RACE) {
 		test_race();
 	} else if (BM_ARG_PARAM(arg) & RIO_T_FE_STORM) {
 		test_storm();
