@@ -33,5 +33,6 @@
 #define ERANGE	   34
 #define ENOSYS	   38
 #define EOPNOTSUPP 95
+#define EALREADY   114
 
 #endif /* HYP_HYP_H */
