@@ -191,6 +191,22 @@ def no_trouble(q):
     check(not bad, f"hypervisor complained: {bad and bad.group(0)}")
 
 
+def wait_output(con, mark, pattern, timeout=30):
+    """Wait until regex @pattern appears in @con's output after offset @mark (mark =
+    len(con.output()) taken before), whatever a Shell on the same console consumed
+    meanwhile (the hypervisor's lines share UART0 with the backend's shell); return the
+    match."""
+    end = time.monotonic() + timeout
+    while True:
+        m = re.search(pattern, con.output()[mark:])
+        if m:
+            return m
+        if time.monotonic() > end:
+            raise TestFailure(f"{con.label}: no /{pattern}/ within {timeout}s; last output:\n"
+                              + con.output()[-1500:])
+        time.sleep(0.2)
+
+
 def background(sh, cmds):
     """Start the shell commands @cmds in the background of @sh, detached from
     its console (their output must go to files)."""
