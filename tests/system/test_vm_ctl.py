@@ -11,7 +11,7 @@ import re
 import time
 
 from consoles import answers, boot_reference, ssh_ready, vm_shell, vm_shells, wait_output
-from harness import Shell, check, ssh
+from harness import boot_baremetal, check, ssh
 
 CTL = 0x09200000  # configs/reference-layout.h REF_CTL_IPA
 CMD = CTL + 0x18  # struct bh_ctl_header.cmd
@@ -220,3 +220,40 @@ def test_ctl_refusals_and_hostile_writes(ctx):
               "a VM was stopped or reset:\n" + hyp[-2000:])
         check(re.search(r"management page: bad \d-byte write at 0x", hyp), "no log line for "
               "a bad access")
+
+
+def test_ctl_baremetal_sweep_and_manage(ctx):
+    """configs/test-ctl.c: a bare-metal manager makes every bad access its page can take (each
+    aligned access of every size to every offset that is not a register it may use) and every
+    malformed command: each is rejected, counted and answered, its log lines stop at the
+    budget, and it goes on to stop, start and restart the VM it manages, which comes back."""
+    with boot_baremetal(ctx, "test-ctl", ["hello", "ctl"], serials=("ser1", "ser2")) as q:
+        u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
+        m = s1.expect(r"ctl: header magic=0x([0-9a-f]+) version=(\d+) self=(\d+) nr_vms=(\d+) "
+                      r"manages=0x([0-9a-f]+)", timeout=30)
+        check(m.groups() == ("54434842", "1", "1", "2", "1"), f"header: {m.group(0)}")
+        m = s1.expect(r"ctl: sweep rejected (\d+) of (\d+), nonzero reads (\d+)", timeout=300)
+        check(m.group(1) == m.group(2) and int(m.group(2)) > 14000 and m.group(3) == "0",
+              f"sweep: {m.group(0)}")
+        m = s1.expect(r"ctl: commands bad (\d+) of (\d+)", timeout=120)
+        check(m.group(1) == m.group(2) and int(m.group(2)) == 256 * 4 - 3, f"commands: {m.group(0)}")
+        s1.expect(r"ctl: stop 0 again 114 state 5\b", timeout=30)
+        s1.expect(r"ctl: start 0 state 2 resets 1\b", timeout=60)
+        s1.expect(r"ctl: restart 0 state 2 resets 2\b", timeout=60)
+        m = s1.expect(r"ctl: done FAILS=(\d+)", timeout=30)
+        check(m.group(1) == "0", "the manager saw failures:\n" + s1.output()[-3000:])
+        # the bystander started three times: at boot, by the start, by the restart
+        end = time.monotonic() + 30
+        while s2.output().count("vm0 hello") < 3 and time.monotonic() < end:
+            time.sleep(0.2)
+        check(s2.output().count("vm0 hello") == 3, "the bystander did not come back twice")
+        log = u0.output()
+        for line in ("bulkhead: vm bystander: stopped by vm mgr",
+                     "bulkhead: vm bystander: start by vm mgr",
+                     "bulkhead: vm bystander: restart by vm mgr"):
+            check(line in log, f"no {line!r} in the log:\n{log[-3000:]}")
+        check(log.count("bulkhead: vm bystander reset") == 2, log[-3000:])
+        # thousands of bad accesses and commands, 16 log lines: the VM's budget
+        n = len(re.findall(r"bulkhead: vm mgr: management (page|command)", log))
+        check(n == 16, f"{n} log lines for the manager's bad accesses, want its budget of 16")
+        check("vm mgr stopped" not in log, "the manager was stopped:\n" + log[-3000:])
