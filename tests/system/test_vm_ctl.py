@@ -92,11 +92,14 @@ def test_ctl_restart_stop_start_frontends(ctx):
 
         uart0 = q.con("uart0")
         mark = len(uart0.output())
+        t0 = time.monotonic()
         rc, out = ctl(be, "restart frontend1")
         check(rc == 0 and "frontend1: restarting" in out, f"restart: {out!r}")
         wait_output(uart0, mark, r"(?s)bulkhead: vm frontend1: restart by vm backend"
                     r".*bulkhead: vm frontend1 reset")
         f1 = vm_shell(q, "frontend1")
+        print(f"# frontend1 at its prompt {time.monotonic() - t0:.1f} s after bulkhead-ctl "
+              "restart (a figure, not a bound)")
         answers(f1, "frontend1")
         hvc_both_ways(be, f1, "frontend1")
         ssh_ready(f1, "frontend1")
