@@ -146,8 +146,10 @@ def start_dm(be, vms, tag, chardev="pty", nets=(), disks=()):
             args.append(f"-chardev file,id=p{n},path=/tmp/out{n},input-path=/tmp/in{n}")
         args.append(f"-device virtio-console,chardev=p{n},transport=u,name={DEVICES[vm]}")
     # a model killed between the uio interrupt and its re-arm leaves it
-    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise
-    setup.append("for u in /dev/uio*; do printf '\\001\\000\\000\\000' >$u; done")
+    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise.
+    # Not the management page's node: it has no interrupt to re-arm (EIO).
+    setup.append("for u in /sys/class/uio/uio*; do [ \"$(cat $u/name)\" = bulkhead-ctl ] || "
+                 "printf '\\001\\000\\000\\000' >/dev/${u##*/}; done")
     be.run("; ".join(setup))
     be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
            f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
