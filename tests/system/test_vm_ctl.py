@@ -233,17 +233,19 @@ def test_ctl_baremetal_sweep_and_manage(ctx):
     with boot_baremetal(ctx, "test-ctl", ["hello", "ctl"], serials=("ser1", "ser2")) as q:
         u0, s1, s2 = q.con("uart0"), q.con("ser1"), q.con("ser2")
         m = s1.expect(r"ctl: header magic=0x([0-9a-f]+) version=(\d+) self=(\d+) nr_vms=(\d+) "
-                      r"manages=0x([0-9a-f]+)", timeout=30)
+                      r"manages=0x([0-9a-f]+)\r?\n", timeout=30)
         check(m.groups() == ("54434842", "1", "1", "2", "1"), f"header: {m.group(0)}")
-        m = s1.expect(r"ctl: sweep rejected (\d+) of (\d+), nonzero reads (\d+)", timeout=300)
+        m = s1.expect(r"ctl: sweep rejected (\d+) of (\d+), nonzero reads (\d+)\r?\n",
+                      timeout=300)
         check(m.group(1) == m.group(2) and int(m.group(2)) > 14000 and m.group(3) == "0",
               f"sweep: {m.group(0)}")
-        m = s1.expect(r"ctl: commands bad (\d+) of (\d+)", timeout=120)
-        check(m.group(1) == m.group(2) and int(m.group(2)) == 256 * 4 - 3, f"commands: {m.group(0)}")
-        s1.expect(r"ctl: stop 0 again 114 state 5\b", timeout=30)
-        s1.expect(r"ctl: start 0 state 2 resets 1\b", timeout=60)
-        s1.expect(r"ctl: restart 0 state 2 resets 2\b", timeout=60)
-        m = s1.expect(r"ctl: done FAILS=(\d+)", timeout=30)
+        m = s1.expect(r"ctl: commands bad (\d+) of (\d+)\r?\n", timeout=120)
+        check(m.group(1) == m.group(2) and int(m.group(2)) == 256 * 4 - 3,
+              f"commands: {m.group(0)}")
+        s1.expect(r"ctl: stop 0 again 114 state 5\r?\n", timeout=30)
+        s1.expect(r"ctl: start 0 state 2 resets 1\r?\n", timeout=60)
+        s1.expect(r"ctl: restart 0 state 2 resets 2\r?\n", timeout=60)
+        m = s1.expect(r"ctl: done FAILS=(\d+)\r?\n", timeout=30)
         check(m.group(1) == "0", "the manager saw failures:\n" + s1.output()[-3000:])
         # the bystander started three times: at boot, by the start, by the restart
         end = time.monotonic() + 30
