@@ -242,6 +242,17 @@
 		    .restart_max = 5,                 \
 		    .restart_window_ms = 60000 }
 
+/*
+ * The management page (docs/config.md, "Management"): the same IPA in every
+ * VM, above the frontends' watchdogs, where no VM has anything else.  The
+ * backend manages the frontends (REF_CTL_MANAGES); a frontend gets the
+ * page with no rights (REF_CTL_NONE): bulkhead-ctl there lists itself and
+ * is refused the rest.
+ */
+#define REF_CTL_IPA	     0x09200000ull
+#define REF_CTL_MANAGES(...) .ctl = { .ipa = REF_CTL_IPA, .manages = { __VA_ARGS__ } }
+#define REF_CTL_NONE	     .ctl = { .ipa = REF_CTL_IPA }
+
 /* .shmem[]: the two frontends' windows. */
 #define REF_SHMEM                                                                  \
 	{ .name = "virtio-frontend1", .pa = SHMEM_FE1_PA, .size = SHMEM_SIZE },    \

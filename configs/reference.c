@@ -10,6 +10,9 @@
  *              each frontend has an SBSA watchdog; a hang it sees restarts the
  *              frontend, a fault stops it
  *
+ * The backend manages the frontends: bulkhead-ctl in it lists every VM and
+ * stops, starts and restarts either frontend; the frontends may manage none.
+ *
  * Each frontend has three remote-I/O devices served by the backend's device
  * model, in one shared window: a virtio-console (its hvc0), a virtio-net
  * (its eth0, bridged with the NIC in the backend) and a virtio-blk (its
@@ -28,17 +31,20 @@ const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,
 	.name = "reference",
 	.vms = {
-		{ REF_BACKEND },
+		/* it may stop, start and restart the frontends (bulkhead-ctl) */
+		{ REF_BACKEND, REF_CTL_MANAGES("frontend1", "frontend2") },
 		/* a fault stops a frontend, a hang its watchdog sees restarts it */
 		{
 			REF_FRONTEND(1, FRONTEND1_PA, "bulkhead.sshd=eth0:10.0.2.16"),
 			REF_FE_WATCHDOG,
 			REF_FE_POLICY(BH_ACTION_STOP),
+			REF_CTL_NONE,
 		},
 		{
 			REF_FRONTEND(2, FRONTEND2_PA, "bulkhead.sshd=eth0:10.0.2.17"),
 			REF_FE_WATCHDOG,
 			REF_FE_POLICY(BH_ACTION_STOP),
+			REF_CTL_NONE,
 		},
 	},
 	.shmem = { REF_SHMEM },

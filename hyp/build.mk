@@ -57,6 +57,7 @@ HYP_UT_SRCS_test_hyp_fdt := hyp/core/fdt.c
 HYP_UT_SRCS_test_hyp_rio := hyp/core/rio_ring.c
 HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c
 HYP_UT_SRCS_test_hyp_watchdog := hyp/core/sbsa_gwdt.c hyp/core/restart_limit.c
+HYP_UT_SRCS_test_hyp_ctl := hyp/core/vm_ctl_regs.c
 HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))
 
 define HYP_UT_RULE

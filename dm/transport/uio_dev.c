@@ -99,8 +99,9 @@ static int uio_map_sizes(struct uio_dev *u, const char *root)
 
 		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/maps/map%u/size", root, u->node,
 			 k);
+		/* a node may have fewer maps (bulkhead-ctl has one): those stay size 0 */
 		if (uio_read_file(path, buf, sizeof(buf)))
-			return -ENXIO;
+			return k ? 0 : -ENXIO;
 		errno = 0;
 		v = strtoull(buf, &end, 0);
 		if (errno || end == buf || !v || v > (1ULL << 40))
@@ -304,6 +305,8 @@ int uio_dev_map(struct uio_dev *u, unsigned int k)
 		return -EINVAL;
 	if (u->map[k].ptr)
 		return 0;
+	if (!u->map[k].size)
+		return -ENXIO; /* the node has no such map */
 	return u->ops->map(u, k);
 }
 

@@ -28,3 +28,18 @@ $(BUILD)/tests/unit/test_tools_blkpat: tests/unit/test_tools_blkpat.c guest/tool
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/tools -o $@ $< $(CMOCKA_LIBS)
 UNIT_TESTS += $(BUILD)/tests/unit/test_tools_blkpat
+
+# bulkhead-ctl: VM management from user space through the management page's
+# uio node (include/bulkhead/ctl.h, docs/running.md "Managing VMs"), in every
+# VM's initramfs (the shell role); it finds and maps the node with the device
+# model's uio code.
+GUEST_CTL := $(GUEST_TOOLS_OUT)/bulkhead-ctl
+GUEST_CTL_SRCS := guest/tools/bulkhead-ctl.c dm/transport/uio_dev.c
+$(GUEST_CTL): $(GUEST_CTL_SRCS) include/bulkhead/ctl.h include/bulkhead/rio.h \
+		dm/include/dm/uio_dev.h
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(LINUX_STATIC_CFLAGS) -Iinclude -Idm/include -o $@ $(GUEST_CTL_SRCS) \
+		$(LINUX_STATIC_LDFLAGS)
+GUEST_EXTRA_shell += $(GUEST_CTL):/usr/bin/bulkhead-ctl
+$(BUILD)/guest/initramfs-shell.cpio.gz: $(GUEST_CTL)
+BUILD_ALL += $(GUEST_CTL)

@@ -169,6 +169,9 @@ void pcpu_loop(void)
 		sev();
 	}
 	for (;;) {
+		/* a manager's restart or start of this VM (vCPU 0's pCPU does it) */
+		if (v)
+			vm_reset_poll(v);
 		if (v && vcpu_start_due(v, hyp_counter()))
 			vcpu_enter(v);
 		/* the watchdog, and a start held back by a restart's back-off */

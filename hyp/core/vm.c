@@ -7,6 +7,7 @@
  */
 #include "gic.h"
 #include "hyp.h"
+#include "hyp_timer.h"
 #include "image.h"
 #include "log.h"
 #include "pcpu.h"
@@ -16,6 +17,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_ctl_regs.h"
 #include "vm_policy.h"
 
 struct vm vms[BH_MAX_VMS];
@@ -112,6 +114,7 @@ int vm_create_all(const struct bh_config *cfg, const struct fdt_range *ram, int 
 
 		vm->cfg = &cfg->vms[i];
 		vm->id = i;
+		vm_ctl_init(vm, cfg);
 		/* before the image copy reads from beyond RAM */
 		why = n > 0 ? vm_ram_problem(vm, ram, n, buf, sizeof(buf)) : NULL;
 		if (why) {
@@ -182,6 +185,7 @@ void vm_start_all(void)
 		v->entry = vm->cfg->entry;
 		v->context = vm->cfg->x0;
 		__atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+		vm->started_at = hyp_counter();
 		spin_unlock(&vm->lock);
 		gic_send_sgi(v->pcpu, GIC_SGI_KICK);
 	}
@@ -291,27 +295,17 @@ static void vm_wait_parked(struct vm *vm, const struct vcpu *self)
 }
 
 /*
- * Restart the VM: every vCPU stops, its remote-I/O devices are reset
- * (rio_frontend_reset(): the device model is done with the old life before
- * the new one runs), images that have a pristine copy outside the VM are
- * copied again, the vGIC is reset and vCPU 0 enters at the configured
- * entry.  In-place images are not reloaded (QEMU put them
- * there once): such a guest must cope with its own leftovers.
+ * Run the reset @self claimed (vm->resetting is set, every vCPU is off):
+ * its remote-I/O devices are reset (rio_frontend_reset(): the device model
+ * is done with the old life before the new one runs), images that have a
+ * pristine copy outside the VM are copied again, the vGIC is reset and
+ * vCPU 0 enters at the configured entry.  In-place images are not reloaded
+ * (QEMU put them there once): such a guest must cope with its own leftovers.
  */
-void vm_system_reset(struct vcpu *self)
+static void __attribute__((noreturn)) vm_reset_run(struct vm *vm, struct vcpu *self)
 {
-	struct vm *vm = self->vm;
 	struct vcpu *boot = &vm->vcpus[0];
-	bool busy;
 
-	spin_lock(&vm->lock);
-	/* two vCPUs resetting at once: the first one does it */
-	busy = vm->resetting || vm->state != VM_RUNNING;
-	vm->resetting = true;
-	vm_stop_vcpus_locked(vm);
-	spin_unlock(&vm->lock);
-	if (busy)
-		pcpu_park();
 	hyp_log("bulkhead: vm %s reset\n", vm->cfg->name);
 	vm_wait_parked(vm, self);
 	gic_release_irqs(&vm->vgic);
@@ -327,7 +321,114 @@ void vm_system_reset(struct vcpu *self)
 	boot->context = vm->cfg->x0;
 	__atomic_store_n(&boot->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	vm->resetting = false;
+	vm->resets++;
+	vm->started_at = hyp_counter();
 	spin_unlock(&vm->lock);
 	vcpu_kick(boot);
 	pcpu_park();
+}
+
+/* Restart the VM (PSCI SYSTEM_RESET, or its policy): vm_reset_run(). */
+void vm_system_reset(struct vcpu *self)
+{
+	struct vm *vm = self->vm;
+	bool busy;
+
+	spin_lock(&vm->lock);
+	/* two vCPUs resetting at once: the first one does it */
+	busy = vm->resetting || vm->state != VM_RUNNING;
+	vm->resetting = true;
+	vm_stop_vcpus_locked(vm);
+	spin_unlock(&vm->lock);
+	if (busy)
+		pcpu_park();
+	vm_reset_run(vm, self);
+}
+
+/* The state a management read shows (include/bulkhead/ctl.h); under vm->lock. */
+static uint32_t vm_ctl_state_locked(const struct vm *vm)
+{
+	switch (vm->state) {
+	case VM_RUNNING:
+		return vm->resetting ? BH_CTL_STATE_RESTARTING : BH_CTL_STATE_RUNNING;
+	case VM_OFF:
+		return BH_CTL_STATE_OFF;
+	case VM_STOPPED:
+		return BH_CTL_STATE_STOPPED;
+	default:
+		return BH_CTL_STATE_BROKEN;
+	}
+}
+
+void vm_info(struct vm *vm, struct ctl_vm_info *info)
+{
+	uint64_t now = hyp_counter();
+
+	spin_lock(&vm->lock);
+	info->name = vm->cfg->name;
+	info->state = vm_ctl_state_locked(vm);
+	info->nr_cpus = vm->nr_vcpus;
+	info->cpus = vm->cfg->cpus;
+	info->uptime_ms = 0;
+	if (info->state == BH_CTL_STATE_RUNNING && now > vm->started_at)
+		info->uptime_ms = (now - vm->started_at) / (hyp_counter_freq() / 1000);
+	info->resets = vm->resets;
+	info->faults = vm->faults;
+	info->last_fault = vm->last_fault;
+	spin_unlock(&vm->lock);
+}
+
+void vm_note_fault(struct vm *vm, const char *why)
+{
+	spin_lock(&vm->lock);
+	vm->faults++;
+	vm->last_fault = why;
+	spin_unlock(&vm->lock);
+}
+
+/*
+ * Claim a reset of @vm for its vCPU 0's pCPU (vm_reset_poll()), under
+ * vm->lock: every vCPU stops and is kicked out of the guest or of a
+ * remote-I/O wait, so the reset never waits behind the old life.
+ */
+static void vm_request_reset_locked(struct vm *vm)
+{
+	vm->resetting = true;
+	vm->reset_requested = true;
+	vm->vcpus[0].not_before = 0;
+	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+	vm_stop_vcpus_locked(vm);
+}
+
+int vm_request(struct vm *vm, unsigned int op)
+{
+	int ret;
+
+	spin_lock(&vm->lock);
+	ret = ctl_cmd_state_check(op, vm_ctl_state_locked(vm));
+	if (!ret && op == BH_CTL_OP_STOP) {
+		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+		vm_stop_vcpus_locked(vm);
+	} else if (!ret) {
+		vm_request_reset_locked(vm);
+	}
+	spin_unlock(&vm->lock);
+	if (!ret && op == BH_CTL_OP_STOP)
+		vm_end_finish(vm);
+	return ret;
+}
+
+void vm_reset_poll(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool claimed;
+
+	if (v->id || !__atomic_load_n(&vm->reset_requested, __ATOMIC_ACQUIRE))
+		return;
+	spin_lock(&vm->lock);
+	claimed = vm->reset_requested;
+	vm->reset_requested = false;
+	spin_unlock(&vm->lock);
+	if (claimed)
+		vm_reset_run(vm, v);
 }

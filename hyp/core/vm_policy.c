@@ -83,6 +83,7 @@ void vm_fault(struct vcpu *v, struct regs *r, const struct vm_fault *f)
 {
 	struct vm *vm = v->vm;
 
+	vm_note_fault(vm, f->why);
 	switch (vm->cfg->policy.on_fault) {
 	case BH_ACTION_INJECT:
 		if (f->abort) {
@@ -119,6 +120,7 @@ void vm_policy_watchdog(struct vcpu *home)
 	const struct vm_fault f = { .why = "watchdog expired (WS1)",
 				    .pc = this_pcpu()->frame->elr };
 
+	vm_note_fault(home->vm, f.why);
 	if (home->vm->cfg->policy.on_watchdog == BH_ACTION_RESTART)
 		vm_policy_restart(home, &f);
 	vm_policy_stop(home->vm, &f, f.why);

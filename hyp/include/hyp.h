@@ -35,5 +35,6 @@
 #define ENOSYS	   38
 #define EOPNOTSUPP 95
 #define ETIMEDOUT  110 /* asm-generic/errno.h */
+#define EALREADY   114 /* asm-generic/errno.h */
 
 #endif /* HYP_HYP_H */

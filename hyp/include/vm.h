@@ -16,6 +16,7 @@
 #include "restart_limit.h"
 #include "spinlock.h"
 #include "vgic.h"
+#include "vm_ctl.h"
 #include "vm_wdt.h"
 
 enum vcpu_state {
@@ -96,6 +97,11 @@ struct vcpu {
  * @vgic:       the emulated distributor
  * @restarts:   recent restarts by policy (the limit; under @lock)
  * @wdt:        its watchdog, if the config gives it one
+ * @reset_requested: a manager asked for a reset that vCPU 0's pCPU has not
+ *              begun yet (vm_request(), vm_reset_poll(); under @lock)
+ * @resets, @faults, @last_fault, @started_at: what a manager reads
+ *              (vm_info(); under @lock)
+ * @ctl:        its management page, if the config gives it one
  */
 struct vm {
 	const struct bh_vm_config *cfg;
@@ -110,6 +116,12 @@ struct vm {
 	struct vgic_dist vgic;
 	struct restart_limit restarts;
 	struct vm_wdt wdt;
+	bool reset_requested;
+	uint32_t resets;
+	uint32_t faults;
+	const char *last_fault;
+	uint64_t started_at;
+	struct vm_ctl ctl;
 };
 
 extern struct vm vms[BH_MAX_VMS];
@@ -151,5 +163,35 @@ void vm_mark_broken(struct vm *vm, const char *reason);
  * are in vcpu_psci.h). */
 void vm_system_off(struct vcpu *self) __attribute__((noreturn));
 void vm_system_reset(struct vcpu *self) __attribute__((noreturn));
+
+struct ctl_vm_info;
+
+/** vm_info() - what a management read shows of @vm, taken under its lock */
+void vm_info(struct vm *vm, struct ctl_vm_info *info);
+
+/**
+ * vm_note_fault() - count a fault its policy acts on
+ * @why: its reason, a string that lives as long as the hypervisor
+ */
+void vm_note_fault(struct vm *vm, const char *why);
+
+/**
+ * vm_request() - stop, restart or start @vm for a manager (hyp/core/vm_ctl.c)
+ * @vm: the target, never the caller's own VM
+ * @op: enum bh_ctl_op
+ *
+ * A stop ends the VM here, as after a fault.  A restart or start stops
+ * every vCPU and leaves the reset to the pCPU of vCPU 0 (vm_reset_poll()),
+ * the same reset as PSCI SYSTEM_RESET's.
+ *
+ * Return: 0 or ctl_cmd_state_check()'s error for the VM's state.
+ */
+int vm_request(struct vm *vm, unsigned int op);
+
+/**
+ * vm_reset_poll() - run a reset vm_request() left for @v (vCPU 0 of its
+ * VM, on its own pCPU, in pcpu_loop()); does not return if there is one
+ */
+void vm_reset_poll(struct vcpu *v);
 
 #endif /* HYP_VM_H */

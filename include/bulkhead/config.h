@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define BH_CONFIG_MAGIC 0x4248434647000004ull /* "BHCFG" v4 (restart policy, watchdog) */
+#define BH_CONFIG_MAGIC 0x4248434647000005ull /* "BHCFG" v5 (VM management) */
 
 #define BH_MAX_VMS	   4
 #define BH_MAX_CPUS	   8 /* physical CPUs the hypervisor manages */
@@ -318,6 +318,26 @@ struct bh_watchdog {
 	uint32_t intid;
 };
 
+/* ---------------------------------------------------------------- management */
+
+/**
+ * struct bh_vm_ctl - the VM's management page (include/bulkhead/ctl.h)
+ * @ipa:     IPA of the page (BH_PAGE_SIZE, never mapped: every access
+ *           traps); 0 = the VM has none
+ * @manages: names of the VMs it may stop, start and restart; NULL ends.
+ *           Not itself, not a VM that serves remote I/O (its frontends'
+ *           devices would not come back, docs/protocol.md)
+ *
+ * A VM with a page but no @manages sees only its own details and is
+ * refused every command (one rate-limited log line each); a VM that
+ * manages any sees every VM.  DT: a "generic-uio" node named
+ * "bulkhead-ctl" (docs/config.md, "Management").
+ */
+struct bh_vm_ctl {
+	uint64_t ipa;
+	const char *manages[BH_MAX_VMS];
+};
+
 /**
  * struct bh_vm_config - one static partition
  * @name:     VM name (logs, DT); NULL ends the VM list
@@ -337,6 +357,7 @@ struct bh_watchdog {
  * @flags:    BH_VM_* flags (BH_VM_DMA_TRUSTED)
  * @policy:   what a fault, SYSTEM_OFF or the watchdog does (zero: stop)
  * @watchdog: its SBSA Generic Watchdog, if .control_ipa is set
+ * @ctl:      its management page, if .ipa is set
  */
 struct bh_vm_config {
 	const char *name;
@@ -353,6 +374,7 @@ struct bh_vm_config {
 	uint32_t flags;
 	struct bh_vm_policy policy;
 	struct bh_watchdog watchdog;
+	struct bh_vm_ctl ctl;
 };
 
 /**

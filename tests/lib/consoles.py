@@ -151,8 +151,10 @@ def start_dm(be, vms, tag, chardev="pty", nets=(), disks=()):
             args.append(f"-chardev file,id=p{n},path=/tmp/out{n},input-path=/tmp/in{n}")
         args.append(f"-device virtio-console,chardev=p{n},transport=u,name={DEVICES[vm]}")
     # a model killed between the uio interrupt and its re-arm leaves it
-    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise
-    setup.append("for u in /dev/uio*; do printf '\\001\\000\\000\\000' >$u; done")
+    # disabled; writing 1 (uio_pdrv_genirq irqcontrol) is harmless otherwise.
+    # Not the management page's node: it has no interrupt to re-arm (EIO).
+    setup.append("for u in /sys/class/uio/uio*; do [ \"$(cat $u/name)\" = bulkhead-ctl ] || "
+                 "printf '\\001\\000\\000\\000' >/dev/${u##*/}; done")
     be.run("; ".join(setup))
     be.run(f"(setsid bulkhead-dm -transport uio,id=u {' '.join(args)} >/tmp/dm-{tag}.log 2>&1 & "
            f"echo $! >/tmp/dm-{tag}.pid); sleep 1")
@@ -194,6 +196,22 @@ def no_trouble(q):
     hyp = q.con("uart0").output()
     bad = re.search(r"bulkhead: (vm \S+ stopped|rio \S+: backend \S+ rejected).*", hyp)
     check(not bad, f"hypervisor complained: {bad and bad.group(0)}")
+
+
+def wait_output(con, mark, pattern, timeout=30):
+    """Wait until regex @pattern appears in @con's output after offset @mark (mark =
+    len(con.output()) taken before), whatever a Shell on the same console consumed
+    meanwhile (the hypervisor's lines share UART0 with the backend's shell); return the
+    match."""
+    end = time.monotonic() + timeout
+    while True:
+        m = re.search(pattern, con.output()[mark:])
+        if m:
+            return m
+        if time.monotonic() > end:
+            raise TestFailure(f"{con.label}: no /{pattern}/ within {timeout}s; last output:\n"
+                              + con.output()[-1500:])
+        time.sleep(0.2)
 
 
 def background(sh, cmds):

@@ -214,6 +214,24 @@ static void test_watchdog_node(void **state)
 	assert_null(strstr(f->dts, "sbsa-gwdt"));
 }
 
+/* A management page: a generic-uio node with one map and no interrupt, and the uio id */
+static void test_ctl_node(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.vms[1].ctl = (struct bh_vm_ctl){ .ipa = 0x09200000 };
+	assert_int_equal(init_bound(f), 0);
+	assert_int_equal(write_dts(f, 1), 0);
+	assert_has(f, "bulkhead-ctl@9200000 {\n\t\tcompatible = \"generic-uio\";\n\t\t"
+		      "linux,uio-name = \"bulkhead-ctl\";\n\t\treg = <0x0 0x9200000 0x0 0x1000>;"
+		      "\n\t};");
+	assert_has(f, "uio_pdrv_genirq.of_id=generic-uio\";");
+	/* a VM without a page has neither */
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_null(strstr(f->dts, "bulkhead-ctl"));
+	assert_null(strstr(f->dts, "uio_pdrv_genirq"));
+}
+
 static void test_dts_compiles(void **state)
 {
 	struct fixture *f = *state;
@@ -602,6 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_node, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dts_compiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_rejected_naming_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),

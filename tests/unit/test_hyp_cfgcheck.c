@@ -181,6 +181,62 @@ static void test_watchdog_overlaps_remote_io(void **state)
 	expect_error(&c, "vm \"beta\": watchdog.intid: INTID 40 is already used by the VM");
 }
 
+/* alpha manages beta through its page; beta has the page and no rights */
+static void test_ctl_valid_and_page(void **state)
+{
+	struct bh_config c;
+	struct msgs m;
+
+	(void)state;
+	good_policy(&c);
+	c.vms[0].ctl = (struct bh_vm_ctl){ .ipa = 0x09200000, .manages = { "beta" } };
+	c.vms[1].ctl = (struct bh_vm_ctl){ .ipa = 0x09200000 };
+	m = run(&c);
+	if (m.n)
+		fail_msg("unexpected: %s", m.text[0]);
+	c.vms[1].ctl.ipa = 0x09110000;
+	expect_error(&c, "vm \"beta\": ctl.ipa: 0x9110000 overlaps watchdog.refresh_ipa");
+	c.vms[1].ctl.ipa = 0x3eff1000;
+	expect_error(&c, "vm \"beta\": ctl.ipa: 0x3eff1000 overlaps devices[0]");
+	c.vms[1].ctl.ipa = 0x08008000;
+	expect_error(&c, "vm \"beta\": ctl.ipa: 0x8008000 overlaps gicd_ipa");
+	c.vms[1].ctl.ipa = 0x09200004;
+	expect_error(&c, "vm \"beta\": ctl.ipa: page 0x9200004 size 0x1000 not 4 KiB aligned");
+	c.vms[1].ctl.ipa = 0;
+	c.vms[1].ctl.manages[0] = "alpha";
+	expect_error(&c, "vm \"beta\": ctl.manages: set, but the VM has no management page");
+}
+
+static void test_ctl_manages(void **state)
+{
+	struct bh_config c;
+
+	(void)state;
+	good_policy(&c);
+	c.vms[0].ctl = (struct bh_vm_ctl){ .ipa = 0x09200000,
+					   .manages = { "beta", "beta", "alpha", "Beta" } };
+	expect_error(&c, "vm \"alpha\": ctl.manages[1]: \"beta\" is named twice");
+	expect_error(&c, "vm \"alpha\": ctl.manages[2]: a VM cannot manage itself");
+	expect_error(&c, "vm \"alpha\": ctl.manages[3]: \"Beta\" is not a VM of the config");
+	/* a VM that serves remote I/O cannot be managed: its devices would not come back */
+	good_policy(&c);
+	c.virtio[0] = (struct bh_virtio){ .name = "con",
+					  .frontend = 0,
+					  .backend = 1,
+					  .mmio_ipa = 0x0a003e00,
+					  .intid = 41,
+					  .shmem = 0,
+					  .device_id = 3,
+					  .backend_intid = 42,
+					  .ctrl_ipa = 0x0b000000,
+					  .doorbell_ipa = 0x0b008000 };
+	c.vms[0].ctl = (struct bh_vm_ctl){ .ipa = 0x09200000, .manages = { "beta" } };
+	expect_error(&c, "vm \"alpha\": ctl.manages[0]: \"beta\" serves remote I/O");
+	/* nor can its page lie on a remote-I/O window */
+	c.vms[0].ctl = (struct bh_vm_ctl){ .ipa = 0x0a003000 };
+	expect_error(&c, "vm \"alpha\": ctl.ipa: 0xa003000 overlaps virtio[0]");
+}
+
 static void test_cpu_twice(void **state)
 {
 	struct bh_config c;
@@ -680,6 +736,8 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_valid_policy_and_watchdog),
 		cmocka_unit_test(test_watchdog_overlaps_remote_io),
+		cmocka_unit_test(test_ctl_valid_and_page),
+		cmocka_unit_test(test_ctl_manages),
 		cmocka_unit_test(test_cpu_twice),
 		cmocka_unit_test(test_cpu_missing_or_too_high),
 		cmocka_unit_test(test_pa_overlap),

@@ -10,12 +10,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
 #include "hyp/platform/qemu-virt/platform.h"
 #include "matrix.h"
 
-#define MAX_OWN (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES + 2 * BH_MAX_VIRTIO + 2)
+/* + vGICD, vGICR, two watchdog frames, the management page */
+#define MAX_OWN (BH_MAX_MEM_REGIONS + BH_MAX_DEVICES + 2 * BH_MAX_VIRTIO + 5)
 
 /* A window the probing VM reaches legitimately. */
 struct own {
@@ -68,7 +70,8 @@ static void own_add(struct ctx *c, uint64_t base, uint64_t size, const char *fmt
  * What the probing VM's accesses reach without a fault: its stage-2 map
  * (memory, devices, a backend's control regions) and the windows the
  * hypervisor emulates for it (vGICD, its vCPUs' GICR frames, a frontend's
- * virtio-mmio window, a backend's doorbell page, its watchdog's frames).
+ * virtio-mmio window, a backend's doorbell page, its watchdog's frames, its
+ * management page).
  */
 static void own_collect(struct ctx *c)
 {
@@ -97,6 +100,8 @@ static void own_collect(struct ctx *c)
 		own_add(c, vm->watchdog.refresh_ipa, BH_WDT_FRAME_SIZE,
 			"its watchdog refresh frame");
 	}
+	if (vm->ctl.ipa)
+		own_add(c, vm->ctl.ipa, BH_CTL_SIZE, "its management page");
 }
 
 static const struct own *own_find(const struct ctx *c, uint64_t addr)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
 
@@ -770,6 +771,94 @@ static void check_watchdog(struct checker *c, unsigned int v)
 		     vm_name(vm), w->intid);
 }
 
+/* The index of the VM named @name, or -1. */
+static int vm_index(const struct bh_config *cfg, const char *name)
+{
+	unsigned int v;
+
+	for (v = 0; v < cfg_nr_vms(cfg); v++)
+		if (!strcmp(cfg->vms[v].name, name))
+			return (int)v;
+	return -1;
+}
+
+/* Does VM @v serve any remote-I/O device? */
+static bool vm_serves_rio(const struct bh_config *cfg, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_MAX_VIRTIO && cfg->virtio[i].device_id; i++)
+		if (cfg->virtio[i].backend == v)
+			return true;
+	return false;
+}
+
+/* The management page: a page of its own, trapped (docs/config.md, "Management"). */
+static void check_ctl_page(struct checker *c, unsigned int v)
+{
+	const struct bh_vm_config *vm = &c->cfg->vms[v];
+	const struct bh_watchdog *w = &vm->watchdog;
+	uint64_t ipa = vm->ctl.ipa;
+	const char *user;
+	char buf[32];
+
+	check_window(c, vm_name(vm), "ctl.ipa", ipa, BH_CTL_SIZE, CFG_IPA_LIMIT, "page");
+	user = ipa_user(vm, ipa, BH_CTL_SIZE, buf, sizeof(buf));
+	if (!user)
+		user = rio_user(c->cfg, v, ipa, BH_CTL_SIZE, buf, sizeof(buf));
+	if (!user && w->control_ipa &&
+	    overlaps(ipa, BH_CTL_SIZE, w->control_ipa, BH_WDT_FRAME_SIZE))
+		user = "watchdog.control_ipa";
+	if (!user && w->refresh_ipa &&
+	    overlaps(ipa, BH_CTL_SIZE, w->refresh_ipa, BH_WDT_FRAME_SIZE))
+		user = "watchdog.refresh_ipa";
+	if (user)
+		fail(c, "vm \"%s\": ctl.ipa: 0x%llx overlaps %s", vm_name(vm),
+		     (unsigned long long)ipa, user);
+}
+
+/* ctl.manages[@i] of VM @v names a VM it may manage. */
+static void check_ctl_managed(struct checker *c, unsigned int v, unsigned int i)
+{
+	const struct bh_config *cfg = c->cfg;
+	const struct bh_vm_config *vm = &cfg->vms[v];
+	const char *name = vm->ctl.manages[i];
+	int w = vm_index(cfg, name);
+	unsigned int j;
+
+	if (w < 0) {
+		fail(c, "vm \"%s\": ctl.manages[%u]: \"%s\" is not a VM of the config", vm_name(vm),
+		     i, name);
+		return;
+	}
+	if ((unsigned int)w == v)
+		fail(c, "vm \"%s\": ctl.manages[%u]: a VM cannot manage itself", vm_name(vm), i);
+	else if (vm_serves_rio(cfg, (unsigned int)w))
+		fail(c,
+		     "vm \"%s\": ctl.manages[%u]: \"%s\" serves remote I/O: its frontends' "
+		     "devices would not come back after a stop",
+		     vm_name(vm), i, name);
+	for (j = 0; j < i; j++)
+		if (!strcmp(vm->ctl.manages[j], name))
+			fail(c, "vm \"%s\": ctl.manages[%u]: \"%s\" is named twice", vm_name(vm), i,
+			     name);
+}
+
+/* Management (struct bh_vm_ctl). */
+static void check_ctl(struct checker *c, unsigned int v)
+{
+	const struct bh_vm_config *vm = &c->cfg->vms[v];
+	unsigned int i;
+
+	if (vm->ctl.ipa)
+		check_ctl_page(c, v);
+	else if (vm->ctl.manages[0])
+		fail(c, "vm \"%s\": ctl.manages: set, but the VM has no management page (ctl.ipa)",
+		     vm_name(vm));
+	for (i = 0; i < BH_MAX_VMS && vm->ctl.manages[i]; i++)
+		check_ctl_managed(c, v, i);
+}
+
 static bool printable(const char *s)
 {
 	for (; *s; s++)
@@ -827,6 +916,7 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 		check_images(&c, &cfg->vms[v]);
 		check_policy(&c, &cfg->vms[v]);
 		check_watchdog(&c, v);
+		check_ctl(&c, v);
 	}
 	check_irqs(&c);
 	check_pa_overlaps(&c);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
 #include "dtgen.h"
@@ -364,13 +365,19 @@ static const struct bh_device *vm_console(const struct bh_vm_config *vm)
 
 static bool vm_is_backend(const struct bh_config *cfg, unsigned int v);
 
+/* Does VM @v have uio nodes: remote-I/O devices it serves, a management page? */
+static bool vm_needs_uio(const struct bh_config *cfg, unsigned int v)
+{
+	return vm_is_backend(cfg, v) || cfg->vms[v].ctl.ipa;
+}
+
 static void node_chosen(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	const struct bh_vm_config *vm = &g->cfg->vms[v];
 	const struct bh_image *initrd = find_image(vm, BH_IMAGE_INITRD);
 
 	dts_open(d, NULL, "chosen", 0, false);
-	if (vm_is_backend(g->cfg, v) && (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
+	if (vm_needs_uio(g->cfg, v) && (!vm->bootargs || !strstr(vm->bootargs, UIO_OF_ID_ARG))) {
 		char args[DTGEN_PATH_MAX];
 
 		if (snprintf(args, sizeof(args), "%s%s" UIO_OF_ID_ARG,
@@ -574,6 +581,24 @@ static void node_watchdog(struct dtgen *g, struct dts *d, unsigned int v)
 		 (uint32_t)BH_WDT_FRAME_SIZE, (uint32_t)(w->refresh_ipa >> 32),
 		 (uint32_t)w->refresh_ipa, 0u, (uint32_t)BH_WDT_FRAME_SIZE);
 	dts_spi_edge(d, w->intid);
+	dts_close(d);
+}
+
+/*
+ * The management page (include/bulkhead/ctl.h): a "generic-uio" node with
+ * one map and no interrupt (uio_pdrv_genirq then has none), found by its
+ * linux,uio-name.
+ */
+static void node_ctl(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	uint64_t ipa = g->cfg->vms[v].ctl.ipa;
+
+	if (!ipa)
+		return;
+	dts_open(d, NULL, "bulkhead-ctl", ipa, true);
+	dts_str(g, d, "compatible", "generic-uio");
+	dts_str(g, d, "linux,uio-name", BH_CTL_UIO_NAME);
+	dts_reg(d, ipa, BH_CTL_SIZE);
 	dts_close(d);
 }
 
@@ -881,6 +906,7 @@ int dtgen_write_dts(struct dtgen *g, unsigned int v, FILE *out)
 		node_device(g, &d, v, i);
 	node_virtio(g, &d, v);
 	node_watchdog(g, &d, v);
+	node_ctl(g, &d, v);
 	dts_close(&d);
 	return g->errors > before ? -EINVAL : 0;
 }

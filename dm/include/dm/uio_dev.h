@@ -78,7 +78,10 @@ int uio_dev_lock(struct uio_dev *u, char *err, size_t errlen);
 /** uio_dev_close() - unmap the maps and close every fd (also the lock). */
 void uio_dev_close(struct uio_dev *u);
 
-/** uio_dev_map() - mmap map @k read/write (its size from sysfs). */
+/**
+ * uio_dev_map() - mmap map @k read/write (its size from sysfs)
+ * Return: 0, -ENXIO if the node has no map @k, or another negative errno.
+ */
 int uio_dev_map(struct uio_dev *u, unsigned int k);
 
 static inline int uio_dev_irq_ack(struct uio_dev *u)
