@@ -10,7 +10,10 @@
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
+include mk/platform.mk
 include mk/toolchain.mk
+BUILD_ALL        += $(PLATFORM_ENV)
+SYSTEM_TEST_DEPS += $(PLATFORM_ENV)
 
 # Every area brings its own fragment; sorted so the order never depends on the file system.
 BUILD_FRAGMENTS := $(sort $(shell find . -path ./build -prune -o -name build.mk -print))

@@ -4,7 +4,7 @@
  * PSCI CPU_ON, then they bounce SGIs: 0 sends SGI_PING to 1, 1 answers
  * with SGI_PONG to 0, ROUNDS times.  Both sides take interrupts by polling
  * (WFI with PSTATE.I masked, then ICC_IAR1_EL1), which exercises the
- * hypervisor's WFI path.  Then one SGI is broadcast with IRM=1, and a
+ * hypervisor's WFI path.  Then one SGI is broadcast to all others, and a
  * burst of BURST distinct SGIs is sent while vCPU 1 does not look, so more
  * interrupts are pending than the hardware has list registers (4).
  *
@@ -16,17 +16,15 @@
 #include "bm.h"
 #include "bm_gic.h"
 
-#define SGI_PING	      1
-#define SGI_PONG	      2
-#define SGI_BCAST	      3
-#define SGI_STOP	      4
-#define SGI_BURST0	      8 /* SGIs 8..8+BURST-1 */
-#define BURST		      7
-#define ROUNDS		      200
-#define CPU1_MPIDR	      1ull
-#define CPU0_MPIDR	      0ull
-#define ICC_SGI1R_IRM	      (1ull << 40)
-#define ICC_SGI1R_INTID_SHIFT 24
+#define SGI_PING   1
+#define SGI_PONG   2
+#define SGI_BCAST  3
+#define SGI_STOP   4
+#define SGI_BURST0 8 /* SGIs 8..8+BURST-1 */
+#define BURST	   7
+#define ROUNDS	   200
+#define CPU1_MPIDR 1ull
+#define CPU0_MPIDR 0ull
 
 static volatile uint32_t cpu1_ready;
 static volatile uint32_t pings, bcasts, bad;
@@ -108,12 +106,9 @@ int main(uint64_t arg)
 	}
 	t1 = bm_counter();
 
-	/* IRM=1: every vCPU of the VM but the sender */
+	/* IRM=1 (GICv2: TargetListFilter 1): every vCPU of the VM but the sender */
 	__atomic_store_n(&burst_hold, 1, __ATOMIC_RELEASE);
-	__asm__ volatile("dsb ish" : : : "memory");
-	bm_write_sysreg(S3_0_C12_C11_5,
-			ICC_SGI1R_IRM | ((uint64_t)SGI_BCAST << ICC_SGI1R_INTID_SHIFT));
-	__asm__ volatile("isb" : : : "memory");
+	gic_send_sgi_others(SGI_BCAST);
 	for (i = 0; i < 10000 && !__atomic_load_n(&bcasts, __ATOMIC_ACQUIRE); i++)
 		bm_delay_us(100);
 
