@@ -259,6 +259,13 @@ int vgic_v2_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off
 
 	if (!d || !self || !val || off >= GICD_SIZE || !vgic_access_ok(off, size) || size > 4)
 		goto bad;
+	/*
+	 * Past the 4 KiB distributor page, in the rest of the 64 KiB window:
+	 * nothing, quietly (a driver probing for a GICv3 reads GICD_PIDR2 at
+	 * 0xffe8 and must find no ArchRev 3 there).
+	 */
+	if (off >= GICV2_GICD_SIZE)
+		return vgic_raz_wi(write, val);
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + GICD_PRIO_BYTES) {
 		uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
 
