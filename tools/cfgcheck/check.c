@@ -127,7 +127,7 @@ const char *cfg_gic_cpu_window(const struct bh_vm_config *vm, uint64_t *base, ui
 	(void)vm;
 	*base = BH_GICC_IPA_DEFAULT;
 	*size = BH_GICC_SIZE;
-	return "gicc (GICv2 platform)";
+	return "gicc";
 #else
 	*base = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
 	*size = BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1);
