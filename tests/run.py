@@ -179,6 +179,12 @@ class Runner:
         ok, why = True, ""
         try:
             func(Ctx(name, logdir))
+        except harness.TestSkipped as e:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+            harness.cleanup_all()
+            self.skip(f"{name}: {e}", time.monotonic() - start)
+            return
         except (Exception, Timeout) as e:
             ok = False
             detail = str(e) if isinstance(e, (harness.TestFailure, Timeout)) else traceback.format_exc()

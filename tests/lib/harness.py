@@ -28,6 +28,10 @@ class TestFailure(AssertionError):
     """A failed expectation; its message is what the test runner prints."""
 
 
+class TestSkipped(Exception):
+    """The test does not apply here (e.g. to this platform); its message says why."""
+
+
 def check(cond, msg):
     """Fail the test with @msg unless @cond holds."""
     if not cond:

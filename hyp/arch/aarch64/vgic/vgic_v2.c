@@ -219,29 +219,40 @@ static int vgic_v2_bitregs(struct vgic_dist *d, struct vgic_cpu *self, uint64_t 
 	return 0;
 }
 
+/* Read-only ID registers (writes ignored); false if @off is none of them. */
+static bool vgic_v2_id_reg(const struct vgic_dist *d, uint64_t off, bool write, uint64_t *val)
+{
+	uint64_t v;
+
+	if (off == GICD_TYPER)
+		v = vgic_v2_typer(d);
+	else if (off == GICD_IIDR)
+		v = VGIC_IIDR;
+	else if (off == GICV2_GICD_PIDR2)
+		v = GICV2_PIDR2_VALUE;
+	else
+		return false;
+	if (!write)
+		*val = v;
+	return true;
+}
+
 static int vgic_v2_reg32(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, bool write,
 			 uint64_t *val, bool *handled)
 {
 	uint32_t first;
 
 	*handled = true;
-	switch (off) {
-	case GICD_CTLR:
+	if (off == GICD_CTLR)
 		return vgic_v2_ctlr(d, write, val);
-	case GICD_TYPER:
-		return write ? 0 : (*val = vgic_v2_typer(d), 0);
-	case GICD_IIDR:
-		return write ? 0 : (*val = VGIC_IIDR, 0);
-	case GICV2_GICD_PIDR2:
-		return write ? 0 : (*val = GICV2_PIDR2_VALUE, 0);
-	case GICD_SGIR:
+	if (vgic_v2_id_reg(d, off, write, val))
+		return 0;
+	if (off == GICD_SGIR) {
 		if (write)
 			vgic_v2_sgir_write(d, self, (uint32_t)*val);
 		else
 			*val = 0; /* write-only */
 		return 0;
-	default:
-		break;
 	}
 	if (vgic_in_bank(off, GICD_IGROUPR, GICD_BITMAP_BYTES, &first, 32) ||
 	    vgic_in_bank(off, GICD_NSACR, 2 * GICD_BITMAP_BYTES, &first, 16))
