@@ -10,7 +10,10 @@
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
+include mk/platform.mk
 include mk/toolchain.mk
+BUILD_ALL        += $(PLATFORM_ENV)
+SYSTEM_TEST_DEPS += $(PLATFORM_ENV)
 
 # Every area brings its own fragment; sorted so the order never depends on the file system.
 BUILD_FRAGMENTS := $(sort $(shell find . -path ./build -prune -o -name build.mk -print))
@@ -38,13 +41,24 @@ run: deps
 	@$(MAKE) --no-print-directory build-all
 	@scripts/run.sh
 
+# `make test` on the default platform also runs, on each platform of
+# TEST_PLATFORMS_EXTRA (built in its own tree), the tests whose names contain
+# one of TEST_ON_<platform>: what differs there (README, "Tests").
+# `make test PLATFORM=virt-gicv2` runs the whole suite there instead.
+TEST_PLATFORMS_EXTRA := $(if $(filter virt,$(PLATFORM)),virt-gicv2)
+TEST_ON_virt-gicv2 := test_hyp_irq,test_hyp_idregs,test_vgic,test_linux_reference,test_ssh_into_every_vm,test_pty_consoles
+TEST_EXTRA_ARGS := $(foreach p,$(TEST_PLATFORMS_EXTRA),--extra $(p):$(call platform_build,$(p)):$(TEST_ON_$(p)))
+
 test: deps
 	@$(MAKE) --no-print-directory build-all
-	@$(MAKE) --no-print-directory run-tests
+	@$(foreach p,$(TEST_PLATFORMS_EXTRA),$(MAKE) --no-print-directory PLATFORM=$(p) \
+		BUILD=$(call platform_build,$(p)) build-all &&) true
+	@$(MAKE) --no-print-directory run-tests RUN_EXTRA="$(TEST_EXTRA_ARGS)"
 
 .PHONY: run-tests
 run-tests: $(UNIT_TESTS) $(SYSTEM_TEST_DEPS)
-	@$(PYTHON) tests/run.py -k "$(T)" --unit $(UNIT_TESTS) --check $(CHECK_CMDS) --system $(SYSTEM_TESTS)
+	@$(PYTHON) tests/run.py -k "$(T)" --unit $(UNIT_TESTS) --check $(CHECK_CMDS) --system $(SYSTEM_TESTS) \
+		$(RUN_EXTRA)
 
 # Host unit tests and checks alone: no QEMU, no guest images.
 unit-test: deps

@@ -6,9 +6,11 @@
 
 HYP_OUT      := $(BUILD)/hyp
 HYP_CONFIGS  := $(patsubst configs/%.c,%,$(wildcard configs/*.c))
-HYP_SRCS     := $(sort $(shell find hyp -name '*.c' -o -name '*.S'))
+# the physical GIC driver of the platform's version only (gic/gic_v2.c or gic_v3.c)
+HYP_GIC_OTHER := $(if $(filter 2,$(PLAT_GIC_VERSION)),hyp/arch/aarch64/gic/gic_v3.c,hyp/arch/aarch64/gic/gic_v2.c)
+HYP_SRCS     := $(filter-out $(HYP_GIC_OTHER),$(sort $(shell find hyp -name '*.c' -o -name '*.S')))
 HYP_INCLUDES := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
-		-Ihyp/platform/qemu-virt
+		-Ihyp/platform/qemu-virt $(PLATFORM_INC)
 HYP_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align $(HYP_INCLUDES)
 HYP_LDS      := hyp/arch/aarch64/bulkhead.ld
 HYP_OBJS     := $(patsubst %,$(HYP_OUT)/obj/%.o,$(HYP_SRCS))
@@ -47,7 +49,7 @@ HYP_IMAGES := $(foreach c,$(HYP_CONFIGS),$(HYP_OUT)/$(c)/bulkhead.bin)
 # Host unit tests of the pure parts: tests/unit/test_hyp_*.c, each linked
 # with the hypervisor sources it names in HYP_UT_SRCS_<name>.
 HYP_UT_INC   := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
-		-Ihyp/platform/qemu-virt -Itools/cfgcheck
+		-Ihyp/platform/qemu-virt $(PLATFORM_INC) -Itools/cfgcheck
 HYP_UT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_hyp_*.c))
 HYP_UT_SRCS_test_hyp_pt  := hyp/arch/aarch64/pt.c
 HYP_UT_SRCS_test_hyp_esr := hyp/arch/aarch64/esr.c

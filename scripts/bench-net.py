@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from harness import MACHINE, QEMU, Ctx, Qemu, Shell, check, free_port, ssh  # noqa: E402
+from harness import QEMU, Ctx, Qemu, Shell, check, free_port, platform, ssh  # noqa: E402
 
 MIB = consoles.MIB
 SIZE_MIB = 16
@@ -109,7 +109,7 @@ def native_dtb(ctx, machine):
     for -dtb, to which QEMU still adds the bootargs and initrd."""
     base = os.path.join(ctx.logdir, "native")
     os.makedirs(ctx.logdir, exist_ok=True)
-    subprocess.run([QEMU, "-M", f"{MACHINE},dumpdtb={base}.dtb",
+    subprocess.run([QEMU, "-M", f"{platform(ctx)['QEMU_MACHINE']},dumpdtb={base}.dtb",
                     *machine], check=True, capture_output=True)
     subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", f"{base}.dts", f"{base}.dtb"],
                    check=True)

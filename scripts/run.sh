@@ -18,11 +18,12 @@
 # SSH_PORTS="A B C" names each VM's port.
 set -eu
 cd "$(dirname "$0")/.."
+# BUILD as make exports it (build/, or build/PLATFORM for another platform)
 build=${BUILD:-build}
 config=${CONFIG:-reference}
 loaders="$build/dt/$config/loaders"
 hyp="$build/hyp/$config/bulkhead.bin"
-for f in "$loaders" "$build/dt/$config/smp" "$hyp"; do
+for f in "$loaders" "$build/dt/$config/smp" "$hyp" "$build/platform.env"; do
 	[ -f "$f" ] || { echo "run.sh: $f missing: run 'make all' first" >&2; exit 1; }
 done
 
@@ -69,7 +70,9 @@ esac
 case "$devices" in
 *virtio-blk-device*) echo "The backend's disk (the frontends' /data): $disk" ;;
 esac
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 \
+# the machine of the platform the build is for (platform/NAME/platform.mk)
+machine=$(sed -n 's/^QEMU_MACHINE=//p' "$build/platform.env")
+exec qemu-system-aarch64 -M "$machine" -cpu cortex-a53 \
 	-smp "$smp" -m 1G -nographic -nic none \
 	-kernel "$hyp" \
 	-serial mon:stdio \

@@ -11,6 +11,11 @@ non-zero if anything failed or nothing ran.
   --check NAME=CMD ...  shell commands, one test each, passing on exit 0
   --system PATH ...     Python files (or folders of test_*.py) with test_* functions
   -k SUBSTRING          run only tests whose name contains it
+  --extra NAME:BUILD:PATTERNS
+                        then again, on platform NAME built in BUILD (make
+                        PLATFORM=NAME), the unit and system tests whose names
+                        contain one of the comma-separated PATTERNS (and
+                        SUBSTRING); reported as NAME/unit/..., NAME/system/...
 """
 
 import argparse
@@ -47,15 +52,29 @@ class Runner:
         self.passed = 0
         self.failed = []
         self.skipped = []
+        self.prefix = ""  # the platform of an --extra run, "NAME/"
+        self.any_of = None  # its patterns
 
     def wanted(self, name):
+        if self.any_of is not None and not any(p in name for p in self.any_of):
+            return False
         return not self.pattern or self.pattern in name
 
+    def platform(self, name, build, patterns):
+        """Run what follows on platform @name built in @build (harness.Ctx and the
+        tests read BUILD): only the names containing one of @patterns."""
+        os.environ["BUILD"] = build
+        self.logroot = os.path.join(ROOT, build, "test-logs")
+        self.prefix = name + "/"
+        self.any_of = patterns
+
     def skip(self, name, secs):
+        name = self.prefix + name
         self.skipped.append(name)
         print(f"SKIP {name} ({secs:.1f}s)", flush=True)
 
     def report(self, name, ok, secs, why=""):
+        name = self.prefix + name
         if ok:
             self.passed += 1
             print(f"PASS {name} ({secs:.1f}s)", flush=True)
@@ -160,6 +179,12 @@ class Runner:
         ok, why = True, ""
         try:
             func(Ctx(name, logdir))
+        except harness.TestSkipped as e:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+            harness.cleanup_all()
+            self.skip(f"{name}: {e}", time.monotonic() - start)
+            return
         except (Exception, Timeout) as e:
             ok = False
             detail = str(e) if isinstance(e, (harness.TestFailure, Timeout)) else traceback.format_exc()
@@ -187,6 +212,7 @@ def main():
     ap.add_argument("--check", nargs="*", default=[])
     ap.add_argument("--system", nargs="*", default=[])
     ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME:BUILD:PATTERNS")
     ap.add_argument("--logs", default=os.path.join(ROOT, os.environ.get("BUILD", "build"), "test-logs"))
     args = ap.parse_args()
 
@@ -204,6 +230,14 @@ def main():
         r.run_check(c)
     for f in system_files(args.system):
         r.run_system_file(f)
+    main_build = os.environ.get("BUILD", "build")
+    for spec in args.extra:
+        name, build, patterns = spec.split(":", 2)
+        r.platform(name, build, patterns.split(","))
+        for b in args.unit:  # the same binary, built in the platform's tree
+            r.run_unit(os.path.join(build, os.path.relpath(b, main_build)))
+        for f in system_files(args.system):
+            r.run_system_file(f)
 
     if r.failed:
         print("\nFailed:\n" + "\n".join(f"  {n}" for n in r.failed))

@@ -9,6 +9,7 @@
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
+#include "plat_desc.h"
 #include "platform.h"
 #include "psci.h"
 #include "rio_dev.h"
@@ -80,9 +81,10 @@ void hyp_main(uint64_t dtb)
 {
 	unsigned int self = plat_cpu_index();
 
-	hyp_log("\nbulkhead: hypervisor at EL2, QEMU virt, dtb 0x%llx\n", (unsigned long long)dtb);
+	hyp_log("\nbulkhead: hypervisor at EL2, QEMU %s, dtb 0x%llx\n", PLAT_NAME,
+		(unsigned long long)dtb);
 	if (gic_init_boot())
-		hyp_panic("no GICv3 distributor\n");
+		hyp_panic("no GICv%u distributor\n", PLAT_GIC_VERSION);
 	plat_pci_init();
 	s2_memtype_init();
 	hyp_create_vms(dtb);
@@ -91,7 +93,7 @@ void hyp_main(uint64_t dtb)
 	if (rio_init(&bh_config))
 		hyp_panic("config: a virtio device without its VMs or shared window\n");
 	if (gic_init_cpu(self))
-		hyp_panic("cpu %u: GIC redistributor missing\n", self);
+		hyp_panic("cpu %u: GIC CPU interface missing\n", self);
 	hyp_start_secondaries(self);
 	vm_start_all();
 	vm_check_all_off(); /* nothing could start: do not hang */
@@ -101,6 +103,6 @@ void hyp_main(uint64_t dtb)
 void hyp_secondary_main(unsigned int cpu)
 {
 	if (gic_init_cpu(cpu))
-		hyp_panic("cpu %u: GIC redistributor missing\n", cpu);
+		hyp_panic("cpu %u: GIC CPU interface missing\n", cpu);
 	pcpu_loop();
 }

@@ -6,6 +6,7 @@
  */
 #include "hyp.h"
 #include "log.h"
+#include "plat_desc.h"
 #include "pt.h"
 #include "rio_dev.h"
 #include "s2.h"
@@ -132,6 +133,15 @@ int vm_map_all(struct vm *vm, const struct bh_config *cfg)
 			return ret;
 		}
 	}
+#if PLAT_GIC_VERSION == 2
+	/* GICv2: the guest's GICC is the hardware GICV frame (docs/vgic.md) */
+	ret = pt_map(&s2_ops, vm->s2_root, BH_GICC_IPA_DEFAULT, PLAT_GICV_BASE, PLAT_GICV_SIZE,
+		     S2_DEVICE_RW);
+	if (ret) {
+		hyp_log("bulkhead: vm %s: GICC cannot be mapped (%d)\n", c->name, ret);
+		return ret;
+	}
+#endif
 	return vm_map_rio(vm, cfg);
 }
 

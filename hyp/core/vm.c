@@ -29,9 +29,14 @@ static int vm_setup_vgic(struct vm *vm)
 	unsigned int i;
 	int ret;
 
-	ret = vgic_dist_init(&vm->vgic, vm->nr_vcpus,
-			     c->gicd_ipa ? c->gicd_ipa : BH_GICD_IPA_DEFAULT,
-			     c->gicr_ipa ? c->gicr_ipa : BH_GICR_IPA_DEFAULT);
+	uint64_t gicd = c->gicd_ipa ? c->gicd_ipa : BH_GICD_IPA_DEFAULT;
+
+	/* the guest's GIC is of the platform's version (docs/vgic.md) */
+	if (gic_version() == 2)
+		ret = vgic_v2_dist_init(&vm->vgic, vm->nr_vcpus, gicd, BH_GICC_IPA_DEFAULT);
+	else
+		ret = vgic_dist_init(&vm->vgic, vm->nr_vcpus, gicd,
+				     c->gicr_ipa ? c->gicr_ipa : BH_GICR_IPA_DEFAULT);
 	for (i = 0; !ret && i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

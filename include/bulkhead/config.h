@@ -239,6 +239,13 @@ struct bh_virtio {
 #define BH_GICD_SIZE	    0x10000ull
 #define BH_GICR_IPA_DEFAULT 0x080a0000ull
 #define BH_GICR_STRIDE	    0x20000ull /* RD_base + SGI_base frames */
+/*
+ * On a GICv2 platform (platform/NAME/plat_desc.h) a VM has no GICR frames:
+ * its GICC is here, the hardware GICV frame mapped at stage 2 (8 KiB, GICC_DIR
+ * at +0x1000), as QEMU virt's own GICC.
+ */
+#define BH_GICC_IPA_DEFAULT 0x08010000ull
+#define BH_GICC_SIZE	    0x2000ull
 
 /*
  * bh_vm_config.flags

@@ -20,7 +20,6 @@ import threading
 import time
 
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
-MACHINE = "virt,virtualization=on,gic-version=3"
 # CPU model of every test that names none: `make test BH_CPU=max` runs the suite on
 # QEMU's most featureful CPU (FEAT_S2FWB, SVE, ...) instead of CI's Cortex-A53.
 CPU = os.environ.get("BH_CPU", "cortex-a53")
@@ -30,6 +29,10 @@ _live = []  # every Qemu started and not yet stopped, for cleanup_all()
 
 class TestFailure(AssertionError):
     """A failed expectation; its message is what the test runner prints."""
+
+
+class TestSkipped(Exception):
+    """The test does not apply here (e.g. to this platform); its message says why."""
 
 
 def check(cond, msg):
@@ -55,6 +58,23 @@ class Ctx:
     def out(self, *parts):
         """A path inside the build directory."""
         return os.path.join(self.build, *parts)
+
+
+def platform(ctx):
+    """The platform the build directory was made for, as make wrote it from
+    platform/NAME/platform.mk (BUILD/platform.env): PLATFORM, GIC_VERSION,
+    QEMU_MACHINE."""
+    path = ctx.out("platform.env")
+    try:
+        with open(path) as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    except OSError as e:
+        raise TestFailure(f"{path}: {e.strerror}: run make all") from None
+
+
+def gic_version(ctx):
+    """2 or 3: the GIC of the build's platform."""
+    return int(platform(ctx)["GIC_VERSION"])
 
 
 def dt_loaders(ctx, config):
@@ -360,7 +380,7 @@ class Qemu:
         self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
         self.disk = disk or os.path.join(self._sockdir, "disk.img")
         self._labels = []
-        args = [QEMU, "-M", MACHINE, "-cpu", cpu, "-smp", str(smp), "-m", mem,
+        args = [QEMU, "-M", platform(ctx)["QEMU_MACHINE"], "-cpu", cpu, "-smp", str(smp), "-m", mem,
                 "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
                 "-name", f"{name},debug-threads=on"]
         if kernel:

@@ -13,7 +13,7 @@ build/guest/baremetal/irq_*.bin loaded where the config expects them.
 import re
 import time
 
-from harness import TestFailure, boot_baremetal, check, host_cpu_load
+from harness import TestFailure, boot_baremetal, check, gic_version, host_cpu_load
 
 
 
@@ -71,7 +71,8 @@ def test_level_timers(ctx):
 
 def test_cpu_on_and_sgi_ping_pong(ctx):
     """vCPU 0 starts vCPU 1 (PSCI CPU_ON); 200 SGI round trips, one IRM broadcast,
-    then a burst of 7 SGIs: more pending than the 4 list registers."""
+    then a burst of 7 SGIs: more pending than the 4 list registers; last one SGI
+    sent to vCPU 0 by both vCPUs (GICv2: pending once per source)."""
     with boot_baremetal(ctx, "test-irq-sgi", ["irq_sgi"]) as q:
         u0 = q.con("uart0")
         u0.expect(r"irq_sgi: cpu1 up", timeout=20)
@@ -85,6 +86,15 @@ def test_cpu_on_and_sgi_ping_pong(ctx):
               f"lost SGIs: {m.group(0)}")
         check(bad == 0, f"unexpected interrupts: {m.group(0)}")
         check(bcast == 1, f"IRM broadcast not received once: {m.group(0)}")
+        # the same SGI from both vCPUs to vCPU 0: per source on GICv2, one on GICv3
+        m = u0.expect(r"irq_sgi: multi=(\d+) sources=0x([0-9a-f]+) bad=(\d+)", timeout=30)
+        multi, sources, bad = int(m.group(1)), int(m.group(2), 16), int(m.group(3))
+        if gic_version(ctx) == 2:
+            check(multi == 2 and sources == 0x3,
+                  f"GICv2 SGI from vCPUs 0 and 1 not taken once from each: {m.group(0)}")
+        else:
+            check(multi == 1, f"GICv3 SGI from two senders not taken once: {m.group(0)}")
+        check(bad == 0, f"unexpected interrupts: {m.group(0)}")
         u0.expect(r"irq_sgi: done", timeout=10)
         check(q.wait_exit(timeout=20) == 0, "QEMU did not power off cleanly")
         no_stop(u0.output())

@@ -11,7 +11,7 @@ import time
 
 from consoles import (ADDR, CONSOLES, KILL_INIT, all_stats, answers, background, boot_reference,
                       no_trouble, open_hvc, ssh_ready, vm_shells, wait_for)
-from harness import Layout, Shell, check
+from harness import Layout, Shell, check, gic_version
 
 CONFIG = "reference"
 # console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
@@ -44,10 +44,17 @@ def test_three_vms_reach_shells(ctx):
             check(lines[2].strip("\x00 ") == vm, f"{vm}: DT model {lines[2]!r}")
             # what Linux found of the hypervisor: PSCI 1.1 over hvc, SMCCC probed
             # (PSCI_FEATURES(SMCCC_VERSION) = NOT_SUPPORTED -> v1.0), GICv3 with
-            # this VM's redistributors, the virtual timer; no warning of any kind
+            # this VM's redistributors (GICv2: irq-gic's chip GIC-0 in
+            # /proc/interrupts), the virtual timer; no warning of any kind
             log = s.run("dmesg")
-            for want in (r"psci: PSCIv1\.1 detected", r"psci: SMC Calling Convention v1\.0",
-                         rf"GICv3: CPU{VCPUS[vm] - 1}: found redistributor {VCPUS[vm] - 1} ",
+            if gic_version(ctx) == 3:
+                gic = rf"GICv3: CPU{VCPUS[vm] - 1}: found redistributor {VCPUS[vm] - 1} "
+            else:
+                gic = r"Root IRQ handler: gic_handle_irq"
+                irqs = s.run("cat /proc/interrupts")
+                check(re.search(r"GIC-0\s+27 Level\s+arch_timer", irqs),
+                      f"{vm}: no GICv2 timer interrupt:\n{irqs}")
+            for want in (r"psci: PSCIv1\.1 detected", r"psci: SMC Calling Convention v1\.0", gic,
                          r"arch_timer: cp15 timer\(s\) running at [\d.]+MHz \(virt\)",
                          rf"smp: Brought up 1 node, {VCPUS[vm]} CPUs?"):
                 check(re.search(want, log), f"{vm}: no /{want}/ in dmesg:\n{log}")
@@ -236,12 +243,14 @@ def test_backend_smp_load_and_frontend_timers(ctx):
         check("stopped" not in q.con("uart0").output(), "a VM was stopped")
 
 
-# GICv3 distributor offsets (IHI0069 §12.9): SPIs 32..63 are word 1 of the bit arrays.
+# Distributor offsets (IHI0069 §12.9, IHI0048B §4.3, the same for these): SPIs 32..63
+# are word 1 of the bit arrays.
 GICD = 0x08000000
 GICD_ICENABLER1 = GICD + 0x184
 GICD_ICPENDR1 = GICD + 0x284
 GICD_ICFGR2 = GICD + 0xc08
-GICD_IROUTER33 = GICD + 0x6000 + 8 * 33
+GICD_IROUTER33 = GICD + 0x6000 + 8 * 33  # GICv3
+GICD_ITARGETSR33 = GICD + 0x800 + 33  # GICv2
 FRONTEND2_UART_BIT = 1 << (37 - 32)
 
 
@@ -253,8 +262,9 @@ def test_frontend2_gic_writes_do_not_reach_others(ctx):
         others = 0xffffffff & ~FRONTEND2_UART_BIT
         sh["frontend2"].run(f"devmem {GICD_ICENABLER1:#x} 32 {others:#x}; "
                             f"devmem {GICD_ICPENDR1:#x} 32 {others:#x}; "
-                            f"devmem {GICD_ICFGR2:#x} 32 0; "
-                            f"devmem {GICD_IROUTER33:#x} 64 0x3")
+                            f"devmem {GICD_ICFGR2:#x} 32 0; " +
+                            (f"devmem {GICD_IROUTER33:#x} 64 0x3" if gic_version(ctx) == 3
+                             else f"devmem {GICD_ITARGETSR33:#x} 8 0x3"))
         answers(sh["frontend2"], "frontend2")
         before = sh["backend"].run("grep uart-pl011 /proc/interrupts").split()[1]
         answers(sh["backend"], "backend")

@@ -108,9 +108,13 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The tests below expect a GICv3 node whatever the build's platform is. */
 static int init(struct fixture *f)
 {
-	return dtgen_init(&f->g, &f->cfg, collect, &f->e);
+	int ret = dtgen_init(&f->g, &f->cfg, collect, &f->e);
+
+	f->g.gic_version = 3;
+	return ret;
 }
 
 /* init + bind the usual files; returns dtgen_check_files() */
@@ -175,6 +179,25 @@ static void test_backend_nodes(void **state)
 	assert_has(f, "clock-names = \"uartclk\", \"apb_pclk\";");
 	assert_has(f, "apb_pclk: apb-pclk {");
 	assert_null(strstr(f->dts, "ns16550"));
+	assert_int_equal(f->e.n, 0);
+}
+
+/* A GICv2 platform: arm,cortex-a15-gic with GICD (4 KiB) and GICC = GICV (8 KiB). */
+static void test_gicv2_node(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(init_bound(f), 0);
+	f->g.gic_version = 2;
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "gic: interrupt-controller@8000000 {");
+	assert_has(f, "compatible = \"arm,cortex-a15-gic\";");
+	assert_has(f, "reg = <0x0 0x8000000 0x0 0x1000>, <0x0 0x8010000 0x0 0x2000>;");
+	assert_has(f, "#interrupt-cells = <3>;");
+	assert_null(strstr(f->dts, "gic-v3"));
+	assert_null(strstr(f->dts, "redistributor"));
+	/* interrupt specifiers are the same three cells */
+	assert_has(f, "interrupts = <1 13 4>, <1 14 4>, <1 11 4>, <1 10 4>;");
 	assert_int_equal(f->e.n, 0);
 }
 
@@ -618,6 +641,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gicv2_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_node, setup, teardown),

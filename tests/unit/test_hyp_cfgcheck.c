@@ -15,6 +15,7 @@
 #include "cfg_fixture.h"
 
 #include "check.h"
+#include "plat_desc.h"
 
 /* The checker's reference: a config needs a definition of bh_config. */
 const struct bh_config bh_config;
@@ -472,8 +473,13 @@ static void test_virtio_window(void **state)
 	c.virtio[0].mmio_ipa = 0x0a003e10;
 	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: 0xa003e10 not a 0x200-aligned IPA");
 	good_virtio(&c);
+#if PLAT_GIC_VERSION == 2
+	c.virtio[0].mmio_ipa = 0x08010000; /* its GICC, the GICV frame */
+	expect_error(&c, "virtio[0].mmio_ipa: page of 0x8010000 is mapped or emulated as gicc");
+#else
 	c.virtio[0].mmio_ipa = 0x080a0000; /* a GICR frame */
 	expect_error(&c, "virtio[0].mmio_ipa: page of 0x80a0000 is mapped or emulated as gicr_ipa");
+#endif
 }
 
 /* The wait for a device model is bounded, and not unreasonably. */

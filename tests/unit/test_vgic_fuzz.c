@@ -7,6 +7,11 @@
  *   - no INTID sits in two list registers at once, across all vCPUs,
  *   - no HW=1 list register is pending+active (IHI0069 §12.5.10),
  *   - the live-SPI bitmap agrees with the SPI flags.
+ * Built twice: fuzz_vgic drives the GICv3 register map (GICD, GICR,
+ * ICC_SGI1R_EL1), fuzz_vgic_v2 (-DFUZZ_GICV2) the GICv2 one (GICD with
+ * banked registers, ITARGETSR, GICD_SGIR, C/SPENDSGIR), where also:
+ *   - an SGI is pending exactly while it has a pending source,
+ *   - an SGI in a list register names an existing source vCPU.
  * Run: build/vgic/fuzz/fuzz_vgic -max_total_time=20
  */
 #include <stdarg.h>
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gic_v2.h"
 #include "vgic.h"
 
 #define NR_VCPUS 3
@@ -130,8 +136,20 @@ static void check_invariants(void)
 			/* private INTIDs are per vCPU; SPIs are global */
 			if (seen[id][id < GIC_NR_PRIVATE ? v : 0]++)
 				abort();
+#ifdef FUZZ_GICV2
+			if (id < GIC_NR_SGIS &&
+			    ((lr >> VGIC_LR_SGI_SRC_SHIFT) & VGIC_LR_SGI_SRC_MASK) >= NR_VCPUS)
+				abort();
+#endif
 		}
 	}
+#ifdef FUZZ_GICV2
+	for (v = 0; v < NR_VCPUS; v++)
+		for (i = 0; i < GIC_NR_SGIS; i++)
+			if (!cpus[v].priv[i].sgi_pend !=
+			    !(cpus[v].priv[i].flags & VGIC_IRQ_PENDING))
+				abort();
+#endif
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		bool live = dist.spi_live[i / 32] & (1u << (i % 32));
 		bool busy =
@@ -167,8 +185,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(lrs, 0, sizeof(lrs));
 	memset(entered, 0, sizeof(entered));
 	memset(phys_pending, 0, sizeof(phys_pending));
+#ifdef FUZZ_GICV2
+	if (vgic_v2_dist_init(&dist, NR_VCPUS, GICD_IPA, GICR_IPA))
+		abort();
+#else
 	if (vgic_dist_init(&dist, NR_VCPUS, GICD_IPA, GICR_IPA))
 		abort();
+#endif
 	for (v = 0; v < NR_VCPUS; v++)
 		if (vgic_cpu_init(&dist, &cpus[v], v, v, v))
 			abort();
@@ -180,8 +203,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v = (op >> 4) % NR_VCPUS;
 		switch (op & 7) {
 		case 0: { /* guest MMIO access */
+#ifdef FUZZ_GICV2
+			uint64_t base = GICD_IPA; /* the only trapped window */
+			uint64_t off = take(&in, 2) % (GICV2_GICD_SIZE + 0x100);
+#else
 			uint64_t base = (op & 8) ? GICR_IPA : GICD_IPA;
 			uint64_t off = take(&in, 3) % (NR_VCPUS * GICR_STRIDE + 0x100);
+#endif
 			unsigned int sz = 1u << (take(&in, 1) % 4);
 
 			val = take(&in, 8);
@@ -201,7 +229,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						  (op & 8) ? 27 : 0);
 			break;
 		case 3:
+#ifdef FUZZ_GICV2
+			val = take(&in, 4);
+			(void)vgic_dist_access(&dist, &cpus[v], GICD_SGIR, 4, true, &val);
+#else
 			(void)vgic_sgi_write(&dist, &cpus[v], take(&in, 8));
+#endif
 			break;
 		case 4: /* enter the guest */
 			if (!entered[v]) {

@@ -9,7 +9,7 @@ AM_MATRIX  := $(BUILD)/matrix
 AM_SRCS    := tools/accessmatrix/matrix.c tools/cfgcheck/check.c
 AM_HDRS    := tools/accessmatrix/matrix.h tools/cfgcheck/check.h include/bulkhead/config.h \
 	      include/bulkhead/rio.h hyp/platform/qemu-virt/platform.h
-AM_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/accessmatrix
+AM_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/accessmatrix $(PLATFORM_INC)
 # The configs whose matrix a system test attempts.
 AM_CONFIGS := reference test-matrix
 

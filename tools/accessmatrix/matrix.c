@@ -76,6 +76,8 @@ static void own_add(struct ctx *c, uint64_t base, uint64_t size, const char *fmt
 static void own_collect(struct ctx *c)
 {
 	const struct bh_vm_config *vm = &c->cfg->vms[c->vm];
+	uint64_t cpu_base, cpu_size;
+	const char *cpu_if;
 	unsigned int i;
 
 	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
@@ -83,7 +85,9 @@ static void own_collect(struct ctx *c)
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
 		own_add(c, vm->devices[i].ipa, vm->devices[i].size, "its devices[%u]", i);
 	own_add(c, gicd_ipa(vm), BH_GICD_SIZE, "its vGICD");
-	own_add(c, gicr_ipa(vm), cfg_nr_vcpus(vm) * BH_GICR_STRIDE, "its vGICR");
+	/* its GICR frames (GICv3) or its GICC, the GICV frame (GICv2 platform) */
+	cpu_if = cfg_gic_cpu_window(vm, &cpu_base, &cpu_size);
+	own_add(c, cpu_base, cpu_size, strcmp(cpu_if, "gicc") ? "its vGICR" : "its GICC");
 	for (i = 0; i < BH_MAX_VIRTIO && c->cfg->virtio[i].device_id; i++) {
 		const struct bh_virtio *v = &c->cfg->virtio[i];
 

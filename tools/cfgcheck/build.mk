@@ -5,7 +5,7 @@
 
 CFGCHECK_OUT  := $(BUILD)/tools/cfgcheck
 CFGCHECK_SRCS := tools/cfgcheck/check.c tools/cfgcheck/main.c
-CFGCHECK_INC  := -I. -Iinclude -Itools/cfgcheck
+CFGCHECK_INC  := -I. -Iinclude -Itools/cfgcheck $(PLATFORM_INC)
 CFGCHECK_ALL  := $(patsubst %.c,%,$(wildcard configs/*.c configs/broken/*.c))
 
 define CFGCHECK_RULE

@@ -7,6 +7,7 @@
 #include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
+#include "plat_desc.h"
 
 #define PAGE	   BH_PAGE_SIZE
 #define MSG_MAX	   320
@@ -121,13 +122,27 @@ static void check_cpus(struct checker *c)
 	}
 }
 
+const char *cfg_gic_cpu_window(const struct bh_vm_config *vm, uint64_t *base, uint64_t *size)
+{
+#if PLAT_GIC_VERSION == 2
+	(void)vm;
+	*base = BH_GICC_IPA_DEFAULT;
+	*size = BH_GICC_SIZE;
+	return "gicc";
+#else
+	*base = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
+	*size = BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1);
+	return "gicr_ipa";
+#endif
+}
+
 /* IPA windows of one VM must not overlap each other or its vGIC. */
 static void check_ipa_layout(struct checker *c, const struct bh_vm_config *vm)
 {
 	struct range r[BH_MAX_MEM_REGIONS + BH_MAX_DEVICES + 2];
 	uint64_t gicd = vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
-	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
 	unsigned int n = 0, i, j;
+	const char *cpu_if;
 
 	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++, n++) {
 		r[n].base = vm->mem[i].ipa;
@@ -142,9 +157,8 @@ static void check_ipa_layout(struct checker *c, const struct bh_vm_config *vm)
 	r[n].base = gicd;
 	r[n].size = BH_GICD_SIZE;
 	snprintf(r[n++].what, sizeof(r[0].what), "gicd_ipa");
-	r[n].base = gicr;
-	r[n].size = BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1);
-	snprintf(r[n++].what, sizeof(r[0].what), "gicr_ipa");
+	cpu_if = cfg_gic_cpu_window(vm, &r[n].base, &r[n].size);
+	snprintf(r[n++].what, sizeof(r[0].what), "%s", cpu_if);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (overlaps(r[i].base, r[i].size, r[j].base, r[j].size))
@@ -477,7 +491,8 @@ static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base, uint64
 			    size_t len)
 {
 	uint64_t gicd = vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
-	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
+	uint64_t cpu_base, cpu_size;
+	const char *cpu_if = cfg_gic_cpu_window(vm, &cpu_base, &cpu_size);
 	unsigned int i;
 
 	for (i = 0; i < BH_MAX_MEM_REGIONS && vm->mem[i].size; i++)
@@ -492,8 +507,8 @@ static const char *ipa_user(const struct bh_vm_config *vm, uint64_t base, uint64
 		}
 	if (overlaps(base, size, gicd, BH_GICD_SIZE))
 		return "gicd_ipa";
-	if (overlaps(base, size, gicr, BH_GICR_STRIDE * (cfg_nr_vcpus(vm) ? cfg_nr_vcpus(vm) : 1)))
-		return "gicr_ipa";
+	if (overlaps(base, size, cpu_base, cpu_size))
+		return cpu_if;
 	return NULL;
 }
 

@@ -51,6 +51,17 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx);
 /** cfg_nr_vms() - the VMs of @cfg (those before the first without a name) */
 unsigned int cfg_nr_vms(const struct bh_config *cfg);
 
+/**
+ * cfg_gic_cpu_window() - the IPA window of @vm's GIC CPU side: its GICR
+ * frames on a GICv3 platform, its GICC (the GICV frame) on a GICv2 one
+ * @vm:   the VM
+ * @base: its IPA
+ * @size: its size
+ *
+ * Return: the name to report it by ("gicr_ipa" or "gicc ...").
+ */
+const char *cfg_gic_cpu_window(const struct bh_vm_config *vm, uint64_t *base, uint64_t *size);
+
 /** cfg_nr_vcpus() - the vCPUs of @vm: one per CPU of its mask */
 unsigned int cfg_nr_vcpus(const struct bh_vm_config *vm);
 

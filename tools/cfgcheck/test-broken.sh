@@ -18,7 +18,7 @@ expect_of() {
 for cfg in configs/broken/*.c; do
 	name=$(basename "$cfg" .c)
 	expect=$(expect_of "$cfg") || { fail=1; continue; }
-	${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck \
+	${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck -Iplatform/"${PLATFORM:-virt}" \
 		-DCFGCHECK_NAME="\"$cfg\"" -o "$out/$name" \
 		tools/cfgcheck/check.c tools/cfgcheck/main.c "$cfg" || { fail=1; continue; }
 	if "$out/$name" 2>"$out/$name.err"; then

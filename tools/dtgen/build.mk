@@ -12,7 +12,7 @@ DTGEN_OUT     := $(BUILD)/tools/dtgen
 DTGEN_DT      := $(BUILD)/dt
 DTGEN_SRCS    := tools/dtgen/dtgen.c tools/cfgcheck/check.c
 DTGEN_HDRS    := tools/dtgen/dtgen.h tools/cfgcheck/check.h include/bulkhead/config.h
-DTGEN_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/dtgen
+DTGEN_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/dtgen $(PLATFORM_INC)
 DTC           ?= dtc
 
 # Configs that boot Linux, and their files ('*' = every VM).

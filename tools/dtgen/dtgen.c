@@ -15,6 +15,10 @@
 #include <bulkhead/rio.h>
 #include "check.h"
 #include "dtgen.h"
+#include "plat_desc.h"
+
+/* The GICv2 distributor's register page (IHI0048B §4.1.2, arm,gic.yaml). */
+#define GICV2_GICD_BYTES 0x1000ull
 
 #define MSG_MAX	 400
 #define ALIGN_2M 0x200000ull
@@ -92,6 +96,7 @@ int dtgen_init(struct dtgen *g, const struct bh_config *cfg,
 	       void (*report)(void *ctx, const char *msg), void *ctx)
 {
 	memset(g, 0, sizeof(*g));
+	g->gic_version = PLAT_GIC_VERSION;
 	g->cfg = cfg;
 	g->report = report;
 	g->ctx = ctx;
@@ -339,11 +344,6 @@ static uint64_t vm_gicd(const struct bh_vm_config *vm)
 	return vm->gicd_ipa ? vm->gicd_ipa : BH_GICD_IPA_DEFAULT;
 }
 
-static uint64_t vm_gicr(const struct bh_vm_config *vm)
-{
-	return vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
-}
-
 static bool is_uart(const struct bh_device *dev)
 {
 	return dev->kind == BH_DEV_PL011 || dev->kind == BH_DEV_NS16550;
@@ -488,11 +488,11 @@ static void node_timer(struct dtgen *g, struct dts *d)
 	dts_close(d);
 }
 
-/* GICD plus this VM's own redistributor frames, one per vCPU; no ITS. */
-static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
+/* GICv3: GICD plus this VM's own redistributor frames, one per vCPU; no ITS. */
+static void node_gic_v3(struct dtgen *g, struct dts *d, unsigned int v)
 {
 	const struct bh_vm_config *vm = &g->cfg->vms[v];
-	uint64_t gicr = vm_gicr(vm);
+	uint64_t gicr = vm->gicr_ipa ? vm->gicr_ipa : BH_GICR_IPA_DEFAULT;
 	uint64_t gicr_size = BH_GICR_STRIDE * cfg_nr_vcpus(vm);
 
 	dts_open(d, "gic", "interrupt-controller", vm_gicd(vm), true);
@@ -507,6 +507,37 @@ static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
 		 (uint32_t)(BH_GICD_SIZE >> 32), (uint32_t)BH_GICD_SIZE, (uint32_t)(gicr >> 32),
 		 (uint32_t)gicr, (uint32_t)(gicr_size >> 32), (uint32_t)gicr_size);
 	dts_close(d);
+}
+
+/*
+ * GICv2 (interrupt-controller/arm,gic.yaml): GICD and GICC, the latter the
+ * hardware GICV frame the hypervisor maps there (8 KiB: GICC_DIR at
+ * +0x1000).  No GICH/GICV entries: the guest has no virtualization.
+ */
+static void node_gic_v2(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	const struct bh_vm_config *vm = &g->cfg->vms[v];
+	uint64_t gicc = BH_GICC_IPA_DEFAULT;
+
+	dts_open(d, "gic", "interrupt-controller", vm_gicd(vm), true);
+	dts_str(g, d, "compatible", "arm,cortex-a15-gic");
+	dts_u32(d, "#interrupt-cells", 3);
+	dts_u32(d, "#address-cells", 0);
+	dts_line(d, "interrupt-controller;");
+	dts_line(d, "reg = <0x%x 0x%x 0x%x 0x%x>, <0x%x 0x%x 0x%x 0x%x>;",
+		 (uint32_t)(vm_gicd(vm) >> 32), (uint32_t)vm_gicd(vm),
+		 (uint32_t)(GICV2_GICD_BYTES >> 32), (uint32_t)GICV2_GICD_BYTES,
+		 (uint32_t)(gicc >> 32), (uint32_t)gicc, (uint32_t)(BH_GICC_SIZE >> 32),
+		 (uint32_t)BH_GICC_SIZE);
+	dts_close(d);
+}
+
+static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	if (g->gic_version == 2)
+		node_gic_v2(g, d, v);
+	else
+		node_gic_v3(g, d, v);
 }
 
 static bool vm_has_pl011(const struct bh_vm_config *vm)

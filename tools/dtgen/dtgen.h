@@ -64,6 +64,7 @@ struct dtgen_file {
  */
 struct dtgen {
 	const struct bh_config *cfg;
+	unsigned int gic_version; /* of the platform (dtgen_init); tests may change it */
 	struct dtgen_file files[DTGEN_MAX_FILES];
 	unsigned int nfiles;
 	void (*report)(void *ctx, const char *msg);

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 out=${BUILD:-build}/tools/dtgen/overlap-test
 mkdir -p "$out"
-${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck -Itools/dtgen \
+${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck -Itools/dtgen -Iplatform/"${PLATFORM:-virt}" \
 	-DDTGEN_CONFIG_NAME='"configs/broken/overlapping-memory.c"' -o "$out/dtgen" \
 	tools/dtgen/dtgen.c tools/dtgen/main.c tools/cfgcheck/check.c \
 	configs/broken/overlapping-memory.c || exit 1

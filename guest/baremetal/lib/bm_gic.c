@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * GICv3 for bare-metal test guests at EL1; see bm_gic.h.  Register offsets:
- * IHI0069 §12.9 (GICD), §12.10-12.11 (GICR), §12.2 (ICC system registers).
+ * GICv3 and GICv2 for bare-metal test guests at EL1; see bm_gic.h.  Register
+ * offsets: IHI0069 §12.9 (GICD), §12.10-12.11 (GICR), §12.2 (ICC system
+ * registers); IHI0048B §4.3 (GICv2 GICD), §4.4 (GICC).
  */
 #include "bm_gic.h"
 #include "timer.h"
@@ -15,8 +16,16 @@
 #define GICD_ICPENDR	0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ICFGR	0x0c00
+#define GICD_ITARGETSR	0x0800
+#define GICD_SGIR	0x0f00
 #define GICD_IROUTER	0x6000
 #define GICD_PIDR2	0xffe8
+#define GICD_V2_PIDR2	0x0fe8 /* GICv2 (GIC-400) ID register */
+#define GICC_CTLR	0x0000
+#define GICC_PMR	0x0004
+#define GICC_BPR	0x0008
+#define GICC_IAR	0x000c
+#define GICC_EOIR	0x0010
 #define GICD_CTLR_G1	(1u << 1)
 #define GICD_CTLR_ARE	(1u << 4)
 #define GICD_CTLR_RWP	(1u << 31)
@@ -58,6 +67,21 @@
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICC_PMR_EL1	S3_0_C4_C6_0
 
+/* 2 or 3 from GICD_PIDR2.ArchRev; 0 before the first look */
+static unsigned int gic_ver;
+
+unsigned int gic_version(void)
+{
+	if (!gic_ver)
+		gic_ver = (rd32(BM_GICD_BASE + GICD_PIDR2) & 0xf0) == 0x30 ? 3 : 2;
+	return gic_ver;
+}
+
+uint32_t gic_intid(uint32_t iar)
+{
+	return gic_version() == 2 ? iar & 0x3ffu : iar & 0xffffffu;
+}
+
 /* Each vCPU finds its own redistributor; the guest is single-image. */
 static uint64_t gicr_of(uint64_t mpidr)
 {
@@ -91,10 +115,45 @@ static int wait_clear(uint64_t reg, uint32_t bit)
 	return -1;
 }
 
+/* GICv2: every SPI to this CPU (ITARGETSR0 reads as its own bit), Group 0. */
+static int gic_v2_init_dist(void)
+{
+	uint32_t nr, i;
+	uint8_t self;
+
+	if ((rd32(BM_GICD_BASE + GICD_V2_PIDR2) & 0xf0) != 0x20)
+		return -1;
+	wr32(BM_GICD_BASE + GICD_CTLR, 0);
+	nr = ((rd32(BM_GICD_BASE + GICD_TYPER) & 0x1f) + 1) * 32;
+	self = rd8(BM_GICD_BASE + GICD_ITARGETSR);
+	for (i = 32; i < nr; i += 32)
+		wr32(BM_GICD_BASE + GICD_ICENABLER + i / 8, ~0u);
+	for (i = 32; i < nr; i++) {
+		wr8(BM_GICD_BASE + GICD_IPRIORITYR + i, PRIO_DEFAULT);
+		wr8(BM_GICD_BASE + GICD_ITARGETSR + i, self);
+	}
+	wr32(BM_GICD_BASE + GICD_CTLR, 1);
+	return 0;
+}
+
+static int gic_v2_init_cpu(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 32; i++)
+		wr8(BM_GICD_BASE + GICD_IPRIORITYR + i, PRIO_DEFAULT);
+	wr32(BM_GICC_BASE + GICC_PMR, 0xff);
+	wr32(BM_GICC_BASE + GICC_BPR, 0);
+	wr32(BM_GICC_BASE + GICC_CTLR, 1); /* EnableGrp0, EOImode 0 */
+	return 0;
+}
+
 int gic_init_dist(void)
 {
 	uint32_t nr, i;
 
+	if (gic_version() == 2)
+		return gic_v2_init_dist();
 	if ((rd32(BM_GICD_BASE + GICD_PIDR2) & 0xf0) != 0x30)
 		return -1;
 	wr32(BM_GICD_BASE + GICD_CTLR, 0);
@@ -115,9 +174,12 @@ int gic_init_dist(void)
 
 int gic_init_cpu(void)
 {
-	uint64_t rd = gicr_of(gic_this_mpidr());
+	uint64_t rd;
 	unsigned int i;
 
+	if (gic_version() == 2)
+		return gic_v2_init_cpu();
+	rd = gicr_of(gic_this_mpidr());
 	if (!rd)
 		return -1;
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
@@ -139,10 +201,14 @@ int gic_init_cpu(void)
 	return 0;
 }
 
-/* Register bank of @intid: the distributor for SPIs, else own GICR SGI frame. */
+/*
+ * Register bank of @intid: the distributor for SPIs, else own GICR SGI frame
+ * (GICv2: the distributor banks them itself).
+ */
 static uint64_t bank(uint32_t intid)
 {
-	return intid >= 32 ? BM_GICD_BASE : gicr_of(gic_this_mpidr()) + GICR_SGI;
+	return intid >= 32 || gic_version() == 2 ? BM_GICD_BASE
+						 : gicr_of(gic_this_mpidr()) + GICR_SGI;
 }
 
 void gic_enable_irq(uint32_t intid)
@@ -184,7 +250,8 @@ void gic_set_edge(uint32_t intid, int edge)
 
 uint32_t gic_ack(void)
 {
-	uint32_t iar = (uint32_t)sysreg_rd(ICC_IAR1_EL1);
+	uint32_t iar = gic_version() == 2 ? rd32(BM_GICC_BASE + GICC_IAR)
+					  : (uint32_t)sysreg_rd(ICC_IAR1_EL1);
 
 	__asm__ volatile("dsb sy" : : : "memory");
 	return iar;
@@ -192,7 +259,10 @@ uint32_t gic_ack(void)
 
 void gic_eoi(uint32_t iar)
 {
-	sysreg_wr(ICC_EOIR1_EL1, iar);
+	if (gic_version() == 2)
+		wr32(BM_GICC_BASE + GICC_EOIR, iar); /* the whole IAR, CPUID too */
+	else
+		sysreg_wr(ICC_EOIR1_EL1, iar);
 	__asm__ volatile("isb" : : : "memory");
 }
 
@@ -222,14 +292,30 @@ uint32_t gic_wait_until(uint64_t deadline)
 void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
 	uint64_t aff0 = mpidr & 0xff;
-	uint64_t v = ((mpidr >> 32) & 0xff) << ICC_SGI1R_AFF3_SHIFT |
-		     ((mpidr >> 16) & 0xff) << ICC_SGI1R_AFF2_SHIFT |
-		     ((mpidr >> 8) & 0xff) << ICC_SGI1R_AFF1_SHIFT |
-		     (aff0 / 16) << ICC_SGI1R_RS_SHIFT |
-		     (uint64_t)(sgi & 0xf) << ICC_SGI1R_INTID_SHIFT | 1ull << (aff0 % 16);
+	uint64_t v;
 
 	/* the target must see our memory writes before the SGI (IHI0069 §12.2.23 note) */
 	__asm__ volatile("dsb ish" : : : "memory");
+	if (gic_version() == 2) {
+		/* CPU interface n is vCPU n (Aff0) under Bulkhead: CPUTargetList bit */
+		wr32(BM_GICD_BASE + GICD_SGIR, (1u << (aff0 & 7)) << 16 | (sgi & 0xf));
+		return;
+	}
+	v = ((mpidr >> 32) & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+	    ((mpidr >> 16) & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+	    ((mpidr >> 8) & 0xff) << ICC_SGI1R_AFF1_SHIFT | (aff0 / 16) << ICC_SGI1R_RS_SHIFT |
+	    (uint64_t)(sgi & 0xf) << ICC_SGI1R_INTID_SHIFT | 1ull << (aff0 % 16);
 	sysreg_wr(ICC_SGI1R_EL1, v);
+	__asm__ volatile("isb" : : : "memory");
+}
+
+void gic_send_sgi_others(unsigned int sgi)
+{
+	__asm__ volatile("dsb ish" : : : "memory");
+	if (gic_version() == 2) {
+		wr32(BM_GICD_BASE + GICD_SGIR, 1u << 24 | (sgi & 0xf));
+		return;
+	}
+	sysreg_wr(ICC_SGI1R_EL1, 1ull << 40 | (uint64_t)(sgi & 0xf) << ICC_SGI1R_INTID_SHIFT);
 	__asm__ volatile("isb" : : : "memory");
 }

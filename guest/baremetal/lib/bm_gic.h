@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Minimal GICv3 driver for bare-metal test guests at EL1 (affinity routing,
- * Group 1, system-register CPU interface; IHI0069 chapter 12).  Under
- * Bulkhead the GICD/GICR accesses trap to the vGIC and the ICC_* registers
- * are the hardware virtual interface (ICV_*).
+ * Minimal GIC driver for bare-metal test guests at EL1.  GICv3: affinity
+ * routing, Group 1, system-register CPU interface (IHI0069 chapter 12);
+ * under Bulkhead the GICD/GICR accesses trap to the vGIC and the ICC_*
+ * registers are the hardware virtual interface (ICV_*).  GICv2 (IHI0048B):
+ * Group 0, the memory-mapped GICC, which Bulkhead maps onto the hardware
+ * GICV frame; only GICD traps.  Which one is found at run time from the
+ * distributor's ID register (GICD_PIDR2.ArchRev).
  *
  * Interrupts are taken by polling: gic_wait() sleeps in WFI with PSTATE.I
  * masked and acknowledges through ICC_IAR1_EL1, so the test guests need no
@@ -15,11 +18,14 @@
 
 #include <stdint.h>
 
+#include <bulkhead/config.h>
+
 /* QEMU virt layout; Bulkhead's default vGIC windows (docs/design.md §2.2). */
 #define BM_GICD_BASE	  0x08000000ull
 #define BM_GICR_BASE	  0x080a0000ull
+#define BM_GICC_BASE	  BH_GICC_IPA_DEFAULT /* GICv2 platforms */
 #define BM_GIC_SPURIOUS	  1023u
-#define BM_GIC_INTID(iar) ((iar)&0xffffffu)
+#define BM_GIC_INTID(iar) gic_intid(iar)
 
 /*
  * MMIO through inline asm with a plain base register: a trapped access must
@@ -89,6 +95,12 @@ void gic_set_priority(uint32_t intid, uint8_t prio);
 /* 1 = edge, 0 = level (SPIs and PPIs) */
 void gic_set_edge(uint32_t intid, int edge);
 
+/* The INTID in an IAR value (GICv2: without the SGI's source CPU). */
+uint32_t gic_intid(uint32_t iar);
+
+/* 2 or 3, once gic_init_dist() or gic_init_cpu() has run. */
+unsigned int gic_version(void);
+
 /* Acknowledge: the IAR value, BM_GIC_SPURIOUS if nothing is pending. */
 uint32_t gic_ack(void);
 /* End of interrupt (EOImode 0: drop priority and deactivate). */
@@ -110,8 +122,11 @@ uint32_t gic_wait(void);
  */
 uint32_t gic_wait_until(uint64_t deadline);
 
-/* Send SGI @sgi to the vCPU with MPIDR affinity @mpidr (ICC_SGI1R_EL1). */
+/* Send SGI @sgi to the vCPU with MPIDR affinity @mpidr (ICC_SGI1R_EL1; GICv2: GICD_SGIR). */
 void gic_send_sgi(uint64_t mpidr, unsigned int sgi);
+
+/* Send SGI @sgi to every other vCPU of the VM (ICC_SGI1R_EL1.IRM; GICv2: TargetListFilter 1). */
+void gic_send_sgi_others(unsigned int sgi);
 
 /* This vCPU's MPIDR_EL1 affinity bits. */
 uint64_t gic_this_mpidr(void);

@@ -115,9 +115,8 @@ static void trap_sysreg(struct vcpu *vcpu, struct regs *r, uint64_t esr)
 	}
 	switch (esr_sysreg_enc(&s)) {
 	case SYSREG_ICC_SGI1R_EL1:
-		if (s.read)
+		if (s.read || vgic_sgi_write(&vcpu->vm->vgic, &vcpu->vgic, regs_get(r, s.rt)))
 			break;
-		vgic_sgi_write(&vcpu->vm->vgic, &vcpu->vgic, regs_get(r, s.rt));
 		r->elr += INSN_SIZE;
 		return;
 	default:

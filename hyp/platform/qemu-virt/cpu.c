@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* CPU numbering on QEMU virt: GICv3 machines pack 16 CPUs per cluster. */
+/* CPU numbering on QEMU virt: GICv3 machines pack 16 CPUs per cluster, GICv2 ones 8 (plat_desc.h).
+ */
+#include "plat_desc.h"
 #include "platform.h"
 #include "sysreg.h"
 
 #define MPIDR_AFF0_MASK	      0xffull
 #define MPIDR_AFF1_SHIFT      8
-#define VIRT_CPUS_PER_CLUSTER 16
+#define VIRT_CPUS_PER_CLUSTER PLAT_CPUS_PER_CLUSTER
 
 unsigned int plat_cpu_index(void)
 {

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical GICv3 driven by the hypervisor at EL2, and the GICv3 register
- * layouts shared with the vGIC emulation (GIC architecture specification
- * IHI0069, chapters 12 "Programmers' model" and 11 "Virtual interface").
+ * The physical GIC driven by the hypervisor at EL2 (one interface for
+ * GICv2 and GICv3, the platform's version chosen at build time:
+ * platform/NAME/plat_desc.h), and the GICv3 register layouts shared with
+ * the vGIC emulation (GIC architecture specification IHI0069, chapters 12
+ * "Programmers' model" and 11 "Virtual interface"; GICv2 layouts: gic_v2.h).
  *
- * Model (docs/design.md §4): affinity routing on, every interrupt Group 1
- * Non-secure, EOImode=1 at EL2 so that the hypervisor can drop priority on
- * a forwarded interrupt and leave its deactivation to the guest through a
- * HW=1 list register.
+ * Model (docs/design.md §4, docs/vgic.md): one priority, EOImode=1 at EL2 so
+ * that the hypervisor can drop priority on a forwarded interrupt and leave
+ * its deactivation to the guest through a HW=1 list register.  The list
+ * registers are handled in the GICv3 ICH_LR<n>_EL2 format by the vGIC; the
+ * GICv2 driver converts to and from GICH_LR<n>.
  */
 #ifndef BULKHEAD_GIC_H
 #define BULKHEAD_GIC_H
@@ -195,6 +198,13 @@
 #define ICH_LR_PENDING	    (1ull << 62)
 #define ICH_LR_ACTIVE	    (1ull << 63)
 #define ICH_LR_STATE_MASK   (ICH_LR_PENDING | ICH_LR_ACTIVE)
+/*
+ * The vGIC's own use of bits [34:32], RES0 with HW=0 on GICv3 and never
+ * set there: the source vCPU of a GICv2 SGI, which the GICv2 driver writes
+ * to GICH_LR<n>.CPUID (IHI0048B §5.3.11).
+ */
+#define VGIC_LR_SGI_SRC_SHIFT 32
+#define VGIC_LR_SGI_SRC_MASK  0x7ull
 
 /* MPIDR_EL1 affinity fields (Arm ARM D17.2.101) */
 #define MPIDR_AFF0(m)  ((uint32_t)((m)&0xff))
@@ -208,12 +218,7 @@
 struct vgic_dist;
 struct vgic_cpu;
 
-#define GIC_MAX_CPUS 8
-
-/* QEMU virt (hw/arm/virt.c; docs/design.md §2.2): a GICR frame pair per CPU. */
-#define GIC_PHYS_GICD_BASE 0x08000000ull
-#define GIC_PHYS_GICR_BASE 0x080a0000ull
-#define GIC_PHYS_GICR_MAX  123 /* 0xf60000 bytes / GICR_STRIDE */
+#define GIC_MAX_CPUS 8 /* GICv2: GICD_ITARGETSR has 8 bits */
 
 /**
  * gic_init_boot() - set up the distributor, once, on the boot CPU
@@ -221,7 +226,7 @@ struct vgic_cpu;
  * Disables every SPI, makes all of them Group 1 Non-secure with the default
  * priority, and enables affinity routing and Group 1.
  *
- * Return: 0, or -ENODEV if the distributor is not a GICv3.
+ * Return: 0, or -ENODEV if the distributor is not of the platform's version.
  */
 int gic_init_boot(void);
 
@@ -279,12 +284,33 @@ void gic_release_irqs(const struct vgic_dist *vm);
  */
 void gic_handle_irq(struct vgic_cpu *current);
 
-/* Helpers for the vGIC's arch layer (hyp/arch/aarch64/vgic/vgic_hw.c). */
+/*
+ * Helpers for the vGIC's arch layer (hyp/arch/aarch64/vgic/vgic_hw.c).  A
+ * GICv2 banks SGIs and PPIs per CPU in the distributor: an operation on
+ * another pCPU's PPI is queued and done by that pCPU at its next interrupt
+ * (a kick); reading another pCPU's PPI pending state gives false.
+ */
 void gic_irq_set_enable(uint32_t intid, unsigned int pcpu, bool enable);
 void gic_irq_deactivate(uint32_t intid, unsigned int pcpu);
 void gic_irq_route(uint32_t intid, unsigned int pcpu);
 bool gic_irq_pending(uint32_t intid, unsigned int pcpu);
 void gic_irq_set_pending(uint32_t intid, unsigned int pcpu, bool pending);
 unsigned int gic_this_cpu(void);
+
+/* GIC architecture version of the platform: 2 or 3. */
+unsigned int gic_version(void);
+
+/*
+ * This pCPU's virtual interface (ICH_*_EL2 on GICv3, GICH on GICv2).  LRs
+ * are in the ICH_LR<n>_EL2 format (§12.5.10) with, on GICv2 only, the
+ * source CPU of an SGI in VGIC_LR_SGI_SRC; HCR bits as ICH_HCR_EL2, which
+ * GICH_HCR shares (IHI0048B §5.3.1).
+ */
+unsigned int gic_vif_nr_lrs(void);
+uint64_t gic_vif_read_lr(unsigned int n);
+void gic_vif_write_lr(unsigned int n, uint64_t val);
+uint32_t gic_vif_read_hcr(void);
+void gic_vif_write_hcr(uint32_t val);
+void gic_vif_reset(void);
 
 #endif /* BULKHEAD_GIC_H */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vGICv3: per-VM emulated distributor and redistributors, delivered to the
- * guest through the hardware virtual CPU interface (ICV_* registers, list
- * registers ICH_LR<n>_EL2; IHI0069 chapter 6 "Virtualization").
+ * vGIC: per-VM emulated distributor (and on GICv3 redistributors), delivered
+ * to the guest through the hardware virtual CPU interface (GICv3: ICV_*
+ * registers, list registers ICH_LR<n>_EL2, IHI0069 chapter 6; GICv2: the
+ * GICV frame mapped as the guest's GICC, list registers GICH_LR<n>,
+ * IHI0048B chapter 5).  The state machine is shared (vgic.c); the register
+ * maps are per version (vgic_v3.c, vgic_v2.c; docs/vgic.md).
  *
  * State model: the software state below is authoritative while the vCPU
  * is out of the guest.  vgic_sync_lrs() folds the list registers back into
@@ -37,7 +40,9 @@
 
 #define VGIC_NR_SPIS	    256 /* INTIDs 32..287, as QEMU virt */
 #define VGIC_NR_IRQS	    (GIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_MAX_VCPUS	    8
+#define VGIC_MAX_VCPUS	    8 /* also GICv2's limit (8-bit ITARGETSR) */
+#define VGIC_V2		    2 /* struct vgic_dist.version */
+#define VGIC_V3		    3
 #define VGIC_MAX_LRS	    16 /* ICH_VTR_EL2.ListRegs is 4 bits + 1 */
 #define VGIC_NO_TARGET	    0xff
 #define VGIC_PRIO_BITS_MASK 0xf8 /* 5 priority bits (ICH_VTR PRIbits=4) */
@@ -64,15 +69,22 @@
  * (VGIC_IRQ_SW_PEND) or configured it edge-triggered (docs/vgic.md,
  * "Hardware interrupts").
  * @priority: GICD_IPRIORITYR byte (lower is more urgent)
- * @target:   receiving vCPU index (SPIs, from @irouter), VGIC_NO_TARGET
- * @irouter:  GICD_IROUTER value as the guest wrote it
+ * @target:   receiving vCPU index (SPIs, from @irouter or @itargets),
+ *            VGIC_NO_TARGET
+ * @sgi_pend: GICv2 SGIs: bitmap of the source vCPUs it is pending from
+ *            (VGIC_IRQ_PENDING is set while it is non-zero)
+ * @sgi_src:  GICv2 SGIs: the source of the occurrence in an LR or active
+ * @itargets: GICv2 SPIs: GICD_ITARGETSR byte as the guest wrote it
+ * @irouter:  GICv3 SPIs: GICD_IROUTER value as the guest wrote it
  */
 struct vgic_irq {
 	uint16_t hw_intid;
 	uint8_t flags;
 	uint8_t priority;
 	uint8_t target;
-	uint8_t pad[3];
+	uint8_t sgi_pend;
+	uint8_t sgi_src;
+	uint8_t itargets;
 	uint64_t irouter;
 };
 
@@ -128,10 +140,13 @@ struct vgic_cpu {
 /**
  * struct vgic_dist - per-VM distributor state
  * @lock:      guards every vgic_irq of the VM and the LR bookkeeping
- * @ctlr:      GICD_CTLR enable bits
+ * @version:   VGIC_V2 or VGIC_V3: which register map the guest sees
+ * @ctlr:      GICD_CTLR enable bits (GICv3 layout; GICv2's Enable is
+ *             kept as GICD_CTLR_ENABLE_G1)
  * @nr_vcpus:  vCPUs of the VM (redistributor frames)
  * @gicd_ipa:  guest-physical base of the emulated GICD
- * @gicr_ipa:  guest-physical base of the emulated GICR frames
+ * @cpu_ipa:   guest-physical base of the emulated GICR frames (v3), of the
+ *             GICC window (v2, mapped onto GICV, not trapped)
  * @vcpus:     registered vCPUs, indexed by vcpu_id (NULL until init)
  * @spis:      SPIs 32..32+VGIC_NR_SPIS-1
  * @spi_live:  bitmap of SPIs pending, active or in an LR, so that the
@@ -141,10 +156,11 @@ struct vgic_cpu {
  */
 struct vgic_dist {
 	spinlock_t lock;
+	unsigned int version;
 	uint32_t ctlr;
 	unsigned int nr_vcpus;
 	uint64_t gicd_ipa;
-	uint64_t gicr_ipa;
+	uint64_t cpu_ipa;
 	struct vgic_cpu *vcpus[VGIC_MAX_VCPUS];
 	struct vgic_irq spis[VGIC_NR_SPIS];
 	uint32_t spi_live[VGIC_NR_SPIS / 32];
@@ -153,7 +169,7 @@ struct vgic_dist {
 };
 
 /**
- * vgic_dist_init() - reset a VM's distributor
+ * vgic_dist_init() - reset a VM's distributor as a GICv3
  * @d:        the distributor (embedded in struct vm); zero-initialised
  *            memory or an earlier initialised one (the reset runs under
  *            its lock, so concurrent injections from other pCPUs are safe)
@@ -165,6 +181,18 @@ struct vgic_dist {
  */
 int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa,
 		   uint64_t gicr_ipa);
+
+/**
+ * vgic_v2_dist_init() - reset a VM's distributor as a GICv2
+ * @d:        as vgic_dist_init()
+ * @nr_vcpus: 1..VGIC_MAX_VCPUS
+ * @gicd_ipa: IPA of the GICD window (GICD_SIZE bytes, 64 KiB aligned)
+ * @gicc_ipa: IPA where the guest finds its GICC (the caller maps GICV there)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vgic_v2_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa,
+		      uint64_t gicc_ipa);
 
 /**
  * vgic_cpu_init() - reset a vCPU's redistributor and register it with @d
@@ -231,6 +259,16 @@ int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa, u
 int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
 		     bool write, uint64_t *val);
 
+/* The version-specific halves of vgic_dist_access() (vgic_v3.c, vgic_v2.c). */
+int vgic_v3_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+			bool write, uint64_t *val);
+/*
+ * GICv2: banked registers (SGIs, PPIs, ITARGETSR0-7, C/SPENDSGIR) are those
+ * of @self, GICD_SGIR sends from @self; -EINVAL without @self.
+ */
+int vgic_v2_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+			bool write, uint64_t *val);
+
 /**
  * vgic_redist_access() - emulate an access to the GICR frames
  * @d:     the VM's distributor
@@ -280,7 +318,7 @@ int vgic_inject(struct vgic_dist *d, uint32_t intid, uint32_t hw_pintid);
 /**
  * vgic_inject_private() - make SGI/PPI @intid pending on vCPU @c
  * @c:         target vCPU
- * @intid:     0..31
+ * @intid:     0..31 (GICv2: 16..31, an SGI needs a source: GICD_SGIR)
  * @hw_pintid: physical INTID for HW=1 (the timer PPI), 0 = virtual only
  *
  * Return: 0 or -EINVAL.

@@ -1,49 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * vGICv3 pure logic: emulated distributor/redistributors and list-register
- * management.  See vgic.h for the state model.  No hardware access here:
- * everything goes through the vgic_hw_*() layer so that this file builds
- * and runs on the host under cmocka and the sanitizers.
+ * vGIC pure logic shared by GICv2 and GICv3: the interrupt state machine
+ * (enable, pending, active, hardware-backed interrupts), the register banks
+ * both distributors have, injection and list-register management.  The
+ * version-specific register maps are vgic_v3.c (GICD with affinity routing,
+ * GICR, ICC_SGI1R_EL1) and vgic_v2.c (GICD with ITARGETSR, GICD_SGIR and
+ * banked private registers).  See vgic.h for the state model.  No hardware
+ * access here: everything goes through the vgic_hw_*() layer so that this
+ * file builds and runs on the host under cmocka and the sanitizers.
  *
  * References: GIC architecture specification IHI0069 (H.b): §12.9 GICD,
- * §12.10-12.11 GICR, §12.5.10 ICH_LR<n>_EL2, §6.4 virtual interrupt handling.
+ * §12.5.10 ICH_LR<n>_EL2, §6.4 virtual interrupt handling; IHI0048B.b
+ * chapter 5 (GICv2 virtualization).
  */
-#include "vgic.h"
-
-/* Offsets relative to the SGI_base frame of a redistributor. */
-#define VGIC_RD_FRAME_SIZE GICR_SGI_BASE
-
-/* GICD_IIDR: Arm implementer code (as KVM does), product 'B'ulkhead. */
-#define VGIC_IIDR_IMPLEMENTER 0x43bu
-#define VGIC_IIDR_PRODUCT     ((uint32_t)'B' << 24)
-#define VGIC_IIDR	      (VGIC_IIDR_PRODUCT | VGIC_IIDR_IMPLEMENTER)
-
-/* GICD_TYPER.IDbits: 10 INTID bits (no LPIs), encoded as bits - 1. */
-#define VGIC_TYPER_IDBITS 9u
-
-/* ICFGR of SGIs: always edge, read-only (§12.11.7). */
-#define VGIC_ICFGR_SGI 0xaaaaaaaau
-
-enum vgic_bitreg {
-	VGIC_REG_ENABLE,
-	VGIC_REG_PENDING,
-	VGIC_REG_ACTIVE,
-};
+#include "vgic_internal.h"
 
 /* ------------------------------------------------------------- helpers */
 
-static bool vgic_log_allowed(struct vgic_dist *d)
+bool vgic_log_allowed(struct vgic_dist *d)
 {
 	uint64_t n = __atomic_fetch_add(&d->log_count, 1, __ATOMIC_RELAXED);
 
 	return n < VGIC_LOG_BURST || (n % VGIC_LOG_EVERY) == 0;
 }
-
-#define vgic_warn(d, fmt, ...)                                         \
-	do {                                                           \
-		if (vgic_log_allowed(d))                               \
-			vgic_hw_log("vgic: " fmt "\n", ##__VA_ARGS__); \
-	} while (0)
 
 static void vgic_irq_reset(struct vgic_irq *irq, uint32_t intid)
 {
@@ -51,12 +30,14 @@ static void vgic_irq_reset(struct vgic_irq *irq, uint32_t intid)
 	irq->flags = intid < GIC_NR_SGIS ? VGIC_IRQ_EDGE : 0;
 	irq->priority = 0;
 	irq->target = VGIC_NO_TARGET;
-	irq->pad[0] = irq->pad[1] = irq->pad[2] = 0;
+	irq->sgi_pend = 0;
+	irq->sgi_src = 0;
+	irq->itargets = 0;
 	irq->irouter = 0;
 }
 
 /* The state of @intid as seen by vCPU @c (private ones are per vCPU). */
-static struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
+struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
 {
 	if (intid < GIC_NR_PRIVATE)
 		return c ? &c->priv[intid] : NULL;
@@ -66,8 +47,8 @@ static struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, ui
 }
 
 /* The vCPU that receives @irq (owner @c for private interrupts). */
-static struct vgic_cpu *vgic_irq_target(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
-					const struct vgic_irq *irq)
+struct vgic_cpu *vgic_irq_target(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
+				 const struct vgic_irq *irq)
 {
 	if (intid < GIC_NR_PRIVATE)
 		return c;
@@ -83,7 +64,7 @@ static bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_ir
 }
 
 /* Keep @spi_live in step with @intid's flags (no-op for private ones). */
-static void vgic_irq_changed(struct vgic_dist *d, uint32_t intid, const struct vgic_irq *irq)
+void vgic_irq_changed(struct vgic_dist *d, uint32_t intid, const struct vgic_irq *irq)
 {
 	uint32_t n = intid - GIC_SPI_BASE;
 	uint32_t bit;
@@ -97,7 +78,7 @@ static void vgic_irq_changed(struct vgic_dist *d, uint32_t intid, const struct v
 		d->spi_live[n / 32] &= ~bit;
 }
 
-static void vgic_kick_mask(uint32_t mask)
+void vgic_kick_mask(uint32_t mask)
 {
 	unsigned int cpu;
 
@@ -106,34 +87,20 @@ static void vgic_kick_mask(uint32_t mask)
 			vgic_hw_kick(cpu);
 }
 
-static uint32_t vgic_cpu_bit(const struct vgic_cpu *c)
+uint32_t vgic_cpu_bit(const struct vgic_cpu *c)
 {
 	return c && c->pcpu < 32 ? 1u << c->pcpu : 0;
 }
 
-/* vCPU index whose MPIDR matches an IROUTER value, else VGIC_NO_TARGET. */
-static uint8_t vgic_route_lookup(const struct vgic_dist *d, uint64_t irouter)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->nr_vcpus; i++) {
-		const struct vgic_cpu *c = d->vcpus[i];
-
-		if (c && (c->mpidr & MPIDR_AFF_MASK) == (irouter & GICD_IROUTER_AFF_MASK))
-			return (uint8_t)i;
-	}
-	return VGIC_NO_TARGET;
-}
-
 /* A register that reads as zero and ignores writes (RAZ/WI). */
-static int vgic_raz_wi(bool write, uint64_t *val)
+int vgic_raz_wi(bool write, uint64_t *val)
 {
 	if (!write)
 		*val = 0;
 	return 0;
 }
 
-static bool vgic_access_ok(uint64_t off, unsigned int size)
+bool vgic_access_ok(uint64_t off, unsigned int size)
 {
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return false;
@@ -142,14 +109,10 @@ static bool vgic_access_ok(uint64_t off, unsigned int size)
 
 /* ----------------------------------------------------------- lifecycle */
 
-int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa, uint64_t gicr_ipa)
+void vgic_dist_reset(struct vgic_dist *d, unsigned int version, unsigned int nr_vcpus,
+		     uint64_t gicd_ipa, uint64_t cpu_ipa)
 {
 	unsigned int i;
-
-	if (!d || nr_vcpus == 0 || nr_vcpus > VGIC_MAX_VCPUS)
-		return -EINVAL;
-	if ((gicd_ipa | gicr_ipa) & (GICD_SIZE - 1))
-		return -EINVAL;
 
 	/*
 	 * A VM reset re-runs this while other VMs' pCPUs may still inject
@@ -157,10 +120,11 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa
 	 * struct vm already holds in its valid, unlocked state.
 	 */
 	spin_lock(&d->lock);
+	d->version = version;
 	d->ctlr = 0;
 	d->nr_vcpus = nr_vcpus;
 	d->gicd_ipa = gicd_ipa;
-	d->gicr_ipa = gicr_ipa;
+	d->cpu_ipa = cpu_ipa;
 	d->log_count = 0;
 	d->stats = (struct vgic_stats){ 0 };
 	for (i = 0; i < VGIC_MAX_VCPUS; i++)
@@ -170,7 +134,6 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_vcpus, uint64_t gicd_ipa
 	for (i = 0; i < VGIC_NR_SPIS / 32; i++)
 		d->spi_live[i] = 0;
 	spin_unlock(&d->lock);
-	return 0;
 }
 
 int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int vcpu_id, unsigned int pcpu,
@@ -199,12 +162,13 @@ int vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int vcpu_id,
 	c->fresh = true;
 	c->lrs_clean = false;
 	d->vcpus[vcpu_id] = c;
-	/* SPIs already routed at this affinity (IROUTER resets to 0). */
+	/* SPIs already routed to this vCPU (v3: IROUTER resets to 0). */
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		struct vgic_irq *irq = &d->spis[i];
+		bool routed = d->version == VGIC_V2 ? vgic_v2_spi_routes_to(irq, c)
+						    : vgic_v3_spi_routes_to(irq, c);
 
-		if (irq->target == VGIC_NO_TARGET &&
-		    (irq->irouter & GICD_IROUTER_AFF_MASK) == c->mpidr)
+		if (irq->target == VGIC_NO_TARGET && routed)
 			irq->target = (uint8_t)vcpu_id;
 	}
 	spin_unlock(&d->lock);
@@ -400,8 +364,8 @@ static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c, uint32_
 }
 
 /* One ISxxxR/ICxxxR register at @reg_off inside its bank. */
-static int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
-			       enum vgic_bitreg reg, bool set, bool write, uint64_t *val)
+int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
+			enum vgic_bitreg reg, bool set, bool write, uint64_t *val)
 {
 	uint32_t kick = 0;
 
@@ -417,8 +381,8 @@ static int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t
 
 /* ------------------------------------------- priority / config regs */
 
-static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
-			    unsigned int size, bool write, uint64_t *val)
+int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first, unsigned int size,
+		     bool write, uint64_t *val)
 {
 	uint64_t out = 0;
 	unsigned int i;
@@ -442,8 +406,8 @@ static int vgic_prio_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t fi
 	return 0;
 }
 
-static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first, bool write,
-			   uint64_t *val)
+int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first, bool write,
+		    uint64_t *val)
 {
 	uint32_t out = 0;
 	unsigned int i;
@@ -475,67 +439,11 @@ static int vgic_cfg_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t fir
 	return 0;
 }
 
-/* GICD_IROUTER<n>: 64-bit, or either 32-bit half. */
-static int vgic_irouter_access(struct vgic_dist *d, uint64_t off, unsigned int size, bool write,
-			       uint64_t *val)
-{
-	uint32_t intid = (uint32_t)((off - GICD_IROUTER) / 8);
-	unsigned int shift = (off & 4) ? 32 : 0;
-	uint64_t mask = size == 8 ? ~0ull : 0xffffffffull << shift;
-	struct vgic_irq *irq;
-	uint32_t kick = 0;
-
-	if (size != 4 && size != 8)
-		return -EINVAL;
-	if (intid < GIC_SPI_BASE || intid >= VGIC_NR_IRQS)
-		return vgic_raz_wi(write, val); /* reserved / unimplemented */
-	irq = &d->spis[intid - GIC_SPI_BASE];
-	spin_lock(&d->lock);
-	if (!write) {
-		*val = (irq->irouter & mask) >> (size == 8 ? 0 : shift);
-	} else {
-		uint64_t v = size == 8 ? *val : (*val & 0xffffffffull) << shift;
-		uint8_t old = irq->target;
-		struct vgic_cpu *t;
-
-		/* GICD_TYPER.No1N = 1: IRM is RAZ/WI. */
-		irq->irouter = ((irq->irouter & ~mask) | (v & mask)) & GICD_IROUTER_AFF_MASK;
-		irq->target = vgic_route_lookup(d, irq->irouter);
-		t = vgic_irq_target(d, NULL, intid, irq);
-		if (irq->hw_intid && t && irq->target != old)
-			vgic_hw_irq_route(irq->hw_intid, t->pcpu);
-		kick = vgic_cpu_bit(t);
-	}
-	spin_unlock(&d->lock);
-	vgic_kick_mask(kick);
-	return 0;
-}
-
 /* -------------------------------------------------------- distributor */
 
-static int vgic_ctlr_write(struct vgic_dist *d, uint64_t val)
-{
-	uint32_t kick = 0;
-	unsigned int i;
-
-	spin_lock(&d->lock);
-	d->ctlr = (uint32_t)val & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
-	for (i = 0; i < d->nr_vcpus; i++)
-		kick |= vgic_cpu_bit(d->vcpus[i]);
-	spin_unlock(&d->lock);
-	vgic_kick_mask(kick);
-	return 0;
-}
-
-static uint32_t vgic_typer(const struct vgic_dist *d)
-{
-	return (VGIC_NR_IRQS / 32 - 1) | ((d->nr_vcpus - 1) << GICD_TYPER_CPUNUM_SHIFT) |
-	       (VGIC_TYPER_IDBITS << GICD_TYPER_IDBITS_SHIFT) | GICD_TYPER_NO1N;
-}
-
 /* Bank index and first INTID of an ISxxxR-style register at @off. */
-static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes, uint32_t *first,
-			 unsigned int ids_per_reg)
+bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes, uint32_t *first,
+		  unsigned int ids_per_reg)
 {
 	if (off < base || off >= base + bytes)
 		return false;
@@ -543,302 +451,9 @@ static bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes, uint32_t *
 	return true;
 }
 
-static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write, uint64_t *val,
-			     bool *handled)
-{
-	static const struct {
-		uint64_t base;
-		enum vgic_bitreg reg;
-		bool set;
-	} banks[] = {
-		{ GICD_ISENABLER, VGIC_REG_ENABLE, true },
-		{ GICD_ICENABLER, VGIC_REG_ENABLE, false },
-		{ GICD_ISPENDR, VGIC_REG_PENDING, true },
-		{ GICD_ICPENDR, VGIC_REG_PENDING, false },
-		{ GICD_ISACTIVER, VGIC_REG_ACTIVE, true },
-		{ GICD_ICACTIVER, VGIC_REG_ACTIVE, false },
-	};
-	uint32_t first;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
-		if (!vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES, &first, 32))
-			continue;
-		*handled = true;
-		/* Bank 0 is the redistributors' business under ARE (RAZ/WI). */
-		if (first < GIC_SPI_BASE) {
-			return vgic_raz_wi(write, val);
-		}
-		return vgic_bitbank_access(d, NULL, first, banks[i].reg, banks[i].set, write, val);
-	}
-	*handled = false;
-	return 0;
-}
-
-static uint32_t vgic_dist_group_read(uint32_t first)
-{
-	uint32_t val = 0;
-	unsigned int i;
-
-	/* Every implemented SPI is Group 1 (RAO/WI); bank 0 RAZ under ARE. */
-	if (first < GIC_SPI_BASE)
-		return 0;
-	for (i = 0; i < 32; i++)
-		if (first + i < VGIC_NR_IRQS)
-			val |= 1u << i;
-	return val;
-}
-
-static int vgic_dist_reg32(struct vgic_dist *d, uint64_t off, bool write, uint64_t *val,
-			   bool *handled)
-{
-	uint32_t first;
-
-	*handled = true;
-	switch (off) {
-	case GICD_CTLR:
-		if (write)
-			return vgic_ctlr_write(d, *val);
-		*val = d->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
-		return 0;
-	case GICD_TYPER:
-		if (!write)
-			*val = vgic_typer(d);
-		return 0;
-	case GICD_IIDR:
-		if (!write)
-			*val = VGIC_IIDR;
-		return 0;
-	case GICD_PIDR2:
-		if (!write)
-			*val = GIC_PIDR2_VALUE;
-		return 0;
-	case GICD_TYPER2:
-	case GICD_STATUSR:
-		return vgic_raz_wi(write, val);
-	default:
-		break;
-	}
-	if (vgic_in_bank(off, GICD_IGROUPR, GICD_BITMAP_BYTES, &first, 32)) {
-		if (!write)
-			*val = vgic_dist_group_read(first);
-		return 0;
-	}
-	*handled = false;
-	return 0;
-}
-
-/* Registers that are RES0 with affinity routing on: quietly RAZ/WI. */
-static bool vgic_dist_quiet_raz(uint64_t off)
-{
-	return (off >= GICD_ITARGETSR && off < GICD_ICFGR) ||
-	       (off >= GICD_IGRPMODR && off < GICD_IGRPMODR + GICD_BITMAP_BYTES) ||
-	       (off >= GICD_NSACR && off < GICD_NSACR + 2 * GICD_BITMAP_BYTES) ||
-	       (off >= GICD_SGIR && off < GICD_SPENDSGIR + GICD_SGIR_BANK_BYTES) ||
-	       (off >= GICD_SETSPI_NSR && off <= GICD_CLRSPI_SR);
-}
-
-int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
-		     bool write, uint64_t *val)
-{
-	bool handled = false;
-	uint32_t first;
-	int ret;
-
-	(void)self; /* GICD state is per VM: the accessing vCPU does not matter */
-	if (!d || !val || off >= GICD_SIZE || !vgic_access_ok(off, size))
-		goto bad;
-
-	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + GICD_PRIO_BYTES) {
-		first = (uint32_t)(off - GICD_IPRIORITYR);
-		if (first < GIC_SPI_BASE) { /* banked: RAZ/WI under ARE */
-			return vgic_raz_wi(write, val);
-		}
-		ret = vgic_prio_access(d, NULL, first, size, write, val);
-		if (ret)
-			goto bad;
-		return 0;
-	}
-	if (off >= GICD_IROUTER && off < GICD_IROUTER_END + 8) {
-		ret = vgic_irouter_access(d, off, size, write, val);
-		if (ret)
-			goto bad;
-		return 0;
-	}
-	if (size == 4) {
-		ret = vgic_dist_reg32(d, off, write, val, &handled);
-		if (handled)
-			return ret;
-		ret = vgic_dist_bitregs(d, off, write, val, &handled);
-		if (handled)
-			return ret;
-		if (vgic_in_bank(off, GICD_ICFGR, GICD_ICFGR_BYTES, &first, 16)) {
-			if (first < GIC_SPI_BASE) /* banked: RAZ/WI under ARE */
-				return vgic_raz_wi(write, val);
-			return vgic_cfg_access(d, NULL, first, write, val);
-		}
-	}
-	if (!vgic_dist_quiet_raz(off)) {
-		d->stats.unhandled_regs++;
-		vgic_warn(d, "GICD %s of unhandled offset 0x%llx size %u: RAZ/WI",
-			  write ? "write" : "read", (unsigned long long)off, size);
-	}
-	return vgic_raz_wi(write, val);
-bad:
-	if (d) {
-		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICD access offset 0x%llx size %u", (unsigned long long)off,
-			  size);
-	}
-	return -EINVAL;
-}
-
-/* ------------------------------------------------------- redistributor */
-
-/* A GICR register we do not emulate: counted, logged, then RAZ/WI. */
-static void vgic_gicr_unhandled(struct vgic_dist *d, const struct vgic_cpu *c, const char *frame,
-				uint64_t off, bool write)
-{
-	d->stats.unhandled_regs++;
-	vgic_warn(d, "GICR%u %s %s of unhandled offset 0x%llx: RAZ/WI", c->vcpu_id, frame,
-		  write ? "write" : "read", (unsigned long long)off);
-}
-
-static uint64_t vgic_gicr_typer(const struct vgic_dist *d, const struct vgic_cpu *c)
-{
-	uint64_t aff = (uint64_t)MPIDR_AFF3(c->mpidr) << 24 | (uint64_t)MPIDR_AFF2(c->mpidr) << 16 |
-		       (uint64_t)MPIDR_AFF1(c->mpidr) << 8 | MPIDR_AFF0(c->mpidr);
-	uint64_t typer = aff << GICR_TYPER_AFF_SHIFT | (uint64_t)c->vcpu_id
-							       << GICR_TYPER_PROCNUM_SHIFT;
-
-	if (c->vcpu_id == d->nr_vcpus - 1)
-		typer |= GICR_TYPER_LAST;
-	return typer;
-}
-
-static int vgic_rd_access(struct vgic_dist *d, struct vgic_cpu *c, uint64_t off, unsigned int size,
-			  bool write, uint64_t *val)
-{
-	if (off == GICR_TYPER || off == GICR_TYPER + 4) {
-		uint64_t typer = vgic_gicr_typer(d, c);
-
-		if (size != 4 && !(size == 8 && off == GICR_TYPER))
-			return -EINVAL;
-		if (!write) /* read-only */
-			*val = size == 8 ? typer
-					 : (typer >> (8 * (off - GICR_TYPER))) & 0xffffffffull;
-		return 0;
-	}
-	if (off == GICR_PROPBASER || off == GICR_PENDBASER)
-		return vgic_raz_wi(write, val); /* no LPIs */
-	if (size != 4)
-		return -EINVAL;
-	switch (off) {
-	case GICR_CTLR:
-	case GICR_STATUSR:
-		break; /* no LPIs, no RWP wait: RAZ/WI */
-	case GICR_IIDR:
-		if (!write)
-			*val = VGIC_IIDR;
-		return 0;
-	case GICR_PIDR2:
-		if (!write)
-			*val = GIC_PIDR2_VALUE;
-		return 0;
-	case GICR_WAKER:
-		spin_lock(&d->lock);
-		if (write) {
-			c->waker = (uint32_t)*val & GICR_WAKER_PROCESSOR_SLEEP;
-		} else {
-			/* Sleep/wake completes at once: ChildrenAsleep follows. */
-			*val = c->waker ? (GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP)
-					: 0;
-		}
-		spin_unlock(&d->lock);
-		return 0;
-	default:
-		vgic_gicr_unhandled(d, c, "RD", off, write);
-		break;
-	}
-	return vgic_raz_wi(write, val);
-}
-
-static int vgic_sgi_frame_access(struct vgic_dist *d, struct vgic_cpu *c, uint64_t off,
-				 unsigned int size, bool write, uint64_t *val)
-{
-	if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + GIC_NR_PRIVATE)
-		return vgic_prio_access(d, c, (uint32_t)(off - GICR_IPRIORITYR0), size, write, val);
-	if (size != 4)
-		return -EINVAL;
-	switch (off) {
-	case GICR_IGROUPR0:
-		if (!write)
-			*val = 0xffffffffu; /* all Group 1, RAO/WI */
-		return 0;
-	case GICR_ISENABLER0:
-	case GICR_ICENABLER0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_ENABLE, off == GICR_ISENABLER0, write,
-					   val);
-	case GICR_ISPENDR0:
-	case GICR_ICPENDR0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_PENDING, off == GICR_ISPENDR0, write,
-					   val);
-	case GICR_ISACTIVER0:
-	case GICR_ICACTIVER0:
-		return vgic_bitbank_access(d, c, 0, VGIC_REG_ACTIVE, off == GICR_ISACTIVER0, write,
-					   val);
-	case GICR_ICFGR0:
-	case GICR_ICFGR1:
-		return vgic_cfg_access(d, c, off == GICR_ICFGR0 ? 0 : 16, write, val);
-	case GICR_IGRPMODR0:
-	case GICR_NSACR:
-		break;
-	default:
-		vgic_gicr_unhandled(d, c, "SGI", off, write);
-		break;
-	}
-	return vgic_raz_wi(write, val);
-}
-
-int vgic_redist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
-		       bool write, uint64_t *val)
-{
-	uint64_t frame = off / GICR_STRIDE;
-	uint64_t in = off % GICR_STRIDE;
-	struct vgic_cpu *c;
-	int ret;
-
-	(void)self;
-	if (!d || !val || frame >= d->nr_vcpus || !vgic_access_ok(off, size))
-		goto bad;
-	c = d->vcpus[frame];
-	if (!c) { /* vCPU not created yet: nothing behind it */
-		return vgic_raz_wi(write, val);
-	}
-	if (in < VGIC_RD_FRAME_SIZE)
-		ret = vgic_rd_access(d, c, in, size, write, val);
-	else
-		ret = vgic_sgi_frame_access(d, c, in - GICR_SGI_BASE, size, write, val);
-	if (ret)
-		goto bad;
-	return 0;
-bad:
-	if (d) {
-		d->stats.bad_accesses++;
-		vgic_warn(d, "bad GICR access offset 0x%llx size %u", (unsigned long long)off,
-			  size);
-	}
-	return -EINVAL;
-}
-
 bool vgic_is_gicd(const struct vgic_dist *d, uint64_t ipa)
 {
 	return ipa >= d->gicd_ipa && ipa - d->gicd_ipa < GICD_SIZE;
-}
-
-bool vgic_is_gicr(const struct vgic_dist *d, uint64_t ipa)
-{
-	return ipa >= d->gicr_ipa && ipa - d->gicr_ipa < (uint64_t)d->nr_vcpus * GICR_STRIDE;
 }
 
 int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa, unsigned int size,
@@ -847,53 +462,25 @@ int vgic_mmio_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t ipa, u
 	if (vgic_is_gicd(d, ipa))
 		return vgic_dist_access(d, self, ipa - d->gicd_ipa, size, write, val);
 	if (vgic_is_gicr(d, ipa))
-		return vgic_redist_access(d, self, ipa - d->gicr_ipa, size, write, val);
+		return vgic_redist_access(d, self, ipa - d->cpu_ipa, size, write, val);
 	return -ENOENT;
 }
 
+bool vgic_is_gicr(const struct vgic_dist *d, uint64_t ipa)
+{
+	/* GICv2 has no redistributors; its GICC window is GICV, not trapped */
+	return d->version == VGIC_V3 && vgic_v3_is_gicr(d, ipa);
+}
+
+int vgic_dist_access(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, unsigned int size,
+		     bool write, uint64_t *val)
+{
+	if (d && d->version == VGIC_V2)
+		return vgic_v2_dist_access(d, self, off, size, write, val);
+	return vgic_v3_dist_access(d, self, off, size, write, val);
+}
+
 /* ----------------------------------------------------------- injection */
-
-static bool vgic_sgi_targets(const struct vgic_cpu *self, const struct vgic_cpu *t, uint64_t v)
-{
-	uint64_t aff3 = (v >> ICC_SGI1R_AFF3_SHIFT) & ICC_SGI1R_AFF_MASK;
-	uint64_t aff2 = (v >> ICC_SGI1R_AFF2_SHIFT) & ICC_SGI1R_AFF_MASK;
-	uint64_t aff1 = (v >> ICC_SGI1R_AFF1_SHIFT) & ICC_SGI1R_AFF_MASK;
-	uint64_t rs = (v >> ICC_SGI1R_RS_SHIFT) & ICC_SGI1R_RS_MASK;
-	uint32_t aff0 = MPIDR_AFF0(t->mpidr);
-
-	if (v & ICC_SGI1R_IRM)
-		return t != self;
-	if (MPIDR_AFF3(t->mpidr) != aff3 || MPIDR_AFF2(t->mpidr) != aff2 ||
-	    MPIDR_AFF1(t->mpidr) != aff1)
-		return false;
-	/* RS selects the 16-wide Aff0 range the TargetList covers. */
-	if (aff0 / 16 != rs)
-		return false;
-	return (v & ICC_SGI1R_TARGETS_MASK) & (1ull << (aff0 % 16));
-}
-
-int vgic_sgi_write(struct vgic_dist *d, struct vgic_cpu *self, uint64_t icc_sgi1r)
-{
-	uint32_t sgi = (uint32_t)((icc_sgi1r >> ICC_SGI1R_INTID_SHIFT) & ICC_SGI1R_INTID_MASK);
-	uint32_t kick = 0;
-	unsigned int i;
-
-	if (!d)
-		return -EINVAL;
-	spin_lock(&d->lock);
-	for (i = 0; i < d->nr_vcpus; i++) {
-		struct vgic_cpu *t = d->vcpus[i];
-
-		if (!t || !vgic_sgi_targets(self, t, icc_sgi1r))
-			continue;
-		t->priv[sgi].flags |= VGIC_IRQ_PENDING;
-		d->stats.sgis++;
-		kick |= vgic_cpu_bit(t);
-	}
-	spin_unlock(&d->lock);
-	vgic_kick_mask(kick);
-	return 0;
-}
 
 static void vgic_irq_make_pending(struct vgic_dist *d, struct vgic_irq *irq, uint32_t hw_pintid)
 {
@@ -929,6 +516,9 @@ int vgic_inject_private(struct vgic_cpu *c, uint32_t intid, uint32_t hw_pintid)
 	if (!c || !c->dist || intid >= GIC_NR_PRIVATE || hw_pintid >= GIC_INTID_SPECIAL_BASE)
 		return -EINVAL;
 	d = c->dist;
+	/* a GICv2 SGI has a source vCPU: only GICD_SGIR makes one */
+	if (d->version == VGIC_V2 && intid < GIC_NR_SGIS)
+		return -EINVAL;
 	spin_lock(&d->lock);
 	vgic_irq_make_pending(d, &c->priv[intid], hw_pintid);
 	vgic_hw_unlatch_disabled(d, c, intid, &c->priv[intid]);
@@ -1002,14 +592,46 @@ static bool vgic_lr_insert(struct vgic_lr_pick *pick, unsigned int *n, unsigned 
 	return dropped;
 }
 
-static uint64_t vgic_lr_value(struct vgic_irq *irq, uint32_t intid)
+/*
+ * A GICv2 SGI is pending once per source vCPU (IHI0048B §3.2.2) and an LR
+ * carries one source (GICH_LR<n>.CPUID): load the active occurrence, or the
+ * lowest pending source, and ask for a maintenance interrupt at its EOI
+ * while others wait, to load the next one.
+ */
+static uint64_t vgic_lr_v2_sgi(struct vgic_irq *irq, uint64_t lr)
+{
+	uint8_t src;
+
+	if (irq->flags & VGIC_IRQ_ACTIVE) {
+		src = irq->sgi_src;
+		if (irq->sgi_pend & (1u << src)) {
+			lr |= ICH_LR_PENDING;
+			irq->sgi_pend &= (uint8_t) ~(1u << src);
+		}
+	} else {
+		src = (uint8_t)__builtin_ctz(irq->sgi_pend);
+		irq->sgi_pend &= (uint8_t) ~(1u << src);
+		irq->sgi_src = src;
+		lr |= ICH_LR_PENDING;
+	}
+	if (irq->sgi_pend)
+		lr |= ICH_LR_EOI;
+	else
+		irq->flags &= (uint8_t)~VGIC_IRQ_PENDING;
+	return lr | (uint64_t)src << VGIC_LR_SGI_SRC_SHIFT;
+}
+
+static uint64_t vgic_lr_value(const struct vgic_dist *d, struct vgic_irq *irq, uint32_t intid)
 {
 	uint64_t lr =
 		(uint64_t)intid | (uint64_t)irq->priority << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1;
 
 	if (irq->flags & VGIC_IRQ_ACTIVE)
 		lr |= ICH_LR_ACTIVE;
-	if (irq->hw_intid) {
+	if (d->version == VGIC_V2 && intid < GIC_NR_SGIS &&
+	    (irq->sgi_pend || (irq->flags & VGIC_IRQ_ACTIVE))) {
+		lr = vgic_lr_v2_sgi(irq, lr);
+	} else if (irq->hw_intid) {
 		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT;
 		/* HW=1 cannot be pending+active (IHI0069 §12.5.10, State). */
 		if (!(irq->flags & VGIC_IRQ_ACTIVE) && (irq->flags & VGIC_IRQ_PENDING)) {
@@ -1057,7 +679,7 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 	c->lr_pending = 0;
 	for (i = 0; i < c->nr_lrs; i++) {
 		if (i < n) {
-			uint64_t lr = vgic_lr_value(pick[i].irq, pick[i].intid);
+			uint64_t lr = vgic_lr_value(d, pick[i].irq, pick[i].intid);
 
 			vgic_hw_write_lr(i, lr);
 			vgic_irq_changed(d, pick[i].intid, pick[i].irq);
@@ -1080,6 +702,19 @@ void vgic_flush_lrs(struct vgic_cpu *c)
 		vgic_hw_write_hcr(hcr);
 	}
 	spin_unlock(&d->lock);
+}
+
+/* A GICv2 SGI's source comes back with its LR (see vgic_lr_v2_sgi()). */
+static void vgic_sync_v2_sgi(struct vgic_irq *irq, uint64_t lr)
+{
+	uint8_t src = (uint8_t)((lr >> VGIC_LR_SGI_SRC_SHIFT) & VGIC_LR_SGI_SRC_MASK);
+
+	if (lr & ICH_LR_ACTIVE)
+		irq->sgi_src = src;
+	if (lr & ICH_LR_PENDING)
+		irq->sgi_pend |= (uint8_t)(1u << src);
+	if (irq->sgi_pend)
+		irq->flags |= VGIC_IRQ_PENDING;
 }
 
 void vgic_sync_lrs(struct vgic_cpu *c)
@@ -1105,6 +740,8 @@ void vgic_sync_lrs(struct vgic_cpu *c)
 		/* OR: an injection while it sat in the LR stays latched. */
 		if (lr & ICH_LR_PENDING)
 			irq->flags |= VGIC_IRQ_PENDING;
+		if (d->version == VGIC_V2 && c->lr_intid[i] < GIC_NR_SGIS)
+			vgic_sync_v2_sgi(irq, lr);
 		else if (c->lr_pending & (1u << i))
 			irq->flags &= (uint8_t)~VGIC_IRQ_SW_PEND; /* the guest took it */
 		vgic_irq_changed(d, c->lr_intid[i], irq);
