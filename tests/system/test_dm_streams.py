@@ -32,7 +32,7 @@ ALONE_SECONDS = 10
 BOTH_SECONDS = 30
 # each direction, while the other runs, keeps at least this share of its
 # rate alone in the same boot (docs/performance.md "Both directions at once")
-BOTH_MIN_SHARE = 0.10
+BOTH_MIN_SHARE = 0.05
 
 
 def summary(sh, tag, path):
