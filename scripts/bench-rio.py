@@ -14,7 +14,9 @@ Boots RUNS times (default 3, or $BENCH_RUNS) each of
             files, hvc3 on a pipe chardev (host -> guest: QEMU 7.2's file
             chardev has no input-path)
 and measures in each boot: boot time, idle host CPU, cooked-mode lines/s both
-ways, raw MiB/s both ways on pty and file, two streams at once, the
+ways, raw MiB/s both ways on pty and file, both ways on the pty at once
+(each direction's rate while the other runs, against its own rate alone in
+the same boot), two streams at once, the
 frontend's traps and the backend's interrupts per MiB, the QEMU process's
 CPU-seconds per MiB, and the keystroke echo round trip.  Prints a table of the
 medians and writes every run to $BUILD/bench/rio.json, plotted to rio.svg.
@@ -54,6 +56,7 @@ MIB_NATIVE = 64
 IDLE_SECONDS = 10
 IDLE_SETTLE_SECONDS = 10      # the guests' boot tail after the last prompt is no idling
 RTT_ROUNDS = 1000
+BW_SECONDS = 10               # each timed stream of the both-ways figure
 PROBE_RX = re.compile(r"(echo|timerlat): n=\d+ median_us=([\d.]+)")
 TIME_RX = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
 PTY_RX = re.compile(r"char device redirected to (/dev/pts/\d+) \(label (\S+)\)")
@@ -70,6 +73,13 @@ METRICS = [
     ("pty_g2h_mibs", "raw frontend->pty", "MiB/s", "rate"),
     ("pty_g2h_lost_pct", "  bytes lost on the way", "%", "count"),
     ("pty_h2g_mibs", "raw pty->frontend", "MiB/s", "rate"),
+    ("bw_up_alone_mibs", "raw frontend->pty, timed stream alone", "MiB/s", "rate"),
+    ("bw_down_alone_mibs", "raw pty->frontend, timed stream alone", "MiB/s", "rate"),
+    ("bw_up_mibs", "both ways at once: frontend->pty", "MiB/s", "rate"),
+    ("bw_down_mibs", "both ways at once: pty->frontend", "MiB/s", "rate"),
+    ("bw_up_share_pct", "  frontend->pty, of its rate alone", "%", "share"),
+    ("bw_down_share_pct", "  pty->frontend, of its rate alone", "%", "share"),
+    ("bw_ratio", "  frontend->pty over pty->frontend", "x", "share"),
     ("file_g2h_mibs", "raw frontend->file", "MiB/s", "rate"),
     ("file_h2g_mibs", "raw file->frontend", "MiB/s", "rate"),
     ("both_mibs", "2 streams at once -> file, total", "MiB/s", "rate"),
@@ -243,6 +253,7 @@ def bulkhead_run(ctx, i):
         # keystroke echo: a cat on the frontend's hvc0 sends back what bh-echo
         # (guest/tools) in the backend types into the pty
         be.run("kill $(pidof cat) 2>/dev/null; true")  # fd 5 stays: the pty stays connected
+        both_ways(r, lambda up, down: bulkhead_both_ways(be, fe, ptys[dev], up, down))
         fe.run("(cat <&3 >&3 &); sleep 0.5")
         r["echo_rtt_us"] = probe(be.run(f"bh-echo -n {RTT_ROUNDS} {ptys[dev]}", timeout=120))
         r["timerlat_idle_us"] = probe(fes["frontend2"].run("bh-timerlat", timeout=120))
@@ -288,6 +299,29 @@ def bulkhead_run(ctx, i):
         fe.run("wait", timeout=300)
         consoles.no_trouble(q)
     return r
+
+
+def both_ways(r, run):
+    """The both-ways figures from run(up, down) -> {"up"/"down": bytes moved in
+    BW_SECONDS}: each direction alone, then both at once."""
+    up = run(True, False)["up"] / BW_SECONDS / MiB
+    down = run(False, True)["down"] / BW_SECONDS / MiB
+    bw = {k: v / BW_SECONDS / MiB for k, v in run(True, True).items()}
+    r["bw_up_alone_mibs"], r["bw_down_alone_mibs"] = up, down
+    r["bw_up_mibs"], r["bw_down_mibs"] = bw["up"], bw["down"]
+    r["bw_up_share_pct"] = 100.0 * bw["up"] / up
+    r["bw_down_share_pct"] = 100.0 * bw["down"] / down
+    r["bw_ratio"] = bw["up"] / bw["down"]
+
+
+def bulkhead_both_ways(be, fe, pty, up, down):
+    """bh-stream through the pty (test_dm_streams): what arrived, every byte checked."""
+    out = {}
+    for way, (sent, res) in consoles.stream_timed(be, fe, pty, BW_SECONDS, up, down).items():
+        check(res["through"] == sent and not res["gaps"] and not res["duplicated"] and
+              not res["foreign"], f"both ways, {way}: sent {sent}, checker says {res}")
+        out[way] = res["through"]
+    return out
 
 
 def both(r, times, mib):
@@ -359,6 +393,39 @@ class HostPty:
         os.close(self.fd)
 
 
+def native_both_ways(sh, pty, up, down):
+    """Native's both ways: bh-stream gen in the guest into hvc0 (the host pty
+    reader counts what arrives: QEMU drops what the pty does not take), the
+    host writes random bytes into the pty, a `cat | wc -c` in the guest counts
+    them."""
+    out, stop = {}, threading.Event()
+
+    def host_writer():
+        block = os.urandom(65536)
+        while not stop.is_set():
+            pty.write(block)
+
+    if down:
+        sh.run("(cat <&3 | wc -c >/tmp/bw.n &); sleep 0.2")
+    base = pty.got
+    if up:
+        sh.run(f"(bh-stream gen BWUP {consoles.STREAM_BIG} {BW_SECONDS} >&3 2>/dev/null &)")
+    writer = threading.Thread(target=host_writer, daemon=True)
+    if down:
+        writer.start()
+    time.sleep(BW_SECONDS)
+    stop.set()
+    if down:
+        writer.join()
+    if up:
+        out["up"] = pty.wait_quiet() - base
+    if down:
+        time.sleep(1)
+        sh.run("kill $(pidof cat); sleep 0.5")
+        out["down"] = int(sh.run("cat /tmp/bw.n").strip().splitlines()[-1])
+    return out
+
+
 def native_run(ctx, i):
     r = {}
     tmp = tempfile.mkdtemp(prefix="bh-bench-")
@@ -419,6 +486,7 @@ def native_run(ctx, i):
             s = timed_read_done(sh, timeout=300)
             r["pty_h2g_mibs"], r["pty_h2g_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
 
+            both_ways(r, lambda up, down: native_both_ways(sh, pty, up, down))
             sh.run("(cat <&3 >&3 &); sleep 0.5")
             r["echo_rtt_us"] = pty.rtt_us()
             sh.run("kill $(pidof cat)")

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -286,6 +287,17 @@ size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt)
 	/* EOF, or EIO from a pty whose last slave closed */
 	chardev_hangup(cd);
 	return 0;
+}
+
+bool chardev_in_ready(const struct chardev *cd)
+{
+	int n;
+
+	if (!cd->connected || cd->in_fd < 0 || cd->in_eof)
+		return false;
+	if (ioctl(cd->in_fd, FIONREAD, &n) < 0)
+		return true;
+	return n > 0;
 }
 
 bool chardev_in_pos(const struct chardev *cd, uint64_t *pos)

@@ -194,8 +194,17 @@ static void port_rx_pump(void *opaque)
 	bool pushed = false;
 	unsigned int budget;
 
-	/* a bounded batch: other ports and devices get their turn (fairness) */
+	/*
+	 * A bounded batch: other ports and devices get their turn (fairness).
+	 * And only what is there now: a pty's reader that finds its buffer
+	 * empty waits in the kernel for the tty's kworker (chardev_in_ready()),
+	 * once per 4 KiB the other side writes, while the frontend's
+	 * QueueNotify (this port's transmitq among them) waits for this loop
+	 * at EL2 (docs/performance.md "Both directions at once").
+	 */
 	for (budget = CONSOLE_RX_BUDGET; budget && port_can_rx(p); budget--) {
+		if (budget < CONSOLE_RX_BUDGET && !chardev_in_ready(p->cd))
+			break;
 		if (!port_rx_one(p, port_vq(p, false)))
 			break;
 		pushed = true;

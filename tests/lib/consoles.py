@@ -1,7 +1,8 @@
 """Helpers for the Linux system tests that drive frontend consoles served by
 bulkhead-dm in the backend VM: booting a config of three Linux VMs and
 waiting for their shells, the model's --stats, polling a condition in a
-guest shell, and a 1 MiB transfer each way with sha256 compared.
+guest shell, a 1 MiB transfer each way with sha256 compared, and bh-stream
+streams (guest/tools/stream.h) one or both ways at once, every byte checked.
 """
 
 import re
@@ -22,6 +23,9 @@ DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
 ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
+STREAM_RX = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) duplicated=(\d+) "
+                       r"foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) gaps=(\d+)")
+STREAM_BIG = 32 << 30  # more than any timed stream moves: gen stops at its deadline
 # A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
 # shell, guest/roles/shell/init) dies ("Attempted to kill init") the next time it runs and
 # panic=-1 resets the VM (PSCI SYSTEM_RESET).  It runs when one of its children exits: the
@@ -266,3 +270,56 @@ def mib_each_way(be, fe, pty, name):
           f"{d(s1, s2, 'traps')} traps, {d(s1, s2, 'doorbells')} doorbells, "
           f"{d(s1, s2, 'frontend_irqs')} frontend irqs")
     return up, down
+
+
+def stream_result(text, tag):
+    """The summary line of `bh-stream check` for @tag as a dict of ints."""
+    m = [m for m in STREAM_RX.finditer(text) if m.group(1) == tag]
+    check(m, f"no bh-stream result for {tag} in:\n{text[-2000:]}")
+    keys = ("bytes", "received", "lost", "duplicated", "foreign", "mib_ok", "mibs", "through",
+            "gaps")
+    return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
+
+
+def boot_ptys(be):
+    """{vm: /dev/pts/N} of the consoles' model rc.local started."""
+    log = be.run("cat /run/bulkhead-dm.log")
+    ptys = {vm: re.search(rf"redirected to (/dev/pts/\d+) \(label {name}\)", log)
+            for vm, name in DEVICES.items()}
+    check(all(ptys.values()), f"the boot model did not make both ptys:\n{log}")
+    return {vm: m.group(1) for vm, m in ptys.items()}
+
+
+def stream_timed(be, fe, pty, seconds, up=True, down=True, idle=10):
+    """bh-stream for @seconds frontend -> backend (@fe's fd 3, raw hvc0, into
+    a reader of @pty in the backend) and/or backend -> frontend, both at once
+    when both are asked.  Each generator stops at its deadline and says how
+    much its writes took; each checker ends @idle seconds after its last byte.
+    Return {"up"/"down": (bytes sent, checker's stream_result)}."""
+    be.run(f"stty -F {pty} raw -echo; rm -f /tmp/bw.*")
+    fe.run("rm -f /tmp/bw.*")
+    if up:
+        background(be, f"bh-stream check BWUP {STREAM_BIG} {idle} <{pty} >/tmp/bw.up.rx 2>&1; "
+                   "touch /tmp/bw.up.rx.done")
+    if down:
+        background(fe, f"bh-stream check BWDN {STREAM_BIG} {idle} <&3 >/tmp/bw.dn.rx 2>&1; "
+                   "touch /tmp/bw.dn.rx.done")
+    if down:
+        background(be, f"bh-stream gen BWDN {STREAM_BIG} {seconds} >{pty} 2>/tmp/bw.dn.sent; "
+                   "touch /tmp/bw.dn.sent.done")
+    if up:
+        background(fe, f"bh-stream gen BWUP {STREAM_BIG} {seconds} >&3 2>/tmp/bw.up.sent; "
+                   "touch /tmp/bw.up.sent.done")
+    time.sleep(seconds)
+    out = {}
+    for way, tag, tx, rx in (("up", "BWUP", fe, be), ("down", "BWDN", be, fe)):
+        if not (up if way == "up" else down):
+            continue
+        f = "up" if way == "up" else "dn"
+        wait_for(tx, f"[ -e /tmp/bw.{f}.sent.done ]", 300)
+        wait_for(rx, f"[ -e /tmp/bw.{f}.rx.done ]", 300)
+        sent = re.search(r"sent=(\d+)", tx.run(f"cat /tmp/bw.{f}.sent"))
+        check(sent, f"{way}: bh-stream gen said nothing")
+        out[way] = (int(sent.group(1)),
+                    stream_result(rx.run(f"grep '^stream {tag}:' /tmp/bw.{f}.rx"), tag))
+    return out

@@ -11,6 +11,9 @@ repeated or foreign, and which MiB arrived whole, once, in order).
 - soak: the reference set-up (a pty per frontend) streams both ways on both
   frontends for BH_SOAK_SECONDS (60 in make test, 600 in make soak), every
   MiB checked, 0 errors.
+- both ways: frontend1's console alone each way, then both ways at once:
+  every byte in order, and each direction keeps a stated share of its own
+  rate alone (BOTH_MIN_SHARE; docs/performance.md "Both directions at once").
 """
 
 import os
@@ -18,24 +21,18 @@ import random
 import re
 import time
 
-from consoles import (DEVICES, background, boot_reference, check, kill_dm, open_hvc, vm_shells,
-                      wait_for)
+from consoles import (DEVICES, background, boot_ptys, boot_reference, check, kill_dm, open_hvc,
+                      stream_result as result, stream_timed, vm_shells, wait_for)
 
 MIB = 1 << 20
 KILLS = 20
 KILL_BYTES = 8 * MIB
 SOAK_SECONDS = int(os.environ.get("BH_SOAK_SECONDS", "60"))
-RESULT = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) duplicated=(\d+) "
-                    r"foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) gaps=(\d+)")
-
-
-def result(text, tag):
-    """The summary line of `bh-stream check` for @tag as a dict of ints."""
-    m = [m for m in RESULT.finditer(text) if m.group(1) == tag]
-    check(m, f"no bh-stream result for {tag} in:\n{text[-2000:]}")
-    keys = ("bytes", "received", "lost", "duplicated", "foreign", "mib_ok", "mibs", "through",
-            "gaps")
-    return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
+ALONE_SECONDS = 10
+BOTH_SECONDS = 30
+# each direction, while the other runs, keeps at least this share of its
+# rate alone in the same boot (docs/performance.md "Both directions at once")
+BOTH_MIN_SHARE = 0.05
 
 
 def summary(sh, tag, path):
@@ -143,16 +140,13 @@ def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
 def test_soak_both_frontends_both_ways(ctx):
     with boot_reference(ctx) as q:
         be, fes = shells_raw_hvc(q)
-        log = be.run("cat /run/bulkhead-dm.log")
-        ptys = {vm: re.search(rf"redirected to (/dev/pts/\d+) \(label {name}\)", log)
-                for vm, name in DEVICES.items()}
-        check(all(ptys.values()), f"the boot model did not make both ptys:\n{log}")
+        ptys = boot_ptys(be)
         # far more than SOAK_SECONDS can move: the generators are stopped
         # at the deadline and say how much they sent
         big = 32 << 30
         for vm, fe in fes.items():
             up, down = tags(vm)
-            pts = ptys[vm].group(1)
+            pts = ptys[vm]
             be.run(f"stty -F {pts} raw -echo")
             background(be, f"bh-stream check {up} {big} 20 < {pts} > /tmp/{up}.rx 2>&1; "
                        f"touch /tmp/{up}.done")
@@ -161,7 +155,7 @@ def test_soak_both_frontends_both_ways(ctx):
         t0 = time.monotonic()
         for vm, fe in fes.items():
             up, down = tags(vm)
-            pts = ptys[vm].group(1)
+            pts = ptys[vm]
             background(be, f"bh-stream gen {down} {big} {SOAK_SECONDS} > {pts} "
                        f"2>/tmp/{down}.sent; touch /tmp/{down}.sent.done")
             background(fe, f"bh-stream gen {up} {big} {SOAK_SECONDS} >&3 2>/tmp/tx.sent; "
@@ -194,4 +188,43 @@ def test_soak_both_frontends_both_ways(ctx):
               "a VM was reset or stopped")
 
 
+def stream_checked(way, sent, r):
+    """@way's stream arrived whole: every byte sent, once, in order."""
+    print(f"#   {way}: sent {sent / MIB:.2f} MiB, received {r['through'] / MIB:.2f} MiB, "
+          f"lost {r['gaps']}, duplicated {r['duplicated']}, foreign {r['foreign']}")
+    check(sent > 0 and r["through"] == sent and r["gaps"] == 0 and r["duplicated"] == 0 and
+          r["foreign"] == 0, f"{way}: sent {sent}, checker says {r}")
+
+
+def test_both_ways_each_keeps_a_share(ctx):
+    """frontend1's console through the boot model's pty: each direction
+    alone, then both at once; every byte of every stream arrives in order,
+    and each direction keeps BOTH_MIN_SHARE of its own rate alone."""
+    with boot_reference(ctx) as q:
+        be, fes = shells_raw_hvc(q)
+        fe, pty = fes["frontend1"], boot_ptys(be)["frontend1"]
+        alone = {}
+        for way in ("up", "down"):
+            print(f"# {way} alone, {ALONE_SECONDS} s:")
+            sent, r = stream_timed(be, fe, pty, ALONE_SECONDS, up=way == "up",
+                                   down=way == "down")[way]
+            stream_checked(way, sent, r)
+            alone[way] = sent / ALONE_SECONDS
+        print(f"# both at once, {BOTH_SECONDS} s:")
+        both = stream_timed(be, fe, pty, BOTH_SECONDS)
+        for way, (sent, r) in both.items():
+            stream_checked(way, sent, r)
+        share = {way: both[way][0] / BOTH_SECONDS / alone[way] for way in alone}
+        print("# " + ", ".join(f"{way} {alone[way] / MIB:.2f} MiB/s alone, "
+                               f"{both[way][0] / BOTH_SECONDS / MIB:.2f} with the other "
+                               f"({100 * share[way]:.0f} %)" for way in alone))
+        for way in alone:
+            check(share[way] >= BOTH_MIN_SHARE,
+                  f"{way} kept {100 * share[way]:.1f} % of its rate alone while the other "
+                  f"direction ran (at least {100 * BOTH_MIN_SHARE:.0f} % wanted)")
+        check(not re.search(r"bulkhead: vm \w+ (reset|stopped)", q.con("uart0").output()),
+              "a VM was reset or stopped")
+
+
+test_both_ways_each_keeps_a_share.timeout = 2 * ALONE_SECONDS + BOTH_SECONDS + 600
 test_soak_both_frontends_both_ways.timeout = SOAK_SECONDS + 900

@@ -108,6 +108,17 @@ void chardev_read_enable(struct chardev *cd, bool on);
 size_t chardev_readv(struct chardev *cd, const struct iovec *iov, int cnt);
 
 /**
+ * chardev_in_ready() - may a read take bytes without waiting in the kernel?
+ *
+ * FIONREAD: bytes a read returns at once.  A read that finds none is not
+ * always cheap: on a pty (Linux n_tty) even a non-blocking read first waits
+ * for the tty's flip-buffer work, a kworker that must get a CPU.
+ * Return: false only when the fd says it holds no byte now; true when it
+ * does, or cannot say (the read then finds out).
+ */
+bool chardev_in_ready(const struct chardev *cd);
+
+/**
  * chardev_writev() - write output
  * Return: bytes consumed (written or, with no peer, dropped).  Fewer than
  * offered means the peer is slow; write_ready follows when it drains.
