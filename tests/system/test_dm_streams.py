@@ -229,5 +229,5 @@ def test_both_ways_neither_starves(ctx):
               "a VM was reset or stopped")
 
 
-test_both_ways_each_keeps_a_share.timeout = 2 * ALONE_SECONDS + BOTH_SECONDS + 600
+test_both_ways_neither_starves.timeout = 2 * ALONE_SECONDS + BOTH_SECONDS + 600
 test_soak_both_frontends_both_ways.timeout = SOAK_SECONDS + 900
