@@ -30,6 +30,23 @@ MIB = 1 << 20
 KILL_INIT = ("set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
              "dd if=/dev/zero of=/proc/1/mem bs=4096 seek=$((0x$r / 4096)) "
              "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
+# A kernel panic at once, where the command runs: LKDTM's PANIC (the guest kernel has
+# CONFIG_LKDTM; its debugfs mounted first).  panic=-1 resets the VM (PSCI SYSTEM_RESET).
+PANIC = ("mount -t debugfs none /sys/kernel/debug 2>/dev/null; "
+         "echo PANIC >/sys/kernel/debug/provoke-crash/DIRECT")
+# The summary line of `bh-stream check` (guest/tools/bh-stream.c)
+STREAM_RESULT = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) "
+                           r"duplicated=(\d+) foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) "
+                           r"gaps=(\d+)")
+
+
+def stream_result(text, tag):
+    """The last summary line of `bh-stream check` for @tag in @text, as a dict of ints."""
+    m = [m for m in STREAM_RESULT.finditer(text) if m.group(1) == tag]
+    check(m, f"no bh-stream result for {tag} in:\n{text[-2000:]}")
+    keys = ("bytes", "received", "lost", "duplicated", "foreign", "mib_ok", "mibs", "through",
+            "gaps")
+    return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
 
 
 def boot_reference(ctx, config="reference", name="qemu", disk=None):
