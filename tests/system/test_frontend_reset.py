@@ -19,6 +19,7 @@ import os
 import random
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from consoles import (DEVICES, DISKS, KILL_INIT, NETS, PANIC, all_stats, answers, background,
                       boot_reference, open_hvc, ssh_ready, stream_result, vm_shell, vm_shells,
@@ -179,12 +180,20 @@ def hvc_check(be, f1, pty, r):
 
 
 def ssh_check(ctx, q, f1, r):
-    """SSH_BYTES from the host into frontend1 over ssh, the same sha256 there."""
+    """Send SSH_BYTES from the host into frontend1 over ssh, in the background (it runs
+    while the console is checked); return a function that waits for it and checks that
+    frontend1 saw the same sha256."""
     ssh_ready(f1, "frontend1")
     data = random.Random(r).randbytes(SSH_BYTES)
-    out = ssh(ctx, q.ssh_ports["frontend1"], "sha256sum", stdin=data, timeout=120).decode()
-    check(out.split()[:1] == [hashlib.sha256(data).hexdigest()],
-          f"ssh into frontend1: {out!r}, want {hashlib.sha256(data).hexdigest()}")
+    pool = ThreadPoolExecutor(1)
+    out = pool.submit(ssh, ctx, q.ssh_ports["frontend1"], "sha256sum", stdin=data, timeout=120)
+    pool.shutdown(wait=False)
+
+    def done():
+        got = out.result().decode()
+        check(got.split()[:1] == [hashlib.sha256(data).hexdigest()],
+              f"ssh into frontend1: {got!r}, want {hashlib.sha256(data).hexdigest()}")
+    return done
 
 
 def one_round(ctx, q, be, f1, pty, r, how, delay):
@@ -203,8 +212,9 @@ def one_round(ctx, q, be, f1, pty, r, how, delay):
     t["back"] = time.monotonic() - t_reset
     t_up = time.monotonic()
     answers(f1, "frontend1")
+    ssh_done = ssh_check(ctx, q, f1, r)
     t["old"] = hvc_check(be, f1, pty, r)
-    ssh_check(ctx, q, f1, r)
+    ssh_done()
     t["checks"] = time.monotonic() - t_up
     return f1, t
 
