@@ -11,7 +11,7 @@ byte-exactly, and take data over ssh from the host with the same sha256.
 
 Meanwhile frontend2 streams through its own hvc0 and over TCP to the backend, paced, and
 the backend checks both byte-exactly at the end: the other VMs never notice (no byte lost,
-repeated or foreign, no reset, no stop, the same uptime and files).
+repeated or foreign, no reset, no stop, their uptime and files kept).
 """
 
 import hashlib
@@ -29,18 +29,19 @@ from harness import TestFailure, check, ssh
 ROUNDS = int(os.environ.get("BH_RESET_ROUNDS", "50"))
 VMS = ("backend", "frontend1", "frontend2")
 ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
-# more than any stream here can move: generators are stopped, checkers told where it ended
+# more than any stream here can move: generators are stopped or killed, checkers end when
+# their stream stays quiet
 BIG = 32 << 30
 # what each new life moves through its hvc0 each way, and over ssh
 CHECK_BYTES = 64 << 10
 SSH_BYTES = 256 << 10
 # frontend2's streams: a chunk every PACE_US, so that the bystander stays a bystander
-# (about 160 KiB/s each) and frontend1's load keeps the host's CPUs
+# (at most 160 KiB/s each) and frontend1's load keeps the host's CPUs
 CHUNK = 16 << 10
 PACE_US = 100000
 # a checker that gets no byte for this long ends: a stall that long is noticed
 IDLE_S = 20
-# the panic comes this long (ms) after frontend1's load started, at random
+# the panic comes this long (ms), at random, after frontend1's devices were seen busy
 DELAY_MS = (200, 2500)
 BE_LOAD = "/tmp/load.pids"
 
