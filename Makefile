@@ -78,8 +78,10 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # rio.svg; then the frontends' network against QEMU's own virtio-net (TCP MiB/s and
 # round trip): table and $(BUILD)/bench/net.json (docs/performance.md); then their
 # disk against QEMU's own virtio-blk (IOPS, MiB/s, fdatasync latency; blk.json,
-# blk.svg); last the
-# hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json, docs/hypervisor.md).
+# blk.svg); the hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json,
+# docs/hypervisor.md); last how long a frontend takes from a panic, and from its
+# watchdog's expiry, to its shell, over 100 restarts in a row
+# ($(BUILD)/bench/recovery.json, docs/running.md "Recovery").
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory bench-dm
@@ -87,6 +89,7 @@ bench: deps
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
+	@BUILD=$(BUILD) $(PYTHON) scripts/recovery-time.py
 
 # Both frontends stream both ways through the reference system's ptys for
 # SOAK_SECONDS (default 600; make test runs the same test for 60 s), every
@@ -112,7 +115,7 @@ help:
 	@echo "  make unit-test      host unit tests and checks only"
 	@echo "  make system-test    QEMU system tests only"
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
-	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole; frontend network vs QEMU virtio-net; disk vs QEMU virtio-blk (BENCH_RUNS=3)"
+	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole; frontend network vs QEMU virtio-net; disk vs QEMU virtio-blk; a frontend's recovery time (BENCH_RUNS=3)"
 	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
 	@echo "  make soak           both frontends stream both ways for SOAK_SECONDS=600, every byte checked"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

@@ -23,8 +23,6 @@ DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
 ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
-STREAM_RX = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) duplicated=(\d+) "
-                       r"foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) gaps=(\d+)")
 STREAM_BIG = 32 << 30  # more than any timed stream moves: gen stops at its deadline
 # A real kernel panic: init's code zeroed through /proc/1/mem, so that init (a busybox
 # shell, guest/roles/shell/init) dies ("Attempted to kill init") the next time it runs and
@@ -36,6 +34,23 @@ STREAM_BIG = 32 << 30  # more than any timed stream moves: gen stops at its dead
 KILL_INIT = ("set -- $(grep -m1 r-xp /proc/1/maps); r=${1%%-*}; e=${1##*-}; "
              "dd if=/dev/zero of=/proc/1/mem bs=4096 seek=$((0x$r / 4096)) "
              "count=$(((0x$e - 0x$r) / 4096)) conv=notrunc 2>/dev/null")
+# A kernel panic at once, where the command runs: LKDTM's PANIC (the guest kernel has
+# CONFIG_LKDTM; its debugfs mounted first).  panic=-1 resets the VM (PSCI SYSTEM_RESET).
+PANIC = ("mount -t debugfs none /sys/kernel/debug 2>/dev/null; "
+         "echo PANIC >/sys/kernel/debug/provoke-crash/DIRECT")
+# The summary line of `bh-stream check` (guest/tools/bh-stream.c)
+STREAM_RESULT = re.compile(r"stream (\w+): bytes=(\d+) received=(\d+) lost=(\d+) "
+                           r"duplicated=(\d+) foreign=(\d+) mib_ok=(\d+)/(\d+) through=(\d+) "
+                           r"gaps=(\d+)")
+
+
+def stream_result(text, tag):
+    """The last summary line of `bh-stream check` for @tag in @text, as a dict of ints."""
+    m = [m for m in STREAM_RESULT.finditer(text) if m.group(1) == tag]
+    check(m, f"no bh-stream result for {tag} in:\n{text[-2000:]}")
+    keys = ("bytes", "received", "lost", "duplicated", "foreign", "mib_ok", "mibs", "through",
+            "gaps")
+    return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
 
 
 def boot_reference(ctx, config="reference", name="qemu", disk=None):
@@ -270,15 +285,6 @@ def mib_each_way(be, fe, pty, name):
           f"{d(s1, s2, 'traps')} traps, {d(s1, s2, 'doorbells')} doorbells, "
           f"{d(s1, s2, 'frontend_irqs')} frontend irqs")
     return up, down
-
-
-def stream_result(text, tag):
-    """The summary line of `bh-stream check` for @tag as a dict of ints."""
-    m = [m for m in STREAM_RX.finditer(text) if m.group(1) == tag]
-    check(m, f"no bh-stream result for {tag} in:\n{text[-2000:]}")
-    keys = ("bytes", "received", "lost", "duplicated", "foreign", "mib_ok", "mibs", "through",
-            "gaps")
-    return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
 
 
 def boot_ptys(be):

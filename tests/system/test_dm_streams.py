@@ -23,7 +23,7 @@ import re
 import time
 
 from consoles import (DEVICES, background, boot_ptys, boot_reference, check, kill_dm, open_hvc,
-                      stream_result as result, stream_timed, vm_shells, wait_for)
+                      stream_result, stream_timed, vm_shells, wait_for)
 
 MIB = 1 << 20
 KILLS = 20
@@ -113,9 +113,9 @@ def test_dm_killed_20_times_while_both_stream_8mib_both_ways(ctx):
         lost = dup = foreign = 0
         for vm, fe in fes.items():
             up, down = tags(vm)
-            r_up = result(be.run(f"bh-stream check {up} {KILL_BYTES} 5 < /tmp/{up}; true",
-                                 timeout=120), up)
-            r_down = result(fe.run("cat /tmp/rx"), down)
+            r_up = stream_result(be.run(f"bh-stream check {up} {KILL_BYTES} 5 < /tmp/{up}; "
+                                        "true", timeout=120), up)
+            r_down = stream_result(fe.run("cat /tmp/rx"), down)
             for tag, r in ((up, r_up), (down, r_down)):
                 print(f"# {vm} {tag}: {r['received']} bytes received, lost {r['lost']}, "
                       f"duplicated {r['duplicated']}, foreign {r['foreign']}, "
@@ -175,7 +175,7 @@ def test_soak_both_frontends_both_ways(ctx):
                        (down, be.run(f"cat /tmp/{down}.sent"), summary(fe, down, "/tmp/rx")))
             for tag, sent_text, (rx_text, mibs_whole) in streams:
                 sent = int(re.search(r"sent=(\d+)", sent_text).group(1))
-                r = result(rx_text, tag)
+                r = stream_result(rx_text, tag)
                 bad = (r["through"] != sent) + (r["gaps"] > 0) + (r["duplicated"] > 0) + \
                     (r["foreign"] > 0)
                 print(f"# {vm} {tag}: sent {sent / MIB:.1f} MiB, received {r['through'] / MIB:.1f} "
