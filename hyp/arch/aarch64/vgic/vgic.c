@@ -363,6 +363,24 @@ static uint32_t vgic_bits_write(struct vgic_dist *d, struct vgic_cpu *c, uint32_
 	return kick;
 }
 
+const struct vgic_bitbank *vgic_bitbank_find(uint64_t off, uint32_t *first)
+{
+	static const struct vgic_bitbank banks[] = {
+		{ GICD_ISENABLER, VGIC_REG_ENABLE, true },
+		{ GICD_ICENABLER, VGIC_REG_ENABLE, false },
+		{ GICD_ISPENDR, VGIC_REG_PENDING, true },
+		{ GICD_ICPENDR, VGIC_REG_PENDING, false },
+		{ GICD_ISACTIVER, VGIC_REG_ACTIVE, true },
+		{ GICD_ICACTIVER, VGIC_REG_ACTIVE, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(banks) / sizeof(banks[0]); i++)
+		if (vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES, first, 32))
+			return &banks[i];
+	return NULL;
+}
+
 /* One ISxxxR/ICxxxR register at @reg_off inside its bank. */
 int vgic_bitbank_access(struct vgic_dist *d, struct vgic_cpu *c, uint32_t first,
 			enum vgic_bitreg reg, bool set, bool write, uint64_t *val)

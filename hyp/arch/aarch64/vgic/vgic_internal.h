@@ -51,6 +51,22 @@ bool vgic_access_ok(uint64_t off, unsigned int size);
 bool vgic_in_bank(uint64_t off, uint64_t base, uint64_t bytes, uint32_t *first,
 		  unsigned int ids_per_reg);
 
+/* One of a distributor's six set/clear bit registers (IS/IC ENABLER, PENDR, ACTIVER). */
+struct vgic_bitbank {
+	uint64_t base;
+	enum vgic_bitreg reg;
+	bool set;
+};
+
+/**
+ * vgic_bitbank_find() - which set/clear bit register of a distributor @off is
+ * @off: offset in the distributor frame (GICv2 and GICv3 share these)
+ * @first: out: the first INTID of the 32-bit register at @off
+ *
+ * Return: the register, or NULL if @off is none of them.
+ */
+const struct vgic_bitbank *vgic_bitbank_find(uint64_t off, uint32_t *first);
+
 /*
  * Register banks both distributors have; each takes d->lock itself.  @c is
  * the vCPU whose private interrupts the bank holds (NULL for SPIs only).

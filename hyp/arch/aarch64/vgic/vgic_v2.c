@@ -190,33 +190,17 @@ static uint32_t vgic_v2_typer(const struct vgic_dist *d)
 static int vgic_v2_bitregs(struct vgic_dist *d, struct vgic_cpu *self, uint64_t off, bool write,
 			   uint64_t *val, bool *handled)
 {
-	static const struct {
-		uint64_t base;
-		enum vgic_bitreg reg;
-		bool set;
-	} banks[] = {
-		{ GICD_ISENABLER, VGIC_REG_ENABLE, true },
-		{ GICD_ICENABLER, VGIC_REG_ENABLE, false },
-		{ GICD_ISPENDR, VGIC_REG_PENDING, true },
-		{ GICD_ICPENDR, VGIC_REG_PENDING, false },
-		{ GICD_ISACTIVER, VGIC_REG_ACTIVE, true },
-		{ GICD_ICACTIVER, VGIC_REG_ACTIVE, false },
-	};
 	uint32_t first;
-	unsigned int i;
+	const struct vgic_bitbank *b = vgic_bitbank_find(off, &first);
 
-	for (i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
-		if (!vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES, &first, 32))
-			continue;
-		*handled = true;
-		/* SGI pending bits: C/SPENDSGIR only (§4.3.7, §4.3.8) */
-		if (write && first == 0 && banks[i].reg == VGIC_REG_PENDING)
-			*val &= ~((1ull << GIC_NR_SGIS) - 1);
-		return vgic_bitbank_access(d, first < GIC_SPI_BASE ? self : NULL, first,
-					   banks[i].reg, banks[i].set, write, val);
-	}
-	*handled = false;
-	return 0;
+	*handled = b != NULL;
+	if (!b)
+		return 0;
+	/* SGI pending bits: C/SPENDSGIR only (§4.3.7, §4.3.8) */
+	if (write && first == 0 && b->reg == VGIC_REG_PENDING)
+		*val &= ~((1ull << GIC_NR_SGIS) - 1);
+	return vgic_bitbank_access(d, first < GIC_SPI_BASE ? self : NULL, first, b->reg, b->set,
+				   write, val);
 }
 
 /* Read-only ID registers (writes ignored); false if @off is none of them. */

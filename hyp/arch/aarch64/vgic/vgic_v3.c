@@ -103,33 +103,16 @@ static uint32_t vgic_v3_typer(const struct vgic_dist *d)
 static int vgic_dist_bitregs(struct vgic_dist *d, uint64_t off, bool write, uint64_t *val,
 			     bool *handled)
 {
-	static const struct {
-		uint64_t base;
-		enum vgic_bitreg reg;
-		bool set;
-	} banks[] = {
-		{ GICD_ISENABLER, VGIC_REG_ENABLE, true },
-		{ GICD_ICENABLER, VGIC_REG_ENABLE, false },
-		{ GICD_ISPENDR, VGIC_REG_PENDING, true },
-		{ GICD_ICPENDR, VGIC_REG_PENDING, false },
-		{ GICD_ISACTIVER, VGIC_REG_ACTIVE, true },
-		{ GICD_ICACTIVER, VGIC_REG_ACTIVE, false },
-	};
 	uint32_t first;
-	unsigned int i;
+	const struct vgic_bitbank *b = vgic_bitbank_find(off, &first);
 
-	for (i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
-		if (!vgic_in_bank(off, banks[i].base, GICD_BITMAP_BYTES, &first, 32))
-			continue;
-		*handled = true;
-		/* Bank 0 is the redistributors' business under ARE (RAZ/WI). */
-		if (first < GIC_SPI_BASE) {
-			return vgic_raz_wi(write, val);
-		}
-		return vgic_bitbank_access(d, NULL, first, banks[i].reg, banks[i].set, write, val);
-	}
-	*handled = false;
-	return 0;
+	*handled = b != NULL;
+	if (!b)
+		return 0;
+	/* Bank 0 is the redistributors' business under ARE (RAZ/WI). */
+	if (first < GIC_SPI_BASE)
+		return vgic_raz_wi(write, val);
+	return vgic_bitbank_access(d, NULL, first, b->reg, b->set, write, val);
 }
 
 static uint32_t vgic_dist_group_read(uint32_t first)
