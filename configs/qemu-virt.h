@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The UARTs QEMU virt gives every config, said once for the reference
- * system (configs/reference-layout.h) and the tests (configs/test-layout.h):
- * PL011 UART0 and the pci-serial UARTs the platform code places
+ * The UARTs QEMU virt (platform/virt/memmap.h) gives every config, said once
+ * for the reference system (configs/reference-layout.h) and the tests
+ * (configs/test-layout.h): PL011 UART0 and the pci-serial UARTs the platform code places
  * (docs/design.md §2.3), as addresses, INTIDs and .devices[] elements.
  * Plain #defines: compiled into the hypervisor and the host tools alike.
  */
@@ -10,18 +10,18 @@
 #define CONFIGS_QEMU_VIRT_H
 
 #include <bulkhead/config.h>
-#include "hyp/platform/qemu-virt/platform.h"
+#include <plat_desc.h>
 
 #define VIRT_UART0	 PLAT_UART0_BASE
-#define VIRT_UART0_INTID 33 /* QEMU virt: UART0 is SPI 1 */
+#define VIRT_UART0_INTID PLAT_UART0_INTID
 
 /*
  * pci-serial k (1 or 2: "serialk" in the configs, "serk" in the bare-metal
  * tests, counted from 1 everywhere): the platform code gives it I/O page k
- * of the PCI I/O window; it sits in PCI slot k, whose INTA is INTID 35 + k.
+ * of the PCI I/O window; it sits in PCI slot k, whose INTA is its INTID.
  */
 #define VIRT_PCI_SERIAL(k)	 (PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE((k)-1))
-#define VIRT_PCI_SERIAL_INTID(k) (35 + (k))
+#define VIRT_PCI_SERIAL_INTID(k) PLAT_PCIE_INTID(k, 1)
 
 /* .devices[]: UART0 passed through 1:1. */
 #define VIRT_DEV_UART0                                                                      \

@@ -52,8 +52,8 @@
  * frontends), and per device a control region and a doorbell page, which
  * become its generic-uio nodes.
  */
-#define FE_VIRTIO_MMIO	   0x0a003e00ull
-#define FE_VIRTIO_INTID	   79
+#define FE_VIRTIO_MMIO	   PLAT_VIRTIO_MMIO_SLOT(31)
+#define FE_VIRTIO_INTID	   PLAT_VIRTIO_MMIO_INTID(31)
 #define FE_WINDOW	   0x20000000ull
 #define BE_WINDOW(n)	   (0x20000000ull + (n)*SHMEM_SIZE)
 #define BE_CTRL(n)	   (0x0b000000ull + (n)*0x10000ull)
@@ -68,8 +68,8 @@
  * console.  The backend serves it as remote-I/O device 2 + n - 1 of
  * frontend n (BE_CTRL, BE_DOORBELL, BE_VIRTIO_INTID after the consoles').
  */
-#define FE_NET_MMIO   0x0a003c00ull
-#define FE_NET_INTID  78
+#define FE_NET_MMIO   PLAT_VIRTIO_MMIO_SLOT(30)
+#define FE_NET_INTID  PLAT_VIRTIO_MMIO_INTID(30)
 #define BE_NET(n)     (1 + (n)) /* remote-I/O index of frontend n's net */
 #define VIRTIO_ID_NET 1		/* virtio v1.2 §5 */
 
@@ -79,38 +79,38 @@
  * backend serves it as remote-I/O device 4 + n - 1 of frontend n, from an
  * image file on its own disk.
  */
-#define FE_BLK_MMIO	0x0a003a00ull
-#define FE_BLK_INTID	77
+#define FE_BLK_MMIO	PLAT_VIRTIO_MMIO_SLOT(29)
+#define FE_BLK_INTID	PLAT_VIRTIO_MMIO_INTID(29)
 #define BE_BLK(n)	(3 + (n)) /* remote-I/O index of frontend n's blk */
 #define VIRTIO_ID_BLOCK 2	  /* virtio v1.2 §5 */
 
 /*
  * The backend's NIC (docs/config.md, "DMA-capable devices"): QEMU's
- * virtio-net-device, which takes the highest virtio-mmio transport (31 at
- * 0x0a003e00, INTID 79; docs/design.md §2.2).  The backend gets the 4 KiB
+ * virtio-net-device, which takes the highest virtio-mmio transport (31;
+ * docs/design.md §2.2).  The backend gets the 4 KiB
  * page of transports 24..31 (the others are empty) at the same IPA, and
  * 16 MiB of RAM mapped IPA == PA as the pool all its DMA goes through.
  * The frontends' emulated consoles use the same IPA and INTID in their own
  * address spaces and vGICs; nothing of theirs reaches the physical ones.
  */
-#define NIC_PAGE	 0x0a003000ull
-#define NIC_MMIO_OFFSET	 0xe00
-#define NIC_INTID	 79
+#define NIC_PAGE	 (PLAT_VIRTIO_MMIO_SLOT(31) & ~(BH_PAGE_SIZE - 1))
+#define NIC_MMIO_OFFSET	 (PLAT_VIRTIO_MMIO_SLOT(31) - NIC_PAGE)
+#define NIC_INTID	 PLAT_VIRTIO_MMIO_INTID(31)
 #define NIC_POOL	 0x72000000ull
 #define NIC_POOL_SIZE	 (16 * MiB)
 #define BACKEND_NIC_POOL 3 /* index in the backend's mem[] */
 
 /*
  * The backend's disk (docs/running.md, "Storage"): QEMU's virtio-blk-device
- * on transport 23 (0x0a002e00, INTID 48 + 23 = 71), the highest one of the
+ * on transport 23, the highest one of the
  * page below the NIC's: QEMU would put a second device on transport 30, in
  * the NIC's page, but the stage 2 maps whole pages, and a page of its own
  * keeps one device per mapping (scripts/qemu-devices.sh asks QEMU for the
  * transport by its bus name).  Its own 16 MiB identity-mapped DMA pool.
  */
-#define DISK_PAGE	  0x0a002000ull
-#define DISK_MMIO_OFFSET  0xe00
-#define DISK_INTID	  71
+#define DISK_PAGE	  (PLAT_VIRTIO_MMIO_SLOT(23) & ~(BH_PAGE_SIZE - 1))
+#define DISK_MMIO_OFFSET  (PLAT_VIRTIO_MMIO_SLOT(23) - DISK_PAGE)
+#define DISK_INTID	  PLAT_VIRTIO_MMIO_INTID(23)
 #define DISK_POOL	  0x73000000ull
 #define DISK_POOL_SIZE	  (16 * MiB)
 #define BACKEND_DISK_POOL 4 /* index in the backend's mem[] */

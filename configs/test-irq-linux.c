@@ -3,17 +3,17 @@
  * vGIC under Linux: one VM "lx" with 2 vCPUs on CPUs 0 and 1
  * runs the project's guest kernel and shell initramfs, with UART0 passed
  * through.  Its device tree and QEMU's image placement come from this file
- * through tools/dtgen (build/dt/test-irq-linux/): Image at 0x50200000, DTB
- * at 0x58000000, initramfs at 0x58100000 (PA = IPA + 0x10000000).
+ * through tools/dtgen (build/dt/test-irq-linux/): Image at RAM + 2 MiB, DTB
+ * at RAM + 128 MiB, initramfs 1 MiB above it, in RAM placed at TEST_VM0_PA.
  */
 #include "configs/test-layout.h"
 
-#define VM_PA	   0x50000000ull
+#define VM_PA	   TEST_VM0_PA
 #define VM_IPA	   0x40000000ull
 #define VM_SIZE	   0x10000000ull
 #define KERNEL_OFF 0x00200000ull /* 2 MiB aligned (arm64 booting.rst) */
-#define DTB_OFF	   0x08000000ull
-#define INITRD_OFF 0x08100000ull
+#define DTB_OFF	   (128ull << 20)
+#define INITRD_OFF (DTB_OFF + (1ull << 20))
 
 const struct bh_config bh_config = {
 	.magic = BH_CONFIG_MAGIC,

@@ -22,15 +22,14 @@
 #include "guest/baremetal/lib/bmarg.h"
 #include "guest/baremetal/lib/rio_test.h"
 #include "configs/qemu-virt.h"
-#include "hyp/platform/qemu-virt/platform.h"
 
 /* ------------------------------------------------ host-physical RAM */
 
-/* Where the tests' loaders put the first and second guest image. */
-#define TEST_VM0_PA 0x50000000ull
-#define TEST_VM1_PA 0x52000000ull
+/* Where the tests' loaders put the first and second guest image (RAM + 256 MiB). */
+#define TEST_VM0_PA (PLAT_RAM_BASE + 0x10000000ull)
+#define TEST_VM1_PA (TEST_VM0_PA + 0x02000000ull)
 /* Free RAM above both VMs: a pristine image to copy, or a shared window. */
-#define TEST_SPARE_PA 0x58000000ull
+#define TEST_SPARE_PA (TEST_VM0_PA + (128ull << 20))
 
 /* Bytes reserved for a bare-metal test image (they are a few KiB). */
 #define TEST_BM_IMAGE_SIZE 0x100000ull
@@ -115,18 +114,21 @@
 /* --------------------------- a DMA-capable device (docs/config.md) */
 
 /*
- * QEMU's virtio-mmio transport 31 (0x0a003e00, INTID 79; docs/design.md
- * §2.2) passed through in its page, as the reference system's NIC; its
- * buffers in the VM's mem[@pool], which must be identity-mapped.
+ * QEMU's virtio-mmio transport 31 (docs/design.md §2.2) passed through in
+ * its page, as the reference system's NIC; its buffers in the VM's
+ * mem[@pool], which must be identity-mapped.
  */
-#define TEST_NIC_INTID	   79
-#define TEST_NIC_POOL_PA   0x5c000000ull /* free RAM above TEST_SPARE_PA */
+#define TEST_NIC_SLOT	   31
+#define TEST_NIC_PAGE	   (PLAT_VIRTIO_MMIO_SLOT(TEST_NIC_SLOT) & ~(BH_PAGE_SIZE - 1))
+#define TEST_NIC_INTID	   PLAT_VIRTIO_MMIO_INTID(TEST_NIC_SLOT)
+#define TEST_NIC_POOL_PA   (TEST_SPARE_PA + 0x04000000ull) /* free RAM above TEST_SPARE_PA */
 #define TEST_NIC_POOL_SIZE 0x100000ull
-#define TEST_DEV_NIC(pool)                                                                      \
-	{                                                                                       \
-		.name = "nic", .kind = BH_DEV_VIRTIO_MMIO, .ipa = 0x0a003000, .pa = 0x0a003000, \
-		.size = BH_PAGE_SIZE, .mmio_offset = 0xe00, .intid = TEST_NIC_INTID,            \
-		.flags = BH_DEV_DMA, .dma_pool = (pool)                                         \
+#define TEST_DEV_NIC(pool)                                                           \
+	{                                                                            \
+		.name = "nic", .kind = BH_DEV_VIRTIO_MMIO, .ipa = TEST_NIC_PAGE,     \
+		.pa = TEST_NIC_PAGE, .size = BH_PAGE_SIZE,                           \
+		.mmio_offset = PLAT_VIRTIO_MMIO_SLOT(TEST_NIC_SLOT) - TEST_NIC_PAGE, \
+		.intid = TEST_NIC_INTID, .flags = BH_DEV_DMA, .dma_pool = (pool)     \
 	}
 
 /* ------------------------------------------------ broken configs */

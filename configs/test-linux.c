@@ -2,19 +2,19 @@
 /*
  * Linux smoke test: the project's guest kernel and shell initramfs as one
  * 2-vCPU VM "linux" (CPUs 0, 1) owning UART0, 256 MiB at IPA 0x40000000 =
- * PA 0x50000000.  Images in place (QEMU -device loader):
- *   Image  at PA 0x50200000 (IPA 0x40200000),
- *   initrd at PA 0x58000000 (IPA 0x48000000),
- *   DTB    at PA 0x5fe00000 (IPA 0x4fe00000), generated from this file by
+ * PA TEST_VM0_PA.  Images in place (QEMU -device loader):
+ *   Image  at RAM + 2 MiB,
+ *   initrd at RAM + 128 MiB,
+ *   DTB    at RAM + 254 MiB, generated from this file by
  *          tools/dtgen like the reference system's.
  */
 #include "configs/test-layout.h"
 
 #define LINUX_IPA  0x40000000ull
-#define LINUX_PA   0x50000000ull
+#define LINUX_PA   TEST_VM0_PA
 #define LINUX_RAM  0x10000000ull
 #define KERNEL_OFF 0x00200000ull
-#define INITRD_OFF 0x08000000ull
+#define INITRD_OFF (128ull << 20)
 #define DTB_OFF	   0x0fe00000ull
 
 const struct bh_config bh_config = {

@@ -76,7 +76,9 @@ const struct bh_config bh_config = {
 			.x0 = BM_ARG(BM_UART_NONE, 0, 0),
 			/* its vGIC away from the physical GIC's PAs, so they can be probed */
 			.gicd_ipa = MATRIX_MOVED_GICD,
+#if PLAT_GIC_VERSION == 3 /* a GICv2 VM's GICC is the board's GICV, at BH_GICC_IPA_DEFAULT */
 			.gicr_ipa = MATRIX_MOVED_GICR,
+#endif
 			.mem = { MATRIX_PROBE_RAM(2) },
 			.images = MATRIX_PROBE_IMAGES(2),
 		},

@@ -6,13 +6,20 @@
 
 HYP_OUT      := $(BUILD)/hyp
 HYP_CONFIGS  := $(patsubst configs/%.c,%,$(wildcard configs/*.c))
+HYP_LDS_SRC  := hyp/arch/aarch64/bulkhead.ld.S
 # the physical GIC driver of the platform's version only (gic/gic_v2.c or gic_v3.c)
 HYP_GIC_OTHER := $(if $(filter 2,$(PLAT_GIC_VERSION)),hyp/arch/aarch64/gic/gic_v3.c,hyp/arch/aarch64/gic/gic_v2.c)
-HYP_SRCS     := $(filter-out $(HYP_GIC_OTHER),$(sort $(shell find hyp -name '*.c' -o -name '*.S')))
-HYP_INCLUDES := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
-		-Ihyp/platform/qemu-virt $(PLATFORM_INC)
+# ... and the board's code and console driver (platform/NAME/platform.mk)
+HYP_SRCS     := $(filter-out $(HYP_GIC_OTHER) $(HYP_LDS_SRC),$(sort $(shell find hyp -name '*.c' -o -name '*.S'))) \
+		$(PLAT_HYP_SRCS)
+HYP_INCLUDES := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include $(PLATFORM_INC)
 HYP_CFLAGS   := $(FREESTANDING_CFLAGS) -mstrict-align $(HYP_INCLUDES)
-HYP_LDS      := hyp/arch/aarch64/bulkhead.ld
+# linked at the board's load address: the script is run through cpp with plat_desc.h
+HYP_LDS      := $(HYP_OUT)/bulkhead.ld
+
+$(HYP_LDS): $(HYP_LDS_SRC) $(PLATFORM_DIR)/plat_desc.h
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) -E -P -x c $(HYP_INCLUDES) -D__ASSEMBLY__ $< -o $@
 HYP_OBJS     := $(patsubst %,$(HYP_OUT)/obj/%.o,$(HYP_SRCS))
 
 $(HYP_OUT)/obj/%.c.o: %.c
@@ -49,7 +56,7 @@ HYP_IMAGES := $(foreach c,$(HYP_CONFIGS),$(HYP_OUT)/$(c)/bulkhead.bin)
 # Host unit tests of the pure parts: tests/unit/test_hyp_*.c, each linked
 # with the hypervisor sources it names in HYP_UT_SRCS_<name>.
 HYP_UT_INC   := -I. -Iinclude -Ihyp/include -Ihyp/arch/aarch64/include \
-		-Ihyp/platform/qemu-virt $(PLATFORM_INC) -Itools/cfgcheck
+		$(PLATFORM_INC) -Itools/cfgcheck
 HYP_UT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_hyp_*.c))
 HYP_UT_SRCS_test_hyp_pt  := hyp/arch/aarch64/pt.c
 HYP_UT_SRCS_test_hyp_esr := hyp/arch/aarch64/esr.c
@@ -57,7 +64,7 @@ HYP_UT_SRCS_test_hyp_idregs := hyp/arch/aarch64/idregs.c
 HYP_UT_SRCS_test_hyp_printf := hyp/core/printf.c
 HYP_UT_SRCS_test_hyp_fdt := hyp/core/fdt.c
 HYP_UT_SRCS_test_hyp_rio := hyp/core/rio_ring.c
-HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c
+HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c $(PLAT_BOARD_C)
 HYP_UT_SRCS_test_hyp_watchdog := hyp/core/sbsa_gwdt.c hyp/core/restart_limit.c
 HYP_UT_SRCS_test_hyp_ctl := hyp/core/vm_ctl_regs.c
 HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))

@@ -12,9 +12,12 @@
 #         default 1 GiB: the backend formats it at its first boot, docs/running.md "Storage")
 #         if it does not exist yet; QEMU locks it, so two machines never share one
 #
-# QEMU virt's transport n is at 0x0a000000 + 0x200 n with SPI 16 + n (INTID 48 + n), on the
+# The board's transport n (BUILD/platform.env, tools/platinfo: VIRTIO_MMIO_BASE + n *
+# VIRTIO_MMIO_STRIDE, INTID VIRTIO_MMIO_FIRST_INTID + n, n < VIRTIO_MMIO_COUNT) is on the
 # bus QEMU names virtio-mmio-bus.n; each device is put on the one its ADDR names (QEMU would
-# otherwise fill the transports from the highest down, docs/design.md §2.2).
+# otherwise fill the transports from the highest down, docs/design.md §2.2).  The board's
+# facts are read from $PLATFORM_ENV, by default DTDIR/../../platform.env (DTDIR is
+# BUILD/dt/CONFIG).
 #
 # The network is QEMU's user network with restrict=on: no guest packet leaves QEMU (no
 # outside routes, no DNS, no connection to the host); the only ways in are the forwards from
@@ -31,7 +34,16 @@ dir=$1 disk=$2
 shift 2
 list="$dir/virtio-mmio"
 [ -f "$list" ] || { echo "qemu-devices.sh: $list missing: run 'make all' first" >&2; exit 1; }
-base=$((0x0a000000)) transports=32 spi_base=48
+penv=${PLATFORM_ENV:-$dir/../../platform.env}
+[ -f "$penv" ] || { echo "qemu-devices.sh: $penv missing: run 'make all' first" >&2; exit 1; }
+fact() {
+	v=$(sed -n "s/^$1=//p" "$penv")
+	[ -n "$v" ] || { echo "qemu-devices.sh: $penv: no $1" >&2; exit 1; }
+	echo "$v"
+}
+board=$(fact PLATFORM)
+base=$(($(fact VIRTIO_MMIO_BASE))) stride=$(($(fact VIRTIO_MMIO_STRIDE)))
+transports=$(fact VIRTIO_MMIO_COUNT) spi_base=$(fact VIRTIO_MMIO_FIRST_INTID)
 
 # hostfwd=... for every VM that serves ssh, one PORT argument per VM of DTDIR/vms
 forwards() {
@@ -55,11 +67,13 @@ forwards() {
 
 # the QEMU bus of the transport at ADDR with INTID, or an error naming the device
 bus() {
-	off=$(($2 - base)) n=$((($2 - base) / 0x200))
-	if [ "$off" -lt 0 ] || [ $((off % 0x200)) -ne 0 ] || [ "$n" -ge "$transports" ] ||
-		[ "$3" -ne $((spi_base + n)) ]; then
-		echo "qemu-devices.sh: $list: \"$1\" at $2, INTID $3 is no transport of QEMU virt" \
-			"(0x0a000000 + 0x200 n, INTID 48 + n, n < 32)" >&2
+	off=$(($2 - base))
+	n=$((off / (stride ? stride : 1)))
+	if [ "$transports" -eq 0 ] || [ "$off" -lt 0 ] || [ $((off % stride)) -ne 0 ] ||
+		[ "$n" -ge "$transports" ] || [ "$3" -ne $((spi_base + n)) ]; then
+		echo "qemu-devices.sh: $list: \"$1\" at $2, INTID $3 is no transport of $board" \
+			"($(printf '%#x' "$base") + $(printf '%#x' "$stride") n, INTID $spi_base + n," \
+			"n < $transports)" >&2
 		exit 1
 	fi
 	echo "virtio-mmio-bus.$n"

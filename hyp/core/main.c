@@ -9,7 +9,7 @@
 #include "gic.h"
 #include "hyp.h"
 #include "log.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "platform.h"
 #include "psci.h"
 #include "rio_dev.h"

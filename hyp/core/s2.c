@@ -6,7 +6,7 @@
  */
 #include "hyp.h"
 #include "log.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "pt.h"
 #include "rio_dev.h"
 #include "s2.h"

@@ -25,6 +25,7 @@
 #define BULKHEAD_CONFIG_H
 
 #include <stdint.h>
+#include "../../platform/vm/vboard.h" /* the virtual board, BH_VM_* */
 
 #define BH_CONFIG_MAGIC 0x4248434647000005ull /* "BHCFG" v5 (VM management) */
 
@@ -234,17 +235,17 @@ struct bh_virtio {
 
 /* ---------------------------------------------------------------- VMs */
 
-/* QEMU virt GICv3 layout (docs/design.md §2.2), the default of a VM's vGIC. */
-#define BH_GICD_IPA_DEFAULT 0x08000000ull
+/* The default of a VM's vGIC: the virtual board's (platform/vm/vboard.h). */
+#define BH_GICD_IPA_DEFAULT BH_VM_GICD
 #define BH_GICD_SIZE	    0x10000ull
-#define BH_GICR_IPA_DEFAULT 0x080a0000ull
+#define BH_GICR_IPA_DEFAULT BH_VM_GICR
 #define BH_GICR_STRIDE	    0x20000ull /* RD_base + SGI_base frames */
 /*
  * On a GICv2 platform (platform/NAME/plat_desc.h) a VM has no GICR frames:
  * its GICC is here, the hardware GICV frame mapped at stage 2 (8 KiB, GICC_DIR
  * at +0x1000), as QEMU virt's own GICC.
  */
-#define BH_GICC_IPA_DEFAULT 0x08010000ull
+#define BH_GICC_IPA_DEFAULT BH_VM_GICC
 #define BH_GICC_SIZE	    0x2000ull
 
 /*

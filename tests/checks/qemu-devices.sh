@@ -1,6 +1,6 @@
 #!/bin/sh
 # scripts/qemu-devices.sh (docs/running.md): what it gives for a good device list, and that
-# it refuses, with a message naming the culprit and a non-zero exit, each list QEMU virt
+# it refuses, with a message naming the culprit and a non-zero exit, each list the board
 # cannot build: an address or INTID that is no transport, a device it does not know, a VM
 # that serves ssh without an address, a VM without a host port.  Works on made-up DTDIRs, so
 # it needs no build.
@@ -10,6 +10,19 @@ script=$here/scripts/qemu-devices.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+
+# A made-up board (BUILD/platform.env as tools/platinfo writes it): 32 transports at
+# 0x1c130000, 0x200 apart, from INTID 64; another without any.
+cat >"$tmp/platform.env" <<EOF
+PLATFORM=made-up
+VIRTIO_MMIO_COUNT=32
+VIRTIO_MMIO_BASE=0x1c130000
+VIRTIO_MMIO_STRIDE=0x200
+VIRTIO_MMIO_FIRST_INTID=64
+EOF
+sed 's/^VIRTIO_MMIO_COUNT=.*/VIRTIO_MMIO_COUNT=0/; s/^PLATFORM=.*/PLATFORM=bare/' \
+	"$tmp/platform.env" >"$tmp/bare.env"
+export PLATFORM_ENV="$tmp/platform.env"
 
 # dtdir NAME "virtio-mmio lines" "vm:bootargs" ...: a DTDIR as tools/dtgen writes it
 dtdir() {
@@ -44,8 +57,8 @@ refuse() {
 }
 
 # the good case: both devices on their buses, the forward to the ssh VM, the disk created
-d=$(dtdir good "backend nic 0xa003e00 79
-backend disk 0xa002e00 71" "backend:console=ttyAMA0 bulkhead.sshd=br0:10.0.2.15" "frontend1:quiet")
+d=$(dtdir good "backend nic 0x1c133e00 95
+backend disk 0x1c132e00 87" "backend:console=ttyAMA0 bulkhead.sshd=br0:10.0.2.15" "frontend1:quiet")
 out=$(DISK_SIZE=1M sh "$script" "$d" "$tmp/a,b/disk.img" 5555 5556 2>"$tmp/err")
 rc=$?
 for want in '-global' 'virtio-mmio.force-legacy=false' \
@@ -68,21 +81,23 @@ grep -q 'frontend1' "$tmp/err" &&
 [ "$fails" -eq 0 ] && echo "ok: good list"
 
 refuse "missing list" "$tmp/nowhere" "run 'make all' first"
-refuse "misaligned address" "$(dtdir misaligned "backend nic 0xa003e10 79" "backend:x")" \
-	'"nic" at 0xa003e10, INTID 79 is no transport of QEMU virt' 5555
-refuse "address below the transports" "$(dtdir below "backend nic 0x9000000 79" "backend:x")" \
-	'"nic" at 0x9000000' 5555
-refuse "address past the transports" "$(dtdir past "backend nic 0xa004000 80" "backend:x")" \
-	'"nic" at 0xa004000' 5555
-refuse "wrong INTID" "$(dtdir intid "backend disk 0xa002e00 72" "backend:x")" \
-	'"disk" at 0xa002e00, INTID 72' 5555
-refuse "unknown device" "$(dtdir unknown "backend gpu 0xa002e00 71" "backend:x")" \
+refuse "misaligned address" "$(dtdir misaligned "backend nic 0x1c133e10 95" "backend:x")" \
+	'"nic" at 0x1c133e10, INTID 95 is no transport of made-up' 5555
+refuse "address below the transports" "$(dtdir below "backend nic 0x1c120000 95" "backend:x")" \
+	'"nic" at 0x1c120000' 5555
+refuse "address past the transports" "$(dtdir past "backend nic 0x1c134000 96" "backend:x")" \
+	'"nic" at 0x1c134000' 5555
+refuse "wrong INTID" "$(dtdir intid "backend disk 0x1c132e00 88" "backend:x")" \
+	'"disk" at 0x1c132e00, INTID 88' 5555
+refuse "unknown device" "$(dtdir unknown "backend gpu 0x1c132e00 87" "backend:x")" \
 	'devices\[\]: "gpu" is neither "nic" nor "disk"' 5555
+PLATFORM_ENV="$tmp/bare.env" refuse "a board without transports" \
+	"$(dtdir bare "backend nic 0x1c133e00 95" "backend:x")" 'is no transport of bare' 5555
 refuse "sshd without an address" \
-	"$(dtdir noaddr "backend nic 0xa003e00 79" "backend:bulkhead.sshd=br0")" \
+	"$(dtdir noaddr "backend nic 0x1c133e00 95" "backend:bulkhead.sshd=br0")" \
 	'vm "backend": bootargs: bulkhead.sshd=br0 has no :ADDR' 5555
 refuse "no port for a VM" \
-	"$(dtdir noport "backend nic 0xa003e00 79" "backend:x" "frontend1:y")" \
+	"$(dtdir noport "backend nic 0x1c133e00 95" "backend:x" "frontend1:y")" \
 	'no PORT for vm "frontend1"' 5555
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -12,13 +12,14 @@ import re
 import socket
 
 from consoles import BOOT_TIMEOUT, answers, boot_reference, check, ssh_ready, vm_shells
-from harness import TestFailure, ssh
+from harness import Layout, TestFailure, ssh
 
 MIB = 1 << 20
 
 def test_ssh_into_backend(ctx):
     """ssh from the host's loopback runs commands in the backend; 8 MiB cross the NIC intact
     (every buffer bounced through its identity-mapped DMA pool); the frontends keep running."""
+    nic = Layout(ctx, "reference").devices[("backend", "nic")]
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
         be = sh["backend"]
@@ -26,7 +27,8 @@ def test_ssh_into_backend(ctx):
         # the boot log says who is trusted with memory isolation, and why
         log = q.con("uart0").output()
         check(re.search(r"vm0 backend .* trusted-for-DMA", log) and
-              re.search(r"dev .* pa 0x000a003000 nic intid 79 DMA-without-IOMMU", log),
+              re.search(rf"dev .* pa {nic['pa']:#012x} nic intid {nic['intid']} "
+                        r"DMA-without-IOMMU", log),
               "the partition table does not show the backend's DMA-capable NIC")
         ssh_ready(be, "backend")
 

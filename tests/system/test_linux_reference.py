@@ -245,26 +245,28 @@ def test_backend_smp_load_and_frontend_timers(ctx):
 
 # Distributor offsets (IHI0069 §12.9, IHI0048B §4.3, the same for these): SPIs 32..63
 # are word 1 of the bit arrays.
-GICD = 0x08000000
-GICD_ICENABLER1 = GICD + 0x184
-GICD_ICPENDR1 = GICD + 0x284
-GICD_ICFGR2 = GICD + 0xc08
-GICD_IROUTER33 = GICD + 0x6000 + 8 * 33  # GICv3
-GICD_ITARGETSR33 = GICD + 0x800 + 33  # GICv2
-FRONTEND2_UART_BIT = 1 << (37 - 32)
+GICD_ICENABLER1 = 0x184
+GICD_ICPENDR1 = 0x284
+GICD_ICFGR2 = 0xc08
+GICD_IROUTER33 = 0x6000 + 8 * 33  # GICv3
+GICD_ITARGETSR33 = 0x800 + 33  # GICv2
 
 
 def test_frontend2_gic_writes_do_not_reach_others(ctx):
     """frontend2 disables, unpends, reconfigures and reroutes every other SPI
     through its vGIC: the backend's UART0 and frontend1's UART keep working."""
+    layout = Layout(ctx, CONFIG)
+    gicd = layout.vms["frontend2"]["gicd_ipa"]
+    uart_intid = [d["intid"] for (vm, _), d in layout.devices.items() if vm == "frontend2"]
+    check(len(uart_intid) == 1 and 32 <= uart_intid[0] < 64, f"frontend2's UART: {uart_intid}")
+    others = 0xffffffff & ~(1 << (uart_intid[0] - 32))
     with boot_reference(ctx) as q:
         sh = vm_shells(q)
-        others = 0xffffffff & ~FRONTEND2_UART_BIT
-        sh["frontend2"].run(f"devmem {GICD_ICENABLER1:#x} 32 {others:#x}; "
-                            f"devmem {GICD_ICPENDR1:#x} 32 {others:#x}; "
-                            f"devmem {GICD_ICFGR2:#x} 32 0; " +
-                            (f"devmem {GICD_IROUTER33:#x} 64 0x3" if gic_version(ctx) == 3
-                             else f"devmem {GICD_ITARGETSR33:#x} 8 0x3"))
+        sh["frontend2"].run(f"devmem {gicd + GICD_ICENABLER1:#x} 32 {others:#x}; "
+                            f"devmem {gicd + GICD_ICPENDR1:#x} 32 {others:#x}; "
+                            f"devmem {gicd + GICD_ICFGR2:#x} 32 0; " +
+                            (f"devmem {gicd + GICD_IROUTER33:#x} 64 0x3" if gic_version(ctx) == 3
+                             else f"devmem {gicd + GICD_ITARGETSR33:#x} 8 0x3"))
         answers(sh["frontend2"], "frontend2")
         before = sh["backend"].run("grep uart-pl011 /proc/interrupts").split()[1]
         answers(sh["backend"], "backend")

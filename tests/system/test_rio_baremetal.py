@@ -29,9 +29,11 @@ def test_rio_baremetal_round_trips_backlog_and_isolation(ctx):
     """Backlog while the backend is late, in-order reads, round trips, masked
     narrow reads, the frontend SPI on NOTIFY, hostile doorbells refused, and a
     backend touching the frontend outside the window stopped."""
+    dev = Layout(ctx, "test-rio").virtio["fake-rfront"]
     with boot(ctx) as q:
         u0, s1 = q.con("uart0"), q.con("ser1")
-        u0.expect(r"rio0 fake-rfront +rfront mmio 0xa003e00 intid 79 -> rback", timeout=20)
+        u0.expect(rf"rio0 fake-rfront +rfront mmio {dev['mmio_ipa']:#x} intid {dev['intid']} "
+                  r"-> rback", timeout=20)
         s1.expect(r"rio_frontend: start", timeout=20)
         u0.expect(r"rio_backend: serving", timeout=20)
         for what in ("magic", "roundtrip", "order", "irq", "isr"):

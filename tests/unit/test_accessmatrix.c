@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "matrix.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 
 #define BACKEND	  0
 #define FRONTEND1 1
@@ -118,14 +118,14 @@ static void test_gicr_frames(void **state)
 #if PLAT_GIC_VERSION == 2
 	/* GICv2 platform: no vGICR (its GICC, the GICV frame, is elsewhere) */
 	tried(FRONTEND1, 0x080a0000, "gicr");
-	owned(FRONTEND1, 0x08000000, "its vGICD");
+	owned(FRONTEND1, BH_GICD_IPA_DEFAULT, "its vGICD");
 	return;
 #endif
 	owned(FRONTEND1, 0x080a0000, "its vGICR");
 	/* its own CPUs' frames at their PA are its vGICR, the GICD its vGICD */
 	owned(BACKEND, 0x080a0000, "its vGICR");
 	owned(BACKEND, 0x080c0000, "its vGICR");
-	owned(FRONTEND1, 0x08000000, "its vGICD");
+	owned(FRONTEND1, BH_GICD_IPA_DEFAULT, "its vGICD");
 }
 
 static void test_platform(void **state)

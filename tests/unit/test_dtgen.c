@@ -11,6 +11,7 @@
 
 #include "cfg_fixture.h"
 #include "dtgen.h"
+#include <plat_desc.h>
 
 #define RAM_IPA	   0x40000000ull
 #define KERNEL_IPA (RAM_IPA + 0x200000)
@@ -82,11 +83,11 @@ static int setup(void **state)
 	/* backend: PL011 UART0; frontend: the first pci-serial */
 	f->cfg.vms[0].devices[0] = (struct bh_device){ .name = "uart0",
 						       .kind = BH_DEV_PL011,
-						       .ipa = 0x09000000,
-						       .pa = 0x09000000,
+						       .ipa = PLAT_UART0_BASE,
+						       .pa = PLAT_UART0_BASE,
 						       .size = 0x1000,
-						       .intid = 33 };
-	f->cfg.vms[0].irqs[0] = 33;
+						       .intid = PLAT_UART0_INTID };
+	f->cfg.vms[0].irqs[0] = PLAT_UART0_INTID;
 	f->cfg.vms[1].devices[0] = (struct bh_device){ .name = "serial1",
 						       .kind = BH_DEV_NS16550,
 						       .ipa = 0x3eff1000,

@@ -15,7 +15,7 @@
 #include "cfg_fixture.h"
 
 #include "check.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 
 /* The checker's reference: a config needs a definition of bh_config. */
 const struct bh_config bh_config;
@@ -63,8 +63,8 @@ static void good(struct bh_config *c)
 			      .size = 0x100000 } },
 		.devices = { { .name = "uart0",
 			       .kind = BH_DEV_PL011,
-			       .ipa = 0x09000000,
-			       .pa = 0x09000000,
+			       .ipa = PLAT_UART0_BASE,
+			       .pa = PLAT_UART0_BASE,
 			       .size = 0x1000,
 			       .intid = 33 } },
 		.irqs = { 33 },
@@ -108,6 +108,21 @@ static struct msgs run(const struct bh_config *c)
 	return m;
 }
 
+/* expect_error() on another board than the build's */
+static void expect_board_error(const struct bh_config *c, const struct bh_platform *board,
+			       const char *needle)
+{
+	struct msgs m = { 0 };
+	int i, n = cfg_check_board(c, board, collect, &m);
+
+	assert_int_equal(n, m.n);
+	if (has(&m, needle))
+		return;
+	for (i = 0; i < m.n && i < 16; i++)
+		print_message("got: %s\n", m.text[i]);
+	fail_msg("missing error \"%s\"", needle);
+}
+
 static void expect_error(const struct bh_config *c, const char *needle)
 {
 	struct msgs m = run(c);
@@ -119,6 +134,19 @@ static void expect_error(const struct bh_config *c, const char *needle)
 			print_message("got: %s\n", m.text[i]);
 		fail_msg("missing error \"%s\"", needle);
 	}
+}
+
+/* expect_error() of a message with the board's addresses formatted in */
+static void __attribute__((format(printf, 2, 3)))
+expect_errorf(const struct bh_config *c, const char *fmt, ...)
+{
+	char needle[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(needle, sizeof(needle), fmt, ap);
+	va_end(ap);
+	expect_error(c, needle);
 }
 
 static void test_valid(void **state)
@@ -297,10 +325,11 @@ static void test_hypervisor_devices_not_passed_through(void **state)
 	c.vms[1].devices[1] = (struct bh_device){ .name = "gicd",
 						  .kind = BH_DEV_GENERIC,
 						  .ipa = 0x20000000,
-						  .pa = 0x08000000,
+						  .pa = PLAT_GICD_BASE,
 						  .size = 0x10000 };
-	expect_error(
-		&c, "vm \"beta\": devices[1]: PA 0x8000000 size 0x10000 overlaps the physical GIC");
+	expect_errorf(&c,
+		      "vm \"beta\": devices[1]: PA %#llx size 0x10000 overlaps the physical GIC",
+		      PLAT_GICD_BASE);
 	c.vms[1].devices[1].pa = 0x4010000000ull;
 	expect_error(
 		&c, "vm \"beta\": devices[1]: PA 0x4010000000 size 0x10000 overlaps the PCIe ECAM");
@@ -315,8 +344,9 @@ static void test_ipa_overlap_in_vm(void **state)
 	c.vms[0].devices[0].ipa = 0x40800000;
 	expect_error(&c, "vm \"alpha\": devices[0]: IPA 0x40800000 size 0x1000 overlaps mem[0]");
 	good(&c);
-	c.vms[0].devices[0].ipa = 0x08000000;
-	expect_error(&c, "vm \"alpha\": gicd_ipa: IPA 0x8000000 size 0x10000 overlaps devices[0]");
+	c.vms[0].devices[0].ipa = BH_GICD_IPA_DEFAULT;
+	expect_errorf(&c, "vm \"alpha\": gicd_ipa: IPA %#llx size 0x10000 overlaps devices[0]",
+		      BH_GICD_IPA_DEFAULT);
 }
 
 static void test_misaligned(void **state)
@@ -547,8 +577,9 @@ static void test_virtio_backend_fields(void **state)
 	c.virtio[0].doorbell_ipa = 0x0b001000;
 	expect_error(&c, "vm \"alpha\": virtio[0].doorbell_ipa: overlaps its ctrl_ipa");
 	good_virtio(&c);
-	c.virtio[0].doorbell_ipa = 0x09000000;
-	expect_error(&c, "vm \"alpha\": virtio[0].doorbell_ipa: 0x9000000 overlaps devices[0]");
+	c.virtio[0].doorbell_ipa = c.vms[0].devices[0].ipa;
+	expect_errorf(&c, "vm \"alpha\": virtio[0].doorbell_ipa: %#llx overlaps devices[0]",
+		      (unsigned long long)c.vms[0].devices[0].ipa);
 }
 
 static void test_virtio_irqs(void **state)
@@ -646,6 +677,53 @@ static void test_dma_device_valid(void **state)
 	m = run(&c);
 	if (m.n)
 		fail_msg("unexpected: %s", m.text[0]);
+}
+
+/*
+ * A config asks the board for what it lacks: a virtio-mmio transport, a UART,
+ * GICv3 redistributors, a CPU; or names a device with another INTID than the
+ * board gives it.  Each error names the VM, the field and the board.
+ */
+static void test_board_lacks(void **state)
+{
+	struct bh_platform bare = bh_platform;
+	struct bh_config c;
+
+	(void)state;
+	bare.name = "bare";
+	memset(&bare.virtio_mmio, 0, sizeof(bare.virtio_mmio));
+	memset(bare.uart + 1, 0, sizeof(bare.uart) - sizeof(bare.uart[0]));
+	good_nic(&c);
+	expect_board_error(&c, &bare,
+			   "vm \"alpha\": devices[1]: board bare has no virtio-mmio transports");
+	expect_board_error(&c, &bare,
+			   "vm \"beta\": devices[0]: board bare has no 16550 UART at PA");
+	c.vms[1].gicr_ipa = 0x10000000;
+	bare.gic.version = 2;
+	expect_board_error(&c, &bare,
+			   "vm \"beta\": gicr_ipa: board bare has a GICv2, without redistributors");
+	good(&c);
+	bare = bh_platform;
+	bare.name = "bare";
+	bare.cpus = 1;
+	expect_board_error(&c, &bare,
+			   "vm \"beta\": cpus: 0x6 names a CPU board bare lacks (it has 1)");
+	/* the build's own board: the INTIDs it gives */
+	good_nic(&c);
+	c.vms[1].devices[0].intid = 40;
+	c.vms[1].irqs[0] = 40;
+	expect_errorf(&c, "vm \"beta\": devices[0].intid: 40, but serial1 of board %s is INTID 36",
+		      bh_platform.name);
+	good_nic(&c);
+	c.vms[0].devices[1].mmio_offset = 0xc00;
+	expect_errorf(
+		&c, "vm \"alpha\": devices[1].intid: %u, but transport 30 of board %s is INTID %u",
+		c.vms[0].devices[1].intid, bh_platform.name,
+		bh_platform.virtio_mmio.first_intid + 30);
+	good(&c);
+	c.vms[1].devices[0].pa = c.vms[1].devices[0].ipa = 0x3eff3000;
+	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no 16550 UART at PA 0x3eff3000",
+		      bh_platform.name);
 }
 
 static void test_dma_device_needs_trusted_vm(void **state)
@@ -766,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_two_devices_one_window),
 		cmocka_unit_test(test_dma_device_valid),
 		cmocka_unit_test(test_dma_device_needs_trusted_vm),
+		cmocka_unit_test(test_board_lacks),
 		cmocka_unit_test(test_dma_pool),
 		cmocka_unit_test(test_virtio_mmio_device),
 	};

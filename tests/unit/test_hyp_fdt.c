@@ -76,7 +76,7 @@ static void qemu_like(struct builder *b)
 {
 	static const uint32_t two[] = { 2 };
 	static const uint32_t reg[] = { 0, 0x40000000, 0, 0x40000000 };
-	static const uint32_t uart[] = { 0, 0x09000000, 0, 0x1000 };
+	static const uint32_t uart[] = { 0, 0x1c090000, 0, 0x1000 };
 
 	memset(b, 0, sizeof(*b));
 	begin(b, "");

@@ -133,14 +133,14 @@ static void test_mixed_head_blocks_tail(void **state)
 	struct fixture *f = *state;
 
 	/* 4 KiB head, 2 MiB blocks in the middle, 4 KiB tail */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x401ff000, 0x601ff000,
+	assert_int_equal(pt_map(&f->ops, f->root, 0x441ff000, 0x601ff000,
 				4 * MiB + 2 * PT_PAGE_SIZE, S2_DEVICE_RW),
 			 0);
-	expect_map(f, 0x401ff000, 0x601ff000, 3, S2_DEVICE_RW);
-	expect_map(f, 0x40200000, 0x60200000, 2, S2_DEVICE_RW);
-	expect_map(f, 0x40400000, 0x60400000, 2, S2_DEVICE_RW);
-	expect_map(f, 0x40600000, 0x60600000, 3, S2_DEVICE_RW);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x40601000, &(uint64_t){ 0 }, NULL, NULL),
+	expect_map(f, 0x441ff000, 0x601ff000, 3, S2_DEVICE_RW);
+	expect_map(f, 0x44200000, 0x60200000, 2, S2_DEVICE_RW);
+	expect_map(f, 0x44400000, 0x60400000, 2, S2_DEVICE_RW);
+	expect_map(f, 0x44600000, 0x60600000, 3, S2_DEVICE_RW);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x44601000, &(uint64_t){ 0 }, NULL, NULL),
 			 -ENOENT);
 }
 
@@ -149,9 +149,9 @@ static void test_single_page_device(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(
-		pt_map(&f->ops, f->root, 0x09000000, 0x09000000, PT_PAGE_SIZE, S2_DEVICE_RW), 0);
-	expect_map(f, 0x09000018, 0x09000018, 3, S2_DEVICE_RW);
-	assert_int_equal(pt_lookup(&f->ops, f->root, 0x09001000, &(uint64_t){ 0 }, NULL, NULL),
+		pt_map(&f->ops, f->root, 0x1c090000, 0x1c090000, PT_PAGE_SIZE, S2_DEVICE_RW), 0);
+	expect_map(f, 0x1c090018, 0x1c090018, 3, S2_DEVICE_RW);
+	assert_int_equal(pt_lookup(&f->ops, f->root, 0x1c091000, &(uint64_t){ 0 }, NULL, NULL),
 			 -ENOENT);
 }
 
@@ -207,16 +207,16 @@ static void test_attrs_kept_apart(void **state)
 	struct fixture *f = *state;
 	uint64_t ro = S2_MEMATTR_NORMAL_WB | S2_AP_R | S2_SH_IS | S2_AF | S2_XN;
 
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40000000, 0x50000000, 2 * MiB, ro), 0);
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40200000, 0x50200000, 2 * MiB, S2_NORMAL_RWX),
+	assert_int_equal(pt_map(&f->ops, f->root, 0x44000000, 0x50000000, 2 * MiB, ro), 0);
+	assert_int_equal(pt_map(&f->ops, f->root, 0x44200000, 0x50200000, 2 * MiB, S2_NORMAL_RWX),
 			 0);
-	expect_map(f, 0x40000000, 0x50000000, 2, ro);
-	expect_map(f, 0x40200000, 0x50200000, 2, S2_NORMAL_RWX);
+	expect_map(f, 0x44000000, 0x50000000, 2, ro);
+	expect_map(f, 0x44200000, 0x50200000, 2, S2_NORMAL_RWX);
 	/* stray bits outside S2_ATTR_MASK never reach a descriptor */
-	assert_int_equal(pt_map(&f->ops, f->root, 0x40400000, 0x50400000, PT_PAGE_SIZE,
+	assert_int_equal(pt_map(&f->ops, f->root, 0x44400000, 0x50400000, PT_PAGE_SIZE,
 				S2_NORMAL_RWX | 0x3 | (1ull << 12)),
 			 0);
-	expect_map(f, 0x40400000, 0x50400000, 3, S2_NORMAL_RWX);
+	expect_map(f, 0x44400000, 0x50400000, 3, S2_NORMAL_RWX);
 }
 
 int main(void)

@@ -22,12 +22,13 @@
 #include <string.h>
 
 #include "gic_v2.h"
+#include "platform/vm/vboard.h"
 #include "vgic.h"
 
 #define NR_VCPUS 3
 #define NR_LRS	 4
-#define GICD_IPA 0x08000000ull
-#define GICR_IPA 0x080a0000ull
+#define GICD_IPA BH_VM_GICD /* the virtual board's */
+#define GICR_IPA BH_VM_GICR
 
 static uint64_t lrs[NR_VCPUS][VGIC_MAX_LRS]; /* one bank per pCPU */
 static uint32_t hcr[NR_VCPUS];

@@ -14,9 +14,10 @@
 #include <cmocka.h>
 
 #include "test_vgic_fakes.h"
+#include "platform/vm/vboard.h"
 
-#define GICD_IPA 0x08000000ull
-#define GICR_IPA 0x080a0000ull
+#define GICD_IPA BH_VM_GICD /* the virtual board's */
+#define GICR_IPA BH_VM_GICR
 #define SGI0	 (GICR_IPA + GICR_SGI_BASE) /* vCPU 0's SGI_base frame */
 #define PCPU	 1			    /* vCPU 0 runs on pCPU 1 */
 #define UART	 33

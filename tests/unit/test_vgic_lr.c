@@ -13,9 +13,10 @@
 #include <cmocka.h>
 
 #include "test_vgic_fakes.h"
+#include "platform/vm/vboard.h"
 
-#define GICD_IPA 0x08000000ull
-#define GICR_IPA 0x080a0000ull
+#define GICD_IPA BH_VM_GICD /* the virtual board's */
+#define GICR_IPA BH_VM_GICR
 
 struct vm {
 	struct vgic_dist d;

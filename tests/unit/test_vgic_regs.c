@@ -12,9 +12,10 @@
 #include <cmocka.h>
 
 #include "test_vgic_fakes.h"
+#include "platform/vm/vboard.h"
 
-#define GICD_IPA 0x08000000ull
-#define GICR_IPA 0x080a0000ull
+#define GICD_IPA BH_VM_GICD /* the virtual board's */
+#define GICR_IPA BH_VM_GICR
 
 struct vm2 {
 	struct vgic_dist d;
@@ -234,7 +235,8 @@ static void test_bad_accesses(void **state)
 	assert_int_equal(vgic_redist_access(&vm->d, &vm->c[0], 2 * GICR_STRIDE, 4, false, &v),
 			 -EINVAL);
 	assert_int_equal(vgic_dist_access(&vm->d, &vm->c[0], GICD_SIZE, 4, false, &v), -EINVAL);
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], 0x09000000, 4, false, &v), -ENOENT);
+	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], GICD_IPA + 0x01000000, 4, false, &v),
+			 -ENOENT);
 	assert_int_equal(
 		vgic_mmio_access(&vm->d, &vm->c[0], GICR_IPA + 2 * GICR_STRIDE, 4, false, &v),
 		-ENOENT);

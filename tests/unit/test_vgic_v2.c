@@ -13,10 +13,11 @@
 #include <cmocka.h>
 
 #include "gic_v2.h"
+#include "platform/vm/vboard.h"
 #include "test_vgic_fakes.h"
 
-#define GICD_IPA 0x08000000ull
-#define GICC_IPA 0x08010000ull
+#define GICD_IPA BH_VM_GICD /* the virtual board's */
+#define GICC_IPA BH_VM_GICC
 #define SPI	 40
 #define UART	 33
 
@@ -311,10 +312,10 @@ static void test_no_gicr_no_sysreg_sgis(void **state)
 	struct vm2 *vm = *state;
 	uint64_t v = 0;
 
-	assert_false(vgic_is_gicr(&vm->d, 0x080a0000ull));
+	assert_false(vgic_is_gicr(&vm->d, BH_VM_GICR));
 	assert_false(vgic_is_gicr(&vm->d, GICC_IPA)); /* GICV: mapped, not trapped */
 	assert_true(vgic_is_gicd(&vm->d, GICD_IPA + 0xffc));
-	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], 0x080a0000ull, 4, false, &v), -ENOENT);
+	assert_int_equal(vgic_mmio_access(&vm->d, &vm->c[0], BH_VM_GICR, 4, false, &v), -ENOENT);
 	/* ICC_SGI1R_EL1 is no GICv2 register */
 	assert_int_equal(vgic_sgi_write(&vm->d, &vm->c[0], 1ull << 40), -EINVAL);
 }

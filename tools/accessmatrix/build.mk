@@ -6,9 +6,9 @@
 
 AM_OUT     := $(BUILD)/tools/accessmatrix
 AM_MATRIX  := $(BUILD)/matrix
-AM_SRCS    := tools/accessmatrix/matrix.c tools/cfgcheck/check.c
+AM_SRCS    := tools/accessmatrix/matrix.c tools/cfgcheck/check.c $(PLAT_BOARD_C)
 AM_HDRS    := tools/accessmatrix/matrix.h tools/cfgcheck/check.h include/bulkhead/config.h \
-	      include/bulkhead/rio.h hyp/platform/qemu-virt/platform.h
+	      include/bulkhead/rio.h include/bulkhead/platform.h $(PLATFORM_DIR)/plat_desc.h
 AM_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/accessmatrix $(PLATFORM_INC)
 # The configs whose matrix a system test attempts.
 AM_CONFIGS := reference test-matrix

@@ -13,7 +13,7 @@
 #include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
-#include "hyp/platform/qemu-virt/platform.h"
+#include <bulkhead/platform.h>
 #include "matrix.h"
 
 /* + vGICD, vGICR, two watchdog frames, the management page */
@@ -293,30 +293,38 @@ static void targets_rio(struct ctx *c)
 }
 
 /*
- * The physical GIC (docs/design.md §2.2; QEMU virt puts it where a VM's
- * default vGIC is): the distributor, and the redistributor frames of every
- * CPU of the system - those of CPUs the VM does not own, and those of its
- * own, which it reaches only through its vGICR.  Then the frame just past
- * its own vCPUs' in its vGICR, where a guest looking for more CPUs reads.
+ * The physical GIC (struct bh_platform; on QEMU virt it is where a VM's
+ * default vGIC is): the distributor, and on GICv3 the redistributor frames
+ * of every CPU of the system - those of CPUs the VM does not own, and those
+ * of its own, which it reaches only through its vGICR - then the frame just
+ * past its own vCPUs' in its vGICR, where a guest looking for more CPUs
+ * reads; on GICv2 the physical CPU interface and the virtual interface
+ * control, which only the hypervisor programs.
  */
 static void targets_gic(struct ctx *c)
 {
+	const struct bh_plat_gic *gic = &bh_platform.gic;
 	const struct bh_vm_config *vm = &c->cfg->vms[c->vm];
 	uint64_t used = 0;
 	unsigned int q, cpu;
 
-	target(c, "gicd", BH_GICD_IPA_DEFAULT, BH_GICD_SIZE, "the GIC distributor");
+	target(c, "gicd", gic->gicd, BH_GICD_SIZE, "the GIC distributor");
+	if (gic->version == 2) {
+		target(c, "gicc", gic->gicc, BH_GICC_SIZE, "the physical GIC CPU interface");
+		target(c, "gich", gic->gich, BH_PAGE_SIZE, "the GIC virtual interface control");
+		return;
+	}
 	for (q = 0; q < cfg_nr_vms(c->cfg); q++)
 		used |= c->cfg->vms[q].cpus;
 	for (cpu = 0; cpu < BH_MAX_CPUS; cpu++) {
 		if (!(used & (1ull << cpu)))
 			continue;
 		if (vm->cpus & (1ull << cpu))
-			target(c, "gicr", BH_GICR_IPA_DEFAULT + cpu * BH_GICR_STRIDE,
-			       BH_GICR_STRIDE, "GICR frames of CPU %u, its own pCPU", cpu);
+			target(c, "gicr", gic->gicr + cpu * BH_GICR_STRIDE, BH_GICR_STRIDE,
+			       "GICR frames of CPU %u, its own pCPU", cpu);
 		else
-			target(c, "gicr", BH_GICR_IPA_DEFAULT + cpu * BH_GICR_STRIDE,
-			       BH_GICR_STRIDE, "GICR frames of CPU %u", cpu);
+			target(c, "gicr", gic->gicr + cpu * BH_GICR_STRIDE, BH_GICR_STRIDE,
+			       "GICR frames of CPU %u", cpu);
 	}
 	target(c, "gicr", gicr_ipa(vm) + cfg_nr_vcpus(vm) * BH_GICR_STRIDE, BH_GICR_STRIDE,
 	       "GICR frames after its own vCPUs'");
@@ -350,21 +358,12 @@ static void targets_hyp(struct ctx *c)
 	const struct bh_config *cfg = c->cfg;
 	unsigned int q, i;
 
-	target(c, "hyp", CFG_HYP_BASE, CFG_HYP_SIZE, "the hypervisor");
-	target(c, "qemu-dtb", CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE, "QEMU's DTB");
-	target(c, "platform", PLAT_GIC_ITS, PLAT_GIC_ITS_SIZE, "the GIC ITS");
-	target(c, "platform", CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
-	target(c, "platform", PLAT_PCIE_PIO, PLAT_PCIE_PIO_SIZE, "the PCI I/O window");
-	target(c, "platform", PLAT_PCIE_MMIO, PLAT_PCIE_MMIO_SIZE, "the PCI memory window");
-	target(c, "platform", PLAT_PCIE_MMIO_HIGH, PLAT_PCIE_MMIO_HIGH_SZ,
-	       "the 64-bit PCI memory window");
-	target(c, "platform", PLAT_FLASH, PLAT_FLASH_SIZE, "the flash");
-	target(c, "platform", PLAT_RTC, BH_PAGE_SIZE, "the RTC");
-	target(c, "platform", PLAT_FW_CFG, BH_PAGE_SIZE, "fw_cfg");
-	target(c, "platform", PLAT_GPIO, BH_PAGE_SIZE, "the GPIO controller");
-	target(c, "platform", PLAT_VIRTIO_MMIO, PLAT_VIRTIO_MMIO_SIZE,
-	       "QEMU's virtio-mmio transports");
-	target(c, "platform", PLAT_PLATFORM_BUS, PLAT_PLATFORM_BUS_SIZE, "the platform bus");
+	target(c, "hyp", bh_platform.hyp.base, bh_platform.hyp.size, "%s", bh_platform.hyp.what);
+	target(c, "qemu-dtb", bh_platform.firmware_dtb.base, bh_platform.firmware_dtb.size, "%s",
+	       bh_platform.firmware_dtb.what);
+	for (i = 0; i < BH_PLAT_MAX_MMIO && bh_platform.mmio[i].size; i++)
+		target(c, "platform", bh_platform.mmio[i].base, bh_platform.mmio[i].size, "%s",
+		       bh_platform.mmio[i].what);
 	for (q = 0; q < cfg_nr_vms(cfg); q++) {
 		const struct bh_vm_config *vm = &cfg->vms[q];
 

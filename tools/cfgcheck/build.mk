@@ -4,13 +4,14 @@
 # configs/broken/*.c must fail: the CHECK_CMDS entry below proves it.
 
 CFGCHECK_OUT  := $(BUILD)/tools/cfgcheck
-CFGCHECK_SRCS := tools/cfgcheck/check.c tools/cfgcheck/main.c
+CFGCHECK_SRCS := tools/cfgcheck/check.c tools/cfgcheck/main.c $(PLAT_BOARD_C)
 CFGCHECK_INC  := -I. -Iinclude -Itools/cfgcheck $(PLATFORM_INC)
 CFGCHECK_ALL  := $(patsubst %.c,%,$(wildcard configs/*.c configs/broken/*.c))
 
 define CFGCHECK_RULE
 # Configs may include shared headers of configs/ (test-layout.h): any change re-checks them.
-$(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck: $(1).c $(CFGCHECK_SRCS) tools/cfgcheck/check.h include/bulkhead/config.h $(wildcard configs/*.h)
+$(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck: $(1).c $(CFGCHECK_SRCS) tools/cfgcheck/check.h include/bulkhead/config.h \
+		include/bulkhead/platform.h $(PLATFORM_DIR)/plat_desc.h $(wildcard configs/*.h)
 	@mkdir -p $(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))
 	$(HOST_CC) $(HOST_CFLAGS) $(CFGCHECK_INC) -DCFGCHECK_NAME='"$(1).c"' \
 		-o $(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck $(CFGCHECK_SRCS) $(1).c

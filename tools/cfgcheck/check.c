@@ -7,7 +7,7 @@
 #include <bulkhead/ctl.h>
 #include <bulkhead/rio.h>
 #include "check.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 
 #define PAGE	   BH_PAGE_SIZE
 #define MSG_MAX	   320
@@ -15,6 +15,7 @@
 
 struct checker {
 	const struct bh_config *cfg;
+	const struct bh_platform *board;
 	cfg_report_fn report;
 	void *ctx;
 	int errors;
@@ -257,13 +258,14 @@ static void check_dma_device(struct checker *c, const struct bh_vm_config *vm, u
 		     "DMA pool must be identity-mapped",
 		     vm_name(vm), i, d->dma_pool, (unsigned long long)m->ipa,
 		     (unsigned long long)pa);
-	else if (pa < CFG_RAM_BASE || m->size > CFG_RAM_MIN_SIZE ||
-		 pa - CFG_RAM_BASE > CFG_RAM_MIN_SIZE - m->size)
+	else if (pa < c->board->ram[0].base || m->size > c->board->ram_min ||
+		 pa - c->board->ram[0].base > c->board->ram_min - m->size)
 		fail(c,
 		     "vm \"%s\": devices[%u].dma_pool: mem[%u] PA 0x%llx size 0x%llx is not in "
 		     "RAM (0x%llx, 0x%llx bytes)",
 		     vm_name(vm), i, d->dma_pool, (unsigned long long)pa,
-		     (unsigned long long)m->size, CFG_RAM_BASE, CFG_RAM_MIN_SIZE);
+		     (unsigned long long)m->size, (unsigned long long)c->board->ram[0].base,
+		     (unsigned long long)c->board->ram_min);
 	/* the device writes it: it must never hold code */
 	if ((m->flags & BH_MEM_RWX) != BH_MEM_RW)
 		fail(c,
@@ -402,10 +404,13 @@ static void check_pa_overlaps(struct checker *c)
 	static struct range r[MAX_RANGES];
 	unsigned int n = 0, v, i, j;
 
-	add_range(r, &n, CFG_HYP_BASE, CFG_HYP_SIZE, "the hypervisor");
-	add_range(r, &n, CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE, "QEMU's DTB");
-	add_range(r, &n, CFG_GIC_BASE, CFG_GIC_SIZE, "the physical GIC");
-	add_range(r, &n, CFG_PCIE_ECAM_BASE, CFG_PCIE_ECAM_SIZE, "the PCIe ECAM");
+	add_range(r, &n, c->board->hyp.base, c->board->hyp.size, "%s", c->board->hyp.what);
+	add_range(r, &n, c->board->firmware_dtb.base, c->board->firmware_dtb.size, "%s",
+		  c->board->firmware_dtb.what);
+	add_range(r, &n, c->board->gic.window.base, c->board->gic.window.size, "%s",
+		  c->board->gic.window.what);
+	if (c->board->pci.ecam_size)
+		add_range(r, &n, c->board->pci.ecam, c->board->pci.ecam_size, "the PCIe ECAM");
 	for (i = 0; i < BH_MAX_SHMEM && cfg->shmem[i].size; i++) {
 		check_window(c, "-", "shmem", cfg->shmem[i].pa, cfg->shmem[i].size, CFG_PA_LIMIT,
 			     "pa");
@@ -445,8 +450,9 @@ static void check_image_sources(struct checker *c)
 
 			if (!m || region_pa(cfg, m) + (img->ipa - m->ipa) == img->load_pa)
 				continue; /* in place, or reported */
-			if (overlaps(img->load_pa, img->size, CFG_HYP_BASE, CFG_HYP_SIZE) ||
-			    overlaps(img->load_pa, img->size, CFG_QEMU_DTB_BASE, CFG_QEMU_DTB_SIZE))
+			if (bh_plat_range_overlaps(&c->board->hyp, img->load_pa, img->size) ||
+			    bh_plat_range_overlaps(&c->board->firmware_dtb, img->load_pa,
+						   img->size))
 				fail(c,
 				     "vm \"%s\": images[%u]: load_pa 0x%llx size 0x%llx overlaps "
 				     "the hypervisor or QEMU's DTB",
@@ -909,9 +915,105 @@ static void check_virtio(struct checker *c)
 	}
 }
 
+/*
+ * What a VM asks of the board itself: its CPUs, the UARTs and virtio-mmio
+ * transports it is given, and GICv3 redistributors.  A config written for
+ * another board fails here, naming the VM, the field and what the board has.
+ */
+static const char *dev_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case BH_DEV_PL011:
+		return "PL011";
+	case BH_DEV_NS16550:
+		return "16550";
+	case BH_DEV_VIRTIO_MMIO:
+		return "virtio-mmio";
+	default:
+		return "generic";
+	}
+}
+
+static const struct bh_plat_uart *board_uart(const struct bh_platform *b, uint64_t pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < BH_PLAT_MAX_UARTS && b->uart[i].name; i++)
+		if (b->uart[i].base == pa)
+			return &b->uart[i];
+	return NULL;
+}
+
+static void check_board_uart(struct checker *c, const struct bh_vm_config *vm, unsigned int i)
+{
+	const struct bh_device *d = &vm->devices[i];
+	const struct bh_plat_uart *u = board_uart(c->board, d->pa);
+
+	if (!u || u->kind != d->kind)
+		fail(c, "vm \"%s\": devices[%u]: board %s has no %s UART at PA 0x%llx", vm_name(vm),
+		     i, c->board->name, dev_kind_name(d->kind), (unsigned long long)d->pa);
+	else if (u->intid != d->intid)
+		fail(c, "vm \"%s\": devices[%u].intid: %u, but %s of board %s is INTID %u",
+		     vm_name(vm), i, d->intid, u->name, c->board->name, u->intid);
+}
+
+static void check_board_virtio(struct checker *c, const struct bh_vm_config *vm, unsigned int i)
+{
+	const struct bh_plat_virtio_mmio *t = &c->board->virtio_mmio;
+	const struct bh_device *d = &vm->devices[i];
+	uint64_t pa = d->pa + d->mmio_offset, n;
+
+	if (!t->count) {
+		fail(c, "vm \"%s\": devices[%u]: board %s has no virtio-mmio transports",
+		     vm_name(vm), i, c->board->name);
+		return;
+	}
+	n = (pa - t->base) / t->stride;
+	if (pa < t->base || (pa - t->base) % t->stride || n >= t->count)
+		fail(c, "vm \"%s\": devices[%u]: PA 0x%llx is no virtio-mmio transport of board %s",
+		     vm_name(vm), i, (unsigned long long)pa, c->board->name);
+	else if (d->intid != t->first_intid + n)
+		fail(c,
+		     "vm \"%s\": devices[%u].intid: %u, but transport %llu of board %s is INTID "
+		     "%llu",
+		     vm_name(vm), i, d->intid, (unsigned long long)n, c->board->name,
+		     (unsigned long long)(t->first_intid + n));
+}
+
+static void check_board(struct checker *c, const struct bh_vm_config *vm)
+{
+	unsigned int i;
+
+	if (c->board->cpus < 64 && vm->cpus >> c->board->cpus)
+		fail(c, "vm \"%s\": cpus: 0x%llx names a CPU board %s lacks (it has %u)",
+		     vm_name(vm), (unsigned long long)vm->cpus, c->board->name, c->board->cpus);
+	if (vm->gicr_ipa && c->board->gic.version != 3)
+		fail(c, "vm \"%s\": gicr_ipa: board %s has a GICv%u, without redistributors",
+		     vm_name(vm), c->board->name, c->board->gic.version);
+	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
+		switch (vm->devices[i].kind) {
+		case BH_DEV_PL011:
+		case BH_DEV_NS16550:
+			check_board_uart(c, vm, i);
+			break;
+		case BH_DEV_VIRTIO_MMIO:
+			check_board_virtio(c, vm, i);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 {
-	struct checker c = { .cfg = cfg, .report = report, .ctx = ctx };
+	return cfg_check_board(cfg, &bh_platform, report, ctx);
+}
+
+int cfg_check_board(const struct bh_config *cfg, const struct bh_platform *board,
+		    cfg_report_fn report, void *ctx)
+{
+	struct checker c = { .cfg = cfg, .board = board, .report = report, .ctx = ctx };
 	unsigned int v;
 
 	if (cfg->magic != BH_CONFIG_MAGIC) {
@@ -926,6 +1028,7 @@ int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx)
 			fail(&c, "vm \"%s\": flags: 0x%x has unknown bits", vm_name(&cfg->vms[v]),
 			     cfg->vms[v].flags);
 		check_mem(&c, &cfg->vms[v]);
+		check_board(&c, &cfg->vms[v]);
 		check_devices(&c, &cfg->vms[v]);
 		check_ipa_layout(&c, &cfg->vms[v]);
 		check_images(&c, &cfg->vms[v]);

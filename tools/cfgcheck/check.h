@@ -8,29 +8,15 @@
 #define CFGCHECK_CHECK_H
 
 #include <bulkhead/config.h>
+#include <bulkhead/platform.h>
 
-/* Platform memory the VMs must leave alone (QEMU virt, -m 1G or more). */
-#define CFG_RAM_BASE 0x40000000ull
-/* RAM every supported machine has (-m 1G): where a DMA pool must lie. */
-#define CFG_RAM_MIN_SIZE  0x40000000ull
-#define CFG_HYP_BASE	  0x40000000ull /* hypervisor image, stacks, tables */
-#define CFG_HYP_SIZE	  0x01000000ull
-#define CFG_QEMU_DTB_BASE 0x48000000ull /* QEMU's DTB for -m 1G */
-#define CFG_QEMU_DTB_SIZE 0x00200000ull
-/* Devices only the hypervisor may touch: passing them through would let a
- * VM reprogram interrupts of others (GICD/ITS/GICR) or move the PCI UARTs'
- * I/O pages (ECAM). */
-#define CFG_GIC_BASE	   0x08000000ull /* GICD, ITS, GICR of virt */
-#define CFG_GIC_SIZE	   0x01000000ull
-#define CFG_PCIE_ECAM_BASE 0x4010000000ull
-#define CFG_PCIE_ECAM_SIZE 0x10000000ull
-#define CFG_MAX_CPUS	   BH_MAX_CPUS
-#define CFG_IPA_LIMIT	   (1ull << 39) /* stage-2 input size */
-#define CFG_PA_LIMIT	   (1ull << 40) /* Cortex-A53 PARange */
-#define CFG_SPI_FIRST	   32
-#define CFG_SPI_LAST	   1019
-#define CFG_VSPI_LAST	   287 /* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
-/* virtio v1.2 §4.2.2: a virtio-mmio transport; QEMU virt spaces them 0x200 apart. */
+#define CFG_MAX_CPUS  BH_MAX_CPUS
+#define CFG_IPA_LIMIT (1ull << 39) /* stage-2 input size */
+#define CFG_PA_LIMIT  (1ull << 40) /* Cortex-A53 PARange */
+#define CFG_SPI_FIRST 32
+#define CFG_SPI_LAST  1019
+#define CFG_VSPI_LAST 287 /* the vGIC emulates SPIs 32..287 (VGIC_NR_SPIS) */
+/* virtio v1.2 §4.2.2: the registers of one virtio-mmio transport. */
 #define CFG_VIRTIO_MMIO_SIZE 0x200u
 
 /**
@@ -39,7 +25,7 @@
 typedef void (*cfg_report_fn)(void *ctx, const char *msg);
 
 /**
- * cfg_check() - check a whole configuration
+ * cfg_check() - check a whole configuration for the build's board (bh_platform)
  * @cfg:    the configuration
  * @report: called once per error
  * @ctx:    passed to @report
@@ -47,6 +33,18 @@ typedef void (*cfg_report_fn)(void *ctx, const char *msg);
  * Return: the number of errors (0 = valid).
  */
 int cfg_check(const struct bh_config *cfg, cfg_report_fn report, void *ctx);
+
+/**
+ * cfg_check_board() - cfg_check() against @board instead of the build's
+ * @cfg:    the configuration
+ * @board:  the board it must run on (struct bh_platform)
+ * @report: called once per error
+ * @ctx:    passed to @report
+ *
+ * Return: the number of errors (0 = valid).
+ */
+int cfg_check_board(const struct bh_config *cfg, const struct bh_platform *board,
+		    cfg_report_fn report, void *ctx);
 
 /** cfg_nr_vms() - the VMs of @cfg (those before the first without a name) */
 unsigned int cfg_nr_vms(const struct bh_config *cfg);

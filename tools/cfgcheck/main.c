@@ -49,8 +49,9 @@ static void layout_vm(FILE *f, const struct bh_config *cfg, const struct bh_vm_c
 {
 	unsigned int i;
 
-	fprintf(f, "vm %s cpus %#llx entry_ipa %#llx entry_pa %#llx\n", v->name,
-		(unsigned long long)v->cpus, (unsigned long long)v->entry, layout_entry_pa(cfg, v));
+	fprintf(f, "vm %s cpus %#llx entry_ipa %#llx entry_pa %#llx gicd_ipa %#llx\n", v->name,
+		(unsigned long long)v->cpus, (unsigned long long)v->entry, layout_entry_pa(cfg, v),
+		(unsigned long long)(v->gicd_ipa ? v->gicd_ipa : BH_GICD_IPA_DEFAULT));
 	for (i = 0; i < BH_MAX_MEM_REGIONS && v->mem[i].size; i++)
 		fprintf(f, "mem %s %u ipa %#llx pa %#llx size %#llx flags %#x\n", v->name, i,
 			(unsigned long long)v->mem[i].ipa, layout_region_pa(cfg, &v->mem[i]),

@@ -20,7 +20,7 @@ for cfg in configs/broken/*.c; do
 	expect=$(expect_of "$cfg") || { fail=1; continue; }
 	${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck -Iplatform/"${PLATFORM:-virt}" \
 		-DCFGCHECK_NAME="\"$cfg\"" -o "$out/$name" \
-		tools/cfgcheck/check.c tools/cfgcheck/main.c "$cfg" || { fail=1; continue; }
+		tools/cfgcheck/check.c tools/cfgcheck/main.c "${PLAT_BOARD_C:-platform/virt/board.c}" "$cfg" || { fail=1; continue; }
 	if "$out/$name" 2>"$out/$name.err"; then
 		echo "FAIL $cfg: accepted"; fail=1; continue
 	fi

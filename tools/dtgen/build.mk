@@ -10,8 +10,9 @@
 
 DTGEN_OUT     := $(BUILD)/tools/dtgen
 DTGEN_DT      := $(BUILD)/dt
-DTGEN_SRCS    := tools/dtgen/dtgen.c tools/cfgcheck/check.c
-DTGEN_HDRS    := tools/dtgen/dtgen.h tools/cfgcheck/check.h include/bulkhead/config.h
+DTGEN_SRCS    := tools/dtgen/dtgen.c tools/cfgcheck/check.c $(PLAT_BOARD_C)
+DTGEN_HDRS    := tools/dtgen/dtgen.h tools/cfgcheck/check.h include/bulkhead/config.h \
+		 include/bulkhead/platform.h $(PLATFORM_DIR)/plat_desc.h
 DTGEN_INC     := -I. -Iinclude -Itools/cfgcheck -Itools/dtgen $(PLATFORM_INC)
 DTC           ?= dtc
 

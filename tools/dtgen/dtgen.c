@@ -15,7 +15,7 @@
 #include <bulkhead/rio.h>
 #include "check.h"
 #include "dtgen.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 
 /* The GICv2 distributor's register page (IHI0048B §4.1.2, arm,gic.yaml). */
 #define GICV2_GICD_BYTES 0x1000ull
@@ -974,11 +974,12 @@ static void check_load_platform(struct dtgen *g, const struct load *l)
 	char what[DTGEN_PATH_MAX + 80];
 
 	load_what(g, l, what, sizeof(what));
-	if (l->pa < CFG_HYP_BASE + CFG_HYP_SIZE && CFG_HYP_BASE < l->pa + l->size)
-		fail(g, "%s: load_pa 0x%llx overlaps the hypervisor", what,
-		     (unsigned long long)l->pa);
-	if (l->pa < CFG_QEMU_DTB_BASE + CFG_QEMU_DTB_SIZE && CFG_QEMU_DTB_BASE < l->pa + l->size)
-		fail(g, "%s: load_pa 0x%llx overlaps QEMU's DTB", what, (unsigned long long)l->pa);
+	if (bh_plat_range_overlaps(&bh_platform.hyp, l->pa, l->size))
+		fail(g, "%s: load_pa 0x%llx overlaps %s", what, (unsigned long long)l->pa,
+		     bh_platform.hyp.what);
+	if (bh_plat_range_overlaps(&bh_platform.firmware_dtb, l->pa, l->size))
+		fail(g, "%s: load_pa 0x%llx overlaps %s", what, (unsigned long long)l->pa,
+		     bh_platform.firmware_dtb.what);
 }
 
 int dtgen_write_loaders(struct dtgen *g, FILE *out)

@@ -8,7 +8,7 @@ out=${BUILD:-build}/tools/dtgen/overlap-test
 mkdir -p "$out"
 ${HOST_CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I. -Iinclude -Itools/cfgcheck -Itools/dtgen -Iplatform/"${PLATFORM:-virt}" \
 	-DDTGEN_CONFIG_NAME='"configs/broken/overlapping-memory.c"' -o "$out/dtgen" \
-	tools/dtgen/dtgen.c tools/dtgen/main.c tools/cfgcheck/check.c \
+	tools/dtgen/dtgen.c tools/dtgen/main.c tools/cfgcheck/check.c "${PLAT_BOARD_C:-platform/virt/board.c}" \
 	configs/broken/overlapping-memory.c || exit 1
 if "$out/dtgen" --out "$out" --dts 2>"$out/err"; then
 	echo "FAIL: dtgen accepted overlapping memory"; exit 1

@@ -20,9 +20,9 @@
 
 #include <bulkhead/config.h>
 
-/* QEMU virt layout; Bulkhead's default vGIC windows (docs/design.md §2.2). */
-#define BM_GICD_BASE	  0x08000000ull
-#define BM_GICR_BASE	  0x080a0000ull
+/* Bulkhead's default vGIC windows (platform/vm/vboard.h). */
+#define BM_GICD_BASE	  BH_GICD_IPA_DEFAULT
+#define BM_GICR_BASE	  BH_GICR_IPA_DEFAULT
 #define BM_GICC_BASE	  BH_GICC_IPA_DEFAULT /* GICv2 platforms */
 #define BM_GIC_SPURIOUS	  1023u
 #define BM_GIC_INTID(iar) gic_intid(iar)

@@ -17,7 +17,7 @@
 #include "hyp.h"
 #include "log.h"
 #include "pcpu.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "platform.h"
 #include "spinlock.h"
 #include "sysreg.h"

@@ -16,7 +16,7 @@
 #include "gic_ops.h"
 #include "gic_v2.h"
 #include "hyp.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "sysreg.h"
 
 /* built for GICv2 platforms only (hyp/build.mk) */

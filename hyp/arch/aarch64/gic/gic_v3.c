@@ -8,7 +8,7 @@
 #include "gic.h"
 #include "gic_ops.h"
 #include "hyp.h"
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "platform.h"
 #include "sysreg.h"
 

@@ -7,7 +7,7 @@
 
 VGIC_DIR       := hyp/arch/aarch64/vgic
 VGIC_TEST_DIR  := $(BUILD)/vgic/tests
-VGIC_TEST_INC  := -Ihyp/include -Ihyp/arch/aarch64/include -Itests/unit
+VGIC_TEST_INC  := -I. -Ihyp/include -Ihyp/arch/aarch64/include -Itests/unit
 VGIC_TESTS     := $(patsubst tests/unit/%.c,$(VGIC_TEST_DIR)/%,\
 		    $(filter-out tests/unit/test_vgic_fuzz.c,\
 		    $(wildcard tests/unit/test_vgic_*.c)))

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Bulkhead image: linked where QEMU loads an arm64 Image (RAM + 2 MiB). */
+/*
+ * Bulkhead image: linked where the board's boot loader puts it
+ * (PLAT_HYP_BASE, plat_desc.h; QEMU loads an arm64 Image at RAM + 2 MiB).
+ * Run through the C preprocessor by hyp/build.mk.
+ */
+#include <plat_desc.h>
+
 OUTPUT_FORMAT("elf64-littleaarch64")
 OUTPUT_ARCH(aarch64)
 ENTRY(_head)
 
 SECTIONS
 {
-	. = 0x40200000;
+	. = PLAT_HYP_BASE;
 	_head_addr = .;
 	.text : {
 		KEEP(*(.text.head))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hypervisor console on PL011 UART0 (Arm PrimeCell UART TRM DDI 0183):
+ * Hypervisor console on a PL011 (Arm PrimeCell UART TRM DDI 0183), the
+ * board's uart[0] (PLAT_UART0_BASE):
  * transmit only, polled.  The VM that owns UART0 programs it; the
  * hypervisor just waits for FIFO space and writes the data register.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* CPU numbering on QEMU virt: GICv3 machines pack 16 CPUs per cluster, GICv2 ones 8 (plat_desc.h).
  */
-#include "plat_desc.h"
+#include <plat_desc.h>
 #include "platform.h"
 #include "sysreg.h"
 

@@ -24,9 +24,6 @@
 #define PCI_DEVICE_ID_REDHAT_SERIAL 0x0002 /* QEMU pci-serial */
 
 #define PCI_SLOTS 32
-/* virt: INTx of slot s, pin p (1 = INTA) -> SPI 3 + (s + p - 1) % 4 */
-#define VIRT_PCIE_SPI_BASE 3
-#define GIC_SPI_BASE	   32
 
 static volatile void *pci_cfg(unsigned int dev, unsigned int off)
 {
@@ -53,7 +50,7 @@ static void pci_serial_setup(unsigned int dev, int n)
 	pci_write32(dev, PCI_BASE_ADDRESS_0, port | PCI_BASE_ADDRESS_SPACE_IO);
 	pci_write32(dev, PCI_COMMAND, pci_read32(dev, PCI_COMMAND) | PCI_COMMAND_IO);
 	if (pin)
-		intid = GIC_SPI_BASE + VIRT_PCIE_SPI_BASE + (dev + pin - 1) % 4;
+		intid = PLAT_PCIE_INTID(dev, pin);
 	hyp_log("bulkhead: pci 00:%02x.0 pci-serial %d: I/O 0x%x = PA 0x%llx, INTID %u\n", dev, n,
 		port, (unsigned long long)(PLAT_PCIE_PIO + port), intid);
 }
