@@ -107,39 +107,40 @@ static void test_remote_io(void **state)
 }
 
 /* The physical GIC: redistributors of CPUs a VM does not own (backend 0-1,
- * frontends 2, 3), its own CPUs' frames and the distributor where its vGIC is. */
+ * frontends 2, 3), its own CPUs' frames and the distributor where its vGIC is;
+ * on GICv2 the virtual interface control, which only the hypervisor programs. */
 static void test_gicr_frames(void **state)
 {
 	(void)state;
-	tried(BACKEND, 0x080e0000, "gicr");
-	tried(BACKEND, 0x08100000, "gicr");
-	tried(FRONTEND1, 0x080c0000, "gicr");
-	tried(FRONTEND1, 0x080dfffc, "gicr");
 #if PLAT_GIC_VERSION == 2
-	/* GICv2 platform: no vGICR (its GICC, the GICV frame, is elsewhere) */
-	tried(FRONTEND1, 0x080a0000, "gicr");
+	tried(BACKEND, PLAT_GICH_BASE, "gich");
+	tried(FRONTEND1, PLAT_GICH_BASE, "gich");
 	owned(FRONTEND1, BH_GICD_IPA_DEFAULT, "its vGICD");
-	return;
-#endif
-	owned(FRONTEND1, 0x080a0000, "its vGICR");
+#else
+	tried(BACKEND, PLAT_GICR_BASE + 2 * BH_GICR_STRIDE, "gicr");
+	tried(BACKEND, PLAT_GICR_BASE + 3 * BH_GICR_STRIDE, "gicr");
+	tried(FRONTEND1, PLAT_GICR_BASE + 1 * BH_GICR_STRIDE, "gicr");
+	tried(FRONTEND1, PLAT_GICR_BASE + 2 * BH_GICR_STRIDE - 4, "gicr");
+	owned(FRONTEND1, BH_GICR_IPA_DEFAULT, "its vGICR");
 	/* its own CPUs' frames at their PA are its vGICR, the GICD its vGICD */
-	owned(BACKEND, 0x080a0000, "its vGICR");
-	owned(BACKEND, 0x080c0000, "its vGICR");
+	owned(BACKEND, BH_GICR_IPA_DEFAULT, "its vGICR");
+	owned(BACKEND, BH_GICR_IPA_DEFAULT + BH_GICR_STRIDE, "its vGICR");
 	owned(FRONTEND1, BH_GICD_IPA_DEFAULT, "its vGICD");
+#endif
 }
 
 static void test_platform(void **state)
 {
 	(void)state;
-	tried(FRONTEND2, 0x4010000000ull, "platform");
-	tried(FRONTEND2, 0x08080000, "platform");
-	tried(FRONTEND2, 0x09020000, "platform"); /* fw_cfg: its DMA writes any PA */
-	tried(BACKEND, 0x0a000000, "platform");
-	tried(FRONTEND1, 0x3eff2000, "device");
-	tried(BACKEND, 0x3eff0000, "platform");
+	tried(FRONTEND2, PLAT_PCIE_ECAM, "platform");
+	tried(FRONTEND2, PLAT_GIC_ITS, "platform");
+	tried(FRONTEND2, PLAT_FW_CFG, "platform"); /* fw_cfg: its DMA writes any PA */
+	tried(BACKEND, PLAT_VIRTIO_MMIO, "platform");
+	tried(FRONTEND1, PLAT_PCIE_PIO + PLAT_PCI_SERIAL_PAGE(1), "device"); /* frontend2's UART */
+	tried(BACKEND, PLAT_PCIE_PIO, "platform");
 	/* QEMU's DTB sits right after a frontend's RAM, inside the backend's */
-	tried(FRONTEND1, 0x481ffffc, "qemu-dtb");
-	owned(BACKEND, 0x48000000, "its mem[0]");
+	tried(FRONTEND1, PLAT_QEMU_DTB + PLAT_QEMU_DTB_SIZE - 4, "qemu-dtb");
+	owned(BACKEND, PLAT_QEMU_DTB, "its mem[0]");
 }
 
 /* The words just outside a VM's own windows: a mapping one page too large shows. */

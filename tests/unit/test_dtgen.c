@@ -147,6 +147,19 @@ static void assert_has(const struct fixture *f, const char *needle)
 		fail_msg("missing \"%s\" in:\n%s", needle, f->dts);
 }
 
+/* assert_has() of a line with the virtual board's addresses formatted in */
+static void __attribute__((format(printf, 2, 3)))
+assert_hasf(const struct fixture *f, const char *fmt, ...)
+{
+	char needle[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(needle, sizeof(needle), fmt, ap);
+	va_end(ap);
+	assert_has(f, needle);
+}
+
 static void test_backend_nodes(void **state)
 {
 	struct fixture *f = *state;
@@ -172,8 +185,9 @@ static void test_backend_nodes(void **state)
 	assert_has(f, "method = \"hvc\";");
 	assert_has(f, "interrupts = <1 13 4>, <1 14 4>, <1 11 4>, <1 10 4>;");
 	/* GICD + 2 redistributor frames of 128 KiB */
-	assert_has(f, "gic: interrupt-controller@8000000 {");
-	assert_has(f, "reg = <0x0 0x8000000 0x0 0x10000>, <0x0 0x80a0000 0x0 0x40000>;");
+	assert_hasf(f, "gic: interrupt-controller@%llx {", BH_VM_GICD);
+	assert_hasf(f, "reg = <0x0 %#llx 0x0 0x10000>, <0x0 %#llx 0x0 0x40000>;", BH_VM_GICD,
+		    BH_VM_GICR);
 	assert_has(f, "#interrupt-cells = <3>;");
 	assert_has(f, "compatible = \"arm,pl011\", \"arm,primecell\";");
 	assert_has(f, "interrupts = <0 1 4>;");
@@ -191,9 +205,10 @@ static void test_gicv2_node(void **state)
 	assert_int_equal(init_bound(f), 0);
 	f->g.gic_version = 2;
 	assert_int_equal(write_dts(f, 0), 0);
-	assert_has(f, "gic: interrupt-controller@8000000 {");
+	assert_hasf(f, "gic: interrupt-controller@%llx {", BH_VM_GICD);
 	assert_has(f, "compatible = \"arm,cortex-a15-gic\";");
-	assert_has(f, "reg = <0x0 0x8000000 0x0 0x1000>, <0x0 0x8010000 0x0 0x2000>;");
+	assert_hasf(f, "reg = <0x0 %#llx 0x0 0x1000>, <0x0 %#llx 0x0 0x2000>;", BH_VM_GICD,
+		    BH_VM_GICC);
 	assert_has(f, "#interrupt-cells = <3>;");
 	assert_null(strstr(f->dts, "gic-v3"));
 	assert_null(strstr(f->dts, "redistributor"));
@@ -210,7 +225,7 @@ static void test_frontend_nodes(void **state)
 	assert_int_equal(write_dts(f, 1), 0);
 	assert_has(f, "cpu@0 {");
 	assert_null(strstr(f->dts, "cpu@1"));
-	assert_has(f, "<0x0 0x80a0000 0x0 0x20000>;");
+	assert_hasf(f, "<0x0 %#llx 0x0 0x20000>;", BH_VM_GICR);
 	assert_has(f, "uart0: serial@3eff1000 {");
 	assert_has(f, "compatible = \"ns16550a\";");
 	assert_has(f, "clock-frequency = <1843200>;");
@@ -585,16 +600,17 @@ static void test_dma_device_nodes(void **state)
 		.ipa = 0x20000000, .size = 16 * MiB, .flags = BH_MEM_RW | BH_MEM_SHARED, .shmem = 0
 	};
 	front->mem[1] = f->cfg.vms[0].mem[1];
-	f->cfg.virtio[0] = (struct bh_virtio){ .name = "console-front",
-					       .frontend = 1,
-					       .backend = 0,
-					       .mmio_ipa = 0x0a000000, /* not the NIC's page */
-					       .intid = 79,
-					       .shmem = 0,
-					       .device_id = 3,
-					       .backend_intid = 80,
-					       .ctrl_ipa = 0x0b000000,
-					       .doorbell_ipa = 0x0b008000 };
+	f->cfg.virtio[0] =
+		(struct bh_virtio){ .name = "console-front",
+				    .frontend = 1,
+				    .backend = 0,
+				    .mmio_ipa = PLAT_VIRTIO_MMIO, /* not the NIC's page */
+				    .intid = 79,
+				    .shmem = 0,
+				    .device_id = 3,
+				    .backend_intid = 80,
+				    .ctrl_ipa = 0x0b000000,
+				    .doorbell_ipa = 0x0b008000 };
 	cfg_fixture_nic(front, 0xc00, 78);
 	assert_int_equal(init_bound(f), 0);
 

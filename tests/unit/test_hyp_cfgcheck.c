@@ -504,11 +504,13 @@ static void test_virtio_window(void **state)
 	expect_error(&c, "vm \"beta\": virtio[0].mmio_ipa: 0xa003e10 not a 0x200-aligned IPA");
 	good_virtio(&c);
 #if PLAT_GIC_VERSION == 2
-	c.virtio[0].mmio_ipa = 0x08010000; /* its GICC, the GICV frame */
-	expect_error(&c, "virtio[0].mmio_ipa: page of 0x8010000 is mapped or emulated as gicc");
+	c.virtio[0].mmio_ipa = BH_VM_GICC; /* its GICC, the GICV frame */
+	expect_errorf(&c, "virtio[0].mmio_ipa: page of %#llx is mapped or emulated as gicc",
+		      BH_VM_GICC);
 #else
-	c.virtio[0].mmio_ipa = 0x080a0000; /* a GICR frame */
-	expect_error(&c, "virtio[0].mmio_ipa: page of 0x80a0000 is mapped or emulated as gicr_ipa");
+	c.virtio[0].mmio_ipa = BH_VM_GICR; /* a GICR frame */
+	expect_errorf(&c, "virtio[0].mmio_ipa: page of %#llx is mapped or emulated as gicr_ipa",
+		      BH_VM_GICR);
 #endif
 }
 
