@@ -79,6 +79,8 @@ $(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1)) $(SSH_DT_DE
 	done
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --loaders $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
 endef
+# only those built for this platform (PLATFORM_CONFIGS, mk/platform.mk)
+DTGEN_CONFIGS := $(filter $(PLATFORM_CONFIGS),$(DTGEN_CONFIGS))
 $(foreach c,$(DTGEN_CONFIGS),$(eval $(call DTGEN_RULES,$(c))))
 
 DTGEN_LOADERS := $(foreach c,$(DTGEN_CONFIGS),$(DTGEN_DT)/$(c)/loaders)
