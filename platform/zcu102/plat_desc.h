@@ -24,7 +24,7 @@
 #define PLAT_RAM_MAX	     0x80000000ull
 #define PLAT_RAM_MIN_SIZE    0x80000000ull
 #define PLAT_MAX_RAM_RANGES  4
-#define PLAT_HYP_BASE	     0x00200000 /* no suffix: the linker script reads it */
+#define PLAT_HYP_BASE	     (2 << 20) /* RAM + 2 MiB; no suffix: the linker script reads it */
 #define PLAT_HYP_RESERVED    PLAT_RAM_BASE
 #define PLAT_HYP_RESERVED_SZ 0x01000000ull
 #define PLAT_QEMU_DTB	     0x08000000ull

@@ -740,33 +740,33 @@ static void test_board_cadence_uart(void **state)
 	cdns.name = "cdns";
 	cdns.uart[1] = (struct bh_plat_uart){ .name = "uart1",
 					      .kind = BH_DEV_CDNS_UART,
-					      .base = 0xff010000,
+					      .base = 0x1c0a0000,
 					      .size = 0x1000,
-					      .intid = 54 };
+					      .intid = 42 };
 	good(&c);
 	c.vms[1].devices[0] = (struct bh_device){ .name = "uart1",
 						  .kind = BH_DEV_CDNS_UART,
-						  .ipa = 0xff010000,
-						  .pa = 0xff010000,
+						  .ipa = 0x1c0a0000,
+						  .pa = 0x1c0a0000,
 						  .size = 0x1000,
-						  .intid = 54 };
-	c.vms[1].irqs[0] = 54;
+						  .intid = 42 };
+	c.vms[1].irqs[0] = 42;
 	n = cfg_check_board(&c, &cdns, collect, &m);
 	for (i = 0; i < m.n && i < 16; i++)
 		print_message("got: %s\n", m.text[i]);
 	assert_int_equal(n, 0);
-	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no Cadence UART at PA 0xff010000",
+	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no Cadence UART at PA 0x1c0a0000",
 		      bh_platform.name);
 	c.vms[1].devices[0].kind = BH_DEV_NS16550;
 	expect_board_error(
 		&c, &cdns,
-		"vm \"beta\": devices[0]: board cdns has no 16550 UART at PA 0xff010000");
+		"vm \"beta\": devices[0]: board cdns has no 16550 UART at PA 0x1c0a0000");
 	c.vms[1].devices[0].kind = BH_DEV_CDNS_UART;
 	c.vms[1].devices[0].intid = 55;
 	c.vms[1].irqs[0] = 55;
 	expect_board_error(
 		&c, &cdns,
-		"vm \"beta\": devices[0].intid: 55, but uart1 of board cdns is INTID 54");
+		"vm \"beta\": devices[0].intid: 55, but uart1 of board cdns is INTID 42");
 }
 
 static void test_dma_device_needs_trusted_vm(void **state)
