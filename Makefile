@@ -45,8 +45,11 @@ run: deps
 # TEST_PLATFORMS_EXTRA (built in its own tree), the tests whose names contain
 # one of TEST_ON_<platform>: what differs there (README, "Tests").
 # `make test PLATFORM=virt-gicv2` runs the whole suite there instead.
-TEST_PLATFORMS_EXTRA := $(if $(filter virt,$(PLATFORM)),virt-gicv2)
+TEST_PLATFORMS_EXTRA := $(if $(filter virt,$(PLATFORM)),virt-gicv2 zcu102)
 TEST_ON_virt-gicv2 := test_hyp_irq,test_hyp_idregs,test_vgic,test_linux_reference,test_ssh_into_every_vm,test_pty_consoles
+# zcu102: the bare-metal suite; what needs devices the board lacks skips, saying which
+TEST_ON_zcu102 := test_hyp_core,test_hyp_irq,test_hyp_idregs,test_hyp_memtype,test_hyp_policy
+TEST_ON_zcu102 := $(TEST_ON_zcu102),test_rio_baremetal,test_baremetal_access_matrix
 TEST_EXTRA_ARGS := $(foreach p,$(TEST_PLATFORMS_EXTRA),--extra $(p):$(call platform_build,$(p)):$(TEST_ON_$(p)))
 
 test: deps

@@ -21,7 +21,13 @@
 #include <bulkhead/config.h>
 #include "guest/baremetal/lib/bmarg.h"
 #include "guest/baremetal/lib/rio_test.h"
+#include <plat_desc.h>
+#ifdef PLAT_TEST_UARTS
+/* a board's own UARTs (TEST_BM_ON_UART0, TEST_BM_ON_PCI_SERIAL, the INTIDs) */
+#include PLAT_TEST_UARTS
+#else
 #include "configs/qemu-virt.h"
+#endif
 
 /* ------------------------------------------------ host-physical RAM */
 
@@ -56,6 +62,11 @@
 #define TEST_BM_IN_PLACE(vm_pa) \
 	.entry = BM_LINK_IPA, .mem = { TEST_BM_RAM(vm_pa) }, .images = { TEST_BM_KERNEL(vm_pa) }
 
+#ifndef PLAT_TEST_UARTS
+/* The INTIDs of UART0 and of extra serial port @k (a literal 1 or 2). */
+#define TEST_UART0_INTID     VIRT_UART0_INTID
+#define TEST_SERIAL_INTID(k) VIRT_PCI_SERIAL_INTID(k)
+
 /* Prints on UART0, which it owns; @param is the test parameter in x0. */
 #define TEST_BM_ON_UART0(param)                                                          \
 	.x0 = BM_ARG(BM_UART_PL011, VIRT_UART0, (param)), .devices = { VIRT_DEV_UART0 }, \
@@ -65,6 +76,7 @@
 #define TEST_BM_ON_PCI_SERIAL(k, param)                             \
 	.x0 = BM_ARG(BM_UART_NS16550, VIRT_PCI_SERIAL(k), (param)), \
 	.devices = { VIRT_DEV_PCI_SERIAL(k) }, .irqs = { VIRT_PCI_SERIAL_INTID(k) }
+#endif /* PLAT_TEST_UARTS */
 
 /*
  * A whole VM: "bystander" on CPU 0 ticks forever on pci-serial 2 (hello),

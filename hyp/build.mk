@@ -5,7 +5,7 @@
 # compiled in; a failing check fails the build.
 
 HYP_OUT      := $(BUILD)/hyp
-HYP_CONFIGS  := $(patsubst configs/%.c,%,$(wildcard configs/*.c))
+HYP_CONFIGS  := $(PLATFORM_CONFIGS)
 HYP_LDS_SRC  := hyp/arch/aarch64/bulkhead.ld.S
 # the physical GIC driver of the platform's version only (gic/gic_v2.c or gic_v3.c)
 HYP_GIC_OTHER := $(if $(filter 2,$(PLAT_GIC_VERSION)),hyp/arch/aarch64/gic/gic_v3.c,hyp/arch/aarch64/gic/gic_v2.c)

@@ -1,6 +1,7 @@
 # The platform the whole build is for (docs/platforms.md):
 #   make PLATFORM=virt        QEMU virt with GICv3 (default), outputs in build/
 #   make PLATFORM=virt-gicv2  QEMU virt with GICv2, outputs in build/virt-gicv2/
+#   make PLATFORM=zcu102      QEMU xlnx-zcu102 (GIC-400), outputs in build/zcu102/
 # Each platform is described once in platform/NAME/ (docs/platforms.md):
 # plat_desc.h (the board's facts, for C), board.c (them as a struct
 # bh_platform, for the host tools) and platform.mk (the QEMU machine, which
@@ -27,8 +28,28 @@ endif
 PLATFORM_INC := -I$(PLATFORM_DIR)
 
 # What scripts/run.sh and tests/lib/harness.py read to start QEMU and find
-# the board's devices: tools/platinfo writes it from the board's struct.
+# the board's devices: tools/platinfo writes it from the board's struct, and
+# what only make knows of starting QEMU for the board, where platform.mk says
+# it: QEMU_MEM and QEMU_CPU (fixed), QEMU_DTB (under BUILD), QEMU_SERIALS
+# ("uart": extra serial ports are the board's UARTs), CONFIGS (those built).
 PLATFORM_ENV := $(BUILD)/platform.env
+PLATFORM_ENV_SETS := $(if $(PLAT_QEMU_MEM),--set QEMU_MEM=$(PLAT_QEMU_MEM)) \
+	$(if $(PLAT_QEMU_CPU),--set QEMU_CPU=$(PLAT_QEMU_CPU)) \
+	$(if $(PLAT_DTS),--set QEMU_DTB=platform.dtb) \
+	$(if $(PLAT_QEMU_SERIALS),--set QEMU_SERIALS=$(PLAT_QEMU_SERIALS)) \
+	$(if $(PLAT_CONFIGS),--set 'CONFIGS=$(strip $(PLAT_CONFIGS))')
+
+# The configs built for this platform: PLAT_CONFIGS of its platform.mk, by
+# default every configs/*.c (a board without virt's devices names its own).
+PLATFORM_CONFIGS := $(or $(PLAT_CONFIGS),$(patsubst configs/%.c,%,$(wildcard configs/*.c)))
+
+# A board QEMU makes no DTB for is started with the one compiled from PLAT_DTS.
+ifneq ($(PLAT_DTS),)
+PLATFORM_DTB := $(BUILD)/platform.dtb
+$(PLATFORM_DTB): $(PLAT_DTS)
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
+endif
 
 # Recipes (tests/run.py, scripts) see the build directory of this platform.
 export BUILD PLATFORM PLAT_BOARD_C

@@ -23,6 +23,15 @@ build=${BUILD:-build}
 config=${CONFIG:-reference}
 loaders="$build/dt/$config/loaders"
 hyp="$build/hyp/$config/bulkhead.bin"
+# a board that builds only the configs that fit it (platform.mk PLAT_CONFIGS) says so
+configs=$(sed -n 's/^CONFIGS=//p' "$build/platform.env" 2>/dev/null || true)
+case " $configs " in
+"  " | *" $config "*) ;;
+*)
+	echo "run.sh: config $config is not built for this platform ($build/platform.env: CONFIGS=$configs)" >&2
+	exit 1
+	;;
+esac
 for f in "$loaders" "$build/dt/$config/smp" "$hyp" "$build/platform.env"; do
 	[ -f "$f" ] || { echo "run.sh: $f missing: run 'make all' first" >&2; exit 1; }
 done

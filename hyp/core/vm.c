@@ -206,6 +206,9 @@ void vm_check_all_off(void)
 	psci_fw_system_off();
 }
 
+/* The line a VM's end writes to the log (vm_end()): a stop names its reason and fault. */
+#define VM_END_LINE_MAX 256
+
 /* Stop every vCPU of @vm; caller holds vm->lock. */
 static void vm_stop_vcpus_locked(struct vm *vm)
 {
@@ -225,20 +228,21 @@ static bool vm_is_current(const struct vm *vm)
 }
 
 /*
- * End @vm in @state (VM_OFF or VM_STOPPED).  Only the first caller wins and
- * gets true back; every vCPU is turned off and kicked out of the guest.
+ * End @vm in @state (VM_OFF or VM_STOPPED).  Only the first caller wins
+ * and writes @line to the log; every vCPU is turned off and kicked out of
+ * the guest.  The line is written before the state is: once
+ * another CPU sees this VM ended, vm_check_all_off() there may power the
+ * machine off, and the line must be out by then.
  */
-static bool vm_end(struct vm *vm, uint32_t state)
+static void vm_end(struct vm *vm, uint32_t state, const char *line)
 {
-	bool first;
-
 	spin_lock(&vm->lock);
-	first = vm->state == VM_RUNNING;
-	if (first)
+	if (vm->state == VM_RUNNING) {
+		hyp_log("%s", line);
 		__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
+	}
 	vm_stop_vcpus_locked(vm);
 	spin_unlock(&vm->lock);
-	return first;
 }
 
 static void vm_end_finish(struct vm *vm)
@@ -254,10 +258,13 @@ static void vm_end_finish(struct vm *vm)
 void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far, uint64_t ipa,
 	     uint64_t pc)
 {
-	if (vm_end(vm, VM_STOPPED))
-		hyp_log("bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
-			vm->cfg->name, reason, (unsigned long long)esr, (unsigned long long)far,
-			(unsigned long long)ipa, (unsigned long long)pc);
+	char line[VM_END_LINE_MAX];
+
+	hyp_snprintf(line, sizeof(line),
+		     "bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
+		     vm->cfg->name, reason, (unsigned long long)esr, (unsigned long long)far,
+		     (unsigned long long)ipa, (unsigned long long)pc);
+	vm_end(vm, VM_STOPPED, line);
 	vm_end_finish(vm);
 }
 
@@ -272,9 +279,11 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 
 void vm_system_off(struct vcpu *self)
 {
+	char line[VM_END_LINE_MAX];
+
 	vm_policy_off(self);
-	if (vm_end(self->vm, VM_OFF))
-		hyp_log("bulkhead: vm %s powered off\n", self->vm->cfg->name);
+	hyp_snprintf(line, sizeof(line), "bulkhead: vm %s powered off\n", self->vm->cfg->name);
+	vm_end(self->vm, VM_OFF, line);
 	vm_end_finish(self->vm);
 	pcpu_park();
 }

@@ -132,6 +132,11 @@ enum bh_dev_kind {
 	 * .ipa + .mmio_offset.  It does DMA, so it needs BH_DEV_DMA.
 	 */
 	BH_DEV_VIRTIO_MMIO,
+	/*
+	 * Cadence UART (DT: cdns,uart-r1p12; the ZynqMP's, registers in
+	 * <bulkhead/cdns_uart.h>).  The DT generator gives it no console node yet.
+	 */
+	BH_DEV_CDNS_UART,
 };
 
 /*

@@ -9,13 +9,7 @@
 #include <bulkhead/platform.h>
 #include <plat_desc.h>
 
-#if PLAT_GIC_VERSION == 3
-#define VIRT_GIC .gicr = PLAT_GICR_BASE, .gicr_size = PLAT_GICR_MAX * 0x20000ull /* RD + SGI */
-#else
-#define VIRT_GIC                                                                \
-	.gicc = PLAT_GICC_BASE, .gich = PLAT_GICH_BASE, .gicv = PLAT_GICV_BASE, \
-	.gicv_size = PLAT_GICV_SIZE
-#endif
+#include "platform/board_desc.h"
 
 /* pci-serial k (1, 2): the I/O page the hypervisor gives it, INTA of PCI slot k. */
 #define VIRT_PCI_SERIAL(k)                                                           \
@@ -26,29 +20,8 @@
 	}
 
 const struct bh_platform bh_platform = {
-	.name = PLAT_NAME,
-	.cpus = PLAT_CPUS,
-	.timer_hyp_intid = PLAT_TIMER_HYP_INTID,
-	.timer_phys_intid = PLAT_TIMER_PHYS_INTID,
-	.timer_virt_intid = PLAT_TIMER_VIRT_INTID,
-	.unmapped_aborts = PLAT_UNMAPPED_ABORTS,
-	.ram = { { PLAT_RAM_BASE, PLAT_RAM_MAX, "RAM" } },
-	.ram_min = PLAT_RAM_MIN_SIZE,
-	.hyp_load = PLAT_HYP_BASE,
-	.hyp = { PLAT_HYP_RESERVED, PLAT_HYP_RESERVED_SZ, "the hypervisor" },
-	.firmware_dtb = { PLAT_QEMU_DTB, PLAT_QEMU_DTB_SIZE, "QEMU's DTB" },
-	.gic = { .version = PLAT_GIC_VERSION,
-		 .maint_intid = PLAT_GIC_MAINT_INTID,
-		 .gicd = PLAT_GICD_BASE,
-		 VIRT_GIC,
-		 .window = { PLAT_GIC_WINDOW, PLAT_GIC_WINDOW_SIZE, "the physical GIC" } },
-	.uart = { { .name = "uart0",
-		    .kind = PLAT_UART0_KIND,
-		    .base = PLAT_UART0_BASE,
-		    .size = PLAT_UART0_SIZE,
-		    .intid = PLAT_UART0_INTID },
-		  VIRT_PCI_SERIAL(1),
-		  VIRT_PCI_SERIAL(2) },
+	BH_PLAT_DESC_FIELDS,
+	.uart = { BH_PLAT_DESC_UART0, VIRT_PCI_SERIAL(1), VIRT_PCI_SERIAL(2) },
 	.virtio_mmio = { .base = PLAT_VIRTIO_MMIO,
 			 .count = PLAT_VIRTIO_MMIO_COUNT,
 			 .stride = PLAT_VIRTIO_MMIO_STRIDE,

@@ -63,7 +63,10 @@ class Ctx:
 def platform(ctx):
     """The platform the build directory was made for, as make wrote it from
     platform/NAME/platform.mk (BUILD/platform.env): PLATFORM, GIC_VERSION,
-    QEMU_MACHINE."""
+    QEMU_MACHINE; where the board needs them (else empty) QEMU_MEM and QEMU_CPU
+    (fixed on the board), QEMU_DTB (the DTB QEMU is given, under BUILD),
+    QEMU_SERIALS ("uart": the extra serial ports are the board's own UARTs) and
+    CONFIGS (the configs built for it, if not every one)."""
     path = ctx.out("platform.env")
     try:
         with open(path) as f:
@@ -77,14 +80,25 @@ def gic_version(ctx):
     return int(platform(ctx)["GIC_VERSION"])
 
 
+def require_config(ctx, config):
+    """Skip the test if @config is not built for this platform (its platform.mk
+    names the configs that fit the board: PLAT_CONFIGS)."""
+    plat = platform(ctx)
+    if plat.get("CONFIGS") and config not in plat["CONFIGS"].split():
+        raise TestSkipped(f"config {config} is not built for {plat['PLATFORM']} (it needs "
+                          f"devices the board lacks: platform/{plat['PLATFORM']}/platform.mk)")
+
+
 def dt_loaders(ctx, config):
     """(file, address) pairs dtgen wrote for @config (BUILD/dt/CONFIG/loaders)."""
+    require_config(ctx, config)
     with open(ctx.out("dt", config, "loaders")) as f:
         return [(file.strip(), int(addr, 16)) for addr, file in (line.split(None, 1) for line in f)]
 
 
 def dt_smp(ctx, config):
     """The CPU count dtgen derived from @config (BUILD/dt/CONFIG/smp)."""
+    require_config(ctx, config)
     with open(ctx.out("dt", config, "smp")) as f:
         return int(f.read())
 
@@ -95,6 +109,7 @@ class Layout:
     never retyped in a test."""
 
     def __init__(self, ctx, config):
+        require_config(ctx, config)
         self.vms, self.mem, self.images, self.devices, self.virtio = {}, {}, {}, {}, {}
         with open(ctx.out("hyp", config, "layout")) as f:
             for line in f:
@@ -138,14 +153,15 @@ class Layout:
                 for vm, p in zip(self.vms, programs) if p]
 
 
-def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem="1G", name="qemu",
-                   cpu=CPU):
+def boot_baremetal(ctx, config, programs, serials=(), smp=2, mem=None, name="qemu",
+                   cpu=CPU, monitor=False):
     """QEMU running @config's hypervisor with bare-metal guest @programs placed
     where the config wants them (Layout.loaders()), UART0 and @serials, on CPU
-    model @cpu."""
+    model @cpu; @monitor: Qemu.hmp() works."""
+    _board_serials(platform(ctx), list(serials))  # a test the board cannot serve skips first
     return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=smp, mem=mem,
                 cpu=cpu, consoles=["uart0"], pci_serials=list(serials),
-                loaders=Layout(ctx, config).loaders(ctx, programs), name=name)
+                loaders=Layout(ctx, config).loaders(ctx, programs), name=name, monitor=monitor)
 
 
 def host_cpu_seconds(pid):
@@ -356,11 +372,47 @@ def ssh(ctx, port, cmd, stdin=None, timeout=120, tty=False, identity=None):
     return r.stdout
 
 
-class Qemu:
-    """A qemu-system-aarch64 `virt` machine whose consoles are unix sockets.
+def _board_serials(plat, labels):
+    """QEMU arguments for the extra serial ports @labels: a `-device pci-serial`
+    each, or on a board whose UARTs stand in for them (QEMU_SERIALS=uart) its
+    next `-serial`s; a test that needs more than the board has is skipped."""
+    if plat.get("QEMU_SERIALS") != "uart":
+        return [["-device", f"pci-serial,chardev={label}"] for label in labels]
+    if len(labels) > 1:
+        raise TestSkipped(f"{plat['PLATFORM']} has one UART besides UART0; the test needs "
+                          f"{len(labels)} serial ports besides it")
+    return [["-serial", f"chardev:{label}"] for label in labels]
 
-    consoles:     UART0 (PL011) as chardev "uart0" (only the first name is used)
-    pci_serials:  one `-device pci-serial` (16550A) per name
+
+def _board_cpu(plat, cpu):
+    """-cpu @cpu: a board whose CPU model is fixed (QEMU_CPU) skips a test that asks
+    for another (its machine would silently ignore it)."""
+    fixed = plat.get("QEMU_CPU")
+    if fixed and cpu != fixed:
+        raise TestSkipped(f"{plat['PLATFORM']} has {fixed} CPUs only; the test needs -cpu {cpu}")
+    return cpu
+
+
+def _board_mem(plat, mem):
+    """-m for @mem (None: the default): a board whose RAM size is fixed
+    (QEMU_MEM) skips a test that asks for another."""
+    fixed = plat.get("QEMU_MEM")
+    if not fixed:
+        return mem or "1G"
+    if mem and mem != fixed:
+        raise TestSkipped(f"{plat['PLATFORM']} runs with -m {fixed} only (its DTB's memory "
+                          f"node); the test needs -m {mem}")
+    return fixed
+
+
+class Qemu:
+    """A qemu-system-aarch64 machine of the build's platform whose consoles are unix sockets.
+
+    consoles:     UART0 (virt: PL011) as chardev "uart0" (only the first name is used)
+    pci_serials:  one `-device pci-serial` (16550A) per name; on a board with
+                  UARTs of its own (zcu102) its next UART instead
+    mem:          -m; None: 1G, or the board's fixed size
+    monitor:      QEMU's human monitor on a unix socket, for hmp()
     virtconsoles: QEMU's own virtio-serial-device with one virtconsole per name
     loaders:      (file, address) pairs placed with -device loader,force-raw=on
     nic:          a build/dt/CONFIG directory: the NIC and disk its config passes through,
@@ -372,17 +424,21 @@ class Qemu:
                   `make run`
     """
 
-    def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem="1G",
+    def __init__(self, ctx, kernel=None, initrd=None, append=None, smp=4, mem=None,
                  cpu=CPU, consoles=("uart0",), pci_serials=(), virtconsoles=(),
-                 loaders=(), nic=None, disk=None, extra=(), name="qemu"):
+                 loaders=(), nic=None, disk=None, extra=(), name="qemu", monitor=False):
         self.ctx = ctx
         self.name = name
         self._sockdir = tempfile.mkdtemp(prefix="bh-")  # short: sun_path is 108 bytes
         self.disk = disk or os.path.join(self._sockdir, "disk.img")
         self._labels = []
-        args = [QEMU, "-M", platform(ctx)["QEMU_MACHINE"], "-cpu", cpu, "-smp", str(smp), "-m", mem,
-                "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
-                "-name", f"{name},debug-threads=on"]
+        plat = platform(ctx)
+        args = [QEMU, "-M", plat["QEMU_MACHINE"], "-cpu", _board_cpu(plat, cpu), "-smp", str(smp),
+                "-m", _board_mem(plat, mem), "-display", "none", "-monitor",
+                f"unix:{self._sockdir}/monitor,server=on,wait=off" if monitor else "none",
+                "-nic", "none", "-no-reboot", "-name", f"{name},debug-threads=on"]
+        if plat.get("QEMU_DTB"):
+            args += ["-dtb", ctx.out(plat["QEMU_DTB"])]
         if kernel:
             args += ["-kernel", self._path(kernel)]
         if initrd:
@@ -393,8 +449,8 @@ class Qemu:
             args += self._chardev(consoles[0]) + ["-serial", f"chardev:{consoles[0]}"]
         else:
             args += ["-serial", "none"]
-        for label in pci_serials:
-            args += self._chardev(label) + ["-device", f"pci-serial,chardev={label}"]
+        for label, dev in zip(pci_serials, _board_serials(plat, list(pci_serials))):
+            args += self._chardev(label) + dev
         if virtconsoles:
             args += ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-serial-device"]
             for label in virtconsoles:
@@ -421,6 +477,7 @@ class Qemu:
         self.args = args
         self.proc = None
         self.cons = {}
+        self._mon = None
 
     def _path(self, p):
         return p if os.path.isabs(p) else os.path.join(self.ctx.root, p)
@@ -437,7 +494,10 @@ class Qemu:
         with open(os.path.join(self.ctx.logdir, f"{self.name}.cmdline"), "w") as f:
             f.write(" ".join(self.args) + "\n")
         self._qlog = open(os.path.join(self.ctx.logdir, f"{self.name}.log"), "wb")
+        # QEMU_AUDIO_DRV=none: no host sound card for a board's audio device (zcu102's
+        # DisplayPort), instead of a failed attempt at every backend in the log
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=self._qlog,
+                                     env=dict(os.environ, QEMU_AUDIO_DRV="none"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         _live.append(self)
         # QEMU creates and waits on the sockets one after another, in command-line order.
@@ -476,6 +536,26 @@ class Qemu:
         except subprocess.TimeoutExpired:
             raise TestFailure(f"QEMU still running after {timeout}s") from None
 
+    def hmp(self, cmd, timeout=10):
+        """The answer of QEMU's human monitor (started with monitor=True) to
+        @cmd, without its echo and terminal escapes."""
+        if self._mon is None:
+            self._mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._mon.settimeout(timeout)
+            self._mon.connect(os.path.join(self._sockdir, "monitor"))
+            self._hmp_read()  # the banner
+        self._mon.sendall(cmd.encode() + b"\n")
+        return self._hmp_read().split("\r\n", 1)[-1].replace("\r", "").strip()
+
+    def _hmp_read(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = self._mon.recv(4096)
+            if not chunk:
+                raise TestFailure(f"QEMU's monitor closed; so far: {buf!r}")
+            buf += chunk
+        return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", buf[:-len(b"(qemu) ")].decode(errors="replace"))
+
     def stop(self):
         """Kill QEMU and its process group, close consoles; safe to call twice."""
         if self.proc is not None and self.proc.poll() is None:
@@ -487,6 +567,9 @@ class Qemu:
         for c in self.cons.values():
             c.close()
         self.cons = {}
+        if self._mon is not None:
+            self._mon.close()
+            self._mon = None
         if self in _live:
             _live.remove(self)
             self._qlog.close()

@@ -8,7 +8,7 @@ hypervisor log and the first VM, the pci-serial "ser1" the second VM.
 import re
 import time
 
-from harness import TestSkipped, boot_baremetal, check, gic_version, host_cpu_load
+from harness import Layout, TestSkipped, boot_baremetal, check, gic_version, host_cpu_load
 
 
 
@@ -191,3 +191,23 @@ def test_idle_guest_and_off_vcpu_do_not_spin(ctx):
         time.sleep(0.5)
         load = host_cpu_load(q.proc.pid, 3)
         check(load < 0.10, f"QEMU used {load:.0%} of a CPU while every vCPU was idle")
+
+
+def test_el2_map_leaves_page0_unmapped(ctx):
+    """A NULL dereference in the hypervisor faults: page 0 is not in its EL2 map,
+    though RAM starts there on zcu102; the page after it and the hypervisor
+    are (QEMU's monitor translates with the MMU state of a pCPU idle at EL2)."""
+    with boot_baremetal(ctx, "test-idle", ["idle"], serials=(), smp=2, monitor=True) as q:
+        q.con("uart0").expect(r"idle: sleeping in wfi", timeout=20)
+        # pCPU 1 waits at EL2 for a vCPU that is never started (configs/test-idle.c)
+        q.hmp("cpu 1")
+        regs = q.hmp("info registers")
+        check(re.search(r"\bEL2[ht]\b", regs), f"pCPU 1 is not at EL2:\n{regs}")
+        for va in (0x0, 0xff8):
+            got = q.hmp(f"gva2gpa {va:#x}")
+            check(got == "Unmapped", f"VA {va:#x} at EL2: {got!r}, want Unmapped")
+        hyp = Layout(ctx, "test-idle")  # an address the config says is RAM in use
+        for va in (0x1000, hyp.entry_pa("sleepy")):
+            got = q.hmp(f"gva2gpa {va:#x}")
+            check(got == f"gpa: {va:#x}", f"VA {va:#x} at EL2: {got!r}, want identity")
+

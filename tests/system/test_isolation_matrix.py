@@ -15,7 +15,7 @@ import re
 import struct
 
 from consoles import LABELS, answers, boot_reference, ssh_ready, vm_shells
-from harness import Qemu, TestFailure, check, dt_loaders, dt_smp
+from harness import Qemu, TestFailure, check, dt_loaders, dt_smp, require_config
 
 BM_CONFIG = "test-matrix"
 LINUX_CONFIG = "reference"
@@ -34,6 +34,7 @@ STOP_LINE = (r"bulkhead: vm {vm} stopped: (.*?) esr=0x([0-9a-f]+) far=0x([0-9a-f
 
 def targets(ctx, config):
     """{vm: [(kind, address, what)]}: the attempts tools/accessmatrix listed."""
+    require_config(ctx, config)
     out = {}
     with open(ctx.out("matrix", config, "targets")) as f:
         for line in f:

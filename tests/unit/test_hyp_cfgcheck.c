@@ -728,6 +728,47 @@ static void test_board_lacks(void **state)
 		      bh_platform.name);
 }
 
+/* A Cadence UART (the ZCU102's) is checked against the board's UARTs like the others. */
+static void test_board_cadence_uart(void **state)
+{
+	struct bh_platform cdns = bh_platform;
+	struct msgs m = { 0 };
+	struct bh_config c;
+	int i, n;
+
+	(void)state;
+	cdns.name = "cdns";
+	cdns.uart[1] = (struct bh_plat_uart){ .name = "uart1",
+					      .kind = BH_DEV_CDNS_UART,
+					      .base = 0x1c0a0000,
+					      .size = 0x1000,
+					      .intid = 42 };
+	good(&c);
+	c.vms[1].devices[0] = (struct bh_device){ .name = "uart1",
+						  .kind = BH_DEV_CDNS_UART,
+						  .ipa = 0x1c0a0000,
+						  .pa = 0x1c0a0000,
+						  .size = 0x1000,
+						  .intid = 42 };
+	c.vms[1].irqs[0] = 42;
+	n = cfg_check_board(&c, &cdns, collect, &m);
+	for (i = 0; i < m.n && i < 16; i++)
+		print_message("got: %s\n", m.text[i]);
+	assert_int_equal(n, 0);
+	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no Cadence UART at PA 0x1c0a0000",
+		      bh_platform.name);
+	c.vms[1].devices[0].kind = BH_DEV_NS16550;
+	expect_board_error(
+		&c, &cdns,
+		"vm \"beta\": devices[0]: board cdns has no 16550 UART at PA 0x1c0a0000");
+	c.vms[1].devices[0].kind = BH_DEV_CDNS_UART;
+	c.vms[1].devices[0].intid = 55;
+	c.vms[1].irqs[0] = 55;
+	expect_board_error(
+		&c, &cdns,
+		"vm \"beta\": devices[0].intid: 55, but uart1 of board cdns is INTID 42");
+}
+
 static void test_dma_device_needs_trusted_vm(void **state)
 {
 	struct bh_config c;
@@ -812,8 +853,8 @@ static void test_virtio_mmio_device(void **state)
 	c.vms[0].devices[1].flags |= 0x10;
 	expect_error(&c, "vm \"alpha\": devices[1].flags: 0x11 has unknown bits");
 	good_nic(&c);
-	c.vms[0].devices[1].kind = BH_DEV_VIRTIO_MMIO + 1;
-	expect_error(&c, "vm \"alpha\": devices[1]: kind 5 unknown");
+	c.vms[0].devices[1].kind = BH_DEV_CDNS_UART + 1;
+	expect_error(&c, "vm \"alpha\": devices[1]: kind 6 unknown");
 }
 
 int main(void)
@@ -847,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_dma_device_valid),
 		cmocka_unit_test(test_dma_device_needs_trusted_vm),
 		cmocka_unit_test(test_board_lacks),
+		cmocka_unit_test(test_board_cadence_uart),
 		cmocka_unit_test(test_dma_pool),
 		cmocka_unit_test(test_virtio_mmio_device),
 	};

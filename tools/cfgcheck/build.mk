@@ -18,7 +18,8 @@ $(CFGCHECK_OUT)/$(patsubst configs/%,%,$(1))/cfgcheck: $(1).c $(CFGCHECK_SRCS) t
 endef
 $(foreach c,$(CFGCHECK_ALL),$(eval $(call CFGCHECK_RULE,$(c))))
 
-CFGCHECK_BROKEN := $(foreach c,$(wildcard configs/broken/*.c),$(CFGCHECK_OUT)/$(patsubst configs/%.c,%,$(c))/cfgcheck)
+# (written for virt's devices: not on a board with its own PLAT_CONFIGS)
+CFGCHECK_BROKEN := $(if $(PLAT_CONFIGS),,$(foreach c,$(wildcard configs/broken/*.c),$(CFGCHECK_OUT)/$(patsubst configs/%.c,%,$(c))/cfgcheck))
 
 BUILD_ALL  += $(CFGCHECK_BROKEN)
 CHECK_CMDS += cfgcheck-broken-configs=tools/cfgcheck/test-broken.sh

@@ -285,7 +285,7 @@ static void check_devices(struct checker *c, const struct bh_vm_config *vm)
 		snprintf(field, sizeof(field), "devices[%u]", i);
 		check_window(c, vm_name(vm), field, d->ipa, d->size, CFG_IPA_LIMIT, "ipa");
 		check_window(c, vm_name(vm), field, d->pa, d->size, CFG_PA_LIMIT, "pa");
-		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_VIRTIO_MMIO)
+		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_CDNS_UART)
 			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm), field, d->kind);
 		if (d->flags & ~BH_DEV_DMA)
 			fail(c, "vm \"%s\": %s.flags: 0x%x has unknown bits", vm_name(vm), field,
@@ -927,6 +927,8 @@ static const char *dev_kind_name(uint32_t kind)
 		return "PL011";
 	case BH_DEV_NS16550:
 		return "16550";
+	case BH_DEV_CDNS_UART:
+		return "Cadence";
 	case BH_DEV_VIRTIO_MMIO:
 		return "virtio-mmio";
 	default:
@@ -994,6 +996,7 @@ static void check_board(struct checker *c, const struct bh_vm_config *vm)
 		switch (vm->devices[i].kind) {
 		case BH_DEV_PL011:
 		case BH_DEV_NS16550:
+		case BH_DEV_CDNS_UART:
 			check_board_uart(c, vm, i);
 			break;
 		case BH_DEV_VIRTIO_MMIO:

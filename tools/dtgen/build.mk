@@ -79,6 +79,8 @@ $(DTGEN_DT)/$(1)/loaders: $(DTGEN_OUT)/$(1)/dtgen $(DTGEN_DEPS_$(1)) $(SSH_DT_DE
 	done
 	$(DTGEN_OUT)/$(1)/dtgen --out $(DTGEN_DT)/$(1) --loaders $(addprefix --image ,$(DTGEN_IMAGES_$(1)))
 endef
+# only those built for this platform (PLATFORM_CONFIGS, mk/platform.mk)
+DTGEN_CONFIGS := $(filter $(PLATFORM_CONFIGS),$(DTGEN_CONFIGS))
 $(foreach c,$(DTGEN_CONFIGS),$(eval $(call DTGEN_RULES,$(c))))
 
 DTGEN_LOADERS := $(foreach c,$(DTGEN_CONFIGS),$(DTGEN_DT)/$(c)/loaders)
@@ -92,7 +94,9 @@ $(BUILD)/tools/dtgen/tests/%: tests/unit/%.c $(DTGEN_SRCS) $(DTGEN_HDRS)
 .PHONY: dtgen
 dtgen: $(DTGEN_LOADERS)
 
-BUILD_ALL        += $(DTGEN_LOADERS) $(DTGEN_UT)
-UNIT_TESTS       += $(DTGEN_UT)
+# (they describe virt's devices: only where the reference config is built)
+DTGEN_UT_BUILT   := $(if $(filter reference,$(PLATFORM_CONFIGS)),$(DTGEN_UT))
+BUILD_ALL        += $(DTGEN_LOADERS) $(DTGEN_UT_BUILT)
+UNIT_TESTS       += $(DTGEN_UT_BUILT)
 CHECK_CMDS       += dtgen-rejects-overlap=tools/dtgen/test-overlap.sh
 SYSTEM_TEST_DEPS += $(DTGEN_LOADERS)

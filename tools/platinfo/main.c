@@ -14,12 +14,18 @@
 #include <bulkhead/config.h>
 #include <bulkhead/platform.h>
 
+/* --set KEY=VALUE: what make knows of starting QEMU for the board (platform.mk) */
+#define MAX_SETS 16
+
+static const char *sets[MAX_SETS];
+static unsigned int nr_sets;
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: platinfo --machine QEMU_MACHINE [--out FILE]\n"
-		"Writes the board this build is for (platform/%s) as KEY=VALUE lines:\n"
-		"to FILE (replaced by a rename) or standard output.\n",
+		"usage: platinfo --machine QEMU_MACHINE [--set KEY=VALUE]... [--out FILE]\n"
+		"Writes the board this build is for (platform/%s) as KEY=VALUE lines, then\n"
+		"each --set line: to FILE (replaced by a rename) or standard output.\n",
 		bh_platform.name);
 }
 
@@ -40,6 +46,8 @@ static const char *uart_kind(uint32_t kind)
 		return "pl011";
 	case BH_DEV_NS16550:
 		return "ns16550";
+	case BH_DEV_CDNS_UART:
+		return "cdns";
 	default:
 		return "other";
 	}
@@ -67,6 +75,7 @@ static void put_uarts(FILE *f)
 static void put_platform(FILE *f, const char *machine)
 {
 	const struct bh_platform *p = &bh_platform;
+	unsigned int i;
 
 	fprintf(f, "PLATFORM=%s\n", p->name);
 	fprintf(f, "QEMU_MACHINE=%s\n", machine);
@@ -85,6 +94,25 @@ static void put_platform(FILE *f, const char *machine)
 	put_u(f, "VIRTIO_MMIO_FIRST_INTID", p->virtio_mmio.first_intid);
 	put_u(f, "PCI", p->pci.ecam_size != 0);
 	put_u(f, "UNMAPPED_ABORTS", p->unmapped_aborts);
+	for (i = 0; i < nr_sets; i++)
+		fprintf(f, "%s\n", sets[i]);
+}
+
+/* KEY=VALUE with KEY of A-Z, 0-9 and _, VALUE on one line */
+static int set_add(const char *kv)
+{
+	size_t key = strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+	if (!key || kv[key] != '=' || strchr(kv, '\n')) {
+		fprintf(stderr, "platinfo: --set %s: not KEY=VALUE\n", kv);
+		return -1;
+	}
+	if (nr_sets == MAX_SETS) {
+		fprintf(stderr, "platinfo: more than %d --set\n", MAX_SETS);
+		return -1;
+	}
+	sets[nr_sets++] = kv;
+	return 0;
 }
 
 static int write_file(const char *path, const char *machine)
@@ -113,18 +141,23 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "machine", required_argument, NULL, 'm' },
 					      { "out", required_argument, NULL, 'o' },
+					      { "set", required_argument, NULL, 's' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
 	const char *machine = NULL, *out = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			machine = optarg;
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 's':
+			if (set_add(optarg))
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Bare-metal guest runtime: console, PSCI, counter, start-up glue. */
+#include <bulkhead/cdns_uart.h>
+
 #include "bm.h"
 #include "bm_entry.h"
 
@@ -28,6 +30,25 @@ uint64_t bm_entry_count;
 uint8_t bm_stacks[BM_MAX_CPUS + 1][BM_STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t bm_print_lock;
 
+/*
+ * A Cadence UART's transmitter and receiver are off after reset until CR
+ * is written (UG1085, "UART Initialization"): turn both on, keep the rest.
+ */
+static void bm_cdns_enable(volatile struct cdns_uart_regs *u)
+{
+	uint32_t cr = u->cr;
+	uint32_t want = CDNS_UART_CR_TXEN | CDNS_UART_CR_RXEN;
+
+	if ((cr & want) == want && !(cr & (CDNS_UART_CR_TXDIS | CDNS_UART_CR_RXDIS)))
+		return;
+	u->cr = (cr & ~(CDNS_UART_CR_TXDIS | CDNS_UART_CR_RXDIS)) | want;
+}
+
+static volatile struct cdns_uart_regs *bm_cdns(void)
+{
+	return (volatile struct cdns_uart_regs *)BM_ARG_BASE(bm_boot_arg);
+}
+
 void bm_putc(char c)
 {
 	uint64_t base = BM_ARG_BASE(bm_boot_arg);
@@ -42,6 +63,12 @@ void bm_putc(char c)
 		while (!(*(volatile uint8_t *)(base + UART_LSR) & UART_LSR_THRE))
 			;
 		*(volatile uint8_t *)(base + UART_THR) = (uint8_t)c;
+		break;
+	case BM_UART_CDNS:
+		bm_cdns_enable(bm_cdns());
+		while (bm_cdns()->sr & CDNS_UART_SR_TXFULL)
+			;
+		bm_cdns()->fifo = (uint8_t)c;
 		break;
 	default:
 		break;
@@ -61,6 +88,12 @@ void bm_uart_rx_irq_enable(void)
 	case BM_UART_NS16550:
 		ns16550[UART_MCR] = ns16550[UART_MCR] | UART_MCR_OUT2;
 		ns16550[UART_IER] = UART_IER_RDI;
+		break;
+	case BM_UART_CDNS:
+		/* an interrupt per byte: trigger at 1, as the others */
+		bm_cdns_enable(bm_cdns());
+		bm_cdns()->rxwm = 1;
+		bm_cdns()->ier = CDNS_UART_IXR_RXTRIG | CDNS_UART_IXR_TIMEOUT;
 		break;
 	default:
 		break;
@@ -82,6 +115,13 @@ unsigned int bm_uart_rx(uint8_t *buf, unsigned int max)
 	case BM_UART_NS16550:
 		while (n < max && (ns16550[UART_LSR] & UART_LSR_DR))
 			buf[n++] = ns16550[UART_RBR];
+		break;
+	case BM_UART_CDNS:
+		bm_cdns_enable(bm_cdns());
+		while (n < max && !(bm_cdns()->sr & CDNS_UART_SR_RXEMPTY))
+			buf[n++] = (uint8_t)bm_cdns()->fifo;
+		/* write 1 to clear: what is still in the FIFO raises it again */
+		bm_cdns()->isr = CDNS_UART_IXR_RXTRIG | CDNS_UART_IXR_TIMEOUT;
 		break;
 	default:
 		break;

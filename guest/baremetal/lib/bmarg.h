@@ -15,6 +15,7 @@
 #define BM_UART_NONE	0ull
 #define BM_UART_PL011	1ull
 #define BM_UART_NS16550 2ull
+#define BM_UART_CDNS	3ull /* Cadence UART (include/bulkhead/cdns_uart.h) */
 
 #define BM_ARG(kind, base, param)                                                              \
 	(((unsigned long long)(kind) << 60) | (((unsigned long long)(param)&0xfffull) << 48) | \
