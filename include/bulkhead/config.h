@@ -134,9 +134,15 @@ enum bh_dev_kind {
 	BH_DEV_VIRTIO_MMIO,
 	/*
 	 * Cadence UART (DT: cdns,uart-r1p12; the ZynqMP's, registers in
-	 * <bulkhead/cdns_uart.h>).  The DT generator gives it no console node yet.
+	 * <bulkhead/cdns_uart.h>); Linux's ttyPS<n>, a console like the others.
 	 */
 	BH_DEV_CDNS_UART,
+	/*
+	 * Cadence GEM Ethernet MAC (DT: cdns,zynqmp-gem; Linux's macb), with
+	 * fixed clocks and a fixed 1 Gb/s link.  It does DMA, so it needs
+	 * BH_DEV_DMA and its pool.
+	 */
+	BH_DEV_CDNS_GEM,
 };
 
 /*

@@ -217,6 +217,69 @@ static void test_gicv2_node(void **state)
 	assert_int_equal(f->e.n, 0);
 }
 
+/*
+ * The Cadence devices of a ZynqMP board (made-up addresses: dtgen takes them
+ * from the config): a console on the UART with its fixed clock, and a GEM
+ * with both queues' interrupts, its clocks, a fixed link and its DMA pool.
+ */
+static void test_cadence_nodes(void **state)
+{
+	struct fixture *f = *state;
+	struct bh_vm_config *vm = &f->cfg.vms[0];
+	struct bh_platform board = bh_platform;
+
+	vm->devices[0] = (struct bh_device){ .name = "uart0",
+					     .kind = BH_DEV_CDNS_UART,
+					     .ipa = 0x1c000000,
+					     .pa = 0x1c000000,
+					     .size = 0x1000,
+					     .intid = 60 };
+	vm->irqs[0] = 60;
+	vm->mem[1] =
+		(struct bh_mem_region){ .ipa = 0x60000000, .size = 0x1000000, .flags = BH_MEM_RW };
+	vm->devices[1] = (struct bh_device){ .name = "gem0",
+					     .kind = BH_DEV_CDNS_GEM,
+					     .ipa = 0x1c100000,
+					     .pa = 0x1c100000,
+					     .size = 0x1000,
+					     .intid = 61,
+					     .flags = BH_DEV_DMA,
+					     .dma_pool = 1 };
+	vm->irqs[1] = 61;
+	vm->flags = BH_VM_DMA_TRUSTED;
+	board.uart[0] = (struct bh_plat_uart){ .name = "uart0",
+					       .kind = BH_DEV_CDNS_UART,
+					       .base = 0x1c000000,
+					       .size = 0x1000,
+					       .intid = 60 };
+	board.name = "cadence";
+	assert_int_equal(dtgen_init_board(&f->g, &f->cfg, &board, collect, &f->e), 0);
+	f->g.gic_version = 3;
+	assert_int_equal(dtgen_bind(&f->g, "*:kernel=Image", 4800000), 2);
+	assert_int_equal(dtgen_bind(&f->g, "*:initrd=rd.cpio.gz", 0x12345), 2);
+	assert_int_equal(dtgen_check_files(&f->g, 0), 0);
+	assert_int_equal(write_dts(f, 0), 0);
+	assert_has(f, "stdout-path = \"serial0\";");
+	assert_has(f, "serial0 = &uart0;");
+	assert_has(f, "uart0: serial@1c000000 {");
+	assert_has(f, "compatible = \"cdns,uart-r1p12\", \"xlnx,xuartps\";");
+	assert_has(f, "interrupts = <0 28 4>;");
+	assert_has(f, "clocks = <&uart_clk>, <&uart_clk>;");
+	assert_has(f, "uart_clk: uart-clk {");
+	assert_has(f, "clock-frequency = <100000000>;");
+	assert_has(f, "ethernet@1c100000 {");
+	assert_has(f, "compatible = \"cdns,zynqmp-gem\", \"cdns,gem\";");
+	assert_has(f, "interrupts = <0 29 4>, <0 29 4>;");
+	assert_has(f, "clock-names = \"pclk\", \"hclk\", \"tx_clk\", \"rx_clk\";");
+	assert_has(f, "gem_clk: gem-clk {");
+	assert_has(f, "memory-region = <&dev_pool1>;");
+	assert_has(f, "dev_pool1: ");
+	assert_has(f, "fixed-link {");
+	assert_has(f, "speed = <1000>;");
+	assert_null(strstr(f->dts, "apb_pclk"));
+	assert_int_equal(f->e.n, 0);
+}
+
 static void test_frontend_nodes(void **state)
 {
 	struct fixture *f = *state;
@@ -659,6 +722,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gicv2_node, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cadence_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_node, setup, teardown),

@@ -853,7 +853,7 @@ static void test_virtio_mmio_device(void **state)
 	c.vms[0].devices[1].flags |= 0x10;
 	expect_error(&c, "vm \"alpha\": devices[1].flags: 0x11 has unknown bits");
 	good_nic(&c);
-	c.vms[0].devices[1].kind = BH_DEV_CDNS_UART + 1;
+	c.vms[0].devices[1].kind = BH_DEV_CDNS_GEM + 1;
 	expect_error(&c, "vm \"alpha\": devices[1]: kind 6 unknown");
 }
 

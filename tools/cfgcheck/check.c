@@ -285,13 +285,18 @@ static void check_devices(struct checker *c, const struct bh_vm_config *vm)
 		snprintf(field, sizeof(field), "devices[%u]", i);
 		check_window(c, vm_name(vm), field, d->ipa, d->size, CFG_IPA_LIMIT, "ipa");
 		check_window(c, vm_name(vm), field, d->pa, d->size, CFG_PA_LIMIT, "pa");
-		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_CDNS_UART)
+		if (d->kind == BH_DEV_NONE || d->kind > BH_DEV_CDNS_GEM)
 			fail(c, "vm \"%s\": %s: kind %u unknown", vm_name(vm), field, d->kind);
 		if (d->flags & ~BH_DEV_DMA)
 			fail(c, "vm \"%s\": %s.flags: 0x%x has unknown bits", vm_name(vm), field,
 			     d->flags);
 		if (d->kind == BH_DEV_VIRTIO_MMIO)
 			check_virtio_mmio_device(c, vm, i);
+		if (d->kind == BH_DEV_CDNS_GEM && !(d->flags & BH_DEV_DMA))
+			fail(c,
+			     "vm \"%s\": %s.flags: a Cadence GEM does DMA: BH_DEV_DMA and a "
+			     "dma_pool",
+			     vm_name(vm), field);
 		if (d->flags & BH_DEV_DMA)
 			check_dma_device(c, vm, i);
 		if (!d->intid)

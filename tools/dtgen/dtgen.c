@@ -92,17 +92,23 @@ static void cfg_report(void *ctx, const char *msg)
 	fail(g, "%s", msg);
 }
 
-int dtgen_init(struct dtgen *g, const struct bh_config *cfg,
-	       void (*report)(void *ctx, const char *msg), void *ctx)
+int dtgen_init_board(struct dtgen *g, const struct bh_config *cfg, const struct bh_platform *board,
+		     void (*report)(void *ctx, const char *msg), void *ctx)
 {
 	memset(g, 0, sizeof(*g));
-	g->gic_version = PLAT_GIC_VERSION;
+	g->gic_version = board->gic.version;
 	g->cfg = cfg;
 	g->report = report;
 	g->ctx = ctx;
 	/* one set of rules for the build and the generator: share the checker */
-	cfg_check(cfg, cfg_report, g);
+	cfg_check_board(cfg, board, cfg_report, g);
 	return g->errors ? -EINVAL : 0;
+}
+
+int dtgen_init(struct dtgen *g, const struct bh_config *cfg,
+	       void (*report)(void *ctx, const char *msg), void *ctx)
+{
+	return dtgen_init_board(g, cfg, &bh_platform, report, ctx);
 }
 
 int dtgen_vm_index(const struct bh_config *cfg, const char *name)
@@ -346,7 +352,8 @@ static uint64_t vm_gicd(const struct bh_vm_config *vm)
 
 static bool is_uart(const struct bh_device *dev)
 {
-	return dev->kind == BH_DEV_PL011 || dev->kind == BH_DEV_NS16550;
+	return dev->kind == BH_DEV_PL011 || dev->kind == BH_DEV_NS16550 ||
+	       dev->kind == BH_DEV_CDNS_UART;
 }
 
 /* The console: the VM's first UART. */
@@ -540,27 +547,49 @@ static void node_gic(struct dtgen *g, struct dts *d, unsigned int v)
 		node_gic_v3(g, d, v);
 }
 
-static bool vm_has_pl011(const struct bh_vm_config *vm)
+static bool vm_has(const struct bh_vm_config *vm, uint32_t kind)
 {
 	unsigned int i;
 
 	for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++)
-		if (vm->devices[i].kind == BH_DEV_PL011)
+		if (vm->devices[i].kind == kind)
 			return true;
 	return false;
 }
 
-/* pl011.yaml: an AMBA primecell needs its apb_pclk (and uartclk). */
-static void node_clock(struct dtgen *g, struct dts *d, unsigned int v)
+/* clock/fixed-clock.yaml: a clock of @hz the devices name by @label */
+static void node_fixed_clock(struct dtgen *g, struct dts *d, const char *label, const char *name,
+			     uint32_t hz)
 {
-	if (!vm_has_pl011(&g->cfg->vms[v]))
-		return;
-	dts_open(d, "apb_pclk", "apb-pclk", 0, false);
+	dts_open(d, label, name, 0, false);
 	dts_str(g, d, "compatible", "fixed-clock");
 	dts_u32(d, "#clock-cells", 0);
-	dts_u32(d, "clock-frequency", DT_PL011_CLOCK);
-	dts_str(g, d, "clock-output-names", "clk24mhz");
+	dts_u32(d, "clock-frequency", hz);
 	dts_close(d);
+}
+
+/*
+ * The clocks the VM's devices name: pl011.yaml, an AMBA primecell needs its
+ * apb_pclk (and uartclk); cdns,uart.yaml its uart_clk and pclk; cdns,macb.yaml
+ * pclk, hclk, tx_clk and rx_clk.  Fixed: the hypervisor gives no clock
+ * controller, and the firmware's (zynqmp-firmware) is not a VM's.
+ */
+static void node_clock(struct dtgen *g, struct dts *d, unsigned int v)
+{
+	const struct bh_vm_config *vm = &g->cfg->vms[v];
+
+	if (vm_has(vm, BH_DEV_PL011)) {
+		dts_open(d, "apb_pclk", "apb-pclk", 0, false);
+		dts_str(g, d, "compatible", "fixed-clock");
+		dts_u32(d, "#clock-cells", 0);
+		dts_u32(d, "clock-frequency", DT_PL011_CLOCK);
+		dts_str(g, d, "clock-output-names", "clk24mhz");
+		dts_close(d);
+	}
+	if (vm_has(vm, BH_DEV_CDNS_UART))
+		node_fixed_clock(g, d, "uart_clk", "uart-clk", DT_CDNS_UART_CLOCK);
+	if (vm_has(vm, BH_DEV_CDNS_GEM))
+		node_fixed_clock(g, d, "gem_clk", "gem-clk", DT_CDNS_GEM_CLOCK);
 }
 
 static void dts_spi_edge(struct dts *d, uint32_t intid)
@@ -590,6 +619,37 @@ static void node_virtio_mmio_device(struct dtgen *g, struct dts *d, unsigned int
 	dts_line(d, "dma-coherent;");
 	if (dev->flags & BH_DEV_DMA)
 		dts_line(d, "memory-region = <&dev_pool%u>;", i);
+	dts_close(d);
+}
+
+/*
+ * A Cadence GEM passed through (cdns,macb.yaml): its one interrupt for both
+ * of the ZynqMP GEM's queues (Linux asks one per queue), fixed clocks and a
+ * fixed 1 Gb/s full-duplex link, as the board has no PHY a VM may drive
+ * over MDIO.  No dma-coherent: on the ZynqMP the GEM is not cache-coherent
+ * unless routed through the CCI, so Linux keeps the caches clean for it.
+ * Its buffers bounce through its identity-mapped pool (memory-region, as
+ * for node_virtio_mmio_device()): without an SMMU it addresses PAs.
+ */
+static void node_cdns_gem(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
+{
+	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
+
+	dts_open(d, NULL, "ethernet", dev->ipa, true);
+	dts_line(d, "compatible = \"cdns,zynqmp-gem\", \"cdns,gem\";");
+	dts_reg(d, dev->ipa, dev->size);
+	dts_line(d, "interrupts = <%u %u %u>, <%u %u %u>;", DT_GIC_SPI,
+		 dev->intid - DT_GIC_SPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH, DT_GIC_SPI,
+		 dev->intid - DT_GIC_SPI_BASE, DT_IRQ_TYPE_LEVEL_HIGH);
+	dts_line(d, "clocks = <&gem_clk>, <&gem_clk>, <&gem_clk>, <&gem_clk>;");
+	dts_line(d, "clock-names = \"pclk\", \"hclk\", \"tx_clk\", \"rx_clk\";");
+	dts_str(g, d, "phy-mode", "rgmii-id");
+	if (dev->flags & BH_DEV_DMA)
+		dts_line(d, "memory-region = <&dev_pool%u>;", i);
+	dts_open(d, NULL, "fixed-link", 0, false);
+	dts_u32(d, "speed", 1000);
+	dts_line(d, "full-duplex;");
+	dts_close(d);
 	dts_close(d);
 }
 
@@ -661,8 +721,21 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned
 		dts_u32(d, "reg-shift", 0);
 		dts_close(d);
 		break;
+	case BH_DEV_CDNS_UART:
+		dts_open(d, label, "serial", dev->ipa, true);
+		dts_line(d, "compatible = \"cdns,uart-r1p12\", \"xlnx,xuartps\";");
+		dts_reg(d, dev->ipa, dev->size);
+		if (dev->intid)
+			dts_spi(d, dev->intid);
+		dts_line(d, "clocks = <&uart_clk>, <&uart_clk>;");
+		dts_line(d, "clock-names = \"uart_clk\", \"pclk\";");
+		dts_close(d);
+		break;
 	case BH_DEV_VIRTIO_MMIO:
 		node_virtio_mmio_device(g, d, v, i);
+		break;
+	case BH_DEV_CDNS_GEM:
+		node_cdns_gem(g, d, v, i);
 		break;
 	default:
 		/* plain MMIO pass-through: mapped, but no driver is implied */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <bulkhead/config.h>
+#include <bulkhead/platform.h>
 
 /* Generic-timer PPIs as INTIDs (Arm ARM D11.2.4, GICv3 IHI0069 §2.2.1). */
 #define DT_INTID_TIMER_SEC_PHYS 29
@@ -33,6 +34,9 @@
 #define DT_NS16550_CLOCK 1843200
 /* PL011 reference clock QEMU virt advertises (hw/arm/virt.c "apb-pclk"). */
 #define DT_PL011_CLOCK 24000000
+/* The ZynqMP's UART and GEM reference clocks (Xilinx UG1085, "Clocking"). */
+#define DT_CDNS_UART_CLOCK 100000000
+#define DT_CDNS_GEM_CLOCK  125000000
 
 /* Longest path or DT string we handle; longer inputs are refused. */
 #define DTGEN_PATH_MAX 512
@@ -87,6 +91,19 @@ struct dtgen {
  */
 int dtgen_init(struct dtgen *g, const struct bh_config *cfg,
 	       void (*report)(void *ctx, const char *msg), void *ctx);
+
+/**
+ * dtgen_init_board() - dtgen_init() for @board instead of the build's
+ * @g:      the run
+ * @cfg:    configuration
+ * @board:  the board the config is checked against (struct bh_platform)
+ * @report: error sink
+ * @ctx:    passed to @report
+ *
+ * Return: 0, or -EINVAL if the config is invalid for @board.
+ */
+int dtgen_init_board(struct dtgen *g, const struct bh_config *cfg, const struct bh_platform *board,
+		     void (*report)(void *ctx, const char *msg), void *ctx);
 
 /**
  * dtgen_vm_index() - index of the VM called @name, or -1
