@@ -854,7 +854,7 @@ static void test_virtio_mmio_device(void **state)
 	expect_error(&c, "vm \"alpha\": devices[1].flags: 0x11 has unknown bits");
 	good_nic(&c);
 	c.vms[0].devices[1].kind = BH_DEV_CDNS_GEM + 1;
-	expect_error(&c, "vm \"alpha\": devices[1]: kind 6 unknown");
+	expect_error(&c, "vm \"alpha\": devices[1]: kind 7 unknown");
 }
 
 int main(void)
