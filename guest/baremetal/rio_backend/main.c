@@ -150,12 +150,16 @@ static uint64_t fake_access(struct fake_dev *d, const volatile struct bh_rio_req
  */
 static void storm(uint32_t n)
 {
+	volatile uint32_t *rung = (volatile uint32_t *)(uintptr_t)(RIO_T_WINDOW + RIO_T_WIN_STORM);
 	uint64_t t0 = bm_counter(), us;
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
 		doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_VRING));
 	doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_CONFIG));
+	/* the doorbell trapped and returned: the hypervisor has seen it */
+	*rung = RIO_T_STORM_RUNG;
+	__asm__ volatile("dsb sy" : : : "memory");
 	us = (bm_counter() - t0) * 1000000 / bm_counter_freq();
 	bm_printf("rio_backend: storm rang %u + 1 in %llu us\n", n, (unsigned long long)us);
 }
