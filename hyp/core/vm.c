@@ -200,8 +200,15 @@ void vm_check_all_off(void)
 {
 	unsigned int i;
 
+	/*
+	 * Sequentially consistent with the store of @ending in vm_end_said():
+	 * of two VMs ending at once, at least one sees the other's line out
+	 * (a store-release then a load-acquire are not reordered, Arm ARM
+	 * B2.3), so the machine does go off, and only after both lines.
+	 */
 	for (i = 0; i < nr_vms; i++)
-		if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING)
+		if (__atomic_load_n(&vms[i].state, __ATOMIC_SEQ_CST) == VM_RUNNING ||
+		    __atomic_load_n(&vms[i].ending, __ATOMIC_SEQ_CST))
 			return;
 	psci_fw_system_off();
 }
@@ -234,11 +241,20 @@ static bool vm_end(struct vm *vm, uint32_t state)
 
 	spin_lock(&vm->lock);
 	first = vm->state == VM_RUNNING;
-	if (first)
+	if (first) {
+		/* before the state: whoever sees it not running sees this too */
+		__atomic_store_n(&vm->ending, true, __ATOMIC_RELAXED);
 		__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
+	}
 	vm_stop_vcpus_locked(vm);
 	spin_unlock(&vm->lock);
 	return first;
+}
+
+/* The first caller of vm_end() has logged why @vm ended (vm_check_all_off()). */
+static void vm_end_said(struct vm *vm)
+{
+	__atomic_store_n(&vm->ending, false, __ATOMIC_SEQ_CST);
 }
 
 static void vm_end_finish(struct vm *vm)
@@ -254,10 +270,12 @@ static void vm_end_finish(struct vm *vm)
 void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far, uint64_t ipa,
 	     uint64_t pc)
 {
-	if (vm_end(vm, VM_STOPPED))
+	if (vm_end(vm, VM_STOPPED)) {
 		hyp_log("bulkhead: vm %s stopped: %s esr=0x%llx far=0x%llx ipa=0x%llx pc=0x%llx\n",
 			vm->cfg->name, reason, (unsigned long long)esr, (unsigned long long)far,
 			(unsigned long long)ipa, (unsigned long long)pc);
+		vm_end_said(vm);
+	}
 	vm_end_finish(vm);
 }
 
@@ -273,8 +291,10 @@ void vm_mark_broken(struct vm *vm, const char *reason)
 void vm_system_off(struct vcpu *self)
 {
 	vm_policy_off(self);
-	if (vm_end(self->vm, VM_OFF))
+	if (vm_end(self->vm, VM_OFF)) {
 		hyp_log("bulkhead: vm %s powered off\n", self->vm->cfg->name);
+		vm_end_said(self->vm);
+	}
 	vm_end_finish(self->vm);
 	pcpu_park();
 }

@@ -90,6 +90,8 @@ struct vcpu {
  * @lock:       guards @state and the vCPUs' states
  * @state:      enum vm_state
  * @resetting:  a SYSTEM_RESET is in progress (under @lock)
+ * @ending:     ended (vm_end()) but its last words not yet out: the machine
+ *              must not power off under them (vm_check_all_off())
  * @nr_vcpus:   vCPUs (set bits in cfg->cpus)
  * @vcpus:      the vCPUs
  * @s2_root:    level-1 stage-2 table
@@ -109,6 +111,7 @@ struct vm {
 	spinlock_t lock;
 	uint32_t state;
 	bool resetting;
+	bool ending;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[BH_MAX_CPUS];
 	uint64_t *s2_root;
@@ -153,7 +156,10 @@ void vm_start_all(void);
 void vm_stop(struct vm *vm, const char *reason, uint64_t esr, uint64_t far, uint64_t ipa,
 	     uint64_t pc);
 
-/* Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more. */
+/*
+ * Power the machine off (PSCI SYSTEM_OFF) if no VM is running any more and
+ * every one that ended has said so (struct vm.ending).
+ */
 void vm_check_all_off(void);
 
 /* Boot-time failure (before any vCPU ran): the VM never starts. */
