@@ -196,6 +196,13 @@ static uint32_t serve(struct fake_dev *d)
 		bell |= BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(d->isr_bits);
 	d->notify = false;
 	d->isr_bits = 0;
+	/*
+	 * Said before the answer goes out: the frontend resets right after it,
+	 * and the hypervisor's "vm rfront reset" line would share UART0 with
+	 * this one character by character.
+	 */
+	if (d->pause_ms)
+		bm_printf("rio_backend: pausing %u ms\n", d->pause_ms);
 	if (bell)
 		doorbell(bell);
 	if (d->storm)
@@ -434,12 +441,11 @@ static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 		  st->lost, st->served_irq, st->empty_irqs);
 }
 
-/* A write to RIO_T_REG_PAUSE was served: stop answering that long. */
+/* A write to RIO_T_REG_PAUSE was served (and said, serve()): stop answering that long. */
 static void pause_if_asked(struct fake_dev *d)
 {
 	if (!d->pause_ms)
 		return;
-	bm_printf("rio_backend: pausing %u ms\n", d->pause_ms);
 	bm_delay_us(d->pause_ms * 1000ull);
 	d->pause_ms = 0;
 }
