@@ -67,6 +67,8 @@ HYP_UT_SRCS_test_hyp_rio := hyp/core/rio_ring.c
 HYP_UT_SRCS_test_hyp_cfgcheck := tools/cfgcheck/check.c $(PLAT_BOARD_C)
 HYP_UT_SRCS_test_hyp_watchdog := hyp/core/sbsa_gwdt.c hyp/core/restart_limit.c
 HYP_UT_SRCS_test_hyp_ctl := hyp/core/vm_ctl_regs.c
+# vm.c itself is #included by the test; its formatter is linked in
+HYP_UT_SRCS_test_hyp_vm_off := hyp/core/printf.c
 HYP_UNIT_TESTS := $(foreach t,$(HYP_UT_NAMES),$(BUILD)/hyp/tests/$(t))
 
 define HYP_UT_RULE

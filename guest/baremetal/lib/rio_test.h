@@ -63,8 +63,15 @@
  * RIO_T_SYNC_GO before the race.  In the race it stores each operation's
  * number in RIO_T_WIN_ANNOUNCE just before the operation.
  */
-#define RIO_T_WIN_SYNC	      0x8 /* offset in the window (0 is the frontend's) */
-#define RIO_T_WIN_ANNOUNCE    0xc /* the frontend's next operation, stored before it */
+#define RIO_T_WIN_SYNC	   0x8 /* offset in the window (0 is the frontend's) */
+#define RIO_T_WIN_ANNOUNCE 0xc /* the frontend's next operation, stored before it */
+/*
+ * RIO_T_REG_STORM: the backend stores RIO_T_STORM_RUNG here once its last
+ * doorbell has trapped, so the frontend's wait for the last event runs from
+ * then, whatever the ringing took on this host.
+ */
+#define RIO_T_WIN_STORM	      0x10
+#define RIO_T_STORM_RUNG      0x52554e47u
 #define RIO_T_SYNC_ARMED      0x41524d44u
 #define RIO_T_SYNC_GO	      0x474f2121u
 #define RIO_T_HOSTILE_POLLING 0xdeadbeefu /* not BH_RIO_POLLING: "not polling" */

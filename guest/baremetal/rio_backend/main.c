@@ -150,12 +150,16 @@ static uint64_t fake_access(struct fake_dev *d, const volatile struct bh_rio_req
  */
 static void storm(uint32_t n)
 {
+	volatile uint32_t *rung = (volatile uint32_t *)(uintptr_t)(RIO_T_WINDOW + RIO_T_WIN_STORM);
 	uint64_t t0 = bm_counter(), us;
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
 		doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_VRING));
 	doorbell(BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(RIO_T_ISR_CONFIG));
+	/* the doorbell trapped and returned: the hypervisor has seen it */
+	*rung = RIO_T_STORM_RUNG;
+	__asm__ volatile("dsb sy" : : : "memory");
 	us = (bm_counter() - t0) * 1000000 / bm_counter_freq();
 	bm_printf("rio_backend: storm rang %u + 1 in %llu us\n", n, (unsigned long long)us);
 }
@@ -192,6 +196,13 @@ static uint32_t serve(struct fake_dev *d)
 		bell |= BH_RIO_KICK_NOTIFY | BH_RIO_KICK_ISR(d->isr_bits);
 	d->notify = false;
 	d->isr_bits = 0;
+	/*
+	 * Said before the answer goes out: the frontend resets right after it,
+	 * and the hypervisor's "vm rfront reset" line would share UART0 with
+	 * this one character by character.
+	 */
+	if (d->pause_ms)
+		bm_printf("rio_backend: pausing %u ms\n", d->pause_ms);
 	if (bell)
 		doorbell(bell);
 	if (d->storm)
@@ -430,12 +441,11 @@ static void serve_polling(struct fake_dev *d, struct poll_stats *st)
 		  st->lost, st->served_irq, st->empty_irqs);
 }
 
-/* A write to RIO_T_REG_PAUSE was served: stop answering that long. */
+/* A write to RIO_T_REG_PAUSE was served (and said, serve()): stop answering that long. */
 static void pause_if_asked(struct fake_dev *d)
 {
 	if (!d->pause_ms)
 		return;
-	bm_printf("rio_backend: pausing %u ms\n", d->pause_ms);
 	bm_delay_us(d->pause_ms * 1000ull);
 	d->pause_ms = 0;
 }

@@ -82,7 +82,7 @@
 
 #define STORM_BELLS    20000
 #define STORM_ALONE_US 300000
-#define STORM_WAIT_US  20000000 /* the last interrupt, at the latest */
+#define STORM_WAIT_US  20000000 /* the last interrupt, at the latest, after the last doorbell */
 #define STORM_QUIET_US 20000	/* then 20 budget windows of taking stragglers */
 #define STORM_UNIT     256	/* loop turns per work unit */
 
@@ -356,6 +356,8 @@ static uint32_t storm_irq(unsigned int *irqs)
 
 static void test_storm(void)
 {
+	const volatile uint32_t *rung =
+		(const volatile uint32_t *)(uintptr_t)(RIO_T_WINDOW + RIO_T_WIN_STORM);
 	uint64_t freq = bm_counter_freq(), t0, alone, end, storm_t;
 	unsigned int irqs = 0, final = 0;
 	uint64_t units_alone = 0, units = 0;
@@ -371,12 +373,20 @@ static void test_storm(void)
 	alone = bm_counter() - t0;
 	wr(RIO_T_REG_STORM, STORM_BELLS);
 	t0 = bm_counter();
-	end = t0 + freq * STORM_WAIT_US / 1000000;
-	while (!final && bm_counter() < end) {
+	/*
+	 * The deadline runs from the backend's last doorbell: how long 20001
+	 * trapped doorbells take is the host's speed (85 ms on a quiet one,
+	 * over 20 s under TCG with a busy host), the delivery after the last
+	 * is the hypervisor's promise (docs/protocol.md "Interrupt budget").
+	 */
+	end = 0;
+	while (!final && (!end || bm_counter() < end)) {
 		work_unit();
 		units++;
 		if (storm_irq(&irqs) & RIO_T_ISR_CONFIG)
 			final = 1;
+		if (!end && *rung == RIO_T_STORM_RUNG)
+			end = bm_counter() + freq * STORM_WAIT_US / 1000000;
 	}
 	storm_t = bm_counter() - t0;
 	/* one held back may still come: take it here, not as the backend's last */
