@@ -145,6 +145,18 @@ enum bh_dev_kind {
 	BH_DEV_CDNS_GEM,
 };
 
+/* A device kind's name in messages and in BUILD/platform.env ("ns16550"). */
+static inline const char *bh_dev_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		[BH_DEV_GENERIC] = "generic",	  [BH_DEV_PL011] = "pl011",
+		[BH_DEV_NS16550] = "ns16550",	  [BH_DEV_VIRTIO_MMIO] = "virtio-mmio",
+		[BH_DEV_CDNS_UART] = "cdns-uart", [BH_DEV_CDNS_GEM] = "cdns-gem",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "unknown";
+}
+
 /*
  * bh_device.flags
  *

@@ -699,7 +699,7 @@ static void test_board_lacks(void **state)
 	expect_board_error(&c, &bare,
 			   "vm \"alpha\": devices[1]: board bare has no virtio-mmio transports");
 	expect_board_error(&c, &bare,
-			   "vm \"beta\": devices[0]: board bare has no 16550 UART at PA");
+			   "vm \"beta\": devices[0]: board bare has no UART of kind ns16550 at PA");
 	c.vms[1].gicr_ipa = 0x10000000;
 	bare.gic.version = 2;
 	expect_board_error(&c, &bare,
@@ -724,8 +724,10 @@ static void test_board_lacks(void **state)
 		bh_platform.virtio_mmio.first_intid + 30);
 	good(&c);
 	c.vms[1].devices[0].pa = c.vms[1].devices[0].ipa = 0x3eff3000;
-	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no 16550 UART at PA 0x3eff3000",
-		      bh_platform.name);
+	expect_errorf(
+		&c,
+		"vm \"beta\": devices[0]: board %s has no UART of kind ns16550 at PA 0x3eff3000",
+		bh_platform.name);
 }
 
 /* A Cadence UART (the ZCU102's) is checked against the board's UARTs like the others. */
@@ -755,12 +757,14 @@ static void test_board_cadence_uart(void **state)
 	for (i = 0; i < m.n && i < 16; i++)
 		print_message("got: %s\n", m.text[i]);
 	assert_int_equal(n, 0);
-	expect_errorf(&c, "vm \"beta\": devices[0]: board %s has no Cadence UART at PA 0x1c0a0000",
-		      bh_platform.name);
+	expect_errorf(
+		&c,
+		"vm \"beta\": devices[0]: board %s has no UART of kind cdns-uart at PA 0x1c0a0000",
+		bh_platform.name);
 	c.vms[1].devices[0].kind = BH_DEV_NS16550;
 	expect_board_error(
 		&c, &cdns,
-		"vm \"beta\": devices[0]: board cdns has no 16550 UART at PA 0x1c0a0000");
+		"vm \"beta\": devices[0]: board cdns has no UART of kind ns16550 at PA 0x1c0a0000");
 	c.vms[1].devices[0].kind = BH_DEV_CDNS_UART;
 	c.vms[1].devices[0].intid = 55;
 	c.vms[1].irqs[0] = 55;

@@ -925,22 +925,6 @@ static void check_virtio(struct checker *c)
  * transports it is given, and GICv3 redistributors.  A config written for
  * another board fails here, naming the VM, the field and what the board has.
  */
-static const char *dev_kind_name(uint32_t kind)
-{
-	switch (kind) {
-	case BH_DEV_PL011:
-		return "PL011";
-	case BH_DEV_NS16550:
-		return "16550";
-	case BH_DEV_CDNS_UART:
-		return "Cadence";
-	case BH_DEV_VIRTIO_MMIO:
-		return "virtio-mmio";
-	default:
-		return "generic";
-	}
-}
-
 static const struct bh_plat_uart *board_uart(const struct bh_platform *b, uint64_t pa)
 {
 	unsigned int i;
@@ -957,8 +941,9 @@ static void check_board_uart(struct checker *c, const struct bh_vm_config *vm, u
 	const struct bh_plat_uart *u = board_uart(c->board, d->pa);
 
 	if (!u || u->kind != d->kind)
-		fail(c, "vm \"%s\": devices[%u]: board %s has no %s UART at PA 0x%llx", vm_name(vm),
-		     i, c->board->name, dev_kind_name(d->kind), (unsigned long long)d->pa);
+		fail(c, "vm \"%s\": devices[%u]: board %s has no UART of kind %s at PA 0x%llx",
+		     vm_name(vm), i, c->board->name, bh_dev_kind_name(d->kind),
+		     (unsigned long long)d->pa);
 	else if (u->intid != d->intid)
 		fail(c, "vm \"%s\": devices[%u].intid: %u, but %s of board %s is INTID %u",
 		     vm_name(vm), i, d->intid, u->name, c->board->name, u->intid);

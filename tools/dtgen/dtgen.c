@@ -693,6 +693,20 @@ static void node_ctl(struct dtgen *g, struct dts *d, unsigned int v)
 	dts_close(d);
 }
 
+/* A UART whose two clocks are both @clock (node_clock()): @compat and @names as DT lists. */
+static void node_clocked_uart(struct dts *d, const char *label, const struct bh_device *dev,
+			      const char *compat, const char *clock, const char *names)
+{
+	dts_open(d, label, "serial", dev->ipa, true);
+	dts_line(d, "compatible = %s;", compat);
+	dts_reg(d, dev->ipa, dev->size);
+	if (dev->intid)
+		dts_spi(d, dev->intid);
+	dts_line(d, "clocks = <&%s>, <&%s>;", clock, clock);
+	dts_line(d, "clock-names = %s;", names);
+	dts_close(d);
+}
+
 static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned int i)
 {
 	const struct bh_device *dev = &g->cfg->vms[v].devices[i];
@@ -701,14 +715,8 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned
 	snprintf(label, sizeof(label), "uart%u", i);
 	switch (dev->kind) {
 	case BH_DEV_PL011:
-		dts_open(d, label, "serial", dev->ipa, true);
-		dts_line(d, "compatible = \"arm,pl011\", \"arm,primecell\";");
-		dts_reg(d, dev->ipa, dev->size);
-		if (dev->intid)
-			dts_spi(d, dev->intid);
-		dts_line(d, "clocks = <&apb_pclk>, <&apb_pclk>;");
-		dts_line(d, "clock-names = \"uartclk\", \"apb_pclk\";");
-		dts_close(d);
+		node_clocked_uart(d, label, dev, "\"arm,pl011\", \"arm,primecell\"", "apb_pclk",
+				  "\"uartclk\", \"apb_pclk\"");
 		break;
 	case BH_DEV_NS16550:
 		dts_open(d, label, "serial", dev->ipa, true);
@@ -722,14 +730,8 @@ static void node_device(struct dtgen *g, struct dts *d, unsigned int v, unsigned
 		dts_close(d);
 		break;
 	case BH_DEV_CDNS_UART:
-		dts_open(d, label, "serial", dev->ipa, true);
-		dts_line(d, "compatible = \"cdns,uart-r1p12\", \"xlnx,xuartps\";");
-		dts_reg(d, dev->ipa, dev->size);
-		if (dev->intid)
-			dts_spi(d, dev->intid);
-		dts_line(d, "clocks = <&uart_clk>, <&uart_clk>;");
-		dts_line(d, "clock-names = \"uart_clk\", \"pclk\";");
-		dts_close(d);
+		node_clocked_uart(d, label, dev, "\"cdns,uart-r1p12\", \"xlnx,xuartps\"",
+				  "uart_clk", "\"uart_clk\", \"pclk\"");
 		break;
 	case BH_DEV_VIRTIO_MMIO:
 		node_virtio_mmio_device(g, d, v, i);

@@ -39,20 +39,6 @@ static void put_u(FILE *f, const char *key, unsigned long long v)
 	fprintf(f, "%s=%llu\n", key, v);
 }
 
-static const char *uart_kind(uint32_t kind)
-{
-	switch (kind) {
-	case BH_DEV_PL011:
-		return "pl011";
-	case BH_DEV_NS16550:
-		return "ns16550";
-	case BH_DEV_CDNS_UART:
-		return "cdns";
-	default:
-		return "other";
-	}
-}
-
 static void put_uarts(FILE *f)
 {
 	char key[64];
@@ -64,7 +50,7 @@ static void put_uarts(FILE *f)
 		snprintf(key, sizeof(key), "UART%u_NAME", i);
 		fprintf(f, "%s=%s\n", key, u->name);
 		snprintf(key, sizeof(key), "UART%u_KIND", i);
-		fprintf(f, "%s=%s\n", key, uart_kind(u->kind));
+		fprintf(f, "%s=%s\n", key, bh_dev_kind_name(u->kind));
 		snprintf(key, sizeof(key), "UART%u_BASE", i);
 		put_x(f, key, u->base);
 		snprintf(key, sizeof(key), "UART%u_INTID", i);
