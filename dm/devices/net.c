@@ -539,7 +539,8 @@ static int net_features_ok(void *dev, uint64_t f)
 	 * for a state saved by a model whose backend had the header (restart
 	 * with vnet_hdr=off) or a tap that refuses: a setup error.
 	 */
-	if (netdev_set_offload(n->nd, net_tun_flags(f))) {
+	if ((!n->nd->vnet_hdr && (f & NET_F_OFFLOADS)) ||
+	    netdev_set_offload(n->nd, net_tun_flags(f))) {
 		dm_log_rl(&n->mmio.rl, "%s: the netdev cannot carry offloads %#x", n->mmio.name,
 			  net_tun_flags(f));
 		return -EIO;
