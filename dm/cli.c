@@ -64,11 +64,16 @@ void dm_cli_usage(void)
 	      "  -chardev stdio,id=ID[,signal=on]\n"
 	      "\n"
 	      "Network backends (as QEMU's -netdev; one Ethernet frame per message):\n"
-	      "  -netdev tap,id=ID,ifname=NAME      tap interface NAME through /dev/net/tun\n"
+	      "  -netdev tap,id=ID,ifname=NAME[,vnet_hdr=on|off]\n"
+	      "                                     tap interface NAME through /dev/net/tun\n"
 	      "                                     (IFF_TAP|IFF_NO_PI); bridge and link\n"
-	      "                                     state are the system's business\n"
+	      "                                     state are the system's business;\n"
+	      "                                     vnet_hdr=on (default): IFF_VNET_HDR, the\n"
+	      "                                     device offers checksum and TSO offloads\n"
 	      "  -netdev socket,id=ID,path=PATH     connect to a SOCK_SEQPACKET unix socket\n"
 	      "  -netdev socket,id=ID,fd=N          inherited SOCK_SEQPACKET socket\n"
+	      "          [,vnet_hdr=on|off]         on: each message starts with a\n"
+	      "                                     virtio_net_hdr_v1 (default off)\n"
 	      "\n"
 	      "Block backends (as QEMU's -drive; raw images only):\n"
 	      "  -drive file=PATH,id=ID[,readonly=on][,cache=writeback|writethrough|none]\n"
@@ -96,7 +101,8 @@ void dm_cli_usage(void)
 	      "  -device virtio-net,netdev=ID[,id=DEV][,mac=52:54:00:12:34:56][,mtu=N]\n"
 	      "          [,transport=ID][,slot=N][,name=UIO_NAME][,iommu_platform=on|off]\n"
 	      "      virtio-mmio network device (receiveq, transmitq; MAC, STATUS, MTU,\n"
-	      "      MRG_RXBUF; no offloads).  mac defaults to a locally administered\n"
+	      "      MRG_RXBUF; on a vnet_hdr netdev also CSUM, GUEST_CSUM, HOST_ and\n"
+	      "      GUEST_TSO4/6 and ECN).  mac defaults to a locally administered\n"
 	      "      address derived from name= (or id=); mtu defaults to 1500.\n"
 	      "  -device virtio-blk,drive=ID[,id=DEV][,serial=S][,transport=ID][,slot=N]\n"
 	      "          [,name=UIO_NAME][,iommu_platform=on|off]\n"
@@ -483,8 +489,9 @@ static int cli_port(struct cli_ctx *c, struct cli_opt *o)
 static int cli_netdev(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
-	struct netdev_opts no = { .fd = -1 };
+	struct netdev_opts no = { .fd = -1, .vnet_hdr = -1 };
 	unsigned long fd = ULONG_MAX;
+	bool vnet_hdr = false;
 	struct netdev *nd;
 	int err;
 
@@ -493,9 +500,12 @@ static int cli_netdev(struct cli_ctx *c, struct cli_opt *o)
 	      cli_str(c, o, "ifname", no.ifname, sizeof(no.ifname)) ?:
 	      cli_str(c, o, "path", no.path, sizeof(no.path)) ?:
 	      cli_uint(c, o, "fd", 0, INT_MAX, &fd) ?:
+	      cli_bool(c, o, "vnet_hdr", &vnet_hdr) ?:
 	      cli_check_unused(c, o);
 	if (err)
 		return err;
+	if (cli_get(o, "vnet_hdr"))
+		no.vnet_hdr = vnet_hdr;
 	if (!no.id[0])
 		return cli_fail(c, "-netdev %s: property 'id' is required", o->type);
 	if (dm->n_netdevs == DM_MAX_OBJECTS)

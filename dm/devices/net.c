@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * virtio-net (virtio v1.2 §5.1) with VIRTIO_NET_F_MAC, STATUS, MTU and
- * MRG_RXBUF, one queue pair and no control queue.
+ * MRG_RXBUF, one queue pair and no control queue; on a backend with a
+ * vnet header also CSUM, GUEST_CSUM, HOST_/GUEST_TSO4/6 and ECN.
  *
  * Data path: a TX chain is a struct virtio_net_hdr_v1 and one frame
  * (§5.1.6.2), copied out of guest memory once, validated, and handed to
- * the backend as one message.  An RX frame is read from the backend only
+ * the backend as one message (with the checked header when the backend
+ * takes one: the offloads cross as they are, and a 64 KiB TSO segment is
+ * one message).  An RX frame is read from the backend only
  * when the popped guest buffers can hold the largest frame (§5.1.6.3,
  * §5.1.6.4), then copied in behind its header and all its buffers are
  * returned with one used index update.  Every payload byte is copied once
@@ -20,7 +23,125 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/if_tun.h>
+
 #include "dm/net.h"
+
+/* ---- the packet header (§5.1.6), hostile both ways ------------------------ */
+
+/* The EtherType behind the MAC addresses and at most one 802.1Q tag. */
+static uint16_t net_ethertype(const uint8_t *frame, size_t len)
+{
+	uint16_t t = (uint16_t)(frame[12] << 8 | frame[13]);
+
+	if (t == ETH_P_8021Q && len >= ETH_HLEN + NET_VLAN_HLEN)
+		t = (uint16_t)(frame[16] << 8 | frame[17]);
+	return t;
+}
+
+/* §5.1.6.2: flags.  Return: 0, or -EINVAL with @why set. */
+static int net_hdr_flags(struct virtio_net_hdr_v1 *h, const struct net_offload *o, char *why,
+			 size_t whylen)
+{
+	uint8_t known = VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID |
+			VIRTIO_NET_HDR_F_RSC_INFO;
+	uint8_t allowed = o->csum ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0;
+
+	if (o->rx && o->csum)
+		allowed |= VIRTIO_NET_HDR_F_DATA_VALID;
+	/* §5.1.6.2.2: the device ignores flag bits it does not know; the tap must not see them */
+	if (!o->rx)
+		h->flags &= known;
+	if (h->flags & ~allowed) {
+		snprintf(why, whylen, "flags %#x not negotiated", h->flags & ~allowed);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* NEEDS_CSUM: the checksum field lies inside the frame, behind the Ethernet header. */
+static int net_hdr_csum(struct virtio_net_hdr_v1 *h, size_t len, char *why, size_t whylen)
+{
+	size_t start = le16toh(h->csum_start), off = le16toh(h->csum_offset);
+
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+		h->csum_start = h->csum_offset = 0;
+		return 0;
+	}
+	if (start < ETH_HLEN || start + 2 > len) {
+		snprintf(why, whylen, "csum_start %zu outside the frame of %zu bytes", start, len);
+		return -EINVAL;
+	}
+	if (start + off + 2 > len) {
+		snprintf(why, whylen,
+			 "csum_offset %zu past the frame of %zu bytes (csum_start %zu)", off, len,
+			 start);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* gso_type, gso_size, hdr_len (§5.1.6.2, §5.1.6.4). */
+static int net_hdr_gso(struct virtio_net_hdr_v1 *h, const uint8_t *frame, size_t len,
+		       const struct net_offload *o, char *why, size_t whylen)
+{
+	uint8_t type = h->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+	bool ok = (type == VIRTIO_NET_HDR_GSO_TCPV4 && o->tso4) ||
+		  (type == VIRTIO_NET_HDR_GSO_TCPV6 && o->tso6);
+	uint16_t want = type == VIRTIO_NET_HDR_GSO_TCPV4 ? ETH_P_IP : ETH_P_IPV6;
+	size_t size = le16toh(h->gso_size), hlen = le16toh(h->hdr_len);
+
+	if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		h->hdr_len = h->gso_size = 0;
+		return 0;
+	}
+	if (!ok || ((h->gso_type & VIRTIO_NET_HDR_GSO_ECN) && !o->ecn)) {
+		snprintf(why, whylen, "gso_type %#x not negotiated", h->gso_type);
+		return -EINVAL;
+	}
+	/* segmentation needs the TCP checksum filled in per segment */
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+		snprintf(why, whylen, "gso_type %#x without NEEDS_CSUM in flags", h->gso_type);
+		return -EINVAL;
+	}
+	if (net_ethertype(frame, len) != want) {
+		snprintf(why, whylen, "gso_type %#x on EtherType %#x", h->gso_type,
+			 net_ethertype(frame, len));
+		return -EINVAL;
+	}
+	if (!size || size > o->mtu) {
+		snprintf(why, whylen, "gso_size %zu outside 1..%u (the MTU)", size, o->mtu);
+		return -EINVAL;
+	}
+	if (hlen > len) {
+		snprintf(why, whylen, "hdr_len %zu past the frame of %zu bytes", hlen, len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int net_hdr_check(struct virtio_net_hdr_v1 *h, const uint8_t *frame, size_t len,
+		  const struct net_offload *o, char *why, size_t whylen)
+{
+	size_t max = (size_t)o->mtu + ETH_HLEN + NET_VLAN_HLEN;
+
+	h->num_buffers = 0;
+	if (len < ETH_HLEN) {
+		snprintf(why, whylen, "runt frame");
+		return -EINVAL;
+	}
+	if (net_hdr_flags(h, o, why, whylen) || net_hdr_csum(h, len, why, whylen) ||
+	    net_hdr_gso(h, frame, len, o, why, whylen))
+		return -EINVAL;
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		max = NET_GSO_FRAME_MAX;
+	if (len > max) {
+		snprintf(why, whylen, "frame above the %s",
+			 max == NET_GSO_FRAME_MAX ? "GSO limit" : "MTU");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static bool net_live(struct virtio_net *n)
 {
@@ -43,41 +164,35 @@ static void net_tx_drop(struct virtio_net *n, const char *why, size_t len)
 }
 
 /*
- * Check the header and the frame length of the held chain, copy the frame
- * out.  Return: its length, or 0 when it was dropped (counted).
+ * Copy the held chain out (the guest cannot change it after the check),
+ * check its header and frame.  The checked header goes back in front of
+ * the frame in n->buf.  Return: the frame's length, or 0 when it was
+ * dropped (counted).
  */
 static size_t net_tx_take(struct virtio_net *n)
 {
 	const struct vq_chain *c = &n->tx_chain;
+	size_t max = n->tx_off.tso4 || n->tx_off.tso6 ? NET_GSO_FRAME_MAX : n->frame_max;
 	struct virtio_net_hdr_v1 hdr;
+	char why[96];
 	size_t len;
 
 	if (c->out_len < NET_HDR_LEN) {
 		net_tx_drop(n, "shorter than the header", c->out_len);
 		return 0;
 	}
-	/* copy first: the guest may change the header under us */
-	window_iov_read(n->mmio.win, c->iov, c->n_out, 0, &hdr, sizeof(hdr));
-	/*
-	 * §5.1.6.2: without CSUM negotiated the driver does not set
-	 * NEEDS_CSUM, without HOST_TSO4/6 or UFO gso_type is NONE; other flag bits
-	 * are ignored (§5.1.6.2.2), and so are hdr_len, gso_size, the csum
-	 * fields and num_buffers, which mean nothing without those features.
-	 */
-	if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		net_tx_drop(n, "NEEDS_CSUM without VIRTIO_NET_F_CSUM", c->out_len);
-		return 0;
-	}
-	if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-		net_tx_drop(n, "GSO without VIRTIO_NET_F_HOST_TSO*", c->out_len);
-		return 0;
-	}
 	len = c->out_len - NET_HDR_LEN;
-	if (len < ETH_HLEN || len > n->frame_max) {
-		net_tx_drop(n, len < ETH_HLEN ? "runt frame" : "frame above the MTU", c->out_len);
+	if (len > max) {
+		net_tx_drop(n, "frame above the MTU", c->out_len);
 		return 0;
 	}
-	window_iov_read(n->mmio.win, c->iov, c->n_out, NET_HDR_LEN, n->buf, len);
+	window_iov_read(n->mmio.win, c->iov, c->n_out, 0, n->buf, NET_HDR_LEN + len);
+	memcpy(&hdr, n->buf, sizeof(hdr));
+	if (net_hdr_check(&hdr, n->buf + NET_HDR_LEN, len, &n->tx_off, why, sizeof(why))) {
+		net_tx_drop(n, why, c->out_len);
+		return 0;
+	}
+	memcpy(n->buf, &hdr, sizeof(hdr));
 	return len;
 }
 
@@ -89,7 +204,10 @@ static bool net_tx_send(struct virtio_net *n)
 
 	if (!len)
 		return true;
-	err = netdev_send(n->nd, n->buf, len);
+	if (n->nd->vnet_hdr)
+		err = netdev_send(n->nd, n->buf, NET_HDR_LEN + len);
+	else
+		err = netdev_send(n->nd, n->buf + NET_HDR_LEN, len);
 	if (err == -EAGAIN)
 		return false; /* copied again when write_ready comes */
 	if (err)
@@ -197,7 +315,9 @@ static void net_held_forget(struct virtio_net *n)
  */
 static int net_rx_gather(struct virtio_net *n, struct virtqueue *vq)
 {
-	size_t need = n->mrg ? NET_HDR_LEN + n->frame_max : 1;
+	/* with GUEST_TSO4/6 the backend may hand over 64 KiB in one frame */
+	size_t max = n->rx_off.tso4 || n->rx_off.tso6 ? NET_GSO_FRAME_MAX : n->frame_max;
+	size_t need = n->mrg ? NET_HDR_LEN + max : 1;
 	unsigned int cap = n->mrg ? NET_RX_HELD : 1;
 
 	if (cap > vq->num)
@@ -231,14 +351,15 @@ static void net_rx_drop(struct virtio_net *n, const char *why, size_t len)
 }
 
 /*
- * Copy header + frame (n->buf, @total bytes) into as many held chains as it
- * takes, filling each but the last (§5.1.6.4), and return them all at once.
+ * Copy header + frame (n->buf, @total bytes; @hdr the checked header) into
+ * as many held chains as it takes, filling each but the last (§5.1.6.4),
+ * and return them all at once.
  * Return: false if the held chains cannot hold it.
  */
-static bool net_rx_deliver(struct virtio_net *n, struct virtqueue *vq, size_t total)
+static bool net_rx_deliver(struct virtio_net *n, struct virtqueue *vq,
+			   struct virtio_net_hdr_v1 *hdr, size_t total)
 {
 	struct vring_used_elem used[NET_RX_HELD];
-	struct virtio_net_hdr_v1 hdr = { 0 };
 	size_t room = 0, off = 0;
 	unsigned int k, i;
 
@@ -247,8 +368,8 @@ static bool net_rx_deliver(struct virtio_net *n, struct virtqueue *vq, size_t to
 	if (room < total)
 		return false;
 	/* §5.1.6.4: num_buffers is 1 unless MRG_RXBUF spreads the frame */
-	hdr.num_buffers = htole16((uint16_t)k);
-	memcpy(n->buf, &hdr, sizeof(hdr));
+	hdr->num_buffers = htole16((uint16_t)k);
+	memcpy(n->buf, hdr, sizeof(*hdr));
 	for (i = 0; i < k; i++) {
 		const struct vq_chain *c = net_held(n, i);
 		size_t len = window_iov_write(n->mmio.win, c->iov + c->n_out, c->n_in, 0,
@@ -266,11 +387,44 @@ static bool net_rx_deliver(struct virtio_net *n, struct virtqueue *vq, size_t to
 }
 
 /*
+ * Read one frame from the backend into n->buf behind its header: the
+ * backend's own (checked like the driver's) or a zero one.
+ * Return: the frame's length, 0 if it was dropped, negative errno.
+ */
+static ssize_t net_rx_read(struct virtio_net *n, struct virtio_net_hdr_v1 *hdr)
+{
+	char why[96];
+	ssize_t len;
+
+	memset(hdr, 0, sizeof(*hdr));
+	if (!n->nd->vnet_hdr)
+		return netdev_recv(n->nd, n->buf + NET_HDR_LEN, NET_FRAME_BUF);
+	len = netdev_recv(n->nd, n->buf, NET_HDR_LEN + NET_FRAME_BUF);
+	if (len < 0)
+		return len;
+	if ((size_t)len < NET_HDR_LEN) {
+		net_rx_drop(n, "shorter than the header", (size_t)len);
+		return 0;
+	}
+	len -= (ssize_t)NET_HDR_LEN;
+	memcpy(hdr, n->buf, sizeof(*hdr));
+	/* a frame cut by the buffer is longer than any limit: dropped there */
+	if ((size_t)len <= NET_FRAME_BUF &&
+	    net_hdr_check(hdr, n->buf + NET_HDR_LEN, (size_t)len, &n->rx_off, why, sizeof(why))) {
+		net_rx_drop(n, why, (size_t)len);
+		return 0;
+	}
+	return len;
+}
+
+/*
  * One frame from the backend into the guest.
  * Return: true if a frame was taken (delivered or dropped), false to stop.
  */
 static bool net_rx_one(struct virtio_net *n, struct virtqueue *vq, bool *pushed)
 {
+	size_t max = n->frame_max;
+	struct virtio_net_hdr_v1 hdr;
 	int r = net_rx_gather(n, vq);
 	ssize_t len;
 
@@ -279,14 +433,16 @@ static bool net_rx_one(struct virtio_net *n, struct virtqueue *vq, bool *pushed)
 		n->rx_starved = !r;
 		return false;
 	}
-	len = netdev_recv(n->nd, n->buf + NET_HDR_LEN, NET_FRAME_BUF);
-	if (len < 0)
-		return false;
-	if ((size_t)len < ETH_HLEN || (size_t)len > n->frame_max) {
+	len = net_rx_read(n, &hdr);
+	if (len <= 0)
+		return !len;
+	if (hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		max = NET_GSO_FRAME_MAX;
+	if ((size_t)len < ETH_HLEN || (size_t)len > max) {
 		net_rx_drop(n, (size_t)len < ETH_HLEN ? "runt" : "above the MTU", (size_t)len);
 		return true;
 	}
-	if (!net_rx_deliver(n, vq, NET_HDR_LEN + (size_t)len)) {
+	if (!net_rx_deliver(n, vq, &hdr, NET_HDR_LEN + (size_t)len)) {
 		net_rx_drop(n, "guest buffers too small", (size_t)len);
 		return true;
 	}
@@ -323,12 +479,98 @@ static void net_link(void *opaque, bool up)
 
 /* ---- virtio_dev_ops -------------------------------------------------------- */
 
-static int net_features_ok(void *dev, uint64_t features)
+static bool net_has(uint64_t features, unsigned int bit)
+{
+	return features & (1ULL << bit);
+}
+
+/* §5.1.3.1: the dependencies of the offload features.  Return: 0 or -EINVAL. */
+static int net_features_deps(struct virtio_net *n, uint64_t f)
+{
+	static const struct {
+		unsigned int bit, needs_a, needs_b;
+	} deps[] = {
+		{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
+		{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
+		{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6 },
+		{ VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_CSUM },
+		{ VIRTIO_NET_F_HOST_TSO6, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_CSUM },
+		{ VIRTIO_NET_F_HOST_ECN, VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_HOST_TSO6 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++) {
+		if (net_has(f, deps[i].bit) && !net_has(f, deps[i].needs_a) &&
+		    !net_has(f, deps[i].needs_b)) {
+			dm_log_rl(&n->mmio.rl,
+				  "%s: feature %u accepted without feature %u (§5.1.3.1)",
+				  n->mmio.name, deps[i].bit, deps[i].needs_a);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The TUN_F_* the tap may use towards a driver that accepted @f. */
+static unsigned int net_tun_flags(uint64_t f)
+{
+	unsigned int t = 0;
+
+	if (net_has(f, VIRTIO_NET_F_GUEST_CSUM))
+		t |= TUN_F_CSUM;
+	if (net_has(f, VIRTIO_NET_F_GUEST_TSO4))
+		t |= TUN_F_TSO4;
+	if (net_has(f, VIRTIO_NET_F_GUEST_TSO6))
+		t |= TUN_F_TSO6;
+	if (net_has(f, VIRTIO_NET_F_GUEST_ECN))
+		t |= TUN_F_TSO_ECN;
+	return t;
+}
+
+static int net_features_ok(void *dev, uint64_t f)
 {
 	struct virtio_net *n = dev;
+	uint16_t mtu = le16toh(n->config.mtu);
 
-	n->mrg = features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	if (net_features_deps(n, f))
+		return -EINVAL;
+	/*
+	 * The backend sends the driver only what it accepted.  It fails only
+	 * for a state saved by a model whose backend had the header (restart
+	 * with vnet_hdr=off) or a tap that refuses: a setup error.
+	 */
+	if ((!n->nd->vnet_hdr && (f & NET_F_OFFLOADS)) ||
+	    netdev_set_offload(n->nd, net_tun_flags(f))) {
+		dm_log_rl(&n->mmio.rl, "%s: the netdev cannot carry offloads %#x", n->mmio.name,
+			  net_tun_flags(f));
+		return -EIO;
+	}
+	n->mrg = net_has(f, VIRTIO_NET_F_MRG_RXBUF);
+	n->tx_off = (struct net_offload){
+		.csum = net_has(f, VIRTIO_NET_F_CSUM),
+		.tso4 = net_has(f, VIRTIO_NET_F_HOST_TSO4),
+		.tso6 = net_has(f, VIRTIO_NET_F_HOST_TSO6),
+		.ecn = net_has(f, VIRTIO_NET_F_HOST_ECN),
+		.mtu = mtu,
+	};
+	n->rx_off = (struct net_offload){
+		.csum = net_has(f, VIRTIO_NET_F_GUEST_CSUM),
+		.tso4 = net_has(f, VIRTIO_NET_F_GUEST_TSO4),
+		.tso6 = net_has(f, VIRTIO_NET_F_GUEST_TSO6),
+		.ecn = net_has(f, VIRTIO_NET_F_GUEST_ECN),
+		.rx = true,
+		.mtu = mtu,
+	};
 	return 0;
+}
+
+/* No offloads: what a device without negotiated features may see. */
+static void net_offload_clear(struct virtio_net *n)
+{
+	uint16_t mtu = le16toh(n->config.mtu);
+
+	n->tx_off = (struct net_offload){ .mtu = mtu };
+	n->rx_off = (struct net_offload){ .rx = true, .mtu = mtu };
 }
 
 static void net_driver_ok(void *dev)
@@ -375,6 +617,9 @@ static void net_reset(void *dev)
 	n->tx_held = n->tx_blocked = false;
 	n->rx_starved = false;
 	n->mrg = false;
+	net_offload_clear(n);
+	/* frames the tap still holds with offloads are dropped by net_rx_read() */
+	netdev_set_offload(n->nd, 0);
 	net_held_forget(n);
 	netdev_read_enable(n->nd, false);
 }
@@ -433,7 +678,7 @@ static const struct virtio_dev_ops net_ops = {
 	.load = net_load,
 };
 
-static uint64_t net_features(const struct net_opts *o)
+static uint64_t net_features(const struct net_opts *o, const struct netdev *nd)
 {
 	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |
 		     (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_NET_F_MAC) |
@@ -442,6 +687,13 @@ static uint64_t net_features(const struct net_opts *o)
 
 	if (o->access_platform)
 		f |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	/*
+	 * The offloads need the header to reach the backend; without one the
+	 * device would have to checksum and segment in software, which costs
+	 * more here than the guest's own stack does (docs/device-model.md).
+	 */
+	if (nd->vnet_hdr)
+		f |= NET_F_OFFLOADS;
 	return f;
 }
 
@@ -469,8 +721,9 @@ struct virtio_net *net_new(const struct net_opts *o, struct netdev *nd)
 	n->config.status = htole16(nd->link_up ? VIRTIO_NET_S_LINK_UP : 0);
 	n->config.max_virtqueue_pairs = htole16(1);
 	n->config.mtu = htole16(o->mtu);
+	net_offload_clear(n);
 	if (mmio_init(&n->mmio, o->id[0] ? o->id : "virtio-net", VIRTIO_ID_NET, &net_ops, n,
-		      NET_NQUEUES, NET_QUEUE_SIZE, net_features(o), (const uint8_t *)&n->config,
+		      NET_NQUEUES, NET_QUEUE_SIZE, net_features(o, nd), (const uint8_t *)&n->config,
 		      NET_CONFIG_LEN))
 		goto err;
 	/* Under a restricted DMA pool the window is all the device sees. */

@@ -8,7 +8,12 @@
  *
  * Input: [0] mode (0: ring image, 1: register sequence, 2: saved device
  * state), [1] bit0 EVENT_IDX, bit1 INDIRECT_DESC, bit2 MRG_RXBUF, bit3
- * window in device mode, [2] log2 receive queue size, [3] log2 transmit
+ * window in device mode, bit4 a backend with a vnet header (every
+ * message, both ways, starts with a struct virtio_net_hdr_v1 taken from
+ * the input: the backend's headers are fuzzed too), bit5 the driver
+ * accepts CSUM, HOST_TSO4/6 and HOST_ECN, bit6 GUEST_CSUM, GUEST_TSO4/6 and
+ * GUEST_ECN, bit7 it drops CSUM and GUEST_CSUM again (§5.1.3.1
+ * dependencies broken), [2] log2 receive queue size, [3] log2 transmit
  * queue size, [4] frames from the wire (low 3 bits), [5..20] their
  * lengths (16-bit), then the window image (ring mode), 8-byte register
  * ops (register mode) or 4*[2] bytes of state then the image (state mode).
@@ -40,45 +45,47 @@
 
 struct fuzz_net {
 	struct event_loop loop;
+	bool loop_ready;
 	struct netdev *nd;
 	struct virtio_net *n;
 	int peer;
 };
 
 /*
- * One device for the whole run: each input starts with a reset.  An input
- * whose wire sent an empty message ended the link (netdev_recv()): the
- * next one gets a new wire and device.
+ * One device per backend kind (plain, vnet header) for the whole run:
+ * each input starts with a reset.  An input whose wire sent an empty
+ * message ended the link (netdev_recv()): the next one gets a new wire
+ * and device.
  */
-static struct fuzz_net *fuzz_net_get(void)
+static struct fuzz_net *fuzz_net_get(bool vnet)
 {
-	static struct fuzz_net f;
-	static bool loop_ready;
-	struct netdev_opts no = { .backend = "socket", .id = "fuzz" };
+	static struct fuzz_net fs[2];
+	struct fuzz_net *f = &fs[vnet];
+	struct netdev_opts no = { .backend = "socket", .id = "fuzz", .vnet_hdr = vnet };
 	struct net_opts o = { .id = "fuzz-net", .mtu = 1500 };
 	char err[128];
 	int sv[2];
 
-	if (f.n && f.nd->fd >= 0)
-		return &f;
-	if (f.n) {
-		net_free(f.n);
-		netdev_free(f.nd);
-		close(f.peer);
+	if (f->n && f->nd->fd >= 0)
+		return f;
+	if (f->n) {
+		net_free(f->n);
+		netdev_free(f->nd);
+		close(f->peer);
 	}
-	if (!loop_ready && el_init(&f.loop))
+	if (!f->loop_ready && el_init(&f->loop))
 		abort();
-	loop_ready = true;
+	f->loop_ready = true;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv))
 		abort();
 	no.fd = sv[0];
-	f.peer = sv[1];
-	f.nd = netdev_new(&f.loop, &no, err, sizeof(err));
+	f->peer = sv[1];
+	f->nd = netdev_new(&f->loop, &no, err, sizeof(err));
 	net_default_mac(o.id, o.mac);
-	f.n = f.nd ? net_new(&o, f.nd) : NULL;
-	if (!f.n)
+	f->n = f->nd ? net_new(&o, f->nd) : NULL;
+	if (!f->n)
 		abort();
-	return &f;
+	return f;
 }
 
 /* Frames left over from the last input, both ways. */
@@ -92,13 +99,17 @@ static void fuzz_wire_clear(struct fuzz_net *f)
 		;
 }
 
-/* The wire sends the frames the input asks for, then the loop runs. */
+/*
+ * The wire sends the frames the input asks for, then the loop runs.  On a
+ * vnet backend they may be TSO frames (32 KiB: the window half they come from).
+ */
 static void fuzz_wire_send(struct fuzz_net *f, const uint8_t *data, const uint8_t *win)
 {
 	unsigned int i, n = data[4] & 7;
+	size_t mod = f->nd->vnet_hdr ? 0x8000 : 2048;
 
 	for (i = 0; i < n; i++) {
-		size_t len = (size_t)(data[5 + 2 * i] | data[6 + 2 * i] << 8) % 2048;
+		size_t len = (size_t)(data[5 + 2 * i] | data[6 + 2 * i] << 8) % mod;
 
 		(void)send(f->peer, win, len, MSG_DONTWAIT);
 	}
@@ -126,6 +137,14 @@ static uint64_t fuzz_features(uint8_t bits)
 		feat |= 1ULL << VIRTIO_RING_F_INDIRECT_DESC;
 	if (bits & 4)
 		feat |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
+	if (bits & 0x20)
+		feat |= (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4) |
+			(1ULL << VIRTIO_NET_F_HOST_TSO6) | (1ULL << VIRTIO_NET_F_HOST_ECN);
+	if (bits & 0x40)
+		feat |= (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
+			(1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN);
+	if (bits & 0x80)
+		feat &= ~((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM));
 	return feat;
 }
 
@@ -192,7 +211,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < FUZZ_HEAD)
 		return 0;
 	dm_log_set_quiet(1);
-	f = fuzz_net_get();
+	f = fuzz_net_get(data[1] & 0x10);
 	win = calloc(1, FUZZ_WIN);
 	if (!win)
 		return 0;

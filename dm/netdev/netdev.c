@@ -128,6 +128,13 @@ void netdev_read_enable(struct netdev *nd, bool on)
 	netdev_update(nd);
 }
 
+int netdev_set_offload(struct netdev *nd, unsigned int tun_flags)
+{
+	if (!nd->vnet_hdr)
+		return tun_flags ? -EOPNOTSUPP : 0;
+	return nd->ops->set_offload ? nd->ops->set_offload(nd, tun_flags) : 0;
+}
+
 ssize_t netdev_recv(struct netdev *nd, void *buf, size_t len)
 {
 	ssize_t n;

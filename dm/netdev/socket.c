@@ -6,6 +6,11 @@
  * to a peer that listens at @path (a test, or a user-space switch), or
  * uses an inherited connected socket.  When the peer leaves, the link
  * goes down and frames for it are counted as lost; there is no reconnect.
+ * With vnet_hdr=on each message starts with a struct virtio_net_hdr_v1,
+ * as on a tap with IFF_VNET_HDR: the peer sees the offload fields the
+ * device validated (dm/devices/net.c) and sends its own, which are checked
+ * as hostile in the same way.  There is no TUNSETOFFLOAD to tell the peer
+ * what the driver took: it must send what the driver can always take.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,5 +94,6 @@ struct netdev *netdev_socket_new(struct event_loop *loop, const struct netdev_op
 		return NULL;
 	}
 	netdev_init(nd, &socket_ops, loop, o->id, fd);
+	nd->vnet_hdr = o->vnet_hdr == 1;
 	return nd;
 }

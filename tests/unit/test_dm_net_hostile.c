@@ -38,6 +38,15 @@
 	 (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU) | \
 	 (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 #define NO_MRG (FEATURES & ~(1ULL << VIRTIO_NET_F_MRG_RXBUF))
+/* a tap's offer: every offload (the socket backend with vnet_hdr=on) */
+#define OFFL	(FEATURES | NET_F_OFFLOADS)
+#define NO_HECN (OFFL & ~(1ULL << VIRTIO_NET_F_HOST_ECN))
+/*
+ * RX cases post one 4 KiB buffer: with MRG_RXBUF and GUEST_TSO the device
+ * waits for room for a 64 KiB frame before it reads one, so they go without.
+ */
+#define OFFL_RX	 (OFFL & ~(1ULL << VIRTIO_NET_F_MRG_RXBUF))
+#define NO_GTSO4 (OFFL_RX & ~((1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_ECN)))
 
 enum expect {
 	RESET,	 /* DEVICE_NEEDS_RESET + configuration interrupt */
@@ -59,6 +68,8 @@ struct hctx {
 	uint64_t buf, table; /* a 16 KiB data buffer, an indirect table */
 	uint8_t frame[1514];
 	unsigned long irqs;
+	bool vnet;			   /* the backend carries a virtio_net_hdr_v1 */
+	struct virtio_net_hdr_v1 wire_hdr; /* that of the last frame on the wire */
 };
 
 static void irq_cb(void *opaque)
@@ -81,7 +92,7 @@ static void h_probe(struct hctx *h, uint64_t want)
 	assert_int_equal(tfe_status(&h->dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
 }
 
-static void h_setup(struct hctx *h)
+static void h_setup(struct hctx *h, bool vnet)
 {
 	struct netdev_opts no = { .backend = "socket", .id = "hnd" };
 	struct net_opts o = { .id = "hostile", .mtu = 1500, .access_platform = true };
@@ -89,6 +100,8 @@ static void h_setup(struct hctx *h)
 	int sv[2];
 
 	memset(h, 0, sizeof(*h));
+	h->vnet = vnet;
+	no.vnet_hdr = vnet;
 	assert_int_equal(el_init(&h->loop), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	no.fd = sv[0];
@@ -142,15 +155,27 @@ static void h_tx(struct hctx *h, size_t len)
 	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
-/* The wire sends @len bytes of the test frame; the loop delivers it. */
-static void h_wire(struct hctx *h, size_t len)
+/*
+ * The wire sends @len bytes of the test frame (behind @hdr on a vnet
+ * backend, a zero one if NULL); the loop delivers it.
+ */
+static void h_wire_hdr(struct hctx *h, const struct virtio_net_hdr_v1 *hdr, size_t len)
 {
-	uint8_t big[2048];
+	uint8_t big[2048 + HDR];
+	size_t off = h->vnet ? HDR : 0;
 
 	memset(big, 0x5a, sizeof(big));
-	memcpy(big, h->frame, len < sizeof(h->frame) ? len : sizeof(h->frame));
-	assert_int_equal(send(h->peer, big, len, 0), (ssize_t)len);
+	memset(big, 0, off);
+	if (hdr)
+		memcpy(big, hdr, HDR);
+	memcpy(big + off, h->frame, len < sizeof(h->frame) ? len : sizeof(h->frame));
+	assert_int_equal(send(h->peer, big, off + len, 0), (ssize_t)(off + len));
 	el_run_once(&h->loop, 0);
+}
+
+static void h_wire(struct hctx *h, size_t len)
+{
+	h_wire_hdr(h, NULL, len);
 }
 
 /* Frames that reached the wire since the last call. */
@@ -161,9 +186,13 @@ static unsigned int h_wire_got(struct hctx *h, uint8_t *last, size_t *last_len)
 	ssize_t r;
 
 	while ((r = recv(h->peer, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+		size_t off = h->vnet ? HDR : 0;
+
+		assert_true((size_t)r >= off);
+		memcpy(&h->wire_hdr, buf, off);
 		if (last) {
-			memcpy(last, buf, (size_t)r < 2048 ? (size_t)r : 2048);
-			*last_len = (size_t)r;
+			memcpy(last, buf + off, (size_t)r - off < 2048 ? (size_t)r - off : 2048);
+			*last_len = (size_t)r - off;
 		}
 		n++;
 	}
@@ -327,6 +356,176 @@ static void c_tx_chain_loop(struct hctx *h)
 	tfe_vq_publish(&h->dev.vqs[1], 0, 1);
 }
 
+/* ---- TX offload headers (CSUM, HOST_TSO4/6 negotiated, vnet backend) ------- */
+
+/* A TCP/IPv4-looking frame of @len (EtherType only: the tap checks the rest). */
+static struct virtio_net_hdr_v1 *h_ipv4(struct hctx *h, size_t len)
+{
+	h->frame[12] = ETH_P_IP >> 8;
+	h->frame[13] = ETH_P_IP & 0xff;
+	return h_packet(h, len);
+}
+
+/* A legal TSO header for a @len-byte IPv4 frame: NEEDS_CSUM at the TCP checksum. */
+static struct virtio_net_hdr_v1 *h_tso4(struct hctx *h, size_t len)
+{
+	struct virtio_net_hdr_v1 *hdr = h_ipv4(h, len);
+
+	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr->csum_start = htole16(34);
+	hdr->csum_offset = htole16(16);
+	hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	hdr->gso_size = htole16(1448);
+	hdr->hdr_len = htole16(54);
+	return hdr;
+}
+
+static void c_tx_csum_ok(struct hctx *h)
+{
+	struct virtio_net_hdr_v1 *hdr = h_packet(h, 100);
+
+	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM | 0xf0; /* unknown bits: ignored */
+	hdr->csum_start = htole16(34);
+	hdr->csum_offset = htole16(6);
+	h_tx(h, 100);
+}
+
+static void c_tx_tso_ok(struct hctx *h)
+{
+	h_tso4(h, 100);
+	h_tx(h, 100);
+}
+
+static void c_tx_data_valid(struct hctx *h)
+{
+	h_packet(h, 100)->flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	h_tx(h, 100);
+}
+
+static void c_tx_csum_start_eth(struct hctx *h)
+{
+	h_tso4(h, 100)->csum_start = htole16(ETH_HLEN - 1);
+	h_tx(h, 100);
+}
+
+static void c_tx_csum_start_past(struct hctx *h)
+{
+	h_tso4(h, 100)->csum_start = htole16(99);
+	h_tx(h, 100);
+}
+
+static void c_tx_csum_offset_past(struct hctx *h)
+{
+	h_tso4(h, 100)->csum_offset = htole16(0xffff);
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_udp(struct hctx *h)
+{
+	h_tso4(h, 100)->gso_type = VIRTIO_NET_HDR_GSO_UDP;
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_ecn(struct hctx *h)
+{
+	h_tso4(h, 100)->gso_type = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_no_csum(struct hctx *h)
+{
+	h_tso4(h, 100)->flags = 0;
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_wrong_ethertype(struct hctx *h)
+{
+	h_tso4(h, 100)->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_size_zero(struct hctx *h)
+{
+	h_tso4(h, 100)->gso_size = 0;
+	h_tx(h, 100);
+}
+
+static void c_tx_gso_size_above_mtu(struct hctx *h)
+{
+	h_tso4(h, 100)->gso_size = htole16(1501);
+	h_tx(h, 100);
+}
+
+static void c_tx_hdr_len_past(struct hctx *h)
+{
+	h_tso4(h, 100)->hdr_len = htole16(101);
+	h_tx(h, 100);
+}
+
+/* 9000 bytes without GSO: segmentation was negotiated, but not asked for */
+static void c_tx_big_without_gso(struct hctx *h)
+{
+	h_ipv4(h, 100);
+	h_tx(h, 9000);
+}
+
+/* ---- RX headers from the backend (hostile too) ----------------------------- */
+
+static void h_rx_buf(struct hctx *h)
+{
+	tfe_desc_set(&h_desc(h, 0)[0], h->buf, 4096, VRING_DESC_F_WRITE, 0);
+	tfe_vq_publish(&h->dev.vqs[0], 0, 1);
+}
+
+static void c_rx_csum_not_negotiated(struct hctx *h)
+{
+	struct virtio_net_hdr_v1 hdr = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+					 .csum_start = htole16(34),
+					 .csum_offset = htole16(16) };
+
+	h_rx_buf(h);
+	h_wire_hdr(h, &hdr, 100);
+}
+
+static void c_rx_gso_not_negotiated(struct hctx *h)
+{
+	struct virtio_net_hdr_v1 hdr = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+					 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+					 .gso_size = htole16(1448),
+					 .csum_start = htole16(34),
+					 .csum_offset = htole16(16) };
+
+	h->frame[12] = ETH_P_IP >> 8;
+	h->frame[13] = ETH_P_IP & 0xff;
+	h_rx_buf(h);
+	h_wire_hdr(h, &hdr, 100);
+}
+
+static void c_rx_csum_offset_past(struct hctx *h)
+{
+	struct virtio_net_hdr_v1 hdr = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+					 .csum_start = htole16(34),
+					 .csum_offset = htole16(200) };
+
+	h_rx_buf(h);
+	h_wire_hdr(h, &hdr, 100);
+}
+
+static void c_rx_rsc_info(struct hctx *h)
+{
+	struct virtio_net_hdr_v1 hdr = { .flags = VIRTIO_NET_HDR_F_RSC_INFO };
+
+	h_rx_buf(h);
+	h_wire_hdr(h, &hdr, 100);
+}
+
+static void c_rx_shorter_than_vnet_hdr(struct hctx *h)
+{
+	h_rx_buf(h);
+	assert_int_equal(send(h->peer, h->frame, HDR - 1, 0), HDR - 1);
+	el_run_once(&h->loop, 0);
+}
+
 /* ---- RX cases: buffers are looked at when a frame is waiting ------------ */
 
 static void c_rx_readable(struct hctx *h)
@@ -439,40 +638,65 @@ struct hcase {
 	void (*run)(struct hctx *h);
 	enum expect expect;
 	uint64_t features;
+	bool vnet; /* on a backend with a vnet header */
 };
 
 static const struct hcase cases[] = {
-	{ "TX chain shorter than the header", c_tx_short, DROPPED, FEATURES },
-	{ "TX chain of zero length", c_tx_empty, DROPPED, FEATURES },
-	{ "TX header without a frame", c_tx_header_only, DROPPED, FEATURES },
-	{ "TX runt frame (10 bytes)", c_tx_runt, DROPPED, FEATURES },
-	{ "TX frame one byte above MTU + headers", c_tx_above_mtu, DROPPED, FEATURES },
-	{ "TX indirect table of 64 KiB", c_tx_indirect_oversize, DROPPED, FEATURES },
-	{ "TX NEEDS_CSUM without CSUM", c_tx_needs_csum, DROPPED, FEATURES },
-	{ "TX GSO without HOST_TSO4", c_tx_gso, DROPPED, FEATURES },
-	{ "TX garbage in fields it does not use", c_tx_garbage_fields, SENT, FEATURES },
-	{ "TX header split over three buffers", c_tx_header_split, SENT, FEATURES },
-	{ "TX buffer device-writable", c_tx_writable, RESET, FEATURES },
-	{ "TX readable after writable", c_tx_read_after_write, RESET, FEATURES },
-	{ "TX nested indirect table", c_tx_ind_nested, RESET, FEATURES },
-	{ "TX indirect length not a multiple of 16", c_tx_ind_bad_len, RESET, FEATURES },
-	{ "TX loop inside an indirect table", c_tx_ind_loop, RESET, FEATURES },
-	{ "TX head index >= size", c_tx_head_oob, RESET, FEATURES },
-	{ "TX avail index jumps past the size", c_tx_avail_jump, RESET, FEATURES },
-	{ "TX buffer past the window", c_tx_outside, RESET, FEATURES },
-	{ "TX chain loop", c_tx_chain_loop, RESET, FEATURES },
-	{ "RX buffer device-readable", c_rx_readable, RESET, FEATURES },
-	{ "RX buffer shorter than the header", c_rx_shorter_than_header, RESET, FEATURES },
-	{ "RX readable after writable", c_rx_read_after_write, RESET, FEATURES },
-	{ "RX buffer past the window", c_rx_outside, RESET, FEATURES },
-	{ "RX buffer too small without MRG_RXBUF", c_rx_too_small_no_mrg, DROPPED, NO_MRG },
-	{ "RX ring of header-sized buffers", c_rx_header_sized_buffers, DROPPED, FEATURES },
-	{ "RX frame above the MTU from the backend", c_rx_backend_above_mtu, DROPPED, FEATURES },
-	{ "RX runt from the backend", c_rx_backend_runt, DROPPED, FEATURES },
-	{ "notify of queues that do not exist", c_notify_bad_queue, IGNORED, FEATURES },
-	{ "control queue selected (not offered)", c_ctrl_queue_sel, IGNORED, FEATURES },
-	{ "config write to the MAC", c_config_write_mac, IGNORED, FEATURES },
-	{ "config read past the offered fields", c_config_read_past, IGNORED, FEATURES },
+	{ "TX chain shorter than the header", c_tx_short, DROPPED, FEATURES, false },
+	{ "TX chain of zero length", c_tx_empty, DROPPED, FEATURES, false },
+	{ "TX header without a frame", c_tx_header_only, DROPPED, FEATURES, false },
+	{ "TX runt frame (10 bytes)", c_tx_runt, DROPPED, FEATURES, false },
+	{ "TX frame one byte above MTU + headers", c_tx_above_mtu, DROPPED, FEATURES, false },
+	{ "TX indirect table of 64 KiB", c_tx_indirect_oversize, DROPPED, FEATURES, false },
+	{ "TX NEEDS_CSUM without CSUM", c_tx_needs_csum, DROPPED, FEATURES, false },
+	{ "TX GSO without HOST_TSO4", c_tx_gso, DROPPED, FEATURES, false },
+	{ "TX garbage in fields it does not use", c_tx_garbage_fields, SENT, FEATURES, false },
+	{ "TX header split over three buffers", c_tx_header_split, SENT, FEATURES, false },
+	{ "TX buffer device-writable", c_tx_writable, RESET, FEATURES, false },
+	{ "TX readable after writable", c_tx_read_after_write, RESET, FEATURES, false },
+	{ "TX nested indirect table", c_tx_ind_nested, RESET, FEATURES, false },
+	{ "TX indirect length not a multiple of 16", c_tx_ind_bad_len, RESET, FEATURES, false },
+	{ "TX loop inside an indirect table", c_tx_ind_loop, RESET, FEATURES, false },
+	{ "TX head index >= size", c_tx_head_oob, RESET, FEATURES, false },
+	{ "TX avail index jumps past the size", c_tx_avail_jump, RESET, FEATURES, false },
+	{ "TX buffer past the window", c_tx_outside, RESET, FEATURES, false },
+	{ "TX chain loop", c_tx_chain_loop, RESET, FEATURES, false },
+	{ "RX buffer device-readable", c_rx_readable, RESET, FEATURES, false },
+	{ "RX buffer shorter than the header", c_rx_shorter_than_header, RESET, FEATURES, false },
+	{ "RX readable after writable", c_rx_read_after_write, RESET, FEATURES, false },
+	{ "RX buffer past the window", c_rx_outside, RESET, FEATURES, false },
+	{ "RX buffer too small without MRG_RXBUF", c_rx_too_small_no_mrg, DROPPED, NO_MRG, false },
+	{ "RX ring of header-sized buffers", c_rx_header_sized_buffers, DROPPED, FEATURES, false },
+	{ "RX frame above the MTU from the backend", c_rx_backend_above_mtu, DROPPED, FEATURES,
+	  false },
+	{ "RX runt from the backend", c_rx_backend_runt, DROPPED, FEATURES, false },
+	{ "TX NEEDS_CSUM in bounds, unknown flags", c_tx_csum_ok, SENT, OFFL, true },
+	{ "TX TSO4 header in bounds", c_tx_tso_ok, SENT, OFFL, true },
+	{ "TX flags DATA_VALID from the driver", c_tx_data_valid, DROPPED, OFFL, true },
+	{ "TX NEEDS_CSUM without CSUM (vnet backend)", c_tx_needs_csum, DROPPED, FEATURES, true },
+	{ "TX GSO without HOST_TSO4 (vnet backend)", c_tx_gso, DROPPED, FEATURES, true },
+	{ "TX csum_start in the Ethernet header", c_tx_csum_start_eth, DROPPED, OFFL, true },
+	{ "TX csum_start past the frame", c_tx_csum_start_past, DROPPED, OFFL, true },
+	{ "TX csum_offset past the frame", c_tx_csum_offset_past, DROPPED, OFFL, true },
+	{ "TX gso_type UDP (UFO not offered)", c_tx_gso_udp, DROPPED, OFFL, true },
+	{ "TX gso_type ECN without HOST_ECN", c_tx_gso_ecn, DROPPED, NO_HECN, true },
+	{ "TX GSO without NEEDS_CSUM", c_tx_gso_no_csum, DROPPED, OFFL, true },
+	{ "TX gso_type TCPV6 on an IPv4 frame", c_tx_gso_wrong_ethertype, DROPPED, OFFL, true },
+	{ "TX gso_size 0", c_tx_gso_size_zero, DROPPED, OFFL, true },
+	{ "TX gso_size above the MTU", c_tx_gso_size_above_mtu, DROPPED, OFFL, true },
+	{ "TX hdr_len past the frame", c_tx_hdr_len_past, DROPPED, OFFL, true },
+	{ "TX 9000-byte frame without GSO", c_tx_big_without_gso, DROPPED, OFFL, true },
+	{ "RX NEEDS_CSUM without GUEST_CSUM", c_rx_csum_not_negotiated, DROPPED, FEATURES, true },
+	{ "RX gso_type TCPV4 without GUEST_TSO4", c_rx_gso_not_negotiated, DROPPED, NO_GTSO4,
+	  true },
+	{ "RX csum_offset past the frame", c_rx_csum_offset_past, DROPPED, OFFL_RX, true },
+	{ "RX flags RSC_INFO from the backend", c_rx_rsc_info, DROPPED, OFFL_RX, true },
+	{ "RX message shorter than the vnet header", c_rx_shorter_than_vnet_hdr, DROPPED, OFFL_RX,
+	  true },
+	{ "notify of queues that do not exist", c_notify_bad_queue, IGNORED, FEATURES, false },
+	{ "control queue selected (not offered)", c_ctrl_queue_sel, IGNORED, FEATURES, false },
+	{ "config write to the MAC", c_config_write_mac, IGNORED, FEATURES, false },
+	{ "config read past the offered fields", c_config_read_past, IGNORED, FEATURES, false },
 };
 
 static uint64_t h_dropped(struct hctx *h)
@@ -531,7 +755,7 @@ static void check_case(const struct hcase *c)
 	struct hctx h;
 	uint32_t st;
 
-	h_setup(&h);
+	h_setup(&h, c->vnet);
 	h_probe(&h, c->features);
 	before = h.m->rl.total;
 	irqs = h.irqs;
@@ -590,11 +814,166 @@ static void test_dropped_chain_returned(void **state)
 	struct hctx h;
 
 	(void)state;
-	h_setup(&h);
+	h_setup(&h, false);
 	h_probe(&h, FEATURES);
 	c_tx_runt(&h);
 	assert_int_equal(h.dev.vqs[1].used->idx, 1);
 	assert_int_equal(h.n->c.tx_dropped, 1);
+	h_teardown(&h);
+}
+
+/*
+ * Each bad header field is named in the reason that goes into the log line
+ * (net_tx_drop()/net_rx_drop() print it as it is), both directions.
+ */
+static void test_hdr_check_names_field(void **state)
+{
+	static const struct net_offload all = { true, true, true, true, false, 1500 };
+	static const struct net_offload none = { .mtu = 1500 };
+	static const struct net_offload rx_all = { true, true, true, true, true, 1500 };
+	static const struct {
+		struct virtio_net_hdr_v1 h;
+		size_t len;
+		const struct net_offload *o;
+		const char *field;
+	} bad[] = {
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 34 }, 100, &none, "flags" },
+		{ { .flags = VIRTIO_NET_HDR_F_DATA_VALID }, 100, &all, "flags" },
+		{ { .flags = VIRTIO_NET_HDR_F_RSC_INFO }, 100, &rx_all, "flags" },
+		{ { .flags = 0x80 }, 100, &rx_all, "flags" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 2 },
+		  100,
+		  &all,
+		  "csum_start" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 99 },
+		  100,
+		  &all,
+		  "csum_start" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 65 },
+		  100,
+		  &all,
+		  "csum_offset" },
+		{ { .gso_type = VIRTIO_NET_HDR_GSO_TCPV4 }, 100, &none, "gso_type" },
+		{ { .gso_type = VIRTIO_NET_HDR_GSO_UDP }, 100, &all, "gso_type" },
+		{ { .gso_type = VIRTIO_NET_HDR_GSO_TCPV4 }, 100, &all, "NEEDS_CSUM" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		    .csum_start = 34,
+		    .csum_offset = 16,
+		    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+		    .gso_size = 2000 },
+		  100,
+		  &rx_all,
+		  "gso_size" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		    .csum_start = 34,
+		    .csum_offset = 16,
+		    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+		    .gso_size = 1448,
+		    .hdr_len = 101 },
+		  100,
+		  &all,
+		  "hdr_len" },
+		{ { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		    .csum_start = 34,
+		    .csum_offset = 16,
+		    .gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
+		    .gso_size = 1448 },
+		  100,
+		  &all,
+		  "EtherType" },
+		{ { 0 }, 1519, &all, "MTU" },
+		{ { 0 }, 10, &all, "runt" },
+	};
+	uint8_t frame[2000] = { [12] = ETH_P_IP >> 8, [13] = ETH_P_IP & 0xff };
+	struct virtio_net_hdr_v1 h;
+	char why[96];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		h = bad[i].h;
+		why[0] = '\0';
+		assert_int_equal(net_hdr_check(&h, frame, bad[i].len, bad[i].o, why, sizeof(why)),
+				 -EINVAL);
+		print_message("# %-12s -> %s\n", bad[i].field, why);
+		assert_non_null(strstr(why, bad[i].field));
+	}
+}
+
+/*
+ * What the driver leaves in fields that mean nothing never reaches the
+ * backend: the header on the wire is the checked one.  An RX header from
+ * the backend reaches the driver as it is, num_buffers set.
+ */
+static void test_offload_header_crosses(void **state)
+{
+	struct virtio_net_hdr_v1 *hdr, want = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+						.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+						.hdr_len = htole16(54),
+						.gso_size = htole16(1448),
+						.csum_start = htole16(34),
+						.csum_offset = htole16(16) };
+	uint8_t got[2048];
+	size_t got_len = 0;
+	struct hctx h;
+	uint32_t len;
+
+	(void)state;
+	h_setup(&h, true);
+	h_probe(&h, OFFL_RX);
+	hdr = h_tso4(&h, 100);
+	hdr->num_buffers = 0xffff;
+	hdr->flags |= 0x40;
+	h_tx(&h, 100);
+	assert_int_equal(h_wire_got(&h, got, &got_len), 1);
+	assert_memory_equal(&h.wire_hdr, &want, HDR);
+	/* no NEEDS_CSUM, no GSO: the fields that go with them are zeroed */
+	hdr = h_packet(&h, 100);
+	memcpy(hdr, &want, HDR);
+	hdr->flags = 0;
+	hdr->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	tfe_desc_set(&h_desc(&h, 1)[1], h.buf, HDR + 100, 0, 0);
+	tfe_vq_publish(&h.dev.vqs[1], 1, 1);
+	assert_int_equal(h_wire_got(&h, got, &got_len), 1);
+	assert_memory_equal(&h.wire_hdr, &(struct virtio_net_hdr_v1){ 0 }, HDR);
+	/* RX: a TSO frame with a partial checksum, as the tap gives it */
+	h_rx_buf(&h);
+	h_wire_hdr(&h, &want, 100);
+	assert_int_equal(h.dev.vqs[0].used->idx, 1);
+	len = h.dev.vqs[0].used->ring[0].len;
+	assert_int_equal(len, HDR + 100);
+	hdr = tfe_ptr(&h.mem, h.buf);
+	want.num_buffers = htole16(1);
+	assert_memory_equal(hdr, &want, HDR);
+	assert_memory_equal((uint8_t *)hdr + HDR, h.frame, 100);
+	assert_int_equal(h.n->c.rx_dropped + h.n->c.tx_dropped, 0);
+	h_teardown(&h);
+}
+
+/* §5.1.3.1: an offload accepted without the one it depends on fails FEATURES_OK. */
+static void test_offload_dependencies(void **state)
+{
+	static const uint64_t bad[] = {
+		OFFL & ~(1ULL << VIRTIO_NET_F_CSUM),
+		OFFL & ~(1ULL << VIRTIO_NET_F_GUEST_CSUM),
+		FEATURES | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_ECN),
+		FEATURES | (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_ECN),
+	};
+	struct hctx h;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		h_setup(&h, true);
+		h.mem.brk = 0;
+		tfe_dev_init(&h.dev, NULL, 0, h.m, &h.mem);
+		assert_int_equal(tfe_probe(&h.dev, bad[i]), -EIO);
+		h_teardown(&h);
+	}
+	/* and without a vnet header none is offered */
+	h_setup(&h, false);
+	h_probe(&h, OFFL);
+	assert_int_equal(h.dev.features & NET_F_OFFLOADS, 0);
 	h_teardown(&h);
 }
 
@@ -603,6 +982,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_table),
 		cmocka_unit_test(test_dropped_chain_returned),
+		cmocka_unit_test(test_hdr_check_names_field),
+		cmocka_unit_test(test_offload_header_crosses),
+		cmocka_unit_test(test_offload_dependencies),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * virtio-net device (virtio v1.2 §5.1): one receiveq (0) and one
- * transmitq (1), no control queue, MAC, STATUS, MTU and MRG_RXBUF; no
- * checksum or segmentation offloads.  Frames go to and come from a
+ * transmitq (1), no control queue, MAC, STATUS, MTU and MRG_RXBUF; on a
+ * backend with a vnet header (dm/netdev.h) also the checksum and TCP
+ * segmentation offloads both ways (CSUM, GUEST_CSUM, HOST_TSO4/6,
+ * GUEST_TSO4/6, HOST_ECN, GUEST_ECN).  Frames go to and come from a
  * network backend (dm/netdev.h).
  */
 #ifndef DM_NET_H
@@ -32,6 +34,18 @@
 /* receive buffer: above any tap frame (tap MTU <= 65535, plus headers) */
 #define NET_FRAME_BUF (65536 + 256)
 /*
+ * Largest segmentation-offload frame either way: an IP packet's 16-bit
+ * total length behind an Ethernet header and one VLAN tag.
+ */
+#define NET_GSO_FRAME_MAX (ETH_HLEN + NET_VLAN_HLEN + 65535)
+_Static_assert(NET_GSO_FRAME_MAX <= NET_FRAME_BUF, "a GSO frame fits the buffer");
+/* The offload features, offered only on a backend with a vnet header. */
+#define NET_F_OFFLOADS                                                         \
+	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |     \
+	 (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
+	 (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN))
+/*
  * Work per queue handler call before it yields to the event loop
  * (mmio_defer()), as the console's: buffers walked (a chain counts at
  * least one) and bytes taken; frames per receive wakeup.
@@ -54,6 +68,51 @@ _Static_assert(offsetof(struct virtio_net_config, mtu) == 10, "virtio_net_config
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == 12, "virtio_net_hdr_v1 (§5.1.6)");
 _Static_assert(offsetof(struct virtio_net_hdr_v1, num_buffers) == 10,
 	       "virtio_net_hdr_v1.num_buffers (§5.1.6)");
+
+/*
+ * The tap reads and writes struct virtio_net_hdr (TUNSETVNETHDRSZ makes it
+ * the v1 size): the fields the device passes on must sit where both put them.
+ */
+_Static_assert(offsetof(struct virtio_net_hdr_v1, flags) == offsetof(struct virtio_net_hdr, flags),
+	       "virtio_net_hdr_v1.flags (§5.1.6)");
+_Static_assert(offsetof(struct virtio_net_hdr_v1, gso_type) == 1, "virtio_net_hdr_v1.gso_type");
+_Static_assert(offsetof(struct virtio_net_hdr_v1, hdr_len) == 2, "virtio_net_hdr_v1.hdr_len");
+_Static_assert(offsetof(struct virtio_net_hdr_v1, gso_size) == 4, "virtio_net_hdr_v1.gso_size");
+_Static_assert(offsetof(struct virtio_net_hdr_v1, csum_start) == 6, "virtio_net_hdr_v1.csum_start");
+_Static_assert(offsetof(struct virtio_net_hdr_v1, csum_offset) == 8,
+	       "virtio_net_hdr_v1.csum_offset");
+
+/**
+ * struct net_offload - the offloads negotiated for one direction
+ * @csum: NEEDS_CSUM allowed (CSUM for TX, GUEST_CSUM for RX)
+ * @tso4: gso_type TCPV4 allowed (HOST_TSO4 / GUEST_TSO4)
+ * @tso6: gso_type TCPV6 allowed (HOST_TSO6 / GUEST_TSO6)
+ * @ecn: the GSO ECN bit allowed (HOST_ECN / GUEST_ECN)
+ * @rx: from the backend to the driver (DATA_VALID allowed) rather than
+ *	from the driver (§5.1.6.2 forbids it DATA_VALID and RSC_INFO)
+ * @mtu: the device's MTU: no segment may be larger
+ */
+struct net_offload {
+	bool csum, tso4, tso6, ecn;
+	bool rx;
+	uint16_t mtu;
+};
+
+/**
+ * net_hdr_check() - validate a packet's virtio_net_hdr_v1 (§5.1.6)
+ * @h: a private copy of the header; fields that mean nothing for it
+ *	(hdr_len and gso_size without GSO, the csum fields without
+ *	NEEDS_CSUM, unknown TX flag bits, num_buffers) are zeroed, so the
+ *	backend never sees what the driver left in them
+ * @frame: the frame after the header
+ * @len: its length
+ * @o: what was negotiated for this direction
+ * @why: on failure, what is wrong, naming the field
+ *
+ * Return: 0 if the packet may go on, -EINVAL if it must be dropped.
+ */
+int net_hdr_check(struct virtio_net_hdr_v1 *h, const uint8_t *frame, size_t len,
+		  const struct net_offload *o, char *why, size_t whylen);
 
 /** struct net_opts - parsed -device virtio-net options */
 struct net_opts {
@@ -80,6 +139,8 @@ struct virtio_net {
 	struct netdev *nd;
 	size_t frame_max; /* mtu + Ethernet header + one VLAN tag */
 	bool mrg;	  /* MRG_RXBUF negotiated */
+	/* offloads negotiated: from the driver (HOST_*), to it (GUEST_*) */
+	struct net_offload tx_off, rx_off;
 
 	/* a TX chain the backend could not take yet (write_ready resumes it) */
 	bool tx_held, tx_blocked;

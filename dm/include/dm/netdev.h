@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Network backends (QEMU's -netdev): where a virtio-net device's frames go
- * and come from.  One frame per message, no header: the device does not
- * offer checksum or segmentation offloads, so a frame is all there is.
+ * and come from.  One frame per message; with vnet_hdr each message starts
+ * with a struct virtio_net_hdr_v1 (<linux/virtio_net.h>, virtio v1.2
+ * §5.1.6), which carries the checksum and segmentation offloads between the
+ * device and the backend as they are (docs/device-model.md, "Offloads").
  *
  *  - tap:    /dev/net/tun with IFF_TAP | IFF_NO_PI on an interface the
- *            backend VM has set up (bridge and link state are its business)
+ *            backend VM has set up (bridge and link state are its business);
+ *            IFF_VNET_HDR unless vnet_hdr=off
  *  - socket: a SOCK_SEQPACKET unix socket, one frame per message; usable
- *            without privileges (host tests, a user-space switch)
+ *            without privileges (host tests, a user-space switch); plain
+ *            frames unless vnet_hdr=on
  *
  * Flow control mirrors the chardevs (dm/chardev.h): the device enables
  * reading only while it has guest buffers for a frame, so a backend that
@@ -37,9 +41,15 @@ struct netdev_fe {
 	void *opaque;
 };
 
+/**
+ * struct netdev_ops - what differs between backends
+ * @set_offload: (optional) the TUN_F_* offloads the backend may hand to
+ *	the device in the header of frames it receives; 0 or negative errno
+ */
 struct netdev_ops {
 	const char *name;
 	void (*destroy)(struct netdev *nd);
+	int (*set_offload)(struct netdev *nd, unsigned int tun_flags);
 };
 
 /** struct netdev_opts - parsed -netdev options */
@@ -49,6 +59,7 @@ struct netdev_opts {
 	char ifname[16];	    /* tap: IFNAMSIZ */
 	char path[NETDEV_PATH_MAX]; /* socket: connect here */
 	int fd;			    /* socket: inherited, or -1 */
+	int vnet_hdr;		    /* 1 on, 0 off, -1 the backend's default */
 };
 
 struct netdev {
@@ -60,6 +71,7 @@ struct netdev {
 	struct el_handler h;
 	bool want_read, want_write;
 	bool link_up;
+	bool vnet_hdr; /* every message starts with a struct virtio_net_hdr_v1 */
 	unsigned long tx_packets, rx_packets;
 	unsigned long tx_lost; /* frames the backend refused or had no peer for */
 	struct dm_ratelimit rl;
@@ -81,6 +93,15 @@ void netdev_set_fe(struct netdev *nd, const struct netdev_fe *fe);
 
 /** netdev_read_enable() - (stop) watching for incoming frames. */
 void netdev_read_enable(struct netdev *nd, bool on);
+
+/**
+ * netdev_set_offload() - tell the backend which offloads the device takes
+ * @tun_flags: TUN_F_* (<linux/if_tun.h>) for frames towards the device
+ *
+ * A backend without vnet_hdr takes only 0.
+ * Return: 0, or negative errno (the backend cannot do it).
+ */
+int netdev_set_offload(struct netdev *nd, unsigned int tun_flags);
 
 /**
  * netdev_recv() - take one incoming frame
