@@ -16,7 +16,8 @@
  *   "stream TAG: bytes=B received=R lost=L duplicated=D foreign=F mib_ok=K/M
  *    through=H gaps=G"
  * (H: one past the furthest position that arrived; G: bytes below H that
- * never did); exit status 0 only if every byte arrived once, in order.
+ * never did), after "TAG: first foreign bytes at input byte N: ..." if
+ * any were; exit status 0 only if every byte arrived once, in order.
  */
 #include <errno.h>
 #include <poll.h>
@@ -96,6 +97,21 @@ static void report_mibs(const struct stream_check *c, uint64_t *next)
 	}
 }
 
+/* What the first foreign run was, printable, for whoever must explain it. */
+static void report_foreign(const struct stream_check *c)
+{
+	unsigned int i;
+
+	printf("%s: first foreign bytes at input byte %llu:", c->tag,
+	       (unsigned long long)c->foreign_at);
+	for (i = 0; i < c->nshown; i++)
+		if (c->shown[i] >= 0x21 && c->shown[i] < 0x7f)
+			printf(" %c", c->shown[i]);
+		else
+			printf(" \\x%02x", c->shown[i]);
+	printf("\n");
+}
+
 static int stream_checkin(const char *tag, uint64_t total, int idle_s)
 {
 	static struct stream_check c;
@@ -119,6 +135,8 @@ static int stream_checkin(const char *tag, uint64_t total, int idle_s)
 		report_mibs(&c, &next_mib);
 	}
 	stream_check_end(&c);
+	if (c.foreign)
+		report_foreign(&c);
 	mibs = (total + STREAM_MIB - 1) / STREAM_MIB;
 	for (m = 0; m < mibs; m++)
 		ok += stream_check_mib_ok(&c, m);

@@ -11,7 +11,13 @@
  * ':' occurs only in headers, so a checker that lost its place finds the
  * next header, reads k off it and knows where in the stream it is again:
  * what was skipped is lost, what came again is duplicated, anything else is
- * foreign, all counted in bytes.
+ * foreign, all counted in bytes.  The bytes before that header are the end
+ * of the records before it; where a gap lies among them (bytes lost inside
+ * a record, before the checker had its place), the run before the gap is
+ * looked for in the STREAM_BACK bytes before it and delivered where it
+ * matches: a run of a few letters can match by chance, so a short foreign
+ * run there may count as delivered.  The first foreign run is kept (where it
+ * came in the input, and its first STREAM_SHOW bytes) for the report.
  */
 #ifndef GUEST_TOOLS_STREAM_H
 #define GUEST_TOOLS_STREAM_H
@@ -29,6 +35,8 @@
 #define STREAM_GAPS	256u
 #define STREAM_PENDING	256u
 #define STREAM_MAX_MIBS 65536u /* 64 GiB */
+#define STREAM_BACK	(4u * STREAM_REC)
+#define STREAM_SHOW	16u
 
 /* Record @k of the stream tagged @tag into @rec (STREAM_REC bytes). */
 static inline void stream_record(const char *tag, uint64_t k, uint8_t *rec)
@@ -71,11 +79,17 @@ struct stream_gap {
  *              stream_check_end())
  * @duplicated: bytes delivered again at a position already delivered
  * @foreign:    bytes that match no position of the stream
+ * @foreign_at: where in the input the first foreign run came (its first byte)
+ * @shown:      its first bytes (@nshown of them)
  */
 struct stream_check {
 	char tag[STREAM_TAG + 1];
 	uint64_t total, received, delivered, lost, duplicated, foreign;
+	uint64_t foreign_at;
+	uint8_t shown[STREAM_SHOW];
+	unsigned int nshown;
 	/* internal */
+	uint64_t fed;	  /* bytes checked so far */
 	uint64_t pos, hw; /* next expected position; highest delivered + 1 */
 	bool synced;
 	uint64_t rec_k;
@@ -181,15 +195,54 @@ static inline bool stream_header(const struct stream_check *c, const uint8_t *h,
 
 static inline void stream_check_byte(struct stream_check *c, uint8_t b);
 
+/* The first @n pending bytes match no position: count them, keep the first such run. */
+static inline void stream_foreign(struct stream_check *c, unsigned int n)
+{
+	if (!c->foreign) {
+		c->foreign_at = c->fed - c->npend;
+		c->nshown = n < STREAM_SHOW ? n : STREAM_SHOW;
+		memcpy(c->shown, c->pend, c->nshown);
+	}
+	c->foreign += n;
+	stream_mark_bad(c, c->hw);
+}
+
+/*
+ * The first @n pending bytes did not end where the tail before the next
+ * header begins (@end): a gap lies after them.  Return true and where they
+ * begin if they are a run of the stream in the STREAM_BACK bytes before the
+ * tail (the nearest such run: the smallest gap).
+ */
+static inline bool stream_run_before(struct stream_check *c, unsigned int n, uint64_t end,
+				     uint64_t *at)
+{
+	uint64_t q, lo;
+	unsigned int i;
+
+	if (!n || end < n)
+		return false;
+	lo = end - n > STREAM_BACK ? end - n - STREAM_BACK : 0;
+	for (q = end - n + 1; q-- > lo;) {
+		for (i = 0; i < n && stream_expect(c, q + i) == c->pend[i]; i++)
+			;
+		if (i == n) {
+			*at = q;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Out of step: find a header in the pending bytes; the bytes before it are
- * the tail of the record before (delivered, if they match) or foreign.
+ * the tail of the record before (delivered, if they match), a run of the
+ * stream before a gap, or foreign.
  */
 static inline void stream_resync(struct stream_check *c, bool flush)
 {
 	uint8_t rest[STREAM_PENDING];
 	unsigned int j, i, n;
-	uint64_t k, p;
+	uint64_t k, p, q;
 
 	for (j = 0; j + STREAM_HDR <= c->npend; j++)
 		if (stream_header(c, c->pend + j, &k) && k * STREAM_REC < c->total)
@@ -198,8 +251,7 @@ static inline void stream_resync(struct stream_check *c, bool flush)
 		if (flush || c->npend == STREAM_PENDING) {
 			/* no header in sight: the oldest bytes match nothing */
 			n = flush ? c->npend : STREAM_PENDING - STREAM_HDR;
-			c->foreign += n;
-			stream_mark_bad(c, c->hw);
+			stream_foreign(c, n);
 			memmove(c->pend, c->pend + n, c->npend - n);
 			c->npend -= n;
 		}
@@ -209,24 +261,28 @@ static inline void stream_resync(struct stream_check *c, bool flush)
 	p = k * STREAM_REC;
 	for (i = 0; i < j && i < p && stream_expect(c, p - 1 - i) == c->pend[j - 1 - i]; i++)
 		;
-	if (i < j) {
-		c->foreign += j - i;
-		stream_mark_bad(c, c->hw);
+	if (i < j && stream_run_before(c, j - i, p - i, &q)) {
+		for (n = 0; n < j - i; n++)
+			stream_deliver(c, q + n);
+	} else if (i < j) {
+		stream_foreign(c, j - i);
 	}
 	for (; i; i--)
 		stream_deliver(c, p - i);
-	/* the header and what follows it take the normal path */
+	/* the header and what follows it take the normal path, checked again */
 	n = c->npend - j;
 	memcpy(rest, c->pend + j, n);
 	c->npend = 0;
 	c->pos = k * STREAM_REC;
 	c->synced = true;
+	c->fed -= n;
 	for (i = 0; i < n; i++)
 		stream_check_byte(c, rest[i]);
 }
 
 static inline void stream_check_byte(struct stream_check *c, uint8_t b)
 {
+	c->fed++;
 	if (c->synced && c->pos < c->total && stream_expect(c, c->pos) == b) {
 		stream_deliver(c, c->pos++);
 		return;

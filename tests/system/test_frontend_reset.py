@@ -168,9 +168,11 @@ def hvc_check(be, f1, pty, r):
     res = stream_result(when_done(be, "/tmp/up.done", "cat /tmp/up.rx"), f"U{r}")
     check(res["received"] == CHECK_BYTES and res["lost"] + res["duplicated"] + res["foreign"] == 0,
           f"frontend1 -> backend through the new hvc0: {res}")
-    old = stream_result(when_done(f1, "/tmp/old.done", "cat /tmp/old.rx"), f"L{r}D")
+    text = when_done(f1, "/tmp/old.done", "cat /tmp/old.rx")
+    old = stream_result(text, f"L{r}D")
     check(old["duplicated"] + old["foreign"] == 0,
-          f"what the old life was being sent reached the new one torn or repeated: {old}")
+          f"what the old life was being sent reached the new one torn or repeated: {old}\n"
+          f"{text[-500:]}")
     background(f1, f"bh-stream check D{r} {CHECK_BYTES} 10 <&3 >/tmp/dn.rx 2>&1; "
                "touch /tmp/dn.done")
     be.run(f"bh-stream gen D{r} {CHECK_BYTES} >{pty} 2>/dev/null")

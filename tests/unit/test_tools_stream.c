@@ -107,6 +107,42 @@ static void test_foreign_and_short(void **state)
 	free(s);
 }
 
+/*
+ * A channel joined mid-stream (a frontend's new life, given what its old
+ * life was being sent): two bytes, then bytes lost inside the same record,
+ * before the checker first had its place.  Lost, not foreign.
+ */
+static void test_gap_before_first_header(void **state)
+{
+	uint8_t *s = stream_make("F1UP", TOTAL);
+	const uint8_t *p[] = { s + 1000, s + 1009 };
+	size_t l[] = { 2, TOTAL - 1009 };
+	struct stream_check *c = check(p, l, 2);
+
+	(void)state;
+	assert_int_equal(c->duplicated + c->foreign, 0);
+	assert_int_equal(c->lost, 1000 + 7);
+	free(s);
+}
+
+/* The first foreign run is kept as it came, for the report. */
+static void test_foreign_shown(void **state)
+{
+	static const uint8_t junk[] = "\r\r\x03zz!";
+	uint8_t *s = stream_make("F1UP", TOTAL);
+	const uint8_t *p[] = { s, junk, s + 100000 };
+	size_t l[] = { 100000, sizeof(junk) - 1, TOTAL - 100000 };
+	struct stream_check *c = check(p, l, 3);
+
+	(void)state;
+	assert_int_equal(c->foreign, sizeof(junk) - 1);
+	assert_int_equal(c->foreign_at, 100000);
+	assert_int_equal(c->nshown, sizeof(junk) - 1);
+	assert_memory_equal(c->shown, junk, sizeof(junk) - 1);
+	assert_int_equal(c->lost + c->duplicated, 0);
+	free(s);
+}
+
 /* Another stream's bytes (another frontend's data) are foreign, not ours. */
 static void test_other_stream(void **state)
 {
@@ -124,9 +160,13 @@ static void test_other_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact),	     cmocka_unit_test(test_resent_chain),
-		cmocka_unit_test(test_lost_bytes),   cmocka_unit_test(test_foreign_and_short),
+		cmocka_unit_test(test_exact),
+		cmocka_unit_test(test_resent_chain),
+		cmocka_unit_test(test_lost_bytes),
+		cmocka_unit_test(test_foreign_and_short),
 		cmocka_unit_test(test_other_stream),
+		cmocka_unit_test(test_gap_before_first_header),
+		cmocka_unit_test(test_foreign_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
