@@ -12,9 +12,10 @@ repeated or foreign, and which MiB arrived whole, once, in order).
   frontends for BH_SOAK_SECONDS (60 in make test, 600 in make soak), every
   MiB checked, 0 errors.
 - both ways: frontend1's console alone each way, then both ways at once:
-  every byte in order, neither direction stops (BOTH_MIN_BYTES while the
-  other runs), and the share each keeps of its rate alone is printed
-  (docs/performance.md "Both directions at once": the fair share is not met).
+  every byte in order, and each direction moves at least BOTH_MIN_SHARE of
+  the bytes both moved meanwhile (the model's byte fairness between a port's
+  two directions, docs/device-model.md "Both directions of a console"); the
+  share each keeps of its rate alone is printed.
 """
 
 import os
@@ -31,10 +32,12 @@ KILL_BYTES = 8 * MIB
 SOAK_SECONDS = int(os.environ.get("BH_SOAK_SECONDS", "60"))
 ALONE_SECONDS = 10
 BOTH_SECONDS = 30
-# each direction, while the other runs, moves at least this much: it is not
-# starved outright.  A share of its rate alone is no robust bound yet: it falls
-# as the host gets quieter (docs/performance.md "Both directions at once").
-BOTH_MIN_BYTES = 256 * 1024
+# each direction, while the other runs, moves at least this share of what both
+# moved: the model keeps the receive side within a quantum of a busy transmit side
+# (dm/fair.h), so both get about half.  A share of the bytes moved, not of a rate
+# alone: that one depends on how busy the host is (docs/performance.md "Both
+# directions at once").
+BOTH_MIN_SHARE = 0.3
 
 
 def summary(sh, tag, path):
@@ -201,8 +204,8 @@ def stream_checked(way, sent, r):
 def test_both_ways_neither_starves(ctx):
     """frontend1's console through the boot model's pty: each direction
     alone, then both at once; every byte of every stream arrives in order,
-    each direction moves BOTH_MIN_BYTES while the other runs, and the share
-    of its rate alone is printed."""
+    each direction moves at least BOTH_MIN_SHARE of what both moved while
+    both ran, and the share of its rate alone is printed."""
     with boot_reference(ctx) as q:
         be, fes = shells_raw_hvc(q)
         fe, pty = fes["frontend1"], boot_ptys(be)["frontend1"]
@@ -218,13 +221,16 @@ def test_both_ways_neither_starves(ctx):
         for way, (sent, r) in both.items():
             stream_checked(way, sent, r)
         share = {way: both[way][0] / BOTH_SECONDS / alone[way] for way in alone}
+        total = sum(sent for sent, _ in both.values())
         print("# " + ", ".join(f"{way} {alone[way] / MIB:.2f} MiB/s alone, "
                                f"{both[way][0] / BOTH_SECONDS / MIB:.2f} with the other "
-                               f"({100 * share[way]:.0f} %)" for way in alone))
+                               f"({100 * share[way]:.0f} % of alone, "
+                               f"{100 * both[way][0] / total:.0f} % of both)" for way in alone))
         for way in alone:
-            check(both[way][0] >= BOTH_MIN_BYTES,
-                  f"{way} moved {both[way][0]} bytes in {BOTH_SECONDS} s while the other "
-                  f"direction ran ({100 * share[way]:.1f} % of its rate alone): starved")
+            check(both[way][0] >= BOTH_MIN_SHARE * total,
+                  f"{way} moved {both[way][0]} of the {total} bytes both directions moved in "
+                  f"{BOTH_SECONDS} s ({100 * both[way][0] / total:.1f} %, want "
+                  f"{100 * BOTH_MIN_SHARE:.0f} %): starved")
         check(not re.search(r"bulkhead: vm \w+ (reset|stopped)", q.con("uart0").output()),
               "a VM was reset or stopped")
 
