@@ -369,6 +369,19 @@ static void test_flipped_index_costs_model_nothing(void **state)
 	hvm_fini(&hv);
 }
 
+/* Frontend 1's console served by one model, the frontend up on @link. */
+static void fe1_served(struct hvm *hv, struct udm *u, struct tfe_link *link, struct fe *f)
+{
+	assert_int_equal(hvm_init(hv), 0);
+	assert_non_null(hvm_add(hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(hv), 0);
+	udm_init(u, hv->root);
+	udm_add(u, "fe1-console");
+	udm_start(u);
+	tfe_link_init(link, hv->fe_sock);
+	fe_up(hv, link, f, 0);
+}
+
 /* Both-ways run of test_input_waits_for_output(): what each side has seen. */
 struct bw_run {
 	const uint8_t *in, *out; /* client -> guest, guest -> client */
@@ -453,15 +466,8 @@ static void test_input_waits_for_output(void **state)
 	tfe_random(out, r.out_len, 72);
 	r.in = in;
 	r.out = out;
-	assert_int_equal(hvm_init(&hv), 0);
-	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	assert_int_equal(hvm_start(&hv), 0);
-	udm_init(&u, hv.root);
-	udm_add(&u, "fe1-console");
-	udm_start(&u);
-	tfe_link_init(&link, hv.fe_sock);
+	fe1_served(&hv, &u, &link, &f);
 	client = client_connect("fe1-console");
-	fe_up(&hv, &link, &f, 0);
 	next = now_ns();
 	end = next + 60000000000ULL;
 	while (r.client_got < r.out_len && now_ns() < end) {
@@ -479,6 +485,14 @@ static void test_input_waits_for_output(void **state)
 	}
 	print_message("# output %zu bytes in 2 KiB steps every 2 ms: input %zu bytes meanwhile\n",
 		      r.client_got, r.guest_got);
+	/*
+	 * Seen in about 1 run of 5 on a busy host, with fair=off as well: the
+	 * last one to three chunks queued are never taken (a lost transmit
+	 * wake-up, cause not found yet).
+	 */
+	if (r.client_got != r.out_len)
+		print_message("# %zu bytes queued, %zu arrived: transmit stalled\n", r.queued,
+			      r.client_got);
 	assert_int_equal(r.client_got, r.out_len);
 	assert_true(r.guest_got <= r.out_len + CONSOLE_FAIR_QUANTUM + 2 * burst);
 	/* not starved either: it went along with the output */
@@ -554,14 +568,7 @@ static void test_tx_chain_larger_than_bounce(void **state)
 	int client;
 
 	(void)state;
-	assert_int_equal(hvm_init(&hv), 0);
-	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	assert_int_equal(hvm_start(&hv), 0);
-	udm_init(&u, hv.root);
-	udm_add(&u, "fe1-console");
-	udm_start(&u);
-	tfe_link_init(&link, hv.fe_sock);
-	fe_up(&hv, &link, &f, 0);
+	fe1_served(&hv, &u, &link, &f);
 	gpa = tfe_alloc(&hv.dev[0].mem, len, 4096) + 3; /* misaligned too */
 	tfe_random(tfe_ptr(&hv.dev[0].mem, gpa), len - 3, 9);
 	/* nobody connected: dropped, but consumed (Linux spins otherwise) */
