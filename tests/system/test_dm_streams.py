@@ -10,7 +10,8 @@ repeated or foreign, and which MiB arrived whole, once, in order).
   "Restart" says where other chardevs cannot be).
 - soak: the reference set-up (a pty per frontend) streams both ways on both
   frontends for BH_SOAK_SECONDS (60 in make test, 600 in make soak), every
-  MiB checked, 0 errors.
+  MiB checked, 0 errors, and on each console each direction at least
+  BOTH_MIN_SHARE of the bytes it carried.
 - both ways: frontend1's console alone each way, then both ways at once:
   every byte in order, and each direction moves at least BOTH_MIN_SHARE of
   the bytes both moved meanwhile (the model's byte fairness between a port's
@@ -172,6 +173,7 @@ def test_soak_both_frontends_both_ways(ctx):
             wait_for(be, f"[ -e /tmp/{up}.done ] && [ -e /tmp/{down}.sent.done ]", 300)
         elapsed = time.monotonic() - t0
         total = errors = 0
+        sent_by = {}
         for vm, fe in fes.items():
             up, down = tags(vm)
             streams = ((up, fe.run("cat /tmp/tx.sent"), summary(be, up, f"/tmp/{up}.rx")),
@@ -185,10 +187,20 @@ def test_soak_both_frontends_both_ways(ctx):
                       f"MiB, {mibs_whole} whole MiB checked, lost {r['gaps']}, "
                       f"duplicated {r['duplicated']}, foreign {r['foreign']}")
                 check(not bad, f"{vm} {tag}: sent {sent}, checker says {r}")
+                sent_by[tag] = sent
                 total += sent
                 errors += bad
         print(f"# soak {SOAK_SECONDS} s ({elapsed:.0f} s with the drain): {total / MIB:.1f} MiB "
               f"in 4 streams ({total / MIB / elapsed:.2f} MiB/s together), {errors} errors")
+        for vm in fes:
+            up, down = tags(vm)
+            both = sent_by[up] + sent_by[down]
+            print(f"# {vm}: {up} {100 * sent_by[up] / both:.0f} % of its console's bytes, "
+                  f"{down} {100 * sent_by[down] / both:.0f} %")
+            for tag in (up, down):
+                check(sent_by[tag] >= BOTH_MIN_SHARE * both,
+                      f"{vm} {tag}: {sent_by[tag]} of the {both} bytes its console carried "
+                      f"both ways: starved")
         check(not re.search(r"bulkhead: vm \w+ (reset|stopped)", q.con("uart0").output()),
               "a VM was reset or stopped")
 
