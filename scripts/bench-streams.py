@@ -45,8 +45,8 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, fmt, git_commit, markdown_rows, summarise  # noqa: E402
-from harness import Ctx, TestFailure, check, host_thread_schedstat  # noqa: E402
+from benchcommon import HostPty, git_commit, markdown_rows, run_systems, summarise  # noqa: E402
+from harness import Ctx, check, host_thread_schedstat  # noqa: E402
 
 MiB = consoles.MIB
 PTY_RX = re.compile(r"char device redirected to (/dev/pts/\d+) \(label (\S+)\)")
@@ -354,23 +354,9 @@ def main():
            "commit": commit, "dirty": dirty, "host_cpus": os.cpu_count(),
            "runs_wanted": args.runs, "seconds": args.seconds, "uptime_start": uptime(),
            "runs": {"bulkhead": [], "native": []}, "errors": []}
-    systems = [("bulkhead", bulkhead_run), ("native", native_run)]
-    for i in range(args.runs):
-        for system, run in systems:
-            if args.only and system != args.only:
-                continue
-            t0 = time.monotonic()
-            try:
-                r = run(ctx, i + 1, args.seconds)
-            except TestFailure as e:
-                doc["errors"].append(f"{system} run {i + 1}: {e}")
-                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
-                continue
-            r["uptime"] = uptime()
-            doc["runs"][system].append(r)
-            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, {r['uptime']}: "
-                  + ", ".join(f"{k}={v if isinstance(v, dict) else fmt(v)}"
-                              for k, v in r.items() if k != "uptime"), flush=True)
+    run_systems(doc, [("bulkhead", lambda i: bulkhead_run(ctx, i, args.seconds)),
+                      ("native", lambda i: native_run(ctx, i, args.seconds))],
+                args.runs, args.only, uptime)
     doc["uptime_end"] = uptime()
     doc["metrics"] = summarise(METRICS, doc["runs"])
     with open(json_path, "w") as f:
