@@ -44,7 +44,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, fmt, git_commit, markdown_rows, summarise  # noqa: E402
+from benchcommon import HostPty, fmt, git_commit, markdown_rows, run_systems, summarise  # noqa: E402
 from harness import Ctx, TestFailure, check, host_cpu_seconds  # noqa: E402
 
 MiB = consoles.MIB
@@ -531,22 +531,8 @@ def main():
            "sizes": {"lines": LINES, "lines_in": LINES_IN, "mib_bulkhead": MIB_BULKHEAD, "mib_native": MIB_NATIVE,
                      "idle_s": IDLE_SECONDS, "idle_settle_s": IDLE_SETTLE_SECONDS, "echo_rounds": RTT_ROUNDS},
            "runs": {"bulkhead": [], "native": []}, "errors": []}
-    systems = [("bulkhead", bulkhead_run), ("native", native_run)]
-    for i in range(args.runs):
-        for system, run in systems:
-            if args.only and system != args.only:
-                continue
-            t0 = time.monotonic()
-            try:
-                r = run(ctx, i + 1)
-            except TestFailure as e:
-                doc["errors"].append(f"{system} run {i + 1}: {e}")
-                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
-                continue
-            r["loadavg"] = os.getloadavg()[0]
-            doc["runs"][system].append(r)
-            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, load {r['loadavg']:.2f}: "
-                  + ", ".join(f"{k}={fmt(v)}" for k, v in r.items()), flush=True)
+    run_systems(doc, [("bulkhead", lambda i: bulkhead_run(ctx, i)),
+                      ("native", lambda i: native_run(ctx, i))], args.runs, args.only)
     doc["loadavg_end"] = os.getloadavg()
     doc["metrics"] = summarise(METRICS, doc["runs"])
     with open(json_path, "w") as f:
