@@ -81,7 +81,9 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # rio.svg; then the frontends' network against QEMU's own virtio-net (TCP MiB/s and
 # round trip): table and $(BUILD)/bench/net.json (docs/performance.md); then their
 # disk against QEMU's own virtio-blk (IOPS, MiB/s, fdatasync latency; blk.json,
-# blk.svg); the hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json,
+# blk.svg); console streams at once, both directions of one console and two
+# consoles, against QEMU's own virtconsole (streams.json, streams.svg); the
+# hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json,
 # docs/hypervisor.md); last how long a frontend takes from a panic, and from its
 # watchdog's expiry, to its shell, over 100 restarts in a row
 # ($(BUILD)/bench/recovery.json, docs/running.md "Recovery").
@@ -91,6 +93,7 @@ bench: deps
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-streams.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 	@BUILD=$(BUILD) $(PYTHON) scripts/recovery-time.py
 

@@ -2,7 +2,7 @@
 # its cmocka unit tests (ASan+UBSan), the libFuzzer target and a benchmark.
 
 DM_SRCS := \
-	dm/core/window.c dm/core/log.c dm/core/event_loop.c \
+	dm/core/window.c dm/core/log.c dm/core/event_loop.c dm/core/fair.c \
 	dm/virtio/virtqueue.c dm/virtio/mmio.c \
 	dm/devices/console.c dm/devices/net.c dm/devices/blk.c \
 	dm/chardev/chardev.c dm/chardev/pty.c dm/chardev/socket.c \

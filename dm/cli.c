@@ -87,13 +87,15 @@ void dm_cli_usage(void)
 	      "Devices:\n"
 	      "  -device virtio-console,chardev=ID[,id=DEV][,transport=ID][,slot=N]\n"
 	      "          [,name=UIO_NAME]\n"
-	      "          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off]\n"
+	      "          [,max_ports=N][,cols=N][,rows=N][,iommu_platform=on|off][,fair=on|off]\n"
 	      "      virtio-mmio console; port 0 (hvc0) on the chardev.  max_ports>1\n"
 	      "      offers VIRTIO_CONSOLE_F_MULTIPORT (QEMU virtio-serial default: 31).\n"
 	      "      slot = device number on the transport (default: next free).\n"
 	      "      name = the uio device that forwards this frontend's accesses\n"
 	      "      (uio transport; required there, refused by sim).\n"
 	      "      iommu_platform=on (default) offers and requires ACCESS_PLATFORM.\n"
+	      "      fair=on (default): a port's input is read no further while it is\n"
+	      "      64 KiB ahead of the guest's output, as long as that output moves.\n"
 	      "  -device virtio-serial-device,...   the same without a port 0 chardev\n"
 	      "  -device virtserialport,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
 	      "  -device virtconsole,bus=DEV,chardev=ID[,name=NAME][,nr=N]\n"
@@ -391,7 +393,7 @@ static int cli_attach(struct cli_ctx *c, struct cli_opt *o, struct dm_transport 
 static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 {
 	struct dm_instance *dm = c->dm;
-	struct console_opts co = { .max_ports = 1, .access_platform = true };
+	struct console_opts co = { .max_ports = 1, .access_platform = true, .fair = true };
 	unsigned long max_ports = 1, cols = CLI_CONSOLE_COLS, rows = CLI_CONSOLE_ROWS;
 	unsigned long slot = ULONG_MAX;
 	const char *cd_id, *t_id, *name;
@@ -410,6 +412,7 @@ static int cli_console(struct cli_ctx *c, struct cli_opt *o)
 	      cli_uint(c, o, "rows", 0, UINT16_MAX, &rows) ?:
 	      cli_uint(c, o, "slot", 0, TRANSPORT_MAX_SLOTS - 1, &slot) ?:
 	      cli_bool(c, o, "iommu_platform", &co.access_platform) ?:
+	      cli_bool(c, o, "fair", &co.fair) ?:
 	      cli_check_unused(c, o);
 	if (err)
 		return err;

@@ -32,13 +32,11 @@ import datetime
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import tty
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
@@ -46,6 +44,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
+from benchcommon import HostPty, fmt, git_commit, markdown_rows, run_systems, summarise  # noqa: E402
 from harness import Ctx, TestFailure, check, host_cpu_seconds  # noqa: E402
 
 MiB = consoles.MIB
@@ -335,64 +334,6 @@ def both(r, times, mib):
 
 # ---------------------------------------------------------------- QEMU native
 
-class HostPty:
-    """The host end of QEMU's pty chardev: its slave, raw, read by a thread."""
-
-    def __init__(self, path):
-        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.fd)
-        self.got = 0
-        self.cond = threading.Condition()
-        threading.Thread(target=self._reader, daemon=True).start()
-
-    def _reader(self):
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with self.cond:
-                self.got += len(data)
-                self.cond.notify_all()
-
-    def wait_got(self, n, timeout=300):
-        with self.cond:
-            if not self.cond.wait_for(lambda: self.got >= n, timeout):
-                raise TestFailure(f"host pty: {self.got} bytes, want {n}")
-
-    def wait_quiet(self, quiet=1.0, timeout=300):
-        """Wait until nothing arrived for quiet seconds; return the count."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            before = self.got
-            time.sleep(quiet)
-            if self.got == before:
-                return before
-        raise TestFailure("host pty: still receiving")
-
-    def write(self, data):
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view):]
-
-    def rtt_us(self, rounds=RTT_ROUNDS):
-        """Write a byte, wait for it to come back; median round trip (as bh-echo)."""
-        rtts = []
-        for _ in range(rounds):
-            with self.cond:
-                want = self.got + 1
-            t0 = time.perf_counter()
-            self.write(b"x")
-            self.wait_got(want, timeout=10)
-            rtts.append(1e6 * (time.perf_counter() - t0))
-        return statistics.median(rtts)
-
-    def close(self):
-        os.close(self.fd)
-
-
 def native_both_ways(sh, pty, up, down):
     """Native's both ways: bh-stream gen in the guest into hvc0 (the host pty
     reader counts what arrives: QEMU drops what the pty does not take), the
@@ -488,7 +429,7 @@ def native_run(ctx, i):
 
             both_ways(r, lambda up, down: native_both_ways(sh, pty, up, down))
             sh.run("(cat <&3 >&3 &); sleep 0.5")
-            r["echo_rtt_us"] = pty.rtt_us()
+            r["echo_rtt_us"] = pty.rtt_us(RTT_ROUNDS)
             sh.run("kill $(pidof cat)")
             r["timerlat_idle_us"] = probe(sh.run("bh-timerlat", timeout=120))
 
@@ -530,38 +471,6 @@ def native_run(ctx, i):
 
 # ---------------------------------------------------------------- report
 
-def git_commit():
-    def git(*args):
-        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True).stdout.strip()
-    return git("rev-parse", "HEAD") or None, bool(git("status", "--porcelain", "--untracked-files=no"))
-
-
-def summarise(runs):
-    """{system: [run dict]} -> one row per metric with runs, medians and the ratio."""
-    rows = []
-    for key, what, unit, kind in METRICS:
-        row = {"key": key, "what": what, "unit": unit, "kind": kind}
-        for system in ("bulkhead", "native"):
-            vals = [r[key] for r in runs[system] if r.get(key) is not None]
-            row[system] = {"runs": vals, "median": statistics.median(vals) if vals else None}
-        b, n = row["bulkhead"]["median"], row["native"]["median"]
-        row["ratio"] = None
-        if b and n and kind in ("rate", "cost"):
-            row["ratio"] = b / n
-        elif b and n and kind == "time":
-            row["ratio"] = n / b
-        rows.append(row)
-    return rows
-
-
-def fmt(v):
-    if v is None:
-        return "—"
-    if v == 0 or abs(v) >= 100:
-        return f"{v:.0f}"
-    return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
-
-
 def table(rows):
     head = ("what", "Bulkhead", "QEMU native", "ratio")
     body = [(f"{r['what']} ({r['unit']})", fmt(r["bulkhead"]["median"]), fmt(r["native"]["median"]),
@@ -574,19 +483,11 @@ def table(rows):
 
 def markdown(doc):
     """The docs/performance.md table of a run (JSON), every figure as measured."""
-    out = [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
-           f"{doc['qemu']}, {doc['host_cpus']} host CPUs; host load average "
-           f"{doc['loadavg_start'][0]:.2f} at the start, {doc['loadavg_end'][0]:.2f} at the end. "
-           "Median of the runs, then each run:", "",
-           "| what | Bulkhead | QEMU native | ratio | Bulkhead runs | native runs |",
-           "| --- | ---: | ---: | ---: | --- | --- |"]
-    for r in doc["metrics"]:
-        what = r["what"].replace("->", "→")
-        what = f"↳ {what.strip()}" if what.startswith("  ") else what
-        runs = [", ".join(fmt(v) for v in r[s]["runs"]) or "—" for s in ("bulkhead", "native")]
-        out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
-                   f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {runs[0]} | {runs[1]} |")
-    return "\n".join(out)
+    return "\n".join(
+        [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
+         f"{doc['qemu']}, {doc['host_cpus']} host CPUs; host load average "
+         f"{doc['loadavg_start'][0]:.2f} at the start, {doc['loadavg_end'][0]:.2f} at the end. "
+         "Median of the runs, then each run:", ""] + markdown_rows(doc["metrics"]))
 
 
 def plot(json_path, out_path):
@@ -630,24 +531,10 @@ def main():
            "sizes": {"lines": LINES, "lines_in": LINES_IN, "mib_bulkhead": MIB_BULKHEAD, "mib_native": MIB_NATIVE,
                      "idle_s": IDLE_SECONDS, "idle_settle_s": IDLE_SETTLE_SECONDS, "echo_rounds": RTT_ROUNDS},
            "runs": {"bulkhead": [], "native": []}, "errors": []}
-    systems = [("bulkhead", bulkhead_run), ("native", native_run)]
-    for i in range(args.runs):
-        for system, run in systems:
-            if args.only and system != args.only:
-                continue
-            t0 = time.monotonic()
-            try:
-                r = run(ctx, i + 1)
-            except TestFailure as e:
-                doc["errors"].append(f"{system} run {i + 1}: {e}")
-                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
-                continue
-            r["loadavg"] = os.getloadavg()[0]
-            doc["runs"][system].append(r)
-            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, load {r['loadavg']:.2f}: "
-                  + ", ".join(f"{k}={fmt(v)}" for k, v in r.items()), flush=True)
+    run_systems(doc, [("bulkhead", lambda i: bulkhead_run(ctx, i)),
+                      ("native", lambda i: native_run(ctx, i))], args.runs, args.only)
     doc["loadavg_end"] = os.getloadavg()
-    doc["metrics"] = summarise(doc["runs"])
+    doc["metrics"] = summarise(METRICS, doc["runs"])
     with open(json_path, "w") as f:
         json.dump(doc, f, indent=1)
     plot(json_path, svg_path)

@@ -121,6 +121,27 @@ static void ctrl_send(struct virtio_console *con, unsigned int id, uint16_t even
 
 /* ---- RX: chardev -> guest ------------------------------------------------ */
 
+/*
+ * The receive side a quantum ahead of a transmit side that is moving: read
+ * no more for now (dm/fair.h).  The frontend's one vCPU runs its reader and
+ * its writer, and each transmit chunk is a round trip through this loop, so
+ * a receive stream fed as fast as the chardev fills leaves transmit next to
+ * nothing (docs/device-model.md "Both directions of a console").  Transmit
+ * is never the one held: Linux's virtio_console spins with interrupts off
+ * until its buffer is used, which would stop its receive side as well.
+ * Without a timer to look again (mmio_recheck_later()), nothing is held.
+ */
+static bool port_rx_fair(struct console_port *p)
+{
+	if (!p->con->fair || fair_may(&p->fair, FAIR_RX, dm_now_ns()) ||
+	    !mmio_recheck_later(&p->con->mmio)) {
+		p->rx_held = false;
+		return true;
+	}
+	p->rx_held = true;
+	return false;
+}
+
 static bool port_can_rx(struct console_port *p)
 {
 	struct virtio_console *con = p->con;
@@ -133,7 +154,7 @@ static bool port_can_rx(struct console_port *p)
 		return false; /* QEMU keeps host data until the guest opens */
 	if (!con->multiport && p->id)
 		return false;
-	return true;
+	return port_rx_fair(p);
 }
 
 static void port_rx_update(struct console_port *p)
@@ -184,6 +205,7 @@ static bool port_rx_one(struct console_port *p, struct virtqueue *vq)
 	}
 	vq_push(vq, c->head, (uint32_t)n);
 	p->rx_bytes += n;
+	fair_account(&p->fair, FAIR_RX, n, dm_now_ns());
 	return true;
 }
 
@@ -247,8 +269,12 @@ static enum tx_result tx_account(struct console_port *p, struct tx_budget *b, si
 				 size_t n)
 {
 	p->tx_off += n;
-	if (n)
+	if (n) {
 		port_tx_journal(p, false);
+		fair_account(&p->fair, FAIR_TX, n, dm_now_ns());
+		if (p->rx_held)
+			port_rx_update(p); /* transmit caught up: receive may go on */
+	}
 	p->tx_bytes += n;
 	b->bytes -= n < b->bytes ? n : b->bytes;
 	if (p->tx_off >= p->tx_chain.out_len)
@@ -571,6 +597,17 @@ static void console_notify(void *dev, unsigned int q)
 	}
 }
 
+/* The look port_rx_fair() asked for: a held receive side may go on now. */
+static void console_recheck(void *dev)
+{
+	struct virtio_console *con = dev;
+	unsigned int i;
+
+	for (i = 0; i < con->max_ports; i++)
+		if (con->ports[i].rx_held)
+			port_rx_update(&con->ports[i]);
+}
+
 /* Queue @q was reset: a chain of it the port held belongs to a ring that is gone. */
 static void console_queue_reset(void *dev, unsigned int q)
 {
@@ -604,7 +641,8 @@ static void console_reset(void *dev)
 		p->guest_ready = p->guest_open = false;
 		p->tx_held = p->tx_blocked = false;
 		p->tx_skip = 0;
-		p->rx_starved = false;
+		p->rx_starved = p->rx_held = false;
+		fair_init(&p->fair, CONSOLE_FAIR_QUANTUM, CONSOLE_FAIR_IDLE_US * 1000ull);
 		if (p->cd)
 			chardev_read_enable(p->cd, false);
 	}
@@ -739,6 +777,7 @@ static const struct virtio_dev_ops console_ops = {
 	.queue_reset = console_queue_reset,
 	.save = console_save,
 	.load = console_load,
+	.recheck = console_recheck,
 };
 
 struct virtio_console *console_new(const struct console_opts *o)
@@ -753,6 +792,7 @@ struct virtio_console *console_new(const struct console_opts *o)
 	if (!con)
 		return NULL;
 	con->max_ports = o->max_ports;
+	con->fair = o->fair;
 	con->config.cols = htole16(o->cols);
 	con->config.rows = htole16(o->rows);
 	con->config.max_nr_ports = htole32(o->max_ports);
@@ -775,6 +815,8 @@ struct virtio_console *console_new(const struct console_opts *o)
 	for (i = 0; i <= CONSOLE_MAX_PORTS; i++) {
 		con->ports[i].con = con;
 		con->ports[i].id = i;
+		fair_init(&con->ports[i].fair, CONSOLE_FAIR_QUANTUM,
+			  CONSOLE_FAIR_IDLE_US * 1000ull);
 	}
 	return con;
 }

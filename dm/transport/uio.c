@@ -722,7 +722,7 @@ static void uio_lazy_cb(struct el_handler *h, uint32_t events)
 	for (i = 0; i < TRANSPORT_MAX_SLOTS; i++) {
 		struct uio_slot *s = t->slots[i];
 
-		if (!uio_slot_live(s) || !s->dev->lazy_pending)
+		if (!uio_slot_live(s) || !mmio_lazy_due(s->dev))
 			continue;
 		uio_work_begin(s);
 		mmio_lazy_flush(s->dev);

@@ -154,17 +154,27 @@ void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq)
 		return;
 	vq->lazy = true;
 	if (!m->lazy_pending) {
+		if (!m->recheck_pending)
+			m->host->lazy(m->host_opaque);
 		m->lazy_pending = true;
-		m->host->lazy(m->host_opaque);
 	}
 }
 
-void mmio_lazy_flush(struct virtio_mmio *m)
+bool mmio_recheck_later(struct virtio_mmio *m)
+{
+	if (!m->host || !m->host->lazy || !m->ops->recheck)
+		return false;
+	if (!m->recheck_pending && !m->lazy_pending)
+		m->host->lazy(m->host_opaque);
+	m->recheck_pending = true;
+	return true;
+}
+
+/* Decide every notification mmio_used_notify_lazy() put off. */
+static void mmio_lazy_notify(struct virtio_mmio *m)
 {
 	unsigned int q;
 
-	if (!m->lazy_pending)
-		return;
 	m->lazy_pending = false;
 	for (q = 0; q < m->nqueues; q++) {
 		if (!m->vqs[q].lazy)
@@ -173,6 +183,18 @@ void mmio_lazy_flush(struct virtio_mmio *m)
 		/* the driver's used_event now: a polling driver moved it past */
 		mmio_used_notify(m, &m->vqs[q]);
 	}
+}
+
+void mmio_lazy_flush(struct virtio_mmio *m)
+{
+	bool recheck = m->recheck_pending;
+
+	/* both flags down first: the recheck may ask for the timer again */
+	m->recheck_pending = false;
+	if (m->lazy_pending)
+		mmio_lazy_notify(m);
+	if (recheck && mmio_live(m))
+		m->ops->recheck(m->dev);
 }
 
 void mmio_poll_begin(struct virtio_mmio *m)
@@ -311,7 +333,7 @@ static void mmio_reset(struct virtio_mmio *m)
 	m->isr = 0;
 	m->broken = false;
 	m->deferred = 0;
-	m->lazy_pending = false;
+	m->lazy_pending = m->recheck_pending = false;
 	if (m->ops->reset)
 		m->ops->reset(m->dev);
 }

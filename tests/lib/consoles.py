@@ -296,11 +296,13 @@ def boot_ptys(be):
     return {vm: m.group(1) for vm, m in ptys.items()}
 
 
-def stream_timed(be, fe, pty, seconds, up=True, down=True, idle=10):
+def stream_timed(be, fe, pty, seconds, up=True, down=True, idle=10, during=None):
     """bh-stream for @seconds frontend -> backend (@fe's fd 3, raw hvc0, into
     a reader of @pty in the backend) and/or backend -> frontend, both at once
     when both are asked.  Each generator stops at its deadline and says how
     much its writes took; each checker ends @idle seconds after its last byte.
+    @during(seconds), if given, is called instead of sleeping through the
+    streams (to look at them while they run) and must return after @seconds.
     Return {"up"/"down": (bytes sent, checker's stream_result)}."""
     be.run(f"stty -F {pty} raw -echo; rm -f /tmp/bw.*")
     fe.run("rm -f /tmp/bw.*")
@@ -316,7 +318,7 @@ def stream_timed(be, fe, pty, seconds, up=True, down=True, idle=10):
     if up:
         background(fe, f"bh-stream gen BWUP {STREAM_BIG} {seconds} >&3 2>/tmp/bw.up.sent; "
                    "touch /tmp/bw.up.sent.done")
-    time.sleep(seconds)
+    (during or time.sleep)(seconds)
     out = {}
     for way, tag, tx, rx in (("up", "BWUP", fe, be), ("down", "BWDN", be, fe)):
         if not (up if way == "up" else down):

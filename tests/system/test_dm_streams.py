@@ -10,11 +10,13 @@ repeated or foreign, and which MiB arrived whole, once, in order).
   "Restart" says where other chardevs cannot be).
 - soak: the reference set-up (a pty per frontend) streams both ways on both
   frontends for BH_SOAK_SECONDS (60 in make test, 600 in make soak), every
-  MiB checked, 0 errors.
+  MiB checked, 0 errors, and on each console each direction at least
+  BOTH_MIN_SHARE of the bytes it carried.
 - both ways: frontend1's console alone each way, then both ways at once:
-  every byte in order, neither direction stops (BOTH_MIN_BYTES while the
-  other runs), and the share each keeps of its rate alone is printed
-  (docs/performance.md "Both directions at once": the fair share is not met).
+  every byte in order, and each direction moves at least BOTH_MIN_SHARE of
+  the bytes both moved meanwhile (the model's byte fairness between a port's
+  two directions, docs/device-model.md "Both directions of a console"); the
+  share each keeps of its rate alone is printed.
 """
 
 import os
@@ -31,10 +33,12 @@ KILL_BYTES = 8 * MIB
 SOAK_SECONDS = int(os.environ.get("BH_SOAK_SECONDS", "60"))
 ALONE_SECONDS = 10
 BOTH_SECONDS = 30
-# each direction, while the other runs, moves at least this much: it is not
-# starved outright.  A share of its rate alone is no robust bound yet: it falls
-# as the host gets quieter (docs/performance.md "Both directions at once").
-BOTH_MIN_BYTES = 256 * 1024
+# each direction, while the other runs, moves at least this share of what both
+# moved: the model keeps the receive side within a quantum of a busy transmit side
+# (dm/fair.h), so both get about half; on a host at load 10 transmit got 27-49 %
+# (docs/performance.md "Streams at once"), before the rule 2-8 %.  A share of the
+# bytes moved, not of a rate alone: that one depends on how busy the host is.
+BOTH_MIN_SHARE = 0.2
 
 
 def summary(sh, tag, path):
@@ -169,6 +173,7 @@ def test_soak_both_frontends_both_ways(ctx):
             wait_for(be, f"[ -e /tmp/{up}.done ] && [ -e /tmp/{down}.sent.done ]", 300)
         elapsed = time.monotonic() - t0
         total = errors = 0
+        sent_by = {}
         for vm, fe in fes.items():
             up, down = tags(vm)
             streams = ((up, fe.run("cat /tmp/tx.sent"), summary(be, up, f"/tmp/{up}.rx")),
@@ -182,10 +187,20 @@ def test_soak_both_frontends_both_ways(ctx):
                       f"MiB, {mibs_whole} whole MiB checked, lost {r['gaps']}, "
                       f"duplicated {r['duplicated']}, foreign {r['foreign']}")
                 check(not bad, f"{vm} {tag}: sent {sent}, checker says {r}")
+                sent_by[tag] = sent
                 total += sent
                 errors += bad
         print(f"# soak {SOAK_SECONDS} s ({elapsed:.0f} s with the drain): {total / MIB:.1f} MiB "
               f"in 4 streams ({total / MIB / elapsed:.2f} MiB/s together), {errors} errors")
+        for vm in fes:
+            up, down = tags(vm)
+            both = sent_by[up] + sent_by[down]
+            print(f"# {vm}: {up} {100 * sent_by[up] / both:.0f} % of its console's bytes, "
+                  f"{down} {100 * sent_by[down] / both:.0f} %")
+            for tag in (up, down):
+                check(sent_by[tag] >= BOTH_MIN_SHARE * both,
+                      f"{vm} {tag}: {sent_by[tag]} of the {both} bytes its console carried "
+                      f"both ways: starved")
         check(not re.search(r"bulkhead: vm \w+ (reset|stopped)", q.con("uart0").output()),
               "a VM was reset or stopped")
 
@@ -201,8 +216,8 @@ def stream_checked(way, sent, r):
 def test_both_ways_neither_starves(ctx):
     """frontend1's console through the boot model's pty: each direction
     alone, then both at once; every byte of every stream arrives in order,
-    each direction moves BOTH_MIN_BYTES while the other runs, and the share
-    of its rate alone is printed."""
+    each direction moves at least BOTH_MIN_SHARE of what both moved while
+    both ran, and the share of its rate alone is printed."""
     with boot_reference(ctx) as q:
         be, fes = shells_raw_hvc(q)
         fe, pty = fes["frontend1"], boot_ptys(be)["frontend1"]
@@ -218,13 +233,16 @@ def test_both_ways_neither_starves(ctx):
         for way, (sent, r) in both.items():
             stream_checked(way, sent, r)
         share = {way: both[way][0] / BOTH_SECONDS / alone[way] for way in alone}
+        total = sum(sent for sent, _ in both.values())
         print("# " + ", ".join(f"{way} {alone[way] / MIB:.2f} MiB/s alone, "
                                f"{both[way][0] / BOTH_SECONDS / MIB:.2f} with the other "
-                               f"({100 * share[way]:.0f} %)" for way in alone))
+                               f"({100 * share[way]:.0f} % of alone, "
+                               f"{100 * both[way][0] / total:.0f} % of both)" for way in alone))
         for way in alone:
-            check(both[way][0] >= BOTH_MIN_BYTES,
-                  f"{way} moved {both[way][0]} bytes in {BOTH_SECONDS} s while the other "
-                  f"direction ran ({100 * share[way]:.1f} % of its rate alone): starved")
+            check(both[way][0] >= BOTH_MIN_SHARE * total,
+                  f"{way} moved {both[way][0]} of the {total} bytes both directions moved in "
+                  f"{BOTH_SECONDS} s ({100 * both[way][0] / total:.1f} %, want "
+                  f"{100 * BOTH_MIN_SHARE:.0f} %): starved")
         check(not re.search(r"bulkhead: vm \w+ (reset|stopped)", q.con("uart0").output()),
               "a VM was reset or stopped")
 

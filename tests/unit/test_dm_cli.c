@@ -253,6 +253,9 @@ static void test_bad_options(void **state)
 			      "-device",    "virtserialport,bus=vc9,chardev=c1",
 			      NULL };
 	const char *a12[] = { NULL };
+	const char *a15[] = { "-transport", "sim,fd=3", "-chardev",
+			      "pty,id=c0",  "-device",	"virtio-console,chardev=c0,fair=sometimes",
+			      NULL };
 
 	(void)state;
 	expect_error(a1, false, "'-bogus'");
@@ -269,6 +272,7 @@ static void test_bad_options(void **state)
 	expect_error(a10, true, "'path'");
 	expect_error(a11, true, "'vc9'");
 	expect_error(a12, false, "--help");
+	expect_error(a15, true, "'fair'");
 }
 
 /* -netdev and -device virtio-net: every error names what is wrong. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Core objects of the device model: window, rate limiter, event loop. */
+/* Core objects of the device model: window, rate limiter, event loop, fairness. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 
 #include "dm/event_loop.h"
+#include "dm/fair.h"
 #include "dm/log.h"
 #include "dm/window.h"
 
@@ -106,12 +107,138 @@ static void test_event_loop(void **state)
 	el_fini(&loop);
 }
 
+#define FQ	 (64 * 1024)
+#define FIDLE_NS 50000000ull /* 50 ms */
+#define MS	 1000000ull
+
+/*
+ * Both directions of a console at once, as the device model sees them: the
+ * driver sends one 2 KiB chunk per millisecond, the chardev always has data
+ * and each receive step takes one 4 KiB buffer whenever fair_may() allows.
+ * Before the fairness rule receive took everything it was offered.
+ */
+static void fair_run(struct dm_fair *f, uint64_t *now, unsigned int ms, uint64_t *tx, uint64_t *rx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ms; i++) {
+		*now += MS;
+		fair_account(f, FAIR_TX, 2048, *now);
+		*tx += 2048;
+		/* the chardev could fill 16 buffers each millisecond */
+		for (j = 0; j < 16 && fair_may(f, FAIR_RX, *now); j++) {
+			fair_account(f, FAIR_RX, 4096, *now);
+			*rx += 4096;
+		}
+	}
+}
+
+static void test_fair_both_busy(void **state)
+{
+	struct dm_fair f;
+	uint64_t now = 1000 * MS, tx = 0, rx = 0;
+
+	(void)state;
+	fair_init(&f, FQ, FIDLE_NS);
+	fair_run(&f, &now, 2000, &tx, &rx);
+	/* neither more than a quantum and one buffer ahead: byte-fair */
+	assert_true(rx <= tx + FQ + 4096);
+	assert_true(tx <= rx + FQ + 4096);
+	/* each at least 45 % of what both moved */
+	assert_true(20 * tx >= 9 * (tx + rx));
+	assert_true(20 * rx >= 9 * (tx + rx));
+}
+
+static void test_fair_alone_unlimited(void **state)
+{
+	struct dm_fair f;
+	uint64_t now = 1000 * MS;
+	unsigned int i;
+
+	(void)state;
+	fair_init(&f, FQ, FIDLE_NS);
+	/* receive alone, 100 MiB: never held, and it banks no claim */
+	for (i = 0; i < 25600; i++) {
+		assert_true(fair_may(&f, FAIR_RX, now));
+		fair_account(&f, FAIR_RX, 4096, now);
+		now += 10000;
+	}
+	assert_int_equal(f.lead, FQ);
+	/* transmit starts once receive is idle: what receive moved alone holds it not */
+	now += FIDLE_NS;
+	for (i = 0; i < 1000; i++) {
+		assert_true(fair_may(&f, FAIR_TX, now));
+		fair_account(&f, FAIR_TX, 2048, now);
+		now += 10000;
+	}
+	/* and transmit alone earned receive one quantum of credit, no more */
+	assert_int_equal(f.lead, -FQ);
+	assert_true(fair_may(&f, FAIR_RX, now));
+}
+
+static void test_fair_no_banking(void **state)
+{
+	struct dm_fair f;
+	uint64_t now = 1000 * MS, rx = 0;
+
+	(void)state;
+	fair_init(&f, FQ, FIDLE_NS);
+	/* transmit alone for a long time (10 MiB) ... */
+	while (now < 1000 * MS + 5120 * MS / 10) {
+		fair_account(&f, FAIR_TX, 2048, now);
+		now += MS / 10;
+	}
+	/* ... then receive, transmit still busy: two quanta at most, then held */
+	while (fair_may(&f, FAIR_RX, now)) {
+		fair_account(&f, FAIR_RX, 4096, now);
+		rx += 4096;
+		assert_true(rx <= 2 * FQ + 4096);
+	}
+	assert_true(rx >= 2 * FQ);
+}
+
+static void test_fair_release_when_idle(void **state)
+{
+	struct dm_fair f;
+	uint64_t now = 1000 * MS, last_tx;
+
+	(void)state;
+	fair_init(&f, FQ, FIDLE_NS);
+	fair_account(&f, FAIR_TX, 2048, now);
+	last_tx = now;
+	while (fair_may(&f, FAIR_RX, now))
+		fair_account(&f, FAIR_RX, 4096, now);
+	/* held, and it says until when: the last transmit plus the idle time */
+	assert_int_equal(fair_release_ns(&f, FAIR_RX, now), last_tx + FIDLE_NS);
+	assert_false(fair_may(&f, FAIR_RX, last_tx + FIDLE_NS - 1));
+	assert_true(fair_may(&f, FAIR_RX, last_tx + FIDLE_NS));
+	assert_int_equal(fair_release_ns(&f, FAIR_RX, last_tx + FIDLE_NS), last_tx + FIDLE_NS);
+	/* transmit moving again lets it go at once, before the idle time */
+	fair_account(&f, FAIR_TX, FQ, now + MS);
+	assert_true(fair_may(&f, FAIR_RX, now + MS));
+	/* the rule is the same the other way round */
+	fair_init(&f, FQ, FIDLE_NS);
+	fair_account(&f, FAIR_RX, 1, now);
+	fair_account(&f, FAIR_TX, FQ + 1, now);
+	assert_false(fair_may(&f, FAIR_TX, now));
+	assert_true(fair_may(&f, FAIR_RX, now));
+	/* a huge step (a hostile length) stays bounded */
+	fair_account(&f, FAIR_TX, SIZE_MAX, now);
+	assert_true(f.lead >= -2 * FQ);
+	fair_account(&f, FAIR_RX, 2 * FQ, now);
+	assert_true(fair_may(&f, FAIR_TX, now));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_bounds),
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_event_loop),
+		cmocka_unit_test(test_fair_both_busy),
+		cmocka_unit_test(test_fair_alone_unlimited),
+		cmocka_unit_test(test_fair_no_banking),
+		cmocka_unit_test(test_fair_release_when_idle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -92,7 +93,10 @@ static void udm_chardev(struct udm *u, const char *name)
 
 static int udm_device(struct udm *u, const char *name, char *err, size_t errlen)
 {
-	struct console_opts o = { .max_ports = 1, .cols = 80, .rows = 25, .access_platform = true };
+	/* fair=on as the command line has it: the streams both ways run under its rule */
+	struct console_opts o = {
+		.max_ports = 1, .cols = 80, .rows = 25, .access_platform = true, .fair = true
+	};
 	struct virtio_console *con;
 	int ret;
 
@@ -365,6 +369,153 @@ static void test_flipped_index_costs_model_nothing(void **state)
 	hvm_fini(&hv);
 }
 
+/* Frontend 1's console served by one model, the frontend up on @link. */
+static void fe1_served(struct hvm *hv, struct udm *u, struct tfe_link *link, struct fe *f)
+{
+	assert_int_equal(hvm_init(hv), 0);
+	assert_non_null(hvm_add(hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
+	assert_int_equal(hvm_start(hv), 0);
+	udm_init(u, hv->root);
+	udm_add(u, "fe1-console");
+	udm_start(u);
+	tfe_link_init(link, hv->fe_sock);
+	fe_up(hv, link, f, 0);
+}
+
+/* Both-ways run of test_input_waits_for_output(): what each side has seen. */
+struct bw_run {
+	const uint8_t *in, *out; /* client -> guest, guest -> client */
+	size_t in_len, out_len;
+	size_t client_put, guest_got, queued, client_got;
+	size_t mismatches;
+};
+
+static void bw_sink(void *ctx, const uint8_t *d, size_t n)
+{
+	struct bw_run *r = ctx;
+
+	if (r->guest_got + n > r->in_len || memcmp(d, r->in + r->guest_got, n))
+		r->mismatches++;
+	r->guest_got += n;
+}
+
+/* The client's side: write input while the socket takes it (@feed), check output. */
+static void bw_client(struct bw_run *r, int fd, bool feed)
+{
+	uint8_t buf[65536];
+	ssize_t n;
+
+	if (feed && r->client_put < r->in_len) {
+		size_t want = r->in_len - r->client_put;
+
+		n = send(fd, r->in + r->client_put, want < sizeof(buf) ? want : sizeof(buf),
+			 MSG_DONTWAIT);
+		if (n > 0)
+			r->client_put += (size_t)n;
+	}
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n > 0) {
+		if (r->client_got + (size_t)n > r->out_len ||
+		    memcmp(buf, r->out + r->client_got, (size_t)n))
+			r->mismatches++;
+		r->client_got += (size_t)n;
+	}
+}
+
+/* One turn of the frontend: interrupts acked, used buffers taken. */
+static void bw_guest(struct tfe_link *l, struct fe *f, struct bw_run *r, unsigned long *seen)
+{
+	tfe_link_poll(l, 0);
+	if (l->irqs[0] != *seen) {
+		*seen = l->irqs[0];
+		tfe_ack_irq(&f->dev);
+	}
+	tfe_port_reap_tx(&f->port);
+	tfe_port_poll_rx(&f->port, bw_sink, r);
+}
+
+/*
+ * Both directions of a console at once (docs/device-model.md "Both
+ * directions of a console"): the guest's output is slow, a 2 KiB chunk every
+ * 2 ms (a tty writer sharing its vCPU with the reader), the client's input as
+ * fast as the model takes it.  While the output moves, the input moves about
+ * as much: the model keeps it within a quantum of the output, and only a
+ * stall of the model beyond the idle time (on a busy host) lets one receive
+ * batch through at once; the bound allows two of those.  Without the rule
+ * the input runs at the model's full speed, 16 MiB.  When the output stops,
+ * the input goes on by itself (the idle time, then the timer's look).  Every
+ * byte of both arrives, in order.
+ */
+static void test_input_waits_for_output(void **state)
+{
+	const size_t burst = CONSOLE_RX_BUDGET * 4096; /* one receive batch */
+	struct bw_run r = { .in_len = 16U << 20, .out_len = 512U << 10 };
+	uint8_t *in = malloc(r.in_len), *out = malloc(r.out_len);
+	struct tfe_link link;
+	unsigned long seen = 0;
+	uint64_t next, end;
+	struct hvm hv;
+	struct udm u;
+	struct fe f;
+	int client;
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(out);
+	tfe_random(in, r.in_len, 71);
+	tfe_random(out, r.out_len, 72);
+	r.in = in;
+	r.out = out;
+	fe1_served(&hv, &u, &link, &f);
+	client = client_connect("fe1-console");
+	/*
+	 * The model accepts the client on its own thread, and drops output
+	 * while it has no peer (as QEMU): one byte of input reaching the
+	 * guest says it has accepted.
+	 */
+	end = now_ns() + 60000000000ULL;
+	assert_int_equal(send(client, in, 1, 0), 1);
+	r.client_put = 1;
+	while (!r.guest_got && now_ns() < end)
+		bw_guest(&link, &f, &r, &seen);
+	assert_int_equal(r.guest_got, 1);
+	next = now_ns();
+	end = next + 60000000000ULL;
+	while (r.client_got < r.out_len && now_ns() < end) {
+		if (r.queued < r.out_len && now_ns() >= next) {
+			size_t n = tfe_port_send(&f.port, r.out + r.queued, 2048);
+
+			r.queued += n;
+			if (n)
+				tfe_vq_kick(f.port.tx);
+			next += 2000000;
+		}
+		/* the input begins once the output has: no head start while it is idle */
+		bw_client(&r, client, r.client_got > 0);
+		bw_guest(&link, &f, &r, &seen);
+	}
+	print_message("# output %zu bytes in 2 KiB steps every 2 ms: input %zu bytes meanwhile\n",
+		      r.client_got, r.guest_got);
+	assert_int_equal(r.client_got, r.out_len);
+	assert_true(r.guest_got <= r.out_len + CONSOLE_FAIR_QUANTUM + 2 * burst);
+	/* not starved either: it went along with the output */
+	assert_true(r.guest_got >= r.out_len / 2);
+	/* the output went quiet: the input goes on alone, all of it */
+	end = now_ns() + 60000000000ULL;
+	while (r.guest_got < r.in_len && now_ns() < end) {
+		bw_client(&r, client, true);
+		bw_guest(&link, &f, &r, &seen);
+	}
+	assert_int_equal(r.guest_got, r.in_len);
+	assert_int_equal(r.mismatches, 0);
+	assert_int_equal(tfe_status(&f.dev) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	close(client);
+	udm_fini(&u);
+	hvm_fini(&hv);
+	free(in);
+	free(out);
+}
+
 static void test_port0_both_ways(void **state)
 {
 	(void)state;
@@ -420,14 +571,7 @@ static void test_tx_chain_larger_than_bounce(void **state)
 	int client;
 
 	(void)state;
-	assert_int_equal(hvm_init(&hv), 0);
-	assert_non_null(hvm_add(&hv, "fe1-console", GUEST_BASE, GUEST_SIZE));
-	assert_int_equal(hvm_start(&hv), 0);
-	udm_init(&u, hv.root);
-	udm_add(&u, "fe1-console");
-	udm_start(&u);
-	tfe_link_init(&link, hv.fe_sock);
-	fe_up(&hv, &link, &f, 0);
+	fe1_served(&hv, &u, &link, &f);
 	gpa = tfe_alloc(&hv.dev[0].mem, len, 4096) + 3; /* misaligned too */
 	tfe_random(tfe_ptr(&hv.dev[0].mem, gpa), len - 3, 9);
 	/* nobody connected: dropped, but consumed (Linux spins otherwise) */
@@ -1396,7 +1540,8 @@ static unsigned int kill_seed(void)
  */
 static void test_binary_killed_at_random_files_exact(void **state)
 {
-	const size_t len = 2U << 20;
+	/* enough to last 10 kills: both ways at once, fair (dm/fair.h), go faster */
+	const size_t len = 4U << 20;
 	char out[128], in[128], carg[512];
 	uint8_t *to_guest = malloc(len), *written;
 	struct kill_fe k = { 0 };
@@ -1617,6 +1762,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port0_both_ways),
+		cmocka_unit_test(test_input_waits_for_output),
 		cmocka_unit_test(test_two_devices_one_model),
 		cmocka_unit_test(test_two_devices_two_models),
 		cmocka_unit_test(test_tx_chain_larger_than_bounce),

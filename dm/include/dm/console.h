@@ -13,6 +13,7 @@
 #include <linux/virtio_ids.h>
 
 #include "dm/chardev.h"
+#include "dm/fair.h"
 #include "dm/mmio.h"
 
 #define CONSOLE_MAX_PORTS    31 /* QEMU virtio-serial's default max */
@@ -29,6 +30,14 @@
 #define CONSOLE_TX_BUDGET_BYTES (256 * 1024)
 #define CONSOLE_CTRL_BUDGET	64    /* control messages per call */
 #define CONSOLE_BOUNCE_SIZE	65536 /* per port, Device-memory windows only */
+/*
+ * Both directions of a port at once (dm/fair.h): the receive side reads no
+ * more from the chardev while it is CONSOLE_FAIR_QUANTUM bytes ahead of a
+ * transmit side that moved within CONSOLE_FAIR_IDLE_US
+ * (docs/device-model.md "Both directions of a console").
+ */
+#define CONSOLE_FAIR_QUANTUM (64 * 1024)
+#define CONSOLE_FAIR_IDLE_US 50000
 
 /* virtio_console_config (§5.3.4) as the driver sees it. */
 _Static_assert(sizeof(struct virtio_console_config) == 12, "virtio_console_config layout (§5.3.4)");
@@ -49,6 +58,8 @@ struct console_port {
 	bool guest_ready; /* PORT_READY received */
 	bool guest_open;  /* PORT_OPEN(1) from the driver */
 	bool rx_starved;  /* no guest buffers: chardev not read */
+	bool rx_held;	  /* a quantum ahead of transmit: chardev not read */
+	struct dm_fair fair;
 
 	/*
 	 * A TX chain popped and written up to tx_off: the chardev could not
@@ -80,6 +91,7 @@ struct console_opts {
 	uint16_t cols, rows;
 	bool access_platform; /* iommu_platform=on */
 	bool emerg_write;
+	bool fair; /* fair=on: receive held a quantum ahead of transmit (dm/fair.h) */
 };
 
 struct virtio_console {
@@ -88,6 +100,7 @@ struct virtio_console {
 	struct console_port ports[CONSOLE_MAX_PORTS + 1];
 	struct virtio_console_config config;
 	bool multiport; /* negotiated */
+	bool fair;	/* console_opts.fair */
 
 	struct console_ctrl_msg ctrl[CONSOLE_CTRL_PENDING];
 	unsigned int ctrl_head, ctrl_count;

@@ -48,6 +48,7 @@ struct virtio_mmio;
  * @save:        write the device's restorable state into @buf (optional),
  *               return its length (0 = nothing / does not fit)
  * @load:        restore it (validated like guest input), 0 or -EINVAL
+ * @recheck:     the look mmio_recheck_later() asked for (optional)
  */
 struct virtio_dev_ops {
 	int (*features_ok)(void *dev, uint64_t features);
@@ -58,6 +59,7 @@ struct virtio_dev_ops {
 	void (*config_write)(void *dev, uint32_t off, uint32_t size, uint32_t val);
 	size_t (*save)(void *dev, void *buf, size_t len);
 	int (*load)(void *dev, const void *buf, size_t len);
+	void (*recheck)(void *dev);
 };
 
 struct virtio_mmio {
@@ -79,8 +81,9 @@ struct virtio_mmio {
 	const struct dm_window *win;
 	const struct mmio_host_ops *host;
 	void *host_opaque;
-	bool lazy_pending; /* some queue has vq->lazy set */
-	bool polled;	   /* between mmio_poll_begin() and mmio_poll_end() */
+	bool lazy_pending;    /* some queue has vq->lazy set */
+	bool recheck_pending; /* mmio_recheck_later() was asked */
+	bool polled;	      /* between mmio_poll_begin() and mmio_poll_end() */
 	/*
 	 * Queues whose handler stopped at its budget with work left: the
 	 * transport calls mmio_resume() on a later event-loop turn, and a
@@ -196,8 +199,29 @@ void mmio_used_notify(struct virtio_mmio *m, struct virtqueue *vq);
  */
 void mmio_used_notify_lazy(struct virtio_mmio *m, struct virtqueue *vq);
 
-/** mmio_lazy_flush() - decide every notification mmio_used_notify_lazy() put off. */
+/**
+ * mmio_lazy_flush() - decide every notification mmio_used_notify_lazy() put
+ * off, and give the device the look mmio_recheck_later() asked for
+ */
 void mmio_lazy_flush(struct virtio_mmio *m);
+
+/**
+ * mmio_recheck_later() - call the device's @recheck within MMIO_LAZY_US
+ *
+ * For a device that holds work back by a rule of time (a console direction
+ * a quantum ahead of the other, dm/fair.h) and must look again when the
+ * time has passed although no event comes.  It rides on the transport's
+ * @lazy timer.
+ * Return: false if the transport has no timer (the device must not hold
+ * the work back then: nothing would release it).
+ */
+bool mmio_recheck_later(struct virtio_mmio *m);
+
+/** mmio_lazy_due() - does mmio_lazy_flush() have work? */
+static inline bool mmio_lazy_due(const struct virtio_mmio *m)
+{
+	return m->lazy_pending || m->recheck_pending;
+}
 
 /**
  * mmio_poll_begin() - the transport watches this device's rings for a while

@@ -1,0 +1,149 @@
+"""What the `make bench` scripts that compare Bulkhead with QEMU native share: the
+host end of a QEMU pty chardev, the git commit, the medians and ratios of a set of
+runs, how a figure is printed, and the Markdown table of docs/performance.md."""
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+import tty
+
+from harness import TestFailure
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class HostPty:
+    """The host end of QEMU's pty chardev: its slave, raw, read by a thread."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.fd)
+        self.got = 0
+        self.cond = threading.Condition()
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.cond:
+                self.got += len(data)
+                self.cond.notify_all()
+
+    def wait_got(self, n, timeout=300):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.got >= n, timeout):
+                raise TestFailure(f"host pty: {self.got} bytes, want {n}")
+
+    def wait_quiet(self, quiet=1.0, timeout=300):
+        """Wait until nothing arrived for quiet seconds; return the count."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            before = self.got
+            time.sleep(quiet)
+            if self.got == before:
+                return before
+        raise TestFailure("host pty: still receiving")
+
+    def write(self, data, stop=None):
+        """Write all of @data (or until the event @stop is set)."""
+        view = memoryview(data)
+        while view and not (stop and stop.is_set()):
+            view = view[os.write(self.fd, view):]
+
+    def rtt_us(self, rounds):
+        """Write a byte, wait for it to come back; median round trip (as bh-echo)."""
+        rtts = []
+        for _ in range(rounds):
+            with self.cond:
+                want = self.got + 1
+            t0 = time.perf_counter()
+            self.write(b"x")
+            self.wait_got(want, timeout=10)
+            rtts.append(1e6 * (time.perf_counter() - t0))
+        return statistics.median(rtts)
+
+    def close(self):
+        os.close(self.fd)
+
+
+def git_commit():
+    """(HEAD's commit, whether tracked files differ from it)."""
+    def git(*args):
+        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True,
+                              text=True).stdout.strip()
+    return git("rev-parse", "HEAD") or None, bool(git("status", "--porcelain",
+                                                      "--untracked-files=no"))
+
+
+def summarise(metrics, runs):
+    """@metrics: (key, what, unit, kind) rows; @runs: {system: [run dict]} -> one row per
+    metric with each system's runs and median, and the ratio: Bulkhead/native for kind
+    "rate" and "cost", native/Bulkhead for "time", none for any other kind."""
+    rows = []
+    for key, what, unit, kind in metrics:
+        row = {"key": key, "what": what, "unit": unit, "kind": kind}
+        for system in ("bulkhead", "native"):
+            vals = [r[key] for r in runs.get(system, []) if r.get(key) is not None]
+            row[system] = {"runs": vals, "median": statistics.median(vals) if vals else None}
+        b, n = row["bulkhead"]["median"], row["native"]["median"]
+        row["ratio"] = None
+        if b and n and kind in ("rate", "cost"):
+            row["ratio"] = b / n
+        elif b and n and kind == "time":
+            row["ratio"] = n / b
+        rows.append(row)
+    return rows
+
+
+def run_systems(doc, systems, runs, only=None, load=None):
+    """Run each of @systems ((name, run(i) -> dict of figures), in turn) @runs times
+    (only the one named @only, if given), appending each run's figures to
+    doc["runs"][name] and a failure's message to doc["errors"]; each run gets the
+    host's load from @load() under the key "load" (default: the 1-minute load
+    average), and one printed line."""
+    load = load or (lambda: os.getloadavg()[0])
+    for i in range(runs):
+        for system, run in systems:
+            if only and system != only:
+                continue
+            t0 = time.monotonic()
+            try:
+                r = run(i + 1)
+            except TestFailure as e:
+                doc["errors"].append(f"{system} run {i + 1}: {e}")
+                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
+                continue
+            r["load"] = load()
+            doc["runs"][system].append(r)
+            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, load {r['load']}: "
+                  + ", ".join(f"{k}={v if isinstance(v, dict) else fmt(v)}"
+                              for k, v in r.items() if k != "load"), flush=True)
+
+
+def fmt(v):
+    """A figure as the tables print it: three significant digits, no more."""
+    if v is None:
+        return "—"
+    if v == 0 or abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def markdown_rows(rows):
+    """The rows of summarise() as docs/performance.md's table: median, ratio, each run."""
+    out = ["| what | Bulkhead | QEMU native | ratio | Bulkhead runs | native runs |",
+           "| --- | ---: | ---: | ---: | --- | --- |"]
+    for r in rows:
+        what = r["what"].replace("->", "→")
+        what = f"↳ {what.strip()}" if what.startswith("  ") else what
+        runs = [", ".join(fmt(v) for v in r[s]["runs"]) or "—" for s in ("bulkhead", "native")]
+        out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
+                   f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {runs[0]} | {runs[1]} |")
+    return out
