@@ -14,7 +14,7 @@
  *   R + 0x1000000   8 MiB   pristine kernel Image, shared by all three VMs
  *   R + 0x2000000   8 MiB   pristine initramfs, shared by all three VMs
  *   R + 0x2800000  64 KiB   pristine DTB of each VM (dtgen output), 3 slots
- *   R + 0x8000000   2 MiB   QEMU's own DTB (RAM base + 128 MiB on both boards)
+ *   R + 128 MiB     2 MiB   QEMU's own DTB (PLAT_QEMU_DTB, on both boards)
  *   R + 0x10000000 256 MiB  backend RAM
  *   R + 0x20000000 128 MiB  frontend1 RAM
  *   R + 0x28000000 128 MiB  frontend2 RAM
