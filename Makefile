@@ -47,9 +47,15 @@ run: deps
 # `make test PLATFORM=virt-gicv2` runs the whole suite there instead.
 TEST_PLATFORMS_EXTRA := $(if $(filter virt,$(PLATFORM)),virt-gicv2 zcu102)
 TEST_ON_virt-gicv2 := test_hyp_irq,test_hyp_idregs,test_vgic,test_linux_reference,test_ssh_into_every_vm,test_pty_consoles
-# zcu102: the bare-metal suite; what needs devices the board lacks skips, saying which
+# zcu102: the bare-metal suite; what needs devices the board lacks skips, saying which;
+# and its reference system (configs/reference-zcu102.c): every console, ssh into every VM,
+# a frontend's reset, the consoles' device model restarted, a boot without error lines
 TEST_ON_zcu102 := test_hyp_core,test_hyp_irq,test_hyp_idregs,test_hyp_memtype,test_hyp_policy
 TEST_ON_zcu102 := $(TEST_ON_zcu102),test_rio_baremetal,test_baremetal_access_matrix
+TEST_ON_zcu102 := $(TEST_ON_zcu102),test_three_vms_reach_shells,test_ssh_into_every_vm
+TEST_ON_zcu102 := $(TEST_ON_zcu102),test_reboot_frontend1_restarts_only_it,test_pty_consoles
+TEST_ON_zcu102 := $(TEST_ON_zcu102),test_hvc_only_console,test_ssh_clean_boot_prints_no_errors
+TEST_ON_zcu102 := $(TEST_ON_zcu102),test_make_run_consoles_and_quit
 TEST_EXTRA_ARGS := $(foreach p,$(TEST_PLATFORMS_EXTRA),--extra $(p):$(call platform_build,$(p)):$(TEST_ON_$(p)))
 
 test: deps

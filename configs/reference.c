@@ -18,7 +18,8 @@
  * (its eth0, bridged with the NIC in the backend) and a virtio-blk (its
  * /dev/vda, an image file on the backend's disk).
  *
- * The memory map is in configs/reference-layout.h.  Every VM sees its RAM
+ * The memory map is in configs/reference-common.h, virt's devices in
+ * configs/reference-layout.h.  Every VM sees its RAM
  * at IPA 0x40000000 (like QEMU virt) and its images inside it.  The images are *copied* from their
  * pristine copies at boot and on the VM's own SYSTEM_RESET (struct bh_image), so a VM that reboots
  * (panic=-1 below) starts clean without touching the others.  Which file

@@ -94,5 +94,6 @@ SYSTEM_TEST_DEPS += $(HYP_IMAGES)
 # rc.local that starts it in a VM that has remote-I/O uio nodes (the backend).
 HYP_RIO_DM := $(BUILD)/dm/aarch64/bulkhead-dm
 GUEST_EXTRA_shell += $(HYP_RIO_DM):/usr/bin/bulkhead-dm guest/rio/rc.local:/etc/rc.local \
-	guest/rio/dm-supervise:/usr/sbin/dm-supervise
-$(BUILD)/guest/initramfs-shell.cpio.gz: $(HYP_RIO_DM) guest/rio/rc.local guest/rio/dm-supervise
+	guest/rio/dm-supervise:/usr/sbin/dm-supervise guest/rio/bulkhead-console:/usr/bin/bulkhead-console
+$(BUILD)/guest/initramfs-shell.cpio.gz: $(HYP_RIO_DM) guest/rio/rc.local guest/rio/dm-supervise \
+	guest/rio/bulkhead-console

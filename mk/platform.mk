@@ -27,21 +27,36 @@ endif
 # -I for every compiler that needs the platform's facts (plat_desc.h)
 PLATFORM_INC := -I$(PLATFORM_DIR)
 
+# The reference system `make run` starts on the board (scripts/run.sh) and
+# the Linux tests boot (tests/lib/consoles.py): configs/reference.c unless
+# its platform.mk names its own.
+PLAT_RUN_CONFIG ?= reference
+
 # What scripts/run.sh and tests/lib/harness.py read to start QEMU and find
 # the board's devices: tools/platinfo writes it from the board's struct, and
 # what only make knows of starting QEMU for the board, where platform.mk says
-# it: QEMU_MEM and QEMU_CPU (fixed), QEMU_DTB (under BUILD), QEMU_SERIALS
-# ("uart": extra serial ports are the board's UARTs), CONFIGS (those built).
+# it: RUN_CONFIG, QEMU_MEM and QEMU_CPU (fixed), QEMU_DTB (under BUILD),
+# QEMU_SERIALS ("uart": extra serial ports are the board's UARTs),
+# QEMU_NIC_MODEL and QEMU_NICS (the board's NICs, which QEMU's -nic options
+# fill in this order), CONFIGS (those built).
 PLATFORM_ENV := $(BUILD)/platform.env
-PLATFORM_ENV_SETS := $(if $(PLAT_QEMU_MEM),--set QEMU_MEM=$(PLAT_QEMU_MEM)) \
+PLATFORM_ENV_SETS := --set RUN_CONFIG=$(PLAT_RUN_CONFIG) \
+	$(if $(PLAT_QEMU_MEM),--set QEMU_MEM=$(PLAT_QEMU_MEM)) \
 	$(if $(PLAT_QEMU_CPU),--set QEMU_CPU=$(PLAT_QEMU_CPU)) \
 	$(if $(PLAT_DTS),--set QEMU_DTB=platform.dtb) \
 	$(if $(PLAT_QEMU_SERIALS),--set QEMU_SERIALS=$(PLAT_QEMU_SERIALS)) \
+	$(if $(PLAT_QEMU_NIC_MODEL),--set QEMU_NIC_MODEL=$(PLAT_QEMU_NIC_MODEL) \
+		--set 'QEMU_NICS=$(strip $(PLAT_QEMU_NICS))') \
 	$(if $(PLAT_CONFIGS),--set 'CONFIGS=$(strip $(PLAT_CONFIGS))')
 
 # The configs built for this platform: PLAT_CONFIGS of its platform.mk, by
-# default every configs/*.c (a board without virt's devices names its own).
-PLATFORM_CONFIGS := $(or $(PLAT_CONFIGS),$(patsubst configs/%.c,%,$(wildcard configs/*.c)))
+# default every configs/*.c but those made for another board alone, named
+# NAME-BOARD (configs/reference-zcu102.c); a board without virt's devices
+# names its own.
+PLATFORM_NAMES := $(patsubst platform/%/platform.mk,%,$(wildcard platform/*/platform.mk))
+PLATFORM_OTHERS_CONFIGS := $(foreach p,$(filter-out $(PLATFORM),$(PLATFORM_NAMES)),%-$(p))
+PLATFORM_CONFIGS := $(or $(PLAT_CONFIGS),$(filter-out $(PLATFORM_OTHERS_CONFIGS), \
+	$(patsubst configs/%.c,%,$(wildcard configs/*.c))))
 
 # A board QEMU makes no DTB for is started with the one compiled from PLAT_DTS.
 ifneq ($(PLAT_DTS),)

@@ -12,6 +12,11 @@
 #         default 1 GiB: the backend formats it at its first boot, docs/running.md "Storage")
 #         if it does not exist yet; QEMU locks it, so two machines never share one
 #
+# DTDIR/nics (tools/dtgen) lists, the same way, the board's own NICs the config passes through
+# (Cadence GEMs on zcu102): each is QEMU's `-nic user,model=QEMU_NIC_MODEL` on the same user
+# network.  QEMU's -nic options fill the board's NICs in the order QEMU_NICS names them
+# (DEVn_NAME of the device at DEVn_BASE), so a config may pass through the first one.
+#
 # The board's transport n (BUILD/platform.env, tools/platinfo: VIRTIO_MMIO_BASE + n *
 # VIRTIO_MMIO_STRIDE, INTID VIRTIO_MMIO_FIRST_INTID + n, n < VIRTIO_MMIO_COUNT) is on the
 # bus QEMU names virtio-mmio-bus.n; each device is put on the one its ADDR names (QEMU would
@@ -79,8 +84,18 @@ bus() {
 	echo "virtio-mmio-bus.$n"
 }
 
+# the board's device (DEVn_NAME) at ADDR, or nothing
+board_device() {
+	i=0
+	while d=$(sed -n "s/^DEV${i}_NAME=//p" "$penv") && [ -n "$d" ]; do
+		[ $(($(sed -n "s/^DEV${i}_BASE=//p" "$penv"))) -ne $(($1)) ] || { echo "$d"; return; }
+		i=$((i + 1))
+	done
+}
+
 legacy=""
 while read -r vm name addr intid; do
+	[ -n "$vm" ] || continue
 	b=$(bus "$name" "$addr" "$intid")
 	[ -n "$legacy" ] || { legacy=1; printf '%s\n' -global virtio-mmio.force-legacy=false; }
 	case "$name" in
@@ -107,3 +122,22 @@ while read -r vm name addr intid; do
 		;;
 	esac
 done <"$list"
+
+nics="$dir/nics"
+[ -s "$nics" ] || exit 0
+model=$(fact QEMU_NIC_MODEL)
+first=$(fact QEMU_NICS)
+first=${first%% *}
+given=""
+while read -r vm name addr intid; do
+	[ -n "$vm" ] || continue
+	dev=$(board_device "$addr")
+	if [ -n "$given" ] || [ "$dev" != "$first" ]; then
+		echo "qemu-devices.sh: $nics: vm \"$vm\": \"$name\" at $addr is ${dev:-no NIC of $board}:" \
+			"QEMU's first -nic is $first, and only it can be given here" >&2
+		exit 1
+	fi
+	given=1
+	fwd=$(forwards "$@")
+	printf '%s\n' -nic "user,model=$model,restrict=on$fwd"
+done <"$nics"

@@ -12,19 +12,13 @@
 
 #include <bulkhead/config.h>
 
+#include "configs/xlnx-zcu102.h"
 #include "guest/baremetal/lib/bmarg.h"
 #include <plat_desc.h>
 
 #define TEST_UART0_INTID      PLAT_UART0_INTID
 #define TEST_SERIAL_INTID(k)  ZCU102_SERIAL_INTID_##k
 #define ZCU102_SERIAL_INTID_1 PLAT_UART1_INTID
-
-/* .devices[]: a Cadence UART passed through 1:1 */
-#define ZCU102_DEV_UART(n)                                                                     \
-	{                                                                                      \
-		.name = "uart" #n, .kind = BH_DEV_CDNS_UART, .ipa = PLAT_UART##n##_BASE,       \
-		.pa = PLAT_UART##n##_BASE, .size = BH_PAGE_SIZE, .intid = PLAT_UART##n##_INTID \
-	}
 
 /* Prints on UART0, which it owns; @param is the test parameter in x0. */
 #define TEST_BM_ON_UART0(param)                                                                  \

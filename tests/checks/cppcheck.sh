@@ -22,11 +22,13 @@ rc=$?
 out2=$(cppcheck -q --std=c11 --inline-suppr --enable=warning,style,performance,portability \
 	--error-exitcode=1 -D__aarch64__ $incs -I platform/virt-gicv2 \
 	hyp/arch/aarch64/gic/gic_v2.c 2>&1) || rc=1
-# the board code of zcu102 (board.c, the Cadence UART) with its description
+# the board code of zcu102 (board.c, the Cadence UART) and its reference config, with its
+# description
 # shellcheck disable=SC2086
 out3=$(cppcheck -q --std=c11 --inline-suppr --enable=warning,style,performance,portability \
 	--error-exitcode=1 -D__aarch64__ $incs -I . -I hyp/include -I platform/zcu102 \
-	platform/drivers/cdns_uart.c platform/zcu102 hyp/arch/aarch64/mmu.c hyp/core/main.c 2>&1) || rc=1
+	platform/drivers/cdns_uart.c platform/zcu102 configs/reference-zcu102.c hyp/arch/aarch64/mmu.c \
+	hyp/core/main.c 2>&1) || rc=1
 out=$(printf '%s\n%s\n%s' "$out" "$out2" "$out3" | sed '/^$/d')
 findings=$(printf '%s\n' "$out" | grep -cE ':[0-9]+:[0-9]+: (error|warning|style|performance|portability):')
 [ -n "$out" ] && printf '%s\n' "$out"

@@ -100,5 +100,40 @@ refuse "no port for a VM" \
 	"$(dtdir noport "backend nic 0x1c133e00 95" "backend:x" "frontend1:y")" \
 	'no PORT for vm "frontend1"' 5555
 
+# A made-up board with NICs of its own (QEMU's -nic fills NIC0 first, then NIC1) and no
+# transports: the first passed through is a -nic with the forwards, any other is refused.
+cat >"$tmp/nics.env" <<EOF
+PLATFORM=nics
+VIRTIO_MMIO_COUNT=0
+VIRTIO_MMIO_BASE=0x0
+VIRTIO_MMIO_STRIDE=0x0
+VIRTIO_MMIO_FIRST_INTID=0
+DEV0_NAME=NIC0
+DEV0_BASE=0xe0000000
+DEV0_SIZE=0x1000
+DEV1_NAME=NIC1
+DEV1_BASE=0xe0010000
+DEV1_SIZE=0x1000
+QEMU_NIC_MODEL=made_up_nic
+QEMU_NICS=NIC0 NIC1
+EOF
+d=$(dtdir gem "" "backend:bulkhead.sshd=br0:10.0.2.15" "frontend1:bulkhead.sshd=eth0:10.0.2.16")
+echo "backend nic 0xe0000000 89" >"$d/nics"
+out=$(PLATFORM_ENV="$tmp/nics.env" sh "$script" "$d" "$tmp/disk-gem.img" 5555 5556 2>"$tmp/err")
+want='user,model=made_up_nic,restrict=on,hostfwd=tcp:127.0.0.1:5555-10.0.2.15:22,hostfwd=tcp:127.0.0.1:5556-10.0.2.16:22'
+if [ "$out" != "$(printf '%s\n%s' -nic "$want")" ] || [ -e "$tmp/disk-gem.img" ]; then
+	echo "FAIL: board NIC: want -nic $want and no disk, got: $out; stderr: $(cat "$tmp/err")"
+	fails=$((fails + 1))
+else
+	echo "ok: board NIC"
+fi
+d=$(dtdir gem2 "" "backend:x")
+echo "backend nic 0xe0010000 91" >"$d/nics"
+PLATFORM_ENV="$tmp/nics.env" refuse "not the board's first NIC" "$d" \
+	"\"nic\" at 0xe0010000 is NIC1: QEMU's first -nic is NIC0" 5555
+d=$(dtdir gem3 "" "backend:x")
+echo "backend nic 0xe0020000 93" >"$d/nics"
+PLATFORM_ENV="$tmp/nics.env" refuse "no NIC of the board" "$d" "is no NIC of nics" 5555
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "qemu-devices.sh: every case as documented"

@@ -8,9 +8,12 @@ streams (guest/tools/stream.h) one or both ways at once, every byte checked.
 import re
 import time
 
-from harness import Qemu, Shell, TestFailure, check, dt_loaders, dt_smp
+from harness import (Qemu, Shell, TestFailure, check, dt_loaders, dt_smp, platform, ssh,
+                     ssh_argv)
 
-# console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1)
+# console label -> VM name (QEMU puts the first pci-serial in slot 1: serial1; on a board
+# whose UARTs stand in for them, its UART1 is serial1).  A VM without a UART (console=hvc0,
+# frontend2 on zcu102) has its label too: its hvc0 through the backend (hvc_shell()).
 CONSOLES = {"uart0": "backend", "serial1": "frontend1", "serial2": "frontend2"}
 LABELS = {vm: label for label, vm in CONSOLES.items()}
 # frontend -> the uio name of its console (configs/reference.c .virtio[].name)
@@ -19,7 +22,7 @@ DEVICES = {"frontend1": "console-frontend1", "frontend2": "console-frontend2"}
 NETS = {"frontend1": "net-frontend1", "frontend2": "net-frontend2"}
 # frontend -> the uio name of its virtio-blk; guest/rio/rc.local's image is /data/FRONTEND.img
 DISKS = {"frontend1": "blk-frontend1", "frontend2": "blk-frontend2"}
-# each VM's fixed address on the backend's bridge (configs/reference-layout.h bulkhead.sshd=)
+# each VM's fixed address on the backend's bridge (configs/reference-layout.h, configs/reference-zcu102.c bulkhead.sshd=)
 ADDR = {"backend": "10.0.2.15", "frontend1": "10.0.2.16", "frontend2": "10.0.2.17"}
 BOOT_TIMEOUT = 180
 MIB = 1 << 20
@@ -53,15 +56,41 @@ def stream_result(text, tag):
     return dict(zip(keys, (int(v) for v in m[-1].groups()[1:])))
 
 
-def boot_reference(ctx, config="reference", name="qemu", disk=None):
-    """QEMU running @config's hypervisor with the three consoles of the
-    reference layout (UART0 and two pci-serial), as `make run` starts it: the
-    NIC the config passes through is forwarded from a free port (q.ssh_port),
-    its disk is the image file @disk (None: a new temporary one, Qemu)."""
-    return Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
-                mem="1G", consoles=["uart0"], pci_serials=["serial1", "serial2"],
-                loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), disk=disk,
-                name=name)
+def reference_config(ctx):
+    """The reference config of the build's platform (BUILD/platform.env RUN_CONFIG:
+    configs/reference.c on virt, configs/reference-zcu102.c on the ZCU102)."""
+    return platform(ctx).get("RUN_CONFIG", "reference")
+
+
+def hvc_only(ctx, config):
+    """The VMs of @config whose console is their hvc0 (bootargs console=hvc0): they have
+    no UART, the backend serves their console (guest/rio/bulkhead-console)."""
+    with open(ctx.out("dt", config, "vms")) as f:
+        vms = f.read().split()
+    out = set()
+    for vm in vms:
+        with open(ctx.out("dt", config, f"{vm}.dts")) as f:
+            if re.search(r'bootargs = "[^"]*\bconsole=hvc0\b', f.read()):
+                out.add(vm)
+    return out
+
+
+def boot_reference(ctx, config=None, name="qemu", disk=None):
+    """QEMU running @config's hypervisor (None: the platform's reference config) with
+    the consoles of the reference layout (UART0, and the UART of each frontend that has
+    one: a pci-serial on virt, the board's UART1 on zcu102), as `make run` starts it:
+    the NIC the config passes through is forwarded from a free port (q.ssh_port), its
+    disk is the image file @disk (None: a new temporary one, Qemu).  q.hvc_only names
+    the VMs without a UART, whose console vm_shell() reaches through the backend."""
+    config = config or reference_config(ctx)
+    hvc = hvc_only(ctx, config)
+    q = Qemu(ctx, kernel=ctx.out("hyp", config, "bulkhead.bin"), smp=dt_smp(ctx, config),
+             consoles=["uart0"],
+             pci_serials=[LABELS[vm] for vm in ("frontend1", "frontend2") if vm not in hvc],
+             loaders=dt_loaders(ctx, config), nic=ctx.out("dt", config), disk=disk,
+             name=name)
+    q.hvc_only = hvc
+    return q
 
 
 def boot_bare(ctx, name="qemu", extra=()):
@@ -81,8 +110,42 @@ def bare_shell(q, timeout=BOOT_TIMEOUT):
     return sh
 
 
+def hvc_shell(q, vm, timeout=BOOT_TIMEOUT):
+    """The Shell on the console of @vm, a VM without a UART (q.hvc_only): its hvc0 as the
+    backend's consoles model serves it, through `ssh backend bulkhead-console VM`
+    (docs/running.md, "On the ZCU102"), attached anew (after a model's restart: its new pty).
+    Its boot line went out before anyone listened: a newline until the prompt answers."""
+    port = q.ssh_ports.get("backend")
+    check(port, f"{vm} has no UART and the backend serves no ssh to reach its hvc0")
+    end = time.monotonic() + timeout
+    while True:  # the backend's network and sshd come up after its shell
+        try:
+            ssh(q.ctx, port, "true", timeout=60)
+            break
+        except TestFailure:
+            if time.monotonic() > end:
+                raise
+            time.sleep(2)
+    argv = [*ssh_argv(q.ctx, port), "-T", "root@127.0.0.1", f"bulkhead-console {vm}"]
+    con = q.attach(LABELS[vm], argv)
+    while True:
+        try:
+            con.send("\n")
+            con.expect(rf"{vm}# ", timeout=5)
+            return Shell(con)
+        except (TestFailure, OSError):
+            if time.monotonic() > end:
+                raise TestFailure(f"{vm}: no prompt on its hvc0 through the backend within "
+                                  f"{timeout}s; last output:\n{con.output()[-600:]}") from None
+            if con.closed():  # bulkhead-console ended: no model (yet, again)
+                time.sleep(2)
+                con = q.attach(LABELS[vm], argv)
+
+
 def vm_shell(q, vm, timeout=BOOT_TIMEOUT):
     """Wait for @vm's boot line and prompt on its console; return its Shell."""
+    if vm in getattr(q, "hvc_only", ()):
+        return hvc_shell(q, vm, timeout)
     q.con(LABELS[vm]).expect(rf"bulkhead: {vm} up in", timeout=timeout)
     sh = Shell(q.con(LABELS[vm]))
     sh.wait_prompt(rf"{vm}# ", timeout=30)

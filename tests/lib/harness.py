@@ -310,6 +310,10 @@ class Console:
                 return
         raise TestFailure(f"{self.label}: still talking after {timeout}s")
 
+    def closed(self):
+        """The far end has closed the console (QEMU, or an attached command, ended)."""
+        return self._closed
+
     def send(self, data):
         if isinstance(data, str):
             data = data.encode("latin-1")
@@ -477,6 +481,7 @@ class Qemu:
         self.args = args
         self.proc = None
         self.cons = {}
+        self._attached = []  # attach()'s processes
         self._mon = None
 
     def _path(self, p):
@@ -523,6 +528,26 @@ class Qemu:
                     raise TestFailure(f"console {label}: cannot connect to {path}")
                 time.sleep(0.05)
 
+    def attach(self, label, argv):
+        """A console @label that is no UART of the machine: the stdin and stdout of a
+        host command @argv (ssh into a VM that serves the console), replacing any
+        console of that label; its stderr goes to the log.  stop() ends it."""
+        old = self.cons.pop(label, None)
+        if old is not None:
+            old.close()
+        mine, theirs = socket.socketpair()
+        err = open(os.path.join(self.ctx.logdir, f"{label}.stderr"), "ab")
+        proc = subprocess.Popen(argv, stdin=theirs, stdout=theirs, stderr=err,
+                                start_new_session=True)
+        theirs.close()
+        err.close()
+        self._attached.append(proc)
+        # each attachment its own log: a later one must not overwrite what an earlier saw
+        n = len(self._attached)
+        self.cons[label] = Console(label, mine,
+                                   os.path.join(self.ctx.logdir, f"{label}.{n}.log"))
+        return self.cons[label]
+
     def con(self, label):
         return self.cons[label]
 
@@ -564,6 +589,13 @@ class Qemu:
             except ProcessLookupError:
                 pass
             self.proc.wait()
+        for p in self._attached:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+        self._attached = []
         for c in self.cons.values():
             c.close()
         self.cons = {}

@@ -3,8 +3,9 @@
 The backend's console is the terminal; QEMU itself announces the frontends'
 ptys as `char device redirected to /dev/pts/N (label serialN)`; each pty
 reaches its frontend's shell; the ssh command run.sh prints reaches the
-backend (on free ports instead of 5555-5557: SSH_PORTS); nothing on the terminal
-reads as an error; Ctrl-a x quits.
+backend (on free ports instead of 5555-5557: SSH_PORTS); a frontend without a
+UART (zcu102's frontend2) is reached with the command run.sh prints for it;
+nothing on the terminal reads as an error; Ctrl-a x quits.
 """
 
 import os
@@ -12,11 +13,12 @@ import pty
 import re
 import select
 import signal
+import socket
 import subprocess
 import time
 
-from consoles import boot_error_lines
-from harness import TestFailure, free_port, ssh
+from consoles import LABELS, boot_error_lines, hvc_only, reference_config
+from harness import TestFailure, free_port, ssh, ssh_argv
 
 CTRL_A = b"\x01"
 
@@ -75,16 +77,25 @@ def test_make_run_consoles_and_quit(ctx):
     os.close(slave)
     term = Tty(master, "terminal", ctx.logdir)
     ptys = []
+    helpers = []  # ssh sessions to a console through the backend
     try:
         # with `-i KEY` when the user has no key of their own (scripts/run.sh)
         m = term.expect(rf"ssh into backend: ssh( -i (\S+))? -p {port} root@localhost", 30)
         identity = m.group(2).decode() if m.group(2) else ""
+        # a frontend without a UART: its console through the backend (bulkhead-console)
+        hvc = sorted(hvc_only(ctx, reference_config(ctx)))
+        commands = {}
+        for vm in hvc:
+            m = term.expect(rf"{vm} has no UART: .*: ssh -t (?:-i \S+ )?-p {port} "
+                            rf"root@localhost (bulkhead-console {vm}) ", 30)
+            commands[vm] = m.group(1).decode()
+        uarts = [LABELS[vm] for vm in ("frontend1", "frontend2") if vm not in hvc]
         found = {}
-        for _ in range(2):
+        for _ in uarts:
             m = term.expect(r"char device redirected to (/dev/pts/\d+) \(label (serial[12])\)", 30)
             found[m.group(2).decode()] = m.group(1).decode()
-        if sorted(found) != ["serial1", "serial2"]:
-            raise TestFailure(f"pty announcements: {found}")
+        if sorted(found) != uarts:
+            raise TestFailure(f"pty announcements: {found}, want {uarts}")
         term.expect(r"bulkhead: backend up in", 120)
         term.expect(r"backend# ", 30)
         term.send(b"grep -c processor /proc/cpuinfo\n")
@@ -95,9 +106,19 @@ def test_make_run_consoles_and_quit(ctx):
         out = ssh(ctx, port, "hostname", identity=identity).decode()
         if out.strip() != "backend":
             raise TestFailure(f"ssh -p {port} root@localhost reached {out!r}, not the backend")
-        for label, vm in (("serial1", "frontend1"), ("serial2", "frontend2")):
-            fd = os.open(found[label], os.O_RDWR | os.O_NOCTTY)
-            t = Tty(fd, label, ctx.logdir)
+        for vm in ("frontend1", "frontend2"):
+            if vm in commands:  # the printed command, without -t: no terminal here
+                mine, theirs = socket.socketpair()
+                argv = [*ssh_argv(ctx, port, identity), "-T", "root@127.0.0.1", commands[vm]]
+                with open(os.path.join(ctx.logdir, f"{vm}-ssh.stderr"), "wb") as err:
+                    helpers.append(subprocess.Popen(argv, stdin=theirs, stdout=theirs,
+                                                    stderr=err, start_new_session=True))
+                theirs.close()
+                t = Tty(os.dup(mine.fileno()), f"{vm}-hvc0", ctx.logdir)
+                mine.close()
+            else:
+                fd = os.open(found[LABELS[vm]], os.O_RDWR | os.O_NOCTTY)
+                t = Tty(fd, LABELS[vm], ctx.logdir)
             ptys.append(t)
             # output before the pty was opened is gone: ask for a fresh prompt
             t.send(b"\n")
@@ -119,6 +140,10 @@ def test_make_run_consoles_and_quit(ctx):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        for h in helpers:
+            if h.poll() is None:
+                os.killpg(h.pid, signal.SIGKILL)
+            h.wait()
         for t in ptys:
             t.close()
         term.close()

@@ -18,7 +18,7 @@ from harness import TestFailure, check
 
 CONFIG = "test-rio-stall"
 TIMEOUT_MS = 3000  # configs/test-rio-stall.c STALL_TIMEOUT_MS
-# the frontends' console window, configs/reference-layout.h FE_VIRTIO_MMIO
+# the frontends' console window, configs/reference-common.h FE_VIRTIO_MMIO
 FE_CONSOLE = "a003e00.virtio_mmio"
 DM = "bulkhead-dm"  # rc.local's name for the consoles' model: /run/bulkhead-dm.*
 STATUS = "cat /sys/bus/virtio/devices/virtio*/status"

@@ -13,7 +13,7 @@ import time
 from consoles import answers, boot_reference, ssh_ready, vm_shell, vm_shells, wait_output
 from harness import boot_baremetal, check, ssh
 
-CTL = 0x09200000  # configs/reference-layout.h REF_CTL_IPA
+CTL = 0x09200000  # configs/reference-common.h REF_CTL_IPA
 CMD = CTL + 0x18  # struct bh_ctl_header.cmd
 RESULT = CTL + 0x1c
 ERRORS = CTL + 0x14

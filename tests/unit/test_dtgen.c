@@ -227,6 +227,9 @@ static void test_cadence_nodes(void **state)
 	struct fixture *f = *state;
 	struct bh_vm_config *vm = &f->cfg.vms[0];
 	struct bh_platform board = bh_platform;
+	char *list = NULL;
+	size_t len = 0;
+	FILE *m;
 
 	vm->devices[0] = (struct bh_device){ .name = "uart0",
 					     .kind = BH_DEV_CDNS_UART,
@@ -278,6 +281,15 @@ static void test_cadence_nodes(void **state)
 	assert_has(f, "speed = <1000>;");
 	assert_null(strstr(f->dts, "apb_pclk"));
 	assert_int_equal(f->e.n, 0);
+
+	/* the GEM for QEMU's -nic, and no virtio device */
+	m = open_memstream(&list, &len);
+	assert_non_null(m);
+	assert_int_equal(dtgen_write_passthrough(&f->g, m, BH_DEV_CDNS_GEM), 1);
+	assert_int_equal(dtgen_write_passthrough(&f->g, m, BH_DEV_VIRTIO_MMIO), 0);
+	fclose(m);
+	assert_string_equal(list, "back gem0 0x1c100000 61\n");
+	free(list);
 }
 
 static void test_frontend_nodes(void **state)
@@ -692,7 +704,7 @@ static void test_dma_device_nodes(void **state)
 	/* where QEMU must put the device, for its command line */
 	m = open_memstream(&list, &len);
 	assert_non_null(m);
-	assert_int_equal(dtgen_write_virtio_mmio(&f->g, m), 1);
+	assert_int_equal(dtgen_write_passthrough(&f->g, m, BH_DEV_VIRTIO_MMIO), 1);
 	fclose(m);
 	assert_string_equal(list, "front nic 0xa003c00 78\n");
 	free(list);
@@ -711,7 +723,7 @@ static void test_no_dma_device(void **state)
 	assert_null(strstr(f->dts, "virtio,mmio"));
 	m = open_memstream(&list, &len);
 	assert_non_null(m);
-	assert_int_equal(dtgen_write_virtio_mmio(&f->g, m), 0);
+	assert_int_equal(dtgen_write_passthrough(&f->g, m, BH_DEV_VIRTIO_MMIO), 0);
 	fclose(m);
 	assert_string_equal(list, "");
 	free(list);

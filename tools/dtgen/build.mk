@@ -21,6 +21,10 @@ DTGEN_CONFIGS := reference
 DTGEN_IMAGES_reference := '*:kernel=$(BUILD)/guest/Image' \
 	'*:initrd=$(BUILD)/guest/initramfs-shell.cpio.gz'
 DTGEN_DEPS_reference := $(BUILD)/guest/Image $(BUILD)/guest/initramfs-shell.cpio.gz
+# the reference system of the ZCU102 (only built there: PLATFORM_CONFIGS)
+DTGEN_CONFIGS += reference-zcu102
+DTGEN_IMAGES_reference-zcu102 := $(DTGEN_IMAGES_reference)
+DTGEN_DEPS_reference-zcu102 := $(DTGEN_DEPS_reference)
 # remote I/O: the reference system with a bare-metal hostile frontend2
 DTGEN_CONFIGS += test-rio-hostile
 DTGEN_IMAGES_test-rio-hostile := $(DTGEN_IMAGES_reference) \

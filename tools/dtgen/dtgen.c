@@ -1094,7 +1094,7 @@ int dtgen_write_loaders(struct dtgen *g, FILE *out)
 	return g->errors > before ? -EINVAL : (int)lines;
 }
 
-int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out)
+int dtgen_write_passthrough(struct dtgen *g, FILE *out, uint32_t kind)
 {
 	unsigned int v, i;
 	int n = 0;
@@ -1105,7 +1105,7 @@ int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out)
 		for (i = 0; i < BH_MAX_DEVICES && vm->devices[i].size; i++) {
 			const struct bh_device *dev = &vm->devices[i];
 
-			if (dev->kind != BH_DEV_VIRTIO_MMIO)
+			if (dev->kind != kind)
 				continue;
 			fprintf(out, "%s %s 0x%llx %u\n", vm->name, dev->name ? dev->name : "-",
 				(unsigned long long)(dev->pa + dev->mmio_offset), dev->intid);

@@ -171,17 +171,20 @@ int dtgen_write_dts(struct dtgen *g, unsigned int vm, FILE *out);
 int dtgen_write_loaders(struct dtgen *g, FILE *out);
 
 /**
- * dtgen_write_virtio_mmio() - QEMU virtio devices the config passes through
- * @g:   the run
- * @out: stream
+ * dtgen_write_passthrough() - QEMU devices of one kind the config passes through
+ * @g:    the run
+ * @out:  stream
+ * @kind: BH_DEV_VIRTIO_MMIO (QEMU's own virtio devices) or BH_DEV_CDNS_GEM
+ *        (the board's NICs, QEMU's -nic)
  *
- * One "VM NAME ADDR INTID" line per BH_DEV_VIRTIO_MMIO device of any VM:
- * the device's name (which says what QEMU device it is: "nic", "disk"), the
- * physical address of the transport QEMU must put it on, and its interrupt.
- * The QEMU command line (scripts/qemu-devices.sh) is built from it.
+ * One "VM NAME ADDR INTID" line per device of @kind of any VM: the device's
+ * name (which says what QEMU device a virtio one is: "nic", "disk"), the
+ * physical address QEMU must put it at (a virtio device's transport), and
+ * its interrupt.  The QEMU command line (scripts/qemu-devices.sh) is built
+ * from it.
  *
  * Return: number of lines.
  */
-int dtgen_write_virtio_mmio(struct dtgen *g, FILE *out);
+int dtgen_write_passthrough(struct dtgen *g, FILE *out, uint32_t kind);
 
 #endif /* DTGEN_H */

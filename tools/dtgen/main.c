@@ -10,7 +10,8 @@
  *         QEMU "-device loader,file=PATH,addr=ADDR,force-raw=on", and
  *         DIR/smp: the number of CPUs QEMU must give the machine, and
  *         DIR/virtio-mmio: the QEMU virtio devices passed through ("VM NAME
- *         ADDR INTID" each, empty if none)
+ *         ADDR INTID" each, empty if none), DIR/nics: the same of the
+ *         board's own NICs (Cadence GEMs: QEMU's -nic)
  *
  * Errors: "CONFIG: error: MESSAGE" on stderr, exit 1, no output file left.
  */
@@ -142,17 +143,20 @@ static int write_smp(struct dtgen *g, const char *dir)
 	return out_close(f, path, tmp, 1);
 }
 
-/* DIR/virtio-mmio: where QEMU's own virtio devices must be (scripts/qemu-devices.sh) */
-static int write_virtio_mmio(struct dtgen *g, const char *dir)
+/*
+ * DIR/@name: where QEMU's devices of @kind must be (scripts/qemu-devices.sh):
+ * "virtio-mmio" its own virtio devices, "nics" the board's NICs
+ */
+static int write_passthrough(struct dtgen *g, const char *dir, const char *name, uint32_t kind)
 {
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
-	FILE *f = out_open(dir, "virtio-mmio", path, sizeof(path), tmp);
+	FILE *f = out_open(dir, name, path, sizeof(path), tmp);
 
 	if (!f) {
 		perror(tmp);
 		return -1;
 	}
-	dtgen_write_virtio_mmio(g, f);
+	dtgen_write_passthrough(g, f, kind);
 	return out_close(f, path, tmp, 1);
 }
 
@@ -161,7 +165,8 @@ static int write_loaders(struct dtgen *g, const char *dir)
 	char path[DTGEN_PATH_MAX + 64], tmp[DTGEN_PATH_MAX + 64];
 	FILE *f;
 
-	if (write_smp(g, dir) || write_virtio_mmio(g, dir))
+	if (write_smp(g, dir) || write_passthrough(g, dir, "virtio-mmio", BH_DEV_VIRTIO_MMIO) ||
+	    write_passthrough(g, dir, "nics", BH_DEV_CDNS_GEM))
 		return -1;
 	f = out_open(dir, "loaders", path, sizeof(path), tmp);
 	if (!f) {

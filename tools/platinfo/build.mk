@@ -9,5 +9,5 @@ $(PLATINFO): tools/platinfo/main.c $(PLAT_BOARD_C) include/bulkhead/platform.h \
 	$(HOST_CC) $(HOST_CFLAGS) -I. -Iinclude $(PLATFORM_INC) -o $@ tools/platinfo/main.c \
 		$(PLAT_BOARD_C)
 
-$(PLATFORM_ENV): $(PLATINFO) $(PLATFORM_DIR)/platform.mk $(PLATFORM_DTB)
+$(PLATFORM_ENV): $(PLATINFO) $(PLATFORM_DIR)/platform.mk mk/platform.mk $(PLATFORM_DTB)
 	$(PLATINFO) --machine '$(PLAT_QEMU_MACHINE)' $(PLATFORM_ENV_SETS) --out $@

@@ -58,6 +58,24 @@ static void put_uarts(FILE *f)
 	}
 }
 
+/* the board's other devices (bh_platform.mmio): what scripts find by address */
+static void put_devices(FILE *f)
+{
+	char key[64];
+	unsigned int i;
+
+	for (i = 0; i < BH_PLAT_MAX_MMIO && bh_platform.mmio[i].size; i++) {
+		const struct bh_plat_range *m = &bh_platform.mmio[i];
+
+		snprintf(key, sizeof(key), "DEV%u_NAME", i);
+		fprintf(f, "%s=%s\n", key, m->what);
+		snprintf(key, sizeof(key), "DEV%u_BASE", i);
+		put_x(f, key, m->base);
+		snprintf(key, sizeof(key), "DEV%u_SIZE", i);
+		put_x(f, key, m->size);
+	}
+}
+
 static void put_platform(FILE *f, const char *machine)
 {
 	const struct bh_platform *p = &bh_platform;
@@ -80,6 +98,7 @@ static void put_platform(FILE *f, const char *machine)
 	put_u(f, "VIRTIO_MMIO_FIRST_INTID", p->virtio_mmio.first_intid);
 	put_u(f, "PCI", p->pci.ecam_size != 0);
 	put_u(f, "UNMAPPED_ABORTS", p->unmapped_aborts);
+	put_devices(f);
 	for (i = 0; i < nr_sets; i++)
 		fprintf(f, "%s\n", sets[i]);
 }
