@@ -93,12 +93,18 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # docs/hypervisor.md); last how long a frontend takes from a panic, and from its
 # watchdog's expiry, to its shell, over 100 restarts in a row
 # ($(BUILD)/bench/recovery.json, docs/running.md "Recovery").
+# The three comparisons with QEMU's own devices run in BENCH_LOAD mode: quiet (the
+# host as it is), busy (one more host core kept busy by the benchmark, around each
+# system's boot alike) or both (default: each run in each, side by side, with how
+# much of its quiet ratio each loaded one kept; scripts/benchload.py,
+# docs/performance.md "Quiet and loaded").  PLATFORM=virt-gicv2 measures there.
+BENCH_LOAD ?= both
 bench: deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory bench-dm
-	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py $(BENCH_RUNS)
-	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py $(BENCH_RUNS)
-	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py --load $(BENCH_LOAD) $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py --load $(BENCH_LOAD) $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-streams.py $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 	@BUILD=$(BUILD) $(PYTHON) scripts/recovery-time.py
@@ -128,6 +134,8 @@ help:
 	@echo "  make system-test    QEMU system tests only"
 	@echo "  make test T=virtcon only tests whose name contains 'virtcon'"
 	@echo "  make bench          figures: device model MB/s; remote I/O, boot, idle vs QEMU virtconsole; frontend network vs QEMU virtio-net; disk vs QEMU virtio-blk; a frontend's recovery time (BENCH_RUNS=3)"
+	@echo "                      each comparison quiet and with one host core busy (BENCH_LOAD=both; or quiet, busy);"
+	@echo "                      PLATFORM=virt-gicv2 for virt with a GICv2"
 	@echo "  make fuzz           longer fuzz runs (device model ring parser, vGIC)"
 	@echo "  make soak           both frontends stream both ways for SOAK_SECONDS=600, every byte checked"
 	@echo "  make clean          remove build/ (the cached guest kernel stays in $$(scripts/cache-dir.sh))"

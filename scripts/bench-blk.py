@@ -2,8 +2,9 @@
 """The frontends' disk, side by side with QEMU's own virtio-blk (`make bench`;
 docs/performance.md, "Storage").
 
-  scripts/bench-blk.py [RUNS] [--only bulkhead|native] [--seconds S]   (after `make all`;
-                                           default 3 runs, or $BENCH_RUNS; 5 s a point)
+  scripts/bench-blk.py [RUNS] [--only bulkhead|native] [--seconds S]
+                       [--load quiet|busy|both]   (after `make all`; default 3 runs,
+                                                   or $BENCH_RUNS; 5 s a point)
 
 Boots RUNS times each of
   bulkhead  the reference system (configs/reference.c) on a new host disk image:
@@ -27,6 +28,10 @@ On both sides, per point, how QEMU's vCPU threads fared on the host
 for a host CPU, and the mean wait per wake-up.  Prints a table of the medians
 with the ratios Bulkhead/native and one of where the time goes; writes every
 run to $BUILD/bench/blk.json and draws the medians to $BUILD/bench/blk.svg.
+With --load both (the default, or $BENCH_LOAD) each run boots each system once
+on the host as it is and once while one more host core is kept busy
+(scripts/benchload.py): both tables per mode, then each point's ratio quiet and
+loaded and how much of the former the latter kept.
 """
 
 import argparse
@@ -43,9 +48,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import benchload  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from harness import Ctx, Qemu, Shell, check, host_thread_schedstat  # noqa: E402
+from harness import Ctx, Qemu, Shell, check, host_vcpu_schedstat, platform  # noqa: E402
 
 REGION = "64m"
 DISK_SIZE = 256 << 20  # a frontend's image (guest/rio/rc.local FRONTEND_DISK_SIZE)
@@ -87,8 +93,7 @@ def blkload(sh, args, seconds):
 
 def vcpu_sched(q):
     """QEMU's vCPU threads' [run ns, wait ns, timeslices], summed."""
-    st = host_thread_schedstat(q.proc.pid)
-    return [sum(v[i] for k, v in st.items() if k.startswith("CPU ")) for i in range(3)]
+    return host_vcpu_schedstat(q.proc.pid)
 
 
 def measure(q, sh, seconds, stats=None):
@@ -199,8 +204,39 @@ def native_run(ctx, i, seconds):
 
 
 def medians(runs):
-    return {side: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+    return {side: {k: statistics.median(r[k] for r in rs) for k in rs[0]
+                   if isinstance(rs[0][k], (int, float))}
             for side, rs in runs.items() if rs}
+
+
+def point_ratios(runs):
+    """{point key: (Bulkhead, native, ratio)} of the medians; for fdatasync's latency
+    the ratio is native/Bulkhead, so that for every point more is better."""
+    med = medians(runs)
+    b, n = med.get("bulkhead", {}), med.get("native", {})
+    out = {}
+    for key, _, _, fig in POINTS:
+        bv, nv = b.get(f"{key}_{fig}"), n.get(f"{key}_{fig}")
+        r = None
+        if bv and nv:
+            r = nv / bv if fig == "lat_median_us" else bv / nv
+        out[key] = (bv, nv, r)
+    return out
+
+
+def held_table(by_mode):
+    """Each point's ratio quiet and loaded (more is better: fdatasync's is
+    native/Bulkhead here), and how much of the quiet one the loaded one kept."""
+    q, b = point_ratios(by_mode["quiet"]), point_ratios(by_mode["busy"])
+    lines = ["| point | ratio quiet | ratio, one host core busy | held (≥ 0.7) |",
+             "|---|---|---|---|"]
+    held = {}
+    for key, _, what, fig in POINTS:
+        h = held[key] = benchload.held(q[key][2], b[key][2])
+        inv = " (native/Bulkhead)" if fig == "lat_median_us" else ""
+        lines.append(f"| {what}{inv} | {fmt(q[key][2], '.2f')} | {fmt(b[key][2], '.2f')} | "
+                     f"{fmt(h, '.2f')} {benchload.verdict(h)} |")
+    return "\n".join(lines), held
 
 
 def fmt(v, spec=".1f", unit=""):
@@ -257,51 +293,67 @@ def where_table(runs):
     return "\n".join(lines)
 
 
-def plot(runs, out_path):
-    """The medians of every point, Bulkhead against native (SVG, log scale)."""
-    med = medians(runs)
-    b, n = med.get("bulkhead", {}), med.get("native", {})
-    benchplot.clustered_bars(
-        [(f"{what} ({UNITS[fig]})", b.get(f"{key}_{fig}"), n.get(f"{key}_{fig}"))
-         for key, _, what, fig in POINTS],
+def plot(by_mode, out_path):
+    """The medians of every point, Bulkhead against native, quiet and loaded (SVG,
+    log scale)."""
+    rats = {m: point_ratios(runs) for m, runs in by_mode.items()}
+    benchplot.modes_bars(
+        [(f"{what} ({UNITS[fig]})", {m: rats[m][key][:2] for m in by_mode})
+         for key, _, what, fig in POINTS], list(by_mode),
         "Storage: Bulkhead vs QEMU native virtio-blk (median, log scale; fdatasync: lower "
         "is better)", out_path)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS", 3)))
+    ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
     ap.add_argument("--only", choices=("bulkhead", "native"))
     ap.add_argument("--seconds", type=int, default=5, help="length of each point")
+    benchload.add_argument(ap)
     a = ap.parse_args()
     ctx = Ctx("bench-blk")
-    runs = {"bulkhead": [], "native": []}
+    modes = benchload.modes(a.load)
+    by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
     sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
              if a.only in (None, s)]
+    uptime0 = benchload.uptime()
     for i in range(a.runs):
-        for side, fn in sides:
-            r = fn(ctx, i, a.seconds)
-            print(f"# run {i + 1} {side}: " + " ".join(
-                f"{key}={r[f'{key}_{fig}']:.1f}" for key, _, _, fig in POINTS), flush=True)
-            runs[side].append(r)
+        for mode in modes:
+            for side, fn in sides:
+                with benchload.HostLoad(mode) as load:
+                    r = fn(ctx, f"{i}-{mode}", a.seconds)
+                r.update(load.info())
+                print(f"# run {i + 1} {mode} {side}: " + " ".join(
+                    f"{key}={r[f'{key}_{fig}']:.1f}" for key, _, _, fig in POINTS) +
+                    f" ({r['uptime_end']})", flush=True)
+                by_mode[mode][side].append(r)
     out = ctx.out("bench")
     os.makedirs(out, exist_ok=True)
     load = os.getloadavg()
+    doc = {"modes": by_mode, "seconds": a.seconds, "region": REGION, "load": load,
+           "platform": platform(ctx)["PLATFORM"], "uptime_start": uptime0,
+           "uptime": benchload.uptime()}
+    for mode in modes:
+        runs = by_mode[mode]
+        print(f"{mode} ({benchload.loads_line(runs['bulkhead'] + runs['native'])}):")
+        print(table(runs))
+        print()
+        print(where_table(runs))
+        med = medians(runs).get("bulkhead", {})
+        if med:
+            print(f"kernel copy page cache -> user (dd of a tmpfs file): backend "
+                  f"{med['be_copy_mibs']:.0f} MiB/s, frontend {med['fe_copy_mibs']:.0f} MiB/s")
+        print()
+    if len(modes) > 1:
+        text, doc["held"] = held_table(by_mode)
+        print(text)
     with open(os.path.join(out, "blk.json"), "w") as f:
-        json.dump({"runs": runs, "seconds": a.seconds, "region": REGION, "load": load,
-                   "uptime": subprocess.run(["uptime"], capture_output=True,
-                                            text=True).stdout.strip()}, f, indent=1)
-    print(table(runs))
-    print()
-    print(where_table(runs))
-    med = medians(runs).get("bulkhead", {})
-    if med:
-        print(f"kernel copy page cache -> user (dd of a tmpfs file): backend "
-              f"{med['be_copy_mibs']:.0f} MiB/s, frontend {med['fe_copy_mibs']:.0f} MiB/s")
-    plot(runs, os.path.join(out, "blk.svg"))
+        json.dump(doc, f, indent=1)
+    plot(by_mode, os.path.join(out, "blk.svg"))
     print(f"(medians of {a.runs}, {a.seconds} s a point on the first {REGION} of {DEV}; "
           f"ratio Bulkhead/native; backend's own path: bh-blkload --buffered on the image "
-          f"in the backend, the model idle; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})")
+          f"in the backend, the model idle; platform {doc['platform']}; `uptime` at start: "
+          f"{uptime0}; at end: {doc['uptime']})")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 """The frontends' network, side by side with QEMU's own virtio-net (`make bench`;
 docs/performance.md, "Network").
 
-  scripts/bench-net.py [RUNS]   (after `make all`; default 3, or $BENCH_RUNS)
+  scripts/bench-net.py [RUNS] [--only bulkhead|native] [--load quiet|busy|both]
+                       (after `make all`; default 3 runs, or $BENCH_RUNS)
 
 Boots RUNS times each of
   bulkhead  the reference system (configs/reference.c): frontend1's eth0 is a
@@ -22,10 +23,15 @@ and measures, from frontend1 (native: the first QEMU's guest):
   - round trip: busybox `ping -A` (adaptive: the next request when the reply is
     in), 50 requests, the average; to the host: to the user network's gateway
     10.0.2.2, which QEMU itself answers.
-Prints a table of the medians with the ratios Bulkhead/native; writes every run to
-$BUILD/bench/net.json and draws the throughputs to $BUILD/bench/net.svg.
+With --load both (the default, or $BENCH_LOAD) each run boots each system once on
+the host as it is and once while one more host core is kept busy
+(scripts/benchload.py).  Prints a table of the medians with the ratios
+Bulkhead/native per mode, and how much of its quiet ratio each loaded one kept;
+writes every run to $BUILD/bench/net.json and draws the throughputs to
+$BUILD/bench/net.svg.
 """
 
+import argparse
 import json
 import os
 import re
@@ -38,6 +44,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import benchload  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
 from harness import QEMU, Ctx, Qemu, Shell, check, free_port, platform, ssh  # noqa: E402
@@ -165,51 +172,104 @@ def native_run(ctx):
             return measure(ctx, s1, {"peer": (s2, "10.0.3.2")}, port)
 
 
+def medians(runs):
+    return {side: {k: statistics.median(r[k] for r in runs[side])
+                   for k in runs[side][0] if isinstance(runs[side][0][k], (int, float))}
+            for side in runs if runs[side]}
+
+
+def ratios(runs):
+    """{path key: (Bulkhead MiB/s, native MiB/s, ratio, Bulkhead RTT, native RTT, ratio)}
+    of the medians (native has no backend: the VM-to-VM link is the peer's)."""
+    med = medians(runs)
+    b, n = med.get("bulkhead", {}), med.get("native", {})
+    out = {}
+    for key, _ in PATHS:
+        nk = "peer" if key == "backend" else key
+        bm, nm = b.get(f"{key}_mibs"), n.get(f"{nk}_mibs")
+        br, nr = b.get(f"{key}_rtt_ms"), n.get(f"{nk}_rtt_ms")
+        out[key] = (bm, nm, bm / nm if bm and nm else None, br, nr, br / nr if br and nr else None)
+    return out
+
+
+def fmt(v, spec=".2f"):
+    return "-" if v is None else f"{v:{spec}}"
+
+
 def table(runs):
-    med = {side: {k: statistics.median(r[k] for r in runs[side]) for k in runs[side][0]}
-           for side in runs}
     lines = ["| path | Bulkhead MiB/s | native MiB/s | ratio | Bulkhead RTT ms | "
              "native RTT ms | ratio |", "|---|---|---|---|---|---|---|"]
+    rat = ratios(runs)
     for key, what in PATHS:
-        b, n = med["bulkhead"], med["native"]
-        nm, nr = n.get(f"{key}_mibs"), n.get(f"{key}_rtt_ms")
-        if key == "backend":  # native has no backend: the VM-to-VM link is the peer's
-            nm, nr = n["peer_mibs"], n["peer_rtt_ms"]
-        lines.append(f"| {what} | {b[key + '_mibs']:.2f} | {nm:.2f} | "
-                     f"{b[key + '_mibs'] / nm:.2f} | {b[key + '_rtt_ms']:.2f} | {nr:.2f} | "
-                     f"{b[key + '_rtt_ms'] / nr:.1f} |")
+        bm, nm, r, br, nr, rr = rat[key]
+        lines.append(f"| {what} | {fmt(bm)} | {fmt(nm)} | {fmt(r)} | {fmt(br)} | {fmt(nr)} | "
+                     f"{fmt(rr, '.1f')} |")
     return "\n".join(lines)
 
 
-def plot(runs, out_path):
-    """The median TCP throughputs, Bulkhead against native (SVG)."""
-    med = {side: {k: statistics.median(r[k] for r in runs[side]) for k in runs[side][0]}
-           for side in runs}
-    native = dict(med["native"], backend_mibs=med["native"]["peer_mibs"])
-    benchplot.clustered_bars(
-        [(f"{what} (MiB/s)", med["bulkhead"][f"{key}_mibs"], native[f"{key}_mibs"])
-         for key, what in PATHS],
-        "Network: Bulkhead vs QEMU native virtio-net, TCP (median, log scale)", out_path)
+def held_table(by_mode):
+    """Each throughput ratio quiet and loaded, and how much the loaded one kept."""
+    lines = ["| path | ratio quiet | ratio, one host core busy | held (≥ 0.7) |",
+             "|---|---|---|---|"]
+    q, b = ratios(by_mode["quiet"]), ratios(by_mode["busy"])
+    held = {}
+    for key, what in PATHS:
+        h = benchload.held(q[key][2], b[key][2])
+        held[key] = h
+        lines.append(f"| {what} | {fmt(q[key][2])} | {fmt(b[key][2])} | "
+                     f"{fmt(h)} {benchload.verdict(h)} |")
+    return "\n".join(lines), held
+
+
+def plot(by_mode, out_path):
+    """The median TCP throughputs, Bulkhead against native, quiet and loaded (SVG)."""
+    rats = {m: ratios(runs) for m, runs in by_mode.items()}
+    benchplot.modes_bars(
+        [(f"{what} (MiB/s)", {m: rats[m][key][:2] for m in by_mode}) for key, what in PATHS],
+        list(by_mode), "Network: Bulkhead vs QEMU native virtio-net, TCP (median, log scale)",
+        out_path)
 
 
 def main():
-    runs_n = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_RUNS", 3))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
+    ap.add_argument("--only", choices=("bulkhead", "native"))
+    benchload.add_argument(ap)
+    a = ap.parse_args()
     ctx = Ctx("bench-net")
-    runs = {"bulkhead": [], "native": []}
-    for i in range(runs_n):
-        for side, fn in (("bulkhead", bulkhead_run), ("native", native_run)):
-            r = fn(ctx)
-            print(f"# run {i + 1} {side}: " + " ".join(f"{k}={v:.2f}" for k, v in r.items()),
-                  flush=True)
-            runs[side].append(r)
+    modes = benchload.modes(a.load)
+    by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
+    sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
+             if a.only in (None, s)]
+    uptime0 = benchload.uptime()
+    for i in range(a.runs):
+        for mode in modes:
+            for side, fn in sides:
+                with benchload.HostLoad(mode) as load:
+                    r = fn(ctx)
+                r.update(load.info())
+                print(f"# run {i + 1} {mode} {side}: " + " ".join(
+                    f"{k}={v:.2f}" for k, v in r.items() if isinstance(v, float)) +
+                    f" ({r['uptime_end']})", flush=True)
+                by_mode[mode][side].append(r)
     out = ctx.out("bench")
     os.makedirs(out, exist_ok=True)
+    doc = {"modes": by_mode, "platform": platform(ctx)["PLATFORM"], "load": os.getloadavg(),
+           "uptime_start": uptime0, "uptime_end": benchload.uptime()}
+    for mode in modes:
+        runs = by_mode[mode]
+        print(f"{mode} ({benchload.loads_line(runs['bulkhead'] + runs['native'])}):")
+        print(table(runs))
+    if len(modes) > 1:
+        text, doc["held"] = held_table(by_mode)
+        print(text)
     with open(os.path.join(out, "net.json"), "w") as f:
-        json.dump({"runs": runs, "load": os.getloadavg()}, f, indent=1)
-    print(table(runs))
-    plot(runs, os.path.join(out, "net.svg"))
-    print(f"(medians of {runs_n}; ratio of throughput Bulkhead/native, of RTT Bulkhead/native;"
-          f" load average {os.getloadavg()[0]:.1f})")
+        json.dump(doc, f, indent=1)
+    if all(by_mode[m][s] for m in modes for s in ("bulkhead", "native")):
+        plot(by_mode, os.path.join(out, "net.svg"))
+    print(f"(medians of {a.runs}; ratio of throughput Bulkhead/native, of RTT Bulkhead/native;"
+          f" platform {doc['platform']}; `uptime` at start: {uptime0}; at end: "
+          f"{doc['uptime_end']})")
 
 
 if __name__ == "__main__":

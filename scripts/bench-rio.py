@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The remote-I/O gap, side by side (`make bench`; docs/performance.md).
 
-  scripts/bench-rio.py [RUNS] [--only bulkhead|native] [--plot-only]   (after `make all`)
+  scripts/bench-rio.py [RUNS] [--only bulkhead|native] [--load quiet|busy|both]
+                       [--plot-only] [--markdown]                  (after `make all`)
 
 Boots RUNS times (default 3, or $BENCH_RUNS) each of
   bulkhead  the reference system (configs/reference.c): each frontend's
@@ -18,8 +19,13 @@ ways, raw MiB/s both ways on pty and file, both ways on the pty at once
 (each direction's rate while the other runs, against its own rate alone in
 the same boot), two streams at once, the
 frontend's traps and the backend's interrupts per MiB, the QEMU process's
-CPU-seconds per MiB, and the keystroke echo round trip.  Prints a table of the
-medians and writes every run to $BUILD/bench/rio.json, plotted to rio.svg.
+CPU-seconds per MiB, and the keystroke echo round trip.  With --load both (the
+default, or $BENCH_LOAD) each run boots each system once on the host as it is
+and once while one more host core is kept busy (scripts/benchload.py).  Prints
+a table of the medians, quiet and loaded side by side with how much of its
+quiet ratio each loaded one kept, and writes every run to
+$BUILD/bench/rio.json, plotted to rio.svg.  BUILD picks the platform (its
+platform.env): BUILD=build/virt-gicv2 measures virt with a GICv2.
 
 Times are taken where the data ends up: the guest's busybox `time` (10 ms
 resolution) around a write to hvc0 (virtio_console returns when the device
@@ -32,20 +38,24 @@ import datetime
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tty
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import benchload  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, fmt, git_commit, markdown_rows, run_systems, summarise  # noqa: E402
-from harness import Ctx, TestFailure, check, host_cpu_seconds  # noqa: E402
+from benchcommon import HostPty, fmt, git_commit  # noqa: E402
+from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
+                     platform)
 
 MiB = consoles.MIB
 LINES = 3000                  # `seq 1 LINES` from the frontend
@@ -80,6 +90,8 @@ METRICS = [
     ("bw_down_share_pct", "  pty->frontend, of its rate alone", "%", "share"),
     ("bw_ratio", "  frontend->pty over pty->frontend", "x", "share"),
     ("file_g2h_mibs", "raw frontend->file", "MiB/s", "rate"),
+    ("file_g2h_run_cpus", "  vCPU threads running meanwhile", "CPUs", "cost"),
+    ("file_g2h_wait_cpus", "  vCPU threads ready, waiting for a host CPU", "CPUs", "cost"),
     ("file_h2g_mibs", "raw file->frontend", "MiB/s", "rate"),
     ("both_mibs", "2 streams at once -> file, total", "MiB/s", "rate"),
     ("both_share1_pct", "  share of stream 1", "%", "share"),
@@ -161,6 +173,20 @@ class Busy:
 
     def cpus(self):
         return sum(c.seconds() for c in self.cpus0) / (time.monotonic() - self.w0)
+
+
+class Sched:
+    """How QEMU's vCPU threads fared on the host since this object was made
+    (/proc/PID/task/TID/schedstat): CPUs' worth running, and CPUs' worth ready
+    but waiting for a host CPU (the other load on the host's cores)."""
+
+    def __init__(self, pid):
+        self.pid, self.s0, self.w0 = pid, host_vcpu_schedstat(pid), time.monotonic()
+
+    def record(self, r, prefix):
+        s1, dt = host_vcpu_schedstat(self.pid), time.monotonic() - self.w0
+        r[f"{prefix}_run_cpus"] = (s1[0] - self.s0[0]) / dt / 1e9
+        r[f"{prefix}_wait_cpus"] = (s1[1] - self.s0[1]) / dt / 1e9
 
 
 def idle_cpu_pct(q):
@@ -272,8 +298,9 @@ def bulkhead_run(ctx, i):
             consoles.open_hvc(f)
             f.run(f"head -c {MiB} /dev/urandom >/tmp/r")
 
-        c0, base, cpu = counters(be, dev), consoles.out_size(be, "1"), Cpu(pid)
+        c0, base, cpu, sched = counters(be, dev), consoles.out_size(be, "1"), Cpu(pid), Sched(pid)
         s = seconds(fe.run(send_mib(MIB_BULKHEAD, 3), timeout=300))
+        sched.record(r, "file_g2h")
         consoles.wait_out_size(be, "1", base + MIB_BULKHEAD * MiB, timeout=300)
         r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_BULKHEAD / s, cpu.seconds() / MIB_BULKHEAD
         per_mib(r, "file_g2h", c0, counters(be, dev), MIB_BULKHEAD)
@@ -433,8 +460,9 @@ def native_run(ctx, i):
             sh.run("kill $(pidof cat)")
             r["timerlat_idle_us"] = probe(sh.run("bh-timerlat", timeout=120))
 
-            cpu = Cpu(pid)
+            cpu, sched = Cpu(pid), Sched(pid)
             s = seconds(sh.run(send_mib(MIB_NATIVE, 4), timeout=300))
+            sched.record(r, "file_g2h")
             r["file_g2h_mibs"], r["file_g2h_cpu"] = MIB_NATIVE / s, cpu.seconds() / MIB_NATIVE
             check(os.path.getsize(outs[0]) == MIB_NATIVE * MiB,
                       f"{outs[0]}: {os.path.getsize(outs[0])} bytes")
@@ -471,42 +499,122 @@ def native_run(ctx, i):
 
 # ---------------------------------------------------------------- report
 
-def table(rows):
-    head = ("what", "Bulkhead", "QEMU native", "ratio")
-    body = [(f"{r['what']} ({r['unit']})", fmt(r["bulkhead"]["median"]), fmt(r["native"]["median"]),
-             fmt(r["ratio"])) for r in rows]
-    w = [max(len(x[i]) for x in body + [head]) for i in range(4)]
+def summarise(runs):
+    """{system: [run dict]} -> one row per metric with runs, medians and the ratio."""
+    rows = []
+    for key, what, unit, kind in METRICS:
+        row = {"key": key, "what": what, "unit": unit, "kind": kind}
+        for system in ("bulkhead", "native"):
+            vals = [r[key] for r in runs[system] if r.get(key) is not None]
+            row[system] = {"runs": vals, "median": statistics.median(vals) if vals else None}
+        b, n = row["bulkhead"]["median"], row["native"]["median"]
+        row["ratio"] = None
+        if b and n and kind in ("rate", "cost"):
+            row["ratio"] = b / n
+        elif b and n and kind == "time":
+            row["ratio"] = n / b
+        rows.append(row)
+    return rows
+
+
+def held_rows(metrics):
+    """{mode: summarise() rows} -> per metric where more is better (rates, times),
+    its quiet and loaded ratio and how much of the former the latter kept."""
+    if not all(m in metrics for m in benchload.MODES):
+        return []
+    busy = {r["key"]: r for r in metrics["busy"]}
+    out = []
+    for q in metrics["quiet"]:
+        if q["kind"] not in ("rate", "time"):
+            continue
+        b = busy[q["key"]]
+        h = benchload.held(q["ratio"], b["ratio"])
+        out.append({"key": q["key"], "what": q["what"], "unit": q["unit"], "quiet": q["ratio"],
+                    "busy": b["ratio"], "held": h, "target": benchload.verdict(h)})
+    return out
+
+
+def table(metrics):
+    """Quiet and loaded side by side: medians and ratios per mode, and how much of
+    its quiet ratio each loaded one kept."""
+    modes = list(metrics)
+    held = {r["key"]: r for r in held_rows(metrics)}
+    head = ["what"] + [f"{c} {m}" for m in modes for c in ("Bulkhead", "native", "ratio")]
+    if held:
+        head.append("held")
+    body = []
+    for i, r in enumerate(metrics[modes[0]]):
+        row = [f"{r['what']} ({r['unit']})"]
+        for m in modes:
+            x = metrics[m][i]
+            row += [fmt(x["bulkhead"]["median"]), fmt(x["native"]["median"]), fmt(x["ratio"])]
+        if held:
+            h = held.get(r["key"])
+            row.append(f"{fmt(h['held'])} {h['target']}".strip() if h else "")
+        body.append(row)
+    w = [max(len(x[i]) for x in body + [head]) for i in range(len(head))]
     line = lambda x: "  ".join(c.ljust(w[0]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(x))
     return "\n".join([line(head), "  ".join("-" * n for n in w)] + [line(x) for x in body] +
-                     ["ratio: Bulkhead/native; for times (boot, echo, timer) native/Bulkhead."])
+                     ["ratio: Bulkhead/native; for times (boot, echo, timer) native/Bulkhead.",
+                      "busy: while one more host core is kept busy (scripts/benchload.py); "
+                      f"held: busy ratio / quiet ratio (target >= {benchload.HELD_TARGET})."
+                      if held else ""])
 
 
 def markdown(doc):
     """The docs/performance.md table of a run (JSON), every figure as measured."""
-    return "\n".join(
-        [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
-         f"{doc['qemu']}, {doc['host_cpus']} host CPUs; host load average "
-         f"{doc['loadavg_start'][0]:.2f} at the start, {doc['loadavg_end'][0]:.2f} at the end. "
-         "Median of the runs, then each run:", ""] + markdown_rows(doc["metrics"]))
+    out = [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
+           f"{doc['qemu']}, {doc['host_cpus']} host CPUs, platform {doc.get('platform', 'virt')}; "
+           f"`uptime` {doc['uptime_start']} at the start, {doc['uptime_end']} at the end. "
+           "Median of the runs, then each run:", ""]
+    for mode, rows in doc["metrics"].items():
+        runs = doc["runs"][mode]
+        out += [f"**{mode}** ({benchload.loads_line(runs['bulkhead'] + runs['native'])}):", "",
+                "| what | Bulkhead | QEMU native | ratio | Bulkhead runs | native runs |",
+                "| --- | ---: | ---: | ---: | --- | --- |"]
+        for r in rows:
+            what = r["what"].replace("->", "→")
+            what = f"↳ {what.strip()}" if what.startswith("  ") else what
+            each = [", ".join(fmt(v) for v in r[s]["runs"]) or "—" for s in ("bulkhead", "native")]
+            out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
+                       f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {each[0]} | {each[1]} |")
+        out.append("")
+    held = doc.get("held") or []
+    if held:
+        out += ["| what | ratio quiet | ratio, one host core busy | held (≥ 0.7) |",
+                "| --- | ---: | ---: | ---: |"]
+        for h in held:
+            what = h["what"].replace("->", "→").strip()
+            out.append(f"| {what} ({h['unit']}) | {fmt(h['quiet'])} | {fmt(h['busy'])} | "
+                       f"{fmt(h['held'])} {h['target']} |")
+    return "\n".join(out)
 
 
 def plot(json_path, out_path):
-    """Bulkhead vs native throughput, from the JSON (SVG)."""
+    """Bulkhead vs native throughput, quiet and loaded, from the JSON (SVG)."""
     with open(json_path) as f:
-        rows = [r for r in json.load(f)["metrics"] if r["kind"] == "rate"]
-    if not any(r["bulkhead"]["median"] and r["native"]["median"] for r in rows):
+        metrics = json.load(f)["metrics"]
+    modes = list(metrics)
+    keys = [r["key"] for r in metrics[modes[0]] if r["kind"] == "rate"]
+    rows = []
+    for key in keys:
+        by_mode = {}
+        for m in modes:
+            r = next(x for x in metrics[m] if x["key"] == key)
+            by_mode[m] = (r["bulkhead"]["median"], r["native"]["median"])
+        rows.append((f"{r['what']} ({r['unit']})", by_mode))
+    if not any(b and n for _, bm in rows for b, n in bm.values()):
         print(f"plot: nothing measured on both sides in {json_path}")
         return
-    benchplot.clustered_bars(
-        [(f"{r['what']} ({r['unit']})", r["bulkhead"]["median"], r["native"]["median"])
-         for r in rows],
-        "Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)", out_path)
+    benchplot.modes_bars(rows, modes, "Remote I/O: Bulkhead vs QEMU native virtconsole "
+                         "(median, log scale)", out_path)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
     ap.add_argument("--only", choices=("bulkhead", "native"))
+    benchload.add_argument(ap)
     ap.add_argument("--plot-only", action="store_true", help="redraw the plot from the JSON")
     ap.add_argument("--markdown", action="store_true",
                     help="print the JSON's figures as the table of docs/performance.md")
@@ -523,26 +631,53 @@ def main():
         return 0
     os.makedirs(outdir, exist_ok=True)
     commit, dirty = git_commit()
+    modes = benchload.modes(args.load)
     doc = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
            "commit": commit, "dirty": dirty, "host_cpus": os.cpu_count(),
+           "platform": platform(ctx)["PLATFORM"],
            "qemu": subprocess.run([os.environ.get("QEMU", "qemu-system-aarch64"), "--version"],
                                   capture_output=True, text=True).stdout.split("\n")[0],
            "runs_wanted": args.runs, "loadavg_start": os.getloadavg(),
+           "uptime_start": benchload.uptime(),
            "sizes": {"lines": LINES, "lines_in": LINES_IN, "mib_bulkhead": MIB_BULKHEAD, "mib_native": MIB_NATIVE,
                      "idle_s": IDLE_SECONDS, "idle_settle_s": IDLE_SETTLE_SECONDS, "echo_rounds": RTT_ROUNDS},
-           "runs": {"bulkhead": [], "native": []}, "errors": []}
-    run_systems(doc, [("bulkhead", lambda i: bulkhead_run(ctx, i)),
-                      ("native", lambda i: native_run(ctx, i))], args.runs, args.only)
+           "runs": {m: {"bulkhead": [], "native": []} for m in modes}, "errors": []}
+    systems = [("bulkhead", bulkhead_run), ("native", native_run)]
+    for i in range(args.runs):
+        for mode in modes:
+            for system, run in systems:
+                if args.only and system != args.only:
+                    continue
+                t0 = time.monotonic()
+                try:
+                    with benchload.HostLoad(mode) as load:
+                        r = run(ctx, f"{i + 1}-{mode}")
+                except TestFailure as e:
+                    doc["errors"].append(f"{system} run {i + 1} {mode}: {e}")
+                    print(f"{system} run {i + 1} {mode} FAILED: {e}", flush=True)
+                    continue
+                r["loadavg"] = os.getloadavg()[0]
+                r.update(load.info())
+                doc["runs"][mode][system].append(r)
+                print(f"{system} run {i + 1} {mode}: {time.monotonic() - t0:.0f} s, "
+                      f"{r['uptime_end']}: " + ", ".join(
+                          f"{k}={fmt(v)}" for k, v in r.items()
+                          if isinstance(v, (int, float)) and k != "loadavg"), flush=True)
     doc["loadavg_end"] = os.getloadavg()
-    doc["metrics"] = summarise(METRICS, doc["runs"])
+    doc["uptime_end"] = benchload.uptime()
+    doc["metrics"] = {m: summarise(doc["runs"][m]) for m in modes}
+    doc["held"] = held_rows(doc["metrics"])
     with open(json_path, "w") as f:
         json.dump(doc, f, indent=1)
     plot(json_path, svg_path)
     print()
     print(table(doc["metrics"]))
-    la0, la1 = doc["loadavg_start"], doc["loadavg_end"]
-    print(f"{len(doc['runs']['bulkhead'])}+{len(doc['runs']['native'])} runs (median); host load "
-          f"average {la0[0]:.2f} at start, {la1[0]:.2f} at end; {json_path}, {svg_path}")
+    n = ", ".join(f"{m} {len(doc['runs'][m]['bulkhead'])}+{len(doc['runs'][m]['native'])}"
+                  for m in modes)
+    print(f"runs (median): {n}; platform {doc['platform']}; `uptime` at start: "
+          f"{doc['uptime_start']}; at end: {doc['uptime_end']}; {json_path}, {svg_path}")
+    for e in doc["errors"]:
+        print(f"FAILED: {e}")
     return 1 if doc["errors"] else 0
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare device-model options in one boot of the reference system.
 
-    scripts/poll-experiment.py [OPTIONS ...]     # after `make all`
+    scripts/poll-experiment.py [--load quiet|busy|both] [OPTIONS ...]   # after `make all`
 
 Each OPTIONS is what follows `-transport uio,id=u,` for the consoles' model,
 e.g. `poll=256` (the default window), `poll=1000`, `poll=0` (no polling).
@@ -22,16 +22,22 @@ host CPU; vCPU threads are "CPU N/TCG", reference config: backend CPU 0-1,
 frontend1 CPU 2, frontend2 CPU 3) and the model's `--latency` breakdown at
 the end.  Not a benchmark (one boot, no
 native reference: that is `make bench`); a way to see what one option does,
-as docs/performance.md quotes it.  Default: `poll=256 poll=0`.
+as docs/performance.md quotes it.  Default: `poll=256 poll=0`.  With `--load
+busy` the variants run while one more host core is kept busy, with `both`
+first on the host as it is and then so (scripts/benchload.py).
 """
 
+import os
 import re
 import sys
 import time
 
-sys.path.insert(0, __file__.rsplit("/scripts/", 1)[0] + "/tests/lib")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import consoles  # noqa: E402
+import benchload  # noqa: E402
 from harness import Ctx, host_thread_cpu_seconds  # noqa: E402
 
 MIB = 1 << 20
@@ -114,15 +120,26 @@ def main():
     if any(a in ("-h", "--help") for a in sys.argv[1:]):
         print(__doc__.strip())
         return
-    variants = sys.argv[1:] or ["poll=256", "poll=0"]
+    args, load = sys.argv[1:], "quiet"
+    if "--load" in args:
+        i = args.index("--load")
+        load, args = args[i + 1], args[:i] + args[i + 2:]
+    variants = args or ["poll=256", "poll=0"]
     ctx = Ctx("poll-experiment")
     with consoles.boot_reference(ctx, name="poll-experiment") as q:
         sh = consoles.vm_shells(q)
         be, fe = sh["backend"], sh["frontend1"]
         fe.run(f"exec 3<>/dev/hvc0; stty -echo <&3; head -c {MIB} /dev/urandom >/tmp/r")
         consoles.kill_dm(be)
-        for i, opts in enumerate(variants):
-            measure(q, be, fe, opts, f"x{i}")
+        n = 0
+        for mode in benchload.modes(load):
+            with benchload.HostLoad(mode) as hl:
+                print(f"==== {mode}: {hl.uptime_start}", flush=True)
+                for opts in variants:
+                    measure(q, be, fe, opts, f"x{n}")
+                    n += 1
+            print(f"==== {mode} done: {hl.uptime_end}; busy core got "
+                  f"{hl.info()['load_spinner_cpus']}", flush=True)
         consoles.no_trouble(q)
 
 

@@ -205,6 +205,13 @@ def host_thread_schedstat(pid):
     return out
 
 
+def host_vcpu_schedstat(pid):
+    """[run ns, runqueue wait ns, timeslices] of QEMU process @pid's vCPU threads
+    ("CPU N/TCG", host_thread_schedstat()) summed."""
+    st = host_thread_schedstat(pid)
+    return [sum(v[i] for k, v in st.items() if k.startswith("CPU ")) for i in range(3)]
+
+
 def host_cpu_load(pid, seconds):
     """The share of one host CPU process @pid uses over the next @seconds."""
     c0, t0 = host_cpu_seconds(pid), time.monotonic()

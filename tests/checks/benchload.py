@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The loaded mode of `make bench` does what it says (scripts/benchload.py):
+
+  - "busy" starts one process that burns host CPU for as long as the with
+    block runs, and it is gone afterwards; "quiet" starts nothing;
+  - a benchmark killed by a signal leaves no core burning: the spinner ends
+    when its parent is gone;
+  - bench-rio.py's report sets quiet and loaded ratios side by side and says
+    how much of its quiet ratio each loaded one kept, against the target.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+
+import benchload  # noqa: E402
+from harness import host_cpu_seconds  # noqa: E402
+
+
+def expect(what, cond, detail=""):
+    if not cond:
+        print(f"FAIL: {what}\n{detail}")
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+def alive(pid):
+    """True while @pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_gone(pid, timeout=20):
+    end = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < end:
+        time.sleep(0.1)
+    return not alive(pid)
+
+
+def check_busy_and_quiet():
+    with benchload.HostLoad("busy") as load:
+        pid = load.proc.pid
+        cpu0 = host_cpu_seconds(pid)
+        time.sleep(2)
+        burnt = host_cpu_seconds(pid) - cpu0
+        expect("busy: the spinner runs during the block", alive(pid))
+    expect(f"busy: the spinner burnt CPU ({burnt:.2f} s in 2 s)", burnt > 0)
+    expect("busy: the spinner is gone after the block", wait_gone(pid, timeout=5))
+    info = load.info()
+    expect("busy: the run records its mode, the spinner's share and uptime",
+           info["load_mode"] == "busy" and info["load_spinner_cpus"] is not None and
+           "load average" in info["uptime_start"] and "load average" in info["uptime_end"],
+           info)
+    with benchload.HostLoad("quiet") as load:
+        expect("quiet: no process started", load.proc is None)
+    expect("quiet: no spinner share recorded", load.info()["load_spinner_cpus"] is None)
+    expect("both: quiet, then busy", benchload.modes("both") == ("quiet", "busy"))
+
+
+CHILD = """
+import sys, time
+sys.path.insert(0, {scripts!r})
+import benchload
+with benchload.HostLoad("busy") as load:
+    print(load.proc.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+def check_orphan_ends():
+    child = subprocess.Popen([sys.executable, "-c",
+                              CHILD.format(scripts=os.path.join(ROOT, "scripts"))],
+                             stdout=subprocess.PIPE, text=True)
+    spinner = int(child.stdout.readline())
+    expect("a benchmark's spinner runs", alive(spinner))
+    child.kill()
+    child.wait()
+    expect("the spinner of a benchmark killed by SIGKILL ends by itself", wait_gone(spinner),
+           f"pid {spinner} still running")
+
+
+def rio_module():
+    spec = importlib.util.spec_from_file_location("bench_rio",
+                                                  os.path.join(ROOT, "scripts", "bench-rio.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def check_report():
+    rio = rio_module()
+    # made-up runs: quiet, Bulkhead does half of native; busy, a quarter (kept
+    # half of its ratio: missed) for the rate, and the boot time ratio holds
+    runs = {"quiet": {"bulkhead": [{"pty_g2h_mibs": 5.0, "boot_s": 2.0}],
+                      "native": [{"pty_g2h_mibs": 10.0, "boot_s": 1.0}]},
+            "busy": {"bulkhead": [{"pty_g2h_mibs": 2.0, "boot_s": 4.0}],
+                     "native": [{"pty_g2h_mibs": 8.0, "boot_s": 1.6}]}}
+    metrics = {m: rio.summarise(runs[m]) for m in runs}
+    held = {h["key"]: h for h in rio.held_rows(metrics)}
+    expect("a rate's held share is its loaded ratio over its quiet ratio (0.25/0.5)",
+           abs(held["pty_g2h_mibs"]["held"] - 0.5) < 1e-9 and
+           held["pty_g2h_mibs"]["target"] == "missed", held["pty_g2h_mibs"])
+    expect("a time's held share uses native/Bulkhead (0.4/0.5) and meets 0.7",
+           abs(held["boot_s"]["held"] - 0.8) < 1e-9 and held["boot_s"]["target"] == "ok",
+           held["boot_s"])
+    expect("costs and counts have no held share",
+           "idle_cpu_pct" not in held and "pty_g2h_lost_pct" not in held)
+    text = rio.table(metrics)
+    line = next(x for x in text.splitlines() if x.startswith("raw frontend->pty (MiB/s)"))
+    expect("the table sets quiet and busy side by side with the held share",
+           line.split()[-8:] == ["5", "10.0", "0.5", "2", "8", "0.25", "0.5", "missed"], text)
+    doc = {"commit": "0" * 40, "dirty": False, "date": "d", "qemu": "q", "host_cpus": 2,
+           "platform": "virt-gicv2", "uptime_start": "u0", "uptime_end": "u1", "runs": runs,
+           "metrics": metrics, "held": rio.held_rows(metrics)}
+    md = rio.markdown(doc)
+    expect("the markdown has a table per mode, the platform and a held table",
+           "**quiet**" in md and "**busy**" in md and "platform virt-gicv2" in md and
+           "| raw frontend→pty, timed stream alone" in md and "0.5 missed" in md, md)
+
+
+def main():
+    check_busy_and_quiet()
+    check_orphan_ends()
+    check_report()
+
+
+if __name__ == "__main__":
+    main()
