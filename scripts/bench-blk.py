@@ -313,20 +313,12 @@ def main():
     a = ap.parse_args()
     ctx = Ctx("bench-blk")
     modes = benchload.modes(a.load)
-    by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
     sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
              if a.only in (None, s)]
     uptime0 = benchload.uptime()
-    for i in range(a.runs):
-        for mode in modes:
-            for side, fn in sides:
-                with benchload.HostLoad(mode) as load:
-                    r = fn(ctx, f"{i}-{mode}", a.seconds)
-                r.update(load.info())
-                print(f"# run {i + 1} {mode} {side}: " + " ".join(
-                    f"{key}={r[f'{key}_{fig}']:.1f}" for key, _, _, fig in POINTS) +
-                    f" ({r['uptime_end']})", flush=True)
-                by_mode[mode][side].append(r)
+    by_mode = benchload.run_interleaved(
+        a.runs, modes, sides, lambda fn, i, mode: fn(ctx, f"{i}-{mode}", a.seconds),
+        lambda r: " ".join(f"{key}={r[f'{key}_{fig}']:.1f}" for key, _, _, fig in POINTS))
     out = ctx.out("bench")
     os.makedirs(out, exist_ok=True)
     load = os.getloadavg()

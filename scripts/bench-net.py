@@ -238,20 +238,12 @@ def main():
     a = ap.parse_args()
     ctx = Ctx("bench-net")
     modes = benchload.modes(a.load)
-    by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
     sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
              if a.only in (None, s)]
     uptime0 = benchload.uptime()
-    for i in range(a.runs):
-        for mode in modes:
-            for side, fn in sides:
-                with benchload.HostLoad(mode) as load:
-                    r = fn(ctx)
-                r.update(load.info())
-                print(f"# run {i + 1} {mode} {side}: " + " ".join(
-                    f"{k}={v:.2f}" for k, v in r.items() if isinstance(v, float)) +
-                    f" ({r['uptime_end']})", flush=True)
-                by_mode[mode][side].append(r)
+    by_mode = benchload.run_interleaved(
+        a.runs, modes, sides, lambda fn, i, mode: fn(ctx),
+        lambda r: " ".join(f"{k}={v:.2f}" for k, v in r.items() if isinstance(v, float)))
     out = ctx.out("bench")
     os.makedirs(out, exist_ok=True)
     doc = {"modes": by_mode, "platform": platform(ctx)["PLATFORM"], "load": os.getloadavg(),

@@ -103,6 +103,23 @@ class HostLoad:
                 "uptime_start": self.uptime_start, "uptime_end": self.uptime_end}
 
 
+def run_interleaved(runs, modes, sides, run, show):
+    """Run each of @sides ((name, function) pairs) @runs times in every mode of
+    @modes, interleaved run by run so that both systems meet the same host;
+    @run(function, i, mode) makes one run's dict, @show(r) its figures for the
+    progress line.  Return {mode: {side: [run dict]}}."""
+    by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
+    for i in range(runs):
+        for mode in modes:
+            for side, fn in sides:
+                with HostLoad(mode) as load:
+                    r = run(fn, i, mode)
+                r.update(load.info())
+                print(f"# run {i + 1} {mode} {side}: {show(r)} ({r['uptime_end']})", flush=True)
+                by_mode[mode][side].append(r)
+    return by_mode
+
+
 def held(quiet_ratio, busy_ratio):
     """How much of its quiet ratio a loaded ratio kept (ratios where more is
     better: rates Bulkhead/native, times native/Bulkhead); None if either is
