@@ -53,7 +53,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import benchload  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, fmt, git_commit  # noqa: E402
+from benchcommon import HostPty, fmt, git_commit, summarise  # noqa: E402
 from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
                      platform)
 
@@ -499,24 +499,6 @@ def native_run(ctx, i):
 
 # ---------------------------------------------------------------- report
 
-def summarise(runs):
-    """{system: [run dict]} -> one row per metric with runs, medians and the ratio."""
-    rows = []
-    for key, what, unit, kind in METRICS:
-        row = {"key": key, "what": what, "unit": unit, "kind": kind}
-        for system in ("bulkhead", "native"):
-            vals = [r[key] for r in runs[system] if r.get(key) is not None]
-            row[system] = {"runs": vals, "median": statistics.median(vals) if vals else None}
-        b, n = row["bulkhead"]["median"], row["native"]["median"]
-        row["ratio"] = None
-        if b and n and kind in ("rate", "cost"):
-            row["ratio"] = b / n
-        elif b and n and kind == "time":
-            row["ratio"] = n / b
-        rows.append(row)
-    return rows
-
-
 def held_rows(metrics):
     """{mode: summarise() rows} -> per metric where more is better (rates, times),
     its quiet and loaded ratio and how much of the former the latter kept."""
@@ -665,7 +647,7 @@ def main():
                           if isinstance(v, (int, float)) and k != "loadavg"), flush=True)
     doc["loadavg_end"] = os.getloadavg()
     doc["uptime_end"] = benchload.uptime()
-    doc["metrics"] = {m: summarise(doc["runs"][m]) for m in modes}
+    doc["metrics"] = {m: summarise(METRICS, doc["runs"][m]) for m in modes}
     doc["held"] = held_rows(doc["metrics"])
     with open(json_path, "w") as f:
         json.dump(doc, f, indent=1)
