@@ -104,7 +104,7 @@ def check_report():
                       "native": [{"pty_g2h_mibs": 10.0, "boot_s": 1.0}]},
             "busy": {"bulkhead": [{"pty_g2h_mibs": 2.0, "boot_s": 4.0}],
                      "native": [{"pty_g2h_mibs": 8.0, "boot_s": 1.6}]}}
-    metrics = {m: rio.summarise(runs[m]) for m in runs}
+    metrics = {m: rio.summarise(rio.METRICS, runs[m]) for m in runs}
     held = {h["key"]: h for h in rio.held_rows(metrics)}
     expect("a rate's held share is its loaded ratio over its quiet ratio (0.25/0.5)",
            abs(held["pty_g2h_mibs"]["held"] - 0.5) < 1e-9 and
