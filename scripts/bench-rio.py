@@ -50,9 +50,9 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchload  # noqa: E402
-import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, fmt, git_commit, summarise  # noqa: E402
+from benchcommon import (HostPty, fmt, git_commit, held_rows, modes_markdown,  # noqa: E402
+                         modes_plot, modes_table, summarise)
 from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
                      platform)
 
@@ -498,97 +498,22 @@ def native_run(ctx, i):
 
 # ---------------------------------------------------------------- report
 
-def held_rows(metrics):
-    """{mode: summarise() rows} -> per metric where more is better (rates, times),
-    its quiet and loaded ratio and how much of the former the latter kept."""
-    if not all(m in metrics for m in benchload.MODES):
-        return []
-    busy = {r["key"]: r for r in metrics["busy"]}
-    out = []
-    for q in metrics["quiet"]:
-        if q["kind"] not in ("rate", "time"):
-            continue
-        b = busy[q["key"]]
-        h = benchload.held(q["ratio"], b["ratio"])
-        out.append({"key": q["key"], "what": q["what"], "unit": q["unit"], "quiet": q["ratio"],
-                    "busy": b["ratio"], "held": h, "target": benchload.verdict(h)})
-    return out
-
-
-def table(metrics):
-    """Quiet and loaded side by side: medians and ratios per mode, and how much of
-    its quiet ratio each loaded one kept."""
-    modes = list(metrics)
-    held = {r["key"]: r for r in held_rows(metrics)}
-    head = ["what"] + [f"{c} {m}" for m in modes for c in ("Bulkhead", "native", "ratio")]
-    if held:
-        head.append("held")
-    body = []
-    for i, r in enumerate(metrics[modes[0]]):
-        row = [f"{r['what']} ({r['unit']})"]
-        for m in modes:
-            x = metrics[m][i]
-            row += [fmt(x["bulkhead"]["median"]), fmt(x["native"]["median"]), fmt(x["ratio"])]
-        if held:
-            h = held.get(r["key"])
-            row.append(f"{fmt(h['held'])} {h['target']}".strip() if h else "")
-        body.append(row)
-    w = [max(len(x[i]) for x in body + [head]) for i in range(len(head))]
-    line = lambda x: "  ".join(c.ljust(w[0]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(x))
-    return "\n".join([line(head), "  ".join("-" * n for n in w)] + [line(x) for x in body] +
-                     ["ratio: Bulkhead/native; for times (boot, echo, timer) native/Bulkhead.",
-                      "busy: while one more host core is kept busy (scripts/benchload.py); "
-                      f"held: busy ratio / quiet ratio (target >= {benchload.HELD_TARGET})."
-                      if held else ""])
+RATIO_NOTE = "ratio: Bulkhead/native; for times (boot, echo, timer) native/Bulkhead."
 
 
 def markdown(doc):
     """The docs/performance.md table of a run (JSON), every figure as measured."""
-    out = [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
-           f"{doc['qemu']}, {doc['host_cpus']} host CPUs, platform {doc.get('platform', 'virt')}; "
-           f"`uptime` {doc['uptime_start']} at the start, {doc['uptime_end']} at the end. "
-           "Median of the runs, then each run:", ""]
-    for mode, rows in doc["metrics"].items():
-        runs = doc["runs"][mode]
-        out += [f"**{mode}** ({benchload.loads_line(runs['bulkhead'] + runs['native'])}):", "",
-                "| what | Bulkhead | QEMU native | ratio | Bulkhead runs | native runs |",
-                "| --- | ---: | ---: | ---: | --- | --- |"]
-        for r in rows:
-            what = r["what"].replace("->", "→")
-            what = f"↳ {what.strip()}" if what.startswith("  ") else what
-            each = [", ".join(fmt(v) for v in r[s]["runs"]) or "—" for s in ("bulkhead", "native")]
-            out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
-                       f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {each[0]} | {each[1]} |")
-        out.append("")
-    held = doc.get("held") or []
-    if held:
-        out += ["| what | ratio quiet | ratio, one host core busy | held (≥ 0.7) |",
-                "| --- | ---: | ---: | ---: |"]
-        for h in held:
-            what = h["what"].replace("->", "→").strip()
-            out.append(f"| {what} ({h['unit']}) | {fmt(h['quiet'])} | {fmt(h['busy'])} | "
-                       f"{fmt(h['held'])} {h['target']} |")
-    return "\n".join(out)
+    return "\n".join(
+        [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
+         f"{doc['qemu']}, {doc['host_cpus']} host CPUs, platform {doc.get('platform', 'virt')}; "
+         f"`uptime` {doc['uptime_start']} at the start, {doc['uptime_end']} at the end. "
+         "Median of the runs, then each run:", ""] + modes_markdown(doc))
 
 
 def plot(json_path, out_path):
     """Bulkhead vs native throughput, quiet and loaded, from the JSON (SVG)."""
-    with open(json_path) as f:
-        metrics = json.load(f)["metrics"]
-    modes = list(metrics)
-    keys = [r["key"] for r in metrics[modes[0]] if r["kind"] == "rate"]
-    rows = []
-    for key in keys:
-        by_mode = {}
-        for m in modes:
-            r = next(x for x in metrics[m] if x["key"] == key)
-            by_mode[m] = (r["bulkhead"]["median"], r["native"]["median"])
-        rows.append((f"{r['what']} ({r['unit']})", by_mode))
-    if not any(b and n for _, bm in rows for b, n in bm.values()):
-        print(f"plot: nothing measured on both sides in {json_path}")
-        return
-    benchplot.modes_bars(rows, modes, "Remote I/O: Bulkhead vs QEMU native virtconsole "
-                         "(median, log scale)", out_path)
+    modes_plot(json_path, "Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)",
+               out_path)
 
 
 def main():
@@ -652,7 +577,7 @@ def main():
         json.dump(doc, f, indent=1)
     plot(json_path, svg_path)
     print()
-    print(table(doc["metrics"]))
+    print(modes_table(doc["metrics"], RATIO_NOTE))
     n = ", ".join(f"{m} {len(doc['runs'][m]['bulkhead'])}+{len(doc['runs'][m]['native'])}"
                   for m in modes)
     print(f"runs (median): {n}; platform {doc['platform']}; `uptime` at start: "

@@ -1,7 +1,10 @@
 """What the `make bench` scripts that compare Bulkhead with QEMU native share: the
 host end of a QEMU pty chardev, the git commit, the medians and ratios of a set of
-runs, how a figure is printed, and the Markdown table of docs/performance.md."""
+runs, how a figure is printed, and the report of a metric table measured quiet and
+loaded (scripts/benchload.py): the side-by-side table, the Markdown tables of
+docs/performance.md and the plot (bench-rio.py, bench-streams.py)."""
 
+import json
 import os
 import statistics
 import subprocess
@@ -9,6 +12,8 @@ import threading
 import time
 import tty
 
+import benchload
+import benchplot
 from harness import TestFailure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -147,3 +152,86 @@ def markdown_rows(rows):
         out.append(f"| {what} ({r['unit']}) | {fmt(r['bulkhead']['median'])} | "
                    f"{fmt(r['native']['median'])} | {fmt(r['ratio'])} | {runs[0]} | {runs[1]} |")
     return out
+
+
+def held_rows(metrics):
+    """{mode: summarise() rows} -> per metric where more is better (rates, times),
+    its quiet and loaded ratio and how much of the former the latter kept; none
+    unless both modes were measured."""
+    if not all(m in metrics for m in benchload.MODES):
+        return []
+    busy = {r["key"]: r for r in metrics["busy"]}
+    out = []
+    for q in metrics["quiet"]:
+        if q["kind"] not in ("rate", "time"):
+            continue
+        b = busy[q["key"]]
+        h = benchload.held(q["ratio"], b["ratio"])
+        out.append({"key": q["key"], "what": q["what"], "unit": q["unit"], "quiet": q["ratio"],
+                    "busy": b["ratio"], "held": h, "target": benchload.verdict(h)})
+    return out
+
+
+def modes_table(metrics, ratio_note):
+    """Quiet and loaded side by side, as printed: medians and ratios per mode of
+    @metrics ({mode: summarise() rows}), how much of its quiet ratio each loaded
+    one kept, and @ratio_note (what the ratios are) below."""
+    modes = list(metrics)
+    held = {r["key"]: r for r in held_rows(metrics)}
+    head = ["what"] + [f"{c} {m}" for m in modes for c in ("Bulkhead", "native", "ratio")]
+    if held:
+        head.append("held")
+    body = []
+    for i, r in enumerate(metrics[modes[0]]):
+        row = [f"{r['what']} ({r['unit']})"]
+        for m in modes:
+            x = metrics[m][i]
+            row += [fmt(x["bulkhead"]["median"]), fmt(x["native"]["median"]), fmt(x["ratio"])]
+        if held:
+            h = held.get(r["key"])
+            row.append(f"{fmt(h['held'])} {h['target']}".strip() if h else "")
+        body.append(row)
+    w = [max(len(x[i]) for x in body + [head]) for i in range(len(head))]
+    line = lambda x: "  ".join(c.ljust(w[0]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(x))
+    return "\n".join([line(head), "  ".join("-" * n for n in w)] + [line(x) for x in body] +
+                     [ratio_note,
+                      "busy: while one more host core is kept busy (scripts/benchload.py); "
+                      f"held: busy ratio / quiet ratio (target >= {benchload.HELD_TARGET})."
+                      if held else ""])
+
+
+def modes_markdown(doc):
+    """The Markdown tables of a run's JSON (@doc: "runs" and "metrics" per mode,
+    "held"): per mode its host load and markdown_rows(), then the held table."""
+    out = []
+    for mode, rows in doc["metrics"].items():
+        runs = doc["runs"][mode]
+        out += [f"**{mode}** ({benchload.loads_line(runs['bulkhead'] + runs['native'])}):", ""]
+        out += markdown_rows(rows) + [""]
+    held = doc.get("held") or []
+    if held:
+        out += ["| what | ratio quiet | ratio, one host core busy | held (≥ 0.7) |",
+                "| --- | ---: | ---: | ---: |"]
+        for h in held:
+            what = h["what"].replace("->", "→").strip()
+            out.append(f"| {what} ({h['unit']}) | {fmt(h['quiet'])} | {fmt(h['busy'])} | "
+                       f"{fmt(h['held'])} {h['target']} |")
+    return out
+
+
+def modes_plot(json_path, title, out_path):
+    """The medians of the rate metrics of a run's JSON, Bulkhead against native,
+    quiet and loaded (benchplot.modes_bars), to the SVG @out_path."""
+    with open(json_path) as f:
+        metrics = json.load(f)["metrics"]
+    modes = list(metrics)
+    rows = []
+    for i, r in enumerate(metrics[modes[0]]):
+        if r["kind"] == "rate":
+            medians = {m: tuple(metrics[m][i][s]["median"] for s in ("bulkhead", "native"))
+                       for m in modes}
+            rows.append((f"{r['what']} ({r['unit']})", medians))
+    if not any(b and n for _, bm in rows for b, n in bm.values()):
+        print(f"plot: nothing measured on both sides in {json_path}")
+        return
+    benchplot.modes_bars(rows, modes, title, out_path)

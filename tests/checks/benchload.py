@@ -5,8 +5,11 @@
     block runs, and it is gone afterwards; "quiet" starts nothing;
   - a benchmark killed by a signal leaves no core burning: the spinner ends
     when its parent is gone;
-  - bench-rio.py's report sets quiet and loaded ratios side by side and says
-    how much of its quiet ratio each loaded one kept, against the target.
+  - every benchmark against QEMU native (bench-rio.py, bench-net.py,
+    bench-blk.py) takes --load quiet|busy|both;
+  - the report of bench-rio.py (scripts/benchcommon.py) sets quiet and
+    loaded ratios side by side and says how much of its quiet ratio each
+    loaded one kept, against the target.
 """
 
 import importlib.util
@@ -19,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
+import benchcommon  # noqa: E402
 import benchload  # noqa: E402
 from harness import host_cpu_seconds  # noqa: E402
 
@@ -88,24 +92,36 @@ def check_orphan_ends():
            f"pid {spinner} still running")
 
 
-def rio_module():
-    spec = importlib.util.spec_from_file_location("bench_rio",
-                                                  os.path.join(ROOT, "scripts", "bench-rio.py"))
+BENCHMARKS = ("bench-rio.py", "bench-net.py", "bench-blk.py")
+
+
+def script_module(name):
+    spec = importlib.util.spec_from_file_location(name[:-3].replace("-", "_"),
+                                                  os.path.join(ROOT, "scripts", name))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
 
 
+def check_load_option():
+    for name in BENCHMARKS:
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", name), "--help"],
+                             capture_output=True, text=True)
+        expect(f"{name} takes --load quiet|busy|both",
+               out.returncode == 0 and "--load {quiet,busy,both}" in out.stdout,
+               out.stdout + out.stderr)
+
+
 def check_report():
-    rio = rio_module()
+    rio = script_module("bench-rio.py")
     # made-up runs: quiet, Bulkhead does half of native; busy, a quarter (kept
     # half of its ratio: missed) for the rate, and the boot time ratio holds
     runs = {"quiet": {"bulkhead": [{"pty_g2h_mibs": 5.0, "boot_s": 2.0}],
                       "native": [{"pty_g2h_mibs": 10.0, "boot_s": 1.0}]},
             "busy": {"bulkhead": [{"pty_g2h_mibs": 2.0, "boot_s": 4.0}],
                      "native": [{"pty_g2h_mibs": 8.0, "boot_s": 1.6}]}}
-    metrics = {m: rio.summarise(rio.METRICS, runs[m]) for m in runs}
-    held = {h["key"]: h for h in rio.held_rows(metrics)}
+    metrics = {m: benchcommon.summarise(rio.METRICS, runs[m]) for m in runs}
+    held = {h["key"]: h for h in benchcommon.held_rows(metrics)}
     expect("a rate's held share is its loaded ratio over its quiet ratio (0.25/0.5)",
            abs(held["pty_g2h_mibs"]["held"] - 0.5) < 1e-9 and
            held["pty_g2h_mibs"]["target"] == "missed", held["pty_g2h_mibs"])
@@ -114,13 +130,13 @@ def check_report():
            held["boot_s"])
     expect("costs and counts have no held share",
            "idle_cpu_pct" not in held and "pty_g2h_lost_pct" not in held)
-    text = rio.table(metrics)
+    text = benchcommon.modes_table(metrics, rio.RATIO_NOTE)
     line = next(x for x in text.splitlines() if x.startswith("raw frontend->pty (MiB/s)"))
     expect("the table sets quiet and busy side by side with the held share",
            line.split()[-8:] == ["5", "10.0", "0.5", "2", "8", "0.25", "0.5", "missed"], text)
     doc = {"commit": "0" * 40, "dirty": False, "date": "d", "qemu": "q", "host_cpus": 2,
            "platform": "virt-gicv2", "uptime_start": "u0", "uptime_end": "u1", "runs": runs,
-           "metrics": metrics, "held": rio.held_rows(metrics)}
+           "metrics": metrics, "held": benchcommon.held_rows(metrics)}
     md = rio.markdown(doc)
     expect("the markdown has a table per mode, the platform and a held table",
            "**quiet**" in md and "**busy**" in md and "platform virt-gicv2" in md and
@@ -130,6 +146,7 @@ def check_report():
 def main():
     check_busy_and_quiet()
     check_orphan_ends()
+    check_load_option()
     check_report()
 
 
