@@ -93,7 +93,7 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # docs/hypervisor.md); last how long a frontend takes from a panic, and from its
 # watchdog's expiry, to its shell, over 100 restarts in a row
 # ($(BUILD)/bench/recovery.json, docs/running.md "Recovery").
-# The three comparisons with QEMU's own devices run in BENCH_LOAD mode: quiet (the
+# The four comparisons with QEMU's own devices run in BENCH_LOAD mode: quiet (the
 # host as it is), busy (one more host core kept busy by the benchmark, around each
 # system's boot alike) or both (default: each run in each, side by side, with how
 # much of its quiet ratio each loaded one kept; scripts/benchload.py,
@@ -105,7 +105,7 @@ bench: deps
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-rio.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py --load $(BENCH_LOAD) $(BENCH_RUNS)
-	@BUILD=$(BUILD) $(PYTHON) scripts/bench-streams.py $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-streams.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 	@BUILD=$(BUILD) $(PYTHON) scripts/recovery-time.py
 

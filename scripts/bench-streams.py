@@ -2,8 +2,9 @@
 """Console streams at once against QEMU's own virtconsole (`make bench`;
 docs/performance.md "Streams at once").
 
-  scripts/bench-streams.py [RUNS] [--only bulkhead|native] [--seconds S] [--plot-only] [--markdown]
-  (after `make all`)
+  scripts/bench-streams.py [RUNS] [--only bulkhead|native] [--seconds S]
+                           [--load quiet|busy|both] [--plot-only] [--markdown]
+                           (after `make all`)
 
 Boots RUNS times (default 3, or $BENCH_RUNS) each of
   bulkhead  the reference system: frontend1's and frontend2's /dev/hvc0 served by
@@ -24,9 +25,13 @@ and measures, S seconds each (default 10):
 And, to say where the time goes (Bulkhead): per QEMU vCPU thread, CPUs' worth run
 and ready-but-waiting on the host (/proc/PID/task/TID/schedstat), the device's
 counters (`bulkhead-dm --stats`, frontend1's console) and the busiest tasks of the
-guests (/proc/PID/stat), during the both-ways phase and during the two streams.  Prints the medians
-and ratios, writes every run and `uptime` to $BUILD/bench/streams.json and draws
-the rates to $BUILD/bench/streams.svg.
+guests (/proc/PID/stat), during the both-ways phase and during the two streams.
+With --load both (the default, or $BENCH_LOAD) each run boots each system once on
+the host as it is and once while one more host core is kept busy
+(scripts/benchload.py).  Prints a table of the medians and ratios, quiet and
+loaded side by side with how much of its quiet ratio each loaded rate kept,
+writes every run and `uptime` to $BUILD/bench/streams.json and draws the rates,
+quiet and loaded, to $BUILD/bench/streams.svg.
 """
 
 import argparse
@@ -34,7 +39,6 @@ import datetime
 import json
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -43,9 +47,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
-import benchplot  # noqa: E402
+import benchload  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import HostPty, git_commit, markdown_rows, run_systems, summarise  # noqa: E402
+from benchcommon import (HostPty, fmt, git_commit, held_rows, modes_markdown,  # noqa: E402
+                         modes_plot, modes_table, summarise)
 from harness import Ctx, check, host_thread_schedstat  # noqa: E402
 
 MiB = consoles.MIB
@@ -70,10 +75,6 @@ METRICS = [
     ("two_share1", "  share of console 1", "%", "share"),
     ("two_share2", "  share of console 2", "%", "share"),
 ]
-
-
-def uptime():
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def derive(r):
@@ -308,25 +309,22 @@ def native_run(ctx, i, seconds):
 
 # ---------------------------------------------------------------- report
 
+RATIO_NOTE = "ratio: Bulkhead/native for rates; shares have none."
+
+
 def markdown(doc):
+    """The docs/performance.md tables of a run (JSON), every figure as measured."""
     return "\n".join(
         [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
-         f"`scripts/bench-streams.py {doc['runs_wanted']}` ({doc['seconds']} s per stream); "
-         f"`uptime` at the start: {doc['uptime_start']}; at the end: {doc['uptime_end']}.", ""]
-        + markdown_rows(doc["metrics"]))
+         f"`scripts/bench-streams.py {doc['runs_wanted']} --load {doc['load']}` "
+         f"({doc['seconds']} s per stream); `uptime` at the start: {doc['uptime_start']}; "
+         f"at the end: {doc['uptime_end']}. Median of the runs, then each run:", ""]
+        + modes_markdown(doc))
 
 
 def plot(json_path, out_path):
-    with open(json_path) as f:
-        rows = [r for r in json.load(f)["metrics"] if r["kind"] == "rate"]
-    if not any(r["bulkhead"]["median"] and r["native"]["median"] for r in rows):
-        print(f"plot: nothing measured on both sides in {json_path}")
-        return
-    benchplot.clustered_bars(
-        [(f"{r['what']} ({r['unit']})", r["bulkhead"]["median"], r["native"]["median"])
-         for r in rows],
-        "Console streams at once: Bulkhead vs QEMU native virtconsole (median, log scale)",
-        out_path)
+    modes_plot(json_path, "Console streams at once: Bulkhead vs QEMU native virtconsole "
+               "(median, log scale)", out_path)
 
 
 def main():
@@ -334,9 +332,10 @@ def main():
     ap.add_argument("runs", nargs="?", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
     ap.add_argument("--only", choices=("bulkhead", "native"))
     ap.add_argument("--seconds", type=int, default=10, help="each timed stream (default 10)")
+    benchload.add_argument(ap)
     ap.add_argument("--plot-only", action="store_true", help="redraw the plot from the JSON")
     ap.add_argument("--markdown", action="store_true",
-                    help="print the JSON's figures as the table of docs/performance.md")
+                    help="print the JSON's figures as the tables of docs/performance.md")
     args = ap.parse_args()
     ctx = Ctx("bench-streams")
     outdir = os.path.join(ctx.build, "bench")
@@ -350,21 +349,32 @@ def main():
         return 0
     os.makedirs(outdir, exist_ok=True)
     commit, dirty = git_commit()
+    modes = benchload.modes(args.load)
     doc = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
            "commit": commit, "dirty": dirty, "host_cpus": os.cpu_count(),
-           "runs_wanted": args.runs, "seconds": args.seconds, "uptime_start": uptime(),
-           "runs": {"bulkhead": [], "native": []}, "errors": []}
-    run_systems(doc, [("bulkhead", lambda i: bulkhead_run(ctx, i, args.seconds)),
-                      ("native", lambda i: native_run(ctx, i, args.seconds))],
-                args.runs, args.only, uptime)
-    doc["uptime_end"] = uptime()
-    doc["metrics"] = summarise(METRICS, doc["runs"])
+           "runs_wanted": args.runs, "seconds": args.seconds, "load": args.load,
+           "uptime_start": benchload.uptime(), "errors": []}
+    sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
+             if args.only in (None, s)]
+    doc["runs"] = benchload.run_interleaved(
+        args.runs, modes, sides, lambda fn, i, mode: fn(ctx, f"{i + 1}-{mode}", args.seconds),
+        lambda r: " ".join(f"{k}={fmt(v)}" for k, v in r.items() if isinstance(v, float)),
+        doc["errors"])
+    doc["uptime_end"] = benchload.uptime()
+    doc["metrics"] = {m: summarise(METRICS, doc["runs"][m]) for m in modes}
+    doc["held"] = held_rows(doc["metrics"])
     with open(json_path, "w") as f:
         json.dump(doc, f, indent=1)
     plot(json_path, svg_path)
     print()
-    print(markdown(doc))
-    print(f"\n{json_path}, {svg_path}")
+    print(modes_table(doc["metrics"], RATIO_NOTE))
+    for m in modes:
+        runs = doc["runs"][m]
+        print(f"{m}: {benchload.loads_line(runs['bulkhead'] + runs['native'])}")
+    print(f"`uptime` at start: {doc['uptime_start']}; at end: {doc['uptime_end']}; "
+          f"{json_path}, {svg_path}")
+    for e in doc["errors"]:
+        print(f"FAILED: {e}")
     return 1 if doc["errors"] else 0
 
 

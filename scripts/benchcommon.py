@@ -107,31 +107,6 @@ def summarise(metrics, runs):
     return rows
 
 
-def run_systems(doc, systems, runs, only=None, load=None):
-    """Run each of @systems ((name, run(i) -> dict of figures), in turn) @runs times
-    (only the one named @only, if given), appending each run's figures to
-    doc["runs"][name] and a failure's message to doc["errors"]; each run gets the
-    host's load from @load() under the key "load" (default: the 1-minute load
-    average), and one printed line."""
-    load = load or (lambda: os.getloadavg()[0])
-    for i in range(runs):
-        for system, run in systems:
-            if only and system != only:
-                continue
-            t0 = time.monotonic()
-            try:
-                r = run(i + 1)
-            except TestFailure as e:
-                doc["errors"].append(f"{system} run {i + 1}: {e}")
-                print(f"{system} run {i + 1} FAILED: {e}", flush=True)
-                continue
-            r["load"] = load()
-            doc["runs"][system].append(r)
-            print(f"{system} run {i + 1}: {time.monotonic() - t0:.0f} s, load {r['load']}: "
-                  + ", ".join(f"{k}={v if isinstance(v, dict) else fmt(v)}"
-                              for k, v in r.items() if k != "load"), flush=True)
-
-
 def fmt(v):
     """A figure as the tables print it: three significant digits, no more."""
     if v is None:

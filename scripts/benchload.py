@@ -4,7 +4,7 @@ it is ("quiet") and once while one more host core is kept busy ("busy"), the
 load started and stopped by the benchmark itself around each system's boot,
 the same for both systems.
 
-Used by scripts/bench-rio.py, bench-net.py and bench-blk.py:
+Used by scripts/bench-rio.py, bench-net.py, bench-blk.py and bench-streams.py:
 
     ap = argparse.ArgumentParser(); benchload.add_argument(ap)
     for i in range(runs):
@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "tests", "lib"))
-from harness import host_cpu_seconds  # noqa: E402
+from harness import TestFailure, host_cpu_seconds  # noqa: E402
 
 MODES = ("quiet", "busy")
 CHOICES = ("quiet", "busy", "both")
@@ -103,17 +103,26 @@ class HostLoad:
                 "uptime_start": self.uptime_start, "uptime_end": self.uptime_end}
 
 
-def run_interleaved(runs, modes, sides, run, show):
+def run_interleaved(runs, modes, sides, run, show, errors=None):
     """Run each of @sides ((name, function) pairs) @runs times in every mode of
     @modes, interleaved run by run so that both systems meet the same host;
     @run(function, i, mode) makes one run's dict, @show(r) its figures for the
-    progress line.  Return {mode: {side: [run dict]}}."""
+    progress line.  With @errors (a list) a run that fails (TestFailure) is left
+    out, its message appended to @errors, and the others go on; without, the
+    failure ends the benchmark.  Return {mode: {side: [run dict]}}."""
     by_mode = {m: {"bulkhead": [], "native": []} for m in modes}
     for i in range(runs):
         for mode in modes:
             for side, fn in sides:
-                with HostLoad(mode) as load:
-                    r = run(fn, i, mode)
+                try:
+                    with HostLoad(mode) as load:
+                        r = run(fn, i, mode)
+                except TestFailure as e:
+                    if errors is None:
+                        raise
+                    errors.append(f"{side} run {i + 1} {mode}: {e}")
+                    print(f"# run {i + 1} {mode} {side} FAILED: {e}", flush=True)
+                    continue
                 r.update(load.info())
                 print(f"# run {i + 1} {mode} {side}: {show(r)} ({r['uptime_end']})", flush=True)
                 by_mode[mode][side].append(r)

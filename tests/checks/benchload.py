@@ -6,10 +6,10 @@
   - a benchmark killed by a signal leaves no core burning: the spinner ends
     when its parent is gone;
   - every benchmark against QEMU native (bench-rio.py, bench-net.py,
-    bench-blk.py) takes --load quiet|busy|both;
-  - the report of bench-rio.py (scripts/benchcommon.py) sets quiet and
-    loaded ratios side by side and says how much of its quiet ratio each
-    loaded one kept, against the target.
+    bench-blk.py, bench-streams.py) takes --load quiet|busy|both;
+  - the report of bench-rio.py and bench-streams.py (scripts/benchcommon.py)
+    sets quiet and loaded ratios side by side and says how much of its quiet
+    ratio each loaded one kept, against the target.
 """
 
 import importlib.util
@@ -92,7 +92,7 @@ def check_orphan_ends():
            f"pid {spinner} still running")
 
 
-BENCHMARKS = ("bench-rio.py", "bench-net.py", "bench-blk.py")
+BENCHMARKS = ("bench-rio.py", "bench-net.py", "bench-blk.py", "bench-streams.py")
 
 
 def script_module(name):
@@ -143,11 +143,46 @@ def check_report():
            "| raw frontend→pty, timed stream alone" in md and "0.5 missed" in md, md)
 
 
+def check_streams_report():
+    streams = script_module("bench-streams.py")
+    # made-up runs: guest->pty alone holds (0.5 quiet, 0.4 busy: 0.8), the two
+    # consoles' total does not (0.5 quiet, 0.2 busy: 0.4); shares have no ratio
+    def run(up, total):
+        r = {"up_alone": up, "down_alone": 1.0, "up_both": 0.5, "down_both": 0.5,
+             "two_rates": [total / 2, total / 2]}
+        streams.derive(r)
+        return [r]
+    runs = {"quiet": {"bulkhead": run(1.0, 1.0), "native": run(2.0, 2.0)},
+            "busy": {"bulkhead": run(0.4, 0.2), "native": run(1.0, 1.0)}}
+    metrics = {m: benchcommon.summarise(streams.METRICS, runs[m]) for m in runs}
+    held = {h["key"]: h for h in benchcommon.held_rows(metrics)}
+    expect("streams: every rate has a held share, no share has one",
+           set(held) == {k for k, _, _, kind in streams.METRICS if kind == "rate"}, held)
+    expect("streams: guest->pty alone kept 0.4/0.5 of its ratio (ok), the two consoles' "
+           "total 0.2/0.5 (missed)",
+           abs(held["up_alone"]["held"] - 0.8) < 1e-9 and held["up_alone"]["target"] == "ok"
+           and abs(held["two_total"]["held"] - 0.4) < 1e-9
+           and held["two_total"]["target"] == "missed", held)
+    text = benchcommon.modes_table(metrics, streams.RATIO_NOTE)
+    line = next(x for x in text.splitlines() if x.startswith("two consoles -> ptys, total"))
+    expect("streams: the table sets quiet and busy side by side with the held share",
+           line.split()[-8:] == ["1", "2", "0.5", "0.2", "1", "0.2", "0.4", "missed"], text)
+    doc = {"commit": "0" * 40, "dirty": False, "date": "d", "runs_wanted": 1, "seconds": 4,
+           "load": "both", "uptime_start": "u0", "uptime_end": "u1", "runs": runs,
+           "metrics": metrics, "held": benchcommon.held_rows(metrics)}
+    md = streams.markdown(doc)
+    expect("streams: the markdown has the command, a table per mode and a held table",
+           "`scripts/bench-streams.py 1 --load both`" in md and "**quiet**" in md and
+           "**busy**" in md and "| two consoles → ptys, total (MiB/s) | 0.2 | 1 | 0.2 |" in md
+           and "| two consoles → ptys, total (MiB/s) | 0.5 | 0.2 | 0.4 missed |" in md, md)
+
+
 def main():
     check_busy_and_quiet()
     check_orphan_ends()
     check_load_option()
     check_report()
+    check_streams_report()
 
 
 if __name__ == "__main__":
