@@ -316,8 +316,8 @@ def markdown(doc):
     """The docs/performance.md tables of a run (JSON), every figure as measured."""
     return "\n".join(
         [f"Commit {doc['commit'][:7]}{' (dirty tree)' if doc['dirty'] else ''}, {doc['date']}, "
-         f"`scripts/bench-streams.py {doc['runs_wanted']} --load {doc['load']}` "
-         f"({doc['seconds']} s per stream); `uptime` at the start: {doc['uptime_start']}; "
+         f"`scripts/bench-streams.py {doc['runs_wanted']} --load {doc['load']} "
+         f"--seconds {doc['seconds']}`; `uptime` at the start: {doc['uptime_start']}; "
          f"at the end: {doc['uptime_end']}. Median of the runs, then each run:", ""]
         + modes_markdown(doc))
 

@@ -172,7 +172,7 @@ def check_streams_report():
            "metrics": metrics, "held": benchcommon.held_rows(metrics)}
     md = streams.markdown(doc)
     expect("streams: the markdown has the command, a table per mode and a held table",
-           "`scripts/bench-streams.py 1 --load both`" in md and "**quiet**" in md and
+           "`scripts/bench-streams.py 1 --load both --seconds 4`" in md and "**quiet**" in md and
            "**busy**" in md and "| two consoles → ptys, total (MiB/s) | 0.2 | 1 | 0.2 |" in md
            and "| two consoles → ptys, total (MiB/s) | 0.5 | 0.2 | 0.4 missed |" in md, md)
 
