@@ -88,7 +88,10 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # round trip): table and $(BUILD)/bench/net.json (docs/performance.md); then their
 # disk against QEMU's own virtio-blk (IOPS, MiB/s, fdatasync latency; blk.json,
 # blk.svg); console streams at once, both directions of one console and two
-# consoles, against QEMU's own virtconsole (streams.json, streams.svg); the
+# consoles, against QEMU's own virtconsole (streams.json, streams.svg); in one
+# boot, frontend1's hvc0 and virtio-net against its own UART and the backend's
+# NIC (board.json, board.svg: the only comparison on a board whose QEMU model has
+# no virtio-mmio, the ZCU102, where the others skip); the
 # hypervisor's own boot time ($(BUILD)/bench/hyp-boot.json,
 # docs/hypervisor.md); last how long a frontend takes from a panic, and from its
 # watchdog's expiry, to its shell, over 100 restarts in a row
@@ -97,7 +100,8 @@ run-system-tests: $(SYSTEM_TEST_DEPS)
 # host as it is), busy (one more host core kept busy by the benchmark, around each
 # system's boot alike) or both (default: each run in each, side by side, with how
 # much of its quiet ratio each loaded one kept; scripts/benchload.py,
-# docs/performance.md "Quiet and loaded").  PLATFORM=virt-gicv2 measures there.
+# docs/performance.md "Quiet and loaded").  PLATFORM=virt-gicv2 or zcu102 measures
+# there.
 BENCH_LOAD ?= both
 bench: deps
 	@$(MAKE) --no-print-directory build-all
@@ -106,6 +110,7 @@ bench: deps
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-net.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-blk.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/bench-streams.py --load $(BENCH_LOAD) $(BENCH_RUNS)
+	@BUILD=$(BUILD) $(PYTHON) scripts/bench-board.py --load $(BENCH_LOAD) $(BENCH_RUNS)
 	@BUILD=$(BUILD) $(PYTHON) scripts/hyp-boot-time.py
 	@BUILD=$(BUILD) $(PYTHON) scripts/recovery-time.py
 

@@ -49,6 +49,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchload  # noqa: E402
+from benchcommon import skip_without_virtio  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
 from harness import Ctx, Qemu, Shell, check, host_vcpu_schedstat, platform  # noqa: E402
@@ -312,6 +313,7 @@ def main():
     benchload.add_argument(ap)
     a = ap.parse_args()
     ctx = Ctx("bench-blk")
+    skip_without_virtio(ctx, "bench-blk.py")
     modes = benchload.modes(a.load)
     sides = [(s, fn) for s, fn in (("bulkhead", bulkhead_run), ("native", native_run))
              if a.only in (None, s)]

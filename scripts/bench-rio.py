@@ -52,7 +52,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import benchload  # noqa: E402
 import consoles  # noqa: E402
 from benchcommon import (HostPty, fmt, git_commit, held_rows, modes_markdown,  # noqa: E402
-                         modes_plot, modes_table, summarise)
+                         modes_plot, modes_table, skip_without_virtio, summarise)
 from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
                      platform)
 
@@ -535,6 +535,7 @@ def main():
         with open(json_path) as f:
             print(markdown(json.load(f)))
         return 0
+    skip_without_virtio(ctx, "bench-rio.py")
     os.makedirs(outdir, exist_ok=True)
     commit, dirty = git_commit()
     modes = benchload.modes(args.load)

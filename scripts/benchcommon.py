@@ -1,20 +1,23 @@
 """What the `make bench` scripts that compare Bulkhead with QEMU native share: the
-host end of a QEMU pty chardev, the git commit, the medians and ratios of a set of
-runs, how a figure is printed, and the report of a metric table measured quiet and
-loaded (scripts/benchload.py): the side-by-side table, the Markdown tables of
+host end of a QEMU pty chardev, another script as a module, a platform without
+virtio-mmio skipped, the git commit, the medians and ratios of a set of runs, how
+a figure is printed, and the report of a metric table measured quiet and loaded
+(scripts/benchload.py): the side-by-side table, the Markdown tables of
 docs/performance.md and the plot (bench-rio.py, bench-streams.py)."""
 
+import importlib.util
 import json
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import tty
 
 import benchload
 import benchplot
-from harness import TestFailure
+from harness import TestFailure, platform
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -76,6 +79,29 @@ class HostPty:
 
     def close(self):
         os.close(self.fd)
+
+
+def script_module(name):
+    """Import scripts/@name (a file name with a dash, such as "bench-rio.py") as a
+    module, to reuse one benchmark's measurements in another."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    spec = importlib.util.spec_from_file_location(name[:-3].replace("-", "_"), path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def skip_without_virtio(ctx, script):
+    """Exit (0) saying why if the build's platform has no virtio-mmio transport in
+    QEMU's model (the ZCU102, BUILD/platform.env VIRTIO_MMIO_COUNT=0): no QEMU
+    device exists there to compare Bulkhead's with; scripts/bench-board.py
+    compares with the board's own devices instead."""
+    plat = platform(ctx)
+    if plat.get("VIRTIO_MMIO_COUNT", "0") == "0":
+        print(f"{script}: skipped on {plat.get('PLATFORM')}: QEMU's model of it has no virtio-mmio "
+              "transport, so no QEMU device to compare with (scripts/bench-board.py compares "
+              "with the board's own devices)", flush=True)
+        sys.exit(0)
 
 
 def git_commit():
