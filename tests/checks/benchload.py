@@ -12,7 +12,6 @@
     ratio each loaded one kept, against the target.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -92,15 +91,7 @@ def check_orphan_ends():
            f"pid {spinner} still running")
 
 
-BENCHMARKS = ("bench-rio.py", "bench-net.py", "bench-blk.py", "bench-streams.py")
-
-
-def script_module(name):
-    spec = importlib.util.spec_from_file_location(name[:-3].replace("-", "_"),
-                                                  os.path.join(ROOT, "scripts", name))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+BENCHMARKS = ("bench-rio.py", "bench-net.py", "bench-blk.py", "bench-streams.py", "bench-board.py")
 
 
 def check_load_option():
@@ -113,7 +104,7 @@ def check_load_option():
 
 
 def check_report():
-    rio = script_module("bench-rio.py")
+    rio = benchcommon.script_module("bench-rio.py")
     # made-up runs: quiet, Bulkhead does half of native; busy, a quarter (kept
     # half of its ratio: missed) for the rate, and the boot time ratio holds
     runs = {"quiet": {"bulkhead": [{"pty_g2h_mibs": 5.0, "boot_s": 2.0}],
@@ -144,7 +135,7 @@ def check_report():
 
 
 def check_streams_report():
-    streams = script_module("bench-streams.py")
+    streams = benchcommon.script_module("bench-streams.py")
     # made-up runs: guest->pty alone holds (0.5 quiet, 0.4 busy: 0.8), the two
     # consoles' total does not (0.5 quiet, 0.2 busy: 0.4); shares have no ratio
     def run(up, total):
