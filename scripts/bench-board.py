@@ -61,13 +61,15 @@ BULK = MiB            # bytes of each bulk transfer
 UART_IN = 32 << 10
 ECHO_ROUNDS = 1000
 
-# key, what, unit, kind ("rate": remote/board; "time": board/remote; "cost": no
-# reference on the board) — benchcommon.summarise()'s rows, with "bulkhead" the
-# remote-I/O device and "native" the board's
+# key, what, unit, kind ("rate": remote/board; "time": board/remote; "cost":
+# remote/board where the board has the figure, not drawn) — benchcommon.summarise()'s
+# rows, with "bulkhead" the remote-I/O device and "native" the board's
 METRICS = [
     ("boot_s", "boot to all shells", "s", "cost"),
     ("idle_cpu_pct", "idle host CPU, whole system", "% of a CPU", "cost"),
     ("text_out_lps", "console: text out, cooked", "lines/s", "rate"),
+    ("text_out_run_cpus", "  QEMU's vCPU threads running meanwhile", "CPUs", "cost"),
+    ("text_out_wait_cpus", "  ready, waiting for a host CPU", "CPUs", "cost"),
     ("bulk_out_mibs", "console: 1 MiB base64 text out", "MiB/s", "rate"),
     ("bulk_in_mibs", "console: raw in (1 MiB; UART 32 KiB)", "MiB/s", "rate"),
     ("echo_rtt_us", "console: keystroke echo round trip, median", "us", "time"),
@@ -134,8 +136,10 @@ def uart_echo_us(sh, rounds=ECHO_ROUNDS):
     return rtts[len(rtts) // 2]
 
 
-def console_figures(be, fe, pty):
-    """The console figures of both devices: {"bulkhead": {...}, "native": {...}}."""
+def console_figures(be, fe, pty, pid):
+    """The console figures of both devices: {"bulkhead": {...}, "native": {...}};
+    @pid is QEMU's, whose vCPU threads' run and wait times are taken during the
+    cooked text (rio.Sched)."""
     hvc, uart = {}, {}
     fe.run(f"head -c {BULK * 3 // 4} /dev/urandom | base64 >/tmp/p; "
            f"head -c {MiB} /dev/urandom >/tmp/r")
@@ -144,11 +148,14 @@ def console_figures(be, fe, pty):
     fe.run("exec 3<>/dev/hvc0; stty -echo <&3")
     time.sleep(0.5)  # the model notices the pty's reader (200 ms poll)
 
-    base = consoles.out_size(be, "1")
+    base, sched = consoles.out_size(be, "1"), rio.Sched(pid)
     s = rio.seconds(fe.run(f"time sh -c 'seq 1 {rio.LINES} >&3'", timeout=300))
+    sched.record(hvc, "text_out")
     consoles.wait_out_size(be, "1", base + rio.text_bytes(eol=b"\r\n"))
     hvc["text_out_lps"] = rio.LINES / s
+    sched = rio.Sched(pid)
     out = fe.run(f"time sh -c 'seq 1 {rio.LINES}'", timeout=300)
+    sched.record(uart, "text_out")
     check(f"\n{rio.LINES}\n" in out, "UART: `seq` did not arrive whole")
     uart["text_out_lps"] = rio.LINES / rio.seconds(out)
 
@@ -194,7 +201,7 @@ def board_run(ctx, name):
         ptys = {lab: p for p, lab in rio.PTY_RX.findall(sh["backend"].run("cat /run/bulkhead-dm.log"))}
         dev = consoles.DEVICES[VM]
         check(dev in ptys, f"no pty for {dev} in /run/bulkhead-dm.log")
-        r = console_figures(sh["backend"], sh[VM], ptys[dev])
+        r = console_figures(sh["backend"], sh[VM], ptys[dev], q.proc.pid)
         for vm in (VM, "backend"):
             consoles.ssh_ready(sh[vm], vm)
         for side, figs in network_figures(ctx, q, sh).items():
