@@ -47,8 +47,9 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import benchload  # noqa: E402
 import benchplot  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import fmt, git_commit, script_module, summarise  # noqa: E402
-from harness import Ctx, TestFailure, check, platform  # noqa: E402
+from benchcommon import (exit_status, fmt, git_commit, save_doc, script_module,  # noqa: E402
+                         summarise)
+from harness import Ctx, check, platform  # noqa: E402
 
 rio = script_module("bench-rio.py")
 net = script_module("bench-net.py")
@@ -276,23 +277,19 @@ def main():
            "errors": []}
     for i in range(args.runs):
         for mode in modes:
-            try:
-                with benchload.HostLoad(mode) as load:
-                    r = board_run(ctx, f"bench-board-{i + 1}-{mode}")
-            except TestFailure as e:
-                doc["errors"].append(f"run {i + 1} {mode}: {e}")
-                print(f"run {i + 1} {mode} FAILED: {e}", flush=True)
+            done = benchload.run_loaded(mode, lambda: board_run(ctx, f"bench-board-{i + 1}-{mode}"),
+                                        f"run {i + 1} {mode}", doc["errors"])
+            if done is None:
                 continue
+            r, info = done
             for side in ("bulkhead", "native"):
-                r[side].update(load.info())
+                r[side].update(info)
                 doc["runs"][mode][side].append(r[side])
             print(f"# run {i + 1} {mode}: " + ", ".join(
                 f"{k}={fmt(r['bulkhead'][k])}/{fmt(r['native'].get(k))}" for k, *_ in METRICS)
                 + f" ({r['bulkhead']['uptime_end']})", flush=True)
-    doc["uptime_end"] = benchload.uptime()
     doc["metrics"] = {m: summarise(METRICS, doc["runs"][m]) for m in modes}
-    with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1)
+    save_doc(doc, json_path)
     for m in modes:
         print(f"\n{m} ({benchload.loads_line(doc['runs'][m]['bulkhead'])}):")
         print(table(doc["metrics"][m]))
@@ -301,9 +298,7 @@ def main():
     print(f"ratio: remote I/O / board's device (times: board / remote); platform "
           f"{doc['platform']}; `uptime` at start: {doc['uptime_start']}; at end: "
           f"{doc['uptime_end']}; {json_path}")
-    for e in doc["errors"]:
-        print(f"FAILED: {e}")
-    return 1 if doc["errors"] else 0
+    return exit_status(doc)
 
 
 if __name__ == "__main__":

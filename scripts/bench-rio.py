@@ -51,8 +51,9 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchload  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import (HostPty, fmt, git_commit, held_rows, modes_markdown,  # noqa: E402
-                         modes_plot, modes_table, skip_without_virtio, summarise)
+from benchcommon import (HostPty, exit_status, fmt, git_commit, held_rows,  # noqa: E402
+                         modes_markdown, modes_plot, modes_table, save_doc,
+                         skip_without_virtio, summarise)
 from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
                      platform)
 
@@ -556,26 +557,22 @@ def main():
                 if args.only and system != args.only:
                     continue
                 t0 = time.monotonic()
-                try:
-                    with benchload.HostLoad(mode) as load:
-                        r = run(ctx, f"{i + 1}-{mode}")
-                except TestFailure as e:
-                    doc["errors"].append(f"{system} run {i + 1} {mode}: {e}")
-                    print(f"{system} run {i + 1} {mode} FAILED: {e}", flush=True)
+                done = benchload.run_loaded(mode, lambda: run(ctx, f"{i + 1}-{mode}"),
+                                            f"{system} run {i + 1} {mode}", doc["errors"])
+                if done is None:
                     continue
+                r, info = done
                 r["loadavg"] = os.getloadavg()[0]
-                r.update(load.info())
+                r.update(info)
                 doc["runs"][mode][system].append(r)
                 print(f"{system} run {i + 1} {mode}: {time.monotonic() - t0:.0f} s, "
                       f"{r['uptime_end']}: " + ", ".join(
                           f"{k}={fmt(v)}" for k, v in r.items()
                           if isinstance(v, (int, float)) and k != "loadavg"), flush=True)
     doc["loadavg_end"] = os.getloadavg()
-    doc["uptime_end"] = benchload.uptime()
     doc["metrics"] = {m: summarise(METRICS, doc["runs"][m]) for m in modes}
     doc["held"] = held_rows(doc["metrics"])
-    with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1)
+    save_doc(doc, json_path)
     plot(json_path, svg_path)
     print()
     print(modes_table(doc["metrics"], RATIO_NOTE))
@@ -583,9 +580,7 @@ def main():
                   for m in modes)
     print(f"runs (median): {n}; platform {doc['platform']}; `uptime` at start: "
           f"{doc['uptime_start']}; at end: {doc['uptime_end']}; {json_path}, {svg_path}")
-    for e in doc["errors"]:
-        print(f"FAILED: {e}")
-    return 1 if doc["errors"] else 0
+    return exit_status(doc)
 
 
 if __name__ == "__main__":

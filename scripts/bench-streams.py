@@ -49,8 +49,9 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import benchload  # noqa: E402
 import consoles  # noqa: E402
-from benchcommon import (HostPty, fmt, git_commit, held_rows, modes_markdown,  # noqa: E402
-                         modes_plot, modes_table, skip_without_virtio, summarise)
+from benchcommon import (HostPty, exit_status, fmt, git_commit, held_rows,  # noqa: E402
+                         modes_markdown, modes_plot, modes_table, save_doc,
+                         skip_without_virtio, summarise)
 from harness import Ctx, check, host_thread_schedstat  # noqa: E402
 
 MiB = consoles.MIB
@@ -361,11 +362,9 @@ def main():
         args.runs, modes, sides, lambda fn, i, mode: fn(ctx, f"{i + 1}-{mode}", args.seconds),
         lambda r: " ".join(f"{k}={fmt(v)}" for k, v in r.items() if isinstance(v, float)),
         doc["errors"])
-    doc["uptime_end"] = benchload.uptime()
     doc["metrics"] = {m: summarise(METRICS, doc["runs"][m]) for m in modes}
     doc["held"] = held_rows(doc["metrics"])
-    with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1)
+    save_doc(doc, json_path)
     plot(json_path, svg_path)
     print()
     print(modes_table(doc["metrics"], RATIO_NOTE))
@@ -374,9 +373,7 @@ def main():
         print(f"{m}: {benchload.loads_line(runs['bulkhead'] + runs['native'])}")
     print(f"`uptime` at start: {doc['uptime_start']}; at end: {doc['uptime_end']}; "
           f"{json_path}, {svg_path}")
-    for e in doc["errors"]:
-        print(f"FAILED: {e}")
-    return 1 if doc["errors"] else 0
+    return exit_status(doc)
 
 
 if __name__ == "__main__":

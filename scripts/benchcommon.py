@@ -104,6 +104,22 @@ def skip_without_virtio(ctx, script):
         sys.exit(0)
 
 
+def save_doc(doc, json_path):
+    """Close a benchmark's record @doc: `uptime` at its end, then written to
+    @json_path as JSON."""
+    doc["uptime_end"] = benchload.uptime()
+    with open(json_path, "w") as f:
+        json.dump(doc, f, indent=1)
+
+
+def exit_status(doc):
+    """Print each failed run of @doc["errors"]; the exit status of the benchmark
+    (1 if any run failed)."""
+    for e in doc["errors"]:
+        print(f"FAILED: {e}")
+    return 1 if doc["errors"] else 0
+
+
 def git_commit():
     """(HEAD's commit, whether tracked files differ from it)."""
     def git(*args):

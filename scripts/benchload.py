@@ -103,6 +103,23 @@ class HostLoad:
                 "uptime_start": self.uptime_start, "uptime_end": self.uptime_end}
 
 
+def run_loaded(mode, run, label, errors=None):
+    """@run() under the host load of @mode (HostLoad): its dict of figures and the
+    load's info(), or None for a run that failed (TestFailure) when @errors is a
+    list: its message is appended there under @label and printed.  Without
+    @errors the failure ends the benchmark."""
+    try:
+        with HostLoad(mode) as load:
+            r = run()
+    except TestFailure as e:
+        if errors is None:
+            raise
+        errors.append(f"{label}: {e}")
+        print(f"# {label} FAILED: {e}", flush=True)
+        return None
+    return r, load.info()
+
+
 def run_interleaved(runs, modes, sides, run, show, errors=None):
     """Run each of @sides ((name, function) pairs) @runs times in every mode of
     @modes, interleaved run by run so that both systems meet the same host;
@@ -114,16 +131,12 @@ def run_interleaved(runs, modes, sides, run, show, errors=None):
     for i in range(runs):
         for mode in modes:
             for side, fn in sides:
-                try:
-                    with HostLoad(mode) as load:
-                        r = run(fn, i, mode)
-                except TestFailure as e:
-                    if errors is None:
-                        raise
-                    errors.append(f"{side} run {i + 1} {mode}: {e}")
-                    print(f"# run {i + 1} {mode} {side} FAILED: {e}", flush=True)
+                done = run_loaded(mode, lambda: run(fn, i, mode), f"{side} run {i + 1} {mode}",
+                                  errors)
+                if done is None:
                     continue
-                r.update(load.info())
+                r, info = done
+                r.update(info)
                 print(f"# run {i + 1} {mode} {side}: {show(r)} ({r['uptime_end']})", flush=True)
                 by_mode[mode][side].append(r)
     return by_mode
