@@ -16,8 +16,12 @@
  * a record, before the checker had its place), the run before the gap is
  * looked for in the STREAM_BACK bytes before it and delivered where it
  * matches: a run of a few letters can match by chance, so a short foreign
- * run there may count as delivered.  The first foreign run is kept (where it
- * came in the input, and its first STREAM_SHOW bytes) for the report.
+ * run there may count as delivered.  Bytes with no header at all after them
+ * when the input ends (a new life of a frontend that received only the tail
+ * of a record of its old life's stream) have nothing to place them by: they
+ * are looked for in the stream's first STREAM_FIND bytes, with the same
+ * caveat.  The first foreign run is kept (where it came in the input, and
+ * its first STREAM_SHOW bytes) for the report.
  */
 #ifndef GUEST_TOOLS_STREAM_H
 #define GUEST_TOOLS_STREAM_H
@@ -37,6 +41,7 @@
 #define STREAM_MAX_MIBS 65536u /* 64 GiB */
 #define STREAM_BACK	(4u * STREAM_REC)
 #define STREAM_SHOW	16u
+#define STREAM_FIND	(32u * STREAM_MIB)
 
 /* Record @k of the stream tagged @tag into @rec (STREAM_REC bytes). */
 static inline void stream_record(const char *tag, uint64_t k, uint8_t *rec)
@@ -234,6 +239,32 @@ static inline bool stream_run_before(struct stream_check *c, unsigned int n, uin
 }
 
 /*
+ * The first @n pending bytes are all that is left and no header follows
+ * them: return true and where they begin if they are a run of the stream's
+ * first STREAM_FIND bytes (the first such place).  A run of n letters
+ * matches somewhere by chance with odds of about STREAM_FIND / 26^n: 1 in
+ * 240 for 7 letters, 1 in 4 million for 10; a run with a byte no record
+ * has there never matches.
+ */
+static inline bool stream_run_anywhere(struct stream_check *c, unsigned int n, uint64_t *at)
+{
+	uint64_t q, end = c->total < STREAM_FIND ? c->total : STREAM_FIND;
+	unsigned int i;
+
+	if (!n || end < n)
+		return false;
+	for (q = 0; q + n <= end; q++) {
+		for (i = 0; i < n && stream_expect(c, q + i) == c->pend[i]; i++)
+			;
+		if (i == n) {
+			*at = q;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Out of step: find a header in the pending bytes; the bytes before it are
  * the tail of the record before (delivered, if they match), a run of the
  * stream before a gap, or foreign.
@@ -251,7 +282,12 @@ static inline void stream_resync(struct stream_check *c, bool flush)
 		if (flush || c->npend == STREAM_PENDING) {
 			/* no header in sight: the oldest bytes match nothing */
 			n = flush ? c->npend : STREAM_PENDING - STREAM_HDR;
-			stream_foreign(c, n);
+			if (flush && stream_run_anywhere(c, n, &q)) {
+				for (i = 0; i < n; i++)
+					stream_deliver(c, q + i);
+			} else {
+				stream_foreign(c, n);
+			}
 			memmove(c->pend, c->pend + n, c->npend - n);
 			c->npend -= n;
 		}

@@ -125,6 +125,32 @@ static void test_gap_before_first_header(void **state)
 	free(s);
 }
 
+/*
+ * A new life that received only the tail of one record of its old life's
+ * stream, deep in it (test_frontend_reset once got 39 bytes, the tail of
+ * record 20279): no header places them, yet they are the stream's, not
+ * foreign; letters that are no run of the stream stay foreign.
+ */
+static void test_tail_alone(void **state)
+{
+	static const uint8_t junk[] = "qqqqqqqqqqqqqqqqqqqq";
+	uint8_t *s = stream_make("F1UP", TOTAL);
+	const uint64_t at = 20279u * STREAM_REC + 25u;
+	const uint8_t *p[] = { s + at };
+	size_t l[] = { STREAM_REC - 25u };
+	struct stream_check *c = check(p, l, 1);
+
+	(void)state;
+	assert_int_equal(c->foreign + c->duplicated, 0);
+	assert_int_equal(c->delivered, STREAM_REC - 25u);
+	assert_int_equal(c->lost, TOTAL - (STREAM_REC - 25u));
+	p[0] = junk;
+	l[0] = sizeof(junk) - 1;
+	c = check(p, l, 1);
+	assert_int_equal(c->foreign, sizeof(junk) - 1);
+	free(s);
+}
+
 /* The first foreign run is kept as it came, for the report. */
 static void test_foreign_shown(void **state)
 {
@@ -167,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_other_stream),
 		cmocka_unit_test(test_gap_before_first_header),
 		cmocka_unit_test(test_foreign_shown),
+		cmocka_unit_test(test_tail_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
