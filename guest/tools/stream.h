@@ -251,7 +251,7 @@ static inline bool stream_run_anywhere(struct stream_check *c, unsigned int n, u
 	uint64_t q, end = c->total < STREAM_FIND ? c->total : STREAM_FIND;
 	unsigned int i;
 
-	if (!n || end < n)
+	if (!n)
 		return false;
 	for (q = 0; q + n <= end; q++) {
 		for (i = 0; i < n && stream_expect(c, q + i) == c->pend[i]; i++)
