@@ -35,7 +35,6 @@ has used the buffers) or around a read of everything but the first line/byte
 
 import argparse
 import datetime
-import json
 import os
 import re
 import subprocess
@@ -52,7 +51,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import benchload  # noqa: E402
 import consoles  # noqa: E402
 from benchcommon import (HostPty, exit_status, fmt, git_commit, held_rows,  # noqa: E402
-                         modes_markdown, modes_plot, modes_table, save_doc,
+                         load_doc, modes_markdown, modes_plot, modes_table, save_doc,
                          skip_without_virtio, summarise)
 from harness import (Ctx, TestFailure, check, host_cpu_seconds, host_vcpu_schedstat,  # noqa: E402
                      platform)
@@ -513,7 +512,8 @@ def markdown(doc):
 
 def plot(json_path, out_path):
     """Bulkhead vs native throughput, quiet and loaded, from the JSON (SVG)."""
-    modes_plot(json_path, "Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)",
+    modes_plot(json_path, "bench-rio.py",
+               "Remote I/O: Bulkhead vs QEMU native virtconsole (median, log scale)",
                out_path)
 
 
@@ -533,8 +533,7 @@ def main():
         plot(json_path, svg_path)
         return 0
     if args.markdown:
-        with open(json_path) as f:
-            print(markdown(json.load(f)))
+        print(markdown(load_doc(json_path, "bench-rio.py")))
         return 0
     skip_without_virtio(ctx, "bench-rio.py")
     os.makedirs(outdir, exist_ok=True)

@@ -36,7 +36,6 @@ quiet and loaded, to $BUILD/bench/streams.svg.
 
 import argparse
 import datetime
-import json
 import os
 import re
 import sys
@@ -50,7 +49,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import benchload  # noqa: E402
 import consoles  # noqa: E402
 from benchcommon import (HostPty, exit_status, fmt, git_commit, held_rows,  # noqa: E402
-                         modes_markdown, modes_plot, modes_table, save_doc,
+                         load_doc, modes_markdown, modes_plot, modes_table, save_doc,
                          skip_without_virtio, summarise)
 from harness import Ctx, check, host_thread_schedstat  # noqa: E402
 
@@ -324,7 +323,8 @@ def markdown(doc):
 
 
 def plot(json_path, out_path):
-    modes_plot(json_path, "Console streams at once: Bulkhead vs QEMU native virtconsole "
+    modes_plot(json_path, "bench-streams.py",
+               "Console streams at once: Bulkhead vs QEMU native virtconsole "
                "(median, log scale)", out_path)
 
 
@@ -345,8 +345,7 @@ def main():
         plot(json_path, svg_path)
         return 0
     if args.markdown:
-        with open(json_path) as f:
-            print(markdown(json.load(f)))
+        print(markdown(load_doc(json_path, "bench-streams.py")))
         return 0
     skip_without_virtio(ctx, "bench-streams.py")
     os.makedirs(outdir, exist_ok=True)

@@ -112,6 +112,25 @@ def save_doc(doc, json_path):
         json.dump(doc, f, indent=1)
 
 
+def load_doc(json_path, script):
+    """The record save_doc() wrote to @json_path for --markdown and --plot-only;
+    exits with a message naming the file and @script when there is none or it
+    predates the quiet/loaded modes (its "metrics" not one table per mode)."""
+    try:
+        with open(json_path) as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        sys.exit(f"{script}: no {json_path}: run scripts/{script} first")
+    except json.JSONDecodeError as e:
+        sys.exit(f"{script}: {json_path} is not JSON ({e}): run scripts/{script} again")
+    metrics = doc.get("metrics")
+    if not isinstance(metrics, dict) or not metrics or \
+            not set(metrics) <= set(benchload.MODES):
+        sys.exit(f"{script}: {json_path} has no \"metrics\" per mode "
+                 f"({', '.join(benchload.MODES)}): written by an older {script}; run it again")
+    return doc
+
+
 def exit_status(doc):
     """Print each failed run of @doc["errors"]; the exit status of the benchmark
     (1 if any run failed)."""
@@ -236,11 +255,10 @@ def modes_markdown(doc):
     return out
 
 
-def modes_plot(json_path, title, out_path):
-    """The medians of the rate metrics of a run's JSON, Bulkhead against native,
-    quiet and loaded (benchplot.modes_bars), to the SVG @out_path."""
-    with open(json_path) as f:
-        metrics = json.load(f)["metrics"]
+def modes_plot(json_path, script, title, out_path):
+    """The medians of the rate metrics of @script's JSON record, Bulkhead against
+    native, quiet and loaded (benchplot.modes_bars), to the SVG @out_path."""
+    metrics = load_doc(json_path, script)["metrics"]
     modes = list(metrics)
     rows = []
     for i, r in enumerate(metrics[modes[0]]):

@@ -9,12 +9,16 @@
     bench-blk.py, bench-streams.py) takes --load quiet|busy|both;
   - the report of bench-rio.py and bench-streams.py (scripts/benchcommon.py)
     sets quiet and loaded ratios side by side and says how much of its quiet
-    ratio each loaded one kept, against the target.
+    ratio each loaded one kept, against the target;
+  - their --markdown and --plot-only name the record they cannot use (missing,
+    not JSON, or written before the modes) instead of failing in a traceback.
 """
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -168,12 +172,37 @@ def check_streams_report():
            and "| two consoles → ptys, total (MiB/s) | 0.5 | 0.2 | 0.4 missed |" in md, md)
 
 
+def check_load_doc():
+    with tempfile.TemporaryDirectory() as d:
+        def load(name, text):
+            path = os.path.join(d, name)
+            if text is not None:
+                with open(path, "w") as f:
+                    f.write(text)
+            try:
+                return benchcommon.load_doc(path, "bench-streams.py")
+            except SystemExit as e:
+                return str(e)
+        said = load("none.json", None)
+        expect("no record: the message names the file and the script to run",
+               "none.json" in said and "run scripts/bench-streams.py first" in said, said)
+        said = load("torn.json", '{"metrics": {')
+        expect("a torn record: the message says it is not JSON", "is not JSON" in said, said)
+        said = load("old.json", json.dumps({"metrics": [{"key": "up_alone"}]}))
+        expect("a record from before the modes: the message says so",
+               "no \"metrics\" per mode" in said and "older bench-streams.py" in said, said)
+        doc = {"metrics": {"quiet": [], "busy": []}}
+        expect("a record per mode is returned as written",
+               load("new.json", json.dumps(doc)) == doc)
+
+
 def main():
     check_busy_and_quiet()
     check_orphan_ends()
     check_load_option()
     check_report()
     check_streams_report()
+    check_load_doc()
 
 
 if __name__ == "__main__":
