@@ -483,6 +483,7 @@ def native_run(ctx, i):
             sh.run(send_mib(MIB_NATIVE, 5) + " >/dev/null 2>&1 & sleep 0.5")
             r["timerlat_busy_us"] = probe(sh.run("bh-timerlat", timeout=120))
             sh.run("wait", timeout=300)
+            consoles.no_trouble(q)
     finally:
         if pty:
             pty.close()

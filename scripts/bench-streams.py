@@ -300,6 +300,7 @@ def native_run(ctx, i, seconds):
                        "2>/dev/null &)")
             time.sleep(seconds)
             r["two_rates"] = [(p.wait_quiet() - b) / seconds / MiB for p, b in zip(ptys, base)]
+            consoles.no_trouble(q)
     finally:
         for p in ptys:
             p.close()
