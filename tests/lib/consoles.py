@@ -98,14 +98,11 @@ def boot_bare(ctx, name="qemu", extra=()):
     hypervisor, `-smp 2` and 512 MiB: the native side of the benchmarks.
 
     noirqdebug: while the guest streams into a virtconsole, QEMU's virtio-serial
-    raises a used-buffer interrupt per chunk that Linux finds nobody claimed
-    (virtio_console's put_chars takes its buffer back by polling the used ring, so
-    vring_interrupt finds nothing new); a dense enough burst and Linux disables the
-    device's line ("Disabling IRQ #15", IRQ_DISABLED_RX: seen in 4 of the last 6 quiet
-    native bench-rio runs, its interrupt count then frozen) and serves it by a 100 ms poll,
-    which is then what native's later figures measure (keystroke echo 110 ms).
-    Bulkhead's frontends have never tripped it (no_trouble() checks both sides);
-    the detector off changes nothing else the guest does."""
+    raises used-buffer interrupts no handler claims (virtio_console's put_chars
+    takes its buffer back by polling the used ring), and a dense burst of them
+    makes Linux turn the line off and poll it every 100 ms (IRQ_DISABLED_RX):
+    native's later figures would measure that poll, not QEMU's device.  Bulkhead's
+    frontends do not trip the detector; no_trouble() checks both sides."""
     return Qemu(ctx, kernel=ctx.out("guest", "Image"),
                 initrd=ctx.out("guest", "initramfs-shell.cpio.gz"),
                 append="console=ttyAMA0 bulkhead.name=guest noirqdebug", smp=2, mem="512M",
